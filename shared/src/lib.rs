@@ -1,0 +1,9 @@
+//! Berth's shared models: the shapes of AWS resources (camelCase, as AWS's JSON), the rules that
+//! validate them, and the API's request/response/error types. Compiled into both the server and the
+//! browser, so every rule is written exactly once.
+
+pub mod ecr;
+pub mod env;
+pub mod error;
+pub mod health;
+pub mod validate;
