@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::push::PushCommand;
-use super::spec::{EncryptionType, ImageTagMutability};
+
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -15,9 +15,11 @@ pub struct Repository {
     pub registry_id: String,
     /// RFC 3339.
     pub created_at: Option<String>,
-    pub image_tag_mutability: ImageTagMutability,
+    /// As AWS reports it, e.g. `MUTABLE`, `IMMUTABLE_WITH_EXCLUSION`.
+    pub image_tag_mutability: String,
     pub scan_on_push: bool,
-    pub encryption_type: EncryptionType,
+    /// `AES256`, `KMS` or `KMS_DSSE`.
+    pub encryption_type: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key: Option<String>,
     /// Images in the repository (tagged and untagged); absent when it could not be counted.

@@ -1,0 +1,114 @@
+//! The only place that talks to AWS. Each environment gets SDK clients built from its config;
+//! the submodules convert between shared models and SDK types and map SDK errors to [`AppError`].
+
+mod ecr;
+mod errors;
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use shared::env::EnvironmentInfo;
+
+use crate::config::{Credentials, EnvironmentConfig, Settings};
+use crate::error::AppError;
+
+pub use ecr::DemoImage;
+
+/// One configured environment and its AWS clients.
+pub struct AwsEnv {
+    pub info: EnvironmentInfo,
+    ecr: aws_sdk_ecr::Client,
+}
+
+impl AwsEnv {
+    pub async fn connect(config: &EnvironmentConfig, max_attempts: u32, timeout: Duration) -> Self {
+        let sdk = sdk_config(config, max_attempts, timeout).await;
+        Self::with_clients(config, aws_sdk_ecr::Client::new(&sdk))
+    }
+
+    /// An environment over given clients (tests pass scripted ones).
+    pub fn with_clients(config: &EnvironmentConfig, ecr: aws_sdk_ecr::Client) -> Self {
+        let info = EnvironmentInfo {
+            name: config.name.clone(),
+            region: config.region.clone(),
+            local: matches!(config.credentials, Credentials::Local { .. }),
+        };
+        Self { info, ecr }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.info.name
+    }
+}
+
+async fn sdk_config(config: &EnvironmentConfig, max_attempts: u32, timeout: Duration) -> SdkConfig {
+    let region = Region::new(config.region.clone());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(region.clone())
+        .retry_config(RetryConfig::standard().with_max_attempts(max_attempts))
+        .timeout_config(
+            TimeoutConfig::builder().connect_timeout(Duration::from_secs(3)).operation_timeout(timeout).build(),
+        );
+    if let Some(url) = &config.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    match &config.credentials {
+        Credentials::Default => {}
+        Credentials::Profile { profile } => loader = loader.profile_name(profile),
+        Credentials::AssumeRole { role_arn, external_id, session_name, base_profile } => {
+            let mut base = aws_config::defaults(BehaviorVersion::latest()).region(region);
+            if let Some(profile) = base_profile {
+                base = base.profile_name(profile);
+            }
+            let base = base.load().await;
+            let mut role = aws_config::sts::AssumeRoleProvider::builder(role_arn)
+                .session_name(session_name.clone().unwrap_or_else(|| "berth".into()))
+                .configure(&base);
+            if let Some(id) = external_id {
+                role = role.external_id(id);
+            }
+            loader = loader.credentials_provider(role.build().await);
+        }
+        Credentials::Local { account_id } => {
+            // The local AWS reads the account from a `LOCALAWS<account>` access key.
+            loader = loader.credentials_provider(aws_sdk_ecr::config::Credentials::new(
+                format!("LOCALAWS{account_id}"),
+                "local-aws-has-no-secrets",
+                None,
+                None,
+                "berth-local",
+            ));
+        }
+    }
+    loader.load().await
+}
+
+/// All configured environments, by name.
+pub struct Environments(Vec<AwsEnv>);
+
+impl Environments {
+    pub async fn connect(settings: &Settings) -> Self {
+        let mut envs = Vec::with_capacity(settings.environments.len());
+        for config in &settings.environments {
+            envs.push(AwsEnv::connect(config, settings.aws_max_attempts, settings.aws_timeout).await);
+        }
+        Self(envs)
+    }
+
+    pub fn from_envs(envs: Vec<AwsEnv>) -> Self {
+        Self(envs)
+    }
+
+    pub fn get(&self, name: &str) -> Result<&AwsEnv, AppError> {
+        self.0.iter().find(|e| e.name() == name).ok_or_else(|| {
+            let known: Vec<&str> = self.0.iter().map(|e| e.name()).collect();
+            AppError::NotFound(format!("No environment named '{name}'. Configured: {}.", known.join(", ")))
+        })
+    }
+
+    pub fn list(&self) -> Vec<EnvironmentInfo> {
+        self.0.iter().map(|e| e.info.clone()).collect()
+    }
+}

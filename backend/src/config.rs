@@ -1,0 +1,267 @@
+//! Configuration: command-line flags (each with an env var), an optional TOML file for the
+//! environments, and per-environment env-var overrides. Everything ends up in one [`Settings`].
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
+
+#[derive(Debug, Parser)]
+#[command(name = "berth", version, about = "A self-hosted web console for Amazon ECS and ECR")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the web console on one port.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// TOML file that lists the AWS environments (see README, "Running against AWS").
+    #[arg(long, env = "BERTH_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address and port to listen on (port 0 picks a free one).
+    #[arg(long, env = "BERTH_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// SQLite database file; created, and migrated, when missing.
+    #[arg(long, env = "BERTH_DATABASE", default_value = "berth.db")]
+    pub database: PathBuf,
+    /// Directory of the built front end (Trunk's `dist`).
+    #[arg(long, env = "BERTH_STATIC_DIR", default_value = "dist")]
+    pub static_dir: PathBuf,
+    /// URL of the local AWS emulator: adds the environment `local` pointing at it.
+    #[arg(long, env = "BERTH_LOCAL_AWS_URL")]
+    pub local_aws_url: Option<String>,
+    /// Account of the local AWS that `local` uses (the emulator keeps one state per account).
+    #[arg(long, env = "BERTH_LOCAL_AWS_ACCOUNT", default_value = "123456789012")]
+    pub local_aws_account: String,
+    /// Load the seed lab's demo data (repository `nginxweb` with v1, v2, latest) into `local`.
+    #[arg(long, env = "BERTH_DEMO_DATA")]
+    pub demo_data: bool,
+    /// Attempts per AWS call, the first included (1 turns retries off).
+    #[arg(long, env = "BERTH_AWS_MAX_ATTEMPTS", default_value_t = 3)]
+    pub aws_max_attempts: u32,
+    /// Seconds before an AWS call is abandoned.
+    #[arg(long, env = "BERTH_AWS_TIMEOUT_SECS", default_value_t = 20)]
+    pub aws_timeout_secs: u64,
+}
+
+/// How an environment obtains AWS credentials.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(tag = "source", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Credentials {
+    /// The AWS SDK's default chain: env vars, shared config/credentials files, SSO, web identity,
+    /// ECS task role, EC2 instance profile.
+    #[default]
+    Default,
+    /// A named profile of `~/.aws/config` / `~/.aws/credentials`.
+    Profile { profile: String },
+    /// Assume this role, with the default chain (or `base_profile`) as the caller.
+    AssumeRole {
+        role_arn: String,
+        #[serde(default)]
+        external_id: Option<String>,
+        #[serde(default)]
+        session_name: Option<String>,
+        #[serde(default)]
+        base_profile: Option<String>,
+    },
+    /// The local AWS emulator's account (dummy keys that select it); needs `endpoint_url`.
+    Local { account_id: String },
+}
+
+/// One AWS environment: an account + region + credentials (+ optional endpoint).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentConfig {
+    /// Used in URLs: lowercase letters, digits and hyphens.
+    pub name: String,
+    pub region: String,
+    #[serde(default)]
+    pub credentials: Credentials,
+    /// Only for emulators or VPC endpoints; AWS's public endpoints otherwise.
+    #[serde(default)]
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    environments: Vec<EnvironmentConfig>,
+}
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub database: PathBuf,
+    pub static_dir: PathBuf,
+    pub environments: Vec<EnvironmentConfig>,
+    pub demo_data: bool,
+    pub aws_max_attempts: u32,
+    pub aws_timeout: Duration,
+}
+
+impl ServeArgs {
+    pub fn into_settings(self) -> anyhow::Result<Settings> {
+        let mut environments = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading config file {}", path.display()))?;
+                parse_environments(&text).with_context(|| format!("in config file {}", path.display()))?
+            }
+            None => Vec::new(),
+        };
+        if let Some(url) = self.local_aws_url {
+            environments.retain(|e| e.name != "local");
+            environments.insert(0, local_environment(&url, &self.local_aws_account));
+        }
+        apply_env_overrides(&mut environments, std::env::vars());
+        check_environments(&environments)?;
+        Ok(Settings {
+            listen: self.listen,
+            database: self.database,
+            static_dir: self.static_dir,
+            environments,
+            demo_data: self.demo_data,
+            aws_max_attempts: self.aws_max_attempts.max(1),
+            aws_timeout: Duration::from_secs(self.aws_timeout_secs.max(1)),
+        })
+    }
+}
+
+/// The environment `local`: the emulator at `url`, in us-east-1, as account `account_id`.
+pub fn local_environment(url: &str, account_id: &str) -> EnvironmentConfig {
+    EnvironmentConfig {
+        name: "local".into(),
+        region: "us-east-1".into(),
+        credentials: Credentials::Local { account_id: account_id.into() },
+        endpoint_url: Some(url.into()),
+    }
+}
+
+pub fn parse_environments(toml_text: &str) -> anyhow::Result<Vec<EnvironmentConfig>> {
+    Ok(toml::from_str::<FileConfig>(toml_text)?.environments)
+}
+
+/// `BERTH_ENV_<NAME>_REGION`, `_ENDPOINT_URL`, `_PROFILE`, `_ROLE_ARN` override the file
+/// (NAME upper-cased, `-` as `_`): one image, many deployments.
+pub fn apply_env_overrides(envs: &mut [EnvironmentConfig], vars: impl IntoIterator<Item = (String, String)>) {
+    let vars: BTreeMap<String, String> = vars.into_iter().collect();
+    for env in envs.iter_mut() {
+        let prefix = format!("BERTH_ENV_{}_", env.name.to_ascii_uppercase().replace('-', "_"));
+        let get = |suffix: &str| vars.get(&format!("{prefix}{suffix}")).cloned();
+        if let Some(region) = get("REGION") {
+            env.region = region;
+        }
+        if let Some(url) = get("ENDPOINT_URL") {
+            env.endpoint_url = Some(url).filter(|u| !u.is_empty());
+        }
+        if let Some(profile) = get("PROFILE") {
+            env.credentials = Credentials::Profile { profile };
+        }
+        if let Some(role_arn) = get("ROLE_ARN") {
+            env.credentials =
+                Credentials::AssumeRole { role_arn, external_id: None, session_name: None, base_profile: None };
+        }
+    }
+}
+
+fn check_environments(envs: &[EnvironmentConfig]) -> anyhow::Result<()> {
+    if envs.is_empty() {
+        bail!("no environments: give --config FILE (see README) or --local-aws-url URL");
+    }
+    for (i, env) in envs.iter().enumerate() {
+        let valid_name = !env.name.is_empty()
+            && env.name.len() <= 32
+            && env.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid_name {
+            bail!("environment name {:?}: use 1-32 lowercase letters, digits and hyphens", env.name);
+        }
+        if envs[..i].iter().any(|e| e.name == env.name) {
+            bail!("environment {:?} is defined twice", env.name);
+        }
+        if env.region.is_empty() {
+            bail!("environment {:?}: region is required", env.name);
+        }
+        if matches!(env.credentials, Credentials::Local { .. }) && env.endpoint_url.is_none() {
+            bail!("environment {:?}: local credentials only work with an endpoint_url (the emulator)", env.name);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+        [[environments]]
+        name = "prod"
+        region = "eu-west-1"
+        credentials = { source = "assume-role", role_arn = "arn:aws:iam::111122223333:role/berth" }
+
+        [[environments]]
+        name = "staging"
+        region = "eu-west-1"
+        credentials = { source = "profile", profile = "staging" }
+
+        [[environments]]
+        name = "dev"
+        region = "us-east-1"
+    "#;
+
+    #[test]
+    fn environments_are_read_from_toml() {
+        let envs = parse_environments(FILE).unwrap();
+        assert_eq!(envs.len(), 3);
+        assert!(matches!(&envs[0].credentials, Credentials::AssumeRole { role_arn, .. } if role_arn.ends_with("role/berth")));
+        assert_eq!(envs[1].credentials, Credentials::Profile { profile: "staging".into() });
+        assert_eq!(envs[2].credentials, Credentials::Default);
+    }
+
+    #[test]
+    fn unknown_keys_in_the_file_are_errors() {
+        let err = parse_environments("[[environments]]\nname='a'\nregion='x'\nregoin='y'\n").unwrap_err();
+        assert!(err.to_string().contains("regoin"), "{err}");
+    }
+
+    #[test]
+    fn env_vars_override_the_file() {
+        let mut envs = parse_environments(FILE).unwrap();
+        apply_env_overrides(
+            &mut envs,
+            [
+                ("BERTH_ENV_STAGING_REGION".to_string(), "us-west-2".to_string()),
+                ("BERTH_ENV_DEV_ENDPOINT_URL".to_string(), "http://127.0.0.1:5000".to_string()),
+                ("BERTH_ENV_DEV_PROFILE".to_string(), "dev".to_string()),
+            ],
+        );
+        assert_eq!(envs[1].region, "us-west-2");
+        assert_eq!(envs[2].endpoint_url.as_deref(), Some("http://127.0.0.1:5000"));
+        assert_eq!(envs[2].credentials, Credentials::Profile { profile: "dev".into() });
+        assert_eq!(envs[0].region, "eu-west-1");
+    }
+
+    #[test]
+    fn bad_environment_lists_are_refused() {
+        assert!(check_environments(&[]).is_err());
+        let mut envs = parse_environments(FILE).unwrap();
+        envs[2].name = "Prod Env".into();
+        assert!(check_environments(&envs).unwrap_err().to_string().contains("lowercase"));
+        envs[2].name = "prod".into();
+        assert!(check_environments(&envs).unwrap_err().to_string().contains("twice"));
+        let mut local = local_environment("http://x", "123456789012");
+        local.endpoint_url = None;
+        assert!(check_environments(&[local]).is_err());
+    }
+}

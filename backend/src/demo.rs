@@ -1,0 +1,42 @@
+//! Local mode's demo data: the seed lab's repository `nginxweb` with images `v1`, `v2` and
+//! `latest` (the same image as `v2`, as after the lab's pipeline pushed v2).
+
+use crate::aws::{DemoImage, Environments};
+use crate::error::AppError;
+
+pub const DEMO_REPOSITORY: &str = "nginxweb";
+
+fn manifest(config_digest: char, layer_digest: char, layer_size: u64) -> String {
+    let hex = |c: char| c.to_string().repeat(64);
+    serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {
+            "mediaType": "application/vnd.docker.container.image.v1+json",
+            "size": 7_650,
+            "digest": format!("sha256:{}", hex(config_digest)),
+        },
+        "layers": [{
+            "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+            "size": layer_size,
+            "digest": format!("sha256:{}", hex(layer_digest)),
+        }],
+    })
+    .to_string()
+}
+
+pub fn demo_images() -> Vec<DemoImage> {
+    let v1 = manifest('1', 'a', 67_108_864);
+    let v2 = manifest('2', 'b', 67_371_008);
+    vec![
+        DemoImage { tag: "v1", manifest: v1 },
+        DemoImage { tag: "v2", manifest: v2.clone() },
+        DemoImage { tag: "latest", manifest: v2 },
+    ]
+}
+
+/// Loads the demo data into the environment `local`; does nothing if there is none.
+pub async fn load(environments: &Environments) -> Result<(), AppError> {
+    let Ok(local) = environments.get("local") else { return Ok(()) };
+    local.ensure_demo_repository(DEMO_REPOSITORY, &demo_images()).await
+}

@@ -1,0 +1,107 @@
+//! One error type for every handler, turned into the shared [`ApiError`] body. Internal errors are
+//! logged with their context and never echoed to the client.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use shared::error::{ApiError, ErrorCode, FieldError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request could not be read.
+    #[error("{0}")]
+    BadRequest(String),
+    /// 422: the input breaks rules; each error names its field.
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    /// 404: no such environment or resource.
+    #[error("{0}")]
+    NotFound(String),
+    /// 409: already exists, or in a state that forbids the action; `field` when one field is to blame.
+    #[error("{message}")]
+    Conflict { message: String, field: Option<String> },
+    /// 403: AWS refused the call with this environment's credentials; the message names the IAM action.
+    #[error("{message}")]
+    AccessDenied { environment: String, message: String },
+    /// 429: AWS throttled the call even after retries.
+    #[error("{message}")]
+    Throttled { environment: String, message: String },
+    /// 503: AWS could not be reached, had no credentials, or failed.
+    #[error("{message}")]
+    Unavailable { environment: String, message: String },
+    /// 413: the body is over the limit.
+    #[error("request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    /// 415: the body is not declared as JSON.
+    #[error("send the body as application/json")]
+    UnsupportedMediaType,
+    /// 405: the route exists but not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 500: a bug or a failure inside Berth; logged, never shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::AccessDenied { .. } => StatusCode::FORBIDDEN,
+            Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The body sent to the client.
+    pub fn to_api_error(&self) -> ApiError {
+        let simple = |code, message: &str| ApiError::new(code, message);
+        match self {
+            Self::BadRequest(m) => simple(ErrorCode::BadRequest, m),
+            Self::Validation(fields) => ApiError::validation(fields.clone()),
+            Self::NotFound(m) => simple(ErrorCode::NotFound, m),
+            Self::Conflict { message, field } => ApiError {
+                fields: field.iter().map(|f| FieldError::new(f, message)).collect(),
+                ..simple(ErrorCode::Conflict, message)
+            },
+            Self::AccessDenied { environment, message } => {
+                ApiError { environment: Some(environment.clone()), ..simple(ErrorCode::AccessDenied, message) }
+            }
+            Self::Throttled { environment, message } => {
+                ApiError { environment: Some(environment.clone()), ..simple(ErrorCode::Throttled, message) }
+            }
+            Self::Unavailable { environment, message } => {
+                ApiError { environment: Some(environment.clone()), ..simple(ErrorCode::Unavailable, message) }
+            }
+            Self::PayloadTooLarge(_) => simple(ErrorCode::PayloadTooLarge, &self.to_string()),
+            Self::UnsupportedMediaType => {
+                simple(ErrorCode::UnsupportedMediaType, "Send the body as JSON (Content-Type: application/json).")
+            }
+            Self::MethodNotAllowed => simple(ErrorCode::MethodNotAllowed, "This route does not accept that method."),
+            Self::Internal(_) => simple(ErrorCode::Internal, "Something went wrong inside Berth; it has been logged."),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(err) = &self {
+            tracing::error!(error = ?err, "internal error");
+        }
+        (self.status(), Json(self.to_api_error())).into_response()
+    }
+}
+
+/// `shared` validation results as an [`AppError`].
+impl From<Vec<FieldError>> for AppError {
+    fn from(fields: Vec<FieldError>) -> Self {
+        Self::Validation(fields)
+    }
+}

@@ -1,0 +1,99 @@
+//! ECR repositories of an environment. Repository names may contain `/`: clients percent-encode
+//! it (`team%2Fapp`) so a name stays one path segment.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec, push_commands};
+use shared::error::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::AppError;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_repositories, create_repository))
+        .routes(routes!(get_repository, delete_repository))
+        .routes(routes!(list_images))
+}
+
+/// Every repository of the environment (all pages), with image counts.
+#[utoipa::path(get, path = "/api/envs/{env}/repositories", tag = "repositories",
+    params(("env" = String, Path, description = "Environment name")),
+    responses((status = 200, body = Vec<Repository>), (status = "4XX", body = ApiError), (status = "5XX", body = ApiError)))]
+async fn list_repositories(State(state): State<AppState>, Path(env): Path<String>) -> Result<Json<Vec<Repository>>, AppError> {
+    Ok(Json(state.environments.get(&env)?.list_repositories().await?))
+}
+
+/// Creates a repository from the `aws ecr create-repository --cli-input-json` document.
+#[utoipa::path(post, path = "/api/envs/{env}/repositories", tag = "repositories",
+    params(("env" = String, Path, description = "Environment name")),
+    request_body = RepositorySpec,
+    responses((status = 201, body = Repository), (status = 409, description = "Name taken", body = ApiError),
+        (status = 422, description = "Input breaks a rule", body = ApiError), (status = "5XX", body = ApiError)))]
+async fn create_repository(
+    State(state): State<AppState>,
+    Path(env): Path<String>,
+    ApiJson(spec): ApiJson<RepositorySpec>,
+) -> Result<(StatusCode, Json<Repository>), AppError> {
+    let env = state.environments.get(&env)?;
+    spec.validate()?;
+    let repo = env.create_repository(&spec).await?;
+    tracing::info!(environment = env.name(), repository = %repo.repository_name, "repository created");
+    Ok((StatusCode::CREATED, Json(repo)))
+}
+
+/// A repository's settings, lifecycle policy and push commands.
+#[utoipa::path(get, path = "/api/envs/{env}/repositories/{name}", tag = "repositories",
+    params(("env" = String, Path, description = "Environment name"),
+        ("name" = String, Path, description = "Repository name, `/` percent-encoded")),
+    responses((status = 200, body = RepositoryDetail), (status = 404, body = ApiError), (status = "5XX", body = ApiError)))]
+async fn get_repository(
+    State(state): State<AppState>,
+    Path((env, name)): Path<(String, String)>,
+) -> Result<Json<RepositoryDetail>, AppError> {
+    let env = state.environments.get(&env)?;
+    let (repository, lifecycle_policy) = tokio::try_join!(env.describe_repository(&name), env.lifecycle_policy(&name))?;
+    let push_commands = push_commands(&repository.repository_uri, &repository.repository_name, &env.info.region);
+    Ok(Json(RepositoryDetail { repository, lifecycle_policy, push_commands }))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+struct DeleteParams {
+    /// Delete the images too; without it, a repository that holds images is not deleted (409).
+    #[serde(default)]
+    force: bool,
+}
+
+/// Deletes a repository.
+#[utoipa::path(delete, path = "/api/envs/{env}/repositories/{name}", tag = "repositories",
+    params(("env" = String, Path, description = "Environment name"),
+        ("name" = String, Path, description = "Repository name, `/` percent-encoded"), DeleteParams),
+    responses((status = 204, description = "Deleted"), (status = 404, body = ApiError),
+        (status = 409, description = "Holds images and `force` is not set", body = ApiError), (status = "5XX", body = ApiError)))]
+async fn delete_repository(
+    State(state): State<AppState>,
+    Path((env, name)): Path<(String, String)>,
+    ApiQuery(params): ApiQuery<DeleteParams>,
+) -> Result<StatusCode, AppError> {
+    let env = state.environments.get(&env)?;
+    env.delete_repository(&name, params.force).await?;
+    tracing::info!(environment = env.name(), repository = %name, force = params.force, "repository deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every image of a repository, newest push first; untagged images have no tags.
+#[utoipa::path(get, path = "/api/envs/{env}/repositories/{name}/images", tag = "repositories",
+    params(("env" = String, Path, description = "Environment name"),
+        ("name" = String, Path, description = "Repository name, `/` percent-encoded")),
+    responses((status = 200, body = Vec<Image>), (status = 404, body = ApiError), (status = "5XX", body = ApiError)))]
+async fn list_images(
+    State(state): State<AppState>,
+    Path((env, name)): Path<(String, String)>,
+) -> Result<Json<Vec<Image>>, AppError> {
+    Ok(Json(state.environments.get(&env)?.list_images(&name).await?))
+}

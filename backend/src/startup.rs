@@ -1,0 +1,97 @@
+//! Builds the application from [`Settings`]: binds the listener (port 0 in tests), opens the
+//! store, connects the environments and assembles the router with its middleware.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::aws::Environments;
+use crate::config::Settings;
+use crate::extract::BODY_LIMIT;
+use crate::state::AppState;
+use crate::store::Store;
+use crate::{demo, routes, static_files};
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let store = Store::open(&settings.database).await?;
+        let environments = Arc::new(Environments::connect(&settings).await);
+        if settings.demo_data {
+            demo::load(&environments).await.map_err(|e| anyhow::anyhow!("loading demo data: {e}"))?;
+        }
+        let state = AppState { environments, store };
+        let listener =
+            TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
+        Ok(Self { listener, router: router(state, &settings) })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address().port()
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// The whole router: API under `/api`, the front end everywhere else.
+pub fn router(state: AppState, settings: &Settings) -> Router {
+    let (api, _doc) = routes::api();
+    let api = api
+        .route("/api/{*rest}", axum::routing::any(routes::not_found))
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .with_state(state);
+    api.merge(static_files::router(&settings.static_dir))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(panic_response))
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    let body = shared::error::ApiError::new(
+        shared::error::ErrorCode::Internal,
+        "Something went wrong inside Berth; it has been logged.",
+    );
+    (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+}

@@ -1,0 +1,30 @@
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::paths;
+use crate::app::Environments;
+use crate::components::ErrorBanner;
+
+/// `/`: goes to the first environment's repositories.
+#[component]
+pub fn Home() -> impl IntoView {
+    let envs = expect_context::<Environments>().0;
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = envs.get() {
+            if let Some(first) = list.first() {
+                navigate(&paths::repositories(&first.name), NavigateOptions { replace: true, ..Default::default() });
+            }
+        }
+    });
+    view! {
+        {move || match envs.get() {
+            Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! {
+                <section class="empty"><h1>"No environments"</h1><p>"Add one to Berth's config file (see the README)."</p></section>
+            }.into_any(),
+            _ => view! { <p class="muted">"Loading…"</p> }.into_any(),
+        }}
+    }
+}

@@ -1,0 +1,25 @@
+//! One component per route.
+
+mod create_repository;
+mod home;
+mod not_found;
+mod repositories;
+mod repository;
+
+pub use create_repository::CreateRepositoryPage;
+pub use home::Home;
+pub use not_found::NotFound;
+pub use repositories::RepositoriesPage;
+pub use repository::RepositoryPage;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// A route parameter, percent-decoded (repository names carry `/` as `%2F`).
+pub(crate) fn param(key: &'static str) -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        let raw = params.read().get(key).unwrap_or_default();
+        js_sys::decode_uri_component(&raw).map(String::from).unwrap_or(raw)
+    })
+}
