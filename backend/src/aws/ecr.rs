@@ -141,8 +141,9 @@ impl AwsEnv {
                     map_sdk_error(&self.cx("ecr:DescribeImages"), e)
                 }
             })?;
-        let mut images: Vec<Image> = details.iter().map(to_image).collect();
-        // RFC 3339 UTC strings sort as times; images without a time go last.
+        // ECR lists in push order; reversed, then a stable sort on the time (RFC 3339 UTC strings
+        // sort as times) keeps the later push first when two share a second.
+        let mut images: Vec<Image> = details.iter().rev().map(to_image).collect();
         images.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at));
         Ok(images)
     }
@@ -211,27 +212,33 @@ impl AwsEnv {
         Ok(())
     }
 
-    /// Creates the repository unless it exists, then pushes each image's manifest under its tag
-    /// unless that tag is already there: safe to run on every start.
+    /// Pushes an image manifest (as `docker push` ends with), tagged or untagged. A tag that is
+    /// already on this very manifest is not an error.
+    pub async fn push_image(&self, repository: &str, tag: Option<&str>, manifest: &str) -> Result<(), AppError> {
+        let pushed = self
+            .ecr
+            .put_image()
+            .repository_name(repository)
+            .set_image_tag(tag.map(str::to_string))
+            .image_manifest(manifest)
+            .send()
+            .await;
+        match pushed {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(ref s)) if s.err().code() == Some("ImageAlreadyExistsException") => Ok(()),
+            Err(e) if e.code() == Some("RepositoryNotFoundException") => Err(self.not_found(repository)),
+            Err(e) => Err(map_sdk_error(&self.cx("ecr:PutImage"), e)),
+        }
+    }
+
+    /// Creates the repository unless it exists and pushes the images: safe to run on every start.
     pub async fn ensure_demo_repository(&self, name: &str, images: &[DemoImage]) -> Result<(), AppError> {
         match self.create_repository(&RepositorySpec::named(name)).await {
             Ok(_) | Err(AppError::Conflict { .. }) => {}
             Err(e) => return Err(e),
         }
         for image in images {
-            let pushed = self
-                .ecr
-                .put_image()
-                .repository_name(name)
-                .image_tag(image.tag)
-                .image_manifest(&image.manifest)
-                .send()
-                .await;
-            match pushed {
-                Ok(_) => {}
-                Err(SdkError::ServiceError(ref s)) if s.err().code() == Some("ImageAlreadyExistsException") => {}
-                Err(e) => return Err(map_sdk_error(&self.cx("ecr:PutImage"), e)),
-            }
+            self.push_image(name, Some(image.tag), &image.manifest).await?;
         }
         Ok(())
     }
@@ -242,3 +249,7 @@ fn pretty_json(text: &str) -> String {
         .and_then(|v| serde_json::to_string_pretty(&v))
         .unwrap_or_else(|_| text.to_string())
 }
+
+#[cfg(test)]
+#[path = "ecr_scripted_tests.rs"]
+mod scripted_tests;
