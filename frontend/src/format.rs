@@ -11,11 +11,17 @@ pub fn local_time(rfc3339: Option<&str>) -> String {
     }
 }
 
-/// Bytes as AWS's console shows image sizes (MB with two decimals, binary units).
+/// Bytes as AWS's console shows image sizes (binary units, two decimals). Integer arithmetic:
+/// float formatting would add ~10 KB to the bundle.
 pub fn size(bytes: Option<i64>) -> String {
+    const KIB: i64 = 1024;
+    let scaled = |unit: i64, name: &str, b: i64| {
+        let hundredths = b * 100 / unit;
+        format!("{}.{:02} {name}", hundredths / 100, hundredths % 100)
+    };
     match bytes {
-        Some(b) if b >= 1024 * 1024 => format!("{:.2} MB", b as f64 / (1024.0 * 1024.0)),
-        Some(b) if b >= 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        Some(b) if b >= KIB * KIB => scaled(KIB * KIB, "MB", b),
+        Some(b) if b >= KIB => scaled(KIB, "KB", b),
         Some(b) => format!("{b} B"),
         None => "—".into(),
     }

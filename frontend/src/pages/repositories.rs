@@ -52,7 +52,7 @@ fn RepositoryTable(list: Vec<Repository>, filter: Signal<String>) -> impl IntoVi
     let env = param("env");
     let total = list.len();
     let rows = move || {
-        let needle = filter.get().to_lowercase();
+        let needle = filter.get().to_ascii_lowercase();
         list.iter()
             .filter(|r| r.repository_name.contains(&needle))
             .cloned()
@@ -74,7 +74,7 @@ fn RepositoryTable(list: Vec<Repository>, filter: Signal<String>) -> impl IntoVi
     };
     view! {
         <table class="grid">
-            <caption>{format!("{total} repositories")}</caption>
+            <caption>{if total == 1 { "1 repository".to_string() } else { format!("{total} repositories") }}</caption>
             <thead><tr>
                 <th>"Repository name"</th><th>"URI"</th><th>"Created at"</th><th>"Tag mutability"</th>
                 <th>"Scan on push"</th><th>"Encryption"</th><th class="num">"Images"</th>
@@ -86,7 +86,9 @@ fn RepositoryTable(list: Vec<Repository>, filter: Signal<String>) -> impl IntoVi
 
 /// `IMMUTABLE_WITH_EXCLUSION` -> `Immutable with exclusion`.
 pub(crate) fn title_case(aws: &str) -> String {
-    let lower = aws.replace('_', " ").to_lowercase();
-    let mut chars = lower.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    let mut text = aws.replace('_', " ").to_ascii_lowercase();
+    if let Some(first) = text.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    text
 }

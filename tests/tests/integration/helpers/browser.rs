@@ -1,0 +1,66 @@
+//! Headless Chromium over WebDriver: one chromedriver per test binary, one fresh browser profile
+//! per test.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder};
+
+static DRIVER: OnceLock<(u16, Mutex<Child>)> = OnceLock::new();
+
+fn driver_port() -> u16 {
+    DRIVER
+        .get_or_init(|| {
+            let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+            let binary = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+            let child = Command::new(&binary)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("starting {binary} (scripts/install installs it): {e}"));
+            for _ in 0..100 {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            (port, Mutex::new(child))
+        })
+        .0
+}
+
+pub struct Browser {
+    pub client: Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn open() -> Self {
+        let profile = tempfile::tempdir().unwrap();
+        let args = [
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,900".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        caps.insert("goog:chromeOptions".into(), serde_json::json!({ "args": args, "binary": binary }));
+        let client = ClientBuilder::rustls()
+            .expect("rustls")
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", driver_port()))
+            .await
+            .expect("a Chromium session (is chromedriver the same version as chromium?)");
+        Self { client, _profile: profile }
+    }
+}

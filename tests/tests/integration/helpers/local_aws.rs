@@ -1,0 +1,40 @@
+//! One local AWS (pinned moto + Berth's extensions) per test binary, started on first use. Tests
+//! don't reset it: each uses its own account (see `TestApp`), so they run in parallel unaffected.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+struct LocalAws {
+    url: String,
+    // Held so its stdin stays open: the emulator exits when this process does.
+    _child: Mutex<Child>,
+}
+
+static LOCAL_AWS: OnceLock<LocalAws> = OnceLock::new();
+
+pub fn local_aws_url() -> &'static str {
+    &LOCAL_AWS.get_or_init(start).url
+}
+
+fn start() -> LocalAws {
+    let script = super::repo_root().join("scripts/local-aws");
+    let stderr = if std::env::var_os("BERTH_TEST_LOCAL_AWS_LOG").is_some() { Stdio::inherit() } else { Stdio::null() };
+    let mut child = Command::new(&script)
+        .arg("--exit-on-stdin-eof")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting {}: {e}", script.display()));
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = lines
+        .next()
+        .and_then(Result::ok)
+        .filter(|l| l.starts_with("http://"))
+        .expect("the local AWS prints its URL first (run scripts/install-local-aws to see why it did not)");
+    // Keep draining stdout so the emulator can never block on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    LocalAws { url, _child: Mutex::new(child) }
+}

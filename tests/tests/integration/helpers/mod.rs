@@ -1,0 +1,12 @@
+mod browser;
+mod local_aws;
+mod test_app;
+
+pub use browser::Browser;
+pub use local_aws::local_aws_url;
+pub use test_app::{TestApp, json_with_status};
+
+/// The repository root (this crate lives in `tests/`).
+pub fn repo_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+}

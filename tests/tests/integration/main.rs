@@ -1,0 +1,8 @@
+//! Berth's integration tests: the real server on port 0 with a fresh SQLite file, against the
+//! local AWS over HTTP (one emulator per test binary, one AWS account per test), and the built
+//! front end in headless Chromium.
+
+mod api_basics;
+mod browser;
+mod helpers;
+mod repositories;
