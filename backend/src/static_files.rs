@@ -13,7 +13,7 @@ pub fn router(dir: &Path) -> Router {
     if !index.exists() {
         tracing::warn!(dir = %dir.display(), "front end not built: run `trunk build --release` (the API still works)");
     }
-    let files = ServeDir::new(dir).precompressed_gzip().fallback(ServeFile::new(index));
+    let files = ServeDir::new(dir).precompressed_gzip().fallback(ServeFile::new(index).precompressed_gzip());
     // index.html must be revalidated so a new build is picked up; hashed assets may be cached.
     Router::new().fallback_service(files).layer(SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,

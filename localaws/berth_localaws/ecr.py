@@ -3,12 +3,14 @@
 - Pagination: moto ignores maxResults/nextToken and returns everything at once. AWS returns at most
   maxResults (default 100 for DescribeRepositories/DescribeImages/ListImages, range 1-1000) and a
   nextToken. Without this, no client pagination code is exercised locally.
+- Image sizes: moto reports the config blob's size; ECR reports the sum of the compressed layers.
 - Image digests: moto derives a digest from the layer list (or from a random number when there is
   none, so two images can collide). A registry's digest is the sha256 of the manifest bytes.
 """
 
 import base64
 import hashlib
+import json
 
 from moto.ecr.exceptions import InvalidParameterException
 from moto.ecr.models import Image
@@ -61,7 +63,16 @@ def _manifest_digest(self) -> None:
     self._image_digest = "sha256:" + hashlib.sha256(self.image_manifest.encode()).hexdigest()
 
 
+def _layers_size(self):
+    manifest = json.loads(self.image_manifest)
+    layers = manifest.get("layers")
+    if layers is None:
+        return None
+    return sum(int(layer.get("size", 0)) for layer in layers)
+
+
 def install() -> None:
     for name, key in _PAGED.items():
         setattr(ECRResponse, name, _paginated(getattr(ECRResponse, name), key))
     Image._create_digest = _manifest_digest
+    Image.get_image_size_in_bytes = _layers_size

@@ -131,7 +131,8 @@ fn DeleteDialog(name: String, image_count: u64, on_close: Callback<()>) -> impl 
             {(image_count > 0).then(|| view! {
                 <label class="check">
                     <input type="checkbox" id="deleteImages" on:change=move |ev| set_with_images.set(event_target_checked(&ev))/>
-                    {format!("Delete its {image_count} image(s) too — required, a repository that holds images can't be deleted otherwise.")}
+                    {if image_count == 1 { "Delete its image too".to_string() } else { format!("Delete its {image_count} images too") }}
+                    " — required: a repository that holds images can't be deleted otherwise."
                 </label>
             })}
             <label for="confirmName">"Type "<code>{name.clone()}</code>" to confirm"</label>

@@ -48,6 +48,50 @@ async fn the_wizard_shows_an_invalid_name_inline_then_creates_the_repository() {
     browser.client.close().await.unwrap();
 }
 
+#[tokio::test]
+async fn push_commands_are_shown_and_deleting_needs_the_name_typed_and_images_confirmed() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    let wait = || c.wait().at_most(Duration::from_secs(15));
+
+    c.goto(&app.url("/e/local/repository/nginxweb")).await.unwrap();
+    wait().for_element(Locator::XPath("//button[text()='View push commands']")).await.unwrap().click().await.unwrap();
+    wait().for_element(Locator::Css(".push-commands")).await.unwrap();
+    let commands = c.find_all(Locator::Css(".push-commands pre")).await.unwrap();
+    let mut texts = Vec::new();
+    for command in &commands {
+        texts.push(command.text().await.unwrap());
+    }
+    let registry = format!("{}.dkr.ecr.us-east-1.amazonaws.com", app.account);
+    assert_eq!(texts.len(), 4);
+    assert_eq!(texts[0], format!("aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin {registry}"));
+    assert_eq!(texts[3], format!("docker push {registry}/nginxweb:latest"));
+    assert_eq!(c.find_all(Locator::Css(".push-commands button.copy")).await.unwrap().len(), 4, "a copy button each");
+    save_screenshot(c, "push-commands").await;
+    c.find(Locator::Css("button[aria-label=Close]")).await.unwrap().click().await.unwrap();
+
+    c.find(Locator::XPath("//div[@class='buttons']/button[text()='Delete']")).await.unwrap().click().await.unwrap();
+    let confirm = wait().for_element(Locator::Id("confirmName")).await.unwrap();
+    let delete = c.find(Locator::XPath("//div[@class='modal']//button[text()='Delete repository']")).await.unwrap();
+    confirm.send_keys("nginxweb").await.unwrap();
+    assert!(delete.attr("disabled").await.unwrap().is_some(), "the repository holds images: 'delete images too' is required");
+    c.find(Locator::Id("deleteImages")).await.unwrap().click().await.unwrap();
+    save_screenshot(c, "delete-dialog").await;
+    wait().for_element(Locator::XPath("//div[@class='modal']//button[text()='Delete repository' and not(@disabled)]")).await.unwrap().click().await.unwrap();
+
+    wait().for_element(Locator::XPath("//p[text()='No repositories in this environment yet.']")).await.unwrap();
+    assert_eq!(json_status(&app, "/api/envs/local/repositories/nginxweb").await, 404);
+    browser.client.close().await.unwrap();
+}
+
+/// Screenshots land in target/screenshots/ for a person to look at.
+async fn save_screenshot(c: &fantoccini::Client, name: &str) {
+    let dir = crate::helpers::repo_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), c.screenshot().await.unwrap()).unwrap();
+}
+
 async fn json_status(app: &TestApp, path: &str) -> u16 {
     app.get(path).await.status().as_u16()
 }
