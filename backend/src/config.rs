@@ -21,6 +21,34 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API and the web console on one port.
     Serve(ServeArgs),
+    /// Manage user accounts (passwords are read from stdin or prompted, never from argv).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user with a role in an environment (`*` = every environment).
+    Add {
+        name: String,
+        #[arg(long, value_parser = parse_role)]
+        role: shared::auth::Role,
+        /// Environment the role applies to; `*` (the default) for all of them.
+        #[arg(long = "env", default_value = "*")]
+        environment: String,
+        #[arg(long, env = "BERTH_DATABASE", default_value = "berth.db")]
+        database: PathBuf,
+    },
+    /// Set a user's password (ends the user's sessions).
+    Passwd {
+        name: String,
+        #[arg(long, env = "BERTH_DATABASE", default_value = "berth.db")]
+        database: PathBuf,
+    },
+}
+
+fn parse_role(s: &str) -> Result<shared::auth::Role, String> {
+    shared::auth::Role::parse(s).ok_or_else(|| format!("{s:?} is not a role: use viewer, deployer or admin"))
 }
 
 #[derive(Debug, Clone, Args)]
@@ -46,6 +74,19 @@ pub struct ServeArgs {
     /// Load the seed lab's demo data (repository `nginxweb` with v1, v2, latest) into `local`.
     #[arg(long, env = "BERTH_DEMO_DATA")]
     pub demo_data: bool,
+    /// Create the user `admin` (role admin everywhere) if missing and print its password once.
+    #[arg(long, env = "BERTH_DEMO_ADMIN")]
+    pub demo_admin: bool,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "BERTH_SESSION_IDLE_MINUTES", default_value_t = 12 * 60)]
+    pub session_idle_minutes: u64,
+    /// Hours after login at which a session ends, active or not.
+    #[arg(long, env = "BERTH_SESSION_MAX_HOURS", default_value_t = 7 * 24)]
+    pub session_max_hours: u64,
+    /// Mark the session cookie `Secure`: set it when Berth is served over HTTPS (e.g. behind a
+    /// TLS proxy). Requests forwarded with `X-Forwarded-Proto: https` get it regardless.
+    #[arg(long, env = "BERTH_SECURE_COOKIES")]
+    pub secure_cookies: bool,
     /// Attempts per AWS call, the first included (1 turns retries off).
     #[arg(long, env = "BERTH_AWS_MAX_ATTEMPTS", default_value_t = 3)]
     pub aws_max_attempts: u32,
@@ -107,8 +148,28 @@ pub struct Settings {
     pub static_dir: PathBuf,
     pub environments: Vec<EnvironmentConfig>,
     pub demo_data: bool,
+    pub demo_admin: bool,
     pub aws_max_attempts: u32,
     pub aws_timeout: Duration,
+    pub auth: AuthSettings,
+}
+
+/// Session lifetimes and cookie attributes.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    pub session_idle: Duration,
+    pub session_max: Duration,
+    pub secure_cookies: bool,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session_idle: Duration::from_secs(12 * 3600),
+            session_max: Duration::from_secs(7 * 24 * 3600),
+            secure_cookies: false,
+        }
+    }
 }
 
 impl ServeArgs {
@@ -133,6 +194,12 @@ impl ServeArgs {
             static_dir: self.static_dir,
             environments,
             demo_data: self.demo_data,
+            demo_admin: self.demo_admin,
+            auth: AuthSettings {
+                session_idle: Duration::from_secs(self.session_idle_minutes.max(1) * 60),
+                session_max: Duration::from_secs(self.session_max_hours.max(1) * 3600),
+                secure_cookies: self.secure_cookies,
+            },
             aws_max_attempts: self.aws_max_attempts.max(1),
             aws_timeout: Duration::from_secs(self.aws_timeout_secs.max(1)),
         })

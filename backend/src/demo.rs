@@ -1,7 +1,11 @@
 //! Local mode's demo data: the seed lab's repository `nginxweb` with images `v1`, `v2` and
 //! `latest` (the same image as `v2`, as after the lab's pipeline pushed v2).
 
+use shared::auth::{Grant, Role};
+
+use crate::auth::{secrets, users};
 use crate::aws::{DemoImage, Environments};
+use crate::store::Store;
 use crate::error::AppError;
 
 pub const DEMO_REPOSITORY: &str = "nginxweb";
@@ -39,4 +43,19 @@ pub fn demo_images() -> Vec<DemoImage> {
 pub async fn load(environments: &Environments) -> Result<(), AppError> {
     let Ok(local) = environments.get("local") else { return Ok(()) };
     local.ensure_demo_repository(DEMO_REPOSITORY, &demo_images()).await
+}
+
+pub const DEMO_ADMIN: &str = "admin";
+
+/// Creates the user `admin` (admin everywhere) with a random password and prints it, once: when
+/// the user already exists nothing is printed (`berth user passwd admin` sets a new password).
+pub async fn ensure_admin(store: &Store) -> anyhow::Result<()> {
+    if users::exists(store.pool(), DEMO_ADMIN).await? {
+        println!("Log in as '{DEMO_ADMIN}' (its password was printed when it was created; `berth user passwd {DEMO_ADMIN}` sets a new one).");
+        return Ok(());
+    }
+    let password = secrets::random_secret()[..20].to_string();
+    users::add(store.pool(), DEMO_ADMIN, &password, &Grant { environment: "*".into(), role: Role::Admin }).await?;
+    println!("Demo admin created — user: {DEMO_ADMIN}  password: {password}  (shown only now)");
+    Ok(())
 }

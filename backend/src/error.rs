@@ -11,6 +11,15 @@ pub enum AppError {
     /// 400: the request could not be read.
     #[error("{0}")]
     BadRequest(String),
+    /// 401: no valid session or token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: the principal's role (or a missing CSRF token) forbids this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 429: too many failed logins from this address or for this user; `Retry-After` says when.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after_secs: u64 },
     /// 422: the input breaks rules; each error names its field.
     #[error("invalid input")]
     Validation(Vec<FieldError>),
@@ -48,6 +57,9 @@ impl AppError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::AccessDenied { .. } => StatusCode::FORBIDDEN,
@@ -66,6 +78,9 @@ impl AppError {
         match self {
             Self::BadRequest(m) => simple(ErrorCode::BadRequest, m),
             Self::Validation(fields) => ApiError::validation(fields.clone()),
+            Self::Unauthorized(m) => simple(ErrorCode::Unauthorized, m),
+            Self::Forbidden(m) => simple(ErrorCode::Forbidden, m),
+            Self::RateLimited { message, .. } => simple(ErrorCode::RateLimited, message),
             Self::NotFound(m) => simple(ErrorCode::NotFound, m),
             Self::Conflict { message, field } => ApiError {
                 fields: field.iter().map(|f| FieldError::new(f, message)).collect(),
@@ -95,7 +110,11 @@ impl IntoResponse for AppError {
         if let Self::Internal(err) = &self {
             tracing::error!(error = ?err, "internal error");
         }
-        (self.status(), Json(self.to_api_error())).into_response()
+        let mut response = (self.status(), Json(self.to_api_error())).into_response();
+        if let Self::RateLimited { retry_after_secs, .. } = &self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, (*retry_after_secs).into());
+        }
+        response
     }
 }
 

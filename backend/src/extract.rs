@@ -1,7 +1,7 @@
 //! Request extractors whose rejections are [`AppError`]s, so malformed input gets the shared error
 //! shape with the JSON path of the offending field.
 
-use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
@@ -72,6 +72,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
             .await
             .map(|q| ApiQuery(q.0))
             .map_err(|e: QueryRejection| AppError::BadRequest(e.body_text()))
+    }
+}
+
+/// Like `axum::extract::Path`, with a 400 in the shared shape (e.g. for `%FF` in a segment).
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| ApiPath(p.0))
+            .map_err(|e: PathRejection| AppError::BadRequest(e.body_text()))
     }
 }
 

@@ -1,5 +1,8 @@
-use berth::config::{Cli, Command};
+use std::io::{BufRead, IsTerminal};
+
+use berth::config::{Cli, Command, UserCommand};
 use berth::startup::Application;
+use berth::store::Store;
 use clap::Parser;
 
 #[tokio::main]
@@ -12,5 +15,48 @@ async fn main() -> anyhow::Result<()> {
             println!("Berth is listening on http://{}", app.address());
             app.run_until_stopped().await
         }
+        Command::User(command) => user(command).await,
     }
+}
+
+async fn user(command: UserCommand) -> anyhow::Result<()> {
+    use berth::auth::users;
+    match command {
+        UserCommand::Add { name, role, environment, database } => {
+            users::validate_name(&name).map_err(anyhow::Error::msg)?;
+            let store = Store::open(&database).await?;
+            let password = read_password()?;
+            users::add(store.pool(), &name, &password, &shared::auth::Grant { environment: environment.clone(), role }).await?;
+            let target = berth::audit::Target { environment: None, resource: Some(format!("user {name}")), action: "user.add" };
+            berth::audit::append(store.pool(), &whoami(), "cli", &target, "success").await;
+            println!("User {name} added: {} in {environment}.", role.as_str());
+        }
+        UserCommand::Passwd { name, database } => {
+            let store = Store::open(&database).await?;
+            let password = read_password()?;
+            users::set_password(store.pool(), &name, &password).await?;
+            let target = berth::audit::Target { environment: None, resource: Some(format!("user {name}")), action: "user.passwd" };
+            berth::audit::append(store.pool(), &whoami(), "cli", &target, "success").await;
+            println!("Password of {name} set; their sessions have ended.");
+        }
+    }
+    Ok(())
+}
+
+/// From a prompt (twice) on a terminal, else the first line of stdin: never from argv.
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Again: ")?;
+        anyhow::ensure!(first == again, "the passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    }
+}
+
+fn whoami() -> String {
+    std::env::var("USER").map(|u| format!("{u} (shell)")).unwrap_or_else(|_| "shell".into())
 }

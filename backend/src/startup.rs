@@ -12,14 +12,16 @@ use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
+use crate::auth::rate_limit::LoginLimiter;
 use crate::aws::Environments;
 use crate::config::Settings;
 use crate::extract::BODY_LIMIT;
 use crate::state::AppState;
 use crate::store::Store;
-use crate::{demo, routes, static_files};
+use crate::{demo, routes, security_headers, static_files};
 
 pub struct Application {
     listener: TcpListener,
@@ -33,7 +35,15 @@ impl Application {
         if settings.demo_data {
             demo::load(&environments).await.map_err(|e| anyhow::anyhow!("loading demo data: {e}"))?;
         }
-        let state = AppState { environments, store };
+        if settings.demo_admin {
+            demo::ensure_admin(&store).await?;
+        }
+        let state = AppState {
+            environments,
+            store,
+            auth: Arc::new(settings.auth.clone()),
+            login_limiter: Arc::new(LoginLimiter::default()),
+        };
         let listener =
             TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
         Ok(Self { listener, router: router(state, &settings) })
@@ -49,7 +59,9 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await?;
+        // Connection info gives the login rate limiter the client's address.
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(())
     }
@@ -57,15 +69,23 @@ impl Application {
 
 /// The whole router: API under `/api`, the front end everywhere else.
 pub fn router(state: AppState, settings: &Settings) -> Router {
-    let (api, _doc) = routes::api();
-    let api = api
+    let (public, _) = routes::public().split_for_parts();
+    let (protected, _) = routes::protected().split_for_parts();
+    let protected = protected.route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::require_login));
+    let api = public
+        .merge(protected)
         .route("/api/{*rest}", axum::routing::any(routes::not_found))
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state);
-    api.merge(static_files::router(&settings.static_dir))
+    let app = api.merge(static_files::router(&settings.static_dir));
+    security_headers::apply(app, &settings.static_dir)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .layer(CatchPanicLayer::custom(panic_response))
 }
 

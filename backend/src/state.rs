@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
+use crate::auth::rate_limit::LoginLimiter;
 use crate::aws::Environments;
+use crate::config::AuthSettings;
 use crate::store::Store;
 
 /// What every handler can reach.
@@ -8,4 +10,6 @@ use crate::store::Store;
 pub struct AppState {
     pub environments: Arc<Environments>,
     pub store: Store,
+    pub auth: Arc<AuthSettings>,
+    pub login_limiter: Arc<LoginLimiter>,
 }

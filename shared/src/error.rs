@@ -9,6 +9,12 @@ use serde::{Deserialize, Serialize};
 pub enum ErrorCode {
     /// The request could not be read (malformed JSON, bad query string).
     BadRequest,
+    /// Not logged in, or the session or token is expired, revoked or unknown.
+    Unauthorized,
+    /// Logged in, but the role (or the CSRF token) does not allow this.
+    Forbidden,
+    /// Too many failed logins; retry later.
+    RateLimited,
     /// The input was read but breaks a rule; see `fields`.
     Validation,
     /// The environment or resource does not exist.

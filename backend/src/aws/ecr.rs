@@ -119,6 +119,7 @@ impl AwsEnv {
         match self.ecr.get_lifecycle_policy().repository_name(name).send().await {
             Ok(out) => Ok(out.lifecycle_policy_text().map(pretty_json)),
             Err(e) if e.code() == Some("LifecyclePolicyNotFoundException") => Ok(None),
+            Err(e) if e.code() == Some("RepositoryNotFoundException") => Err(self.not_found(name)),
             Err(e) => Err(map_sdk_error(&self.cx("ecr:GetLifecyclePolicy"), e)),
         }
     }

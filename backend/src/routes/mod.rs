@@ -1,14 +1,17 @@
 //! The API. Each module owns its routes; this one assembles them and the OpenAPI document, which
 //! is generated from the same handler annotations, so it can't drift from the router.
 
+mod audit;
+mod auth;
 mod environments;
 mod health;
 mod openapi;
 mod repositories;
+mod tokens;
 
-use axum::Router;
 use axum::http::Uri;
-use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::error::AppError;
@@ -16,23 +19,51 @@ use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Berth API", description = "A self-hosted web console for Amazon ECS and ECR."),
+    info(title = "Berth API", description = "A self-hosted web console for Amazon ECS and ECR. \
+        Authenticate with `Authorization: Bearer <API token>` (CI), or with the session cookie from \
+        `POST /api/auth/login` plus the `X-CSRF-Token` header on state-changing requests."),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
     tags(
         (name = "system", description = "Health and this document"),
+        (name = "auth", description = "Login, logout, the caller"),
         (name = "environments", description = "Configured AWS environments"),
         (name = "repositories", description = "ECR repositories and images"),
+        (name = "tokens", description = "API tokens for CI"),
+        (name = "audit", description = "Who did what"),
     )
 )]
 struct ApiDoc;
 
-/// The API routes and their OpenAPI document.
-pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(health::router())
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("berth_session"))));
+    }
+}
+
+/// Routes anyone may call: health and login. Everything else is [`protected`].
+pub fn public() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(health::router()).merge(auth::public_router())
+}
+
+/// Routes behind login; a route added here is authenticated without further ado.
+pub fn protected() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
         .merge(openapi::router())
+        .merge(auth::router())
         .merge(environments::router())
         .merge(repositories::router())
-        .split_for_parts()
+        .merge(tokens::router())
+        .merge(audit::router())
+}
+
+/// The OpenAPI document of every route.
+pub fn doc() -> utoipa::openapi::OpenApi {
+    OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi()).merge(public()).merge(protected()).into_openapi()
 }
 
 /// Any `/api/...` path that is not a route.

@@ -15,5 +15,5 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "OpenAPI 3 document", content_type = "application/json")))]
 async fn openapi_json() -> Json<serde_json::Value> {
     static DOC: OnceLock<serde_json::Value> = OnceLock::new();
-    Json(DOC.get_or_init(|| serde_json::to_value(super::api().1).unwrap_or_default()).clone())
+    Json(DOC.get_or_init(|| serde_json::to_value(super::doc()).unwrap_or_default()).clone())
 }

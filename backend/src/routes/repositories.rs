@@ -2,7 +2,7 @@
 //! it (`team%2Fapp`) so a name stays one path segment.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec, push_commands};
@@ -10,8 +10,13 @@ use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use shared::auth::Role;
+
+use crate::audit::{Target, audited};
+use crate::auth::{Auth, Principal};
+use crate::aws::AwsEnv;
 use crate::error::AppError;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -25,8 +30,20 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/envs/{env}/repositories", tag = "repositories",
     params(("env" = String, Path, description = "Environment name")),
     responses((status = 200, body = Vec<Repository>), (status = "4XX", body = ApiError), (status = "5XX", body = ApiError)))]
-async fn list_repositories(State(state): State<AppState>, Path(env): Path<String>) -> Result<Json<Vec<Repository>>, AppError> {
-    Ok(Json(state.environments.get(&env)?.list_repositories().await?))
+async fn list_repositories(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath(env): ApiPath<String>,
+) -> Result<Json<Vec<Repository>>, AppError> {
+    Ok(Json(readable(&state, &principal, &env)?.list_repositories().await?))
+}
+
+/// The environment, if the caller may read it. A caller with no role there is told it does not
+/// exist only if it really does not: names of environments are not secret, their contents are.
+fn readable<'a>(state: &'a AppState, principal: &Principal, env: &str) -> Result<&'a AwsEnv, AppError> {
+    let aws = state.environments.get(env)?;
+    principal.require(env, Role::Viewer)?;
+    Ok(aws)
 }
 
 /// Creates a repository from the `aws ecr create-repository --cli-input-json` document.
@@ -37,14 +54,24 @@ async fn list_repositories(State(state): State<AppState>, Path(env): Path<String
         (status = 422, description = "Input breaks a rule", body = ApiError), (status = "5XX", body = ApiError)))]
 async fn create_repository(
     State(state): State<AppState>,
-    Path(env): Path<String>,
+    Auth(principal): Auth,
+    ApiPath(env): ApiPath<String>,
     ApiJson(spec): ApiJson<RepositorySpec>,
 ) -> Result<(StatusCode, Json<Repository>), AppError> {
-    let env = state.environments.get(&env)?;
-    spec.validate()?;
-    let repo = env.create_repository(&spec).await?;
-    tracing::info!(environment = env.name(), repository = %repo.repository_name, "repository created");
-    Ok((StatusCode::CREATED, Json(repo)))
+    let aws = state.environments.get(&env)?;
+    let target = Target {
+        environment: Some(&env),
+        resource: Some(format!("repository {}", spec.repository_name)),
+        action: "repository.create",
+    };
+    audited(state.store.pool(), &principal, target, async {
+        principal.require(&env, Role::Admin)?;
+        spec.validate()?;
+        let repo = aws.create_repository(&spec).await?;
+        tracing::info!(environment = %env, repository = %repo.repository_name, by = %principal.name, "repository created");
+        Ok((StatusCode::CREATED, Json(repo)))
+    })
+    .await
 }
 
 /// A repository's settings, lifecycle policy and push commands.
@@ -54,11 +81,12 @@ async fn create_repository(
     responses((status = 200, body = RepositoryDetail), (status = 404, body = ApiError), (status = "5XX", body = ApiError)))]
 async fn get_repository(
     State(state): State<AppState>,
-    Path((env, name)): Path<(String, String)>,
+    Auth(principal): Auth,
+    ApiPath((env, name)): ApiPath<(String, String)>,
 ) -> Result<Json<RepositoryDetail>, AppError> {
-    let env = state.environments.get(&env)?;
-    let (repository, lifecycle_policy) = tokio::try_join!(env.describe_repository(&name), env.lifecycle_policy(&name))?;
-    let push_commands = push_commands(&repository.repository_uri, &repository.repository_name, &env.info.region);
+    let aws = readable(&state, &principal, &env)?;
+    let (repository, lifecycle_policy) = tokio::try_join!(aws.describe_repository(&name), aws.lifecycle_policy(&name))?;
+    let push_commands = push_commands(&repository.repository_uri, &repository.repository_name, &aws.info.region);
     Ok(Json(RepositoryDetail { repository, lifecycle_policy, push_commands }))
 }
 
@@ -77,13 +105,20 @@ struct DeleteParams {
         (status = 409, description = "Holds images and `force` is not set", body = ApiError), (status = "5XX", body = ApiError)))]
 async fn delete_repository(
     State(state): State<AppState>,
-    Path((env, name)): Path<(String, String)>,
+    Auth(principal): Auth,
+    ApiPath((env, name)): ApiPath<(String, String)>,
     ApiQuery(params): ApiQuery<DeleteParams>,
 ) -> Result<StatusCode, AppError> {
-    let env = state.environments.get(&env)?;
-    env.delete_repository(&name, params.force).await?;
-    tracing::info!(environment = env.name(), repository = %name, force = params.force, "repository deleted");
-    Ok(StatusCode::NO_CONTENT)
+    let aws = state.environments.get(&env)?;
+    let action = if params.force { "repository.delete-with-images" } else { "repository.delete" };
+    let target = Target { environment: Some(&env), resource: Some(format!("repository {name}")), action };
+    audited(state.store.pool(), &principal, target, async {
+        principal.require(&env, Role::Admin)?;
+        aws.delete_repository(&name, params.force).await?;
+        tracing::info!(environment = %env, repository = %name, force = params.force, by = %principal.name, "repository deleted");
+        Ok(StatusCode::NO_CONTENT)
+    })
+    .await
 }
 
 /// Every image of a repository, newest push first; untagged images have no tags.
@@ -93,7 +128,8 @@ async fn delete_repository(
     responses((status = 200, body = Vec<Image>), (status = 404, body = ApiError), (status = "5XX", body = ApiError)))]
 async fn list_images(
     State(state): State<AppState>,
-    Path((env, name)): Path<(String, String)>,
+    Auth(principal): Auth,
+    ApiPath((env, name)): ApiPath<(String, String)>,
 ) -> Result<Json<Vec<Image>>, AppError> {
-    Ok(Json(state.environments.get(&env)?.list_images(&name).await?))
+    Ok(Json(readable(&state, &principal, &env)?.list_images(&name).await?))
 }

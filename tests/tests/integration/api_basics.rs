@@ -30,19 +30,28 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
         routes,
         [
             "DELETE /api/envs/{env}/repositories/{name}",
+            "DELETE /api/tokens/{id}",
+            "GET /api/audit",
+            "GET /api/auth/me",
             "GET /api/envs",
             "GET /api/envs/{env}/repositories",
             "GET /api/envs/{env}/repositories/{name}",
             "GET /api/envs/{env}/repositories/{name}/images",
             "GET /api/health",
             "GET /api/openapi.json",
+            "GET /api/tokens",
+            "POST /api/auth/login",
+            "POST /api/auth/logout",
             "POST /api/envs/{env}/repositories",
+            "POST /api/tokens",
         ]
     );
+    // Logging out would end the session the walk uses: last.
+    routes.sort_by_key(|r| r.ends_with("/logout"));
     for route in &routes {
         let (method, path) = route.split_once(' ').unwrap();
-        let url = app.url(&path.replace("{env}", "local").replace("{name}", "no-such-repo"));
-        let resp = app.http.request(method.parse().unwrap(), &url).json(&json!({})).send().await.unwrap();
+        let url = app.url(&path.replace("{env}", "local").replace("{name}", "no-such-repo").replace("{id}", "999999"));
+        let resp = app.admin.request(method.parse().unwrap(), &url.replace(&app.address, "")).json(&json!({})).send().await.unwrap();
         let status = resp.status().as_u16();
         let body: Value = resp.json().await.unwrap_or(Value::Null);
         let fallback = status == 404 && body["message"].as_str().is_some_and(|m| m.starts_with("No API route"));
@@ -62,8 +71,8 @@ async fn an_unknown_environment_is_a_404_naming_it() {
 async fn malformed_json_is_a_400_in_the_shared_error_shape() {
     let app = TestApp::spawn().await;
     let resp = app
-        .http
-        .post(app.url("/api/envs/local/repositories"))
+        .admin
+        .request(reqwest::Method::POST, "/api/envs/local/repositories")
         .header("content-type", "application/json")
         .body("{\"repositoryName\": ")
         .send()
@@ -103,7 +112,7 @@ async fn a_body_over_one_mebibyte_is_a_413() {
 #[tokio::test]
 async fn a_body_that_is_not_json_is_a_415() {
     let app = TestApp::spawn().await;
-    let resp = app.http.post(app.url("/api/envs/local/repositories")).body("repositoryName=x").send().await.unwrap();
+    let resp = app.admin.request(reqwest::Method::POST, "/api/envs/local/repositories").body("repositoryName=x").send().await.unwrap();
     let body = json_with_status(resp, 415).await;
     assert_eq!(body["code"], "unsupported_media_type");
 }
@@ -115,6 +124,13 @@ async fn unknown_api_routes_and_methods_answer_in_the_error_shape() {
     assert_eq!(body["message"], "No API route /api/nothing/here.");
     let body = json_with_status(app.delete("/api/health").await, 405).await;
     assert_eq!(body["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn a_malformed_path_segment_is_a_400_in_the_error_shape() {
+    let app = TestApp::spawn().await;
+    let body = json_with_status(app.get("/api/envs/local/repositories/%FF").await, 400).await;
+    assert_eq!(body["code"], "bad_request");
 }
 
 #[tokio::test]
@@ -138,6 +154,6 @@ async fn deep_links_get_the_front_end_and_api_responses_are_compressed() {
     let page = app.get("/e/local/repository/nginxweb").await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("<title>Berth</title>"), "run `trunk build --release` first");
-    let resp = app.http.get(app.url("/api/openapi.json")).header("accept-encoding", "gzip").send().await.unwrap();
+    let resp = app.admin.request(reqwest::Method::GET, "/api/openapi.json").header("accept-encoding", "gzip").send().await.unwrap();
     assert_eq!(resp.headers()["content-encoding"], "gzip");
 }

@@ -45,6 +45,37 @@ async fn the_wizard_shows_an_invalid_name_inline_then_creates_the_repository() {
 
     let status = json_status(&app, "/api/envs/local/repositories/web-app").await;
     assert_eq!(status, 200, "the repository exists in the local AWS");
+
+    // The same name again: AWS's refusal lands under the name field, the input is kept.
+    c.goto(&app.url("/e/local/repositories/new")).await.unwrap();
+    let name = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Id("repositoryName")).await.unwrap();
+    name.send_keys("web-app").await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Css("form.wizard button[type=submit]:not([disabled])"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let error = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Id("repositoryName-error")).await.unwrap();
+    assert_eq!(error.text().await.unwrap(), "A repository named 'web-app' already exists in environment 'local'.");
+    assert_eq!(name.prop("value").await.unwrap().as_deref(), Some("web-app"));
+    browser.client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn unreachable_aws_shows_a_banner_naming_the_environment_and_the_cause() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let app = TestApp::spawn_with(|s| s.environments[0].endpoint_url = Some(format!("http://{closed}"))).await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.goto(&app.url("/e/local/repositories")).await.unwrap();
+    let banner = c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(".banner.error")).await.unwrap();
+    let text = banner.text().await.unwrap();
+    assert!(text.contains("AWS is unreachable"), "{text}");
+    assert!(text.contains("environment: local"), "{text}");
+    assert!(text.contains("Environment 'local': AWS could not be reached (ecr:DescribeRepositories)."), "{text}");
     browser.client.close().await.unwrap();
 }
 

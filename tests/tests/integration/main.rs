@@ -3,6 +3,7 @@
 //! front end in headless Chromium.
 
 mod api_basics;
+mod auth;
 mod browser;
 mod helpers;
 mod repositories;

@@ -4,7 +4,7 @@ mod test_app;
 
 pub use browser::Browser;
 pub use local_aws::local_aws_url;
-pub use test_app::{TestApp, json_with_status};
+pub use test_app::{PASSWORD, Session, TestApp, json_with_status};
 
 /// The repository root (this crate lives in `tests/`).
 pub fn repo_root() -> std::path::PathBuf {

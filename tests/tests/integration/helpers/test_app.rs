@@ -2,21 +2,38 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use berth::aws::AwsEnv;
-use berth::config::{Settings, local_environment};
+use berth::config::{AuthSettings, Settings, local_environment};
 use berth::startup::Application;
-use reqwest::{Client, Response};
-use serde_json::Value;
+use berth::store::Store;
+use reqwest::{Client, Method, RequestBuilder, Response};
+use serde_json::{Value, json};
+use shared::auth::{Grant, Role};
 
 use super::{local_aws_url, repo_root};
 
-/// A Berth server on port 0 with its own database file and its own AWS account in the local AWS.
+pub const PASSWORD: &str = "correct-horse-battery";
+
+/// A Berth server on port 0 with its own database file and its own AWS account in the local AWS,
+/// and a logged-in admin (`admin`, admin in every environment) to make requests as.
 pub struct TestApp {
     pub address: String,
     pub account: String,
     pub http: Client,
     /// The same environment the server uses, for seeding AWS state (e.g. pushing images).
     pub aws: AwsEnv,
+    pub store: Store,
+    pub admin: Session,
     _dir: tempfile::TempDir,
+}
+
+/// Requests as one caller: a session (cookie + CSRF token), a bearer token, or nobody.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub http: Client,
+    pub base: String,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub bearer: Option<String>,
 }
 
 /// A fresh 12-digit account per test: isolated state in the shared emulator, without resets.
@@ -41,38 +58,112 @@ impl TestApp {
             static_dir: repo_root().join("dist"),
             environments: vec![local_environment(local_aws_url(), &account)],
             demo_data: false,
+            demo_admin: false,
             aws_max_attempts: 1,
             aws_timeout: Duration::from_secs(15),
+            auth: AuthSettings::default(),
         };
         adjust(&mut settings);
+        let store = Store::open(&settings.database).await.expect("the database opens");
         let aws = AwsEnv::connect(&settings.environments[0], 1, settings.aws_timeout).await;
         let app = Application::build(settings).await.expect("the application builds");
         let address = format!("http://{}", app.address());
         tokio::spawn(app.run_until_stopped());
-        Self { address, account, http: Client::new(), aws, _dir: dir }
+        let http = Client::new();
+        let anon = Session { http: http.clone(), base: address.clone(), cookie: None, csrf: None, bearer: None };
+        berth::auth::users::add(store.pool(), "admin", PASSWORD, &Grant { environment: "*".into(), role: Role::Admin })
+            .await
+            .expect("the admin is added");
+        let admin = anon.login("admin", PASSWORD).await.expect("the admin logs in");
+        Self { address, account, http, aws, store, admin, _dir: dir }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
 
+    pub fn anonymous(&self) -> Session {
+        Session { http: self.http.clone(), base: self.address.clone(), cookie: None, csrf: None, bearer: None }
+    }
+
+    /// Adds a user with one grant and logs them in.
+    pub async fn user(&self, name: &str, environment: &str, role: Role) -> Session {
+        berth::auth::users::add(self.store.pool(), name, PASSWORD, &Grant { environment: environment.into(), role })
+            .await
+            .expect("the user is added");
+        self.anonymous().login(name, PASSWORD).await.expect("the user logs in")
+    }
+
     pub async fn get(&self, path: &str) -> Response {
-        self.http.get(self.url(path)).send().await.expect("request sent")
+        self.admin.get(path).await
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
-        self.http.post(self.url(path)).json(body).send().await.expect("request sent")
+        self.admin.post_json(path, body).await
     }
 
     pub async fn delete(&self, path: &str) -> Response {
-        self.http.delete(self.url(path)).send().await.expect("request sent")
+        self.admin.delete(path).await
     }
 
     /// Creates a repository through the API and checks it worked.
     pub async fn create_repository(&self, name: &str) -> Value {
-        let resp = self.post_json("/api/envs/local/repositories", &serde_json::json!({ "repositoryName": name })).await;
+        let resp = self.post_json("/api/envs/local/repositories", &json!({ "repositoryName": name })).await;
         assert_eq!(resp.status(), 201, "creating {name}");
         resp.json().await.unwrap()
+    }
+}
+
+impl Session {
+    /// Logs in; `Err` holds the refusal.
+    pub async fn login(&self, name: &str, password: &str) -> Result<Session, Response> {
+        let resp = self
+            .http
+            .post(format!("{}/api/auth/login", self.base))
+            .json(&json!({ "name": name, "password": password }))
+            .send()
+            .await
+            .expect("request sent");
+        if resp.status() != 200 {
+            return Err(resp);
+        }
+        let cookie = resp.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        let me: Value = resp.json().await.unwrap();
+        Ok(Session { cookie: Some(cookie), csrf: me["csrfToken"].as_str().map(str::to_string), ..self.clone() })
+    }
+
+    pub fn with_bearer(&self, token: &str) -> Session {
+        Session { bearer: Some(token.to_string()), cookie: None, csrf: None, ..self.clone() }
+    }
+
+    pub fn without_csrf(&self) -> Session {
+        Session { csrf: None, ..self.clone() }
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(cookie) = &self.cookie {
+            req = req.header("cookie", cookie);
+        }
+        if let Some(csrf) = &self.csrf {
+            req = req.header("x-csrf-token", csrf);
+        }
+        if let Some(token) = &self.bearer {
+            req = req.bearer_auth(token);
+        }
+        req
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path).send().await.expect("request sent")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path).json(body).send().await.expect("request sent")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.request(Method::DELETE, path).send().await.expect("request sent")
     }
 }
 

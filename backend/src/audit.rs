@@ -1,0 +1,134 @@
+//! The audit log: every state-changing action, appended (the table refuses updates and deletes).
+
+use std::future::Future;
+
+use shared::auth::{AuditEntry, AuditPage};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+use crate::auth::Principal;
+use crate::auth::time::{from_rfc3339, now, to_rfc3339};
+use crate::error::AppError;
+
+/// What was acted on.
+pub struct Target<'a> {
+    pub environment: Option<&'a str>,
+    pub resource: Option<String>,
+    pub action: &'static str,
+}
+
+pub fn outcome<T>(result: &Result<T, AppError>) -> String {
+    match result {
+        Ok(_) => "success".into(),
+        Err(AppError::Forbidden(_)) => "denied".into(),
+        Err(e) => format!("failed: {}", e.to_api_error().message),
+    }
+}
+
+pub async fn append(pool: &SqlitePool, actor: &str, via: &str, target: &Target<'_>, outcome: &str) {
+    let written = sqlx::query(
+        "INSERT INTO audit_log (at, actor, via, environment, resource, action, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(now())
+    .bind(actor)
+    .bind(via)
+    .bind(target.environment)
+    .bind(target.resource.as_deref())
+    .bind(target.action)
+    .bind(outcome)
+    .execute(pool)
+    .await;
+    if let Err(e) = written {
+        tracing::error!(error = %e, action = target.action, actor, "could not write the audit log");
+    }
+}
+
+/// Runs an action (its role check included, so refusals are logged too) and records its outcome.
+pub async fn audited<T>(
+    pool: &SqlitePool,
+    principal: &Principal,
+    target: Target<'_>,
+    action: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let result = action.await;
+    append(pool, &principal.name, &principal.via_label(), &target, &outcome(&result)).await;
+    result
+}
+
+/// Filters of `GET /api/audit`; all optional.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditFilter {
+    /// Exact user name.
+    pub actor: Option<String>,
+    pub environment: Option<String>,
+    /// Action, or its prefix (`repository.`).
+    pub action: Option<String>,
+    /// `success`, `denied` or `failed`.
+    pub outcome: Option<String>,
+    /// RFC 3339, inclusive.
+    pub from: Option<String>,
+    /// RFC 3339, exclusive.
+    pub to: Option<String>,
+    /// Entries older than this id (keyset pagination).
+    pub before: Option<i64>,
+    /// 1–200; 50 by default.
+    pub limit: Option<u32>,
+}
+
+pub async fn query(pool: &SqlitePool, f: &AuditFilter) -> Result<AuditPage, AppError> {
+    let time = |field: &str, value: &Option<String>| -> Result<Option<i64>, AppError> {
+        value
+            .as_deref()
+            .map(|v| {
+                from_rfc3339(v).ok_or_else(|| {
+                    AppError::Validation(vec![shared::error::FieldError::new(field, "Use an RFC 3339 time, e.g. 2026-11-24T09:00:00Z.")])
+                })
+            })
+            .transpose()
+    };
+    let (from, to) = (time("from", &f.from)?, time("to", &f.to)?);
+    let limit = i64::from(f.limit.unwrap_or(50).clamp(1, 200));
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT id, at, actor, via, environment, resource, action, outcome FROM audit_log WHERE 1=1");
+    if let Some(v) = &f.actor {
+        q.push(" AND actor = ").push_bind(v.clone());
+    }
+    if let Some(v) = &f.environment {
+        q.push(" AND environment = ").push_bind(v.clone());
+    }
+    if let Some(v) = &f.action {
+        q.push(" AND action LIKE ").push_bind(format!("{}%", v.replace('%', "")));
+    }
+    if let Some(v) = &f.outcome {
+        q.push(" AND outcome LIKE ").push_bind(format!("{}%", v.replace('%', "")));
+    }
+    if let Some(v) = from {
+        q.push(" AND at >= ").push_bind(v);
+    }
+    if let Some(v) = to {
+        q.push(" AND at < ").push_bind(v);
+    }
+    if let Some(v) = f.before {
+        q.push(" AND id < ").push_bind(v);
+    }
+    q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
+    let rows: Vec<(i64, i64, String, String, Option<String>, Option<String>, String, String)> =
+        q.build_query_as().fetch_all(pool).await.map_err(anyhow::Error::from)?;
+    let more = rows.len() as i64 > limit;
+    let entries: Vec<AuditEntry> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|(id, at, actor, via, environment, resource, action, outcome)| AuditEntry {
+            id,
+            at: to_rfc3339(at),
+            actor,
+            via,
+            environment,
+            resource,
+            action,
+            outcome,
+        })
+        .collect();
+    let next_before = if more { entries.last().map(|e| e.id) } else { None };
+    Ok(AuditPage { entries, next_before })
+}

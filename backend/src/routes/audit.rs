@@ -1,0 +1,29 @@
+use axum::Json;
+use axum::extract::State;
+use shared::auth::AuditPage;
+use shared::error::ApiError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::audit::{self, AuditFilter};
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::extract::ApiQuery;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_audit))
+}
+
+/// The audit log, newest first, filtered (admins of every environment only). Read-only: the API
+/// has no way to change it.
+#[utoipa::path(get, path = "/api/audit", tag = "audit", params(AuditFilter),
+    responses((status = 200, body = AuditPage), (status = 403, body = ApiError)))]
+async fn list_audit(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiQuery(filter): ApiQuery<AuditFilter>,
+) -> Result<Json<AuditPage>, AppError> {
+    principal.require_global_admin()?;
+    Ok(Json(audit::query(state.store.pool(), &filter).await?))
+}

@@ -1,0 +1,222 @@
+//! Accounts, roles, API tokens and the audit log, as the API speaks of them. No secret ever
+//! appears in these types except [`CreatedToken::secret`], sent once, to the admin who created it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{Errors, char_len};
+use crate::error::FieldError;
+
+/// What a principal may do in an environment; each role includes the ones before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Read everything.
+    Viewer,
+    /// Read, deploy and roll back.
+    Deployer,
+    /// Everything: create and delete resources; with `*`, users, tokens and the audit log too.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Viewer => "viewer",
+            Self::Deployer => "deployer",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "viewer" => Some(Self::Viewer),
+            "deployer" => Some(Self::Deployer),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// A role in one environment, or in all of them (`*`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Grant {
+    pub environment: String,
+    pub role: Role,
+}
+
+/// The role a set of grants gives in `environment` (the higher of its own and `*`).
+pub fn role_in(grants: &[Grant], environment: &str) -> Option<Role> {
+    grants.iter().filter(|g| g.environment == environment || g.environment == "*").map(|g| g.role).max()
+}
+
+/// True when the grants make their holder an admin of every environment (users, tokens, audit).
+pub fn is_global_admin(grants: &[Grant]) -> bool {
+    grants.iter().any(|g| g.environment == "*" && g.role == Role::Admin)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LoginRequest {
+    pub name: String,
+    pub password: String,
+}
+
+/// Who is calling: `GET /api/auth/me`, and the answer to a login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub name: String,
+    pub grants: Vec<Grant>,
+    /// Send as `X-CSRF-Token` with every state-changing request made with the session cookie.
+    /// Absent when calling with an API token.
+    pub csrf_token: Option<String>,
+}
+
+/// `POST /api/tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenSpec {
+    /// What the token is for, e.g. `gitlab-ci nginx-web`.
+    pub name: String,
+    /// `viewer` or `deployer`: a token can never administer.
+    pub role: Role,
+    /// Environments the token may act in (at least one).
+    pub environments: Vec<String>,
+    /// Services the token may deploy; absent means any service of its environments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<String>>,
+    /// RFC 3339; required, in the future, at most a year ahead.
+    pub expires_at: String,
+}
+
+pub const TOKEN_NAME_MAX: usize = 64;
+
+impl TokenSpec {
+    /// The rules that need no clock and no configuration (the server also checks the time and
+    /// that the environments exist).
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Errors::new();
+        let len = char_len(self.name.trim());
+        if len == 0 {
+            errors.add("name", "Token name is required.");
+        } else if len > TOKEN_NAME_MAX {
+            errors.add("name", format!("Token name must be at most {TOKEN_NAME_MAX} characters."));
+        }
+        if self.role == Role::Admin {
+            errors.add("role", "A token's role can be at most deployer.");
+        }
+        if self.environments.is_empty() {
+            errors.add("environments", "Choose at least one environment.");
+        }
+        if let Some(services) = &self.services {
+            if services.is_empty() {
+                errors.add("services", "Leave services out to allow every service, or name at least one.");
+            }
+            for (i, s) in services.iter().enumerate() {
+                if s.trim().is_empty() {
+                    errors.add(format!("services[{i}]"), "Service name can't be blank.");
+                }
+            }
+        }
+        if self.expires_at.trim().is_empty() {
+            errors.add("expiresAt", "Expiry is required.");
+        }
+        errors.finish()
+    }
+}
+
+/// A token as listed: never its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    /// The first characters of the secret, to recognise it.
+    pub prefix: String,
+    pub role: Role,
+    pub environments: Vec<String>,
+    pub services: Option<Vec<String>>,
+    pub expires_at: String,
+    pub created_by: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// The answer to creating a token: the only time its secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedToken {
+    pub token: TokenInfo,
+    /// Use as `Authorization: Bearer <secret>`. Not stored: copy it now.
+    pub secret: String,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// The user (or, for a token, the user who created it).
+    pub actor: String,
+    /// `session`, `token <id> (<name>)` or `cli`.
+    pub via: String,
+    pub environment: Option<String>,
+    /// e.g. `repository nginxweb`.
+    pub resource: Option<String>,
+    /// e.g. `repository.create`.
+    pub action: String,
+    /// `success`, `denied` or `failed: <reason>`.
+    pub outcome: String,
+}
+
+/// A page of the audit log, newest first; pass `nextBefore` as `before` for the next page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub next_before: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(environment: &str, role: Role) -> Grant {
+        Grant { environment: environment.into(), role }
+    }
+
+    #[test]
+    fn the_higher_of_the_environment_and_star_grant_wins() {
+        let grants = [grant("*", Role::Viewer), grant("prod", Role::Deployer)];
+        assert_eq!(role_in(&grants, "prod"), Some(Role::Deployer));
+        assert_eq!(role_in(&grants, "dev"), Some(Role::Viewer));
+        assert_eq!(role_in(&[grant("prod", Role::Admin)], "dev"), None);
+        assert!(!is_global_admin(&[grant("prod", Role::Admin)]));
+        assert!(is_global_admin(&[grant("*", Role::Admin)]));
+    }
+
+    #[test]
+    fn a_token_is_at_most_deployer_and_needs_an_environment() {
+        let spec = TokenSpec {
+            name: " ".into(),
+            role: Role::Admin,
+            environments: vec![],
+            services: Some(vec![]),
+            expires_at: String::new(),
+        };
+        let paths: Vec<String> = spec.validate().unwrap_err().into_iter().map(|e| e.path).collect();
+        assert_eq!(paths, ["name", "role", "environments", "services", "expiresAt"]);
+    }
+}
