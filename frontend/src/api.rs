@@ -1,13 +1,39 @@
 //! One async function per API endpoint. Non-2xx answers decode into the shared [`ApiError`].
 
-use gloo_net::http::{Request, Response};
+use std::cell::RefCell;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared::auth::{AuditPage, CreatedToken, LoginRequest, Me, TokenInfo, TokenSpec};
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
 use shared::env::EnvironmentInfo;
 use shared::error::{ApiError, ErrorCode};
 
-fn enc(segment: &str) -> String {
+thread_local! {
+    /// The session's CSRF token: in memory only (never in the browser's storage).
+    static CSRF: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Called when the server answers 401: the session is over, show the login page.
+    static ON_UNAUTHORIZED: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+pub fn on_unauthorized(f: impl Fn() + 'static) {
+    ON_UNAUTHORIZED.with(|cell| *cell.borrow_mut() = Some(Box::new(f)));
+}
+
+fn remember(me: &Me) {
+    CSRF.with(|c| *c.borrow_mut() = me.csrf_token.clone());
+}
+
+/// State-changing requests carry the CSRF token.
+fn with_csrf(req: RequestBuilder) -> RequestBuilder {
+    match CSRF.with(|c| c.borrow().clone()) {
+        Some(token) => req.header("x-csrf-token", &token),
+        None => req,
+    }
+}
+
+pub fn enc(segment: &str) -> String {
     String::from(js_sys::encode_uri_component(segment))
 }
 
@@ -20,6 +46,9 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
         return resp.json::<T>().await.map_err(network_error);
     }
     let status = resp.status();
+    if status == 401 {
+        ON_UNAUTHORIZED.with(|cell| if let Some(f) = cell.borrow().as_ref() { f() });
+    }
     Err(resp
         .json::<ApiError>()
         .await
@@ -31,8 +60,58 @@ async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
-    let req = Request::post(url).json(body).map_err(network_error)?;
+    let req = with_csrf(Request::post(url)).json(body).map_err(network_error)?;
     decode(req.send().await.map_err(network_error)?).await
+}
+
+async fn delete(url: &str) -> Result<(), ApiError> {
+    let resp = with_csrf(Request::delete(url)).send().await.map_err(network_error)?;
+    if resp.ok() { Ok(()) } else { decode::<()>(resp).await }
+}
+
+pub async fn me() -> Result<Me, ApiError> {
+    let me: Me = get("/api/auth/me").await?;
+    remember(&me);
+    Ok(me)
+}
+
+pub async fn login(name: String, password: String) -> Result<Me, ApiError> {
+    let resp = Request::post("/api/auth/login")
+        .json(&LoginRequest { name, password })
+        .map_err(network_error)?
+        .send()
+        .await
+        .map_err(network_error)?;
+    // A failed login is a 401 too, but it must not count as "the session ended".
+    if !resp.ok() {
+        return Err(resp.json::<ApiError>().await.unwrap_or_else(|e| network_error(e)));
+    }
+    let me: Me = resp.json().await.map_err(network_error)?;
+    remember(&me);
+    Ok(me)
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let result = with_csrf(Request::post("/api/auth/logout")).send().await.map_err(network_error);
+    CSRF.with(|c| *c.borrow_mut() = None);
+    result.map(|_| ())
+}
+
+pub async fn list_tokens() -> Result<Vec<TokenInfo>, ApiError> {
+    get("/api/tokens").await
+}
+
+pub async fn create_token(spec: &TokenSpec) -> Result<CreatedToken, ApiError> {
+    post("/api/tokens", spec).await
+}
+
+pub async fn revoke_token(id: i64) -> Result<(), ApiError> {
+    delete(&format!("/api/tokens/{id}")).await
+}
+
+/// `query` is the URL query string (already encoded), e.g. `outcome=denied&before=40`.
+pub async fn audit(query: &str) -> Result<AuditPage, ApiError> {
+    get(&format!("/api/audit?{query}")).await
 }
 
 pub async fn list_environments() -> Result<Vec<EnvironmentInfo>, ApiError> {
@@ -56,9 +135,7 @@ pub async fn list_images(env: &str, name: &str) -> Result<Vec<Image>, ApiError> 
 }
 
 pub async fn delete_repository(env: &str, name: &str, force: bool) -> Result<(), ApiError> {
-    let url = format!("/api/envs/{}/repositories/{}?force={force}", enc(env), enc(name));
-    let resp = Request::delete(&url).send().await.map_err(network_error)?;
-    if resp.ok() { Ok(()) } else { decode::<()>(resp).await }
+    delete(&format!("/api/envs/{}/repositories/{}?force={force}", enc(env), enc(name))).await
 }
 
 /// Front-end paths, so links are built in one place.
@@ -74,4 +151,6 @@ pub mod paths {
     pub fn repository(env: &str, name: &str) -> String {
         format!("/e/{}/repository/{}", enc(env), enc(name))
     }
+    pub const TOKENS: &str = "/tokens";
+    pub const AUDIT: &str = "/audit";
 }

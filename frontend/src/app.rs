@@ -2,31 +2,73 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
+use shared::auth::{Me, Role, is_global_admin, role_in};
 use shared::env::EnvironmentInfo;
-use shared::error::ApiError;
 
 use crate::api::{self, paths};
-use crate::pages::{CreateRepositoryPage, Home, NotFound, RepositoriesPage, RepositoryPage};
+use crate::load::{Loaded, load};
+use crate::pages::{AuditPage, CreateRepositoryPage, Home, LoginPage, NotFound, RepositoriesPage, RepositoryPage, TokensPage};
 
 /// The configured environments, fetched once and shared with every page.
 #[derive(Clone, Copy)]
-pub struct Environments(pub LocalResource<Result<Vec<EnvironmentInfo>, ApiError>>);
+pub struct Environments(pub Loaded<Vec<EnvironmentInfo>>);
+
+/// Who is logged in (`None`: nobody, the login page shows).
+#[derive(Clone, Copy)]
+pub struct Session(pub RwSignal<Option<Me>>);
+
+impl Session {
+    pub fn role_in(&self, environment: &str) -> Option<Role> {
+        self.0.with(|me| me.as_ref().and_then(|me| role_in(&me.grants, environment)))
+    }
+    pub fn is_global_admin(&self) -> bool {
+        self.0.with(|me| me.as_ref().is_some_and(|me| is_global_admin(&me.grants)))
+    }
+}
+
+pub fn session() -> Session {
+    expect_context::<Session>()
+}
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(Environments(LocalResource::new(api::list_environments)));
+    let me = RwSignal::new(None::<Me>);
+    let checked = RwSignal::new(false);
+    provide_context(Session(me));
+    api::on_unauthorized(move || me.set(None));
+    leptos::task::spawn_local(async move {
+        if let Ok(found) = api::me().await {
+            me.set(Some(found));
+        }
+        checked.set(true);
+    });
+    let logged_in = Memo::new(move |_| me.with(Option::is_some));
     view! {
         <Router>
-            <Header/>
-            <main>
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=Home/>
-                    <Route path=path!("/e/:env/repositories") view=RepositoriesPage/>
-                    <Route path=path!("/e/:env/repositories/new") view=CreateRepositoryPage/>
-                    <Route path=path!("/e/:env/repository/:name") view=RepositoryPage/>
-                </Routes>
-            </main>
+            {move || match (checked.get(), logged_in.get()) {
+                (false, _) => view! { <p class="muted boot">"Loading…"</p> }.into_any(),
+                (true, false) => view! { <LoginPage/> }.into_any(),
+                (true, true) => view! { <Console/> }.into_any(),
+            }}
         </Router>
+    }
+}
+
+#[component]
+fn Console() -> impl IntoView {
+    provide_context(Environments(load(api::list_environments)));
+    view! {
+        <Header/>
+        <main>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/") view=Home/>
+                <Route path=path!("/e/:env/repositories") view=RepositoriesPage/>
+                <Route path=path!("/e/:env/repositories/new") view=CreateRepositoryPage/>
+                <Route path=path!("/e/:env/repository/:name") view=RepositoryPage/>
+                <Route path=path!("/tokens") view=TokensPage/>
+                <Route path=path!("/audit") view=AuditPage/>
+            </Routes>
+        </main>
     }
 }
 
@@ -44,14 +86,27 @@ fn current_env() -> Memo<Option<String>> {
 #[component]
 fn Header() -> impl IntoView {
     let envs = expect_context::<Environments>().0;
+    let session = session();
     let env = current_env();
     let navigate = use_navigate();
     let on_change = move |ev| navigate(&paths::repositories(&event_target_value(&ev)), Default::default());
+    let user = move || session.0.with(|me| me.as_ref().map(|m| m.name.clone()).unwrap_or_default());
+    let role = move || env.get().and_then(|e| session.role_in(&e)).map(|r| r.as_str());
+    let logout = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = api::logout().await;
+            session.0.set(None);
+        });
+    };
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"⚓ Berth"</A>
             <nav>
                 {move || env.get().map(|e| view! { <A href=paths::repositories(&e)>"Repositories"</A> })}
+                <Show when=move || session.is_global_admin()>
+                    <A href=paths::TOKENS>"API tokens"</A>
+                    <A href=paths::AUDIT>"Audit log"</A>
+                </Show>
             </nav>
             <div class="spacer"></div>
             <label class="env-select">
@@ -74,6 +129,8 @@ fn Header() -> impl IntoView {
                     }}
                 </select>
             </label>
+            <span class="user" title="Your role in this environment">{user}{move || role().map(|r| format!(" · {r}"))}</span>
+            <button type="button" class="logout" on:click=logout>"Log out"</button>
         </header>
     }
 }

@@ -11,6 +11,7 @@ use shared::error::{ApiError, FieldError};
 use super::param;
 use crate::api::{self, paths};
 use crate::components::{CopyButton, ErrorBanner};
+use crate::load::send;
 
 #[derive(Clone, Copy)]
 struct Form {
@@ -45,19 +46,6 @@ impl Form {
             ..RepositorySpec::named(self.name.get())
         }
     }
-
-    fn load(&self, spec: RepositorySpec) {
-        let enc = spec.encryption_configuration.unwrap_or(EncryptionConfiguration {
-            encryption_type: EncryptionType::Aes256,
-            kms_key: None,
-        });
-        self.name.set(spec.repository_name);
-        self.mutability.set(spec.image_tag_mutability);
-        self.scan_on_push.set(spec.image_scanning_configuration.scan_on_push);
-        self.encryption.set(enc.encryption_type);
-        self.kms_key.set(enc.kms_key.unwrap_or_default());
-        self.tags.set(spec.tags);
-    }
 }
 
 /// `/e/:env/repositories/new`.
@@ -84,26 +72,24 @@ pub fn CreateRepositoryPage() -> impl IntoView {
     };
 
     let navigate = use_navigate();
-    let create = Action::new_local(move |spec: &RepositorySpec| {
-        let (env, spec) = (env.get_untracked(), spec.clone());
-        async move { api::create_repository(&env, &spec).await }
-    });
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(repo)) => navigate(
-            &format!("{}?created={}", paths::repositories(&env.get_untracked()), repo.repository_name),
-            NavigateOptions::default(),
-        ),
-        Some(Err(e)) => server_error.set(Some(e)),
-        None => {}
-    });
-
-    let can_submit = move || rule_errors.read().is_empty() && !create.pending().get();
+    let pending = RwSignal::new(false);
+    let can_submit = move || rule_errors.read().is_empty() && !pending.get();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         name_touched.set(true);
-        if rule_errors.read_untracked().is_empty() {
-            create.dispatch(spec.get_untracked());
+        if !rule_errors.read_untracked().is_empty() {
+            return;
         }
+        let (env, spec) = (env.get_untracked(), spec.get_untracked());
+        let navigate = navigate.clone();
+        let list = paths::repositories(&env);
+        send(pending, async move { api::create_repository(&env, &spec).await }, move |answer| match answer {
+            Ok(repo) => navigate(
+                &format!("{list}?created={}", repo.repository_name),
+                NavigateOptions::default(),
+            ),
+            Err(e) => server_error.set(Some(e)),
+        });
     };
     let name_error = field_error("repositoryName");
     let shown_name_error = move || name_error.get().filter(|_| name_touched.get() || !form.name.read().is_empty());
@@ -173,11 +159,11 @@ pub fn CreateRepositoryPage() -> impl IntoView {
 
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || !can_submit()>
-                    {move || if create.pending().get() { "Creating…" } else { "Create repository" }}
+                    {move || if pending.get() { "Creating…" } else { "Create repository" }}
                 </button>
             </div>
         </form>
-        <JsonPanel form spec=spec.into()/>
+        <JsonPanel spec=spec.into()/>
     }
 }
 
@@ -251,28 +237,24 @@ fn TagsEditor(tags: RwSignal<Vec<Tag>>, errors: Signal<Vec<FieldError>>) -> impl
     }
 }
 
-/// The form as `aws ecr create-repository --cli-input-json` JSON, and an import box for such JSON.
+/// The form as `aws ecr create-repository --cli-input-json` JSON, to copy.
 #[component]
-fn JsonPanel(form: Form, spec: Signal<RepositorySpec>) -> impl IntoView {
-    let json = move || serde_json::to_string_pretty(&spec.get()).unwrap_or_default();
-    let (import_text, set_import_text) = signal(String::new());
-    let (import_error, set_import_error) = signal(None::<String>);
-    let import = move |_| match serde_json::from_str::<RepositorySpec>(&import_text.get_untracked()) {
-        Ok(spec) => {
-            form.load(spec);
-            set_import_error.set(None);
-        }
-        Err(e) => set_import_error.set(Some(format!("Not a create-repository document: {e}"))),
+fn JsonPanel(spec: Signal<RepositorySpec>) -> impl IntoView {
+    // Compact JSON from serde (the code the API calls already use), indented by the browser:
+    // a second, pretty serializer would cost bundle size.
+    let json = move || {
+        let compact = serde_json::to_string(&spec.get()).unwrap_or_default();
+        js_sys::JSON::parse(&compact)
+            .and_then(|v| js_sys::JSON::stringify_with_replacer_and_space(&v, &wasm_bindgen::JsValue::NULL, &2.into()))
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or(compact)
     };
     view! {
         <details class="json-panel">
-            <summary>"CLI JSON (import / export)"</summary>
+            <summary>"CLI JSON"</summary>
             <p class="hint">"What this form creates, as "<code>"aws ecr create-repository --cli-input-json"</code>" takes it."</p>
             <div class="code-block"><pre>{json}</pre><CopyButton text=Signal::derive(json)/></div>
-            <label for="importJson">"Import a document"</label>
-            <textarea id="importJson" rows="6" on:input=move |ev| set_import_text.set(event_target_value(&ev))></textarea>
-            <FieldMessage id="importJson-error" message=import_error.into()/>
-            <button type="button" on:click=import>"Import into the form"</button>
         </details>
     }
 }

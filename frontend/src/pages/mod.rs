@@ -1,16 +1,22 @@
 //! One component per route.
 
+mod audit;
 mod create_repository;
 mod home;
+mod login;
 mod not_found;
 mod repositories;
 mod repository;
+mod tokens;
 
+pub use audit::AuditPage;
 pub use create_repository::CreateRepositoryPage;
 pub use home::Home;
+pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use repositories::RepositoriesPage;
 pub use repository::RepositoryPage;
+pub use tokens::TokensPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -7,6 +7,7 @@ use super::param;
 use crate::api::{self, paths};
 use crate::components::{CopyButton, ErrorBanner};
 use crate::format::local_time;
+use crate::load::load;
 
 /// `/e/:env/repositories`: every ECR repository of the environment.
 #[component]
@@ -16,7 +17,7 @@ pub fn RepositoriesPage() -> impl IntoView {
         let query = use_query_map();
         move |_| query.read().get("created")
     });
-    let repos = LocalResource::new(move || {
+    let repos = load(move || {
         let env = env.get();
         async move { api::list_repositories(&env).await }
     });
@@ -24,26 +25,25 @@ pub fn RepositoriesPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Private repositories"</h1>
-            <A href=move || paths::new_repository(&env.get()) attr:class="button primary">"Create repository"</A>
+            <Show when=move || crate::app::session().role_in(&env.get()) == Some(shared::auth::Role::Admin)>
+                <A href=move || paths::new_repository(&env.get()) attr:class="button primary">"Create repository"</A>
+            </Show>
         </div>
         {move || created.get().map(|name| view! {
             <div class="banner success" role="status">{format!("Repository {name} was created.")}</div>
         })}
         <input class="filter" type="search" placeholder="Filter by name"
             on:input=move |ev| set_filter.set(event_target_value(&ev))/>
-        <Suspense fallback=|| view! { <p class="muted">"Loading repositories…"</p> }>
-            {move || Suspend::new(async move {
-                match repos.await {
-                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
-                        <section class="empty">
-                            <p>"No repositories in this environment yet."</p>
-                        </section>
-                    }.into_any(),
-                    Ok(list) => view! { <RepositoryTable list filter=filter.into()/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {move || match repos.get() {
+            None => view! { <p class="muted">"Loading repositories…"</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! {
+                <section class="empty">
+                    <p>"No repositories in this environment yet."</p>
+                </section>
+            }.into_any(),
+            Some(Ok(list)) => view! { <RepositoryTable list filter=filter.into()/> }.into_any(),
+        }}
     }
 }
 

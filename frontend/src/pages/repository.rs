@@ -11,39 +11,34 @@ use super::repositories::title_case;
 use crate::api::{self, paths};
 use crate::components::{CopyButton, ErrorBanner, Modal};
 use crate::format::{local_time, short_digest, size};
+use crate::load::{load, send};
 
 #[component]
 pub fn RepositoryPage() -> impl IntoView {
     let env = param("env");
     let name = param("name");
-    let detail = LocalResource::new(move || {
+    let detail = load(move || {
         let (env, name) = (env.get(), name.get());
         async move { api::get_repository(&env, &name).await }
     });
-    let images = LocalResource::new(move || {
+    let images = load(move || {
         let (env, name) = (env.get(), name.get());
         async move { api::list_images(&env, &name).await }
     });
     view! {
         <p class="crumbs"><A href=move || paths::repositories(&env.get())>"Repositories"</A>" / "{name}</p>
-        <Suspense fallback=|| view! { <p class="muted">"Loading repository…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-                    Ok(d) => view! { <Overview detail=d/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {move || match detail.get() {
+            None => view! { <p class="muted">"Loading repository…"</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
+            Some(Ok(d)) => view! { <Overview detail=d/> }.into_any(),
+        }}
         <section>
             <h2>"Images"</h2>
-            <Suspense fallback=|| view! { <p class="muted">"Loading images…"</p> }>
-                {move || Suspend::new(async move {
-                    match images.await {
-                        Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-                        Ok(list) => view! { <ImageTable list/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || match images.get() {
+                None => view! { <p class="muted">"Loading images…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
+                Some(Ok(list)) => view! { <ImageTable list/> }.into_any(),
+            }}
         </section>
     }
 }
@@ -55,12 +50,17 @@ fn Overview(detail: RepositoryDetail) -> impl IntoView {
     let (show_delete, set_show_delete) = signal(false);
     let image_count = r.image_count.unwrap_or(0);
     let name = r.repository_name.clone();
+    let env = param("env");
+    let session = crate::app::session();
+    let can_delete = Memo::new(move |_| session.role_in(&env.get()) == Some(shared::auth::Role::Admin));
     view! {
         <div class="page-head">
             <h1>{r.repository_name.clone()}</h1>
             <div class="buttons">
                 <button type="button" on:click=move |_| set_show_push.set(true)>"View push commands"</button>
-                <button type="button" class="danger" on:click=move |_| set_show_delete.set(true)>"Delete"</button>
+                <Show when=move || can_delete.get()>
+                    <button type="button" class="danger" on:click=move |_| set_show_delete.set(true)>"Delete"</button>
+                </Show>
             </div>
         </div>
         <dl class="summary">
@@ -111,20 +111,20 @@ fn DeleteDialog(name: String, image_count: u64, on_close: Callback<()>) -> impl 
     let (typed, set_typed) = signal(String::new());
     let (with_images, set_with_images) = signal(false);
     let navigate = use_navigate();
-    let delete = Action::new_local(move |(name, force): &(String, bool)| {
-        let (env, name, force) = (env.get_untracked(), name.clone(), *force);
-        async move { api::delete_repository(&env, &name, force).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = delete.value().get() {
-            navigate(&paths::repositories(&env.get_untracked()), NavigateOptions::default());
-        }
-    });
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<shared::error::ApiError>);
     let confirm_name = name.clone();
-    let ready = move || {
-        typed.get() == confirm_name && (image_count == 0 || with_images.get()) && !delete.pending().get()
-    };
+    let ready = move || typed.get() == confirm_name && (image_count == 0 || with_images.get()) && !pending.get();
     let submit_name = name.clone();
+    let on_delete = move |_| {
+        let (env, name, force) = (env.get_untracked(), submit_name.clone(), with_images.get_untracked());
+        let navigate = navigate.clone();
+        let list = paths::repositories(&env);
+        send(pending, async move { api::delete_repository(&env, &name, force).await }, move |answer| match answer {
+            Ok(()) => navigate(&list, NavigateOptions::default()),
+            Err(e) => error.set(Some(e)),
+        });
+    };
     view! {
         <Modal title=format!("Delete {name}") on_close>
             <p>"This deletes the repository. It can't be undone."</p>
@@ -137,11 +137,10 @@ fn DeleteDialog(name: String, image_count: u64, on_close: Callback<()>) -> impl 
             })}
             <label for="confirmName">"Type "<code>{name.clone()}</code>" to confirm"</label>
             <input id="confirmName" autocomplete="off" on:input=move |ev| set_typed.set(event_target_value(&ev))/>
-            {move || delete.value().get().and_then(Result::err).map(|e| view! { <ErrorBanner error=e/> })}
+            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
             <div class="actions">
                 <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                <button type="button" class="danger" disabled=move || !ready()
-                    on:click=move |_| { delete.dispatch((submit_name.clone(), with_images.get_untracked())); }>
+                <button type="button" class="danger" disabled=move || !ready() on:click=on_delete>
                     "Delete repository"
                 </button>
             </div>

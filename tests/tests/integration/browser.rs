@@ -5,7 +5,53 @@ use std::time::Duration;
 use fantoccini::Locator;
 use fantoccini::key::Key;
 
-use crate::helpers::{Browser, TestApp};
+use crate::helpers::{Browser, PASSWORD, TestApp};
+
+#[tokio::test]
+async fn a_user_logs_in_sees_the_console_logs_out_and_is_back_at_login() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    let wait = || c.wait().at_most(Duration::from_secs(20));
+
+    c.goto(&app.url("/e/local/repositories")).await.unwrap();
+    wait().for_element(Locator::Id("loginName")).await.unwrap().send_keys("admin").await.unwrap();
+    c.find(Locator::Id("loginPassword")).await.unwrap().send_keys("not-the-password").await.unwrap();
+    c.find(Locator::Css(".login-card button[type=submit]")).await.unwrap().click().await.unwrap();
+    let error = wait().for_element(Locator::Css(".login-card .field-error")).await.unwrap();
+    assert_eq!(error.text().await.unwrap(), "Wrong user or password.");
+
+    browser.login(&app.address, "/e/local/repositories", "admin", PASSWORD).await;
+    wait().for_element(Locator::LinkText("nginxweb")).await.unwrap();
+    assert!(c.find(Locator::Css(".user")).await.unwrap().text().await.unwrap().starts_with("admin · admin"));
+    let stored: serde_json::Value = c
+        .execute("return [document.cookie, JSON.stringify(localStorage), JSON.stringify(sessionStorage)]", vec![])
+        .await
+        .unwrap();
+    assert_eq!(stored, serde_json::json!(["", "{}", "{}"]), "the session lives only in the HttpOnly cookie");
+
+    c.find(Locator::Css("button.logout")).await.unwrap().click().await.unwrap();
+    wait().for_element(Locator::Id("loginName")).await.unwrap();
+    c.refresh().await.unwrap();
+    wait().for_element(Locator::Id("loginName")).await.unwrap();
+    browser.client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_viewer_sees_no_create_or_delete_buttons() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    app.user("vic", "local", shared::auth::Role::Viewer).await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    browser.login(&app.address, "/e/local/repository/nginxweb", "vic", PASSWORD).await;
+    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::XPath("//button[text()='View push commands']")).await.unwrap();
+    assert!(c.find(Locator::XPath("//button[text()='Delete']")).await.is_err());
+    c.goto(&app.url("/e/local/repositories")).await.unwrap();
+    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::LinkText("nginxweb")).await.unwrap();
+    assert!(c.find(Locator::LinkText("Create repository")).await.is_err());
+    assert!(c.find(Locator::LinkText("API tokens")).await.is_err(), "no admin pages in the navigation");
+    browser.client.close().await.unwrap();
+}
 
 #[tokio::test]
 async fn the_wizard_shows_an_invalid_name_inline_then_creates_the_repository() {
@@ -13,7 +59,7 @@ async fn the_wizard_shows_an_invalid_name_inline_then_creates_the_repository() {
     let browser = Browser::open().await;
     let c = &browser.client;
 
-    c.goto(&app.url("/")).await.unwrap();
+    browser.login(&app.address, "/", "admin", PASSWORD).await;
     // `/` lands on the first environment's repositories; start the wizard from there.
     c.wait().at_most(Duration::from_secs(20)).for_element(Locator::LinkText("Create repository")).await.unwrap().click().await.unwrap();
     let name = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Id("repositoryName")).await.unwrap();
@@ -70,7 +116,7 @@ async fn unreachable_aws_shows_a_banner_naming_the_environment_and_the_cause() {
     let app = TestApp::spawn_with(|s| s.environments[0].endpoint_url = Some(format!("http://{closed}"))).await;
     let browser = Browser::open().await;
     let c = &browser.client;
-    c.goto(&app.url("/e/local/repositories")).await.unwrap();
+    browser.login(&app.address, "/e/local/repositories", "admin", PASSWORD).await;
     let banner = c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Css(".banner.error")).await.unwrap();
     let text = banner.text().await.unwrap();
     assert!(text.contains("AWS is unreachable"), "{text}");
@@ -86,7 +132,7 @@ async fn push_commands_are_shown_and_deleting_needs_the_name_typed_and_images_co
     let c = &browser.client;
     let wait = || c.wait().at_most(Duration::from_secs(15));
 
-    c.goto(&app.url("/e/local/repository/nginxweb")).await.unwrap();
+    browser.login(&app.address, "/e/local/repository/nginxweb", "admin", PASSWORD).await;
     wait().for_element(Locator::XPath("//button[text()='View push commands']")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Css(".push-commands")).await.unwrap();
     let commands = c.find_all(Locator::Css(".push-commands pre")).await.unwrap();

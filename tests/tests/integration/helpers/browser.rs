@@ -63,4 +63,16 @@ impl Browser {
             .expect("a Chromium session (is chromedriver the same version as chromium?)");
         Self { client, _profile: profile }
     }
+
+    /// Opens `path` and logs in through the login page as `name`.
+    pub async fn login(&self, base: &str, path: &str, name: &str, password: &str) {
+        use fantoccini::Locator;
+        let c = &self.client;
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        let wait = || c.wait().at_most(Duration::from_secs(20));
+        wait().for_element(Locator::Id("loginName")).await.unwrap().send_keys(name).await.unwrap();
+        c.find(Locator::Id("loginPassword")).await.unwrap().send_keys(password).await.unwrap();
+        c.find(Locator::Css(".login-card button[type=submit]")).await.unwrap().click().await.unwrap();
+        wait().for_element(Locator::Css("button.logout")).await.unwrap();
+    }
 }
