@@ -65,18 +65,19 @@ fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
     let errors = Memo::new(move |_| spec().validate().err().unwrap_or_default());
     let error_at = move |path: &'static str| move || errors.read().iter().find(|e| e.path == path).map(|e| e.message.clone());
     let pending = RwSignal::new(false);
+    let touched = RwSignal::new(false);
     let server_error = RwSignal::new(None::<ApiError>);
     let create = move |spec: TokenSpec| {
         send(pending, async move { api::create_token(&spec).await }, move |answer| match answer {
             Ok(token) => {
                 server_error.set(None);
+                touched.set(false);
                 name.set(String::new());
                 on_created.run(token);
             }
             Err(e) => server_error.set(Some(e)),
         });
     };
-    let touched = RwSignal::new(false);
     view! {
         <form class="wizard" on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();

@@ -133,6 +133,8 @@ async fn push_commands_are_shown_and_deleting_needs_the_name_typed_and_images_co
     let wait = || c.wait().at_most(Duration::from_secs(15));
 
     browser.login(&app.address, "/e/local/repository/nginxweb", "admin", PASSWORD).await;
+    wait().for_element(Locator::Css("td .chip")).await.unwrap();
+    save_screenshot(c, "repository").await;
     wait().for_element(Locator::XPath("//button[text()='View push commands']")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Css(".push-commands")).await.unwrap();
     let commands = c.find_all(Locator::Css(".push-commands pre")).await.unwrap();
@@ -171,4 +173,34 @@ async fn save_screenshot(c: &fantoccini::Client, name: &str) {
 
 async fn json_status(app: &TestApp, path: &str) -> u16 {
     app.get(path).await.status().as_u16()
+}
+
+#[tokio::test]
+async fn an_admin_creates_a_token_sees_its_secret_once_and_finds_it_in_the_audit_log() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    let wait = || c.wait().at_most(Duration::from_secs(20));
+    browser.login(&app.address, "/", "admin", PASSWORD).await;
+
+    wait().for_element(Locator::LinkText("API tokens")).await.unwrap().click().await.unwrap();
+    wait().for_element(Locator::Id("tokenName")).await.unwrap().send_keys("gitlab-ci").await.unwrap();
+    wait().for_element(Locator::XPath("//div[@class='envs']//input[@type='checkbox']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::XPath("//button[text()='Create token']")).await.unwrap().click().await.unwrap();
+    let secret = wait().for_element(Locator::Id("newTokenSecret")).await.unwrap().text().await.unwrap();
+    assert!(secret.starts_with("berth_"), "{secret}");
+    let row = wait().for_element(Locator::XPath("//td[text()='gitlab-ci']/..")).await.unwrap().text().await.unwrap();
+    assert!(row.contains("deployer") && row.contains("local") && row.contains("never") && row.contains("Active"), "{row}");
+    assert!(!row.contains(&secret), "the list shows a prefix only");
+    save_screenshot(c, "tokens").await;
+
+    // The secret works as a bearer token.
+    let ci = app.anonymous().with_bearer(&secret);
+    assert_eq!(ci.get("/api/envs/local/repositories").await.status(), 200);
+
+    c.find(Locator::LinkText("Audit log")).await.unwrap().click().await.unwrap();
+    let entry = wait().for_element(Locator::XPath("//td[text()='token.create']/..")).await.unwrap().text().await.unwrap();
+    assert!(entry.contains("admin") && entry.contains("session") && entry.contains("success"), "{entry}");
+    save_screenshot(c, "audit").await;
+    browser.client.close().await.unwrap();
 }
