@@ -76,6 +76,79 @@ pub struct Me {
     pub csrf_token: Option<String>,
 }
 
+pub const PASSWORD_MIN: usize = 10;
+
+/// User names: 1–64 of letters, digits, `.` `_` `@` `-`.
+pub fn validate_user_name(name: &str) -> Result<(), String> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || ".-_@".contains(c);
+    if name.is_empty() || name.len() > 64 || !name.chars().all(ok_char) {
+        return Err("User names are 1-64 letters, digits, and . _ @ -".into());
+    }
+    Ok(())
+}
+
+pub fn validate_password(password: &str) -> Result<(), String> {
+    if char_len(password) < PASSWORD_MIN {
+        return Err(format!("Passwords must have at least {PASSWORD_MIN} characters."));
+    }
+    Ok(())
+}
+
+fn validate_grants(grants: &[Grant], errors: &mut Errors) {
+    if grants.is_empty() {
+        errors.add("grants", "Give at least one role.");
+    }
+    for (i, g) in grants.iter().enumerate() {
+        if g.environment.trim().is_empty() {
+            errors.add(format!("grants[{i}].environment"), "Name an environment, or * for all.");
+        } else if grants[..i].iter().any(|o| o.environment == g.environment) {
+            errors.add(format!("grants[{i}].environment"), format!("'{}' has two roles.", g.environment));
+        }
+    }
+}
+
+/// A user as listed: never the password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UserInfo {
+    pub name: String,
+    pub grants: Vec<Grant>,
+    pub created_at: String,
+}
+
+/// `POST /api/users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewUser {
+    pub name: String,
+    /// At least 10 characters; stored only as an argon2id hash.
+    pub password: String,
+    pub grants: Vec<Grant>,
+}
+
+impl NewUser {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Errors::new();
+        if let Err(m) = validate_user_name(&self.name) {
+            errors.add("name", m);
+        }
+        if let Err(m) = validate_password(&self.password) {
+            errors.add("password", m);
+        }
+        validate_grants(&self.grants, &mut errors);
+        errors.finish()
+    }
+}
+
+/// `PUT /api/users/{name}/grants`: the user's roles, replacing the old ones.
+pub fn validate_new_grants(grants: &[Grant]) -> Result<(), Vec<FieldError>> {
+    let mut errors = Errors::new();
+    validate_grants(grants, &mut errors);
+    errors.finish()
+}
+
 /// `POST /api/tokens`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

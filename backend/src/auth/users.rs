@@ -4,26 +4,17 @@ use anyhow::Context;
 use shared::auth::{Grant, Role};
 use sqlx::SqlitePool;
 
-use super::secrets::{PASSWORD_MIN, hash_password};
-use super::time::now;
+pub use shared::auth::{validate_password, validate_user_name as validate_name};
+use shared::auth::UserInfo;
 
-/// User names: 1–64 of letters, digits, `.` `_` `@` `-`.
-pub fn validate_name(name: &str) -> Result<(), String> {
-    let ok_char = |c: char| c.is_ascii_alphanumeric() || ".-_@".contains(c);
-    if name.is_empty() || name.len() > 64 || !name.chars().all(ok_char) {
-        return Err("User names are 1-64 letters, digits, and . _ @ -".into());
-    }
-    Ok(())
-}
-
-pub fn validate_password(password: &str) -> Result<(), String> {
-    if password.chars().count() < PASSWORD_MIN {
-        return Err(format!("Passwords must have at least {PASSWORD_MIN} characters."));
-    }
-    Ok(())
-}
+use super::secrets::hash_password;
+use super::time::{now, to_rfc3339};
 
 pub async fn add(pool: &SqlitePool, name: &str, password: &str, grant: &Grant) -> anyhow::Result<i64> {
+    add_with_grants(pool, name, password, std::slice::from_ref(grant)).await
+}
+
+pub async fn add_with_grants(pool: &SqlitePool, name: &str, password: &str, grants: &[Grant]) -> anyhow::Result<i64> {
     validate_name(name).map_err(anyhow::Error::msg)?;
     validate_password(password).map_err(anyhow::Error::msg)?;
     let hash = hash_password(password)?;
@@ -35,14 +26,77 @@ pub async fn add(pool: &SqlitePool, name: &str, password: &str, grant: &Grant) -
         .fetch_one(&mut *tx)
         .await
         .with_context(|| format!("adding user {name} (does it exist already?)"))?;
-    sqlx::query("INSERT INTO grants (user_id, environment, role) VALUES (?, ?, ?)")
+    for grant in grants {
+        sqlx::query("INSERT INTO grants (user_id, environment, role) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(&grant.environment)
+            .bind(grant.role.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Active users, by name.
+pub async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<UserInfo>> {
+    let rows: Vec<(i64, String, i64)> =
+        sqlx::query_as("SELECT id, name, created_at FROM users WHERE disabled_at IS NULL ORDER BY name")
+            .fetch_all(pool)
+            .await?;
+    let mut users = Vec::with_capacity(rows.len());
+    for (id, name, created_at) in rows {
+        users.push(UserInfo { name, grants: grants(pool, id).await?, created_at: to_rfc3339(created_at) });
+    }
+    Ok(users)
+}
+
+pub async fn info(pool: &SqlitePool, name: &str) -> anyhow::Result<Option<UserInfo>> {
+    Ok(list(pool).await?.into_iter().find(|u| u.name == name))
+}
+
+/// Replaces a user's grants; `false` when there is no such active user.
+pub async fn set_grants(pool: &SqlitePool, name: &str, new: &[Grant]) -> anyhow::Result<bool> {
+    let Some((id, _)) = credentials(pool, name).await? else { return Ok(false) };
+    let mut tx = pool.begin().await?;
+    sqlx::query("DELETE FROM grants WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+    for grant in new {
+        sqlx::query("INSERT INTO grants (user_id, environment, role) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(&grant.environment)
+            .bind(grant.role.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Disables a user: their sessions end and their tokens are revoked; the name stays taken so the
+/// audit log keeps meaning one person. `false` when there is no such active user.
+pub async fn disable(pool: &SqlitePool, name: &str) -> anyhow::Result<bool> {
+    let Some((id, _)) = credentials(pool, name).await? else { return Ok(false) };
+    let mut tx = pool.begin().await?;
+    let t = now();
+    sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?").bind(t).bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL")
+        .bind(t)
         .bind(id)
-        .bind(&grant.environment)
-        .bind(grant.role.as_str())
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(true)
+}
+
+/// How many active users are admins of every environment.
+pub async fn global_admins(pool: &SqlitePool) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM users u JOIN grants g ON g.user_id = u.id \
+         WHERE u.disabled_at IS NULL AND g.environment = '*' AND g.role = 'admin'",
+    )
+    .fetch_one(pool)
+    .await?)
 }
 
 pub async fn set_password(pool: &SqlitePool, name: &str, password: &str) -> anyhow::Result<()> {
@@ -60,13 +114,18 @@ pub async fn set_password(pool: &SqlitePool, name: &str, password: &str) -> anyh
     Ok(())
 }
 
-/// `(id, password hash)` of a user.
+/// `(id, password hash)` of an active user.
 pub async fn credentials(pool: &SqlitePool, name: &str) -> anyhow::Result<Option<(i64, String)>> {
-    Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE name = ?").bind(name).fetch_optional(pool).await?)
+    Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE name = ? AND disabled_at IS NULL")
+        .bind(name)
+        .fetch_optional(pool)
+        .await?)
 }
 
+/// Whether the name is taken (by an active or a disabled user).
 pub async fn exists(pool: &SqlitePool, name: &str) -> anyhow::Result<bool> {
-    Ok(credentials(pool, name).await?.is_some())
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE name = ?").bind(name).fetch_optional(pool).await?;
+    Ok(found.is_some())
 }
 
 pub async fn grants(pool: &SqlitePool, user_id: i64) -> anyhow::Result<Vec<Grant>> {

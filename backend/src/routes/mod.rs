@@ -8,6 +8,7 @@ mod health;
 mod openapi;
 mod repositories;
 mod tokens;
+mod users;
 
 use axum::http::Uri;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -30,6 +31,7 @@ use crate::state::AppState;
         (name = "environments", description = "Configured AWS environments"),
         (name = "repositories", description = "ECR repositories and images"),
         (name = "tokens", description = "API tokens for CI"),
+        (name = "users", description = "User accounts and their roles"),
         (name = "audit", description = "Who did what"),
     )
 )]
@@ -59,6 +61,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(repositories::router())
         .merge(tokens::router())
         .merge(audit::router())
+        .merge(users::router())
 }
 
 /// The OpenAPI document of every route.

@@ -31,6 +31,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
         [
             "DELETE /api/envs/{env}/repositories/{name}",
             "DELETE /api/tokens/{id}",
+            "DELETE /api/users/{name}",
             "GET /api/audit",
             "GET /api/auth/me",
             "GET /api/envs",
@@ -40,17 +41,20 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "GET /api/health",
             "GET /api/openapi.json",
             "GET /api/tokens",
+            "GET /api/users",
             "POST /api/auth/login",
             "POST /api/auth/logout",
             "POST /api/envs/{env}/repositories",
             "POST /api/tokens",
+            "POST /api/users",
+            "PUT /api/users/{name}/grants",
         ]
     );
     // Logging out would end the session the walk uses: last.
     routes.sort_by_key(|r| r.ends_with("/logout"));
     for route in &routes {
         let (method, path) = route.split_once(' ').unwrap();
-        let url = app.url(&path.replace("{env}", "local").replace("{name}", "no-such-repo").replace("{id}", "999999"));
+        let url = app.url(&path.replace("{env}", "local").replace("{name}", "no-such-thing").replace("{id}", "999999"));
         let resp = app.admin.request(method.parse().unwrap(), &url.replace(&app.address, "")).json(&json!({})).send().await.unwrap();
         let status = resp.status().as_u16();
         let body: Value = resp.json().await.unwrap_or(Value::Null);

@@ -249,3 +249,63 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(h["referrer-policy"], "no-referrer");
     }
 }
+
+#[tokio::test]
+async fn an_admin_manages_users_and_cannot_lock_everyone_out() {
+    let app = TestApp::spawn().await;
+    let new = json!({"name": "dana", "password": "dana-password-1", "grants": [{"environment": "local", "role": "deployer"}]});
+    let user = json_with_status(app.post_json("/api/users", &new).await, 201).await;
+    assert_eq!(user["grants"], json!([{"environment": "local", "role": "deployer"}]));
+    assert!(!user.to_string().contains("argon2") && !user.to_string().contains("dana-password-1"));
+
+    let body = json_with_status(app.post_json("/api/users", &new).await, 409).await;
+    assert_eq!(body["fields"][0]["path"], "name");
+    let bad = json!({"name": "bad name", "password": "short", "grants": [{"environment": "prod", "role": "admin"}]});
+    let body = json_with_status(app.post_json("/api/users", &bad).await, 422).await;
+    let paths: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["name", "password"]);
+
+    let dana = app.anonymous().login("dana", "dana-password-1").await.unwrap();
+    assert_eq!(status(dana.get("/api/users").await).await, 403, "only admins of * manage users");
+
+    let promoted = app
+        .admin
+        .request(reqwest::Method::PUT, "/api/users/dana/grants")
+        .json(&json!([{"environment": "local", "role": "admin"}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_with_status(promoted, 200).await["grants"][0]["role"], "admin");
+    assert_eq!(status(dana.post_json("/api/envs/local/repositories", &json!({"repositoryName": "by-dana"})).await).await, 201, "the new role applies at once");
+
+    assert_eq!(status(app.delete("/api/users/dana").await).await, 204);
+    assert_eq!(status(dana.get("/api/auth/me").await).await, 401, "her sessions ended");
+    assert!(app.anonymous().login("dana", "dana-password-1").await.is_err(), "and she can't log in");
+    let names: Vec<String> = json_with_status(app.get("/api/users").await, 200).await.as_array().unwrap()
+        .iter().map(|u| u["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, ["admin"]);
+
+    let body = json_with_status(app.delete("/api/users/admin").await, 409).await;
+    assert_eq!(body["message"], "'admin' is the last admin of every environment: make someone else one first.");
+    let demote = app
+        .admin
+        .request(reqwest::Method::PUT, "/api/users/admin/grants")
+        .json(&json!([{"environment": "*", "role": "viewer"}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(demote.status(), 409);
+}
+
+#[tokio::test]
+async fn disabling_a_user_revokes_the_tokens_they_created() {
+    let app = TestApp::spawn().await;
+    let ops = app.user("ops", "*", Role::Admin).await;
+    let spec = json!({"name": "ci", "role": "viewer", "environments": ["local"], "expiresAt": in_secs(3600)});
+    let secret = json_with_status(ops.post_json("/api/tokens", &spec).await, 201).await["secret"].as_str().unwrap().to_string();
+    let ci = app.anonymous().with_bearer(&secret);
+    assert_eq!(status(ci.get("/api/envs").await).await, 200);
+    assert_eq!(status(app.delete("/api/users/ops").await).await, 204);
+    let body = json_with_status(ci.get("/api/envs").await, 401).await;
+    assert_eq!(body["message"], "This API token has been revoked.");
+}
