@@ -1,6 +1,6 @@
-//! Security headers on every response. The Content-Security-Policy allows the app's own script,
-//! its WebAssembly (`'wasm-unsafe-eval'`) and, by hash, the one inline module Trunk writes into
-//! index.html to start it — nothing inline from anywhere else, no framing.
+//! Security headers on every response. The Content-Security-Policy allows the apps' own scripts,
+//! their WebAssembly (`'wasm-unsafe-eval'`) and, by hash, the one inline module Trunk writes into
+//! each index.html to start it — nothing inline from anywhere else, no framing.
 
 use std::path::Path;
 
@@ -29,9 +29,12 @@ fn inline_script_hashes(index_html: &str) -> Vec<String> {
     hashes
 }
 
+/// The policy for both apps (the console's and the admin area's index.html).
 pub fn content_security_policy(static_dir: &Path) -> String {
-    let index = std::fs::read_to_string(static_dir.join("index.html")).unwrap_or_default();
-    let scripts = inline_script_hashes(&index).join(" ");
+    let pages = [static_dir.join("index.html"), static_dir.join("admin/index.html")];
+    let scripts: Vec<String> =
+        pages.iter().flat_map(|p| inline_script_hashes(&std::fs::read_to_string(p).unwrap_or_default())).collect();
+    let scripts = scripts.join(" ");
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {scripts}; style-src 'self'; img-src 'self' data:; \
          connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use shared::auth::{AuditPage, CreatedToken, LoginRequest, Me, TokenInfo, TokenSpec};
+use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
 use shared::env::EnvironmentInfo;
 use shared::error::{ApiError, ErrorCode};
@@ -109,6 +109,23 @@ pub async fn revoke_token(id: i64) -> Result<(), ApiError> {
     delete(&format!("/api/tokens/{id}")).await
 }
 
+pub async fn list_users() -> Result<Vec<UserInfo>, ApiError> {
+    get("/api/users").await
+}
+
+pub async fn add_user(user: &NewUser) -> Result<UserInfo, ApiError> {
+    post("/api/users", user).await
+}
+
+pub async fn set_grants(name: &str, grants: &[Grant]) -> Result<UserInfo, ApiError> {
+    let req = with_csrf(Request::put(&format!("/api/users/{}/grants", enc(name)))).json(grants).map_err(network_error)?;
+    decode(req.send().await.map_err(network_error)?).await
+}
+
+pub async fn disable_user(name: &str) -> Result<(), ApiError> {
+    delete(&format!("/api/users/{}", enc(name))).await
+}
+
 /// `query` is the URL query string (already encoded), e.g. `outcome=denied&before=40`.
 pub async fn audit(query: &str) -> Result<AuditPage, ApiError> {
     get(&format!("/api/audit?{query}")).await
@@ -151,6 +168,7 @@ pub mod paths {
     pub fn repository(env: &str, name: &str) -> String {
         format!("/e/{}/repository/{}", enc(env), enc(name))
     }
-    pub const TOKENS: &str = "/tokens";
-    pub const AUDIT: &str = "/audit";
+    pub const USERS: &str = "/admin/users";
+    pub const TOKENS: &str = "/admin/tokens";
+    pub const AUDIT: &str = "/admin/audit";
 }

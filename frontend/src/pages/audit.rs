@@ -5,7 +5,7 @@ use shared::auth::AuditEntry;
 use shared::error::ApiError;
 
 use crate::api::{self, enc};
-use crate::app::Environments;
+use crate::shell::Environments;
 use crate::components::ErrorBanner;
 use crate::format::local_time;
 

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared::ecr::{EncryptionConfiguration, EncryptionType, ImageTagMutability, RepositorySpec, Tag};
 use shared::error::{ApiError, FieldError};
@@ -101,7 +100,7 @@ pub fn CreateRepositoryPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Create private repository"</h1>
-            <A href=move || paths::repositories(&env.get()) attr:class="button">"Cancel"</A>
+            <a href=move || paths::repositories(&env.get()) class="button">"Cancel"</a>
         </div>
         {move || banner().map(|e| view! { <ErrorBanner error=e/> })}
         <form class="wizard" on:submit=on_submit novalidate>

@@ -3,7 +3,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::paths;
-use crate::app::Environments;
+use crate::shell::Environments;
 use crate::components::ErrorBanner;
 
 /// `/`: goes to the first environment's repositories.

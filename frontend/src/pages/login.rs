@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::app::session;
+use crate::shell::session;
 use crate::load::send;
 
 /// Shown instead of the console while nobody is logged in.

@@ -8,6 +8,7 @@ mod not_found;
 mod repositories;
 mod repository;
 mod tokens;
+mod users;
 
 pub use audit::AuditPage;
 pub use create_repository::CreateRepositoryPage;
@@ -17,6 +18,7 @@ pub use not_found::NotFound;
 pub use repositories::RepositoriesPage;
 pub use repository::RepositoryPage;
 pub use tokens::TokensPage;
+pub use users::UsersPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -7,7 +6,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="empty">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address."</p>
-            <A href="/">"Go to the console"</A>
+            <a href="/">"Go to the console"</a>
         </section>
     }
 }

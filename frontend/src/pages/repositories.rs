@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use shared::ecr::Repository;
 
@@ -25,8 +24,8 @@ pub fn RepositoriesPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Private repositories"</h1>
-            <Show when=move || crate::app::session().role_in(&env.get()) == Some(shared::auth::Role::Admin)>
-                <A href=move || paths::new_repository(&env.get()) attr:class="button primary">"Create repository"</A>
+            <Show when=move || crate::shell::session().role_in(&env.get()) == Some(shared::auth::Role::Admin)>
+                <a href=move || paths::new_repository(&env.get()) class="button primary">"Create repository"</a>
             </Show>
         </div>
         {move || created.get().map(|name| view! {
@@ -60,7 +59,7 @@ fn RepositoryTable(list: Vec<Repository>, filter: Signal<String>) -> impl IntoVi
                 let href = paths::repository(&env.get(), &r.repository_name);
                 view! {
                     <tr>
-                        <td><A href=href>{r.repository_name.clone()}</A></td>
+                        <td><a href=href>{r.repository_name.clone()}</a></td>
                         <td class="mono uri">{r.repository_uri.clone()} " " <CopyButton text=r.repository_uri.clone() label="Copy URI"/></td>
                         <td>{local_time(r.created_at.as_deref())}</td>
                         <td>{title_case(&r.image_tag_mutability)}</td>

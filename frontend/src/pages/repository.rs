@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use shared::ecr::{Image, PushCommand, RepositoryDetail};
 
@@ -26,7 +25,7 @@ pub fn RepositoryPage() -> impl IntoView {
         async move { api::list_images(&env, &name).await }
     });
     view! {
-        <p class="crumbs"><A href=move || paths::repositories(&env.get())>"Repositories"</A>" / "{name}</p>
+        <p class="crumbs"><a href=move || paths::repositories(&env.get())>"Repositories"</a>" / "{name}</p>
         {move || match detail.get() {
             None => view! { <p class="muted">"Loading repository…"</p> }.into_any(),
             Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
@@ -51,7 +50,7 @@ fn Overview(detail: RepositoryDetail) -> impl IntoView {
     let image_count = r.image_count.unwrap_or(0);
     let name = r.repository_name.clone();
     let env = param("env");
-    let session = crate::app::session();
+    let session = crate::shell::session();
     let can_delete = Memo::new(move |_| session.role_in(&env.get()) == Some(shared::auth::Role::Admin));
     view! {
         <div class="page-head">

@@ -5,7 +5,7 @@ use shared::auth::{CreatedToken, Role, TokenInfo, TokenSpec};
 use shared::error::ApiError;
 
 use crate::api;
-use crate::app::Environments;
+use crate::shell::Environments;
 use crate::components::{CopyButton, ErrorBanner};
 use crate::format::local_time;
 use crate::load::{load, send};

@@ -204,3 +204,50 @@ async fn an_admin_creates_a_token_sees_its_secret_once_and_finds_it_in_the_audit
     save_screenshot(c, "audit").await;
     browser.client.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_admin_adds_a_user_changes_their_roles_and_disables_them() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    let wait = || c.wait().at_most(Duration::from_secs(20));
+    browser.login(&app.address, "/", "admin", PASSWORD).await;
+
+    wait().for_element(Locator::LinkText("Users")).await.unwrap().click().await.unwrap();
+    wait().for_element(Locator::Id("userName")).await.unwrap().send_keys("erin").await.unwrap();
+    c.find(Locator::Id("userPassword")).await.unwrap().send_keys("short").await.unwrap();
+    let roles = c.find(Locator::Id("userRoles")).await.unwrap();
+    roles.clear().await.unwrap();
+    roles.send_keys("local:deployer").await.unwrap();
+    c.find(Locator::XPath("//button[text()='Add user']")).await.unwrap().click().await.unwrap();
+    let problem = wait().for_element(Locator::Css("form.wizard .field-error")).await.unwrap();
+    assert_eq!(problem.text().await.unwrap(), "Passwords must have at least 10 characters.");
+    c.find(Locator::Id("userPassword")).await.unwrap().send_keys("-but-longer").await.unwrap();
+    c.find(Locator::XPath("//button[text()='Add user']")).await.unwrap().click().await.unwrap();
+
+    let input = wait().for_element(Locator::Css("input[aria-label='Roles of erin']")).await.unwrap();
+    assert_eq!(input.prop("value").await.unwrap().as_deref(), Some("local:deployer"));
+    save_screenshot(c, "users").await;
+    input.send_keys(", *:viewer").await.unwrap();
+    c.find(Locator::XPath("//input[@aria-label='Roles of erin']/../..//button[text()='Save roles']")).await.unwrap().click().await.unwrap();
+    let erin = app.anonymous().login("erin", "short-but-longer").await.unwrap();
+    for _ in 0..50 {
+        if erin.get("/api/auth/me").await.json::<serde_json::Value>().await.unwrap()["grants"].as_array().unwrap().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let me: serde_json::Value = erin.get("/api/auth/me").await.json().await.unwrap();
+    assert_eq!(me["grants"], serde_json::json!([{"environment": "*", "role": "viewer"}, {"environment": "local", "role": "deployer"}]));
+
+    c.find(Locator::XPath("//input[@aria-label='Roles of erin']/../..//button[text()='Disable']")).await.unwrap().click().await.unwrap();
+    for _ in 0..50 {
+        if c.find(Locator::Css("input[aria-label='Roles of erin']")).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(c.find(Locator::Css("input[aria-label='Roles of erin']")).await.is_err(), "erin is gone from the list");
+    assert_eq!(erin.get("/api/auth/me").await.status(), 401);
+    browser.client.close().await.unwrap();
+}

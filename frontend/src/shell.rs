@@ -1,13 +1,26 @@
+//! What both apps share: the session gate (login page until logged in), the environments, and the
+//! header with the navigation across both.
+
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::components::Router;
 use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::path;
 use shared::auth::{Me, Role, is_global_admin, role_in};
 use shared::env::EnvironmentInfo;
 
 use crate::api::{self, paths};
 use crate::load::{Loaded, load};
-use crate::pages::{AuditPage, CreateRepositoryPage, Home, LoginPage, NotFound, RepositoriesPage, RepositoryPage, TokensPage};
+use crate::pages::LoginPage;
+
+/// Which app this is: links into the other one are full page loads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Console,
+    Admin,
+}
+
+pub fn mount(area: Area, routes: fn() -> AnyView) {
+    leptos::mount::mount_to_body(move || view! { <App area routes/> });
+}
 
 /// The configured environments, fetched once and shared with every page.
 #[derive(Clone, Copy)]
@@ -31,7 +44,8 @@ pub fn session() -> Session {
 }
 
 #[component]
-pub fn App() -> impl IntoView {
+fn App(area: Area, routes: fn() -> AnyView) -> impl IntoView {
+    provide_context(area);
     let me = RwSignal::new(None::<Me>);
     let checked = RwSignal::new(false);
     provide_context(Session(me));
@@ -48,27 +62,18 @@ pub fn App() -> impl IntoView {
             {move || match (checked.get(), logged_in.get()) {
                 (false, _) => view! { <p class="muted boot">"Loading…"</p> }.into_any(),
                 (true, false) => view! { <LoginPage/> }.into_any(),
-                (true, true) => view! { <Console/> }.into_any(),
+                (true, true) => view! { <Console routes/> }.into_any(),
             }}
         </Router>
     }
 }
 
 #[component]
-fn Console() -> impl IntoView {
+fn Console(routes: fn() -> AnyView) -> impl IntoView {
     provide_context(Environments(load(api::list_environments)));
     view! {
         <Header/>
-        <main>
-            <Routes fallback=|| view! { <NotFound/> }>
-                <Route path=path!("/") view=Home/>
-                <Route path=path!("/e/:env/repositories") view=RepositoriesPage/>
-                <Route path=path!("/e/:env/repositories/new") view=CreateRepositoryPage/>
-                <Route path=path!("/e/:env/repository/:name") view=RepositoryPage/>
-                <Route path=path!("/tokens") view=TokensPage/>
-                <Route path=path!("/audit") view=AuditPage/>
-            </Routes>
-        </main>
+        <main>{routes()}</main>
     }
 }
 
@@ -88,8 +93,21 @@ fn Header() -> impl IntoView {
     let envs = expect_context::<Environments>().0;
     let session = session();
     let env = current_env();
+    let location = use_location();
+    // `aria-current="page"` on the navigation link of the current area (styled in style.css).
+    let current = move |prefix: &'static str| move || location.pathname.get().starts_with(prefix).then_some("page");
+    let here = expect_context::<Area>();
+    // Into the other app: a full page load, not the router's client-side navigation.
+    let rel = move |area: Area| (area != here).then_some("external");
     let navigate = use_navigate();
-    let on_change = move |ev| navigate(&paths::repositories(&event_target_value(&ev)), Default::default());
+    let on_change = move |ev| {
+        let target = paths::repositories(&event_target_value(&ev));
+        if here == Area::Console {
+            navigate(&target, Default::default());
+        } else if let Some(window) = web_sys::window() {
+            let _ = window.location().set_href(&target);
+        }
+    };
     let user = move || session.0.with(|me| me.as_ref().map(|m| m.name.clone()).unwrap_or_default());
     let role = move || env.get().and_then(|e| session.role_in(&e)).map(|r| r.as_str());
     let logout = move |_| {
@@ -100,12 +118,14 @@ fn Header() -> impl IntoView {
     };
     view! {
         <header class="topbar">
-            <A href="/" attr:class="brand">"⚓ Berth"</A>
+            <a href="/" class="brand" rel=rel(Area::Console)>"⚓ Berth"</a>
             <nav>
-                {move || env.get().map(|e| view! { <A href=paths::repositories(&e)>"Repositories"</A> })}
+                <a href=move || env.get().map_or_else(|| "/".to_string(), |e| paths::repositories(&e))
+                    rel=rel(Area::Console) aria-current=current("/e/")>"Repositories"</a>
                 <Show when=move || session.is_global_admin()>
-                    <A href=paths::TOKENS>"API tokens"</A>
-                    <A href=paths::AUDIT>"Audit log"</A>
+                    <a href=paths::USERS rel=rel(Area::Admin) aria-current=current(paths::USERS)>"Users"</a>
+                    <a href=paths::TOKENS rel=rel(Area::Admin) aria-current=current(paths::TOKENS)>"API tokens"</a>
+                    <a href=paths::AUDIT rel=rel(Area::Admin) aria-current=current(paths::AUDIT)>"Audit log"</a>
                 </Show>
             </nav>
             <div class="spacer"></div>
