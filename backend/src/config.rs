@@ -87,6 +87,11 @@ pub struct ServeArgs {
     /// TLS proxy). Requests forwarded with `X-Forwarded-Proto: https` get it regardless.
     #[arg(long, env = "BERTH_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Header that carries the client's address when Berth sits behind a reverse proxy (e.g.
+    /// `X-Forwarded-For`; its first address is used). Without it, the login rate limit counts per
+    /// connection address. Set it only behind a proxy that overwrites the header.
+    #[arg(long, env = "BERTH_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
     /// Attempts per AWS call, the first included (1 turns retries off).
     #[arg(long, env = "BERTH_AWS_MAX_ATTEMPTS", default_value_t = 3)]
     pub aws_max_attempts: u32,
@@ -160,6 +165,7 @@ pub struct AuthSettings {
     pub session_idle: Duration,
     pub session_max: Duration,
     pub secure_cookies: bool,
+    pub client_ip_header: Option<String>,
 }
 
 impl Default for AuthSettings {
@@ -168,6 +174,7 @@ impl Default for AuthSettings {
             session_idle: Duration::from_secs(12 * 3600),
             session_max: Duration::from_secs(7 * 24 * 3600),
             secure_cookies: false,
+            client_ip_header: None,
         }
     }
 }
@@ -199,6 +206,7 @@ impl ServeArgs {
                 session_idle: Duration::from_secs(self.session_idle_minutes.max(1) * 60),
                 session_max: Duration::from_secs(self.session_max_hours.max(1) * 3600),
                 secure_cookies: self.secure_cookies,
+                client_ip_header: self.client_ip_header.filter(|h| !h.trim().is_empty()),
             },
             aws_max_attempts: self.aws_max_attempts.max(1),
             aws_timeout: Duration::from_secs(self.aws_timeout_secs.max(1)),

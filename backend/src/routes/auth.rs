@@ -34,6 +34,13 @@ fn cookie(value: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
 }
 
+/// The address the trusted proxy reports, when one is configured.
+fn client_ip(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let header = state.auth.client_ip_header.as_deref()?;
+    let value = headers.get(header)?.to_str().ok()?;
+    value.split(',').next().map(|ip| ip.trim().to_string()).filter(|ip| !ip.is_empty())
+}
+
 fn over_tls(state: &AppState, headers: &HeaderMap) -> bool {
     state.auth.secure_cookies || headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes() == b"https")
 }
@@ -49,7 +56,7 @@ async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, AppError> {
     let pool = state.store.pool();
-    let ip = peer.ip().to_string();
+    let ip = client_ip(&state, &headers).unwrap_or_else(|| peer.ip().to_string());
     let name: String = req.name.trim().chars().take(64).collect();
     let target = Target { environment: None, resource: None, action: "auth.login" };
     if let Some(wait) = state.login_limiter.blocked(&ip, &name) {

@@ -137,6 +137,29 @@ async fn failed_logins_are_generic_and_rate_limited_per_user() {
     assert_eq!(body["code"], "rate_limited");
 }
 
+#[tokio::test]
+async fn behind_a_proxy_the_address_limit_counts_the_forwarded_client() {
+    let app = TestApp::spawn_with(|s| s.auth.client_ip_header = Some("X-Forwarded-For".into())).await;
+    let try_login = |ip: &'static str, user: String| {
+        let anon = app.anonymous();
+        async move {
+            anon.request(reqwest::Method::POST, "/api/auth/login")
+                .header("x-forwarded-for", format!("{ip}, 10.0.0.1"))
+                .json(&json!({"name": user, "password": "wrong-password"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    for i in 0..20 {
+        assert_eq!(try_login("203.0.113.7", format!("guess{i}")).await, 401);
+    }
+    assert_eq!(try_login("203.0.113.7", "guess-more".into()).await, 429, "that client is limited");
+    assert_eq!(try_login("198.51.100.9", "someone".into()).await, 401, "another client behind the same proxy is not");
+}
+
 async fn create_token(app: &TestApp, spec: Value) -> reqwest::Response {
     app.post_json("/api/tokens", &spec).await
 }
