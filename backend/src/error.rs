@@ -92,9 +92,10 @@ impl AppError {
             Self::Throttled { environment, message } => {
                 ApiError { environment: Some(environment.clone()), ..simple(ErrorCode::Throttled, message) }
             }
-            Self::Unavailable { environment, message } => {
-                ApiError { environment: Some(environment.clone()), ..simple(ErrorCode::Unavailable, message) }
-            }
+            Self::Unavailable { environment, message } => ApiError {
+                environment: Some(environment.clone()).filter(|e| !e.is_empty()),
+                ..simple(ErrorCode::Unavailable, message)
+            },
             Self::PayloadTooLarge(_) => simple(ErrorCode::PayloadTooLarge, &self.to_string()),
             Self::UnsupportedMediaType => {
                 simple(ErrorCode::UnsupportedMediaType, "Send the body as JSON (Content-Type: application/json).")

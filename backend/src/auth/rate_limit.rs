@@ -30,9 +30,13 @@ impl LoginLimiter {
         [(format!("ip:{ip}"), self.per_ip), (format!("user:{}", user.to_lowercase()), self.per_user)]
             .into_iter()
             .filter_map(|(key, limit)| {
-                let times = map.entry(key).or_default();
+                let times = map.get_mut(&key)?;
                 times.retain(|t| now.duration_since(*t) < self.window);
-                (times.len() >= limit).then(|| (self.window - now.duration_since(times[0])).as_secs().max(1))
+                let wait = (times.len() >= limit).then(|| (self.window - now.duration_since(times[0])).as_secs().max(1));
+                if times.is_empty() {
+                    map.remove(&key);
+                }
+                wait
             })
             .max()
     }
@@ -40,6 +44,10 @@ impl LoginLimiter {
     pub fn record_failure(&self, ip: &str, user: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
+        // Guessing with ever new names must not grow memory without bound: drop what has expired.
+        if map.len() > 10_000 {
+            map.retain(|_, times| times.last().is_some_and(|t| now.duration_since(*t) < self.window));
+        }
         map.entry(format!("ip:{ip}")).or_default().push(now);
         map.entry(format!("user:{}", user.to_lowercase())).or_default().push(now);
     }

@@ -26,16 +26,21 @@ pub async fn add_with_grants(pool: &SqlitePool, name: &str, password: &str, gran
         .fetch_one(&mut *tx)
         .await
         .with_context(|| format!("adding user {name} (does it exist already?)"))?;
+    insert_grants(&mut tx, id, grants).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert_grants(tx: &mut sqlx::SqliteConnection, user_id: i64, grants: &[Grant]) -> anyhow::Result<()> {
     for grant in grants {
         sqlx::query("INSERT INTO grants (user_id, environment, role) VALUES (?, ?, ?)")
-            .bind(id)
+            .bind(user_id)
             .bind(&grant.environment)
             .bind(grant.role.as_str())
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
-    Ok(id)
+    Ok(())
 }
 
 /// Active users, by name.
@@ -60,14 +65,7 @@ pub async fn set_grants(pool: &SqlitePool, name: &str, new: &[Grant]) -> anyhow:
     let Some((id, _)) = credentials(pool, name).await? else { return Ok(false) };
     let mut tx = pool.begin().await?;
     sqlx::query("DELETE FROM grants WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-    for grant in new {
-        sqlx::query("INSERT INTO grants (user_id, environment, role) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(&grant.environment)
-            .bind(grant.role.as_str())
-            .execute(&mut *tx)
-            .await?;
-    }
+    insert_grants(&mut tx, id, new).await?;
     tx.commit().await?;
     Ok(true)
 }
