@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod ecr;
+pub mod ecs;
 pub mod env;
 pub mod error;
 pub mod health;

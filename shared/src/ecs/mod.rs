@@ -1,0 +1,3 @@
+//! ECS: task definitions (more resources follow).
+
+pub mod task_definition;

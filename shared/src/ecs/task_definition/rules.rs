@@ -1,0 +1,306 @@
+//! AWS's RegisterTaskDefinition constraints (ECS API reference and developer guide), each written
+//! once, each error at the JSON path of the field to fix.
+
+use serde::{Deserialize, Serialize};
+
+use super::fargate::{fargate_memory_options, parse_task_cpu, parse_task_memory};
+use super::model::{ContainerDefinition, TaskDefinitionSpec, Volume};
+use crate::error::FieldError;
+use crate::validate::Errors;
+
+/// Errors (AWS would refuse the document) and warnings (it works, but hurts).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Report {
+    pub errors: Vec<FieldError>,
+    pub warnings: Vec<FieldError>,
+}
+
+impl Report {
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// The largest task definition AWS registers, as JSON.
+pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024;
+const NETWORK_MODES: [&str; 4] = ["bridge", "host", "awsvpc", "none"];
+const CONDITIONS: [&str; 4] = ["START", "COMPLETE", "SUCCESS", "HEALTHY"];
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 255 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+pub fn validate(spec: &TaskDefinitionSpec) -> Report {
+    let mut e = Errors::new();
+    let mut warnings = Errors::new();
+    family(spec, &mut e);
+    let network = spec.network_mode.as_deref().unwrap_or("bridge");
+    if !NETWORK_MODES.contains(&network) {
+        e.add("networkMode", format!("Network mode must be bridge, host, awsvpc or none, not '{network}'."));
+    }
+    let task_cpu = task_size(&mut e, "cpu", spec.cpu.as_deref(), parse_task_cpu, "CPU units (\"1024\") or vCPUs (\"1 vCPU\")");
+    let task_memory =
+        task_size(&mut e, "memory", spec.memory.as_deref(), parse_task_memory, "MiB (\"2048\") or GB (\"2 GB\")");
+    compatibilities(spec, network, task_cpu, task_memory, &mut e);
+    volumes(spec.volumes.as_deref().unwrap_or_default(), &mut e);
+    containers(spec, network, task_cpu, task_memory, &mut e, &mut warnings);
+    if serde_json::to_vec(spec).map_or(0, |v| v.len()) > MAX_DOCUMENT_BYTES {
+        e.add("", format!("A task definition can be at most {} KiB of JSON.", MAX_DOCUMENT_BYTES / 1024));
+    }
+    Report { errors: e.into_vec(), warnings: warnings.into_vec() }
+}
+
+fn family(spec: &TaskDefinitionSpec, e: &mut Errors) {
+    if spec.family.is_empty() {
+        e.add("family", "Family is required.");
+    } else if !is_name(&spec.family) {
+        e.add("family", "Family must be 1-255 letters, digits, hyphens and underscores.");
+    }
+}
+
+fn task_size(e: &mut Errors, path: &str, text: Option<&str>, parse: fn(&str) -> Option<i64>, how: &str) -> Option<i64> {
+    let text = text?;
+    let value = parse(text);
+    if value.is_none_or(|v| v <= 0) {
+        e.add(path, format!("'{text}' is not a size: use {how}."));
+    }
+    value
+}
+
+fn compatibilities(spec: &TaskDefinitionSpec, network: &str, cpu: Option<i64>, memory: Option<i64>, e: &mut Errors) {
+    let list = spec.requires_compatibilities.as_deref().unwrap_or_default();
+    for (i, c) in list.iter().enumerate() {
+        if !["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"].contains(&c.as_str()) {
+            e.add(format!("requiresCompatibilities[{i}]"), format!("'{c}' is not EC2, FARGATE, EXTERNAL or MANAGED_INSTANCES."));
+        }
+    }
+    if list.iter().any(|c| c == "FARGATE") {
+        if network != "awsvpc" {
+            e.add("networkMode", "Fargate needs the awsvpc network mode.");
+        }
+        match (cpu, memory) {
+            (None, _) => e.add("cpu", "Fargate needs a task CPU size."),
+            (_, None) => e.add("memory", "Fargate needs a task memory size."),
+            (Some(cpu), Some(memory)) => {
+                let options = fargate_memory_options(cpu);
+                if options.is_empty() {
+                    e.add("cpu", format!("Fargate offers 256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units, not {cpu}."));
+                } else if !options.contains(&memory) {
+                    let (first, last) = (options[0], options[options.len() - 1]);
+                    e.add("memory", format!("With {cpu} CPU units Fargate offers {first}-{last} MiB (in the table's steps), not {memory}."));
+                }
+            }
+        }
+    }
+    if list.iter().any(|c| c == "EC2") && memory.is_none() {
+        for (i, c) in spec.container_definitions.iter().enumerate() {
+            if c.memory.is_none() && c.memory_reservation.is_none() {
+                e.add(
+                    format!("containerDefinitions[{i}].memory"),
+                    "On EC2 without a task memory size, each container needs memory or memoryReservation.",
+                );
+            }
+        }
+    }
+}
+
+fn volumes(volumes: &[Volume], e: &mut Errors) {
+    for (i, v) in volumes.iter().enumerate() {
+        let path = format!("volumes[{i}]");
+        if !is_name(&v.name) {
+            e.add(format!("{path}.name"), "Volume names are 1-255 letters, digits, hyphens and underscores.");
+        } else if volumes[..i].iter().any(|o| o.name == v.name) {
+            e.add(format!("{path}.name"), format!("Volume name '{}' is used twice.", v.name));
+        }
+        if let Some(d) = &v.docker_volume_configuration {
+            let scope = d.scope.as_deref().unwrap_or("task");
+            if scope != "task" && scope != "shared" {
+                e.add(format!("{path}.dockerVolumeConfiguration.scope"), format!("Scope must be task or shared, not '{scope}'."));
+            } else if d.autoprovision == Some(true) && scope != "shared" {
+                e.add(
+                    format!("{path}.dockerVolumeConfiguration.autoprovision"),
+                    "Autoprovision works only with the shared scope.",
+                );
+            }
+        }
+        if let Some(efs) = &v.efs_volume_configuration {
+            if efs.file_system_id.trim().is_empty() {
+                e.add(format!("{path}.efsVolumeConfiguration.fileSystemId"), "An EFS volume needs its file system ID.");
+            }
+        }
+        let kinds = usize::from(v.host.is_some())
+            + usize::from(v.docker_volume_configuration.is_some())
+            + usize::from(v.efs_volume_configuration.is_some())
+            + usize::from(v.fsx_windows_file_server_volume_configuration.is_some());
+        if kinds > 1 {
+            e.add(path, "A volume is one kind: host, docker, EFS or FSx, not several.");
+        }
+    }
+}
+
+fn containers(
+    spec: &TaskDefinitionSpec,
+    network: &str,
+    task_cpu: Option<i64>,
+    task_memory: Option<i64>,
+    e: &mut Errors,
+    w: &mut Errors,
+) {
+    let list = &spec.container_definitions;
+    if list.is_empty() || list.len() > 10 {
+        e.add("containerDefinitions", format!("A task definition has 1 to 10 containers, not {}.", list.len()));
+    }
+    if !list.is_empty() && !list.iter().any(ContainerDefinition::is_essential) {
+        e.add("containerDefinitions", "At least one container must be essential.");
+    }
+    let volume_names: Vec<&str> = spec.volumes.iter().flatten().map(|v| v.name.as_str()).collect();
+    let mut reserved = 0i64;
+    let mut cpu_sum = 0i64;
+    for (i, c) in list.iter().enumerate() {
+        let at = |field: &str| format!("containerDefinitions[{i}].{field}");
+        if !is_name(&c.name) {
+            e.add(at("name"), "Container names are 1-255 letters, digits, hyphens and underscores.");
+        } else if list[..i].iter().any(|o| o.name == c.name) {
+            e.add(at("name"), format!("Container name '{}' is used twice.", c.name));
+        }
+        image(c, &at("image"), e, w);
+        memory(c, &at, task_memory, e);
+        reserved = reserved.saturating_add(c.memory_reservation.or(c.memory).unwrap_or(0));
+        cpu_sum = cpu_sum.saturating_add(c.cpu.unwrap_or(0));
+        if c.cpu.is_some_and(|v| v < 0) {
+            e.add(at("cpu"), "Container CPU can't be negative.");
+        }
+        ports(c, network, &at, e);
+        if network == "awsvpc" && c.links.as_ref().is_some_and(|l| !l.is_empty()) {
+            e.add(at("links"), "Links are not supported with the awsvpc network mode.");
+        }
+        for (j, m) in c.mount_points.iter().flatten().enumerate() {
+            match m.source_volume.as_deref() {
+                Some(v) if volume_names.contains(&v) => {}
+                Some(v) => e.add(at(&format!("mountPoints[{j}].sourceVolume")), format!("No volume named '{v}' is declared.")),
+                None => e.add(at(&format!("mountPoints[{j}].sourceVolume")), "Name the volume to mount."),
+            }
+            if m.container_path.as_deref().is_none_or(str::is_empty) {
+                e.add(at(&format!("mountPoints[{j}].containerPath")), "Give the path inside the container.");
+            }
+        }
+        for (j, v) in c.volumes_from.iter().flatten().enumerate() {
+            let source = v.source_container.as_deref().unwrap_or_default();
+            if !list.iter().any(|o| o.name == source) || source == c.name {
+                e.add(at(&format!("volumesFrom[{j}].sourceContainer")), format!("No other container named '{source}'."));
+            }
+        }
+        for (j, d) in c.depends_on.iter().flatten().enumerate() {
+            let target = list.iter().find(|o| o.name == d.container_name && o.name != c.name);
+            if target.is_none() {
+                e.add(at(&format!("dependsOn[{j}].containerName")), format!("No other container named '{}'.", d.container_name));
+            }
+            if !CONDITIONS.contains(&d.condition.as_str()) {
+                e.add(at(&format!("dependsOn[{j}].condition")), "Condition must be START, COMPLETE, SUCCESS or HEALTHY.");
+            } else if d.condition == "HEALTHY" && target.is_some_and(|t| t.health_check.is_none()) {
+                e.add(at(&format!("dependsOn[{j}].condition")), format!("HEALTHY needs a health check on '{}'.", d.container_name));
+            }
+        }
+        health_check(c, &at, e);
+        for (j, s) in c.secrets.iter().flatten().enumerate() {
+            if s.value_from.trim().is_empty() {
+                e.add(at(&format!("secrets[{j}].valueFrom")), "Give the secret's ARN or parameter name.");
+            }
+        }
+        for (j, u) in c.ulimits.iter().flatten().enumerate() {
+            if u.soft_limit > u.hard_limit {
+                e.add(at(&format!("ulimits[{j}].softLimit")), "The soft limit can't exceed the hard limit.");
+            }
+        }
+    }
+    if let Some(task_memory) = task_memory {
+        if reserved > task_memory {
+            e.add("memory", format!("The containers reserve {reserved} MiB, more than the task's {task_memory} MiB."));
+        }
+    }
+    if let Some(task_cpu) = task_cpu {
+        if cpu_sum > task_cpu {
+            e.add("cpu", format!("The containers ask for {cpu_sum} CPU units, more than the task's {task_cpu}."));
+        }
+    }
+}
+
+fn image(c: &ContainerDefinition, path: &str, e: &mut Errors, w: &mut Errors) {
+    if c.image.trim().is_empty() {
+        e.add(path, "Image is required.");
+        return;
+    }
+    if c.image.chars().any(char::is_whitespace) {
+        e.add(path, "An image reference has no spaces.");
+        return;
+    }
+    if c.image.contains('@') {
+        return;
+    }
+    let last = c.image.rsplit('/').next().unwrap_or(&c.image);
+    match last.split_once(':') {
+        None => w.add(path, "No tag: this deploys whatever 'latest' is at the time; pin a tag or digest."),
+        Some((_, "latest")) => w.add(path, "':latest' changes under you: pin a tag or digest."),
+        _ => {}
+    }
+}
+
+fn memory(c: &ContainerDefinition, at: &dyn Fn(&str) -> String, task_memory: Option<i64>, e: &mut Errors) {
+    if c.memory.is_some_and(|m| m < 6) {
+        e.add(at("memory"), "A container needs at least 6 MiB.");
+    }
+    if let (Some(reservation), Some(limit)) = (c.memory_reservation, c.memory) {
+        if reservation >= limit {
+            e.add(at("memoryReservation"), format!("The reservation ({reservation} MiB) must be below the memory limit ({limit} MiB)."));
+        }
+    }
+    if let (Some(limit), Some(task)) = (c.memory, task_memory) {
+        if limit > task {
+            e.add(at("memory"), format!("{limit} MiB is more than the task's {task} MiB."));
+        }
+    }
+}
+
+fn ports(c: &ContainerDefinition, network: &str, at: &dyn Fn(&str) -> String, e: &mut Errors) {
+    for (j, p) in c.port_mappings.iter().flatten().enumerate() {
+        let field = |f: &str| at(&format!("portMappings[{j}].{f}"));
+        match p.container_port {
+            Some(port) if !(1..=65535).contains(&port) => e.add(field("containerPort"), "Ports are 1-65535."),
+            None if p.container_port_range.is_none() => e.add(field("containerPort"), "Give the container port."),
+            _ => {}
+        }
+        if let Some(host) = p.host_port {
+            if !(0..=65535).contains(&host) {
+                e.add(field("hostPort"), "Host ports are 0-65535 (0: dynamic, bridge mode).");
+            } else if network == "awsvpc" && Some(host) != p.container_port {
+                e.add(field("hostPort"), "With awsvpc the host port must equal the container port (or be left out).");
+            }
+        }
+        if let Some(protocol) = &p.protocol {
+            if protocol != "tcp" && protocol != "udp" {
+                e.add(field("protocol"), format!("Protocol must be tcp or udp, not '{protocol}'."));
+            }
+        }
+    }
+}
+
+fn health_check(c: &ContainerDefinition, at: &dyn Fn(&str) -> String, e: &mut Errors) {
+    let Some(h) = &c.health_check else { return };
+    match h.command.first().map(String::as_str) {
+        Some("CMD" | "CMD-SHELL") if h.command.len() > 1 => {}
+        Some("NONE") => {}
+        _ => e.add(at("healthCheck.command"), "Start the command with CMD or CMD-SHELL, then what to run."),
+    }
+    let ranges = [("interval", h.interval, 5, 300), ("timeout", h.timeout, 2, 120), ("retries", h.retries, 1, 10), ("startPeriod", h.start_period, 0, 300)];
+    for (name, value, low, high) in ranges {
+        if value.is_some_and(|v| !(low..=high).contains(&v)) {
+            e.add(at(&format!("healthCheck.{name}")), format!("{name} must be {low}-{high}."));
+        }
+    }
+    if let (Some(timeout), Some(interval)) = (h.timeout, h.interval) {
+        if timeout >= interval {
+            e.add(at("healthCheck.timeout"), "The timeout must be shorter than the interval.");
+        }
+    }
+}
