@@ -21,6 +21,12 @@ pub struct Cli {
 pub enum Command {
     /// Serve the API and the web console on one port.
     Serve(ServeArgs),
+    /// Check task definition files (`--cli-input-json` documents or describe output) against AWS's
+    /// rules: prints `FILE: PATH: message` per problem; exits 1 if any file is invalid.
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Manage user accounts (passwords are read from stdin or prompted, never from argv).
     #[command(subcommand)]
     User(UserCommand),

@@ -16,7 +16,36 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await
         }
         Command::User(command) => user(command).await,
+        Command::Validate { files } => std::process::exit(validate(&files)),
     }
+}
+
+/// Exit status 1 when any file is invalid; warnings alone keep 0. No server or AWS needed.
+fn validate(files: &[std::path::PathBuf]) -> i32 {
+    let mut invalid = false;
+    for file in files {
+        let name = file.display();
+        let report = match std::fs::read_to_string(file) {
+            Ok(text) => shared::ecs::task_definition::check_document(&text),
+            Err(e) => {
+                println!("{name}: {e}");
+                invalid = true;
+                continue;
+            }
+        };
+        let at = |path: &str| if path.is_empty() { String::new() } else { format!("{path}: ") };
+        for e in &report.errors {
+            println!("{name}: {}{}", at(&e.path), e.message);
+        }
+        for w in &report.warnings {
+            println!("{name}: {}warning: {}", at(&w.path), w.message);
+        }
+        if !report.dropped.is_empty() {
+            println!("{name}: note: read-only fields not registered: {}", report.dropped.join(", "));
+        }
+        invalid |= !report.valid;
+    }
+    i32::from(invalid)
 }
 
 async fn user(command: UserCommand) -> anyhow::Result<()> {

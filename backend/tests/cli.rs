@@ -18,6 +18,27 @@ fn berth(args: &[&str], stdin: &str) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/seed/fixtures/task-definition-template.json");
+
+#[test]
+fn validate_passes_the_seed_and_fails_a_bad_file_naming_file_path_and_rule() {
+    let ok = berth(&["validate", SEED], "");
+    assert!(ok.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&ok.stdout),
+        format!("{SEED}: containerDefinitions[0].image: warning: ':latest' changes under you: pin a tag or digest.\n")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"family":"web","requiresCompatibilities":["FARGATE"],"networkMode":"awsvpc","cpu":"256","memory":"4096",
+        "containerDefinitions":[{"name":"web","image":"nginx:1"}]}"#).unwrap();
+    let out = berth(&["validate", bad.to_str().unwrap(), SEED], "");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with(&format!("{}: memory: With 256 CPU units Fargate offers 512, 1024, 2048 MiB, not 4096.\n", bad.display())), "{stdout}");
+}
+
 #[tokio::test]
 async fn a_user_is_added_with_the_password_from_stdin_and_can_change_it() {
     let dir = tempfile::tempdir().unwrap();

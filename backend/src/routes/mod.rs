@@ -7,6 +7,7 @@ mod environments;
 mod health;
 mod openapi;
 mod repositories;
+mod task_definitions;
 mod tokens;
 mod users;
 
@@ -30,6 +31,7 @@ use crate::state::AppState;
         (name = "auth", description = "Login, logout, the caller"),
         (name = "environments", description = "Configured AWS environments"),
         (name = "repositories", description = "ECR repositories and images"),
+        (name = "task-definitions", description = "ECS task definitions"),
         (name = "tokens", description = "API tokens for CI"),
         (name = "users", description = "User accounts and their roles"),
         (name = "audit", description = "Who did what"),
@@ -62,6 +64,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(tokens::router())
         .merge(audit::router())
         .merge(users::router())
+        .merge(task_definitions::router())
 }
 
 /// The OpenAPI document of every route.

@@ -45,6 +45,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "POST /api/auth/login",
             "POST /api/auth/logout",
             "POST /api/envs/{env}/repositories",
+            "POST /api/task-definitions/validate",
             "POST /api/tokens",
             "POST /api/users",
             "PUT /api/users/{name}/grants",

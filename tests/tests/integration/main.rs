@@ -7,3 +7,4 @@ mod auth;
 mod browser;
 mod helpers;
 mod repositories;
+mod task_definitions;

@@ -13,7 +13,7 @@ mod rules;
 pub use fargate::{FARGATE_CPU_MEMORY, fargate_memory_options, parse_task_cpu, parse_task_memory};
 pub use import::{Imported, READ_ONLY_FIELDS, import};
 pub use model::*;
-pub use rules::{MAX_DOCUMENT_BYTES, Report, validate};
+pub use rules::{MAX_DOCUMENT_BYTES, Report, Validation, check_document, validate};
 
 #[cfg(test)]
 mod tests;

@@ -16,6 +16,28 @@ pub struct Report {
     pub warnings: Vec<FieldError>,
 }
 
+/// `POST /api/task-definitions/validate`: the report of an imported document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Validation {
+    pub valid: bool,
+    pub errors: Vec<FieldError>,
+    pub warnings: Vec<FieldError>,
+    /// Read-only fields of `describe-task-definition` output that a registration drops.
+    pub dropped: Vec<String>,
+}
+
+/// Imports and validates a document, as `berth validate` and the API do.
+pub fn check_document(json: &str) -> Validation {
+    match super::import(json) {
+        Err(errors) => Validation { valid: false, errors, ..Validation::default() },
+        Ok(imported) => {
+            let report = validate(&imported.spec);
+            Validation { valid: report.is_valid(), errors: report.errors, warnings: report.warnings, dropped: imported.dropped }
+        }
+    }
+}
+
 impl Report {
     pub fn is_valid(&self) -> bool {
         self.errors.is_empty()
@@ -87,8 +109,12 @@ fn compatibilities(spec: &TaskDefinitionSpec, network: &str, cpu: Option<i64>, m
                 if options.is_empty() {
                     e.add("cpu", format!("Fargate offers 256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units, not {cpu}."));
                 } else if !options.contains(&memory) {
-                    let (first, last) = (options[0], options[options.len() - 1]);
-                    e.add("memory", format!("With {cpu} CPU units Fargate offers {first}-{last} MiB (in the table's steps), not {memory}."));
+                    let offered = if options.len() <= 4 {
+                        options.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                    } else {
+                        format!("{}-{} in steps of {}", options[0], options[options.len() - 1], options[1] - options[0])
+                    };
+                    e.add("memory", format!("With {cpu} CPU units Fargate offers {offered} MiB, not {memory}."));
                 }
             }
         }
