@@ -20,7 +20,10 @@ fn env(client: Client) -> AwsEnv {
         credentials: Credentials::Default,
         endpoint_url: None,
     };
-    AwsEnv::with_clients(&config, client)
+    let ecs = aws_sdk_ecs::Client::from_conf(
+        aws_sdk_ecs::Config::builder().behavior_version(aws_sdk_ecs::config::BehaviorVersion::latest()).region(aws_sdk_ecs::config::Region::new("eu-west-1")).build(),
+    );
+    AwsEnv::with_clients(&config, client, ecs)
 }
 
 fn repo(name: &str) -> SdkRepository {

@@ -2,7 +2,9 @@
 //! the submodules convert between shared models and SDK types and map SDK errors to [`AppError`].
 
 mod ecr;
+mod ecs;
 mod errors;
+mod task_definition_convert;
 
 use std::time::Duration;
 
@@ -15,27 +17,29 @@ use crate::config::{Credentials, EnvironmentConfig, Settings};
 use crate::error::AppError;
 
 pub use ecr::DemoImage;
+pub use ecs::status_of;
 
 /// One configured environment and its AWS clients.
 pub struct AwsEnv {
     pub info: EnvironmentInfo,
     ecr: aws_sdk_ecr::Client,
+    ecs: aws_sdk_ecs::Client,
 }
 
 impl AwsEnv {
     pub async fn connect(config: &EnvironmentConfig, max_attempts: u32, timeout: Duration) -> Self {
         let sdk = sdk_config(config, max_attempts, timeout).await;
-        Self::with_clients(config, aws_sdk_ecr::Client::new(&sdk))
+        Self::with_clients(config, aws_sdk_ecr::Client::new(&sdk), aws_sdk_ecs::Client::new(&sdk))
     }
 
     /// An environment over given clients (tests pass scripted ones).
-    pub fn with_clients(config: &EnvironmentConfig, ecr: aws_sdk_ecr::Client) -> Self {
+    pub fn with_clients(config: &EnvironmentConfig, ecr: aws_sdk_ecr::Client, ecs: aws_sdk_ecs::Client) -> Self {
         let info = EnvironmentInfo {
             name: config.name.clone(),
             region: config.region.clone(),
             local: matches!(config.credentials, Credentials::Local { .. }),
         };
-        Self { info, ecr }
+        Self { info, ecr, ecs }
     }
 
     pub fn name(&self) -> &str {

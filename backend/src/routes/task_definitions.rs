@@ -1,18 +1,29 @@
-//! Task definitions. For now: validation of a document, as `berth validate` does.
+//! Task definitions: validation of a document (no environment needed), and the families and
+//! revisions of an environment — register, list, describe (= export), deregister.
 
 use axum::Json;
-use shared::ecs::task_definition::{Validation, check_document};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use shared::auth::Role;
+use shared::ecs::task_definition::{Revision, Validation, check_document, import, validate as validate_spec};
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::audit::{Target, audited};
 use crate::auth::Auth;
+use crate::aws::status_of;
 use crate::error::AppError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(validate))
+    OpenApiRouter::new()
+        .routes(routes!(validate))
+        .routes(routes!(list_families, register))
+        .routes(routes!(list_revisions))
+        .routes(routes!(describe_revision, deregister_revision))
 }
 
 /// Checks a task definition (`--cli-input-json` or `describe-task-definition` output) against
@@ -22,4 +33,106 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = Validation), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
 async fn validate(Auth(_): Auth, ApiJson(document): ApiJson<serde_json::Value>) -> Result<Json<Validation>, AppError> {
     Ok(Json(check_document(&document.to_string())))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct StatusFilter {
+    /// `ACTIVE` (default) or `INACTIVE`.
+    status: Option<String>,
+}
+
+/// Family names with revisions in the given status.
+#[utoipa::path(get, path = "/api/envs/{env}/task-definitions", tag = "task-definitions",
+    params(("env" = String, Path, description = "Environment name"), StatusFilter),
+    responses((status = 200, body = Vec<String>), (status = "4XX", body = ApiError)))]
+async fn list_families(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath(env): ApiPath<String>,
+    ApiQuery(filter): ApiQuery<StatusFilter>,
+) -> Result<Json<Vec<String>>, AppError> {
+    let aws = state.environments.get(&env)?;
+    principal.require(&env, Role::Viewer)?;
+    Ok(Json(aws.list_task_definition_families(status_of(filter.status.as_deref())?).await?))
+}
+
+/// Registers a document (`--cli-input-json` or describe output; read-only fields dropped) as the
+/// next revision of its family, after AWS's rules pass.
+#[utoipa::path(post, path = "/api/envs/{env}/task-definitions", tag = "task-definitions",
+    params(("env" = String, Path, description = "Environment name")),
+    request_body(content = Object, description = "The document"),
+    responses((status = 201, body = Revision), (status = 422, body = ApiError), (status = "4XX", body = ApiError)))]
+async fn register(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath(env): ApiPath<String>,
+    ApiJson(document): ApiJson<serde_json::Value>,
+) -> Result<(StatusCode, Json<Revision>), AppError> {
+    let aws = state.environments.get(&env)?;
+    let family = document.get("family").and_then(|f| f.as_str()).unwrap_or("?").to_string();
+    let target = Target { environment: Some(&env), resource: Some(format!("task definition {family}")), action: "task-definition.register" };
+    audited(state.store.pool(), &principal, target, async {
+        principal.require(&env, Role::Admin)?;
+        let imported = import(&document.to_string()).map_err(AppError::Validation)?;
+        let report = validate_spec(&imported.spec);
+        if !report.is_valid() {
+            return Err(AppError::Validation(report.errors));
+        }
+        Ok((StatusCode::CREATED, Json(aws.register_task_definition(&imported.spec).await?)))
+    })
+    .await
+}
+
+/// A family's revision numbers in the given status, newest first.
+#[utoipa::path(get, path = "/api/envs/{env}/task-definitions/{family}/revisions", tag = "task-definitions",
+    params(("env" = String, Path, description = "Environment name"), ("family" = String, Path, description = "Family"), StatusFilter),
+    responses((status = 200, body = Vec<i64>), (status = "4XX", body = ApiError)))]
+async fn list_revisions(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath((env, family)): ApiPath<(String, String)>,
+    ApiQuery(filter): ApiQuery<StatusFilter>,
+) -> Result<Json<Vec<i64>>, AppError> {
+    let aws = state.environments.get(&env)?;
+    principal.require(&env, Role::Viewer)?;
+    Ok(Json(aws.list_revisions(&family, status_of(filter.status.as_deref())?).await?))
+}
+
+/// One revision; its `spec` is the export: `aws ecs register-task-definition --cli-input-json`.
+#[utoipa::path(get, path = "/api/envs/{env}/task-definitions/{family}/revisions/{revision}", tag = "task-definitions",
+    params(("env" = String, Path, description = "Environment name"), ("family" = String, Path, description = "Family"),
+        ("revision" = i64, Path, description = "Revision")),
+    responses((status = 200, body = Revision), (status = 404, body = ApiError)))]
+async fn describe_revision(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath((env, family, revision)): ApiPath<(String, String, i64)>,
+) -> Result<Json<Revision>, AppError> {
+    let aws = state.environments.get(&env)?;
+    principal.require(&env, Role::Viewer)?;
+    Ok(Json(aws.describe_revision(&family, revision).await?))
+}
+
+/// Deregisters a revision (it becomes INACTIVE; running tasks keep running).
+#[utoipa::path(delete, path = "/api/envs/{env}/task-definitions/{family}/revisions/{revision}", tag = "task-definitions",
+    params(("env" = String, Path, description = "Environment name"), ("family" = String, Path, description = "Family"),
+        ("revision" = i64, Path, description = "Revision")),
+    responses((status = 200, body = Revision), (status = 404, body = ApiError), (status = 403, body = ApiError)))]
+async fn deregister_revision(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath((env, family, revision)): ApiPath<(String, String, i64)>,
+) -> Result<Json<Revision>, AppError> {
+    let aws = state.environments.get(&env)?;
+    let target = Target {
+        environment: Some(&env),
+        resource: Some(format!("task definition {family}:{revision}")),
+        action: "task-definition.deregister",
+    };
+    audited(state.store.pool(), &principal, target, async {
+        principal.require(&env, Role::Admin)?;
+        Ok(Json(aws.deregister_revision(&family, revision).await?))
+    })
+    .await
 }

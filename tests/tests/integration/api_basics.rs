@@ -30,6 +30,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
         routes,
         [
             "DELETE /api/envs/{env}/repositories/{name}",
+            "DELETE /api/envs/{env}/task-definitions/{family}/revisions/{revision}",
             "DELETE /api/tokens/{id}",
             "DELETE /api/users/{name}",
             "GET /api/audit",
@@ -38,6 +39,9 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "GET /api/envs/{env}/repositories",
             "GET /api/envs/{env}/repositories/{name}",
             "GET /api/envs/{env}/repositories/{name}/images",
+            "GET /api/envs/{env}/task-definitions",
+            "GET /api/envs/{env}/task-definitions/{family}/revisions",
+            "GET /api/envs/{env}/task-definitions/{family}/revisions/{revision}",
             "GET /api/health",
             "GET /api/openapi.json",
             "GET /api/tokens",
@@ -45,6 +49,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "POST /api/auth/login",
             "POST /api/auth/logout",
             "POST /api/envs/{env}/repositories",
+            "POST /api/envs/{env}/task-definitions",
             "POST /api/task-definitions/validate",
             "POST /api/tokens",
             "POST /api/users",
@@ -55,7 +60,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
     routes.sort_by_key(|r| r.ends_with("/logout"));
     for route in &routes {
         let (method, path) = route.split_once(' ').unwrap();
-        let url = app.url(&path.replace("{env}", "local").replace("{name}", "no-such-thing").replace("{id}", "999999"));
+        let url = app.url(&path.replace("{env}", "local").replace("{name}", "no-such-thing").replace("{id}", "999999").replace("{family}", "no-family").replace("{revision}", "1"));
         let resp = app.admin.request(method.parse().unwrap(), &url.replace(&app.address, "")).json(&json!({})).send().await.unwrap();
         let status = resp.status().as_u16();
         let body: Value = resp.json().await.unwrap_or(Value::Null);

@@ -24,7 +24,7 @@ async fn every_route_except_health_and_login_answers_401_to_an_anonymous_request
                 public_seen.push(route);
                 continue;
             }
-            let concrete = path.replace("{env}", "local").replace("{name}", "nginxweb").replace("{id}", "1");
+            let concrete = path.replace("{env}", "local").replace("{name}", "nginxweb").replace("{id}", "1").replace("{family}", "web").replace("{revision}", "1");
             let resp = anon.request(method.to_uppercase().parse().unwrap(), &concrete).json(&json!({})).send().await.unwrap();
             let body = json_with_status(resp, 401).await;
             assert_eq!(body["code"], "unauthorized", "{route}");

@@ -24,3 +24,52 @@ async fn any_logged_in_user_validates_a_document_and_gets_paths() {
     let paths: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["family", "containerDefinitions"]);
 }
+
+#[tokio::test]
+async fn the_seed_registers_lists_exports_equivalently_and_deregisters() {
+    let app = TestApp::spawn().await;
+    let seed: serde_json::Value = serde_json::from_str(SEED).unwrap();
+    let first = json_with_status(app.post_json("/api/envs/local/task-definitions", &seed).await, 201).await;
+    assert_eq!(first["family"], "nginx-web");
+    assert_eq!(first["revision"], 1);
+    assert_eq!(first["status"], "ACTIVE");
+    let second = json_with_status(app.post_json("/api/envs/local/task-definitions", &seed).await, 201).await;
+    assert_eq!(second["revision"], 2);
+
+    let families = json_with_status(app.get("/api/envs/local/task-definitions").await, 200).await;
+    assert_eq!(families, json!(["nginx-web"]));
+    let revisions = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions").await, 200).await;
+    assert_eq!(revisions, json!([2, 1]), "newest first");
+
+    // Export is the registration document: it equals the seed, and imports and registers again.
+    let described = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions/1").await, 200).await;
+    assert_eq!(described["spec"], seed, "export gives the seed back");
+    let third = json_with_status(app.post_json("/api/envs/local/task-definitions", &described["spec"]).await, 201).await;
+    assert_eq!(third["revision"], 3);
+
+    let gone = app.delete("/api/envs/local/task-definitions/nginx-web/revisions/1").await;
+    assert_eq!(json_with_status(gone, 200).await["status"], "INACTIVE");
+    let active = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions").await, 200).await;
+    assert_eq!(active, json!([3, 2]));
+    let inactive = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions?status=INACTIVE").await, 200).await;
+    assert_eq!(inactive, json!([1]));
+}
+
+#[tokio::test]
+async fn registration_refuses_what_aws_would_with_paths_and_needs_admin() {
+    let app = TestApp::spawn().await;
+    let bad = json!({"family": "web", "networkMode": "awsvpc", "containerDefinitions": [
+        {"name": "web", "image": "nginx:1", "memory": 64, "portMappings": [{"containerPort": 80, "hostPort": 8080}]}]});
+    let body = json_with_status(app.post_json("/api/envs/local/task-definitions", &bad).await, 422).await;
+    assert_eq!(body["fields"][0]["path"], "containerDefinitions[0].portMappings[0].hostPort");
+
+    let raw = json!({"family": "web", "containerDefinitions": [
+        {"name": "web", "image": "nginx:1", "memory": 64, "linuxParameters": {"initProcessEnabled": true}}]});
+    let body = json_with_status(app.post_json("/api/envs/local/task-definitions", &raw).await, 422).await;
+    assert_eq!(body["fields"][0]["path"], "containerDefinitions[0].linuxParameters", "refused by name, not dropped");
+
+    let viewer = app.user("vi", "local", Role::Viewer).await;
+    let seed: serde_json::Value = serde_json::from_str(SEED).unwrap();
+    assert_eq!(viewer.post_json("/api/envs/local/task-definitions", &seed).await.status(), 403);
+    assert_eq!(json_with_status(app.get("/api/envs/local/task-definitions/ghost/revisions/7").await, 404).await["code"], "not_found");
+}

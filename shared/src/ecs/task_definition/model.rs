@@ -333,3 +333,19 @@ pub struct EfsVolumeConfiguration {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub authorization_config: Option<Value>,
 }
+
+/// A registered revision: its identity and status, and its content as a registration document
+/// (what export writes and import reads back).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Revision {
+    pub task_definition_arn: String,
+    pub family: String,
+    pub revision: i64,
+    /// `ACTIVE` or `INACTIVE` (deregistered).
+    pub status: String,
+    /// RFC 3339.
+    pub registered_at: Option<String>,
+    pub spec: TaskDefinitionSpec,
+}
