@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::auth::Role;
-use shared::ecs::task_definition::{Revision, Validation, check_document, import, validate as validate_spec};
+use shared::ecs::task_definition::{Change, Revision, Validation, check_document, diff, import, validate as validate_spec};
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,6 +24,33 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_families, register))
         .routes(routes!(list_revisions))
         .routes(routes!(describe_revision, deregister_revision))
+        .routes(routes!(diff_revisions))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct DiffParams {
+    /// The older revision.
+    from: i64,
+    /// The newer revision.
+    to: i64,
+}
+
+/// Field-by-field changes from one revision of a family to another (containers and volumes are
+/// matched by name).
+#[utoipa::path(get, path = "/api/envs/{env}/task-definitions/{family}/diff", tag = "task-definitions",
+    params(("env" = String, Path, description = "Environment name"), ("family" = String, Path, description = "Family"), DiffParams),
+    responses((status = 200, body = Vec<Change>), (status = 404, body = ApiError)))]
+async fn diff_revisions(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath((env, family)): ApiPath<(String, String)>,
+    ApiQuery(params): ApiQuery<DiffParams>,
+) -> Result<Json<Vec<Change>>, AppError> {
+    let aws = state.environments.get(&env)?;
+    principal.require(&env, Role::Viewer)?;
+    let (from, to) = tokio::try_join!(aws.describe_revision(&family, params.from), aws.describe_revision(&family, params.to))?;
+    Ok(Json(diff(&from.spec, &to.spec)))
 }
 
 /// Checks a task definition (`--cli-input-json` or `describe-task-definition` output) against

@@ -40,6 +40,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "GET /api/envs/{env}/repositories/{name}",
             "GET /api/envs/{env}/repositories/{name}/images",
             "GET /api/envs/{env}/task-definitions",
+            "GET /api/envs/{env}/task-definitions/{family}/diff",
             "GET /api/envs/{env}/task-definitions/{family}/revisions",
             "GET /api/envs/{env}/task-definitions/{family}/revisions/{revision}",
             "GET /api/health",
@@ -60,7 +61,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
     routes.sort_by_key(|r| r.ends_with("/logout"));
     for route in &routes {
         let (method, path) = route.split_once(' ').unwrap();
-        let url = app.url(&path.replace("{env}", "local").replace("{name}", "no-such-thing").replace("{id}", "999999").replace("{family}", "no-family").replace("{revision}", "1"));
+        let url = app.url(&path.replace("{env}", "local").replace("{name}", "no-such-thing").replace("{id}", "999999").replace("{family}", "no-family").replace("{revision}", "1")) + if path.ends_with("/diff") { "?from=1&to=2" } else { "" };
         let resp = app.admin.request(method.parse().unwrap(), &url.replace(&app.address, "")).json(&json!({})).send().await.unwrap();
         let status = resp.status().as_u16();
         let body: Value = resp.json().await.unwrap_or(Value::Null);

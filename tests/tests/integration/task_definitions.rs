@@ -47,10 +47,23 @@ async fn the_seed_registers_lists_exports_equivalently_and_deregisters() {
     let third = json_with_status(app.post_json("/api/envs/local/task-definitions", &described["spec"]).await, 201).await;
     assert_eq!(third["revision"], 3);
 
+    let mut changed = seed.clone();
+    changed["containerDefinitions"][0]["image"] = json!("nginx:1.27");
+    changed["memory"] = json!("512");
+    json_with_status(app.post_json("/api/envs/local/task-definitions", &changed).await, 201).await;
+    let changes = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/diff?from=1&to=4").await, 200).await;
+    assert_eq!(
+        changes,
+        json!([
+            {"path": "containerDefinitions[\"nginx-web\"].image", "before": "757807667488.dkr.ecr.us-east-1.amazonaws.com/nginx:latest", "after": "nginx:1.27"},
+            {"path": "memory", "before": "256", "after": "512"}
+        ])
+    );
+
     let gone = app.delete("/api/envs/local/task-definitions/nginx-web/revisions/1").await;
     assert_eq!(json_with_status(gone, 200).await["status"], "INACTIVE");
     let active = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions").await, 200).await;
-    assert_eq!(active, json!([3, 2]));
+    assert_eq!(active, json!([4, 3, 2]));
     let inactive = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions?status=INACTIVE").await, 200).await;
     assert_eq!(inactive, json!([1]));
 }
