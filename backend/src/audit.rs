@@ -81,7 +81,10 @@ pub async fn query(pool: &SqlitePool, f: &AuditFilter) -> Result<AuditPage, AppE
             .as_deref()
             .map(|v| {
                 from_rfc3339(v).ok_or_else(|| {
-                    AppError::Validation(vec![shared::error::FieldError::new(field, "Use an RFC 3339 time, e.g. 2026-11-24T09:00:00Z.")])
+                    AppError::Validation(vec![shared::error::FieldError::new(
+                        field,
+                        "Use an RFC 3339 time, e.g. 2026-11-24T09:00:00Z.",
+                    )])
                 })
             })
             .transpose()

@@ -189,8 +189,8 @@ impl ServeArgs {
     pub fn into_settings(self) -> anyhow::Result<Settings> {
         let mut environments = match &self.config {
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("reading config file {}", path.display()))?;
+                let text =
+                    std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
                 parse_environments(&text).with_context(|| format!("in config file {}", path.display()))?
             }
             None => Vec::new(),
@@ -305,7 +305,9 @@ mod tests {
     fn environments_are_read_from_toml() {
         let envs = parse_environments(FILE).unwrap();
         assert_eq!(envs.len(), 3);
-        assert!(matches!(&envs[0].credentials, Credentials::AssumeRole { role_arn, .. } if role_arn.ends_with("role/berth")));
+        assert!(
+            matches!(&envs[0].credentials, Credentials::AssumeRole { role_arn, .. } if role_arn.ends_with("role/berth"))
+        );
         assert_eq!(envs[1].credentials, Credentials::Profile { profile: "staging".into() });
         assert_eq!(envs[2].credentials, Credentials::Default);
     }

@@ -5,8 +5,8 @@ use shared::auth::{Grant, Role};
 
 use crate::auth::{secrets, users};
 use crate::aws::{DemoImage, Environments};
-use crate::store::Store;
 use crate::error::AppError;
+use crate::store::Store;
 
 pub const DEMO_REPOSITORY: &str = "nginxweb";
 
@@ -51,7 +51,9 @@ pub const DEMO_ADMIN: &str = "admin";
 /// the user already exists nothing is printed (`berth user passwd admin` sets a new password).
 pub async fn ensure_admin(store: &Store) -> anyhow::Result<()> {
     if users::exists(store.pool(), DEMO_ADMIN).await? {
-        println!("Log in as '{DEMO_ADMIN}' (its password was printed when it was created; `berth user passwd {DEMO_ADMIN}` sets a new one).");
+        println!(
+            "Log in as '{DEMO_ADMIN}' (its password was printed when it was created; `berth user passwd {DEMO_ADMIN}` sets a new one)."
+        );
         return Ok(());
     }
     let password = secrets::random_secret()[..20].to_string();

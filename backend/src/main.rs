@@ -55,8 +55,10 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             users::validate_name(&name).map_err(anyhow::Error::msg)?;
             let store = Store::open(&database).await?;
             let password = read_password()?;
-            users::add(store.pool(), &name, &password, &shared::auth::Grant { environment: environment.clone(), role }).await?;
-            let target = berth::audit::Target { environment: None, resource: Some(format!("user {name}")), action: "user.add" };
+            users::add(store.pool(), &name, &password, &shared::auth::Grant { environment: environment.clone(), role })
+                .await?;
+            let target =
+                berth::audit::Target { environment: None, resource: Some(format!("user {name}")), action: "user.add" };
             berth::audit::append(store.pool(), &whoami(), "cli", &target, "success").await;
             println!("User {name} added: {} in {environment}.", role.as_str());
         }
@@ -64,7 +66,11 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
             let store = Store::open(&database).await?;
             let password = read_password()?;
             users::set_password(store.pool(), &name, &password).await?;
-            let target = berth::audit::Target { environment: None, resource: Some(format!("user {name}")), action: "user.passwd" };
+            let target = berth::audit::Target {
+                environment: None,
+                resource: Some(format!("user {name}")),
+                action: "user.passwd",
+            };
             berth::audit::append(store.pool(), &whoami(), "cli", &target, "success").await;
             println!("Password of {name} set; their sessions have ended.");
         }

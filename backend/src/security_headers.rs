@@ -42,7 +42,8 @@ pub fn content_security_policy(static_dir: &Path) -> String {
 }
 
 pub fn apply(router: Router, static_dir: &Path) -> Router {
-    let csp = HeaderValue::from_str(&content_security_policy(static_dir)).unwrap_or(HeaderValue::from_static("default-src 'self'"));
+    let csp = HeaderValue::from_str(&content_security_policy(static_dir))
+        .unwrap_or(HeaderValue::from_static("default-src 'self'"));
     let set = |name: HeaderName, value: HeaderValue| SetResponseHeaderLayer::overriding(name, value);
     router
         .layer(set(header::CONTENT_SECURITY_POLICY, csp))

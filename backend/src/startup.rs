@@ -71,7 +71,8 @@ impl Application {
 pub fn router(state: AppState, settings: &Settings) -> Router {
     let (public, _) = routes::public().split_for_parts();
     let (protected, _) = routes::protected().split_for_parts();
-    let protected = protected.route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::require_login));
+    let protected =
+        protected.route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::require_login));
     let api = public
         .merge(protected)
         .route("/api/{*rest}", axum::routing::any(routes::not_found))

@@ -22,8 +22,5 @@ pub fn router(dir: &Path) -> Router {
     Router::new()
         .nest_service("/admin", app(&dir.join("admin")))
         .fallback_service(app(dir))
-        .layer(SetResponseHeaderLayer::if_not_present(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache"),
-    ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
 }

@@ -31,12 +31,22 @@ fn validate_passes_the_seed_and_fails_a_bad_file_naming_file_path_and_rule() {
 
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
-    std::fs::write(&bad, r#"{"family":"web","requiresCompatibilities":["FARGATE"],"networkMode":"awsvpc","cpu":"256","memory":"4096",
-        "containerDefinitions":[{"name":"web","image":"nginx:1"}]}"#).unwrap();
+    std::fs::write(
+        &bad,
+        r#"{"family":"web","requiresCompatibilities":["FARGATE"],"networkMode":"awsvpc","cpu":"256","memory":"4096",
+        "containerDefinitions":[{"name":"web","image":"nginx:1"}]}"#,
+    )
+    .unwrap();
     let out = berth(&["validate", bad.to_str().unwrap(), SEED], "");
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with(&format!("{}: memory: With 256 CPU units Fargate offers 512, 1024, 2048 MiB, not 4096.\n", bad.display())), "{stdout}");
+    assert!(
+        stdout.starts_with(&format!(
+            "{}: memory: With 256 CPU units Fargate offers 512, 1024, 2048 MiB, not 4096.\n",
+            bad.display()
+        )),
+        "{stdout}"
+    );
 }
 
 #[tokio::test]

@@ -47,7 +47,11 @@ async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     }
     let status = resp.status();
     if status == 401 {
-        ON_UNAUTHORIZED.with(|cell| if let Some(f) = cell.borrow().as_ref() { f() });
+        ON_UNAUTHORIZED.with(|cell| {
+            if let Some(f) = cell.borrow().as_ref() {
+                f()
+            }
+        });
     }
     Err(resp
         .json::<ApiError>()
@@ -118,7 +122,8 @@ pub async fn add_user(user: &NewUser) -> Result<UserInfo, ApiError> {
 }
 
 pub async fn set_grants(name: &str, grants: &[Grant]) -> Result<UserInfo, ApiError> {
-    let req = with_csrf(Request::put(&format!("/api/users/{}/grants", enc(name)))).json(grants).map_err(network_error)?;
+    let req =
+        with_csrf(Request::put(&format!("/api/users/{}/grants", enc(name)))).json(grants).map_err(network_error)?;
     decode(req.send().await.map_err(network_error)?).await
 }
 

@@ -5,7 +5,11 @@ pub fn local_time(rfc3339: Option<&str>) -> String {
     match rfc3339 {
         Some(t) => {
             let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(t));
-            if date.get_time().is_nan() { t.to_string() } else { String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)) }
+            if date.get_time().is_nan() {
+                t.to_string()
+            } else {
+                String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+            }
         }
         None => "—".into(),
     }

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::{Errors, char_len};
 use crate::error::FieldError;
+use crate::validate::{Errors, char_len};
 
 /// What a principal may do in an environment; each role includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -39,11 +39,10 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal, AppError> {
     let pool = state.store.pool();
     if let Some(value) = headers.get(header::AUTHORIZATION) {
-        let secret = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| AppError::Unauthorized("Send the API token as 'Authorization: Bearer <token>'.".into()))?;
+        let secret =
+            value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(|| {
+                AppError::Unauthorized("Send the API token as 'Authorization: Bearer <token>'.".into())
+            })?;
         return match tokens::authenticate(pool, secret.trim()).await? {
             tokens::Lookup::Valid { token, .. } => Ok(Principal {
                 name: token.created_by.clone(),

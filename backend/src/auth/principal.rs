@@ -66,6 +66,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        parts.extensions.get::<Principal>().cloned().map(Auth).ok_or_else(|| AppError::Unauthorized("Log in first.".into()))
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .map(Auth)
+            .ok_or_else(|| AppError::Unauthorized("Log in first.".into()))
     }
 }

@@ -32,7 +32,8 @@ impl LoginLimiter {
             .filter_map(|(key, limit)| {
                 let times = map.get_mut(&key)?;
                 times.retain(|t| now.duration_since(*t) < self.window);
-                let wait = (times.len() >= limit).then(|| (self.window - now.duration_since(times[0])).as_secs().max(1));
+                let wait =
+                    (times.len() >= limit).then(|| (self.window - now.duration_since(times[0])).as_secs().max(1));
                 if times.is_empty() {
                     map.remove(&key);
                 }

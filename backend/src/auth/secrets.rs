@@ -1,9 +1,9 @@
 //! Passwords (argon2id) and random secrets (session ids, CSRF and API tokens: 256 bits, stored as
 //! SHA-256, which is enough for secrets that can't be guessed).
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};

@@ -41,7 +41,12 @@ fn info(row: Row) -> TokenInfo {
 }
 
 /// Stores a token; returns it with its secret (the only time the secret exists outside the caller).
-pub async fn create(pool: &SqlitePool, spec: &TokenSpec, expires_at: i64, created_by: i64) -> anyhow::Result<(TokenInfo, String)> {
+pub async fn create(
+    pool: &SqlitePool,
+    spec: &TokenSpec,
+    expires_at: i64,
+    created_by: i64,
+) -> anyhow::Result<(TokenInfo, String)> {
     let secret = format!("{SECRET_PREFIX}{}", random_secret());
     let prefix: String = secret.chars().take(SECRET_PREFIX.len() + 6).collect();
     let id: i64 = sqlx::query_scalar(

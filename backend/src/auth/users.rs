@@ -4,8 +4,8 @@ use anyhow::Context;
 use shared::auth::{Grant, Role};
 use sqlx::SqlitePool;
 
-pub use shared::auth::{validate_password, validate_user_name as validate_name};
 use shared::auth::UserInfo;
+pub use shared::auth::{validate_password, validate_user_name as validate_name};
 
 use super::secrets::hash_password;
 use super::time::{now, to_rfc3339};
@@ -19,13 +19,14 @@ pub async fn add_with_grants(pool: &SqlitePool, name: &str, password: &str, gran
     validate_password(password).map_err(anyhow::Error::msg)?;
     let hash = hash_password(password)?;
     let mut tx = pool.begin().await?;
-    let id: i64 = sqlx::query_scalar("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) RETURNING id")
-        .bind(name)
-        .bind(hash)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await
-        .with_context(|| format!("adding user {name} (does it exist already?)"))?;
+    let id: i64 =
+        sqlx::query_scalar("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) RETURNING id")
+            .bind(name)
+            .bind(hash)
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await
+            .with_context(|| format!("adding user {name} (does it exist already?)"))?;
     insert_grants(&mut tx, id, grants).await?;
     tx.commit().await?;
     Ok(id)
@@ -122,7 +123,8 @@ pub async fn credentials(pool: &SqlitePool, name: &str) -> anyhow::Result<Option
 
 /// Whether the name is taken (by an active or a disabled user).
 pub async fn exists(pool: &SqlitePool, name: &str) -> anyhow::Result<bool> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE name = ?").bind(name).fetch_optional(pool).await?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE name = ?").bind(name).fetch_optional(pool).await?;
     Ok(found.is_some())
 }
 

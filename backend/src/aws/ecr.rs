@@ -196,7 +196,9 @@ impl AwsEnv {
                     map_sdk_error(&self.cx("ecr:CreateRepository"), e)
                 }
             })?;
-        let repo = out.repository().ok_or_else(|| AppError::Internal(anyhow::anyhow!("CreateRepository returned no repository")))?;
+        let repo = out
+            .repository()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("CreateRepository returned no repository")))?;
         Ok(Repository { image_count: Some(0), ..to_repository(repo) })
     }
 

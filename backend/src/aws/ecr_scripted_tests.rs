@@ -21,7 +21,10 @@ fn env(client: Client) -> AwsEnv {
         endpoint_url: None,
     };
     let ecs = aws_sdk_ecs::Client::from_conf(
-        aws_sdk_ecs::Config::builder().behavior_version(aws_sdk_ecs::config::BehaviorVersion::latest()).region(aws_sdk_ecs::config::Region::new("eu-west-1")).build(),
+        aws_sdk_ecs::Config::builder()
+            .behavior_version(aws_sdk_ecs::config::BehaviorVersion::latest())
+            .region(aws_sdk_ecs::config::Region::new("eu-west-1"))
+            .build(),
     );
     AwsEnv::with_clients(&config, client, ecs)
 }
@@ -61,7 +64,10 @@ async fn every_page_of_repositories_is_read() {
 #[tokio::test]
 async fn access_denied_names_the_environment_and_the_iam_action() {
     let denied = mock!(Client::describe_repositories).then_error(|| {
-        aws_error("AccessDeniedException", "User: arn:aws:iam::111122223333:user/ci is not authorized to perform: ecr:DescribeRepositories")
+        aws_error(
+            "AccessDeniedException",
+            "User: arn:aws:iam::111122223333:user/ci is not authorized to perform: ecr:DescribeRepositories",
+        )
     });
     let client = mock_client!(aws_sdk_ecr, [&denied]);
     let err = env(client).list_repositories().await.unwrap_err();

@@ -52,7 +52,9 @@ impl AwsEnv {
             .set_container_definitions(Some(parts.containers))
             .set_volumes(parts.volumes)
             .set_requires_compatibilities(
-                spec.requires_compatibilities.as_ref().map(|l| l.iter().map(|c| sdk::Compatibility::from(c.as_str())).collect()),
+                spec.requires_compatibilities
+                    .as_ref()
+                    .map(|l| l.iter().map(|c| sdk::Compatibility::from(c.as_str())).collect()),
             )
             .set_cpu(spec.cpu.clone())
             .set_memory(spec.memory.clone())
@@ -63,12 +65,16 @@ impl AwsEnv {
             .send()
             .await
             .map_err(|e| map_sdk_error(&self.ecs_cx("ecs:RegisterTaskDefinition"), e))?;
-        let td = out.task_definition().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no task definition returned")))?;
+        let td =
+            out.task_definition().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no task definition returned")))?;
         Ok(revision_of(td, out.tags()))
     }
 
     /// Family names that have revisions in `status`.
-    pub async fn list_task_definition_families(&self, status: sdk::TaskDefinitionStatus) -> Result<Vec<String>, AppError> {
+    pub async fn list_task_definition_families(
+        &self,
+        status: sdk::TaskDefinitionStatus,
+    ) -> Result<Vec<String>, AppError> {
         let family_status = sdk::TaskDefinitionFamilyStatus::from(status.as_str());
         self.ecs
             .list_task_definition_families()

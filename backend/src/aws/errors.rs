@@ -47,7 +47,10 @@ where
         }
         SdkError::ResponseError(_) => AppError::Unavailable {
             environment: environment.clone(),
-            message: format!("Environment '{environment}': AWS sent a response to {} that could not be read.", cx.action),
+            message: format!(
+                "Environment '{environment}': AWS sent a response to {} that could not be read.",
+                cx.action
+            ),
         },
         _ => AppError::Internal(anyhow::anyhow!("{} failed: {}", cx.action, DisplayErrorContext(&err))),
     }
@@ -56,8 +59,14 @@ where
 fn classify(cx: &CallContext<'_>, code: &str, message: &str) -> AppError {
     let environment = cx.environment.to_string();
     match code {
-        "AccessDeniedException" | "AccessDenied" | "UnauthorizedOperation" | "UnrecognizedClientException"
-        | "InvalidClientTokenId" | "InvalidSignatureException" | "SignatureDoesNotMatch" | "ExpiredTokenException"
+        "AccessDeniedException"
+        | "AccessDenied"
+        | "UnauthorizedOperation"
+        | "UnrecognizedClientException"
+        | "InvalidClientTokenId"
+        | "InvalidSignatureException"
+        | "SignatureDoesNotMatch"
+        | "ExpiredTokenException"
         | "ExpiredToken" => AppError::AccessDenied {
             message: format!("AWS denied {} in environment '{environment}': {message}", cx.action),
             environment,
@@ -68,14 +77,19 @@ fn classify(cx: &CallContext<'_>, code: &str, message: &str) -> AppError {
                 environment,
             }
         }
-        "ServerException" | "InternalFailure" | "InternalError" | "ServiceUnavailable" | "ServiceUnavailableException" => {
-            AppError::Unavailable {
-                message: format!("AWS failed {} in environment '{environment}': {message}", cx.action),
-                environment,
-            }
-        }
+        "ServerException"
+        | "InternalFailure"
+        | "InternalError"
+        | "ServiceUnavailable"
+        | "ServiceUnavailableException" => AppError::Unavailable {
+            message: format!("AWS failed {} in environment '{environment}': {message}", cx.action),
+            environment,
+        },
         c if c.ends_with("NotFoundException") => AppError::NotFound(message.to_string()),
-        c if c.ends_with("AlreadyExistsException") || c.ends_with("InUseException") || c.ends_with("NotEmptyException") => {
+        c if c.ends_with("AlreadyExistsException")
+            || c.ends_with("InUseException")
+            || c.ends_with("NotEmptyException") =>
+        {
             AppError::Conflict { message: message.to_string(), field: None }
         }
         // Everything else is AWS refusing the input: say which field when AWS does.
@@ -103,12 +117,19 @@ mod tests {
         let err = classify(&CX, "AccessDeniedException", "User: arn:aws:iam::1:user/b is not authorized");
         let AppError::AccessDenied { environment, message } = err else { panic!("{err:?}") };
         assert_eq!(environment, "prod");
-        assert_eq!(message, "AWS denied ecr:CreateRepository in environment 'prod': User: arn:aws:iam::1:user/b is not authorized");
+        assert_eq!(
+            message,
+            "AWS denied ecr:CreateRepository in environment 'prod': User: arn:aws:iam::1:user/b is not authorized"
+        );
     }
 
     #[test]
     fn invalid_parameter_lands_on_the_named_field() {
-        let err = classify(&CX, "InvalidParameterException", "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'x'");
+        let err = classify(
+            &CX,
+            "InvalidParameterException",
+            "Invalid parameter at 'repositoryName' failed to satisfy constraint: 'x'",
+        );
         let AppError::Validation(fields) = err else { panic!() };
         assert_eq!(fields[0].path, "repositoryName");
     }

@@ -10,7 +10,10 @@ use shared::error::FieldError;
 
 fn unsupported(path: String, present: bool, errors: &mut Vec<FieldError>) {
     if present {
-        errors.push(FieldError::new(path, "Berth can't register this member yet: remove it, or register with the AWS CLI."));
+        errors.push(FieldError::new(
+            path,
+            "Berth can't register this member yet: remove it, or register with the AWS CLI.",
+        ));
     }
 }
 
@@ -33,9 +36,17 @@ fn raw_members(spec: &m::TaskDefinitionSpec) -> Vec<FieldError> {
         unsupported(at("firelensConfiguration"), c.firelens_configuration.is_some(), &mut errors);
     }
     for (i, v) in spec.volumes.iter().flatten().enumerate() {
-        unsupported(format!("volumes[{i}].fsxWindowsFileServerVolumeConfiguration"), v.fsx_windows_file_server_volume_configuration.is_some(), &mut errors);
+        unsupported(
+            format!("volumes[{i}].fsxWindowsFileServerVolumeConfiguration"),
+            v.fsx_windows_file_server_volume_configuration.is_some(),
+            &mut errors,
+        );
         if let Some(efs) = &v.efs_volume_configuration {
-            unsupported(format!("volumes[{i}].efsVolumeConfiguration.authorizationConfig"), efs.authorization_config.is_some(), &mut errors);
+            unsupported(
+                format!("volumes[{i}].efsVolumeConfiguration.authorizationConfig"),
+                efs.authorization_config.is_some(),
+                &mut errors,
+            );
         }
     }
     errors
@@ -64,10 +75,12 @@ fn container(c: &m::ContainerDefinition) -> Result<sdk::ContainerDefinition, Fie
             })
             .collect()
     });
-    let environment = c.environment.as_ref().map(|list| {
-        list.iter().map(|e| sdk::KeyValuePair::builder().name(&e.name).value(&e.value).build()).collect()
-    });
-    let secret = |s: &m::Secret| sdk::Secret::builder().name(&s.name).value_from(&s.value_from).build().map_err(build_error);
+    let environment = c
+        .environment
+        .as_ref()
+        .map(|list| list.iter().map(|e| sdk::KeyValuePair::builder().name(&e.name).value(&e.value).build()).collect());
+    let secret =
+        |s: &m::Secret| sdk::Secret::builder().name(&s.name).value_from(&s.value_from).build().map_err(build_error);
     let secrets = c.secrets.as_ref().map(|list| list.iter().map(secret).collect::<Result<Vec<_>, _>>()).transpose()?;
     let mount_points = c.mount_points.as_ref().map(|list| {
         list.iter()
@@ -82,7 +95,12 @@ fn container(c: &m::ContainerDefinition) -> Result<sdk::ContainerDefinition, Fie
     });
     let volumes_from = c.volumes_from.as_ref().map(|list| {
         list.iter()
-            .map(|v| sdk::VolumeFrom::builder().set_source_container(v.source_container.clone()).set_read_only(v.read_only).build())
+            .map(|v| {
+                sdk::VolumeFrom::builder()
+                    .set_source_container(v.source_container.clone())
+                    .set_read_only(v.read_only)
+                    .build()
+            })
             .collect()
     });
     let depends_on = c
@@ -121,8 +139,11 @@ fn container(c: &m::ContainerDefinition) -> Result<sdk::ContainerDefinition, Fie
         .as_ref()
         .map(|l| {
             let options = l.options.clone().map(|o| o.into_iter().collect());
-            let secret_options =
-                l.secret_options.as_ref().map(|list| list.iter().map(secret).collect::<Result<Vec<_>, _>>()).transpose()?;
+            let secret_options = l
+                .secret_options
+                .as_ref()
+                .map(|list| list.iter().map(secret).collect::<Result<Vec<_>, _>>())
+                .transpose()?;
             sdk::LogConfiguration::builder()
                 .log_driver(sdk::LogDriver::from(l.log_driver.as_str()))
                 .set_options(options)
@@ -208,7 +229,11 @@ fn volume(v: &m::Volume) -> Result<sdk::Volume, FieldError> {
         .transpose()?;
     Ok(sdk::Volume::builder()
         .name(&v.name)
-        .set_host(v.host.as_ref().map(|h| sdk::HostVolumeProperties::builder().set_source_path(h.source_path.clone()).build()))
+        .set_host(
+            v.host
+                .as_ref()
+                .map(|h| sdk::HostVolumeProperties::builder().set_source_path(h.source_path.clone()).build()),
+        )
         .set_docker_volume_configuration(docker)
         .set_efs_volume_configuration(efs)
         .set_configured_at_launch(v.configured_at_launch)
@@ -227,9 +252,16 @@ pub fn to_sdk(spec: &m::TaskDefinitionSpec) -> Result<Registration, Vec<FieldErr
     if !unsupported.is_empty() {
         return Err(unsupported);
     }
-    let containers = spec.container_definitions.iter().map(container).collect::<Result<Vec<_>, _>>().map_err(|e| vec![e])?;
-    let volumes = spec.volumes.as_ref().map(|v| v.iter().map(volume).collect::<Result<Vec<_>, _>>()).transpose().map_err(|e| vec![e])?;
-    let tags = spec.tags.as_ref().map(|t| t.iter().map(|t| sdk::Tag::builder().key(&t.key).value(&t.value).build()).collect());
+    let containers =
+        spec.container_definitions.iter().map(container).collect::<Result<Vec<_>, _>>().map_err(|e| vec![e])?;
+    let volumes = spec
+        .volumes
+        .as_ref()
+        .map(|v| v.iter().map(volume).collect::<Result<Vec<_>, _>>())
+        .transpose()
+        .map_err(|e| vec![e])?;
+    let tags =
+        spec.tags.as_ref().map(|t| t.iter().map(|t| sdk::Tag::builder().key(&t.key).value(&t.value).build()).collect());
     Ok(Registration { containers, volumes, tags })
 }
 
@@ -270,7 +302,10 @@ fn container_of(c: &sdk::ContainerDefinition) -> m::ContainerDefinition {
         command: none_if_empty(c.command()),
         environment: none_if_empty(c.environment()).map(|list| {
             list.iter()
-                .map(|e| m::NameValue { name: e.name().unwrap_or_default().into(), value: e.value().unwrap_or_default().into() })
+                .map(|e| m::NameValue {
+                    name: e.name().unwrap_or_default().into(),
+                    value: e.value().unwrap_or_default().into(),
+                })
                 .collect()
         }),
         mount_points: none_if_empty(c.mount_points()).map(|list| {
@@ -284,7 +319,10 @@ fn container_of(c: &sdk::ContainerDefinition) -> m::ContainerDefinition {
         }),
         volumes_from: none_if_empty(c.volumes_from()).map(|list| {
             list.iter()
-                .map(|v| m::VolumeFrom { source_container: v.source_container().map(str::to_string), read_only: v.read_only() })
+                .map(|v| m::VolumeFrom {
+                    source_container: v.source_container().map(str::to_string),
+                    read_only: v.read_only(),
+                })
                 .collect()
         }),
         secrets: none_if_empty(c.secrets()).map(|list| list.iter().map(secret_of).collect()),
@@ -313,7 +351,11 @@ fn container_of(c: &sdk::ContainerDefinition) -> m::ContainerDefinition {
         docker_labels: c.docker_labels().map(|l| l.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
         ulimits: none_if_empty(c.ulimits()).map(|list| {
             list.iter()
-                .map(|u| m::Ulimit { name: u.name().as_str().to_string(), soft_limit: u.soft_limit().into(), hard_limit: u.hard_limit().into() })
+                .map(|u| m::Ulimit {
+                    name: u.name().as_str().to_string(),
+                    soft_limit: u.soft_limit().into(),
+                    hard_limit: u.hard_limit().into(),
+                })
                 .collect()
         }),
         log_configuration: c.log_configuration().map(|l| m::LogConfiguration {
@@ -346,12 +388,16 @@ pub fn from_sdk(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> m::TaskDefinitio
                 .map(|v| m::Volume {
                     name: v.name().unwrap_or_default().to_string(),
                     host: v.host().map(|h| m::HostVolume { source_path: h.source_path().map(str::to_string) }),
-                    docker_volume_configuration: v.docker_volume_configuration().map(|d| m::DockerVolumeConfiguration {
-                        scope: d.scope().map(|s| s.as_str().to_string()),
-                        autoprovision: d.autoprovision(),
-                        driver: d.driver().map(str::to_string),
-                        driver_opts: d.driver_opts().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-                        labels: d.labels().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                    docker_volume_configuration: v.docker_volume_configuration().map(|d| {
+                        m::DockerVolumeConfiguration {
+                            scope: d.scope().map(|s| s.as_str().to_string()),
+                            autoprovision: d.autoprovision(),
+                            driver: d.driver().map(str::to_string),
+                            driver_opts: d
+                                .driver_opts()
+                                .map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                            labels: d.labels().map(|o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                        }
                     }),
                     efs_volume_configuration: v.efs_volume_configuration().map(|e| m::EfsVolumeConfiguration {
                         file_system_id: e.file_system_id().to_string(),
@@ -371,7 +417,10 @@ pub fn from_sdk(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> m::TaskDefinitio
         memory: td.memory().map(str::to_string),
         tags: none_if_empty(tags).map(|list| {
             list.iter()
-                .map(|t| m::KeyValueTag { key: t.key().unwrap_or_default().into(), value: t.value().unwrap_or_default().into() })
+                .map(|t| m::KeyValueTag {
+                    key: t.key().unwrap_or_default().into(),
+                    value: t.value().unwrap_or_default().into(),
+                })
                 .collect()
         }),
         pid_mode: td.pid_mode().map(|p| p.as_str().to_string()),

@@ -30,7 +30,8 @@ const WRONG: &str = "Wrong user or password.";
 
 fn cookie(value: &str, max_age_secs: u64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    let text = format!("{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}", sessions::COOKIE);
+    let text =
+        format!("{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_secs}{secure}", sessions::COOKIE);
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
 }
 
@@ -92,12 +93,23 @@ async fn login(
 /// Ends the session and clears its cookie.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
     responses((status = 204, description = "Logged out"), (status = 401, body = ApiError), (status = 403, body = ApiError)))]
-async fn logout(State(state): State<AppState>, headers: HeaderMap, Auth(principal): Auth) -> Result<Response, AppError> {
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Auth(principal): Auth,
+) -> Result<Response, AppError> {
     let pool = state.store.pool();
     if let Via::Session { id_hash, .. } = &principal.via {
         sessions::end(pool, id_hash).await?;
     }
-    audit::append(pool, &principal.name, &principal.via_label(), &Target { environment: None, resource: None, action: "auth.logout" }, "success").await;
+    audit::append(
+        pool,
+        &principal.name,
+        &principal.via_label(),
+        &Target { environment: None, resource: None, action: "auth.logout" },
+        "success",
+    )
+    .await;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie("", 0, over_tls(&state, &headers)));
     Ok(response)

@@ -16,7 +16,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses((status = 200, body = Health), (status = 503, body = shared::error::ApiError)))]
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     if !state.store.ping().await {
-        return Err(AppError::Unavailable { environment: String::new(), message: "The database does not answer.".into() });
+        return Err(AppError::Unavailable {
+            environment: String::new(),
+            message: "The database does not answer.".into(),
+        });
     }
     Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() }))
 }

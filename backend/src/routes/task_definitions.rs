@@ -6,7 +6,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::auth::Role;
-use shared::ecs::task_definition::{Change, Revision, Validation, check_document, diff, import, validate as validate_spec};
+use shared::ecs::task_definition::{
+    Change, Revision, Validation, check_document, diff, import, validate as validate_spec,
+};
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -49,7 +51,8 @@ async fn diff_revisions(
 ) -> Result<Json<Vec<Change>>, AppError> {
     let aws = state.environments.get(&env)?;
     principal.require(&env, Role::Viewer)?;
-    let (from, to) = tokio::try_join!(aws.describe_revision(&family, params.from), aws.describe_revision(&family, params.to))?;
+    let (from, to) =
+        tokio::try_join!(aws.describe_revision(&family, params.from), aws.describe_revision(&family, params.to))?;
     Ok(Json(diff(&from.spec, &to.spec)))
 }
 
@@ -98,7 +101,11 @@ async fn register(
 ) -> Result<(StatusCode, Json<Revision>), AppError> {
     let aws = state.environments.get(&env)?;
     let family = document.get("family").and_then(|f| f.as_str()).unwrap_or("?").to_string();
-    let target = Target { environment: Some(&env), resource: Some(format!("task definition {family}")), action: "task-definition.register" };
+    let target = Target {
+        environment: Some(&env),
+        resource: Some(format!("task definition {family}")),
+        action: "task-definition.register",
+    };
     audited(state.store.pool(), &principal, target, async {
         principal.require(&env, Role::Admin)?;
         let imported = import(&document.to_string()).map_err(AppError::Validation)?;

@@ -38,7 +38,8 @@ async fn create_token(
     ApiJson(spec): ApiJson<TokenSpec>,
 ) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
     let pool = state.store.pool();
-    let target = Target { environment: None, resource: Some(format!("token {}", spec.name.trim())), action: "token.create" };
+    let target =
+        Target { environment: None, resource: Some(format!("token {}", spec.name.trim())), action: "token.create" };
     audited(pool, &principal, target, async {
         principal.require_global_admin()?;
         let expires_at = check(&state, &spec)?;

@@ -16,10 +16,7 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_users, add_user))
-        .routes(routes!(disable_user))
-        .routes(routes!(set_grants))
+    OpenApiRouter::new().routes(routes!(list_users, add_user)).routes(routes!(disable_user)).routes(routes!(set_grants))
 }
 
 /// Grants must name configured environments (or `*`).
@@ -28,7 +25,9 @@ fn check_environments(state: &AppState, grants: &[Grant]) -> Result<(), AppError
         .iter()
         .enumerate()
         .filter(|(_, g)| g.environment != "*" && state.environments.get(&g.environment).is_err())
-        .map(|(i, g)| FieldError::new(format!("grants[{i}].environment"), format!("No environment named '{}'.", g.environment)))
+        .map(|(i, g)| {
+            FieldError::new(format!("grants[{i}].environment"), format!("No environment named '{}'.", g.environment))
+        })
         .collect();
     if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
 }

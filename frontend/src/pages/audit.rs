@@ -5,9 +5,9 @@ use shared::auth::AuditEntry;
 use shared::error::ApiError;
 
 use crate::api::{self, enc};
-use crate::shell::Environments;
 use crate::components::ErrorBanner;
 use crate::format::local_time;
+use crate::shell::Environments;
 
 #[derive(Clone, Copy)]
 struct Filters {
@@ -32,7 +32,10 @@ impl Filters {
         add("environment", self.environment.get());
         add("action", self.action.get());
         add("outcome", self.outcome.get());
-        add("from", Some(self.from.get()).filter(|d| !d.is_empty()).map(|d| format!("{d}T00:00:00Z")).unwrap_or_default());
+        add(
+            "from",
+            Some(self.from.get()).filter(|d| !d.is_empty()).map(|d| format!("{d}T00:00:00Z")).unwrap_or_default(),
+        );
         add("to", Some(self.to.get()).filter(|d| !d.is_empty()).map(|d| format!("{d}T23:59:59Z")).unwrap_or_default());
         if let Some(b) = before {
             parts.push(format!("before={b}"));

@@ -39,7 +39,9 @@ impl Form {
         let kms_key = Some(self.kms_key.get()).filter(|k| encryption.uses_kms() && !k.is_empty());
         RepositorySpec {
             image_tag_mutability: self.mutability.get(),
-            image_scanning_configuration: shared::ecr::ImageScanningConfiguration { scan_on_push: self.scan_on_push.get() },
+            image_scanning_configuration: shared::ecr::ImageScanningConfiguration {
+                scan_on_push: self.scan_on_push.get(),
+            },
             encryption_configuration: Some(EncryptionConfiguration { encryption_type: encryption, kms_key }),
             tags: self.tags.get(),
             ..RepositorySpec::named(self.name.get())
@@ -83,19 +85,15 @@ pub fn CreateRepositoryPage() -> impl IntoView {
         let navigate = navigate.clone();
         let list = paths::repositories(&env);
         send(pending, async move { api::create_repository(&env, &spec).await }, move |answer| match answer {
-            Ok(repo) => navigate(
-                &format!("{list}?created={}", repo.repository_name),
-                NavigateOptions::default(),
-            ),
+            Ok(repo) => navigate(&format!("{list}?created={}", repo.repository_name), NavigateOptions::default()),
             Err(e) => server_error.set(Some(e)),
         });
     };
     let name_error = field_error("repositoryName");
     let shown_name_error = move || name_error.get().filter(|_| name_touched.get() || !form.name.read().is_empty());
     // Errors of fields the form has no place for (e.g. a registry ID from an import).
-    let banner = move || {
-        server_error.get().filter(|e| e.fields.is_empty() || e.fields.iter().all(|f| !is_form_path(&f.path)))
-    };
+    let banner =
+        move || server_error.get().filter(|e| e.fields.is_empty() || e.fields.iter().all(|f| !is_form_path(&f.path)));
 
     view! {
         <div class="page-head">

@@ -3,8 +3,8 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::paths;
-use crate::shell::Environments;
 use crate::components::ErrorBanner;
+use crate::shell::Environments;
 
 /// `/`: goes to the first environment's repositories.
 #[component]

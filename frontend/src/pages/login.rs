@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::shell::session;
 use crate::load::send;
+use crate::shell::session;
 
 /// Shown instead of the console while nobody is logged in.
 #[component]

@@ -5,10 +5,10 @@ use shared::auth::{CreatedToken, Role, TokenInfo, TokenSpec};
 use shared::error::ApiError;
 
 use crate::api;
-use crate::shell::Environments;
 use crate::components::{CopyButton, ErrorBanner};
 use crate::format::local_time;
 use crate::load::{load, send};
+use crate::shell::Environments;
 
 /// RFC 3339 for `days` from now, from the browser's clock.
 fn days_from_now(days: u32) -> String {
@@ -63,7 +63,8 @@ fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
         expires_at: days_from_now(days.get()),
     };
     let errors = Memo::new(move |_| spec().validate().err().unwrap_or_default());
-    let error_at = move |path: &'static str| move || errors.read().iter().find(|e| e.path == path).map(|e| e.message.clone());
+    let error_at =
+        move |path: &'static str| move || errors.read().iter().find(|e| e.path == path).map(|e| e.message.clone());
     let pending = RwSignal::new(false);
     let touched = RwSignal::new(false);
     let server_error = RwSignal::new(None::<ApiError>);

@@ -18,8 +18,10 @@ fn parse_grants(text: &str) -> Result<Vec<Grant>, String> {
     text.split(',')
         .filter(|part| !part.trim().is_empty())
         .map(|part| {
-            let (env, role) = part.trim().split_once(':').ok_or_else(|| format!("'{}': write environment:role", part.trim()))?;
-            let role = Role::parse(role.trim()).ok_or_else(|| format!("'{}' is not viewer, deployer or admin", role.trim()))?;
+            let (env, role) =
+                part.trim().split_once(':').ok_or_else(|| format!("'{}': write environment:role", part.trim()))?;
+            let role = Role::parse(role.trim())
+                .ok_or_else(|| format!("'{}' is not viewer, deployer or admin", role.trim()))?;
             Ok(Grant { environment: env.trim().to_string(), role })
         })
         .collect()
@@ -59,7 +61,10 @@ fn UserRow(user: UserInfo, error: RwSignal<Option<ApiError>>, on_change: Callbac
             Ok(grants) => {
                 let name = name.clone();
                 send(pending, async move { api::set_grants(&name, &grants).await }, move |answer| match answer {
-                    Ok(_) => { error.set(None); on_change.run(()) }
+                    Ok(_) => {
+                        error.set(None);
+                        on_change.run(())
+                    }
                     Err(e) => error.set(Some(e)),
                 })
             }
@@ -69,7 +74,10 @@ fn UserRow(user: UserInfo, error: RwSignal<Option<ApiError>>, on_change: Callbac
     let disable = move |_| {
         let name = name.clone();
         send(pending, async move { api::disable_user(&name).await }, move |answer| match answer {
-            Ok(()) => { error.set(None); on_change.run(()) }
+            Ok(()) => {
+                error.set(None);
+                on_change.run(())
+            }
             Err(e) => error.set(Some(e)),
         });
     };
@@ -93,9 +101,14 @@ fn NewUserForm(on_added: Callback<()>) -> impl IntoView {
     let roles = RwSignal::new(String::from("*:viewer"));
     let pending = RwSignal::new(false);
     let server_error = RwSignal::new(None::<ApiError>);
-    let user = move || NewUser { name: name.get(), password: password.get(), grants: parse_grants(&roles.get()).unwrap_or_default() };
+    let user = move || NewUser {
+        name: name.get(),
+        password: password.get(),
+        grants: parse_grants(&roles.get()).unwrap_or_default(),
+    };
     let problems = Memo::new(move |_| {
-        let mut list: Vec<String> = user().validate().err().unwrap_or_default().into_iter().map(|e| e.message).collect();
+        let mut list: Vec<String> =
+            user().validate().err().unwrap_or_default().into_iter().map(|e| e.message).collect();
         if let Err(m) = parse_grants(&roles.get()) {
             list.insert(0, m);
         }

@@ -8,7 +8,9 @@ mod views;
 
 pub use push::{PushCommand, push_commands, registry_of};
 pub use rules::{validate_kms_key, validate_repository_name, validate_tag};
-pub use spec::{EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability, RepositorySpec, Tag};
+pub use spec::{
+    EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability, RepositorySpec, Tag,
+};
 pub use views::{Image, Repository, RepositoryDetail};
 
 #[cfg(test)]

@@ -34,9 +34,6 @@ pub fn push_commands(repository_uri: &str, repository_name: &str, region: &str) 
             "After the build completes, tag your image so you can push the image to this repository.",
             format!("docker tag {repository_name}:latest {repository_uri}:latest"),
         ),
-        step(
-            "Push this image to your newly created AWS repository.",
-            format!("docker push {repository_uri}:latest"),
-        ),
+        step("Push this image to your newly created AWS repository.", format!("docker push {repository_uri}:latest")),
     ]
 }

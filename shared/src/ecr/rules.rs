@@ -28,9 +28,7 @@ pub fn validate_repository_name(name: &str) -> Result<(), String> {
     }
     if let Some(c) = name.chars().find(|&c| !is_name_char(c) && !is_separator(c) && c != '/') {
         let hint = if c.is_ascii_uppercase() { " (use lowercase)" } else { "" };
-        return Err(format!(
-            "Repository name can't contain '{c}'{hint}: use lowercase letters, digits, and . _ - /"
-        ));
+        return Err(format!("Repository name can't contain '{c}'{hint}: use lowercase letters, digits, and . _ - /"));
     }
     let len = char_len(name);
     if !(NAME_MIN..=NAME_MAX).contains(&len) {
@@ -94,7 +92,10 @@ pub fn validate_tag(tag: &Tag) -> Result<(), (&'static str, String)> {
         return Err(("Value", format!("Tag value must be at most {TAG_VALUE_MAX} characters (it has {value_len}).")));
     }
     if let Some(c) = tag.value.chars().find(|&c| !is_tag_char(c)) {
-        return Err(("Value", format!("Tag value can't contain '{c}': use letters, digits, spaces and _ . : / = + - @")));
+        return Err((
+            "Value",
+            format!("Tag value can't contain '{c}': use letters, digits, spaces and _ . : / = + - @"),
+        ));
     }
     Ok(())
 }

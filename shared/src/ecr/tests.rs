@@ -84,7 +84,14 @@ fn spec_errors_carry_json_paths() {
     let paths: Vec<String> = spec.validate().unwrap_err().into_iter().map(|e: FieldError| e.path).collect();
     assert_eq!(
         paths,
-        ["repositoryName", "registryId", "encryptionConfiguration.kmsKey", "tags[1].Key", "tags[2].Key", "tags[3].Value"]
+        [
+            "repositoryName",
+            "registryId",
+            "encryptionConfiguration.kmsKey",
+            "tags[1].Key",
+            "tags[2].Key",
+            "tags[3].Value"
+        ]
     );
 }
 

@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 
 use super::push::PushCommand;
 
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

@@ -61,8 +61,21 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
     routes.sort_by_key(|r| r.ends_with("/logout"));
     for route in &routes {
         let (method, path) = route.split_once(' ').unwrap();
-        let url = app.url(&path.replace("{env}", "local").replace("{name}", "no-such-thing").replace("{id}", "999999").replace("{family}", "no-family").replace("{revision}", "1")) + if path.ends_with("/diff") { "?from=1&to=2" } else { "" };
-        let resp = app.admin.request(method.parse().unwrap(), &url.replace(&app.address, "")).json(&json!({})).send().await.unwrap();
+        let url = app.url(
+            &path
+                .replace("{env}", "local")
+                .replace("{name}", "no-such-thing")
+                .replace("{id}", "999999")
+                .replace("{family}", "no-family")
+                .replace("{revision}", "1"),
+        ) + if path.ends_with("/diff") { "?from=1&to=2" } else { "" };
+        let resp = app
+            .admin
+            .request(method.parse().unwrap(), &url.replace(&app.address, ""))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
         let status = resp.status().as_u16();
         let body: Value = resp.json().await.unwrap_or(Value::Null);
         let fallback = status == 404 && body["message"].as_str().is_some_and(|m| m.starts_with("No API route"));
@@ -97,7 +110,9 @@ async fn malformed_json_is_a_400_in_the_shared_error_shape() {
 #[tokio::test]
 async fn a_wrong_type_is_a_422_naming_the_field() {
     let app = TestApp::spawn().await;
-    let resp = app.post_json("/api/envs/local/repositories", &json!({"repositoryName": "ok-name", "tags": [{"Key": 7}]})).await;
+    let resp = app
+        .post_json("/api/envs/local/repositories", &json!({"repositoryName": "ok-name", "tags": [{"Key": 7}]}))
+        .await;
     let body = json_with_status(resp, 422).await;
     assert_eq!(body["code"], "validation");
     assert_eq!(body["fields"][0]["path"], "tags[0].Key");
@@ -107,7 +122,8 @@ async fn a_wrong_type_is_a_422_naming_the_field() {
 #[tokio::test]
 async fn an_unknown_key_is_refused_naming_the_key() {
     let app = TestApp::spawn().await;
-    let resp = app.post_json("/api/envs/local/repositories", &json!({"repositoryName": "ok-name", "scanOnPush": true})).await;
+    let resp =
+        app.post_json("/api/envs/local/repositories", &json!({"repositoryName": "ok-name", "scanOnPush": true})).await;
     let body = json_with_status(resp, 422).await;
     assert!(body["fields"][0]["message"].as_str().unwrap().starts_with("unknown field `scanOnPush`"), "{body}");
 }
@@ -123,7 +139,13 @@ async fn a_body_over_one_mebibyte_is_a_413() {
 #[tokio::test]
 async fn a_body_that_is_not_json_is_a_415() {
     let app = TestApp::spawn().await;
-    let resp = app.admin.request(reqwest::Method::POST, "/api/envs/local/repositories").body("repositoryName=x").send().await.unwrap();
+    let resp = app
+        .admin
+        .request(reqwest::Method::POST, "/api/envs/local/repositories")
+        .body("repositoryName=x")
+        .send()
+        .await
+        .unwrap();
     let body = json_with_status(resp, 415).await;
     assert_eq!(body["code"], "unsupported_media_type");
 }
@@ -165,6 +187,12 @@ async fn deep_links_get_the_front_end_and_api_responses_are_compressed() {
     let page = app.get("/e/local/repository/nginxweb").await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("<title>Berth</title>"), "run `trunk build --release` first");
-    let resp = app.admin.request(reqwest::Method::GET, "/api/openapi.json").header("accept-encoding", "gzip").send().await.unwrap();
+    let resp = app
+        .admin
+        .request(reqwest::Method::GET, "/api/openapi.json")
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.headers()["content-encoding"], "gzip");
 }

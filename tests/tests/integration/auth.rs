@@ -24,8 +24,14 @@ async fn every_route_except_health_and_login_answers_401_to_an_anonymous_request
                 public_seen.push(route);
                 continue;
             }
-            let concrete = path.replace("{env}", "local").replace("{name}", "nginxweb").replace("{id}", "1").replace("{family}", "web").replace("{revision}", "1");
-            let resp = anon.request(method.to_uppercase().parse().unwrap(), &concrete).json(&json!({})).send().await.unwrap();
+            let concrete = path
+                .replace("{env}", "local")
+                .replace("{name}", "nginxweb")
+                .replace("{id}", "1")
+                .replace("{family}", "web")
+                .replace("{revision}", "1");
+            let resp =
+                anon.request(method.to_uppercase().parse().unwrap(), &concrete).json(&json!({})).send().await.unwrap();
             let body = json_with_status(resp, 401).await;
             assert_eq!(body["code"], "unauthorized", "{route}");
         }
@@ -65,7 +71,11 @@ async fn the_role_matrix_holds() {
         assert_eq!(got, expected, "{name} ({} in {env})", role.as_str());
     }
     let viewer = app.anonymous().login("viewer", PASSWORD).await.unwrap();
-    let body = json_with_status(viewer.post_json("/api/envs/local/repositories", &json!({"repositoryName": "nope"})).await, 403).await;
+    let body = json_with_status(
+        viewer.post_json("/api/envs/local/repositories", &json!({"repositoryName": "nope"})).await,
+        403,
+    )
+    .await;
     assert_eq!(body["code"], "forbidden");
     assert_eq!(body["message"], "This needs the admin role in environment 'local'; you are viewer.");
     let me = json_with_status(viewer.get("/api/envs").await, 200).await;
@@ -77,18 +87,35 @@ async fn the_role_matrix_holds() {
 #[tokio::test]
 async fn a_cookie_request_that_changes_state_needs_the_csrf_token() {
     let app = TestApp::spawn().await;
-    let body = json_with_status(app.admin.without_csrf().post_json("/api/envs/local/repositories", &json!({"repositoryName": "csrf"})).await, 403).await;
+    let body = json_with_status(
+        app.admin.without_csrf().post_json("/api/envs/local/repositories", &json!({"repositoryName": "csrf"})).await,
+        403,
+    )
+    .await;
     assert_eq!(body["message"], "Missing or wrong x-csrf-token header: state-changing requests need it.");
     let wrong = Session { csrf: Some("forged".into()), ..app.admin.clone() };
     assert_eq!(status(wrong.delete("/api/envs/local/repositories/csrf").await).await, 403);
-    assert_eq!(status(app.admin.without_csrf().get("/api/envs/local/repositories").await).await, 200, "reads need no token");
-    assert_eq!(status(app.admin.post_json("/api/envs/local/repositories", &json!({"repositoryName": "csrf"})).await).await, 201);
+    assert_eq!(
+        status(app.admin.without_csrf().get("/api/envs/local/repositories").await).await,
+        200,
+        "reads need no token"
+    );
+    assert_eq!(
+        status(app.admin.post_json("/api/envs/local/repositories", &json!({"repositoryName": "csrf"})).await).await,
+        201
+    );
 }
 
 #[tokio::test]
 async fn the_session_cookie_is_http_only_and_same_site_strict_and_logout_ends_it() {
     let app = TestApp::spawn().await;
-    let resp = app.anonymous().request(reqwest::Method::POST, "/api/auth/login").json(&json!({"name": "admin", "password": PASSWORD})).send().await.unwrap();
+    let resp = app
+        .anonymous()
+        .request(reqwest::Method::POST, "/api/auth/login")
+        .json(&json!({"name": "admin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
     let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain HTTP here");
@@ -180,8 +207,13 @@ async fn an_api_token_is_shown_once_works_as_bearer_records_its_use_and_can_be_r
 
     let ci = app.anonymous().with_bearer(&secret);
     assert_eq!(status(ci.get("/api/envs/local/repositories").await).await, 200);
-    let body = json_with_status(ci.post_json("/api/envs/local/repositories", &json!({"repositoryName": "by-ci"})).await, 403).await;
-    assert_eq!(body["message"], "This needs the admin role in environment 'local'; you are deployer.", "a token is no CSRF problem, but a role one");
+    let body =
+        json_with_status(ci.post_json("/api/envs/local/repositories", &json!({"repositoryName": "by-ci"})).await, 403)
+            .await;
+    assert_eq!(
+        body["message"], "This needs the admin role in environment 'local'; you are deployer.",
+        "a token is no CSRF problem, but a role one"
+    );
     assert_eq!(status(ci.get("/api/tokens").await).await, 403, "a token never administers");
 
     let listed = app.get("/api/tokens").await.text().await.unwrap();
@@ -203,14 +235,19 @@ async fn an_api_token_is_shown_once_works_as_bearer_records_its_use_and_can_be_r
 async fn tokens_are_refused_when_they_would_administer_or_name_unknown_environments_or_bad_expiry() {
     let app = TestApp::spawn().await;
     let body = json_with_status(
-        create_token(&app, json!({"name": "x", "role": "admin", "environments": ["prod"], "expiresAt": in_secs(-60)})).await,
+        create_token(&app, json!({"name": "x", "role": "admin", "environments": ["prod"], "expiresAt": in_secs(-60)}))
+            .await,
         422,
     )
     .await;
     let paths: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["role"], "the shared rules first");
     let body = json_with_status(
-        create_token(&app, json!({"name": "x", "role": "deployer", "environments": ["prod"], "expiresAt": in_secs(-60)})).await,
+        create_token(
+            &app,
+            json!({"name": "x", "role": "deployer", "environments": ["prod"], "expiresAt": in_secs(-60)}),
+        )
+        .await,
         422,
     )
     .await;
@@ -299,13 +336,22 @@ async fn an_admin_manages_users_and_cannot_lock_everyone_out() {
         .await
         .unwrap();
     assert_eq!(json_with_status(promoted, 200).await["grants"][0]["role"], "admin");
-    assert_eq!(status(dana.post_json("/api/envs/local/repositories", &json!({"repositoryName": "by-dana"})).await).await, 201, "the new role applies at once");
+    assert_eq!(
+        status(dana.post_json("/api/envs/local/repositories", &json!({"repositoryName": "by-dana"})).await).await,
+        201,
+        "the new role applies at once"
+    );
 
     assert_eq!(status(app.delete("/api/users/dana").await).await, 204);
     assert_eq!(status(dana.get("/api/auth/me").await).await, 401, "her sessions ended");
     assert!(app.anonymous().login("dana", "dana-password-1").await.is_err(), "and she can't log in");
-    let names: Vec<String> = json_with_status(app.get("/api/users").await, 200).await.as_array().unwrap()
-        .iter().map(|u| u["name"].as_str().unwrap().to_string()).collect();
+    let names: Vec<String> = json_with_status(app.get("/api/users").await, 200)
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(names, ["admin"]);
 
     let body = json_with_status(app.delete("/api/users/admin").await, 409).await;
@@ -325,7 +371,8 @@ async fn disabling_a_user_revokes_the_tokens_they_created() {
     let app = TestApp::spawn().await;
     let ops = app.user("ops", "*", Role::Admin).await;
     let spec = json!({"name": "ci", "role": "viewer", "environments": ["local"], "expiresAt": in_secs(3600)});
-    let secret = json_with_status(ops.post_json("/api/tokens", &spec).await, 201).await["secret"].as_str().unwrap().to_string();
+    let secret =
+        json_with_status(ops.post_json("/api/tokens", &spec).await, 201).await["secret"].as_str().unwrap().to_string();
     let ci = app.anonymous().with_bearer(&secret);
     assert_eq!(status(ci.get("/api/envs").await).await, 200);
     assert_eq!(status(app.delete("/api/users/ops").await).await, 204);

@@ -44,7 +44,11 @@ async fn a_viewer_sees_no_create_or_delete_buttons() {
     let browser = Browser::open().await;
     let c = &browser.client;
     browser.login(&app.address, "/e/local/repository/nginxweb", "vic", PASSWORD).await;
-    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::XPath("//button[text()='View push commands']")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath("//button[text()='View push commands']"))
+        .await
+        .unwrap();
     assert!(c.find(Locator::XPath("//button[text()='Delete']")).await.is_err());
     c.goto(&app.url("/e/local/repositories")).await.unwrap();
     c.wait().at_most(Duration::from_secs(20)).for_element(Locator::LinkText("nginxweb")).await.unwrap();
@@ -61,11 +65,19 @@ async fn the_wizard_shows_an_invalid_name_inline_then_creates_the_repository() {
 
     browser.login(&app.address, "/", "admin", PASSWORD).await;
     // `/` lands on the first environment's repositories; start the wizard from there.
-    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::LinkText("Create repository")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::LinkText("Create repository"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let name = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Id("repositoryName")).await.unwrap();
 
     name.send_keys("Web App").await.unwrap();
-    let error = c.wait().at_most(Duration::from_secs(5)).for_element(Locator::Id("repositoryName-error")).await.unwrap();
+    let error =
+        c.wait().at_most(Duration::from_secs(5)).for_element(Locator::Id("repositoryName-error")).await.unwrap();
     assert_eq!(
         error.text().await.unwrap(),
         "Repository name can't contain 'W' (use lowercase): use lowercase letters, digits, and . _ - /"
@@ -104,7 +116,8 @@ async fn the_wizard_shows_an_invalid_name_inline_then_creates_the_repository() {
         .click()
         .await
         .unwrap();
-    let error = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Id("repositoryName-error")).await.unwrap();
+    let error =
+        c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Id("repositoryName-error")).await.unwrap();
     assert_eq!(error.text().await.unwrap(), "A repository named 'web-app' already exists in environment 'local'.");
     assert_eq!(name.prop("value").await.unwrap().as_deref(), Some("web-app"));
     browser.client.close().await.unwrap();
@@ -144,7 +157,12 @@ async fn push_commands_are_shown_and_deleting_needs_the_name_typed_and_images_co
     }
     let registry = format!("{}.dkr.ecr.us-east-1.amazonaws.com", app.account);
     assert_eq!(texts.len(), 4);
-    assert_eq!(texts[0], format!("aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin {registry}"));
+    assert_eq!(
+        texts[0],
+        format!(
+            "aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin {registry}"
+        )
+    );
     assert_eq!(texts[3], format!("docker push {registry}/nginxweb:latest"));
     assert_eq!(c.find_all(Locator::Css(".push-commands button.copy")).await.unwrap().len(), 4, "a copy button each");
     save_screenshot(c, "push-commands").await;
@@ -154,10 +172,19 @@ async fn push_commands_are_shown_and_deleting_needs_the_name_typed_and_images_co
     let confirm = wait().for_element(Locator::Id("confirmName")).await.unwrap();
     let delete = c.find(Locator::XPath("//div[@class='modal']//button[text()='Delete repository']")).await.unwrap();
     confirm.send_keys("nginxweb").await.unwrap();
-    assert!(delete.attr("disabled").await.unwrap().is_some(), "the repository holds images: 'delete images too' is required");
+    assert!(
+        delete.attr("disabled").await.unwrap().is_some(),
+        "the repository holds images: 'delete images too' is required"
+    );
     c.find(Locator::Id("deleteImages")).await.unwrap().click().await.unwrap();
     save_screenshot(c, "delete-dialog").await;
-    wait().for_element(Locator::XPath("//div[@class='modal']//button[text()='Delete repository' and not(@disabled)]")).await.unwrap().click().await.unwrap();
+    wait()
+        .for_element(Locator::XPath("//div[@class='modal']//button[text()='Delete repository' and not(@disabled)]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     wait().for_element(Locator::XPath("//p[text()='No repositories in this environment yet.']")).await.unwrap();
     assert_eq!(json_status(&app, "/api/envs/local/repositories/nginxweb").await, 404);
@@ -185,12 +212,21 @@ async fn an_admin_creates_a_token_sees_its_secret_once_and_finds_it_in_the_audit
 
     wait().for_element(Locator::LinkText("API tokens")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Id("tokenName")).await.unwrap().send_keys("gitlab-ci").await.unwrap();
-    wait().for_element(Locator::XPath("//div[@class='envs']//input[@type='checkbox']")).await.unwrap().click().await.unwrap();
+    wait()
+        .for_element(Locator::XPath("//div[@class='envs']//input[@type='checkbox']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     c.find(Locator::XPath("//button[text()='Create token']")).await.unwrap().click().await.unwrap();
     let secret = wait().for_element(Locator::Id("newTokenSecret")).await.unwrap().text().await.unwrap();
     assert!(secret.starts_with("berth_"), "{secret}");
     let row = wait().for_element(Locator::XPath("//td[text()='gitlab-ci']/..")).await.unwrap().text().await.unwrap();
-    assert!(row.contains("deployer") && row.contains("local") && row.contains("never") && row.contains("Active"), "{row}");
+    assert!(
+        row.contains("deployer") && row.contains("local") && row.contains("never") && row.contains("Active"),
+        "{row}"
+    );
     assert!(!row.contains(&secret), "the list shows a prefix only");
     save_screenshot(c, "tokens").await;
 
@@ -199,7 +235,8 @@ async fn an_admin_creates_a_token_sees_its_secret_once_and_finds_it_in_the_audit
     assert_eq!(ci.get("/api/envs/local/repositories").await.status(), 200);
 
     c.find(Locator::LinkText("Audit log")).await.unwrap().click().await.unwrap();
-    let entry = wait().for_element(Locator::XPath("//td[text()='token.create']/..")).await.unwrap().text().await.unwrap();
+    let entry =
+        wait().for_element(Locator::XPath("//td[text()='token.create']/..")).await.unwrap().text().await.unwrap();
     assert!(entry.contains("admin") && entry.contains("session") && entry.contains("success"), "{entry}");
     save_screenshot(c, "audit").await;
     browser.client.close().await.unwrap();
@@ -229,18 +266,33 @@ async fn an_admin_adds_a_user_changes_their_roles_and_disables_them() {
     assert_eq!(input.prop("value").await.unwrap().as_deref(), Some("local:deployer"));
     save_screenshot(c, "users").await;
     input.send_keys(", *:viewer").await.unwrap();
-    c.find(Locator::XPath("//input[@aria-label='Roles of erin']/../..//button[text()='Save roles']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::XPath("//input[@aria-label='Roles of erin']/../..//button[text()='Save roles']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let erin = app.anonymous().login("erin", "short-but-longer").await.unwrap();
     for _ in 0..50 {
-        if erin.get("/api/auth/me").await.json::<serde_json::Value>().await.unwrap()["grants"].as_array().unwrap().len() == 2 {
+        if erin.get("/api/auth/me").await.json::<serde_json::Value>().await.unwrap()["grants"].as_array().unwrap().len()
+            == 2
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let me: serde_json::Value = erin.get("/api/auth/me").await.json().await.unwrap();
-    assert_eq!(me["grants"], serde_json::json!([{"environment": "*", "role": "viewer"}, {"environment": "local", "role": "deployer"}]));
+    assert_eq!(
+        me["grants"],
+        serde_json::json!([{"environment": "*", "role": "viewer"}, {"environment": "local", "role": "deployer"}])
+    );
 
-    c.find(Locator::XPath("//input[@aria-label='Roles of erin']/../..//button[text()='Disable']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::XPath("//input[@aria-label='Roles of erin']/../..//button[text()='Disable']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     for _ in 0..50 {
         if c.find(Locator::Css("input[aria-label='Roles of erin']")).await.is_err() {
             break;

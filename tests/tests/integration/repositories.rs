@@ -109,7 +109,9 @@ async fn the_repository_page_has_aws_push_commands_and_no_lifecycle_policy() {
     assert_eq!(
         commands,
         [
-            format!("aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin {registry}"),
+            format!(
+                "aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin {registry}"
+            ),
             "docker build -t team/api .".to_string(),
             format!("docker tag team/api:latest {registry}/team/api:latest"),
             format!("docker push {registry}/team/api:latest"),

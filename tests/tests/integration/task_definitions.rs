@@ -42,16 +42,19 @@ async fn the_seed_registers_lists_exports_equivalently_and_deregisters() {
     assert_eq!(revisions, json!([2, 1]), "newest first");
 
     // Export is the registration document: it equals the seed, and imports and registers again.
-    let described = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions/1").await, 200).await;
+    let described =
+        json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions/1").await, 200).await;
     assert_eq!(described["spec"], seed, "export gives the seed back");
-    let third = json_with_status(app.post_json("/api/envs/local/task-definitions", &described["spec"]).await, 201).await;
+    let third =
+        json_with_status(app.post_json("/api/envs/local/task-definitions", &described["spec"]).await, 201).await;
     assert_eq!(third["revision"], 3);
 
     let mut changed = seed.clone();
     changed["containerDefinitions"][0]["image"] = json!("nginx:1.27");
     changed["memory"] = json!("512");
     json_with_status(app.post_json("/api/envs/local/task-definitions", &changed).await, 201).await;
-    let changes = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/diff?from=1&to=4").await, 200).await;
+    let changes =
+        json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/diff?from=1&to=4").await, 200).await;
     assert_eq!(
         changes,
         json!([
@@ -64,7 +67,9 @@ async fn the_seed_registers_lists_exports_equivalently_and_deregisters() {
     assert_eq!(json_with_status(gone, 200).await["status"], "INACTIVE");
     let active = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions").await, 200).await;
     assert_eq!(active, json!([4, 3, 2]));
-    let inactive = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions?status=INACTIVE").await, 200).await;
+    let inactive =
+        json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions?status=INACTIVE").await, 200)
+            .await;
     assert_eq!(inactive, json!([1]));
 }
 
@@ -84,5 +89,8 @@ async fn registration_refuses_what_aws_would_with_paths_and_needs_admin() {
     let viewer = app.user("vi", "local", Role::Viewer).await;
     let seed: serde_json::Value = serde_json::from_str(SEED).unwrap();
     assert_eq!(viewer.post_json("/api/envs/local/task-definitions", &seed).await.status(), 403);
-    assert_eq!(json_with_status(app.get("/api/envs/local/task-definitions/ghost/revisions/7").await, 404).await["code"], "not_found");
+    assert_eq!(
+        json_with_status(app.get("/api/envs/local/task-definitions/ghost/revisions/7").await, 404).await["code"],
+        "not_found"
+    );
 }

@@ -61,7 +61,9 @@ fn walk(path: String, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<Change
                             continue;
                         }
                         seen.push(n);
-                        let find = |list: &[Value], names: &[&str]| names.iter().position(|m| *m == n).map(|i| &list[i]).cloned();
+                        let find = |list: &[Value], names: &[&str]| {
+                            names.iter().position(|m| *m == n).map(|i| &list[i]).cloned()
+                        };
                         let (ea, eb) = (find(x, &nx), find(y, &ny));
                         walk(format!("{path}[\"{n}\"]"), ea.as_ref(), eb.as_ref(), out);
                     }
@@ -98,7 +100,10 @@ mod tests {
             {"name": "web", "image": "nginx:1.27", "memory": 256, "portMappings": [{"containerPort": 80}]}]}));
         let changes = diff(&a, &b);
         let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
-        assert_eq!(paths, ["containerDefinitions[\"web\"].image", "containerDefinitions[\"web\"].portMappings", "cpu", "memory"]);
+        assert_eq!(
+            paths,
+            ["containerDefinitions[\"web\"].image", "containerDefinitions[\"web\"].portMappings", "cpu", "memory"]
+        );
         assert_eq!(changes[0].before, Some(json!("nginx:1.26")));
         assert_eq!(changes[0].after, Some(json!("nginx:1.27")));
         assert_eq!(changes[2].before, None, "added");

@@ -33,7 +33,12 @@ pub fn check_document(json: &str) -> Validation {
         Err(errors) => Validation { valid: false, errors, ..Validation::default() },
         Ok(imported) => {
             let report = validate(&imported.spec);
-            Validation { valid: report.is_valid(), errors: report.errors, warnings: report.warnings, dropped: imported.dropped }
+            Validation {
+                valid: report.is_valid(),
+                errors: report.errors,
+                warnings: report.warnings,
+                dropped: imported.dropped,
+            }
         }
     }
 }
@@ -61,7 +66,8 @@ pub fn validate(spec: &TaskDefinitionSpec) -> Report {
     if !NETWORK_MODES.contains(&network) {
         e.add("networkMode", format!("Network mode must be bridge, host, awsvpc or none, not '{network}'."));
     }
-    let task_cpu = task_size(&mut e, "cpu", spec.cpu.as_deref(), parse_task_cpu, "CPU units (\"1024\") or vCPUs (\"1 vCPU\")");
+    let task_cpu =
+        task_size(&mut e, "cpu", spec.cpu.as_deref(), parse_task_cpu, "CPU units (\"1024\") or vCPUs (\"1 vCPU\")");
     let task_memory =
         task_size(&mut e, "memory", spec.memory.as_deref(), parse_task_memory, "MiB (\"2048\") or GB (\"2 GB\")");
     compatibilities(spec, network, task_cpu, task_memory, &mut e);
@@ -94,7 +100,10 @@ fn compatibilities(spec: &TaskDefinitionSpec, network: &str, cpu: Option<i64>, m
     let list = spec.requires_compatibilities.as_deref().unwrap_or_default();
     for (i, c) in list.iter().enumerate() {
         if !["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"].contains(&c.as_str()) {
-            e.add(format!("requiresCompatibilities[{i}]"), format!("'{c}' is not EC2, FARGATE, EXTERNAL or MANAGED_INSTANCES."));
+            e.add(
+                format!("requiresCompatibilities[{i}]"),
+                format!("'{c}' is not EC2, FARGATE, EXTERNAL or MANAGED_INSTANCES."),
+            );
         }
     }
     if list.iter().any(|c| c == "FARGATE") {
@@ -107,7 +116,10 @@ fn compatibilities(spec: &TaskDefinitionSpec, network: &str, cpu: Option<i64>, m
             (Some(cpu), Some(memory)) => {
                 let options = fargate_memory_options(cpu);
                 if options.is_empty() {
-                    e.add("cpu", format!("Fargate offers 256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units, not {cpu}."));
+                    e.add(
+                        "cpu",
+                        format!("Fargate offers 256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units, not {cpu}."),
+                    );
                 } else if !options.contains(&memory) {
                     let offered = if options.len() <= 4 {
                         options.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
@@ -142,7 +154,10 @@ fn volumes(volumes: &[Volume], e: &mut Errors) {
         if let Some(d) = &v.docker_volume_configuration {
             let scope = d.scope.as_deref().unwrap_or("task");
             if scope != "task" && scope != "shared" {
-                e.add(format!("{path}.dockerVolumeConfiguration.scope"), format!("Scope must be task or shared, not '{scope}'."));
+                e.add(
+                    format!("{path}.dockerVolumeConfiguration.scope"),
+                    format!("Scope must be task or shared, not '{scope}'."),
+                );
             } else if d.autoprovision == Some(true) && scope != "shared" {
                 e.add(
                     format!("{path}.dockerVolumeConfiguration.autoprovision"),
@@ -204,7 +219,9 @@ fn containers(
         for (j, m) in c.mount_points.iter().flatten().enumerate() {
             match m.source_volume.as_deref() {
                 Some(v) if volume_names.contains(&v) => {}
-                Some(v) => e.add(at(&format!("mountPoints[{j}].sourceVolume")), format!("No volume named '{v}' is declared.")),
+                Some(v) => {
+                    e.add(at(&format!("mountPoints[{j}].sourceVolume")), format!("No volume named '{v}' is declared."))
+                }
                 None => e.add(at(&format!("mountPoints[{j}].sourceVolume")), "Name the volume to mount."),
             }
             if m.container_path.as_deref().is_none_or(str::is_empty) {
@@ -214,18 +231,30 @@ fn containers(
         for (j, v) in c.volumes_from.iter().flatten().enumerate() {
             let source = v.source_container.as_deref().unwrap_or_default();
             if !list.iter().any(|o| o.name == source) || source == c.name {
-                e.add(at(&format!("volumesFrom[{j}].sourceContainer")), format!("No other container named '{source}'."));
+                e.add(
+                    at(&format!("volumesFrom[{j}].sourceContainer")),
+                    format!("No other container named '{source}'."),
+                );
             }
         }
         for (j, d) in c.depends_on.iter().flatten().enumerate() {
             let target = list.iter().find(|o| o.name == d.container_name && o.name != c.name);
             if target.is_none() {
-                e.add(at(&format!("dependsOn[{j}].containerName")), format!("No other container named '{}'.", d.container_name));
+                e.add(
+                    at(&format!("dependsOn[{j}].containerName")),
+                    format!("No other container named '{}'.", d.container_name),
+                );
             }
             if !CONDITIONS.contains(&d.condition.as_str()) {
-                e.add(at(&format!("dependsOn[{j}].condition")), "Condition must be START, COMPLETE, SUCCESS or HEALTHY.");
+                e.add(
+                    at(&format!("dependsOn[{j}].condition")),
+                    "Condition must be START, COMPLETE, SUCCESS or HEALTHY.",
+                );
             } else if d.condition == "HEALTHY" && target.is_some_and(|t| t.health_check.is_none()) {
-                e.add(at(&format!("dependsOn[{j}].condition")), format!("HEALTHY needs a health check on '{}'.", d.container_name));
+                e.add(
+                    at(&format!("dependsOn[{j}].condition")),
+                    format!("HEALTHY needs a health check on '{}'.", d.container_name),
+                );
             }
         }
         health_check(c, &at, e);
@@ -278,7 +307,10 @@ fn memory(c: &ContainerDefinition, at: &dyn Fn(&str) -> String, task_memory: Opt
     }
     if let (Some(reservation), Some(limit)) = (c.memory_reservation, c.memory) {
         if reservation >= limit {
-            e.add(at("memoryReservation"), format!("The reservation ({reservation} MiB) must be below the memory limit ({limit} MiB)."));
+            e.add(
+                at("memoryReservation"),
+                format!("The reservation ({reservation} MiB) must be below the memory limit ({limit} MiB)."),
+            );
         }
     }
     if let (Some(limit), Some(task)) = (c.memory, task_memory) {
@@ -318,7 +350,12 @@ fn health_check(c: &ContainerDefinition, at: &dyn Fn(&str) -> String, e: &mut Er
         Some("NONE") => {}
         _ => e.add(at("healthCheck.command"), "Start the command with CMD or CMD-SHELL, then what to run."),
     }
-    let ranges = [("interval", h.interval, 5, 300), ("timeout", h.timeout, 2, 120), ("retries", h.retries, 1, 10), ("startPeriod", h.start_period, 0, 300)];
+    let ranges = [
+        ("interval", h.interval, 5, 300),
+        ("timeout", h.timeout, 2, 120),
+        ("retries", h.retries, 1, 10),
+        ("startPeriod", h.start_period, 0, 300),
+    ];
     for (name, value, low, high) in ranges {
         if value.is_some_and(|v| !(low..=high).contains(&v)) {
             e.add(at(&format!("healthCheck.{name}")), format!("{name} must be {low}-{high}."));

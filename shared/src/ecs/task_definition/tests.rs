@@ -61,7 +61,8 @@ fn family_charset_and_length() {
 #[test]
 fn one_to_ten_containers() {
     let many = |n: usize| {
-        let list: Vec<Value> = (0..n).map(|i| json!({"name": format!("c{i}"), "image": "nginx:1", "memory": 16})).collect();
+        let list: Vec<Value> =
+            (0..n).map(|i| json!({"name": format!("c{i}"), "image": "nginx:1", "memory": 16})).collect();
         base(json!({"containerDefinitions": list}))
     };
     rule(many(10), many(11), "containerDefinitions");
@@ -101,7 +102,11 @@ fn fargate_needs_awsvpc_and_a_valid_size() {
     rule(fargate("awsvpc", "256", "512"), fargate("bridge", "256", "512"), "networkMode");
     rule(fargate("awsvpc", "1 vCPU", "2 GB"), fargate("awsvpc", "1024", "1024"), "memory");
     rule(fargate("awsvpc", "512", "4096"), fargate("awsvpc", "300", "1024"), "cpu");
-    rule(fargate("awsvpc", "256", "2048"), base(json!({"requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc"})), "cpu");
+    rule(
+        fargate("awsvpc", "256", "2048"),
+        base(json!({"requiresCompatibilities": ["FARGATE"], "networkMode": "awsvpc"})),
+        "cpu",
+    );
 }
 
 #[test]
@@ -113,7 +118,11 @@ fn ec2_needs_memory_somewhere() {
 
 #[test]
 fn memory_reservation_is_below_memory() {
-    rule(container(json!({"memoryReservation": 128})), container(json!({"memoryReservation": 256})), "containerDefinitions[0].memoryReservation");
+    rule(
+        container(json!({"memoryReservation": 128})),
+        container(json!({"memoryReservation": 256})),
+        "containerDefinitions[0].memoryReservation",
+    );
 }
 
 #[test]
@@ -152,9 +161,21 @@ fn awsvpc_host_ports_equal_container_ports() {
 #[test]
 fn ports_are_in_range_and_protocols_known() {
     let port = |p: Value| container(json!({"portMappings": [p]}));
-    rule(port(json!({"containerPort": 65535})), port(json!({"containerPort": 0})), "containerDefinitions[0].portMappings[0].containerPort");
-    rule(port(json!({"containerPort": 80, "hostPort": 65535})), port(json!({"containerPort": 80, "hostPort": 70000})), "containerDefinitions[0].portMappings[0].hostPort");
-    rule(port(json!({"containerPort": 53, "protocol": "udp"})), port(json!({"containerPort": 53, "protocol": "sctp"})), "containerDefinitions[0].portMappings[0].protocol");
+    rule(
+        port(json!({"containerPort": 65535})),
+        port(json!({"containerPort": 0})),
+        "containerDefinitions[0].portMappings[0].containerPort",
+    );
+    rule(
+        port(json!({"containerPort": 80, "hostPort": 65535})),
+        port(json!({"containerPort": 80, "hostPort": 70000})),
+        "containerDefinitions[0].portMappings[0].hostPort",
+    );
+    rule(
+        port(json!({"containerPort": 53, "protocol": "udp"})),
+        port(json!({"containerPort": 53, "protocol": "sctp"})),
+        "containerDefinitions[0].portMappings[0].protocol",
+    );
 }
 
 #[test]
@@ -182,14 +203,26 @@ fn mount_points_name_declared_volumes() {
 
 #[test]
 fn volume_names_are_unique() {
-    rule(base(json!({"volumes": [{"name": "a"}, {"name": "b"}]})), base(json!({"volumes": [{"name": "a"}, {"name": "a"}]})), "volumes[1].name");
+    rule(
+        base(json!({"volumes": [{"name": "a"}, {"name": "b"}]})),
+        base(json!({"volumes": [{"name": "a"}, {"name": "a"}]})),
+        "volumes[1].name",
+    );
 }
 
 #[test]
 fn docker_volume_scope_and_autoprovision() {
     let docker = |cfg: Value| base(json!({"volumes": [{"name": "v", "dockerVolumeConfiguration": cfg}]}));
-    rule(docker(json!({"scope": "shared", "autoprovision": true})), docker(json!({"scope": "global"})), "volumes[0].dockerVolumeConfiguration.scope");
-    rule(docker(json!({"scope": "task"})), docker(json!({"scope": "task", "autoprovision": true})), "volumes[0].dockerVolumeConfiguration.autoprovision");
+    rule(
+        docker(json!({"scope": "shared", "autoprovision": true})),
+        docker(json!({"scope": "global"})),
+        "volumes[0].dockerVolumeConfiguration.scope",
+    );
+    rule(
+        docker(json!({"scope": "task"})),
+        docker(json!({"scope": "task", "autoprovision": true})),
+        "volumes[0].dockerVolumeConfiguration.autoprovision",
+    );
 }
 
 #[test]
@@ -210,15 +243,32 @@ fn depends_on_names_other_containers_with_valid_conditions() {
 #[test]
 fn health_check_ranges() {
     let hc = |h: Value| container(json!({"healthCheck": h}));
-    rule(hc(json!({"command": ["CMD-SHELL", "curl -f localhost"], "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 0})),
-        hc(json!({"command": ["CMD-SHELL", "curl -f localhost"], "interval": 4})), "containerDefinitions[0].healthCheck.interval");
-    rule(hc(json!({"command": ["CMD", "true"], "retries": 10})), hc(json!({"command": ["CMD", "true"], "retries": 11})), "containerDefinitions[0].healthCheck.retries");
-    rule(hc(json!({"command": ["CMD", "true"]})), hc(json!({"command": ["curl"]})), "containerDefinitions[0].healthCheck.command");
+    rule(
+        hc(
+            json!({"command": ["CMD-SHELL", "curl -f localhost"], "interval": 30, "timeout": 5, "retries": 3, "startPeriod": 0}),
+        ),
+        hc(json!({"command": ["CMD-SHELL", "curl -f localhost"], "interval": 4})),
+        "containerDefinitions[0].healthCheck.interval",
+    );
+    rule(
+        hc(json!({"command": ["CMD", "true"], "retries": 10})),
+        hc(json!({"command": ["CMD", "true"], "retries": 11})),
+        "containerDefinitions[0].healthCheck.retries",
+    );
+    rule(
+        hc(json!({"command": ["CMD", "true"]})),
+        hc(json!({"command": ["curl"]})),
+        "containerDefinitions[0].healthCheck.command",
+    );
 }
 
 #[test]
 fn the_document_size_is_limited() {
-    let env = |n: usize| container(json!({"environment": (0..n).map(|i| json!({"name": format!("V{i}"), "value": "x".repeat(100)})).collect::<Vec<_>>()}));
+    let env = |n: usize| {
+        container(
+            json!({"environment": (0..n).map(|i| json!({"name": format!("V{i}"), "value": "x".repeat(100)})).collect::<Vec<_>>()}),
+        )
+    };
     rule(env(10), env(700), "");
 }
 
@@ -243,7 +293,10 @@ fn describe_output_imports_with_read_only_fields_dropped_and_named() {
         "tags": [{"key": "team", "value": "web"}]
     });
     let imported = import(&described.to_string()).unwrap();
-    assert_eq!(imported.dropped, ["taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities", "registeredAt"]);
+    assert_eq!(
+        imported.dropped,
+        ["taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities", "registeredAt"]
+    );
     assert_eq!(imported.spec.tags.unwrap()[0].key, "team");
     let inner = import(&described["taskDefinition"].to_string()).unwrap();
     assert_eq!(inner.spec.family, "web");
@@ -251,7 +304,8 @@ fn describe_output_imports_with_read_only_fields_dropped_and_named() {
 
 #[test]
 fn an_unknown_key_is_an_error_naming_it_with_its_path() {
-    let err = import(r#"{"family":"web","containerDefinitions":[{"name":"web","image":"nginx:1","memroy":64}]}"#).unwrap_err();
+    let err = import(r#"{"family":"web","containerDefinitions":[{"name":"web","image":"nginx:1","memroy":64}]}"#)
+        .unwrap_err();
     assert_eq!(err[0].path, "containerDefinitions[0].memroy");
     assert!(err[0].message.starts_with("unknown field `memroy`"), "{}", err[0].message);
     assert_eq!(import("[1]").unwrap_err()[0].message, "A task definition is a JSON object.");
@@ -309,8 +363,22 @@ impl Rng {
 }
 
 const KEYS: [&str; 16] = [
-    "family", "cpu", "memory", "networkMode", "containerDefinitions", "volumes", "name", "image", "portMappings",
-    "containerPort", "hostPort", "healthCheck", "dependsOn", "mountPoints", "dockerVolumeConfiguration", "requiresCompatibilities",
+    "family",
+    "cpu",
+    "memory",
+    "networkMode",
+    "containerDefinitions",
+    "volumes",
+    "name",
+    "image",
+    "portMappings",
+    "containerPort",
+    "hostPort",
+    "healthCheck",
+    "dependsOn",
+    "mountPoints",
+    "dockerVolumeConfiguration",
+    "requiresCompatibilities",
 ];
 
 fn random_value(rng: &mut Rng, depth: u32) -> Value {
@@ -318,10 +386,16 @@ fn random_value(rng: &mut Rng, depth: u32) -> Value {
         0 => Value::Null,
         1 => json!(rng.below(2) == 0),
         2 => json!((rng.next() as i64) >> rng.below(63)),
-        3 => json!(["FARGATE", "awsvpc", "", "1 vCPU", "0.5 GB", "HEALTHY", "CMD", "-1", "9e99"][rng.below(9) as usize]),
+        3 => {
+            json!(["FARGATE", "awsvpc", "", "1 vCPU", "0.5 GB", "HEALTHY", "CMD", "-1", "9e99"][rng.below(9) as usize])
+        }
         4 => json!(-(rng.below(100_000) as i64)),
         5 => Value::Array((0..rng.below(4)).map(|_| random_value(rng, depth + 1)).collect()),
-        _ => Value::Object((0..rng.below(4)).map(|_| (KEYS[rng.below(16) as usize].to_string(), random_value(rng, depth + 1))).collect()),
+        _ => Value::Object(
+            (0..rng.below(4))
+                .map(|_| (KEYS[rng.below(16) as usize].to_string(), random_value(rng, depth + 1)))
+                .collect(),
+        ),
     }
 }
 
