@@ -61,3 +61,21 @@ pub async fn ensure_admin(store: &Store) -> anyhow::Result<()> {
     println!("Demo admin created — user: {DEMO_ADMIN}  password: {password}  (shown only now)");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_demo_admin_is_created_once_as_admin_everywhere() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("berth.db")).await.unwrap();
+        ensure_admin(&store).await.unwrap();
+        let (id, hash) = users::credentials(store.pool(), DEMO_ADMIN).await.unwrap().unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert_eq!(users::grants(store.pool(), id).await.unwrap(), [Grant { environment: "*".into(), role: Role::Admin }]);
+        ensure_admin(&store).await.unwrap();
+        let (_, again) = users::credentials(store.pool(), DEMO_ADMIN).await.unwrap().unwrap();
+        assert_eq!(again, hash, "a restart keeps the password");
+    }
+}
