@@ -75,6 +75,9 @@ pub struct AuditFilter {
     pub limit: Option<u32>,
 }
 
+/// `id, at, actor, via, environment, resource, action, outcome`.
+type AuditRow = (i64, i64, String, String, Option<String>, Option<String>, String, String);
+
 pub async fn query(pool: &SqlitePool, f: &AuditFilter) -> Result<AuditPage, AppError> {
     let time = |field: &str, value: &Option<String>| -> Result<Option<i64>, AppError> {
         value
@@ -115,7 +118,7 @@ pub async fn query(pool: &SqlitePool, f: &AuditFilter) -> Result<AuditPage, AppE
         q.push(" AND id < ").push_bind(v);
     }
     q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
-    let rows: Vec<(i64, i64, String, String, Option<String>, Option<String>, String, String)> =
+    let rows: Vec<AuditRow> =
         q.build_query_as().fetch_all(pool).await.map_err(anyhow::Error::from)?;
     let more = rows.len() as i64 > limit;
     let entries: Vec<AuditEntry> = rows

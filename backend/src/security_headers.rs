@@ -22,7 +22,7 @@ fn inline_script_hashes(index_html: &str) -> Vec<String> {
         let body_start = &after_tag[open_end + 1..];
         let Some(close) = body_start.find("</script>") else { break };
         if !tag.contains("src=") {
-            hashes.push(format!("'sha256-{}'", STANDARD.encode(Sha256::digest(body_start[..close].as_bytes()))));
+            hashes.push(format!("'sha256-{}'", STANDARD.encode(Sha256::digest(&body_start.as_bytes()[..close]))));
         }
         rest = &body_start[close..];
     }

@@ -88,7 +88,7 @@ pub async fn login(name: String, password: String) -> Result<Me, ApiError> {
         .map_err(network_error)?;
     // A failed login is a 401 too, but it must not count as "the session ended".
     if !resp.ok() {
-        return Err(resp.json::<ApiError>().await.unwrap_or_else(|e| network_error(e)));
+        return Err(resp.json::<ApiError>().await.unwrap_or_else(network_error));
     }
     let me: Me = resp.json().await.map_err(network_error)?;
     remember(&me);

@@ -44,7 +44,7 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal
                 AppError::Unauthorized("Send the API token as 'Authorization: Bearer <token>'.".into())
             })?;
         return match tokens::authenticate(pool, secret.trim()).await? {
-            tokens::Lookup::Valid { token, .. } => Ok(Principal {
+            tokens::Lookup::Valid(token) => Ok(Principal {
                 name: token.created_by.clone(),
                 grants: token.environments.iter().map(|e| Grant { environment: e.clone(), role: token.role }).collect(),
                 via: Via::Token { id: token.id, name: token.name.clone() },

@@ -89,7 +89,7 @@ pub async fn revoke(pool: &SqlitePool, id: i64) -> anyhow::Result<bool> {
 }
 
 pub enum Lookup {
-    Valid { token: TokenInfo, creator_id: i64 },
+    Valid(Box<TokenInfo>),
     Expired,
     Revoked,
     Unknown,
@@ -98,12 +98,12 @@ pub enum Lookup {
 /// Finds the token for a presented secret and records its use.
 pub async fn authenticate(pool: &SqlitePool, secret: &str) -> anyhow::Result<Lookup> {
     let hash = sha256_hex(secret);
-    let row: Option<(i64, i64, i64, Option<i64>)> =
-        sqlx::query_as("SELECT id, created_by, expires_at, revoked_at FROM api_tokens WHERE secret_hash = ?")
+    let row: Option<(i64, i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, expires_at, revoked_at FROM api_tokens WHERE secret_hash = ?")
             .bind(&hash)
             .fetch_optional(pool)
             .await?;
-    let Some((id, creator_id, expires_at, revoked_at)) = row else { return Ok(Lookup::Unknown) };
+    let Some((id, expires_at, revoked_at)) = row else { return Ok(Lookup::Unknown) };
     if revoked_at.is_some() {
         return Ok(Lookup::Revoked);
     }
@@ -112,5 +112,5 @@ pub async fn authenticate(pool: &SqlitePool, secret: &str) -> anyhow::Result<Loo
     }
     sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").bind(now()).bind(id).execute(pool).await?;
     let token = get(pool, id).await?.ok_or_else(|| anyhow::anyhow!("token {id} vanished"))?;
-    Ok(Lookup::Valid { token, creator_id })
+    Ok(Lookup::Valid(Box::new(token)))
 }

@@ -12,11 +12,10 @@ pub fn Home() -> impl IntoView {
     let envs = expect_context::<Environments>().0;
     let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(list)) = envs.get() {
-            if let Some(first) = list.first() {
+        if let Some(Ok(list)) = envs.get()
+            && let Some(first) = list.first() {
                 navigate(&paths::repositories(&first.name), NavigateOptions { replace: true, ..Default::default() });
             }
-        }
     });
     view! {
         {move || match envs.get() {
