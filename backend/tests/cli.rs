@@ -18,7 +18,7 @@ fn berth(args: &[&str], stdin: &str) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/seed/fixtures/task-definition-template.json");
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/seed/task-definition-template.json");
 
 #[test]
 fn validate_passes_the_seed_and_fails_a_bad_file_naming_file_path_and_rule() {

@@ -5,6 +5,7 @@
 mod api_basics;
 mod auth;
 mod browser;
+mod fixtures;
 mod helpers;
 mod repositories;
 mod task_definitions;

@@ -5,7 +5,7 @@ use shared::auth::Role;
 
 use crate::helpers::{TestApp, json_with_status};
 
-const SEED: &str = include_str!("../../../../shared/seed/fixtures/task-definition-template.json");
+const SEED: &str = include_str!("../../fixtures/seed/task-definition-template.json");
 
 #[tokio::test]
 async fn any_logged_in_user_validates_a_document_and_gets_paths() {

@@ -2,7 +2,7 @@ use serde_json::{Value, json};
 
 use super::*;
 
-const SEED: &str = include_str!("../../../../../shared/seed/fixtures/task-definition-template.json");
+const SEED: &str = include_str!("../../../../tests/fixtures/seed/task-definition-template.json");
 
 fn spec(v: Value) -> TaskDefinitionSpec {
     serde_json::from_value(v).expect("a well-formed document")
