@@ -118,8 +118,7 @@ pub async fn query(pool: &SqlitePool, f: &AuditFilter) -> Result<AuditPage, AppE
         q.push(" AND id < ").push_bind(v);
     }
     q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
-    let rows: Vec<AuditRow> =
-        q.build_query_as().fetch_all(pool).await.map_err(anyhow::Error::from)?;
+    let rows: Vec<AuditRow> = q.build_query_as().fetch_all(pool).await.map_err(anyhow::Error::from)?;
     let more = rows.len() as i64 > limit;
     let entries: Vec<AuditEntry> = rows
         .into_iter()

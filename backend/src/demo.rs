@@ -73,7 +73,10 @@ mod tests {
         ensure_admin(&store).await.unwrap();
         let (id, hash) = users::credentials(store.pool(), DEMO_ADMIN).await.unwrap().unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert_eq!(users::grants(store.pool(), id).await.unwrap(), [Grant { environment: "*".into(), role: Role::Admin }]);
+        assert_eq!(
+            users::grants(store.pool(), id).await.unwrap(),
+            [Grant { environment: "*".into(), role: Role::Admin }]
+        );
         ensure_admin(&store).await.unwrap();
         let (_, again) = users::credentials(store.pool(), DEMO_ADMIN).await.unwrap().unwrap();
         assert_eq!(again, hash, "a restart keeps the password");

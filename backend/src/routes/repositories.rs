@@ -13,11 +13,12 @@ use utoipa_axum::routes;
 use shared::auth::Role;
 
 use crate::audit::{Target, audited};
-use crate::auth::{Auth, Principal};
-use crate::aws::AwsEnv;
+use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
+
+use super::readable;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -36,14 +37,6 @@ async fn list_repositories(
     ApiPath(env): ApiPath<String>,
 ) -> Result<Json<Vec<Repository>>, AppError> {
     Ok(Json(readable(&state, &principal, &env)?.list_repositories().await?))
-}
-
-/// The environment, if the caller may read it. A caller with no role there is told it does not
-/// exist only if it really does not: names of environments are not secret, their contents are.
-fn readable<'a>(state: &'a AppState, principal: &Principal, env: &str) -> Result<&'a AwsEnv, AppError> {
-    let aws = state.environments.get(env)?;
-    principal.require(env, Role::Viewer)?;
-    Ok(aws)
 }
 
 /// Creates a repository from the `aws ecr create-repository --cli-input-json` document.

@@ -20,6 +20,8 @@ use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
+use super::readable;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(validate))
@@ -49,8 +51,7 @@ async fn diff_revisions(
     ApiPath((env, family)): ApiPath<(String, String)>,
     ApiQuery(params): ApiQuery<DiffParams>,
 ) -> Result<Json<Vec<Change>>, AppError> {
-    let aws = state.environments.get(&env)?;
-    principal.require(&env, Role::Viewer)?;
+    let aws = readable(&state, &principal, &env)?;
     let (from, to) =
         tokio::try_join!(aws.describe_revision(&family, params.from), aws.describe_revision(&family, params.to))?;
     Ok(Json(diff(&from.spec, &to.spec)))
@@ -82,8 +83,7 @@ async fn list_families(
     ApiPath(env): ApiPath<String>,
     ApiQuery(filter): ApiQuery<StatusFilter>,
 ) -> Result<Json<Vec<String>>, AppError> {
-    let aws = state.environments.get(&env)?;
-    principal.require(&env, Role::Viewer)?;
+    let aws = readable(&state, &principal, &env)?;
     Ok(Json(aws.list_task_definition_families(status_of(filter.status.as_deref())?).await?))
 }
 
@@ -128,8 +128,7 @@ async fn list_revisions(
     ApiPath((env, family)): ApiPath<(String, String)>,
     ApiQuery(filter): ApiQuery<StatusFilter>,
 ) -> Result<Json<Vec<i64>>, AppError> {
-    let aws = state.environments.get(&env)?;
-    principal.require(&env, Role::Viewer)?;
+    let aws = readable(&state, &principal, &env)?;
     Ok(Json(aws.list_revisions(&family, status_of(filter.status.as_deref())?).await?))
 }
 
@@ -143,8 +142,7 @@ async fn describe_revision(
     Auth(principal): Auth,
     ApiPath((env, family, revision)): ApiPath<(String, String, i64)>,
 ) -> Result<Json<Revision>, AppError> {
-    let aws = state.environments.get(&env)?;
-    principal.require(&env, Role::Viewer)?;
+    let aws = readable(&state, &principal, &env)?;
     Ok(Json(aws.describe_revision(&family, revision).await?))
 }
 

@@ -13,9 +13,10 @@ pub fn Home() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(list)) = envs.get()
-            && let Some(first) = list.first() {
-                navigate(&paths::repositories(&first.name), NavigateOptions { replace: true, ..Default::default() });
-            }
+            && let Some(first) = list.first()
+        {
+            navigate(&paths::repositories(&first.name), NavigateOptions { replace: true, ..Default::default() });
+        }
     });
     view! {
         {move || match envs.get() {

@@ -44,13 +44,15 @@ impl RepositorySpec {
             errors.add("repositoryName", m);
         }
         if let Some(id) = &self.registry_id
-            && (id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit())) {
-                errors.add("registryId", "Registry ID must be a 12-digit AWS account ID.");
-            }
+            && (id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()))
+        {
+            errors.add("registryId", "Registry ID must be a 12-digit AWS account ID.");
+        }
         if let Some(enc) = &self.encryption_configuration
-            && let Err(m) = rules::validate_kms_key(enc.encryption_type, enc.kms_key.as_deref()) {
-                errors.add("encryptionConfiguration.kmsKey", m);
-            }
+            && let Err(m) = rules::validate_kms_key(enc.encryption_type, enc.kms_key.as_deref())
+        {
+            errors.add("encryptionConfiguration.kmsKey", m);
+        }
         rules::validate_tags(&self.tags, &mut errors);
         errors.finish()
     }

@@ -6,7 +6,9 @@ use crate::helpers::repo_root;
 fn vendored_seed_fixtures_equal_the_originals_when_present() {
     let originals = repo_root().join("../shared/seed/fixtures");
     let vendored = repo_root().join("tests/fixtures/seed");
-    for name in ["task-definition-template.json", "ecs-create-service-template.json", "ecs-update-service-template.json"] {
+    for name in
+        ["task-definition-template.json", "ecs-create-service-template.json", "ecs-update-service-template.json"]
+    {
         let copy = std::fs::read(vendored.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         match std::fs::read(originals.join(name)) {
             Ok(original) => assert_eq!(copy, original, "{name} differs from the seed lab's"),

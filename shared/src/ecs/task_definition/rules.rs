@@ -166,9 +166,10 @@ fn volumes(volumes: &[Volume], e: &mut Errors) {
             }
         }
         if let Some(efs) = &v.efs_volume_configuration
-            && efs.file_system_id.trim().is_empty() {
-                e.add(format!("{path}.efsVolumeConfiguration.fileSystemId"), "An EFS volume needs its file system ID.");
-            }
+            && efs.file_system_id.trim().is_empty()
+        {
+            e.add(format!("{path}.efsVolumeConfiguration.fileSystemId"), "An EFS volume needs its file system ID.");
+        }
         let kinds = usize::from(v.host.is_some())
             + usize::from(v.docker_volume_configuration.is_some())
             + usize::from(v.efs_volume_configuration.is_some())
@@ -269,13 +270,15 @@ fn containers(
         }
     }
     if let Some(task_memory) = task_memory
-        && reserved > task_memory {
-            e.add("memory", format!("The containers reserve {reserved} MiB, more than the task's {task_memory} MiB."));
-        }
+        && reserved > task_memory
+    {
+        e.add("memory", format!("The containers reserve {reserved} MiB, more than the task's {task_memory} MiB."));
+    }
     if let Some(task_cpu) = task_cpu
-        && cpu_sum > task_cpu {
-            e.add("cpu", format!("The containers ask for {cpu_sum} CPU units, more than the task's {task_cpu}."));
-        }
+        && cpu_sum > task_cpu
+    {
+        e.add("cpu", format!("The containers ask for {cpu_sum} CPU units, more than the task's {task_cpu}."));
+    }
 }
 
 fn image(c: &ContainerDefinition, path: &str, e: &mut Errors, w: &mut Errors) {
@@ -303,16 +306,18 @@ fn memory(c: &ContainerDefinition, at: &dyn Fn(&str) -> String, task_memory: Opt
         e.add(at("memory"), "A container needs at least 6 MiB.");
     }
     if let (Some(reservation), Some(limit)) = (c.memory_reservation, c.memory)
-        && reservation >= limit {
-            e.add(
-                at("memoryReservation"),
-                format!("The reservation ({reservation} MiB) must be below the memory limit ({limit} MiB)."),
-            );
-        }
+        && reservation >= limit
+    {
+        e.add(
+            at("memoryReservation"),
+            format!("The reservation ({reservation} MiB) must be below the memory limit ({limit} MiB)."),
+        );
+    }
     if let (Some(limit), Some(task)) = (c.memory, task_memory)
-        && limit > task {
-            e.add(at("memory"), format!("{limit} MiB is more than the task's {task} MiB."));
-        }
+        && limit > task
+    {
+        e.add(at("memory"), format!("{limit} MiB is more than the task's {task} MiB."));
+    }
 }
 
 fn ports(c: &ContainerDefinition, network: &str, at: &dyn Fn(&str) -> String, e: &mut Errors) {
@@ -331,9 +336,11 @@ fn ports(c: &ContainerDefinition, network: &str, at: &dyn Fn(&str) -> String, e:
             }
         }
         if let Some(protocol) = &p.protocol
-            && protocol != "tcp" && protocol != "udp" {
-                e.add(field("protocol"), format!("Protocol must be tcp or udp, not '{protocol}'."));
-            }
+            && protocol != "tcp"
+            && protocol != "udp"
+        {
+            e.add(field("protocol"), format!("Protocol must be tcp or udp, not '{protocol}'."));
+        }
     }
 }
 
@@ -356,7 +363,8 @@ fn health_check(c: &ContainerDefinition, at: &dyn Fn(&str) -> String, e: &mut Er
         }
     }
     if let (Some(timeout), Some(interval)) = (h.timeout, h.interval)
-        && timeout >= interval {
-            e.add(at("healthCheck.timeout"), "The timeout must be shorter than the interval.");
-        }
+        && timeout >= interval
+    {
+        e.add(at("healthCheck.timeout"), "The timeout must be shorter than the interval.");
+    }
 }
