@@ -56,6 +56,14 @@ fn i32_of(v: Option<i64>) -> Option<i32> {
     v.map(|n| n.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
 }
 
+/// Converts each element of an optional list, stopping at the first that can't be built.
+fn each<T, U>(
+    list: &Option<Vec<T>>,
+    convert: impl Fn(&T) -> Result<U, FieldError>,
+) -> Result<Option<Vec<U>>, FieldError> {
+    list.as_ref().map(|items| items.iter().map(convert).collect()).transpose()
+}
+
 fn build_error(e: aws_sdk_ecs::error::BuildError) -> FieldError {
     FieldError::new("", format!("Incomplete member: {e}"))
 }
@@ -81,7 +89,7 @@ fn container(c: &m::ContainerDefinition) -> Result<sdk::ContainerDefinition, Fie
         .map(|list| list.iter().map(|e| sdk::KeyValuePair::builder().name(&e.name).value(&e.value).build()).collect());
     let secret =
         |s: &m::Secret| sdk::Secret::builder().name(&s.name).value_from(&s.value_from).build().map_err(build_error);
-    let secrets = c.secrets.as_ref().map(|list| list.iter().map(secret).collect::<Result<Vec<_>, _>>()).transpose()?;
+    let secrets = each(&c.secrets, secret)?;
     let mount_points = c.mount_points.as_ref().map(|list| {
         list.iter()
             .map(|p| {
@@ -103,47 +111,27 @@ fn container(c: &m::ContainerDefinition) -> Result<sdk::ContainerDefinition, Fie
             })
             .collect()
     });
-    let depends_on = c
-        .depends_on
-        .as_ref()
-        .map(|list| {
-            list.iter()
-                .map(|d| {
-                    sdk::ContainerDependency::builder()
-                        .container_name(&d.container_name)
-                        .condition(sdk::ContainerCondition::from(d.condition.as_str()))
-                        .build()
-                        .map_err(build_error)
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()?;
-    let ulimits = c
-        .ulimits
-        .as_ref()
-        .map(|list| {
-            list.iter()
-                .map(|u| {
-                    sdk::Ulimit::builder()
-                        .name(sdk::UlimitName::from(u.name.as_str()))
-                        .soft_limit(i32_of(Some(u.soft_limit)).unwrap_or_default())
-                        .hard_limit(i32_of(Some(u.hard_limit)).unwrap_or_default())
-                        .build()
-                        .map_err(build_error)
-                })
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .transpose()?;
+    let depends_on = each(&c.depends_on, |d| {
+        sdk::ContainerDependency::builder()
+            .container_name(&d.container_name)
+            .condition(sdk::ContainerCondition::from(d.condition.as_str()))
+            .build()
+            .map_err(build_error)
+    })?;
+    let ulimits = each(&c.ulimits, |u| {
+        sdk::Ulimit::builder()
+            .name(sdk::UlimitName::from(u.name.as_str()))
+            .soft_limit(i32_of(Some(u.soft_limit)).unwrap_or_default())
+            .hard_limit(i32_of(Some(u.hard_limit)).unwrap_or_default())
+            .build()
+            .map_err(build_error)
+    })?;
     let log_configuration = c
         .log_configuration
         .as_ref()
         .map(|l| {
             let options = l.options.clone().map(|o| o.into_iter().collect());
-            let secret_options = l
-                .secret_options
-                .as_ref()
-                .map(|list| list.iter().map(secret).collect::<Result<Vec<_>, _>>())
-                .transpose()?;
+            let secret_options = each(&l.secret_options, secret)?;
             sdk::LogConfiguration::builder()
                 .log_driver(sdk::LogDriver::from(l.log_driver.as_str()))
                 .set_options(options)
@@ -254,12 +242,7 @@ pub fn to_sdk(spec: &m::TaskDefinitionSpec) -> Result<Registration, Vec<FieldErr
     }
     let containers =
         spec.container_definitions.iter().map(container).collect::<Result<Vec<_>, _>>().map_err(|e| vec![e])?;
-    let volumes = spec
-        .volumes
-        .as_ref()
-        .map(|v| v.iter().map(volume).collect::<Result<Vec<_>, _>>())
-        .transpose()
-        .map_err(|e| vec![e])?;
+    let volumes = each(&spec.volumes, volume).map_err(|e| vec![e])?;
     let tags =
         spec.tags.as_ref().map(|t| t.iter().map(|t| sdk::Tag::builder().key(&t.key).value(&t.value).build()).collect());
     Ok(Registration { containers, volumes, tags })
