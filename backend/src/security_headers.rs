@@ -29,9 +29,9 @@ fn inline_script_hashes(index_html: &str) -> Vec<String> {
     hashes
 }
 
-/// The policy for both apps (the console's and the admin area's index.html).
+/// The policy for every app (the console's, the ECS pages' and the admin area's index.html).
 pub fn content_security_policy(static_dir: &Path) -> String {
-    let pages = [static_dir.join("index.html"), static_dir.join("admin/index.html")];
+    let pages = [static_dir.join("index.html"), static_dir.join("ecs/index.html"), static_dir.join("admin/index.html")];
     let scripts: Vec<String> =
         pages.iter().flat_map(|p| inline_script_hashes(&std::fs::read_to_string(p).unwrap_or_default())).collect();
     let scripts = scripts.join(" ");

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
+use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, TaskDefinitionSpec};
 use shared::env::EnvironmentInfo;
 use shared::error::{ApiError, ErrorCode};
 
@@ -160,6 +161,48 @@ pub async fn delete_repository(env: &str, name: &str, force: bool) -> Result<(),
     delete(&format!("/api/envs/{}/repositories/{}?force={force}", enc(env), enc(name))).await
 }
 
+/// `status`: `ACTIVE` or `INACTIVE`.
+pub async fn list_task_families(env: &str, status: &str) -> Result<Vec<String>, ApiError> {
+    get(&format!("/api/envs/{}/task-definitions?status={status}", enc(env))).await
+}
+
+pub async fn list_task_revisions(env: &str, family: &str, status: &str) -> Result<Vec<i64>, ApiError> {
+    get(&format!("/api/envs/{}/task-definitions/{}/revisions?status={status}", enc(env), enc(family))).await
+}
+
+fn revision_url(env: &str, family: &str, revision: i64) -> String {
+    format!("/api/envs/{}/task-definitions/{}/revisions/{revision}", enc(env), enc(family))
+}
+
+pub async fn get_task_revision(env: &str, family: &str, revision: i64) -> Result<Revision, ApiError> {
+    get(&revision_url(env, family, revision)).await
+}
+
+pub async fn services_using(env: &str, family: &str, revision: i64) -> Result<Vec<ServiceUse>, ApiError> {
+    get(&format!("{}/services", revision_url(env, family, revision))).await
+}
+
+/// `document` is the pasted text, sent as is: the server names what is wrong with it.
+pub async fn import_task_definition(document: &str) -> Result<Imported, ApiError> {
+    let req = with_csrf(Request::post("/api/task-definitions/import"))
+        .header("content-type", "application/json")
+        .body(document.to_string())
+        .map_err(network_error)?;
+    decode(req.send().await.map_err(network_error)?).await
+}
+
+pub async fn register_task_definition(env: &str, spec: &TaskDefinitionSpec) -> Result<Revision, ApiError> {
+    post(&format!("/api/envs/{}/task-definitions", enc(env)), spec).await
+}
+
+pub async fn deregister_task_revision(env: &str, family: &str, revision: i64) -> Result<(), ApiError> {
+    delete(&revision_url(env, family, revision)).await
+}
+
+pub async fn diff_task_revisions(env: &str, family: &str, from: i64, to: i64) -> Result<Vec<Change>, ApiError> {
+    get(&format!("/api/envs/{}/task-definitions/{}/diff?from={from}&to={to}", enc(env), enc(family))).await
+}
+
 /// Front-end paths, so links are built in one place.
 pub mod paths {
     use super::enc;
@@ -172,6 +215,25 @@ pub mod paths {
     }
     pub fn repository(env: &str, name: &str) -> String {
         format!("/e/{}/repository/{}", enc(env), enc(name))
+    }
+    pub fn task_definitions(env: &str) -> String {
+        format!("/e/{}/task-definitions", enc(env))
+    }
+    /// The wizard; `from` = `family:revision` to start from that revision.
+    pub fn new_task_definition(env: &str, from: Option<(&str, i64)>) -> String {
+        match from {
+            Some((family, revision)) => format!("/e/{}/task-definitions/new?from={}:{revision}", enc(env), enc(family)),
+            None => format!("/e/{}/task-definitions/new", enc(env)),
+        }
+    }
+    pub fn task_family(env: &str, family: &str) -> String {
+        format!("/e/{}/task-definitions/family/{}", enc(env), enc(family))
+    }
+    pub fn task_revision(env: &str, family: &str, revision: i64) -> String {
+        format!("{}/{revision}", task_family(env, family))
+    }
+    pub fn task_diff(env: &str, family: &str, from: i64, to: i64) -> String {
+        format!("{}/diff?from={from}&to={to}", task_family(env, family))
     }
     pub const USERS: &str = "/admin/users";
     pub const TOKENS: &str = "/admin/tokens";

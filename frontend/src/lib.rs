@@ -1,7 +1,7 @@
-//! Berth's web console: two apps over this library — the console (repositories, and every
-//! resource page to come) and the admin area (users, API tokens, audit log). They are separate
-//! WebAssembly bundles so the console's first page load stays within its budget; links between
-//! them are full page loads (`rel="external"`), the session cookie carries over.
+//! Berth's web console: three apps over this library — the console (home, repositories), the ECS
+//! pages (task definitions: wizard, revisions, diffs) and the admin area (users, API tokens, audit
+//! log). They are separate WebAssembly bundles so each first page load stays within its budget;
+//! links between them are full page loads (`rel="external"`), the session cookie carries over.
 //! Pages fetch through `api`; components only render what they are given.
 
 mod api;
@@ -15,7 +15,10 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Routes};
 use leptos_router::path;
 
-use pages::{AuditPage, CreateRepositoryPage, Home, NotFound, RepositoriesPage, RepositoryPage, TokensPage, UsersPage};
+use pages::{
+    AuditPage, CreateRepositoryPage, Home, NotFound, RepositoriesPage, RepositoryPage, TaskDefinitionWizard,
+    TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskRevisionPage, TokensPage, UsersPage,
+};
 pub use shell::Area;
 
 fn console_routes() -> AnyView {
@@ -25,6 +28,19 @@ fn console_routes() -> AnyView {
             <Route path=path!("/e/:env/repositories") view=RepositoriesPage/>
             <Route path=path!("/e/:env/repositories/new") view=CreateRepositoryPage/>
             <Route path=path!("/e/:env/repository/:name") view=RepositoryPage/>
+        </Routes>
+    }
+    .into_any()
+}
+
+fn ecs_routes() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <NotFound/> }>
+            <Route path=path!("/e/:env/task-definitions") view=TaskFamiliesPage/>
+            <Route path=path!("/e/:env/task-definitions/new") view=TaskDefinitionWizard/>
+            <Route path=path!("/e/:env/task-definitions/family/:family") view=TaskFamilyPage/>
+            <Route path=path!("/e/:env/task-definitions/family/:family/diff") view=TaskDiffPage/>
+            <Route path=path!("/e/:env/task-definitions/family/:family/:revision") view=TaskRevisionPage/>
         </Routes>
     }
     .into_any()
@@ -44,6 +60,11 @@ fn admin_routes() -> AnyView {
 /// The console: `/` and `/e/...`.
 pub fn console() {
     shell::mount(Area::Console, console_routes);
+}
+
+/// The ECS pages: `/e/{env}/task-definitions/...`.
+pub fn ecs() {
+    shell::mount(Area::Ecs, ecs_routes);
 }
 
 /// The admin area: `/admin/...`.

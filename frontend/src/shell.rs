@@ -15,8 +15,10 @@ use crate::pages::LoginPage;
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Area {
     Console,
+    Ecs,
     Admin,
 }
+
 
 pub fn mount(area: Area, routes: fn() -> AnyView) {
     leptos::mount::mount_to_body(move || view! { <App area routes/> });
@@ -100,13 +102,19 @@ fn Header() -> impl IntoView {
     // Into the other app: a full page load, not the router's client-side navigation.
     let rel = move |area: Area| (area != here).then_some("external");
     let navigate = use_navigate();
+    // Switching environments stays on the same kind of page.
     let on_change = move |ev| {
-        let target = paths::repositories(&event_target_value(&ev));
-        if here == Area::Console {
+        let picked = event_target_value(&ev);
+        let target = if here == Area::Ecs { paths::task_definitions(&picked) } else { paths::repositories(&picked) };
+        if here != Area::Admin {
             navigate(&target, Default::default());
         } else if let Some(window) = web_sys::window() {
             let _ = window.location().set_href(&target);
         }
+    };
+    // Pages outside an environment (admin, home) link to the first one.
+    let link_env = move || {
+        env.get().or_else(|| envs.get().and_then(Result::ok).and_then(|l| l.first().map(|e| e.name.clone())))
     };
     let user = move || session.0.with(|me| me.as_ref().map(|m| m.name.clone()).unwrap_or_default());
     let role = move || env.get().and_then(|e| session.role_in(&e)).map(|r| r.as_str());
@@ -120,8 +128,10 @@ fn Header() -> impl IntoView {
         <header class="topbar">
             <a href="/" class="brand" rel=rel(Area::Console)>"⚓ Berth"</a>
             <nav>
-                <a href=move || env.get().map_or_else(|| "/".to_string(), |e| paths::repositories(&e))
-                    rel=rel(Area::Console) aria-current=current("/e/")>"Repositories"</a>
+                <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::repositories(&e))
+                    rel=rel(Area::Console) aria-current=move || (here == Area::Console).then(current("/e/")).flatten()>"Repositories"</a>
+                <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::task_definitions(&e))
+                    rel=rel(Area::Ecs) aria-current=move || (here == Area::Ecs).then_some("page")>"Task definitions"</a>
                 <Show when=move || session.is_global_admin()>
                     <a href=paths::USERS rel=rel(Area::Admin) aria-current=current(paths::USERS)>"Users"</a>
                     <a href=paths::TOKENS rel=rel(Area::Admin) aria-current=current(paths::TOKENS)>"API tokens"</a>

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use shared::auth::Role;
 use shared::ecs::task_definition::{
-    Change, Revision, Validation, check_document, diff, import, validate as validate_spec,
+    Change, Imported, Revision, ServiceUse, Validation, check_document, diff, import, validate as validate_spec,
 };
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,10 +25,12 @@ use super::readable;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(validate))
+        .routes(routes!(import_document))
         .routes(routes!(list_families, register))
         .routes(routes!(list_revisions))
         .routes(routes!(describe_revision, deregister_revision))
         .routes(routes!(diff_revisions))
+        .routes(routes!(services_using))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -64,6 +66,19 @@ async fn diff_revisions(
     responses((status = 200, body = Validation), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
 async fn validate(Auth(_): Auth, ApiJson(document): ApiJson<serde_json::Value>) -> Result<Json<Validation>, AppError> {
     Ok(Json(check_document(&document.to_string())))
+}
+
+/// Reads a document (`--cli-input-json` or `describe-task-definition` output, whole or its
+/// `taskDefinition`) into a registration: read-only fields are dropped and named; an unknown key
+/// is a 422 naming it. The wizard imports through this (no rules checked: it shows them itself).
+#[utoipa::path(post, path = "/api/task-definitions/import", tag = "task-definitions",
+    request_body(content = Object, description = "The document"),
+    responses((status = 200, body = Imported), (status = 422, body = ApiError), (status = 401, body = ApiError)))]
+async fn import_document(
+    Auth(_): Auth,
+    ApiJson(document): ApiJson<serde_json::Value>,
+) -> Result<Json<Imported>, AppError> {
+    Ok(Json(import(&document.to_string()).map_err(AppError::Validation)?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -144,6 +159,22 @@ async fn describe_revision(
 ) -> Result<Json<Revision>, AppError> {
     let aws = readable(&state, &principal, &env)?;
     Ok(Json(aws.describe_revision(&family, revision).await?))
+}
+
+/// The services with a deployment on this revision: what deregistering it would affect (their
+/// running tasks keep running, but they can't scale or replace tasks from it).
+#[utoipa::path(get, path = "/api/envs/{env}/task-definitions/{family}/revisions/{revision}/services", tag = "task-definitions",
+    params(("env" = String, Path, description = "Environment name"), ("family" = String, Path, description = "Family"),
+        ("revision" = i64, Path, description = "Revision")),
+    responses((status = 200, body = Vec<ServiceUse>), (status = 404, body = ApiError)))]
+async fn services_using(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath((env, family, revision)): ApiPath<(String, String, i64)>,
+) -> Result<Json<Vec<ServiceUse>>, AppError> {
+    let aws = readable(&state, &principal, &env)?;
+    let described = aws.describe_revision(&family, revision).await?;
+    Ok(Json(aws.services_using(&described.task_definition_arn).await?))
 }
 
 /// Deregisters a revision (it becomes INACTIVE; running tasks keep running).

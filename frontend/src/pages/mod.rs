@@ -7,6 +7,7 @@ mod login;
 mod not_found;
 mod repositories;
 mod repository;
+mod task_definitions;
 mod tokens;
 mod users;
 
@@ -17,6 +18,7 @@ pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use repositories::RepositoriesPage;
 pub use repository::RepositoryPage;
+pub use task_definitions::{TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskRevisionPage};
 pub use tokens::TokensPage;
 pub use users::UsersPage;
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use fantoccini::key::Key;
 
-use crate::helpers::{Browser, PASSWORD, TestApp};
+use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot};
 
 #[tokio::test]
 async fn a_user_logs_in_sees_the_console_logs_out_and_is_back_at_login() {
@@ -189,13 +189,6 @@ async fn push_commands_are_shown_and_deleting_needs_the_name_typed_and_images_co
     wait().for_element(Locator::XPath("//p[text()='No repositories in this environment yet.']")).await.unwrap();
     assert_eq!(json_status(&app, "/api/envs/local/repositories/nginxweb").await, 404);
     browser.client.close().await.unwrap();
-}
-
-/// Screenshots land in target/screenshots/ for a person to look at.
-async fn save_screenshot(c: &fantoccini::Client, name: &str) {
-    let dir = crate::helpers::repo_root().join("target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), c.screenshot().await.unwrap()).unwrap();
 }
 
 async fn json_status(app: &TestApp, path: &str) -> u16 {

@@ -5,6 +5,7 @@
 mod api_basics;
 mod auth;
 mod browser;
+mod browser_task_definitions;
 mod fixtures;
 mod helpers;
 mod repositories;

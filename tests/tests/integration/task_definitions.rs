@@ -94,3 +94,58 @@ async fn registration_refuses_what_aws_would_with_paths_and_needs_admin() {
         "not_found"
     );
 }
+
+#[tokio::test]
+async fn import_reads_describe_output_names_dropped_fields_and_refuses_unknown_keys() {
+    let app = TestApp::spawn().await;
+    let viewer = app.user("imp", "local", Role::Viewer).await;
+    let seed: serde_json::Value = serde_json::from_str(SEED).unwrap();
+    let mut inner = seed.clone();
+    inner["taskDefinitionArn"] = json!("arn:aws:ecs:us-east-1:1:task-definition/nginx-web:3");
+    inner["registeredBy"] = json!("arn:aws:iam::1:user/ci");
+    let described = json!({"taskDefinition": inner, "tags": [{"key": "team", "value": "web"}]});
+    let body = json_with_status(viewer.post_json("/api/task-definitions/import", &described).await, 200).await;
+    assert_eq!(body["dropped"], json!(["taskDefinitionArn", "registeredBy"]));
+    let mut expected = seed.clone();
+    expected["tags"] = json!([{"key": "team", "value": "web"}]);
+    assert_eq!(body["spec"], expected);
+
+    let unknown = json!({"family": "web", "containerDefinitions": [{"name": "a", "image": "b", "colour": "blue"}]});
+    let body = json_with_status(viewer.post_json("/api/task-definitions/import", &unknown).await, 422).await;
+    assert_eq!(body["fields"][0]["path"], "containerDefinitions[0].colour");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("colour"), "{body}");
+
+    let malformed = viewer
+        .request(reqwest::Method::POST, "/api/task-definitions/import")
+        .header("content-type", "application/json")
+        .body("{\"family\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_with_status(malformed, 400).await["code"], "bad_request");
+}
+
+#[tokio::test]
+async fn deregistering_warns_about_the_services_that_run_the_revision() {
+    let app = TestApp::spawn().await;
+    let seed: serde_json::Value = serde_json::from_str(SEED).unwrap();
+    let first = json_with_status(app.post_json("/api/envs/local/task-definitions", &seed).await, 201).await;
+    json_with_status(app.post_json("/api/envs/local/task-definitions", &seed).await, 201).await;
+    app.ecs("CreateCluster", json!({"clusterName": "itflex-nginx"})).await;
+    app.ecs(
+        "CreateService",
+        json!({"cluster": "itflex-nginx", "serviceName": "nginx-web-access", "taskDefinition": "nginx-web:1", "desiredCount": 0}),
+    )
+    .await;
+
+    let users = app.get("/api/envs/local/task-definitions/nginx-web/revisions/1/services").await;
+    assert_eq!(
+        json_with_status(users, 200).await,
+        json!([{"cluster": "itflex-nginx", "service": "nginx-web-access", "deploymentStatus": "PRIMARY"}])
+    );
+    assert_eq!(first["taskDefinitionArn"].as_str().unwrap().rsplit('/').next(), Some("nginx-web:1"));
+    let unused = app.get("/api/envs/local/task-definitions/nginx-web/revisions/2/services").await;
+    assert_eq!(json_with_status(unused, 200).await, json!([]));
+    let missing = app.get("/api/envs/local/task-definitions/nginx-web/revisions/9/services").await;
+    assert_eq!(json_with_status(missing, 404).await["code"], "not_found");
+}

@@ -349,3 +349,14 @@ pub struct Revision {
     pub registered_at: Option<String>,
     pub spec: TaskDefinitionSpec,
 }
+
+/// A service whose deployments run a given revision (deregistering it would hurt them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceUse {
+    pub cluster: String,
+    pub service: String,
+    /// The service's deployment running it: `PRIMARY` or `ACTIVE` (draining).
+    pub deployment_status: String,
+}

@@ -76,3 +76,10 @@ impl Browser {
         wait().for_element(Locator::Css("button.logout")).await.unwrap();
     }
 }
+
+/// Screenshots land in target/screenshots/ for a person to look at.
+pub async fn save_screenshot(c: &Client, name: &str) {
+    let dir = super::repo_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), c.screenshot().await.unwrap()).unwrap();
+}

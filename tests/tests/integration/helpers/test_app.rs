@@ -78,6 +78,29 @@ impl TestApp {
         Self { address, account, http, aws, store, admin, _dir: dir }
     }
 
+    /// Calls the local AWS's ECS API directly (JSON protocol, this test's account) — for state
+    /// Berth does not create itself, such as services before the services issue.
+    pub async fn ecs(&self, action: &str, body: Value) -> Value {
+        let resp = self
+            .http
+            .post(local_aws_url())
+            .header("x-amz-target", format!("AmazonEC2ContainerServiceV20141113.{action}"))
+            .header("content-type", "application/x-amz-json-1.1")
+            .header(
+                "authorization",
+                format!(
+                    "AWS4-HMAC-SHA256 Credential=LOCALAWS{}/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0",
+                    self.account
+                ),
+            )
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("the local AWS answers");
+        assert!(resp.status().is_success(), "ECS {action}: {}", resp.text().await.unwrap_or_default());
+        resp.json().await.expect("ECS answers JSON")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -1,0 +1,150 @@
+//! The task definition wizard. It edits the whole RegisterTaskDefinition document: inputs for
+//! what users set most, the rest kept as imported. Every change is checked with the shared rules
+//! (the server applies the same ones); errors show at their field, warnings beside them.
+
+mod container;
+mod fields;
+mod image_picker;
+mod import;
+mod task;
+mod volumes;
+
+use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use shared::ecs::task_definition::{ContainerDefinition, TaskDefinitionSpec};
+use shared::error::{ApiError, FieldError};
+
+use super::pretty_json;
+use crate::api::{self, paths};
+use crate::components::{CopyButton, ErrorBanner};
+use crate::load::send;
+use crate::pages::param;
+use fields::{Form, kept_as_is, kept_view};
+
+/// Task-level members with inputs; the rest is kept as is.
+const EDITED: [&str; 10] = [
+    "family", "taskRoleArn", "executionRoleArn", "networkMode", "containerDefinitions", "volumes",
+    "requiresCompatibilities", "cpu", "memory", "tags",
+];
+
+/// `/e/:env/task-definitions/new` (`?from=family:revision` to start from a revision, `?import=1`
+/// to open the JSON import).
+#[component]
+pub fn TaskDefinitionWizard() -> impl IntoView {
+    let env = param("env");
+    let query = use_query_map();
+    let form = Form::new();
+    form.spec.set(TaskDefinitionSpec {
+        container_definitions: vec![ContainerDefinition::default()],
+        ..TaskDefinitionSpec::default()
+    });
+    let from = query.read_untracked().get("from");
+    let import_open = query.read_untracked().get("import").is_some();
+    let load_error = RwSignal::new(None::<ApiError>);
+    if let Some((family, revision)) = from.as_deref().and_then(|f| f.rsplit_once(':')) {
+        let (family, revision) = (family.to_string(), revision.parse().unwrap_or(0));
+        leptos::task::spawn_local(async move {
+            match api::get_task_revision(&env.get_untracked(), &family, revision).await {
+                Ok(r) => form.spec.set(r.spec),
+                Err(e) => load_error.set(Some(e)),
+            }
+        });
+    }
+    // What the server said about the last submit; cleared when the document changes.
+    let server_error = RwSignal::new(None::<ApiError>);
+    Effect::new(move |_| {
+        form.spec.track();
+        server_error.set(None);
+    });
+    let pending = RwSignal::new(false);
+    let navigate = use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.submitted.set(true);
+        if !form.report.read_untracked().is_valid() {
+            return;
+        }
+        let (env, spec) = (env.get_untracked(), form.spec.get_untracked());
+        let navigate = navigate.clone();
+        let request = {
+            let env = env.clone();
+            async move { api::register_task_definition(&env, &spec).await }
+        };
+        send(pending, request, move |answer| match answer {
+            Ok(r) => {
+                let page = paths::task_revision(&env, &r.family, r.revision);
+                navigate(&format!("{page}?registered=1"), NavigateOptions::default());
+            }
+            Err(e) => server_error.set(Some(e)),
+        });
+    };
+    let title = move || match &from {
+        Some(f) => format!("New revision from {f}"),
+        None => "Create task definition".to_string(),
+    };
+    let kept = move || kept_view("Other task settings", kept_as_is(&form.spec.get(), &EDITED));
+    view! {
+        <div class="page-head">
+            <h1>{title}</h1>
+            <a href=move || paths::task_definitions(&env.get()) class="button">"Cancel"</a>
+        </div>
+        {move || load_error.get().map(|e| view! { <ErrorBanner error=e/> })}
+        {import::import_panel(form, import_open)}
+        <form class="wizard wide" on:submit=submit novalidate>
+            {task::task_settings(form)}
+            {volumes::volumes(form)}
+            {container::containers(form)}
+            {task::tags(form)}
+            {kept}
+            {problems(form, server_error)}
+            <div class="actions">
+                <button type="submit" class="primary" id="register" disabled=move || pending.get()>
+                    {move || if pending.get() { "Registering…" } else { "Register" }}
+                </button>
+            </div>
+        </form>
+        <JsonExport form/>
+    }
+}
+
+/// Every error and warning with its path: after a submit was tried, or when the server refused.
+fn problems(form: Form, server_error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    let item = |f: FieldError| {
+        let path = if f.path.is_empty() { "document".to_string() } else { f.path };
+        view! { <li><code>{path}</code>": "{f.message}</li> }
+    };
+    move || {
+        let report = form.report.get();
+        let server = server_error.get();
+        let shown = form.submitted.get() && !(report.errors.is_empty() && report.warnings.is_empty());
+        view! {
+            {server.map(|e| view! { <ErrorBanner error=e.clone()/> <ul class="problems">{e.fields.into_iter().map(item).collect_view()}</ul> })}
+            {shown.then(|| view! {
+                <div class="problems" id="problems">
+                    {(!report.errors.is_empty()).then(|| view! {
+                        <p class="field-error">{format!("{} problem(s) to fix before registering:", report.errors.len())}</p>
+                        <ul>{report.errors.iter().cloned().map(item).collect_view()}</ul>
+                    })}
+                    {(!report.warnings.is_empty()).then(|| view! {
+                        <p class="field-warning">"Warnings (registering is allowed):"</p>
+                        <ul>{report.warnings.iter().cloned().map(item).collect_view()}</ul>
+                    })}
+                </div>
+            })}
+        }
+    }
+}
+
+/// The document as `aws ecs register-task-definition --cli-input-json` takes it.
+#[component]
+fn JsonExport(form: Form) -> impl IntoView {
+    let json = move || pretty_json(&form.spec.get());
+    view! {
+        <details class="json-panel">
+            <summary>"CLI JSON"</summary>
+            <p class="hint">"What this form registers, as "<code>"aws ecs register-task-definition --cli-input-json"</code>" takes it."</p>
+            <div class="code-block"><pre>{json}</pre><CopyButton text=Signal::derive(json)/></div>
+        </details>
+    }
+}
