@@ -19,7 +19,6 @@ pub enum Area {
     Admin,
 }
 
-
 pub fn mount(area: Area, routes: fn() -> AnyView) {
     leptos::mount::mount_to_body(move || view! { <App area routes/> });
 }
@@ -113,9 +112,8 @@ fn Header() -> impl IntoView {
         }
     };
     // Pages outside an environment (admin, home) link to the first one.
-    let link_env = move || {
-        env.get().or_else(|| envs.get().and_then(Result::ok).and_then(|l| l.first().map(|e| e.name.clone())))
-    };
+    let link_env =
+        move || env.get().or_else(|| envs.get().and_then(Result::ok).and_then(|l| l.first().map(|e| e.name.clone())));
     let user = move || session.0.with(|me| me.as_ref().map(|m| m.name.clone()).unwrap_or_default());
     let role = move || env.get().and_then(|e| session.role_in(&e)).map(|r| r.as_str());
     let logout = move |_| {

@@ -40,6 +40,7 @@ impl AwsEnv {
     }
 
     /// Registers a new revision of the spec's family (the spec is validated by the caller).
+    #[allow(deprecated)] // inference accelerators: see task_definition_advanced.rs
     pub async fn register_task_definition(&self, spec: &TaskDefinitionSpec) -> Result<Revision, AppError> {
         let parts = to_sdk(spec).map_err(AppError::Validation)?;
         let out = self
@@ -62,6 +63,11 @@ impl AwsEnv {
             .set_pid_mode(spec.pid_mode.as_deref().map(sdk::PidMode::from))
             .set_ipc_mode(spec.ipc_mode.as_deref().map(sdk::IpcMode::from))
             .set_enable_fault_injection(spec.enable_fault_injection)
+            .set_placement_constraints(parts.placement_constraints)
+            .set_proxy_configuration(parts.proxy)
+            .set_inference_accelerators(parts.inference_accelerators)
+            .set_ephemeral_storage(parts.ephemeral_storage)
+            .set_runtime_platform(parts.runtime_platform)
             .send()
             .await
             .map_err(|e| map_sdk_error(&self.ecs_cx("ecs:RegisterTaskDefinition"), e))?;
@@ -183,7 +189,8 @@ impl AwsEnv {
                     .await
                     .map_err(|e| map_sdk_error(&self.ecs_cx("ecs:DescribeServices"), e))?;
                 for service in out.services() {
-                    let running = service.deployments().iter().find(|d| d.task_definition() == Some(task_definition_arn));
+                    let running =
+                        service.deployments().iter().find(|d| d.task_definition() == Some(task_definition_arn));
                     let status = match running {
                         Some(d) => d.status().unwrap_or("PRIMARY").to_string(),
                         None if service.task_definition() == Some(task_definition_arn) => "PRIMARY".to_string(),

@@ -4,6 +4,7 @@
 mod ecr;
 mod ecs;
 mod errors;
+mod task_definition_advanced;
 mod task_definition_convert;
 
 use std::time::Duration;

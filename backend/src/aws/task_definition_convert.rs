@@ -1,58 +1,13 @@
-//! Task definitions between the shared model (AWS's JSON shape) and the ECS SDK's types.
-//!
-//! The members the model keeps as raw JSON (Linux parameters, FireLens, proxy configuration, ...)
-//! are not converted yet: registering a document that carries one is refused, naming it, rather
-//! than silently registering without it.
+//! Task definitions between the shared model (AWS's JSON shape) and the ECS SDK's types. The
+//! members the wizard only shows are converted in task_definition_advanced.rs.
 
 use aws_sdk_ecs::types as sdk;
 use shared::ecs::task_definition as m;
 use shared::error::FieldError;
 
-fn unsupported(path: String, present: bool, errors: &mut Vec<FieldError>) {
-    if present {
-        errors.push(FieldError::new(
-            path,
-            "Berth can't register this member yet: remove it, or register with the AWS CLI.",
-        ));
-    }
-}
+use super::task_definition_advanced as adv;
 
-fn raw_members(spec: &m::TaskDefinitionSpec) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    unsupported("placementConstraints".into(), spec.placement_constraints.is_some(), &mut errors);
-    unsupported("proxyConfiguration".into(), spec.proxy_configuration.is_some(), &mut errors);
-    unsupported("inferenceAccelerators".into(), spec.inference_accelerators.is_some(), &mut errors);
-    unsupported("ephemeralStorage".into(), spec.ephemeral_storage.is_some(), &mut errors);
-    unsupported("runtimePlatform".into(), spec.runtime_platform.is_some(), &mut errors);
-    for (i, c) in spec.container_definitions.iter().enumerate() {
-        let at = |f: &str| format!("containerDefinitions[{i}].{f}");
-        unsupported(at("repositoryCredentials"), c.repository_credentials.is_some(), &mut errors);
-        unsupported(at("restartPolicy"), c.restart_policy.is_some(), &mut errors);
-        unsupported(at("environmentFiles"), c.environment_files.is_some(), &mut errors);
-        unsupported(at("linuxParameters"), c.linux_parameters.is_some(), &mut errors);
-        unsupported(at("extraHosts"), c.extra_hosts.is_some(), &mut errors);
-        unsupported(at("systemControls"), c.system_controls.is_some(), &mut errors);
-        unsupported(at("resourceRequirements"), c.resource_requirements.is_some(), &mut errors);
-        unsupported(at("firelensConfiguration"), c.firelens_configuration.is_some(), &mut errors);
-    }
-    for (i, v) in spec.volumes.iter().flatten().enumerate() {
-        unsupported(
-            format!("volumes[{i}].fsxWindowsFileServerVolumeConfiguration"),
-            v.fsx_windows_file_server_volume_configuration.is_some(),
-            &mut errors,
-        );
-        if let Some(efs) = &v.efs_volume_configuration {
-            unsupported(
-                format!("volumes[{i}].efsVolumeConfiguration.authorizationConfig"),
-                efs.authorization_config.is_some(),
-                &mut errors,
-            );
-        }
-    }
-    errors
-}
-
-fn i32_of(v: Option<i64>) -> Option<i32> {
+pub(super) fn i32_of(v: Option<i64>) -> Option<i32> {
     v.map(|n| n.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
 }
 
@@ -68,7 +23,8 @@ fn build_error(e: aws_sdk_ecs::error::BuildError) -> FieldError {
     FieldError::new("", format!("Incomplete member: {e}"))
 }
 
-fn container(c: &m::ContainerDefinition) -> Result<sdk::ContainerDefinition, FieldError> {
+fn container(c: &m::ContainerDefinition, index: usize) -> Result<sdk::ContainerDefinition, FieldError> {
+    let path = |member: &str| format!("containerDefinitions[{index}].{member}");
     let ports = c.port_mappings.as_ref().map(|list| {
         list.iter()
             .map(|p| {
@@ -189,10 +145,33 @@ fn container(c: &m::ContainerDefinition) -> Result<sdk::ContainerDefinition, Fie
         .set_log_configuration(log_configuration)
         .set_health_check(health_check)
         .set_credential_specs(c.credential_specs.clone())
+        .set_repository_credentials(
+            c.repository_credentials
+                .as_ref()
+                .map(|r| adv::repository_credentials(r, &path("repositoryCredentials")))
+                .transpose()?,
+        )
+        .set_restart_policy(
+            c.restart_policy.as_ref().map(|r| adv::restart_policy(r, &path("restartPolicy"))).transpose()?,
+        )
+        .set_environment_files(adv::list(&c.environment_files, &path("environmentFiles"), adv::environment_file)?)
+        .set_linux_parameters(
+            c.linux_parameters.as_ref().map(|l| adv::linux_parameters(l, &path("linuxParameters"))).transpose()?,
+        )
+        .set_extra_hosts(adv::list(&c.extra_hosts, &path("extraHosts"), adv::host_entry)?)
+        .set_system_controls(c.system_controls.as_ref().map(|l| l.iter().map(adv::system_control).collect()))
+        .set_resource_requirements(adv::list(
+            &c.resource_requirements,
+            &path("resourceRequirements"),
+            adv::resource_requirement,
+        )?)
+        .set_firelens_configuration(
+            c.firelens_configuration.as_ref().map(|f| adv::firelens(f, &path("firelensConfiguration"))).transpose()?,
+        )
         .build())
 }
 
-fn volume(v: &m::Volume) -> Result<sdk::Volume, FieldError> {
+fn volume(v: &m::Volume, path: &str) -> Result<sdk::Volume, FieldError> {
     let docker = v.docker_volume_configuration.as_ref().map(|d| {
         sdk::DockerVolumeConfiguration::builder()
             .set_scope(d.scope.as_deref().map(sdk::Scope::from))
@@ -211,6 +190,7 @@ fn volume(v: &m::Volume) -> Result<sdk::Volume, FieldError> {
                 .set_root_directory(e.root_directory.clone())
                 .set_transit_encryption(e.transit_encryption.as_deref().map(sdk::EfsTransitEncryption::from))
                 .set_transit_encryption_port(i32_of(e.transit_encryption_port))
+                .set_authorization_config(e.authorization_config.as_ref().map(adv::efs_authorization))
                 .build()
                 .map_err(build_error)
         })
@@ -225,34 +205,76 @@ fn volume(v: &m::Volume) -> Result<sdk::Volume, FieldError> {
         .set_docker_volume_configuration(docker)
         .set_efs_volume_configuration(efs)
         .set_configured_at_launch(v.configured_at_launch)
+        .set_fsx_windows_file_server_volume_configuration(
+            v.fsx_windows_file_server_volume_configuration
+                .as_ref()
+                .map(|f| adv::fsx(f, &format!("{path}.fsxWindowsFileServerVolumeConfiguration")))
+                .transpose()?,
+        )
         .build())
 }
 
 /// The pieces of a RegisterTaskDefinition call.
+#[allow(deprecated)] // inference accelerators: see task_definition_advanced.rs
 pub struct Registration {
     pub containers: Vec<sdk::ContainerDefinition>,
     pub volumes: Option<Vec<sdk::Volume>>,
     pub tags: Option<Vec<sdk::Tag>>,
+    pub placement_constraints: Option<Vec<sdk::TaskDefinitionPlacementConstraint>>,
+    pub proxy: Option<sdk::ProxyConfiguration>,
+    pub inference_accelerators: Option<Vec<sdk::InferenceAccelerator>>,
+    pub ephemeral_storage: Option<sdk::EphemeralStorage>,
+    pub runtime_platform: Option<sdk::RuntimePlatform>,
 }
 
+#[allow(deprecated)]
 pub fn to_sdk(spec: &m::TaskDefinitionSpec) -> Result<Registration, Vec<FieldError>> {
-    let unsupported = raw_members(spec);
-    if !unsupported.is_empty() {
-        return Err(unsupported);
-    }
-    let containers =
-        spec.container_definitions.iter().map(container).collect::<Result<Vec<_>, _>>().map_err(|e| vec![e])?;
-    let volumes = each(&spec.volumes, volume).map_err(|e| vec![e])?;
+    let one = |e: FieldError| vec![e];
+    let containers = spec
+        .container_definitions
+        .iter()
+        .enumerate()
+        .map(|(i, c)| container(c, i))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(one)?;
+    let volumes = adv::list(&spec.volumes, "volumes", volume).map_err(one)?;
     let tags =
         spec.tags.as_ref().map(|t| t.iter().map(|t| sdk::Tag::builder().key(&t.key).value(&t.value).build()).collect());
-    Ok(Registration { containers, volumes, tags })
+    Ok(Registration {
+        containers,
+        volumes,
+        tags,
+        placement_constraints: spec
+            .placement_constraints
+            .as_ref()
+            .map(|l| l.iter().map(adv::placement_constraint).collect()),
+        proxy: spec
+            .proxy_configuration
+            .as_ref()
+            .map(|p| adv::proxy(p, "proxyConfiguration"))
+            .transpose()
+            .map_err(one)?,
+        inference_accelerators: adv::list(
+            &spec.inference_accelerators,
+            "inferenceAccelerators",
+            adv::inference_accelerator,
+        )
+        .map_err(one)?,
+        ephemeral_storage: spec
+            .ephemeral_storage
+            .as_ref()
+            .map(|e| adv::ephemeral_storage(e, "ephemeralStorage"))
+            .transpose()
+            .map_err(one)?,
+        runtime_platform: spec.runtime_platform.as_ref().map(adv::runtime_platform),
+    })
 }
 
-fn i64_of(v: Option<i32>) -> Option<i64> {
+pub(super) fn i64_of(v: Option<i32>) -> Option<i64> {
     v.map(i64::from)
 }
 
-fn none_if_empty<T: Clone>(list: &[T]) -> Option<Vec<T>> {
+pub(super) fn none_if_empty<T: Clone>(list: &[T]) -> Option<Vec<T>> {
     (!list.is_empty()).then(|| list.to_vec())
 }
 
@@ -261,7 +283,7 @@ fn secret_of(s: &sdk::Secret) -> m::Secret {
 }
 
 fn container_of(c: &sdk::ContainerDefinition) -> m::ContainerDefinition {
-    m::ContainerDefinition {
+    let mut container = m::ContainerDefinition {
         name: c.name().unwrap_or_default().to_string(),
         image: c.image().unwrap_or_default().to_string(),
         cpu: Some(i64::from(c.cpu())),
@@ -355,12 +377,14 @@ fn container_of(c: &sdk::ContainerDefinition) -> m::ContainerDefinition {
         }),
         credential_specs: none_if_empty(c.credential_specs()),
         ..Default::default()
-    }
+    };
+    adv::container_extras_of(c, &mut container);
+    container
 }
 
 /// A registered revision back in the model's shape (what export writes).
 pub fn from_sdk(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> m::TaskDefinitionSpec {
-    m::TaskDefinitionSpec {
+    let mut spec = m::TaskDefinitionSpec {
         family: td.family().unwrap_or_default().to_string(),
         task_role_arn: td.task_role_arn().map(str::to_string),
         execution_role_arn: td.execution_role_arn().map(str::to_string),
@@ -387,9 +411,11 @@ pub fn from_sdk(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> m::TaskDefinitio
                         root_directory: e.root_directory().map(str::to_string),
                         transit_encryption: e.transit_encryption().map(|t| t.as_str().to_string()),
                         transit_encryption_port: i64_of(e.transit_encryption_port()),
-                        authorization_config: None,
+                        authorization_config: e.authorization_config().map(adv::efs_authorization_of),
                     }),
-                    fsx_windows_file_server_volume_configuration: None,
+                    fsx_windows_file_server_volume_configuration: v
+                        .fsx_windows_file_server_volume_configuration()
+                        .map(adv::fsx_of),
                     configured_at_launch: v.configured_at_launch(),
                 })
                 .collect()
@@ -410,5 +436,7 @@ pub fn from_sdk(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> m::TaskDefinitio
         ipc_mode: td.ipc_mode().map(|p| p.as_str().to_string()),
         enable_fault_injection: td.enable_fault_injection(),
         ..Default::default()
-    }
+    };
+    adv::task_extras_of(td, &mut spec);
+    spec
 }

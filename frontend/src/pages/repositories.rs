@@ -54,7 +54,6 @@ fn RepositoryTable(list: Vec<Repository>, filter: Signal<String>) -> impl IntoVi
         let needle = filter.get().to_ascii_lowercase();
         list.iter()
             .filter(|r| r.repository_name.contains(&needle))
-            .cloned()
             .map(|r| {
                 let href = paths::repository(&env.get(), &r.repository_name);
                 view! {

@@ -53,7 +53,14 @@ async fn the_wizard_builds_a_task_definition_shows_rule_errors_inline_and_regist
     let c = &browser.client;
     c.set_window_size(1280, 2400).await.unwrap();
     browser.login(&app.address, "/e/local/task-definitions", "admin", PASSWORD).await;
-    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::LinkText("Create new task definition")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::LinkText("Create new task definition"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
 
     // A family name AWS refuses: the shared rule's message, at the field, as soon as it is left.
     fill(c, "family", "web app").await;
@@ -65,9 +72,18 @@ async fn the_wizard_builds_a_task_definition_shows_rule_errors_inline_and_regist
     // The image from the environment's ECR: repository, then a tag.
     click_button(c, "Choose from ECR…").await;
     field(c, "pickRepository").await;
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[name='pickRepository'] option[value='nginxweb']")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[name='pickRepository'] option[value='nginxweb']"))
+        .await
+        .unwrap();
     select(c, "pickRepository", "nginxweb").await;
-    let tag_option = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[name='pickImage'] option[value$=':latest']")).await.unwrap();
+    let tag_option = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[name='pickImage'] option[value$=':latest']"))
+        .await
+        .unwrap();
     let image = tag_option.attr("value").await.unwrap().unwrap();
     select(c, "pickImage", &image).await;
     assert_eq!(field(c, "containerDefinitions[0].image").await.prop("value").await.unwrap().unwrap(), image);
@@ -95,7 +111,8 @@ async fn the_wizard_builds_a_task_definition_shows_rule_errors_inline_and_regist
     save_screenshot(c, "task-definition-revision").await;
 
     // What AWS holds is what the wizard built.
-    let registered = app.get("/api/envs/local/task-definitions/web-app/revisions/1").await.json::<Value>().await.unwrap();
+    let registered =
+        app.get("/api/envs/local/task-definitions/web-app/revisions/1").await.json::<Value>().await.unwrap();
     let container = &registered["spec"]["containerDefinitions"][0];
     assert_eq!(container["image"], image.as_str());
     assert_eq!(container["portMappings"][0], serde_json::json!({"containerPort": 80, "hostPort": 80}));
@@ -120,7 +137,10 @@ async fn the_seed_task_definition_is_imported_through_the_ui_and_registered() {
     set_text(c, &textarea, &described.to_string()).await;
     click_button(c, "Import").await;
     let notice = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Id("importNotice")).await.unwrap();
-    assert_eq!(notice.text().await.unwrap(), "Imported. Dropped read-only fields a registration does not take: revision, status.");
+    assert_eq!(
+        notice.text().await.unwrap(),
+        "Imported. Dropped read-only fields a registration does not take: revision, status."
+    );
 
     // An unknown key is refused, naming it, and the form keeps what it held.
     set_text(c, &textarea, r#"{"family": "x", "colour": "blue"}"#).await;
@@ -133,8 +153,14 @@ async fn the_seed_task_definition_is_imported_through_the_ui_and_registered() {
     set_text(c, &textarea, SEED).await;
     click_button(c, "Import").await;
     c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Id("importNotice")).await.unwrap();
-    assert_eq!(field(c, "containerDefinitions[0].memoryReservation").await.prop("value").await.unwrap().unwrap(), "256");
-    assert_eq!(field(c, "volumes[0].dockerVolumeConfiguration.scope").await.prop("value").await.unwrap().unwrap(), "shared");
+    assert_eq!(
+        field(c, "containerDefinitions[0].memoryReservation").await.prop("value").await.unwrap().unwrap(),
+        "256"
+    );
+    assert_eq!(
+        field(c, "volumes[0].dockerVolumeConfiguration.scope").await.prop("value").await.unwrap().unwrap(),
+        "shared"
+    );
     save_screenshot(c, "task-definition-import").await;
     click_button(c, "Register").await;
     c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Id("revisionStatus")).await.unwrap();
@@ -143,7 +169,11 @@ async fn the_seed_task_definition_is_imported_through_the_ui_and_registered() {
 
     // New revision from this one: the wizard starts from its content.
     c.find(Locator::Id("newRevision")).await.unwrap().click().await.unwrap();
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("[name='containerDefinitions[0].name']")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("[name='containerDefinitions[0].name']"))
+        .await
+        .unwrap();
     let name = field(c, "containerDefinitions[0].name").await;
     for _ in 0..100 {
         if name.prop("value").await.unwrap().as_deref() == Some("nginx-web") {
@@ -161,13 +191,30 @@ async fn the_seed_task_definition_is_imported_through_the_ui_and_registered() {
     c.goto(&app.url("/e/local/task-definitions/family/nginx-web/diff?from=1&to=2")).await.unwrap();
     let diff = c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Id("diff")).await.unwrap();
     let text = diff.text().await.unwrap();
-    assert!(text.contains("containerDefinitions[\"nginx-web\"].memoryReservation") && text.contains("256") && text.contains("128"), "{text}");
+    assert!(
+        text.contains("containerDefinitions[\"nginx-web\"].memoryReservation")
+            && text.contains("256")
+            && text.contains("128"),
+        "{text}"
+    );
     save_screenshot(c, "task-definition-diff").await;
     c.goto(&app.url("/e/local/task-definitions/family/nginx-web/1")).await.unwrap();
-    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::XPath("//button[text()='Deregister']")).await.unwrap().click().await.unwrap();
-    c.wait().at_most(Duration::from_secs(10)).for_element(Locator::XPath("//p[text()='No service runs this revision.']")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath("//button[text()='Deregister']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::XPath("//p[text()='No service runs this revision.']"))
+        .await
+        .unwrap();
     c.find(Locator::Id("confirmDeregister")).await.unwrap().click().await.unwrap();
-    let status = c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#revisionStatus.muted")).await.unwrap();
+    let status =
+        c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#revisionStatus.muted")).await.unwrap();
     assert_eq!(status.text().await.unwrap(), "INACTIVE");
     browser.client.close().await.unwrap();
 }

@@ -81,10 +81,10 @@ async fn registration_refuses_what_aws_would_with_paths_and_needs_admin() {
     let body = json_with_status(app.post_json("/api/envs/local/task-definitions", &bad).await, 422).await;
     assert_eq!(body["fields"][0]["path"], "containerDefinitions[0].portMappings[0].hostPort");
 
-    let raw = json!({"family": "web", "containerDefinitions": [
-        {"name": "web", "image": "nginx:1", "memory": 64, "linuxParameters": {"initProcessEnabled": true}}]});
-    let body = json_with_status(app.post_json("/api/envs/local/task-definitions", &raw).await, 422).await;
-    assert_eq!(body["fields"][0]["path"], "containerDefinitions[0].linuxParameters", "refused by name, not dropped");
+    let unknown = json!({"family": "web", "containerDefinitions": [
+        {"name": "web", "image": "nginx:1", "memory": 64, "linuxParameters": {"initProcessEnable": true}}]});
+    let body = json_with_status(app.post_json("/api/envs/local/task-definitions", &unknown).await, 422).await;
+    assert_eq!(body["fields"][0]["path"], "containerDefinitions[0].linuxParameters.initProcessEnable");
 
     let viewer = app.user("vi", "local", Role::Viewer).await;
     let seed: serde_json::Value = serde_json::from_str(SEED).unwrap();
@@ -148,4 +148,59 @@ async fn deregistering_warns_about_the_services_that_run_the_revision() {
     assert_eq!(json_with_status(unused, 200).await, json!([]));
     let missing = app.get("/api/envs/local/task-definitions/nginx-web/revisions/9/services").await;
     assert_eq!(json_with_status(missing, 404).await["code"], "not_found");
+}
+
+/// Every member the wizard only shows registers and exports back unchanged (two documents: some
+/// members are EC2-only, others Fargate-only).
+#[tokio::test]
+async fn the_members_the_wizard_does_not_edit_register_and_export_unchanged() {
+    let app = TestApp::spawn().await;
+    let ec2 = json!({
+        "family": "everything-ec2",
+        "networkMode": "bridge",
+        "requiresCompatibilities": ["EC2"],
+        "placementConstraints": [{"type": "memberOf", "expression": "attribute:ecs.instance-type =~ t3.*"}],
+        "containerDefinitions": [{
+            "name": "web", "image": "nginx:1.27", "cpu": 128, "memory": 256, "essential": true,
+            "repositoryCredentials": {"credentialsParameter": "arn:aws:secretsmanager:us-east-1:123456789012:secret:hub"},
+            "restartPolicy": {"enabled": true, "ignoredExitCodes": [0], "restartAttemptPeriod": 60},
+            "environmentFiles": [{"value": "arn:aws:s3:::config/web.env", "type": "s3"}],
+            "linuxParameters": {
+                "capabilities": {"add": ["SYS_PTRACE"], "drop": ["NET_RAW"]},
+                "devices": [{"hostPath": "/dev/fuse", "containerPath": "/dev/fuse", "permissions": ["read", "write"]}],
+                "initProcessEnabled": true, "sharedMemorySize": 64,
+                "tmpfs": [{"containerPath": "/scratch", "size": 64, "mountOptions": ["rw"]}],
+                "maxSwap": 512, "swappiness": 60
+            },
+            "extraHosts": [{"hostname": "db", "ipAddress": "10.0.0.5"}],
+            "systemControls": [{"namespace": "net.core.somaxconn", "value": "1024"}],
+            "resourceRequirements": [{"value": "1", "type": "GPU"}],
+            "firelensConfiguration": {"type": "fluentbit", "options": {"enable-ecs-log-metadata": "true"}}
+        }],
+        "volumes": [{"name": "shared", "efsVolumeConfiguration": {
+            "fileSystemId": "fs-0123456789abcdef0", "rootDirectory": "/", "transitEncryption": "ENABLED",
+            "authorizationConfig": {"accessPointId": "fsap-0123456789abcdef0", "iam": "ENABLED"}}}]
+    });
+    let fargate = json!({
+        "family": "everything-fargate",
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"],
+        "cpu": "256", "memory": "512",
+        "proxyConfiguration": {"type": "APPMESH", "containerName": "envoy",
+            "properties": [{"name": "AppPorts", "value": "80"}, {"name": "ProxyIngressPort", "value": "15000"}]},
+        "ephemeralStorage": {"sizeInGiB": 30},
+        "runtimePlatform": {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
+        "containerDefinitions": [
+            {"name": "app", "image": "nginx:1.27", "cpu": 0, "essential": true},
+            {"name": "envoy", "image": "envoyproxy/envoy:v1.31", "cpu": 0, "essential": true, "user": "1337"}
+        ]
+    });
+    for document in [ec2, fargate] {
+        let family = document["family"].as_str().unwrap().to_string();
+        let registered =
+            json_with_status(app.post_json("/api/envs/local/task-definitions", &document).await, 201).await;
+        assert_eq!(registered["spec"], document, "{family}: registered as sent");
+        let path = format!("/api/envs/local/task-definitions/{family}/revisions/1");
+        assert_eq!(json_with_status(app.get(&path).await, 200).await["spec"], document, "{family}: exported unchanged");
+    }
 }

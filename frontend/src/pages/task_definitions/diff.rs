@@ -13,7 +13,8 @@ use crate::pages::param;
 pub fn TaskDiffPage() -> impl IntoView {
     let (env, family) = (param("env"), param("family"));
     let query = use_query_map();
-    let revision = move |key: &'static str| Memo::new(move |_| query.read().get(key).and_then(|v| v.parse::<i64>().ok()));
+    let revision =
+        move |key: &'static str| Memo::new(move |_| query.read().get(key).and_then(|v| v.parse::<i64>().ok()));
     let (from, to) = (revision("from"), revision("to"));
     let changes = load(move || {
         let (env, family, from, to) = (env.get(), family.get(), from.get(), to.get());

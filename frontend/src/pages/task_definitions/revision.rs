@@ -18,7 +18,8 @@ pub fn TaskRevisionPage() -> impl IntoView {
     let revision = load(move || {
         let (env, family, number) = (env.get(), family.get(), number.get());
         async move {
-            let number = number.parse().map_err(|_| ApiError::new(shared::error::ErrorCode::NotFound, "No such revision."))?;
+            let number =
+                number.parse().map_err(|_| ApiError::new(shared::error::ErrorCode::NotFound, "No such revision."))?;
             api::get_task_revision(&env, &family, number).await
         }
     });

@@ -1,16 +1,18 @@
 //! The RegisterTaskDefinition input, field for field as `aws ecs register-task-definition
 //! --cli-input-json` takes it, its rules, and import from AWS CLI output.
 //!
-//! What the wizard edits is typed; members a console rarely touches (Linux parameters, FireLens,
-//! proxy configuration, ...) are kept as JSON so a document round-trips without losing them.
-//! Unknown keys are refused everywhere they are typed, as the AWS CLI refuses them.
+//! Every member is typed, those the wizard edits (model.rs) and those it only shows (advanced.rs:
+//! Linux parameters, FireLens, proxy configuration, ...), so a document round-trips without losing
+//! anything and an unknown key is refused by name anywhere, as the AWS CLI refuses it.
 
+mod advanced;
 mod diff;
 mod fargate;
 mod import;
 mod model;
 mod rules;
 
+pub use advanced::*;
 pub use diff::{Change, diff};
 pub use fargate::{FARGATE_CPU_MEMORY, fargate_memory_options, parse_task_cpu, parse_task_memory};
 pub use import::{Imported, READ_ONLY_FIELDS, import};

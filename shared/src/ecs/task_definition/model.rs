@@ -1,5 +1,6 @@
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+
+use super::advanced::*;
 
 /// `aws ecs register-task-definition --cli-input-json`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -19,8 +20,7 @@ pub struct TaskDefinitionSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes: Option<Vec<Volume>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
-    pub placement_constraints: Option<Vec<Value>>,
+    pub placement_constraints: Option<Vec<PlacementConstraint>>,
     /// `EC2`, `FARGATE`, `EXTERNAL`, `MANAGED_INSTANCES`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requires_compatibilities: Option<Vec<String>>,
@@ -37,17 +37,13 @@ pub struct TaskDefinitionSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipc_mode: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub proxy_configuration: Option<Value>,
+    pub proxy_configuration: Option<ProxyConfiguration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
-    pub inference_accelerators: Option<Vec<Value>>,
+    pub inference_accelerators: Option<Vec<InferenceAccelerator>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub ephemeral_storage: Option<Value>,
+    pub ephemeral_storage: Option<EphemeralStorage>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub runtime_platform: Option<Value>,
+    pub runtime_platform: Option<RuntimePlatform>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_fault_injection: Option<bool>,
 }
@@ -69,8 +65,7 @@ pub struct ContainerDefinition {
     pub name: String,
     pub image: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub repository_credentials: Option<Value>,
+    pub repository_credentials: Option<RepositoryCredentials>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<i64>,
     /// Hard limit, MiB.
@@ -87,8 +82,7 @@ pub struct ContainerDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub essential: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub restart_policy: Option<Value>,
+    pub restart_policy: Option<RestartPolicy>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entry_point: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,15 +90,13 @@ pub struct ContainerDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<Vec<NameValue>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
-    pub environment_files: Option<Vec<Value>>,
+    pub environment_files: Option<Vec<EnvironmentFile>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mount_points: Option<Vec<MountPoint>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volumes_from: Option<Vec<VolumeFrom>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub linux_parameters: Option<Value>,
+    pub linux_parameters: Option<LinuxParameters>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Vec<Secret>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -132,8 +124,7 @@ pub struct ContainerDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_search_domains: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
-    pub extra_hosts: Option<Vec<Value>>,
+    pub extra_hosts: Option<Vec<HostEntry>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docker_security_options: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,14 +140,11 @@ pub struct ContainerDefinition {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health_check: Option<HealthCheck>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
-    pub system_controls: Option<Vec<Value>>,
+    pub system_controls: Option<Vec<SystemControl>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
-    pub resource_requirements: Option<Vec<Value>>,
+    pub resource_requirements: Option<Vec<ResourceRequirement>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub firelens_configuration: Option<Value>,
+    pub firelens_configuration: Option<FirelensConfiguration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_specs: Option<Vec<String>>,
 }
@@ -285,8 +273,7 @@ pub struct Volume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub efs_volume_configuration: Option<EfsVolumeConfiguration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub fsx_windows_file_server_volume_configuration: Option<Value>,
+    pub fsx_windows_file_server_volume_configuration: Option<FsxWindowsVolume>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configured_at_launch: Option<bool>,
 }
@@ -330,8 +317,7 @@ pub struct EfsVolumeConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transit_encryption_port: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub authorization_config: Option<Value>,
+    pub authorization_config: Option<EfsAuthorizationConfig>,
 }
 
 /// A registered revision: its identity and status, and its content as a registration document

@@ -10,17 +10,34 @@ use shared::ecs::task_definition::{
 };
 
 use super::fields::{
-    Form, Lens, checkbox, int, kept_as_is, kept_view, lines, map_lines, message, number, opt_text, required_lines, rows,
-    select, text,
+    Form, Lens, checkbox, int, kept_as_is, kept_view, lines, map_lines, message, number, opt_text, required_lines,
+    rows, select, text,
 };
 use super::image_picker::image_picker;
 use crate::pages::param;
 
 /// Members with inputs below; the rest of a container is kept as is.
 const EDITED: [&str; 20] = [
-    "name", "image", "cpu", "memory", "memoryReservation", "essential", "portMappings", "environment", "secrets",
-    "command", "entryPoint", "workingDirectory", "mountPoints", "volumesFrom", "links", "dependsOn", "healthCheck",
-    "logConfiguration", "ulimits", "dockerLabels",
+    "name",
+    "image",
+    "cpu",
+    "memory",
+    "memoryReservation",
+    "essential",
+    "portMappings",
+    "environment",
+    "secrets",
+    "command",
+    "entryPoint",
+    "workingDirectory",
+    "mountPoints",
+    "volumesFrom",
+    "links",
+    "dependsOn",
+    "healthCheck",
+    "logConfiguration",
+    "ulimits",
+    "dockerLabels",
 ];
 
 pub fn containers(form: Form) -> impl IntoView {
@@ -46,7 +63,11 @@ fn container(list: Lens<Vec<C>>, index: usize) -> impl IntoView {
         let c = c.clone();
         move || {
             let name = c.field("name", |c: &mut C| Some(&mut c.name)).get();
-            if name.is_empty() { format!("Container {}", index + 1) } else { format!("Container {}: {name}", index + 1) }
+            if name.is_empty() {
+                format!("Container {}", index + 1)
+            } else {
+                format!("Container {}: {name}", index + 1)
+            }
         }
     };
     let kept = {
@@ -147,7 +168,8 @@ fn mount_point(m: Lens<MountPoint>) -> AnyView {
     let form = m.form;
     let source = m.field("sourceVolume", |m: &mut MountPoint| Some(&mut m.source_volume));
     let (read, write, path) = (source.clone(), source.clone(), source.path.clone());
-    let names = Memo::new(move |_| form.spec.with(|s| s.volumes.iter().flatten().map(|v| v.name.clone()).collect::<Vec<_>>()));
+    let names =
+        Memo::new(move |_| form.spec.with(|s| s.volumes.iter().flatten().map(|v| v.name.clone()).collect::<Vec<_>>()));
     view! {
         <div class="field">
             <label>

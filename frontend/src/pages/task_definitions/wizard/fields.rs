@@ -175,7 +175,13 @@ pub fn message(form: Form, path: String) -> impl IntoView {
     }
 }
 
-fn labelled(label: &'static str, hint: Option<&'static str>, input: impl IntoView, form: Form, path: String) -> impl IntoView {
+fn labelled(
+    label: &'static str,
+    hint: Option<&'static str>,
+    input: impl IntoView,
+    form: Form,
+    path: String,
+) -> impl IntoView {
     view! {
         <div class="field">
             <label>
@@ -259,7 +265,11 @@ pub fn checkbox(lens: Lens<Option<bool>>, label: &'static str, default: bool) ->
 }
 
 /// A choice among fixed values; the first option's value may be "" for "absent".
-pub fn select(lens: Lens<Option<String>>, label: &'static str, options: &'static [(&'static str, &'static str)]) -> impl IntoView {
+pub fn select(
+    lens: Lens<Option<String>>,
+    label: &'static str,
+    options: &'static [(&'static str, &'static str)],
+) -> impl IntoView {
     let (form, path) = (lens.form, lens.path.clone());
     let (read, write) = (lens.clone(), lens.clone());
     let input = view! {

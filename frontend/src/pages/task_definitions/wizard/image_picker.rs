@@ -41,8 +41,16 @@ fn picker(image: Lens<String>, open: RwSignal<bool>) -> impl IntoView {
         list.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at));
         list.iter()
             .flat_map(|i| {
-                let tagged = i.image_tags.iter().map(|t| (format!("{uri}:{t}"), format!("{t} (pushed {})", crate::format::local_time(i.pushed_at.as_deref()))));
-                tagged.chain(std::iter::once((format!("{uri}@{}", i.image_digest), format!("by digest {}", crate::format::short_digest(&i.image_digest)))))
+                let tagged = i.image_tags.iter().map(|t| {
+                    (
+                        format!("{uri}:{t}"),
+                        format!("{t} (pushed {})", crate::format::local_time(i.pushed_at.as_deref())),
+                    )
+                });
+                tagged.chain(std::iter::once((
+                    format!("{uri}@{}", i.image_digest),
+                    format!("by digest {}", crate::format::short_digest(&i.image_digest)),
+                )))
             })
             .collect::<Vec<_>>()
     };

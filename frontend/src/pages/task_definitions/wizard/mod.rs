@@ -24,8 +24,16 @@ use fields::{Form, kept_as_is, kept_view};
 
 /// Task-level members with inputs; the rest is kept as is.
 const EDITED: [&str; 10] = [
-    "family", "taskRoleArn", "executionRoleArn", "networkMode", "containerDefinitions", "volumes",
-    "requiresCompatibilities", "cpu", "memory", "tags",
+    "family",
+    "taskRoleArn",
+    "executionRoleArn",
+    "networkMode",
+    "containerDefinitions",
+    "volumes",
+    "requiresCompatibilities",
+    "cpu",
+    "memory",
+    "tags",
 ];
 
 /// `/e/:env/task-definitions/new` (`?from=family:revision` to start from a revision, `?import=1`

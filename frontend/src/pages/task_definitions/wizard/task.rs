@@ -1,7 +1,10 @@
 //! Task-level settings: family, launch types, network mode, roles, size, tags.
 
 use leptos::prelude::*;
-use shared::ecs::task_definition::{FARGATE_CPU_MEMORY, KeyValueTag, TaskDefinitionSpec as Spec, fargate_memory_options, parse_task_cpu, parse_task_memory};
+use shared::ecs::task_definition::{
+    FARGATE_CPU_MEMORY, KeyValueTag, TaskDefinitionSpec as Spec, fargate_memory_options, parse_task_cpu,
+    parse_task_memory,
+};
 
 use super::fields::{Form, Lens, message, opt_text, rows, select, text};
 
@@ -112,10 +115,16 @@ fn fargate_size(form: Form, cpu: Lens<Option<String>>, memory: Lens<Option<Strin
     };
     let (cpu_write, memory_read, memory_write) = (cpu.clone(), memory.clone(), memory.clone());
     let memory_options = move || {
-        units.get().map(fargate_memory_options).unwrap_or_default().into_iter().map(|m| {
-            let label = if m % 1024 == 0 { format!("{} GB ({m})", m / 1024) } else { format!("{m} MiB") };
-            view! { <option value=m.to_string()>{label}</option> }
-        }).collect_view()
+        units
+            .get()
+            .map(fargate_memory_options)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| {
+                let label = if m % 1024 == 0 { format!("{} GB ({m})", m / 1024) } else { format!("{m} MiB") };
+                view! { <option value=m.to_string()>{label}</option> }
+            })
+            .collect_view()
     };
     view! {
         <div class="field-pair">

@@ -48,7 +48,9 @@ fn volume(v: Lens<Volume>) -> AnyView {
             vol.docker_volume_configuration = None;
             vol.efs_volume_configuration = None;
             match value.as_str() {
-                "docker" => vol.docker_volume_configuration = Some(Docker { scope: Some("task".into()), ..Docker::default() }),
+                "docker" => {
+                    vol.docker_volume_configuration = Some(Docker { scope: Some("task".into()), ..Docker::default() })
+                }
                 "efs" => vol.efs_volume_configuration = Some(Efs::default()),
                 _ => {}
             }
@@ -96,7 +98,7 @@ fn bind(v: Lens<Volume>) -> impl IntoView {
                     prop:value=move || read.get().host.and_then(|h| h.source_path).unwrap_or_default()
                     on:input=move |ev| {
                         let p = event_target_value(&ev);
-                        write.update(|vol| vol.host = (!p.is_empty()).then(|| HostVolume { source_path: Some(p) }));
+                        write.update(|vol| vol.host = (!p.is_empty()).then_some(HostVolume { source_path: Some(p) }));
                     }/>
             </label>
             {message(v.form, path)}
