@@ -104,6 +104,30 @@ async fn the_wizard_builds_a_task_definition_shows_rule_errors_inline_and_regist
     fill(c, "containerDefinitions[0].portMappings[0].hostPort", "80").await;
     assert_eq!(message_at(c, "containerDefinitions[0].portMappings[0].hostPort").await, None);
 
+    // Fargate: only its CPU/memory pairs are offered.
+    field(c, "requiresCompatibilities.FARGATE").await.click().await.unwrap();
+    select(c, "cpu", "256").await;
+    let offered: Vec<String> = c
+        .execute(
+            "return [...document.querySelectorAll(\"[name='memory'] option\")].map(o => o.value).filter(v => v)",
+            vec![],
+        )
+        .await
+        .map(|v| serde_json::from_value(v).unwrap())
+        .unwrap();
+    assert_eq!(offered, ["512", "1024", "2048"]);
+    select(c, "memory", "1024").await;
+
+    // CloudWatch Logs, pre-filled for this family and the environment's region.
+    c.find(Locator::XPath("//summary[text()='Logging']")).await.unwrap().click().await.unwrap();
+    select(c, "containerDefinitions[0].logConfiguration.logDriver", "awslogs").await;
+    let options =
+        field(c, "containerDefinitions[0].logConfiguration.options").await.prop("value").await.unwrap().unwrap();
+    assert!(
+        options.contains("awslogs-group=/ecs/web-app") && options.contains("awslogs-region=us-east-1"),
+        "{options}"
+    );
+
     click_button(c, "Register").await;
     let status = c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Id("revisionStatus")).await.unwrap();
     assert_eq!(status.text().await.unwrap(), "ACTIVE");
@@ -117,6 +141,12 @@ async fn the_wizard_builds_a_task_definition_shows_rule_errors_inline_and_regist
     assert_eq!(container["image"], image.as_str());
     assert_eq!(container["portMappings"][0], serde_json::json!({"containerPort": 80, "hostPort": 80}));
     assert_eq!(registered["spec"]["networkMode"], "awsvpc");
+    assert_eq!(registered["spec"]["requiresCompatibilities"], serde_json::json!(["FARGATE"]));
+    assert_eq!(
+        (registered["spec"]["cpu"].as_str(), registered["spec"]["memory"].as_str()),
+        (Some("256"), Some("1024"))
+    );
+    assert_eq!(container["logConfiguration"]["options"]["awslogs-stream-prefix"], "ecs");
     browser.client.close().await.unwrap();
 }
 
