@@ -74,24 +74,29 @@ fn is_tag_char(c: char) -> bool {
 
 /// One tag's rules; `Err((field, message))` where field is `Key` or `Value`.
 pub fn validate_tag(tag: &Tag) -> Result<(), (&'static str, String)> {
-    let key_len = char_len(&tag.key);
+    validate_key_value(&tag.key, &tag.value)
+}
+
+/// The tag rules ECR and ECS share (they spell the members differently: `Key` vs `key`).
+pub(crate) fn validate_key_value(key: &str, value: &str) -> Result<(), (&'static str, String)> {
+    let key_len = char_len(key);
     if key_len == 0 {
         return Err(("Key", "Tag key is required.".into()));
     }
     if key_len > TAG_KEY_MAX {
         return Err(("Key", format!("Tag key must be at most {TAG_KEY_MAX} characters (it has {key_len}).")));
     }
-    if tag.key.to_ascii_lowercase().starts_with("aws:") {
+    if key.to_ascii_lowercase().starts_with("aws:") {
         return Err(("Key", "Tag keys starting with 'aws:' are reserved for AWS.".into()));
     }
-    if let Some(c) = tag.key.chars().find(|&c| !is_tag_char(c)) {
+    if let Some(c) = key.chars().find(|&c| !is_tag_char(c)) {
         return Err(("Key", format!("Tag key can't contain '{c}': use letters, digits, spaces and _ . : / = + - @")));
     }
-    let value_len = char_len(&tag.value);
+    let value_len = char_len(value);
     if value_len > TAG_VALUE_MAX {
         return Err(("Value", format!("Tag value must be at most {TAG_VALUE_MAX} characters (it has {value_len}).")));
     }
-    if let Some(c) = tag.value.chars().find(|&c| !is_tag_char(c)) {
+    if let Some(c) = value.chars().find(|&c| !is_tag_char(c)) {
         return Err((
             "Value",
             format!("Tag value can't contain '{c}': use letters, digits, spaces and _ . : / = + - @"),
@@ -101,14 +106,21 @@ pub fn validate_tag(tag: &Tag) -> Result<(), (&'static str, String)> {
 }
 
 pub(crate) fn validate_tags(tags: &[Tag], errors: &mut Errors) {
+    let pairs: Vec<(&str, &str)> = tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
+    validate_tag_list(&pairs, false, errors);
+}
+
+/// A resource's tags at `tags[i].Key`/`.Value` (ECR) or `tags[i].key`/`.value` (ECS, `lowercase`).
+pub(crate) fn validate_tag_list(tags: &[(&str, &str)], lowercase: bool, errors: &mut Errors) {
     if tags.len() > TAGS_MAX {
         errors.add("tags", format!("At most {TAGS_MAX} tags are allowed (there are {}).", tags.len()));
     }
-    for (i, tag) in tags.iter().enumerate() {
-        if let Err((field, message)) = validate_tag(tag) {
-            errors.add(format!("tags[{i}].{field}"), message);
-        } else if tags[..i].iter().any(|t| t.key == tag.key) {
-            errors.add(format!("tags[{i}].Key"), format!("Tag key '{}' is used twice.", tag.key));
+    let spell = |field: &str| if lowercase { field.to_ascii_lowercase() } else { field.to_string() };
+    for (i, (key, value)) in tags.iter().enumerate() {
+        if let Err((field, message)) = validate_key_value(key, value) {
+            errors.add(format!("tags[{i}].{}", spell(field)), message);
+        } else if tags[..i].iter().any(|(k, _)| k == key) {
+            errors.add(format!("tags[{i}].{}", spell("Key")), format!("Tag key '{key}' is used twice."));
         }
     }
 }

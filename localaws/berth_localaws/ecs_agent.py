@@ -1,0 +1,101 @@
+"""The ECS agent, as far as Berth can see it: running EC2 instances (those an Auto Scaling group
+launches, or any other) with user data naming a cluster (`ECS_CLUSTER=name` in /etc/ecs/ecs.config, as the ECS-optimized
+AMI reads it) register as that cluster's container instances; when they terminate, they leave.
+
+Plain moto launches the instances but nothing joins a cluster, so a cluster "with EC2 capacity"
+would show no container instances. Registered CPU and memory follow the instance type (moto
+reports 4096 CPU units and 7482 MiB for every instance).
+"""
+
+import base64
+import re
+
+from moto.autoscaling.models import FakeAutoScalingGroup, AutoScalingBackend
+from moto.ec2.models import ec2_backends
+from moto.ecs.models import ecs_backends
+
+_CLUSTER = re.compile(r"ECS_CLUSTER=([A-Za-z0-9_-]+)")
+
+# vCPUs and the memory (MiB) the ECS agent registers on the ECS-optimized AMI.
+_SIZES = {
+    "t2.micro": (1, 982), "t2.small": (1, 1993), "t2.medium": (2, 3943), "t2.large": (2, 7966),
+    "t3.micro": (2, 943), "t3.small": (2, 1939), "t3.medium": (2, 3920), "t3.large": (2, 7860),
+    "t3a.micro": (2, 943), "t3a.small": (2, 1939), "t3a.medium": (2, 3920),
+    "m5.large": (2, 7680), "m5.xlarge": (4, 15576), "c5.large": (2, 3711), "r5.large": (2, 15716),
+}
+
+
+def _cluster_of(instance):
+    data = instance.user_data
+    if isinstance(data, list):
+        data = data[0] if data else None
+    if data is None:
+        return None
+    try:
+        text = data.decode() if hasattr(data, "decode") and not isinstance(data, bytes) else base64.b64decode(data).decode()
+    except Exception:
+        return None
+    found = _CLUSTER.search(text)
+    return found.group(1) if found else None
+
+
+def _resources(instance_type):
+    vcpus, memory = _SIZES.get(instance_type, (2, 3920))
+    return {"CPU": vcpus * 1024, "MEMORY": memory}
+
+
+def sync(account_id, region):
+    """Registers running ASG instances that name a cluster; deregisters instances that are gone."""
+    ecs = ecs_backends[account_id][region]
+    ec2 = ec2_backends[account_id][region]
+    registered = {
+        ci.ec2_instance_id: (cluster, ci_id)
+        for cluster, instances in ecs.container_instances.items()
+        for ci_id, ci in instances.items()
+    }
+    for instance in ec2.all_instances():
+        if instance.state != "running":
+            continue
+        cluster = _cluster_of(instance)
+        if cluster is None or cluster not in ecs.clusters or instance.id in registered:
+            continue
+        ci = ecs.register_container_instance(cluster, instance.id)
+        for resource in ci.registered_resources + ci.remaining_resources:
+            if resource["name"] in ("CPU", "MEMORY"):
+                resource["integerValue"] = _resources(instance.instance_type)[resource["name"]]
+    for instance_id, (cluster, ci_id) in registered.items():
+        try:
+            instance = ec2.get_instance(instance_id)
+            gone = instance.state in ("terminated", "shutting-down", "stopped")
+        except Exception:
+            gone = True
+        if gone and cluster in ecs.clusters:
+            ecs.deregister_container_instance(cluster, ci_id, force=True)
+
+
+def _after(method, account_of, region_of):
+    def wrapper(self, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        sync(account_of(self), region_of(self))
+        return result
+
+    return wrapper
+
+
+def install():
+    group_account = lambda g: g.autoscaling_backend.account_id  # noqa: E731
+    group_region = lambda g: g.autoscaling_backend.region_name  # noqa: E731
+    FakeAutoScalingGroup.replace_autoscaling_group_instances = _after(
+        FakeAutoScalingGroup.replace_autoscaling_group_instances, group_account, group_region
+    )
+    FakeAutoScalingGroup.set_desired_capacity = _after(
+        FakeAutoScalingGroup.set_desired_capacity, group_account, group_region
+    )
+    backend_account = lambda b: b.account_id  # noqa: E731
+    backend_region = lambda b: b.region_name  # noqa: E731
+    AutoScalingBackend.create_auto_scaling_group = _after(
+        AutoScalingBackend.create_auto_scaling_group, backend_account, backend_region
+    )
+    AutoScalingBackend.delete_auto_scaling_group = _after(
+        AutoScalingBackend.delete_auto_scaling_group, backend_account, backend_region
+    )
