@@ -2,7 +2,7 @@
 //! rules, and what the API returns about repositories and images.
 
 mod push;
-mod rules;
+pub(crate) mod rules;
 mod spec;
 mod views;
 

@@ -1,3 +1,4 @@
-//! ECS: task definitions (more resources follow).
+//! ECS: task definitions and clusters (services follow).
 
+pub mod cluster;
 pub mod task_definition;

@@ -1,0 +1,125 @@
+//! AWS's rules for CreateCluster and for the EC2 capacity behind it (EC2 launch templates, Auto
+//! Scaling groups, IAM role names), each error at the JSON path of the field to fix.
+
+use super::spec::ClusterSpec;
+use crate::ecr::rules::validate_tag_list;
+use crate::validate::{Errors, char_len};
+
+const MAX_NAME: usize = 255;
+const MAX_ROOT_VOLUME_GIB: i64 = 16384;
+/// The ECS-optimized AMI's snapshot: a smaller root volume is refused by EC2.
+const ECS_AMI_SNAPSHOT_GIB: i64 = 30;
+
+fn is_name(s: &str) -> bool {
+    s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `prefix-` then hex (`subnet-0abc...`, `sg-...`, `vpc-...`, `ami-...`).
+fn is_id(s: &str, prefix: &str) -> bool {
+    s.strip_prefix(prefix).and_then(|r| r.strip_prefix('-')).is_some_and(|hex| {
+        (8..=17).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    })
+}
+
+/// `family.size`, as EC2 spells instance types (`t2.micro`, `m7g.2xlarge`).
+fn is_instance_type(s: &str) -> bool {
+    let ok = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    s.split_once('.').is_some_and(|(family, size)| ok(family) && ok(size))
+}
+
+/// IAM role names: 1-64 of letters, digits and `+=,.@_-`.
+fn is_role_name(s: &str) -> bool {
+    (1..=64).contains(&char_len(s)) && s.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+}
+
+pub fn validate(spec: &ClusterSpec) -> Result<(), Vec<crate::error::FieldError>> {
+    let mut e = Errors::new();
+    let name = &spec.cluster_name;
+    if name.is_empty() {
+        e.add("clusterName", "Cluster name is required.");
+    } else if char_len(name) > MAX_NAME || !is_name(name) {
+        e.add("clusterName", "Cluster name must be 1-255 letters, digits, hyphens and underscores.");
+    }
+    let tags: Vec<(&str, &str)> = spec.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
+    validate_tag_list(&tags, true, &mut e);
+    if let Some(ec2) = &spec.ec2 {
+        if !is_instance_type(&ec2.instance_type) {
+            e.add(
+                "ec2.instanceType",
+                "Instance type is required, as EC2 spells it: family.size (t2.micro, m7g.large).",
+            );
+        }
+        for (field, value) in
+            [("minSize", ec2.min_size), ("desiredCapacity", ec2.desired_capacity), ("maxSize", ec2.max_size)]
+        {
+            if value < 0 {
+                e.add(format!("ec2.{field}"), "Can't be negative.");
+            }
+        }
+        if ec2.min_size > ec2.max_size {
+            e.add(
+                "ec2.maxSize",
+                format!("Maximum ({}) must be at least the minimum ({}).", ec2.max_size, ec2.min_size),
+            );
+        } else if ec2.desired_capacity < ec2.min_size || ec2.desired_capacity > ec2.max_size {
+            e.add(
+                "ec2.desiredCapacity",
+                format!(
+                    "Desired ({}) must be between the minimum ({}) and the maximum ({}).",
+                    ec2.desired_capacity, ec2.min_size, ec2.max_size
+                ),
+            );
+        }
+        match &ec2.image_id {
+            Some(ami) if !is_id(ami, "ami") => e.add("ec2.imageId", "An AMI ID looks like ami-0123456789abcdef0."),
+            None if ec2.root_volume_gib < ECS_AMI_SNAPSHOT_GIB => e.add(
+                "ec2.rootVolumeGib",
+                format!("The ECS-optimized AMI needs a root volume of at least {ECS_AMI_SNAPSHOT_GIB} GiB."),
+            ),
+            _ => {}
+        }
+        if !(1..=MAX_ROOT_VOLUME_GIB).contains(&ec2.root_volume_gib) {
+            e.add("ec2.rootVolumeGib", format!("A root volume is 1-{MAX_ROOT_VOLUME_GIB} GiB."));
+        }
+        if let Some(key) = &ec2.key_name
+            && (key.is_empty() || char_len(key) > 255)
+        {
+            e.add("ec2.keyName", "A key pair name is 1-255 characters (or leave it out).");
+        }
+        if !is_id(&ec2.vpc_id, "vpc") {
+            e.add("ec2.vpcId", "Choose a VPC.");
+        }
+        if ec2.subnet_ids.is_empty() {
+            e.add("ec2.subnetIds", "Choose at least one subnet.");
+        }
+        for (i, subnet) in ec2.subnet_ids.iter().enumerate() {
+            if !is_id(subnet, "subnet") {
+                e.add(format!("ec2.subnetIds[{i}]"), format!("'{subnet}' is not a subnet ID."));
+            } else if ec2.subnet_ids[..i].contains(subnet) {
+                e.add(format!("ec2.subnetIds[{i}]"), format!("Subnet {subnet} is listed twice."));
+            }
+        }
+        for (i, group) in ec2.security_group_ids.iter().enumerate() {
+            if !is_id(group, "sg") {
+                e.add(format!("ec2.securityGroupIds[{i}]"), format!("'{group}' is not a security group ID."));
+            }
+        }
+        match &ec2.open_ports {
+            None if ec2.security_group_ids.is_empty() => {
+                e.add("ec2.securityGroupIds", "Choose a security group, or create one.");
+            }
+            Some(ports) => {
+                for (i, port) in ports.iter().enumerate() {
+                    if !(1..=65535).contains(port) {
+                        e.add(format!("ec2.openPorts[{i}]"), "Ports are 1-65535.");
+                    }
+                }
+            }
+            None => {}
+        }
+        if !is_role_name(&ec2.instance_role) {
+            e.add("ec2.instanceRole", "A role name is 1-64 letters, digits and + = , . @ _ -.");
+        }
+    }
+    e.finish()
+}

@@ -1,0 +1,122 @@
+use serde::{Deserialize, Serialize};
+
+/// A row of the cluster list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterSummary {
+    pub cluster_name: String,
+    pub cluster_arn: String,
+    /// `ACTIVE`, `PROVISIONING`, `DEPROVISIONING`, `FAILED`, `INACTIVE`.
+    pub status: String,
+    pub registered_container_instances: i64,
+    pub running_tasks: i64,
+    pub pending_tasks: i64,
+    pub active_services: i64,
+    pub capacity_providers: Vec<String>,
+    pub container_insights: bool,
+}
+
+/// An EC2 instance registered with a cluster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerInstance {
+    pub container_instance_id: String,
+    pub ec2_instance_id: String,
+    pub instance_type: Option<String>,
+    pub availability_zone: Option<String>,
+    pub status: String,
+    pub agent_connected: bool,
+    pub running_tasks: i64,
+    pub registered_cpu: i64,
+    pub registered_memory: i64,
+    pub remaining_cpu: i64,
+    pub remaining_memory: i64,
+}
+
+/// A service of the cluster, as the cluster page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceSummary {
+    pub service_name: String,
+    pub status: String,
+    pub desired_count: i64,
+    pub running_count: i64,
+    pub pending_count: i64,
+    pub task_definition: String,
+}
+
+/// The capacity Berth built for a cluster (found from the cluster's capacity providers and the
+/// `berth:cluster` tag Berth puts on what it creates).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BerthCapacity {
+    pub capacity_provider: Option<String>,
+    pub auto_scaling_group: Option<String>,
+    pub launch_template_id: Option<String>,
+    pub security_group_id: Option<String>,
+}
+
+/// The cluster page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterDetail {
+    pub cluster: ClusterSummary,
+    pub container_instances: Vec<ContainerInstance>,
+    pub services: Vec<ServiceSummary>,
+    pub berth_capacity: BerthCapacity,
+}
+
+/// One step of creating (or removing) a cluster's capacity, as the wizard shows it live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// `cluster`, `instance-role`, `security-group`, `launch-template`, `auto-scaling-group`,
+    /// `capacity-provider`, `default-strategy`.
+    pub id: String,
+    pub title: String,
+    /// `pending`, `running`, `done`, `failed`, `skipped`, `removed`.
+    pub state: String,
+    /// What was created (an ID or name), or why it failed.
+    pub detail: Option<String>,
+}
+
+/// A creation in progress or ended: its steps; `failed` steps keep their resources until removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Creation {
+    pub id: String,
+    pub cluster_name: String,
+    /// `running`, `succeeded`, `failed`, `removing`, `removed`.
+    pub state: String,
+    pub steps: Vec<Step>,
+}
+
+/// A VPC, subnet, security group or key pair to choose from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Choice {
+    pub id: String,
+    /// Name tag, CIDR, AZ, description... whatever helps pick it.
+    pub label: String,
+    /// The default VPC, or a subnet's default-for-AZ.
+    pub is_default: bool,
+}
+
+/// What the EC2 step of the wizard needs: the AMI that would be used, the instance role's state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Ec2Defaults {
+    /// The ECS-optimized Amazon Linux 2023 AMI (from SSM), if it could be read.
+    pub recommended_image_id: Option<String>,
+    /// Whether `ecsInstanceRole` exists (with an instance profile of the same name).
+    pub instance_role_exists: bool,
+}
