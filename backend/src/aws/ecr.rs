@@ -7,7 +7,7 @@ use futures::StreamExt;
 use shared::ecr::{Image, Repository, RepositorySpec};
 
 use super::AwsEnv;
-use super::errors::{CallContext, map_sdk_error};
+use super::errors::map_sdk_error;
 use crate::error::AppError;
 
 /// How many repositories' images are counted at once when listing.
@@ -50,10 +50,6 @@ pub struct DemoImage {
 }
 
 impl AwsEnv {
-    fn cx(&self, action: &'static str) -> CallContext<'_> {
-        CallContext { environment: self.name(), action }
-    }
-
     fn not_found(&self, name: &str) -> AppError {
         AppError::NotFound(format!("No repository named '{name}' in environment '{}'.", self.name()))
     }

@@ -26,7 +26,11 @@ fn env(client: Client) -> AwsEnv {
             .region(aws_sdk_ecs::config::Region::new("eu-west-1"))
             .build(),
     );
-    AwsEnv::with_clients(&config, client, ecs)
+    let others = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("eu-west-1"))
+        .build();
+    AwsEnv::with_clients(&config, client, ecs, &others)
 }
 
 fn repo(name: &str) -> SdkRepository {

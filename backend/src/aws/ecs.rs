@@ -6,7 +6,7 @@ use aws_sdk_ecs::types as sdk;
 use shared::ecs::task_definition::{Revision, ServiceUse, TaskDefinitionSpec};
 
 use super::AwsEnv;
-use super::errors::{CallContext, map_sdk_error};
+use super::errors::map_sdk_error;
 use super::task_definition_convert::{from_sdk, to_sdk};
 use crate::error::AppError;
 
@@ -31,10 +31,6 @@ fn revision_of(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> Revision {
 }
 
 impl AwsEnv {
-    fn ecs_cx(&self, action: &'static str) -> CallContext<'_> {
-        CallContext { environment: self.name(), action }
-    }
-
     fn no_revision(&self, family: &str, revision: i64) -> AppError {
         AppError::NotFound(format!("No task definition {family}:{revision} in environment '{}'.", self.name()))
     }
@@ -70,7 +66,7 @@ impl AwsEnv {
             .set_runtime_platform(parts.runtime_platform)
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.ecs_cx("ecs:RegisterTaskDefinition"), e))?;
+            .map_err(|e| map_sdk_error(&self.cx("ecs:RegisterTaskDefinition"), e))?;
         let td =
             out.task_definition().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no task definition returned")))?;
         Ok(revision_of(td, out.tags()))
@@ -90,7 +86,7 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.ecs_cx("ecs:ListTaskDefinitionFamilies"), e))
+            .map_err(|e| map_sdk_error(&self.cx("ecs:ListTaskDefinitionFamilies"), e))
     }
 
     /// Revision numbers of one family in `status`, newest first.
@@ -105,7 +101,7 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.ecs_cx("ecs:ListTaskDefinitions"), e))?;
+            .map_err(|e| map_sdk_error(&self.cx("ecs:ListTaskDefinitions"), e))?;
         // familyPrefix is a prefix: keep the family itself, not `web-api` for `web`.
         let mut revisions: Vec<i64> = arns
             .iter()
@@ -127,7 +123,7 @@ impl AwsEnv {
             .await
             .map_err(|e| match e.code() {
                 Some("ClientException") => self.no_revision(family, revision),
-                _ => map_sdk_error(&self.ecs_cx("ecs:DescribeTaskDefinition"), e),
+                _ => map_sdk_error(&self.cx("ecs:DescribeTaskDefinition"), e),
             })?;
         let td = out.task_definition().ok_or_else(|| self.no_revision(family, revision))?;
         Ok(revision_of(td, out.tags()))
@@ -142,7 +138,7 @@ impl AwsEnv {
             .await
             .map_err(|e| match e.code() {
                 Some("ClientException") => self.no_revision(family, revision),
-                _ => map_sdk_error(&self.ecs_cx("ecs:DeregisterTaskDefinition"), e),
+                _ => map_sdk_error(&self.cx("ecs:DeregisterTaskDefinition"), e),
             })?;
         let td = out.task_definition().ok_or_else(|| self.no_revision(family, revision))?;
         Ok(revision_of(td, &[]))
@@ -165,7 +161,7 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.ecs_cx("ecs:ListClusters"), e))?;
+            .map_err(|e| map_sdk_error(&self.cx("ecs:ListClusters"), e))?;
         let mut uses = Vec::new();
         for cluster in clusters {
             let services: Vec<String> = self
@@ -177,7 +173,7 @@ impl AwsEnv {
                 .send()
                 .try_collect()
                 .await
-                .map_err(|e| map_sdk_error(&self.ecs_cx("ecs:ListServices"), e))?;
+                .map_err(|e| map_sdk_error(&self.cx("ecs:ListServices"), e))?;
             // DescribeServices takes at most 10 services per call.
             for batch in services.chunks(10) {
                 let out = self
@@ -187,7 +183,7 @@ impl AwsEnv {
                     .set_services(Some(batch.to_vec()))
                     .send()
                     .await
-                    .map_err(|e| map_sdk_error(&self.ecs_cx("ecs:DescribeServices"), e))?;
+                    .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeServices"), e))?;
                 for service in out.services() {
                     let running =
                         service.deployments().iter().find(|d| d.task_definition() == Some(task_definition_arn));

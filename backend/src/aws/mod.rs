@@ -3,6 +3,9 @@
 
 mod ecr;
 mod ecs;
+mod clusters;
+mod capacity;
+mod network;
 mod errors;
 mod task_definition_advanced;
 mod task_definition_convert;
@@ -25,26 +28,49 @@ pub struct AwsEnv {
     pub info: EnvironmentInfo,
     ecr: aws_sdk_ecr::Client,
     ecs: aws_sdk_ecs::Client,
+    ec2: aws_sdk_ec2::Client,
+    autoscaling: aws_sdk_autoscaling::Client,
+    iam: aws_sdk_iam::Client,
+    ssm: aws_sdk_ssm::Client,
 }
 
 impl AwsEnv {
     pub async fn connect(config: &EnvironmentConfig, max_attempts: u32, timeout: Duration) -> Self {
         let sdk = sdk_config(config, max_attempts, timeout).await;
-        Self::with_clients(config, aws_sdk_ecr::Client::new(&sdk), aws_sdk_ecs::Client::new(&sdk))
+        Self::with_clients(config, aws_sdk_ecr::Client::new(&sdk), aws_sdk_ecs::Client::new(&sdk), &sdk)
     }
 
-    /// An environment over given clients (tests pass scripted ones).
-    pub fn with_clients(config: &EnvironmentConfig, ecr: aws_sdk_ecr::Client, ecs: aws_sdk_ecs::Client) -> Self {
+    /// An environment over given ECR and ECS clients (tests pass scripted ones); the other
+    /// services' clients come from `sdk`.
+    pub fn with_clients(
+        config: &EnvironmentConfig,
+        ecr: aws_sdk_ecr::Client,
+        ecs: aws_sdk_ecs::Client,
+        sdk: &SdkConfig,
+    ) -> Self {
         let info = EnvironmentInfo {
             name: config.name.clone(),
             region: config.region.clone(),
             local: matches!(config.credentials, Credentials::Local { .. }),
         };
-        Self { info, ecr, ecs }
+        Self {
+            info,
+            ecr,
+            ecs,
+            ec2: aws_sdk_ec2::Client::new(sdk),
+            autoscaling: aws_sdk_autoscaling::Client::new(sdk),
+            iam: aws_sdk_iam::Client::new(sdk),
+            ssm: aws_sdk_ssm::Client::new(sdk),
+        }
     }
 
     pub fn name(&self) -> &str {
         &self.info.name
+    }
+
+    /// What an error of `action` (an IAM action, `ecs:ListClusters`) is reported with.
+    fn cx(&self, action: &'static str) -> errors::CallContext<'_> {
+        errors::CallContext { environment: self.name(), action }
     }
 }
 

@@ -1,0 +1,300 @@
+//! A cluster's EC2 capacity, one AWS call (or a few) per step, each undone by its `remove_*`:
+//! instance role, security group, launch template, Auto Scaling group, capacity provider. Every
+//! resource carries the tag `berth:cluster = <cluster>` so Berth can find what it created.
+
+use std::time::Duration;
+
+use aws_sdk_autoscaling::types as asg;
+use aws_sdk_ec2::error::ProvideErrorMetadata;
+use aws_sdk_ec2::types as ec2;
+use aws_sdk_ecs::types as ecs;
+use base64::Engine;
+use shared::ecs::cluster::{Ec2Capacity, INSTANCE_ROLE_POLICY_ARN};
+
+use super::AwsEnv;
+use super::errors::map_sdk_error;
+use crate::error::AppError;
+
+pub const BERTH_TAG: &str = "berth:cluster";
+
+/// The name Berth gives each resource it creates for `cluster`.
+pub fn resource_name(cluster: &str) -> String {
+    format!("berth-{cluster}")
+}
+
+const EC2_TRUST_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+impl AwsEnv {
+    /// The role with AWS's managed policy for container instances, and its instance profile.
+    pub async fn create_instance_role(&self, role: &str) -> Result<(), AppError> {
+        let cx = |a| self.cx(a);
+        self.iam
+            .create_role()
+            .role_name(role)
+            .assume_role_policy_document(EC2_TRUST_POLICY)
+            .description("ECS container instances (created by Berth)")
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&cx("iam:CreateRole"), e))?;
+        self.iam
+            .attach_role_policy()
+            .role_name(role)
+            .policy_arn(INSTANCE_ROLE_POLICY_ARN)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&cx("iam:AttachRolePolicy"), e))?;
+        self.iam
+            .create_instance_profile()
+            .instance_profile_name(role)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&cx("iam:CreateInstanceProfile"), e))?;
+        self.iam
+            .add_role_to_instance_profile()
+            .instance_profile_name(role)
+            .role_name(role)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&cx("iam:AddRoleToInstanceProfile"), e))?;
+        Ok(())
+    }
+
+    /// Undoes [`create_instance_role`](Self::create_instance_role) (only for a role Berth just made).
+    pub async fn remove_instance_role(&self, role: &str) -> Result<(), AppError> {
+        let cx = |a| self.cx(a);
+        let _ = self.iam.remove_role_from_instance_profile().instance_profile_name(role).role_name(role).send().await;
+        let _ = self.iam.delete_instance_profile().instance_profile_name(role).send().await;
+        let _ = self.iam.detach_role_policy().role_name(role).policy_arn(INSTANCE_ROLE_POLICY_ARN).send().await;
+        self.iam.delete_role().role_name(role).send().await.map_err(|e| map_sdk_error(&cx("iam:DeleteRole"), e))?;
+        Ok(())
+    }
+
+    /// A security group opening `ports` (TCP, from anywhere); returns its ID.
+    pub async fn create_security_group(&self, cluster: &str, vpc_id: &str, ports: &[i64]) -> Result<String, AppError> {
+        let tags = ec2::TagSpecification::builder()
+            .resource_type(ec2::ResourceType::SecurityGroup)
+            .tags(ec2::Tag::builder().key(BERTH_TAG).value(cluster).build())
+            .tags(ec2::Tag::builder().key("Name").value(resource_name(cluster)).build())
+            .build();
+        let out = self
+            .ec2
+            .create_security_group()
+            .group_name(resource_name(cluster))
+            .description(format!("ECS cluster {cluster} (created by Berth)"))
+            .vpc_id(vpc_id)
+            .tag_specifications(tags)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ec2:CreateSecurityGroup"), e))?;
+        let id = out.group_id().unwrap_or_default().to_string();
+        if !ports.is_empty() {
+            let permissions = ports.iter().map(|&port| {
+                ec2::IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(port as i32)
+                    .to_port(port as i32)
+                    .ip_ranges(ec2::IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                    .build()
+            });
+            self.ec2
+                .authorize_security_group_ingress()
+                .group_id(&id)
+                .set_ip_permissions(Some(permissions.collect()))
+                .send()
+                .await
+                .map_err(|e| map_sdk_error(&self.cx("ec2:AuthorizeSecurityGroupIngress"), e))?;
+        }
+        Ok(id)
+    }
+
+    /// Deletes a security group, waiting (up to a minute) for terminating instances to release it.
+    pub async fn remove_security_group(&self, id: &str) -> Result<(), AppError> {
+        let mut attempts = 0;
+        loop {
+            match self.ec2.delete_security_group().group_id(id).send().await {
+                Ok(_) => return Ok(()),
+                Err(e) if e.code() == Some("InvalidGroup.NotFound") => return Ok(()),
+                Err(e) if e.code() == Some("DependencyViolation") && attempts < 12 => {
+                    attempts += 1;
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+                Err(e) => return Err(map_sdk_error(&self.cx("ec2:DeleteSecurityGroup"), e)),
+            }
+        }
+    }
+
+    /// The launch template: AMI, type, key, groups, instance profile, a gp3 root volume, and user
+    /// data that joins the cluster. Returns its ID.
+    pub async fn create_launch_template(
+        &self,
+        cluster: &str,
+        spec: &Ec2Capacity,
+        image_id: &str,
+        security_groups: &[String],
+    ) -> Result<String, AppError> {
+        let user_data = format!("#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n");
+        let root = ec2::LaunchTemplateBlockDeviceMappingRequest::builder()
+            .device_name("/dev/xvda")
+            .ebs(
+                ec2::LaunchTemplateEbsBlockDeviceRequest::builder()
+                    .volume_size(spec.root_volume_gib as i32)
+                    .volume_type(ec2::VolumeType::Gp3)
+                    .delete_on_termination(true)
+                    .encrypted(true)
+                    .build(),
+            )
+            .build();
+        let instance_tags = ec2::LaunchTemplateTagSpecificationRequest::builder()
+            .resource_type(ec2::ResourceType::Instance)
+            .tags(ec2::Tag::builder().key("Name").value(format!("ECS Instance - {cluster}")).build())
+            .tags(ec2::Tag::builder().key(BERTH_TAG).value(cluster).build())
+            .build();
+        let data = ec2::RequestLaunchTemplateData::builder()
+            .image_id(image_id)
+            .instance_type(ec2::InstanceType::from(spec.instance_type.as_str()))
+            .set_key_name(spec.key_name.clone())
+            .set_security_group_ids(Some(security_groups.to_vec()))
+            .iam_instance_profile(
+                ec2::LaunchTemplateIamInstanceProfileSpecificationRequest::builder().name(&spec.instance_role).build(),
+            )
+            .block_device_mappings(root)
+            .user_data(base64::engine::general_purpose::STANDARD.encode(user_data))
+            .tag_specifications(instance_tags)
+            .metadata_options(
+                ec2::LaunchTemplateInstanceMetadataOptionsRequest::builder()
+                    .http_tokens(ec2::LaunchTemplateHttpTokensState::Required)
+                    .build(),
+            )
+            .build();
+        let out = self
+            .ec2
+            .create_launch_template()
+            .launch_template_name(resource_name(cluster))
+            .launch_template_data(data)
+            .tag_specifications(
+                ec2::TagSpecification::builder()
+                    .resource_type(ec2::ResourceType::LaunchTemplate)
+                    .tags(ec2::Tag::builder().key(BERTH_TAG).value(cluster).build())
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ec2:CreateLaunchTemplate"), e))?;
+        Ok(out.launch_template().and_then(|t| t.launch_template_id()).unwrap_or_default().to_string())
+    }
+
+    pub async fn remove_launch_template(&self, id: &str) -> Result<(), AppError> {
+        match self.ec2.delete_launch_template().launch_template_id(id).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.code().is_some_and(|c| c.contains("NotFound")) => Ok(()),
+            Err(e) => Err(map_sdk_error(&self.cx("ec2:DeleteLaunchTemplate"), e)),
+        }
+    }
+
+    /// The Auto Scaling group over the subnets; returns its ARN.
+    pub async fn create_auto_scaling_group(
+        &self,
+        cluster: &str,
+        spec: &Ec2Capacity,
+        launch_template_id: &str,
+    ) -> Result<String, AppError> {
+        let name = resource_name(cluster);
+        let tag = |key: &str, value: &str| {
+            asg::Tag::builder().key(key).value(value).propagate_at_launch(true).build()
+        };
+        self.autoscaling
+            .create_auto_scaling_group()
+            .auto_scaling_group_name(&name)
+            .launch_template(
+                asg::LaunchTemplateSpecification::builder()
+                    .launch_template_id(launch_template_id)
+                    .version("$Latest")
+                    .build(),
+            )
+            .min_size(spec.min_size as i32)
+            .max_size(spec.max_size as i32)
+            .desired_capacity(spec.desired_capacity as i32)
+            .vpc_zone_identifier(spec.subnet_ids.join(","))
+            .tags(tag(BERTH_TAG, cluster))
+            .tags(tag("AmazonECSManaged", ""))
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("autoscaling:CreateAutoScalingGroup"), e))?;
+        let out = self
+            .autoscaling
+            .describe_auto_scaling_groups()
+            .auto_scaling_group_names(&name)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("autoscaling:DescribeAutoScalingGroups"), e))?;
+        out.auto_scaling_groups()
+            .first()
+            .and_then(|g| g.auto_scaling_group_arn())
+            .map(str::to_string)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the Auto Scaling group {name} was not found after creation")))
+    }
+
+    /// Deletes the group and its instances.
+    pub async fn remove_auto_scaling_group(&self, name: &str) -> Result<(), AppError> {
+        match self.autoscaling.delete_auto_scaling_group().auto_scaling_group_name(name).force_delete(true).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.message().is_some_and(|m| m.contains("not found")) => Ok(()),
+            Err(e) => Err(map_sdk_error(&self.cx("autoscaling:DeleteAutoScalingGroup"), e)),
+        }
+    }
+
+    /// The capacity provider over the group; returns its name.
+    pub async fn create_capacity_provider(
+        &self,
+        cluster: &str,
+        auto_scaling_group_arn: &str,
+        managed_scaling: bool,
+    ) -> Result<String, AppError> {
+        let name = resource_name(cluster);
+        let scaling = ecs::ManagedScaling::builder()
+            .status(if managed_scaling { ecs::ManagedScalingStatus::Enabled } else { ecs::ManagedScalingStatus::Disabled })
+            .target_capacity(100)
+            .build();
+        let provider = ecs::AutoScalingGroupProvider::builder()
+            .auto_scaling_group_arn(auto_scaling_group_arn)
+            .managed_scaling(scaling)
+            .managed_termination_protection(ecs::ManagedTerminationProtection::Disabled)
+            .build()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("capacity provider: {e}")))?;
+        self.ecs
+            .create_capacity_provider()
+            .name(&name)
+            .auto_scaling_group_provider(provider)
+            .tags(ecs::Tag::builder().key(BERTH_TAG).value(cluster).build())
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ecs:CreateCapacityProvider"), e))?;
+        Ok(name)
+    }
+
+    pub async fn remove_capacity_provider(&self, name: &str) -> Result<(), AppError> {
+        match self.ecs.delete_capacity_provider().capacity_provider(name).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.message().is_some_and(|m| m.contains("not found") || m.contains("does not exist")) => Ok(()),
+            Err(e) => Err(map_sdk_error(&self.cx("ecs:DeleteCapacityProvider"), e)),
+        }
+    }
+
+    /// Makes `provider` the cluster's only capacity provider and its default strategy (`None`:
+    /// detaches every provider).
+    pub async fn set_cluster_capacity_provider(&self, cluster: &str, provider: Option<&str>) -> Result<(), AppError> {
+        let strategy = provider
+            .map(|p| ecs::CapacityProviderStrategyItem::builder().capacity_provider(p).weight(1).build())
+            .transpose()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("strategy: {e}")))?;
+        self.ecs
+            .put_cluster_capacity_providers()
+            .cluster(cluster)
+            .set_capacity_providers(Some(provider.map(|p| vec![p.to_string()]).unwrap_or_default()))
+            .set_default_capacity_provider_strategy(Some(strategy.into_iter().collect()))
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ecs:PutClusterCapacityProviders"), e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,254 @@
+//! ECS clusters: list with statistics, the cluster page (container instances, services, the
+//! capacity Berth built), create, delete.
+
+use aws_sdk_ecs::error::ProvideErrorMetadata;
+use aws_sdk_ecs::types as sdk;
+use shared::ecs::cluster::{BerthCapacity, ClusterDetail, ClusterSpec, ClusterSummary, ContainerInstance, ServiceSummary};
+
+use super::AwsEnv;
+use super::capacity::BERTH_TAG;
+use super::errors::map_sdk_error;
+use crate::error::AppError;
+
+fn summary(c: &sdk::Cluster) -> ClusterSummary {
+    ClusterSummary {
+        cluster_name: c.cluster_name().unwrap_or_default().into(),
+        cluster_arn: c.cluster_arn().unwrap_or_default().into(),
+        status: c.status().unwrap_or("ACTIVE").into(),
+        registered_container_instances: c.registered_container_instances_count().into(),
+        running_tasks: c.running_tasks_count().into(),
+        pending_tasks: c.pending_tasks_count().into(),
+        active_services: c.active_services_count().into(),
+        capacity_providers: c.capacity_providers().to_vec(),
+        container_insights: c
+            .settings()
+            .iter()
+            .any(|s| s.name() == Some(&sdk::ClusterSettingName::ContainerInsights) && s.value() != Some("disabled")),
+    }
+}
+
+fn resource(list: &[sdk::Resource], name: &str) -> i64 {
+    list.iter().find(|r| r.name() == Some(name)).map_or(0, |r| i64::from(r.integer_value()))
+}
+
+fn attribute(list: &[sdk::Attribute], name: &str) -> Option<String> {
+    list.iter().find(|a| a.name() == name).and_then(|a| a.value()).map(str::to_string)
+}
+
+fn container_instance(i: &sdk::ContainerInstance) -> ContainerInstance {
+    ContainerInstance {
+        container_instance_id: i.container_instance_arn().unwrap_or_default().rsplit('/').next().unwrap_or_default().into(),
+        ec2_instance_id: i.ec2_instance_id().unwrap_or_default().into(),
+        instance_type: attribute(i.attributes(), "ecs.instance-type"),
+        availability_zone: attribute(i.attributes(), "ecs.availability-zone"),
+        status: i.status().unwrap_or_default().into(),
+        agent_connected: i.agent_connected(),
+        running_tasks: i.running_tasks_count().into(),
+        registered_cpu: resource(i.registered_resources(), "CPU"),
+        registered_memory: resource(i.registered_resources(), "MEMORY"),
+        remaining_cpu: resource(i.remaining_resources(), "CPU"),
+        remaining_memory: resource(i.remaining_resources(), "MEMORY"),
+    }
+}
+
+impl AwsEnv {
+    fn no_cluster(&self, name: &str) -> AppError {
+        AppError::NotFound(format!("No cluster named '{name}' in environment '{}'.", self.name()))
+    }
+
+    async fn describe_clusters(&self, arns: Vec<String>) -> Result<Vec<sdk::Cluster>, AppError> {
+        let mut clusters = Vec::new();
+        // DescribeClusters takes at most 100 clusters per call.
+        for batch in arns.chunks(100) {
+            let out = self
+                .ecs
+                .describe_clusters()
+                .set_clusters(Some(batch.to_vec()))
+                .include(sdk::ClusterField::Settings)
+                .include(sdk::ClusterField::Statistics)
+                .send()
+                .await
+                .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeClusters"), e))?;
+            clusters.extend(out.clusters().iter().cloned());
+        }
+        Ok(clusters)
+    }
+
+    pub async fn list_clusters(&self) -> Result<Vec<ClusterSummary>, AppError> {
+        let arns: Vec<String> = self
+            .ecs
+            .list_clusters()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ecs:ListClusters"), e))?;
+        let mut list: Vec<ClusterSummary> = self.describe_clusters(arns).await?.iter().map(summary).collect();
+        list.sort_by(|a, b| a.cluster_name.cmp(&b.cluster_name));
+        Ok(list)
+    }
+
+    pub async fn cluster(&self, name: &str) -> Result<ClusterSummary, AppError> {
+        let found = self.describe_clusters(vec![name.to_string()]).await?;
+        found.iter().find(|c| c.status() != Some("INACTIVE")).map(summary).ok_or_else(|| self.no_cluster(name))
+    }
+
+    /// Creates the cluster (Container Insights, tags); capacity is added by its own steps.
+    pub async fn create_cluster(&self, spec: &ClusterSpec) -> Result<ClusterSummary, AppError> {
+        let insights = sdk::ClusterSetting::builder()
+            .name(sdk::ClusterSettingName::ContainerInsights)
+            .value(if spec.container_insights { "enabled" } else { "disabled" })
+            .build();
+        let tags = spec.tags.iter().map(|t| sdk::Tag::builder().key(&t.key).value(&t.value).build());
+        let out = self
+            .ecs
+            .create_cluster()
+            .cluster_name(&spec.cluster_name)
+            .settings(insights)
+            .set_tags(Some(tags.collect()))
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ecs:CreateCluster"), e))?;
+        out.cluster().map(summary).ok_or_else(|| self.no_cluster(&spec.cluster_name))
+    }
+
+    pub async fn delete_cluster(&self, name: &str) -> Result<(), AppError> {
+        self.ecs.delete_cluster().cluster(name).send().await.map_err(|e| match e.code() {
+            Some("ClusterNotFoundException") => self.no_cluster(name),
+            _ => map_sdk_error(&self.cx("ecs:DeleteCluster"), e),
+        })?;
+        Ok(())
+    }
+
+    pub async fn services_of(&self, cluster: &str) -> Result<Vec<ServiceSummary>, AppError> {
+        let arns: Vec<String> = self
+            .ecs
+            .list_services()
+            .cluster(cluster)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ecs:ListServices"), e))?;
+        let mut services = Vec::new();
+        for batch in arns.chunks(10) {
+            let out = self
+                .ecs
+                .describe_services()
+                .cluster(cluster)
+                .set_services(Some(batch.to_vec()))
+                .send()
+                .await
+                .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeServices"), e))?;
+            services.extend(out.services().iter().filter(|s| s.status() != Some("INACTIVE")).map(|s| ServiceSummary {
+                service_name: s.service_name().unwrap_or_default().into(),
+                status: s.status().unwrap_or_default().into(),
+                desired_count: s.desired_count().into(),
+                running_count: s.running_count().into(),
+                pending_count: s.pending_count().into(),
+                task_definition: s.task_definition().unwrap_or_default().rsplit('/').next().unwrap_or_default().into(),
+            }));
+        }
+        Ok(services)
+    }
+
+    pub async fn container_instances(&self, cluster: &str) -> Result<Vec<ContainerInstance>, AppError> {
+        let arns: Vec<String> = self
+            .ecs
+            .list_container_instances()
+            .cluster(cluster)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ecs:ListContainerInstances"), e))?;
+        let mut instances = Vec::new();
+        for batch in arns.chunks(100) {
+            let out = self
+                .ecs
+                .describe_container_instances()
+                .cluster(cluster)
+                .set_container_instances(Some(batch.to_vec()))
+                .send()
+                .await
+                .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeContainerInstances"), e))?;
+            instances.extend(out.container_instances().iter().map(container_instance));
+        }
+        Ok(instances)
+    }
+
+    /// The capacity Berth created for `cluster`: its capacity providers tagged by Berth, their
+    /// Auto Scaling group and launch template, and the security group Berth made.
+    pub async fn berth_capacity(&self, cluster: &ClusterSummary) -> Result<BerthCapacity, AppError> {
+        let mut found = BerthCapacity::default();
+        let ours: Vec<String> = cluster
+            .capacity_providers
+            .iter()
+            .filter(|p| p.as_str() != "FARGATE" && p.as_str() != "FARGATE_SPOT")
+            .cloned()
+            .collect();
+        if !ours.is_empty() {
+            let out = self
+                .ecs
+                .describe_capacity_providers()
+                .set_capacity_providers(Some(ours))
+                .include(sdk::CapacityProviderField::Tags)
+                .send()
+                .await
+                .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeCapacityProviders"), e))?;
+            let tagged = out.capacity_providers().iter().find(|p| {
+                p.tags().iter().any(|t| t.key() == Some(BERTH_TAG) && t.value() == Some(cluster.cluster_name.as_str()))
+            });
+            if let Some(provider) = tagged {
+                found.capacity_provider = provider.name().map(str::to_string);
+                let group_arn = provider.auto_scaling_group_provider().map(|g| g.auto_scaling_group_arn().to_string());
+                if let Some(arn) = group_arn {
+                    found.auto_scaling_group = arn.rsplit("autoScalingGroupName/").next().map(str::to_string);
+                }
+            }
+        }
+        if let Some(group) = &found.auto_scaling_group {
+            found.launch_template_id = self.launch_template_of(group).await?;
+        }
+        found.security_group_id = self.berth_security_group(&cluster.cluster_name).await?;
+        Ok(found)
+    }
+
+    async fn launch_template_of(&self, group: &str) -> Result<Option<String>, AppError> {
+        let out = self
+            .autoscaling
+            .describe_auto_scaling_groups()
+            .auto_scaling_group_names(group)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("autoscaling:DescribeAutoScalingGroups"), e))?;
+        Ok(out
+            .auto_scaling_groups()
+            .first()
+            .and_then(|g| g.launch_template())
+            .and_then(|t| t.launch_template_id())
+            .map(str::to_string))
+    }
+
+    async fn berth_security_group(&self, cluster: &str) -> Result<Option<String>, AppError> {
+        let filter = aws_sdk_ec2::types::Filter::builder().name(format!("tag:{BERTH_TAG}")).values(cluster).build();
+        let out = self
+            .ec2
+            .describe_security_groups()
+            .filters(filter)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ec2:DescribeSecurityGroups"), e))?;
+        Ok(out.security_groups().first().and_then(|g| g.group_id()).map(str::to_string))
+    }
+
+    pub async fn cluster_detail(&self, name: &str) -> Result<ClusterDetail, AppError> {
+        let cluster = self.cluster(name).await?;
+        let (instances, services, capacity) =
+            tokio::try_join!(self.container_instances(name), self.services_of(name), self.berth_capacity(&cluster))?;
+        Ok(ClusterDetail { cluster, container_instances: instances, services, berth_capacity: capacity })
+    }
+}

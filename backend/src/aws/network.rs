@@ -1,0 +1,138 @@
+//! What the cluster wizard offers to choose from: VPCs, their subnets and security groups, key
+//! pairs (EC2), the ECS-optimized AMI (SSM) and whether the instance role exists (IAM).
+
+use aws_sdk_ec2::types::{Filter, Tag};
+use shared::ecs::cluster::{Choice, DEFAULT_INSTANCE_ROLE, ECS_AMI_PARAMETER, Ec2Defaults};
+
+use super::AwsEnv;
+use super::errors::map_sdk_error;
+use crate::error::AppError;
+
+fn name_tag(tags: &[Tag]) -> Option<&str> {
+    tags.iter().find(|t| t.key() == Some("Name")).and_then(|t| t.value())
+}
+
+fn vpc_filter(vpc_id: &str) -> Filter {
+    Filter::builder().name("vpc-id").values(vpc_id).build()
+}
+
+impl AwsEnv {
+    pub async fn list_vpcs(&self) -> Result<Vec<Choice>, AppError> {
+        let vpcs: Vec<_> = self
+            .ec2
+            .describe_vpcs()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ec2:DescribeVpcs"), e))?;
+        Ok(vpcs
+            .iter()
+            .map(|v| {
+                let cidr = v.cidr_block().unwrap_or_default();
+                let label = match name_tag(v.tags()) {
+                    Some(name) => format!("{name} ({cidr})"),
+                    None => cidr.to_string(),
+                };
+                Choice { id: v.vpc_id().unwrap_or_default().into(), label, is_default: v.is_default() == Some(true) }
+            })
+            .collect())
+    }
+
+    pub async fn list_subnets(&self, vpc_id: &str) -> Result<Vec<Choice>, AppError> {
+        let subnets: Vec<_> = self
+            .ec2
+            .describe_subnets()
+            .filters(vpc_filter(vpc_id))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ec2:DescribeSubnets"), e))?;
+        let mut choices: Vec<Choice> = subnets
+            .iter()
+            .map(|s| {
+                let az = s.availability_zone().unwrap_or_default();
+                let cidr = s.cidr_block().unwrap_or_default();
+                let label = match name_tag(s.tags()) {
+                    Some(name) => format!("{name} · {az} · {cidr}"),
+                    None => format!("{az} · {cidr}"),
+                };
+                Choice {
+                    id: s.subnet_id().unwrap_or_default().into(),
+                    label,
+                    is_default: s.default_for_az() == Some(true),
+                }
+            })
+            .collect();
+        choices.sort_by(|a, b| a.label.cmp(&b.label));
+        Ok(choices)
+    }
+
+    pub async fn list_security_groups(&self, vpc_id: &str) -> Result<Vec<Choice>, AppError> {
+        let groups: Vec<_> = self
+            .ec2
+            .describe_security_groups()
+            .filters(vpc_filter(vpc_id))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ec2:DescribeSecurityGroups"), e))?;
+        Ok(groups
+            .iter()
+            .map(|g| Choice {
+                id: g.group_id().unwrap_or_default().into(),
+                label: format!("{} — {}", g.group_name().unwrap_or_default(), g.description().unwrap_or_default()),
+                is_default: g.group_name() == Some("default"),
+            })
+            .collect())
+    }
+
+    pub async fn list_key_pairs(&self) -> Result<Vec<Choice>, AppError> {
+        let out = self
+            .ec2
+            .describe_key_pairs()
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ec2:DescribeKeyPairs"), e))?;
+        Ok(out
+            .key_pairs()
+            .iter()
+            .filter_map(|k| k.key_name())
+            .map(|name| Choice { id: name.into(), label: name.into(), is_default: false })
+            .collect())
+    }
+
+    /// The ECS-optimized Amazon Linux 2023 AMI of this region.
+    pub async fn recommended_ecs_ami(&self) -> Result<String, AppError> {
+        let out = self
+            .ssm
+            .get_parameter()
+            .name(ECS_AMI_PARAMETER)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ssm:GetParameter"), e))?;
+        out.parameter()
+            .and_then(|p| p.value())
+            .map(str::to_string)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("SSM returned no value for {ECS_AMI_PARAMETER}")))
+    }
+
+    /// Whether an IAM role and its instance profile (same name, as the console creates them) exist.
+    pub async fn instance_role_exists(&self, role: &str) -> Result<bool, AppError> {
+        match self.iam.get_instance_profile().instance_profile_name(role).send().await {
+            Ok(out) => Ok(out.instance_profile().is_some_and(|p| !p.roles().is_empty())),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => Ok(false),
+            Err(e) => Err(map_sdk_error(&self.cx("iam:GetInstanceProfile"), e)),
+        }
+    }
+
+    pub async fn ec2_defaults(&self) -> Result<Ec2Defaults, AppError> {
+        let (ami, role) = tokio::join!(self.recommended_ecs_ami(), self.instance_role_exists(DEFAULT_INSTANCE_ROLE));
+        Ok(Ec2Defaults { recommended_image_id: ami.ok(), instance_role_exists: role? })
+    }
+}
