@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod auth;
 pub mod aws;
+pub mod clusters;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -43,6 +43,7 @@ impl Application {
             store,
             auth: Arc::new(settings.auth.clone()),
             login_limiter: Arc::new(LoginLimiter::default()),
+            creations: Default::default(),
         };
         let listener =
             TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use crate::auth::rate_limit::LoginLimiter;
 use crate::aws::Environments;
+use crate::clusters::Creations;
 use crate::config::AuthSettings;
 use crate::store::Store;
 
@@ -12,4 +13,6 @@ pub struct AppState {
     pub store: Store,
     pub auth: Arc<AuthSettings>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Cluster creations running or ended since start-up.
+    pub creations: Creations,
 }

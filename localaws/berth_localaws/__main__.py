@@ -11,6 +11,10 @@ import os
 import sys
 import threading
 
+# AWS's managed policies (AmazonEC2ContainerServiceforEC2Role for the ECS instance role, ...) exist
+# in every account, as on AWS. Read by moto at import.
+os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto.moto_server.threaded_moto_server import MotoRequestHandler
 from werkzeug.serving import make_server

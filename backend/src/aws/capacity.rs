@@ -199,9 +199,7 @@ impl AwsEnv {
         launch_template_id: &str,
     ) -> Result<String, AppError> {
         let name = resource_name(cluster);
-        let tag = |key: &str, value: &str| {
-            asg::Tag::builder().key(key).value(value).propagate_at_launch(true).build()
-        };
+        let tag = |key: &str, value: &str| asg::Tag::builder().key(key).value(value).propagate_at_launch(true).build();
         self.autoscaling
             .create_auto_scaling_group()
             .auto_scaling_group_name(&name)
@@ -227,16 +225,15 @@ impl AwsEnv {
             .send()
             .await
             .map_err(|e| map_sdk_error(&self.cx("autoscaling:DescribeAutoScalingGroups"), e))?;
-        out.auto_scaling_groups()
-            .first()
-            .and_then(|g| g.auto_scaling_group_arn())
-            .map(str::to_string)
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the Auto Scaling group {name} was not found after creation")))
+        out.auto_scaling_groups().first().and_then(|g| g.auto_scaling_group_arn()).map(str::to_string).ok_or_else(
+            || AppError::Internal(anyhow::anyhow!("the Auto Scaling group {name} was not found after creation")),
+        )
     }
 
     /// Deletes the group and its instances.
     pub async fn remove_auto_scaling_group(&self, name: &str) -> Result<(), AppError> {
-        match self.autoscaling.delete_auto_scaling_group().auto_scaling_group_name(name).force_delete(true).send().await {
+        match self.autoscaling.delete_auto_scaling_group().auto_scaling_group_name(name).force_delete(true).send().await
+        {
             Ok(_) => Ok(()),
             Err(e) if e.message().is_some_and(|m| m.contains("not found")) => Ok(()),
             Err(e) => Err(map_sdk_error(&self.cx("autoscaling:DeleteAutoScalingGroup"), e)),
@@ -252,7 +249,11 @@ impl AwsEnv {
     ) -> Result<String, AppError> {
         let name = resource_name(cluster);
         let scaling = ecs::ManagedScaling::builder()
-            .status(if managed_scaling { ecs::ManagedScalingStatus::Enabled } else { ecs::ManagedScalingStatus::Disabled })
+            .status(if managed_scaling {
+                ecs::ManagedScalingStatus::Enabled
+            } else {
+                ecs::ManagedScalingStatus::Disabled
+            })
             .target_capacity(100)
             .build();
         let provider = ecs::AutoScalingGroupProvider::builder()

@@ -3,7 +3,9 @@
 
 use aws_sdk_ecs::error::ProvideErrorMetadata;
 use aws_sdk_ecs::types as sdk;
-use shared::ecs::cluster::{BerthCapacity, ClusterDetail, ClusterSpec, ClusterSummary, ContainerInstance, ServiceSummary};
+use shared::ecs::cluster::{
+    BerthCapacity, ClusterDetail, ClusterSpec, ClusterSummary, ContainerInstance, ServiceSummary,
+};
 
 use super::AwsEnv;
 use super::capacity::BERTH_TAG;
@@ -37,7 +39,13 @@ fn attribute(list: &[sdk::Attribute], name: &str) -> Option<String> {
 
 fn container_instance(i: &sdk::ContainerInstance) -> ContainerInstance {
     ContainerInstance {
-        container_instance_id: i.container_instance_arn().unwrap_or_default().rsplit('/').next().unwrap_or_default().into(),
+        container_instance_id: i
+            .container_instance_arn()
+            .unwrap_or_default()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .into(),
         ec2_instance_id: i.ec2_instance_id().unwrap_or_default().into(),
         instance_type: attribute(i.attributes(), "ecs.instance-type"),
         availability_zone: attribute(i.attributes(), "ecs.availability-zone"),

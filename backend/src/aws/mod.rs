@@ -1,12 +1,12 @@
 //! The only place that talks to AWS. Each environment gets SDK clients built from its config;
 //! the submodules convert between shared models and SDK types and map SDK errors to [`AppError`].
 
+mod capacity;
+mod clusters;
 mod ecr;
 mod ecs;
-mod clusters;
-mod capacity;
-mod network;
 mod errors;
+mod network;
 mod task_definition_advanced;
 mod task_definition_convert;
 
@@ -20,6 +20,7 @@ use shared::env::EnvironmentInfo;
 use crate::config::{Credentials, EnvironmentConfig, Settings};
 use crate::error::AppError;
 
+pub use capacity::resource_name;
 pub use ecr::DemoImage;
 pub use ecs::status_of;
 

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod clusters;
 mod environments;
 mod health;
 mod openapi;
@@ -73,6 +74,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(audit::router())
         .merge(users::router())
         .merge(task_definitions::router())
+        .merge(clusters::router())
 }
 
 /// The OpenAPI document of every route.

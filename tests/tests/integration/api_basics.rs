@@ -29,6 +29,8 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
     assert_eq!(
         routes,
         [
+            "DELETE /api/envs/{env}/cluster-creations/{id}",
+            "DELETE /api/envs/{env}/clusters/{name}",
             "DELETE /api/envs/{env}/repositories/{name}",
             "DELETE /api/envs/{env}/task-definitions/{family}/revisions/{revision}",
             "DELETE /api/tokens/{id}",
@@ -36,6 +38,14 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "GET /api/audit",
             "GET /api/auth/me",
             "GET /api/envs",
+            "GET /api/envs/{env}/cluster-creations/{id}",
+            "GET /api/envs/{env}/clusters",
+            "GET /api/envs/{env}/clusters/{name}",
+            "GET /api/envs/{env}/network/ec2-defaults",
+            "GET /api/envs/{env}/network/key-pairs",
+            "GET /api/envs/{env}/network/vpcs",
+            "GET /api/envs/{env}/network/vpcs/{vpc}/security-groups",
+            "GET /api/envs/{env}/network/vpcs/{vpc}/subnets",
             "GET /api/envs/{env}/repositories",
             "GET /api/envs/{env}/repositories/{name}",
             "GET /api/envs/{env}/repositories/{name}/images",
@@ -50,6 +60,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "GET /api/users",
             "POST /api/auth/login",
             "POST /api/auth/logout",
+            "POST /api/envs/{env}/clusters",
             "POST /api/envs/{env}/repositories",
             "POST /api/envs/{env}/task-definitions",
             "POST /api/task-definitions/import",
@@ -69,7 +80,8 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
                 .replace("{name}", "no-such-thing")
                 .replace("{id}", "999999")
                 .replace("{family}", "no-family")
-                .replace("{revision}", "1"),
+                .replace("{revision}", "1")
+                .replace("{vpc}", "vpc-0a1b2c3d"),
         ) + if path.ends_with("/diff") { "?from=1&to=2" } else { "" };
         let resp = app
             .admin

@@ -29,7 +29,8 @@ async fn every_route_except_health_and_login_answers_401_to_an_anonymous_request
                 .replace("{name}", "nginxweb")
                 .replace("{id}", "1")
                 .replace("{family}", "web")
-                .replace("{revision}", "1");
+                .replace("{revision}", "1")
+                .replace("{vpc}", "vpc-0a1b2c3d");
             let resp =
                 anon.request(method.to_uppercase().parse().unwrap(), &concrete).json(&json!({})).send().await.unwrap();
             let body = json_with_status(resp, 401).await;

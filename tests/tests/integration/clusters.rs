@@ -1,0 +1,193 @@
+//! Clusters through the API against the local AWS: Fargate-only and with EC2 capacity (launch
+//! template + Auto Scaling group + capacity provider, instances registering as the ECS agent
+//! would), deletion with teardown, and a creation that fails midway and is cleaned up.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use shared::auth::Role;
+
+use crate::helpers::{TestApp, json_with_status};
+
+/// Polls a creation until it ends (`succeeded`, `failed`, `removed`).
+async fn finished(app: &TestApp, creation: &Value) -> Value {
+    let path = format!("/api/envs/local/cluster-creations/{}", creation["id"].as_str().unwrap());
+    for _ in 0..200 {
+        let now = json_with_status(app.get(&path).await, 200).await;
+        if !matches!(now["state"].as_str(), Some("running" | "removing")) {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the creation did not end: {path}");
+}
+
+fn states(creation: &Value) -> Vec<(String, String)> {
+    creation["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap().to_string(), s["state"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+async fn default_network(app: &TestApp) -> (String, Vec<String>) {
+    let vpcs = json_with_status(app.get("/api/envs/local/network/vpcs").await, 200).await;
+    let vpc = vpcs.as_array().unwrap().iter().find(|v| v["isDefault"] == true).expect("a default VPC")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let subnets = json_with_status(app.get(&format!("/api/envs/local/network/vpcs/{vpc}/subnets")).await, 200).await;
+    let subnets: Vec<String> =
+        subnets.as_array().unwrap().iter().take(2).map(|s| s["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(subnets.len(), 2);
+    (vpc, subnets)
+}
+
+#[tokio::test]
+async fn a_fargate_only_cluster_is_created_described_and_deleted() {
+    let app = TestApp::spawn().await;
+    let spec =
+        json!({"clusterName": "web-fargate", "containerInsights": true, "tags": [{"key": "team", "value": "web"}]});
+    let started = json_with_status(app.post_json("/api/envs/local/clusters", &spec).await, 202).await;
+    let done = finished(&app, &started).await;
+    assert_eq!(done["state"], "succeeded");
+    assert_eq!(states(&done), [("cluster".to_string(), "done".to_string())]);
+
+    let page = json_with_status(app.get("/api/envs/local/clusters/web-fargate").await, 200).await;
+    assert_eq!(page["cluster"]["status"], "ACTIVE");
+    assert_eq!(page["cluster"]["containerInsights"], true);
+    assert_eq!(page["containerInstances"], json!([]));
+    let list = json_with_status(app.get("/api/envs/local/clusters").await, 200).await;
+    assert_eq!(list[0]["clusterName"], "web-fargate");
+
+    let again = json_with_status(app.post_json("/api/envs/local/clusters", &spec).await, 409).await;
+    assert_eq!(again["fields"][0]["path"], "clusterName");
+
+    assert_eq!(app.delete("/api/envs/local/clusters/web-fargate").await.status(), 204);
+    assert_eq!(json_with_status(app.get("/api/envs/local/clusters/web-fargate").await, 404).await["code"], "not_found");
+}
+
+#[tokio::test]
+async fn an_ec2_cluster_gets_its_capacity_and_instances_and_is_torn_down_on_delete() {
+    let app = TestApp::spawn().await;
+    let (vpc, subnets) = default_network(&app).await;
+    let defaults = json_with_status(app.get("/api/envs/local/network/ec2-defaults").await, 200).await;
+    assert!(defaults["recommendedImageId"].as_str().unwrap().starts_with("ami-"), "{defaults}");
+    assert_eq!(defaults["instanceRoleExists"], false);
+
+    let spec = json!({"clusterName": "itflex-nginx", "ec2": {
+        "instanceType": "t2.micro", "desiredCapacity": 2, "minSize": 2, "maxSize": 2,
+        "vpcId": vpc, "subnetIds": subnets, "openPorts": [80, 443], "createInstanceRole": true
+    }});
+    let started = json_with_status(app.post_json("/api/envs/local/clusters", &spec).await, 202).await;
+    let done = finished(&app, &started).await;
+    assert_eq!(done["state"], "succeeded", "{done}");
+    let ids: Vec<String> = states(&done).into_iter().map(|(id, state)| format!("{id}:{state}")).collect();
+    assert_eq!(
+        ids,
+        [
+            "cluster:done",
+            "instance-role:done",
+            "security-group:done",
+            "launch-template:done",
+            "auto-scaling-group:done",
+            "capacity-provider:done",
+            "default-strategy:done",
+            "instances:done"
+        ]
+    );
+
+    let page = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx").await, 200).await;
+    assert_eq!(page["cluster"]["registeredContainerInstances"], 2);
+    assert_eq!(page["cluster"]["capacityProviders"], json!(["berth-itflex-nginx"]));
+    let instances = page["containerInstances"].as_array().unwrap();
+    assert_eq!(instances.len(), 2);
+    for instance in instances {
+        assert_eq!(instance["instanceType"], "t2.micro");
+        assert_eq!(
+            (instance["registeredCpu"].as_i64(), instance["registeredMemory"].as_i64()),
+            (Some(1024), Some(982))
+        );
+        assert!(instance["availabilityZone"].as_str().unwrap().starts_with("us-east-1"));
+        assert_eq!(instance["agentConnected"], true);
+    }
+    let capacity = &page["berthCapacity"];
+    assert_eq!(capacity["capacityProvider"], "berth-itflex-nginx");
+    assert_eq!(capacity["autoScalingGroup"], "berth-itflex-nginx");
+    assert!(capacity["launchTemplateId"].as_str().unwrap().starts_with("lt-"));
+    let group = capacity["securityGroupId"].as_str().unwrap().to_string();
+    let defaults = json_with_status(app.get("/api/envs/local/network/ec2-defaults").await, 200).await;
+    assert_eq!(defaults["instanceRoleExists"], true, "the role was created");
+
+    assert_eq!(app.delete("/api/envs/local/clusters/itflex-nginx?removeCapacity=true").await.status(), 204);
+    assert_eq!(app.get("/api/envs/local/clusters/itflex-nginx").await.status(), 404);
+    let groups =
+        json_with_status(app.get(&format!("/api/envs/local/network/vpcs/{vpc}/security-groups")).await, 200).await;
+    assert!(groups.as_array().unwrap().iter().all(|g| g["id"] != group.as_str()), "the security group is gone");
+    let leftovers = app.ecs("DescribeCapacityProviders", json!({"capacityProviders": ["berth-itflex-nginx"]})).await;
+    assert!(leftovers["capacityProviders"].as_array().unwrap().iter().all(|p| p["status"] != "ACTIVE"), "{leftovers}");
+}
+
+#[tokio::test]
+async fn a_creation_that_fails_midway_says_where_and_leaves_nothing_after_removal() {
+    let app = TestApp::spawn().await;
+    let (vpc, _) = default_network(&app).await;
+    let spec = json!({"clusterName": "broken", "ec2": {
+        "instanceType": "t2.micro", "desiredCapacity": 1, "minSize": 1, "maxSize": 1,
+        "vpcId": vpc, "subnetIds": ["subnet-00000000000000000"], "openPorts": [80], "createInstanceRole": true
+    }});
+    let started = json_with_status(app.post_json("/api/envs/local/clusters", &spec).await, 202).await;
+    let failed = finished(&app, &started).await;
+    assert_eq!(failed["state"], "failed");
+    let steps = states(&failed);
+    let broken = steps.iter().find(|(_, state)| state == "failed").expect("a failed step");
+    assert_eq!(broken.0, "auto-scaling-group");
+    let reason = failed["steps"].as_array().unwrap().iter().find(|s| s["state"] == "failed").unwrap()["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(reason.contains("subnet-00000000000000000"), "AWS's reason names the subnet: {reason}");
+
+    let path = format!("/api/envs/local/cluster-creations/{}", failed["id"].as_str().unwrap());
+    let removing = json_with_status(app.delete(&path).await, 202).await;
+    assert_eq!(removing["state"], "removing");
+    let removed = finished(&app, &removing).await;
+    assert_eq!(removed["state"], "removed", "{removed}");
+    let undone: Vec<String> = states(&removed).into_iter().filter(|(_, s)| s == "removed").map(|(id, _)| id).collect();
+    assert_eq!(undone, ["cluster", "instance-role", "security-group", "launch-template"]);
+
+    assert_eq!(app.get("/api/envs/local/clusters/broken").await.status(), 404);
+    let groups =
+        json_with_status(app.get(&format!("/api/envs/local/network/vpcs/{vpc}/security-groups")).await, 200).await;
+    assert!(groups.as_array().unwrap().iter().all(|g| !g["label"].as_str().unwrap().starts_with("berth-broken")));
+    let defaults = json_with_status(app.get("/api/envs/local/network/ec2-defaults").await, 200).await;
+    assert_eq!(defaults["instanceRoleExists"], false, "the role Berth created is removed too");
+}
+
+#[tokio::test]
+async fn deleting_a_cluster_with_services_is_refused_naming_them_and_rules_and_roles_apply() {
+    let app = TestApp::spawn().await;
+    let started =
+        json_with_status(app.post_json("/api/envs/local/clusters", &json!({"clusterName": "busy"})).await, 202).await;
+    finished(&app, &started).await;
+    let seed: Value = serde_json::from_str(include_str!("../../fixtures/seed/task-definition-template.json")).unwrap();
+    json_with_status(app.post_json("/api/envs/local/task-definitions", &seed).await, 201).await;
+    app.ecs(
+        "CreateService",
+        json!({"cluster": "busy", "serviceName": "web", "taskDefinition": "nginx-web", "desiredCount": 0}),
+    )
+    .await;
+    let refused = json_with_status(app.delete("/api/envs/local/clusters/busy").await, 409).await;
+    assert!(refused["message"].as_str().unwrap().contains("web"), "{refused}");
+
+    let bad = json!({"clusterName": "bad name", "ec2": {"instanceType": "t2.micro", "desiredCapacity": 1, "minSize": 2,
+        "maxSize": 3, "vpcId": "vpc-0a1b2c3d", "subnetIds": []}});
+    let body = json_with_status(app.post_json("/api/envs/local/clusters", &bad).await, 422).await;
+    let paths: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["clusterName", "ec2.desiredCapacity", "ec2.subnetIds", "ec2.securityGroupIds"]);
+
+    let viewer = app.user("vc", "local", Role::Viewer).await;
+    assert_eq!(viewer.post_json("/api/envs/local/clusters", &json!({"clusterName": "x"})).await.status(), 403);
+    assert_eq!(viewer.get("/api/envs/local/clusters/busy").await.status(), 200);
+}
