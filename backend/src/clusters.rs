@@ -104,29 +104,40 @@ impl Creations {
         });
     }
 
+    /// Records a new creation with its planned steps.
+    fn begin(&self, environment: &str, spec: &ClusterSpec) -> Creation {
+        let id = random_secret()[..16].to_string();
+        let creation =
+            Creation { id, cluster_name: spec.cluster_name.clone(), state: "running".into(), steps: plan(spec) };
+        if let Ok(mut map) = self.0.lock() {
+            let entry = Entry { environment: environment.into(), creation: creation.clone(), made: Made::default() };
+            map.insert(creation.id.clone(), entry);
+        }
+        creation
+    }
+
+    async fn finish(&self, aws: &AwsEnv, id: &str, spec: &ClusterSpec) {
+        let outcome = self.run(aws, id, spec).await;
+        self.update(id, |e| e.creation.state = if outcome.is_ok() { "succeeded" } else { "failed" }.into());
+    }
+
     /// Starts creating; returns at once with the planned steps.
     pub fn start(&self, environments: Arc<Environments>, environment: &str, spec: ClusterSpec) -> Creation {
-        let id = random_secret()[..16].to_string();
-        let creation = Creation {
-            id: id.clone(),
-            cluster_name: spec.cluster_name.clone(),
-            state: "running".into(),
-            steps: plan(&spec),
-        };
-        if let Ok(mut map) = self.0.lock() {
-            map.insert(
-                id.clone(),
-                Entry { environment: environment.into(), creation: creation.clone(), made: Made::default() },
-            );
-        }
-        let this = self.clone();
-        let environment = environment.to_string();
+        let creation = self.begin(environment, &spec);
+        let (this, id, environment) = (self.clone(), creation.id.clone(), environment.to_string());
         tokio::spawn(async move {
-            let Ok(aws) = environments.get(&environment) else { return };
-            let outcome = this.run(aws, &id, &spec).await;
-            this.update(&id, |e| e.creation.state = if outcome.is_ok() { "succeeded" } else { "failed" }.into());
+            if let Ok(aws) = environments.get(&environment) {
+                this.finish(aws, &id, &spec).await;
+            }
         });
         creation
+    }
+
+    /// Creates and waits for the end (local mode's demo data).
+    pub async fn create_now(&self, aws: &AwsEnv, spec: ClusterSpec) -> Creation {
+        let begun = self.begin(aws.name(), &spec);
+        self.finish(aws, &begun.id, &spec).await;
+        self.get(aws.name(), &begun.id).unwrap_or(begun)
     }
 
     /// Runs one step: marks it running, then done (with what it made) or failed (with why).

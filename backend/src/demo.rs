@@ -1,7 +1,9 @@
 //! Local mode's demo data: the seed lab's repository `nginxweb` with images `v1`, `v2` and
-//! `latest` (the same image as `v2`, as after the lab's pipeline pushed v2).
+//! `latest` (the same image as `v2`, as after the lab's pipeline pushed v2), and its cluster
+//! `itflex-nginx` with 2 t2.micro instances, built as the cluster wizard builds it.
 
 use shared::auth::{Grant, Role};
+use shared::ecs::cluster::{ClusterSpec, Ec2Capacity};
 
 use crate::auth::{secrets, users};
 use crate::aws::{DemoImage, Environments};
@@ -39,10 +41,43 @@ pub fn demo_images() -> Vec<DemoImage> {
     ]
 }
 
+pub const DEMO_CLUSTER: &str = "itflex-nginx";
+
 /// Loads the demo data into the environment `local`; does nothing if there is none.
 pub async fn load(environments: &Environments) -> Result<(), AppError> {
     let Ok(local) = environments.get("local") else { return Ok(()) };
-    local.ensure_demo_repository(DEMO_REPOSITORY, &demo_images()).await
+    local.ensure_demo_repository(DEMO_REPOSITORY, &demo_images()).await?;
+    ensure_demo_cluster(local).await
+}
+
+/// The lab's cluster: 2 × t2.micro in the default VPC's first two subnets, ports 80 and 443 open.
+async fn ensure_demo_cluster(local: &crate::aws::AwsEnv) -> Result<(), AppError> {
+    if local.cluster(DEMO_CLUSTER).await.is_ok() {
+        return Ok(());
+    }
+    let vpcs = local.list_vpcs().await?;
+    let Some(vpc) = vpcs.iter().find(|v| v.is_default).or(vpcs.first()) else { return Ok(()) };
+    let subnets: Vec<String> = local.list_subnets(&vpc.id).await?.into_iter().take(2).map(|s| s.id).collect();
+    let spec = ClusterSpec {
+        cluster_name: DEMO_CLUSTER.into(),
+        ec2: Some(Ec2Capacity {
+            vpc_id: vpc.id.clone(),
+            subnet_ids: subnets,
+            open_ports: Some(vec![80, 443]),
+            create_instance_role: true,
+            ..Ec2Capacity::default()
+        }),
+        ..ClusterSpec::default()
+    };
+    let creation = crate::clusters::Creations::default().create_now(local, spec).await;
+    match creation.steps.iter().find(|s| s.state == "failed") {
+        None => Ok(()),
+        Some(step) => Err(AppError::Internal(anyhow::anyhow!(
+            "demo cluster step {}: {}",
+            step.id,
+            step.detail.clone().unwrap_or_default()
+        ))),
+    }
 }
 
 pub const DEMO_ADMIN: &str = "admin";

@@ -191,3 +191,13 @@ async fn deleting_a_cluster_with_services_is_refused_naming_them_and_rules_and_r
     assert_eq!(viewer.post_json("/api/envs/local/clusters", &json!({"clusterName": "x"})).await.status(), 403);
     assert_eq!(viewer.get("/api/envs/local/clusters/busy").await.status(), 200);
 }
+
+#[tokio::test]
+async fn local_modes_demo_data_has_the_labs_cluster_with_two_t2_micro_instances() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    let page = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx").await, 200).await;
+    let types: Vec<&str> =
+        page["containerInstances"].as_array().unwrap().iter().map(|i| i["instanceType"].as_str().unwrap()).collect();
+    assert_eq!(types, ["t2.micro", "t2.micro"]);
+    assert_eq!(page["cluster"]["capacityProviders"], json!(["berth-itflex-nginx"]));
+}
