@@ -1,7 +1,7 @@
 //! The built front end: files from `dist/`, and an app's page for every other non-API path so the
 //! browser's router can take deep links. Three apps (separate WebAssembly bundles): the admin area
 //! (`dist/admin/`, under `/admin/`), the ECS pages (`dist/ecs/`, assets under `/ecs/`, pages at
-//! `/e/{env}/task-definitions...`), and the console (`dist/`) everywhere else.
+//! `/e/{env}/task-definitions...`, `/e/{env}/clusters...`, `/e/{env}/cluster/{name}`), and the console (`dist/`) everywhere else.
 
 use std::path::Path;
 
@@ -11,7 +11,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The sections of `/e/{env}/...` that the ECS app renders.
-pub const ECS_SECTIONS: [&str; 1] = ["task-definitions"];
+pub const ECS_SECTIONS: [&str; 3] = ["task-definitions", "clusters", "cluster"];
 
 fn page(dir: &Path) -> ServeFile {
     let index = dir.join("index.html");

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
+use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
 use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, TaskDefinitionSpec};
 use shared::env::EnvironmentInfo;
 use shared::error::{ApiError, ErrorCode};
@@ -203,6 +204,44 @@ pub async fn diff_task_revisions(env: &str, family: &str, from: i64, to: i64) ->
     get(&format!("/api/envs/{}/task-definitions/{}/diff?from={from}&to={to}", enc(env), enc(family))).await
 }
 
+pub async fn list_clusters(env: &str) -> Result<Vec<ClusterSummary>, ApiError> {
+    get(&format!("/api/envs/{}/clusters", enc(env))).await
+}
+
+pub async fn get_cluster(env: &str, name: &str) -> Result<ClusterDetail, ApiError> {
+    get(&format!("/api/envs/{}/clusters/{}", enc(env), enc(name))).await
+}
+
+pub async fn create_cluster(env: &str, spec: &ClusterSpec) -> Result<Creation, ApiError> {
+    post(&format!("/api/envs/{}/clusters", enc(env)), spec).await
+}
+
+pub async fn get_creation(env: &str, id: &str) -> Result<Creation, ApiError> {
+    get(&format!("/api/envs/{}/cluster-creations/{}", enc(env), enc(id))).await
+}
+
+/// Removes what a failed creation made (the answer's steps then progress to `removed`).
+pub async fn remove_creation(env: &str, id: &str) -> Result<Creation, ApiError> {
+    let resp = with_csrf(Request::delete(&format!("/api/envs/{}/cluster-creations/{}", enc(env), enc(id))))
+        .send()
+        .await
+        .map_err(network_error)?;
+    decode(resp).await
+}
+
+pub async fn delete_cluster(env: &str, name: &str, remove_capacity: bool) -> Result<(), ApiError> {
+    delete(&format!("/api/envs/{}/clusters/{}?removeCapacity={remove_capacity}", enc(env), enc(name))).await
+}
+
+/// `what`: `vpcs`, `key-pairs`, `ec2-defaults`'s siblings; `vpcs/{id}/subnets`, `vpcs/{id}/security-groups`.
+pub async fn network(env: &str, what: &str) -> Result<Vec<Choice>, ApiError> {
+    get(&format!("/api/envs/{}/network/{what}", enc(env))).await
+}
+
+pub async fn ec2_defaults(env: &str) -> Result<Ec2Defaults, ApiError> {
+    get(&format!("/api/envs/{}/network/ec2-defaults", enc(env))).await
+}
+
 /// Front-end paths, so links are built in one place.
 pub mod paths {
     use super::enc;
@@ -234,6 +273,15 @@ pub mod paths {
     }
     pub fn task_diff(env: &str, family: &str, from: i64, to: i64) -> String {
         format!("{}/diff?from={from}&to={to}", task_family(env, family))
+    }
+    pub fn clusters(env: &str) -> String {
+        format!("/e/{}/clusters", enc(env))
+    }
+    pub fn new_cluster(env: &str) -> String {
+        format!("/e/{}/clusters/new", enc(env))
+    }
+    pub fn cluster(env: &str, name: &str) -> String {
+        format!("/e/{}/cluster/{}", enc(env), enc(name))
     }
     pub const USERS: &str = "/admin/users";
     pub const TOKENS: &str = "/admin/tokens";

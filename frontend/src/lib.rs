@@ -1,5 +1,5 @@
 //! Berth's web console: three apps over this library — the console (home, repositories), the ECS
-//! pages (task definitions: wizard, revisions, diffs) and the admin area (users, API tokens, audit
+//! pages (clusters, task definitions: wizards, revisions, diffs) and the admin area (users, API tokens, audit
 //! log). They are separate WebAssembly bundles so each first page load stays within its budget;
 //! links between them are full page loads (`rel="external"`), the session cookie carries over.
 //! Pages fetch through `api`; components only render what they are given.
@@ -16,8 +16,9 @@ use leptos_router::components::{Route, Routes};
 use leptos_router::path;
 
 use pages::{
-    AuditPage, CreateRepositoryPage, Home, NotFound, RepositoriesPage, RepositoryPage, TaskDefinitionWizard,
-    TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskRevisionPage, TokensPage, UsersPage,
+    AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, Home, NotFound, RepositoriesPage,
+    RepositoryPage, TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskRevisionPage, TokensPage,
+    UsersPage,
 };
 pub use shell::Area;
 
@@ -36,6 +37,9 @@ fn console_routes() -> AnyView {
 fn ecs_routes() -> AnyView {
     view! {
         <Routes fallback=|| view! { <NotFound/> }>
+            <Route path=path!("/e/:env/clusters") view=ClustersPage/>
+            <Route path=path!("/e/:env/clusters/new") view=CreateClusterPage/>
+            <Route path=path!("/e/:env/cluster/:name") view=ClusterPage/>
             <Route path=path!("/e/:env/task-definitions") view=TaskFamiliesPage/>
             <Route path=path!("/e/:env/task-definitions/new") view=TaskDefinitionWizard/>
             <Route path=path!("/e/:env/task-definitions/family/:family") view=TaskFamilyPage/>
@@ -62,7 +66,7 @@ pub fn console() {
     shell::mount(Area::Console, console_routes);
 }
 
-/// The ECS pages: `/e/{env}/task-definitions/...`.
+/// The ECS pages: `/e/{env}/clusters`, `/e/{env}/cluster/...`, `/e/{env}/task-definitions/...`.
 pub fn ecs() {
     shell::mount(Area::Ecs, ecs_routes);
 }

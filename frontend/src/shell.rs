@@ -100,11 +100,16 @@ fn Header() -> impl IntoView {
     let here = expect_context::<Area>();
     // Into the other app: a full page load, not the router's client-side navigation.
     let rel = move |area: Area| (area != here).then_some("external");
+    let in_task_definitions = move || location.pathname.get().contains("/task-definitions");
     let navigate = use_navigate();
     // Switching environments stays on the same kind of page.
     let on_change = move |ev| {
         let picked = event_target_value(&ev);
-        let target = if here == Area::Ecs { paths::task_definitions(&picked) } else { paths::repositories(&picked) };
+        let target = match here {
+            Area::Ecs if in_task_definitions() => paths::task_definitions(&picked),
+            Area::Ecs => paths::clusters(&picked),
+            _ => paths::repositories(&picked),
+        };
         if here != Area::Admin {
             navigate(&target, Default::default());
         } else if let Some(window) = web_sys::window() {
@@ -128,8 +133,10 @@ fn Header() -> impl IntoView {
             <nav>
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::repositories(&e))
                     rel=rel(Area::Console) aria-current=move || (here == Area::Console).then(current("/e/")).flatten()>"Repositories"</a>
+                <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::clusters(&e))
+                    rel=rel(Area::Ecs) aria-current=move || (here == Area::Ecs && !in_task_definitions()).then_some("page")>"Clusters"</a>
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::task_definitions(&e))
-                    rel=rel(Area::Ecs) aria-current=move || (here == Area::Ecs).then_some("page")>"Task definitions"</a>
+                    rel=rel(Area::Ecs) aria-current=move || (here == Area::Ecs && in_task_definitions()).then_some("page")>"Task definitions"</a>
                 <Show when=move || session.is_global_admin()>
                     <a href=paths::USERS rel=rel(Area::Admin) aria-current=current(paths::USERS)>"Users"</a>
                     <a href=paths::TOKENS rel=rel(Area::Admin) aria-current=current(paths::TOKENS)>"API tokens"</a>

@@ -1,6 +1,7 @@
 //! One component per route.
 
 mod audit;
+mod clusters;
 mod create_repository;
 mod home;
 mod login;
@@ -12,6 +13,7 @@ mod tokens;
 mod users;
 
 pub use audit::AuditPage;
+pub use clusters::{ClusterPage, ClustersPage, CreateClusterPage};
 pub use create_repository::CreateRepositoryPage;
 pub use home::Home;
 pub use login::LoginPage;

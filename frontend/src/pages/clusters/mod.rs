@@ -1,0 +1,10 @@
+//! Clusters: the list, a cluster's page, and the create wizard with its live steps.
+
+mod list;
+mod page;
+mod steps;
+mod wizard;
+
+pub use list::ClustersPage;
+pub use page::ClusterPage;
+pub use wizard::CreateClusterPage;

@@ -1,0 +1,91 @@
+//! A creation's steps, followed live (polled once a second while it runs).
+
+use leptos::prelude::*;
+use shared::ecs::cluster::Creation;
+use shared::error::ApiError;
+
+use crate::api::{self, paths};
+use crate::components::ErrorBanner;
+use crate::load::send;
+use crate::pages::param;
+
+fn icon(state: &str) -> &'static str {
+    match state {
+        "done" => "✓",
+        "running" => "…",
+        "failed" => "✕",
+        "removed" => "↺",
+        _ => "·",
+    }
+}
+
+/// Polls `creation` while it is running or removing.
+fn follow(creation: RwSignal<Option<Creation>>) {
+    let env = param("env");
+    Effect::new(move |_| {
+        let Some(current) = creation.get() else { return };
+        if !matches!(current.state.as_str(), "running" | "removing") {
+            return;
+        }
+        let env = env.get_untracked();
+        set_timeout(
+            move || {
+                leptos::task::spawn_local(async move {
+                    if let Ok(next) = api::get_creation(&env, &current.id).await {
+                        creation.set(Some(next));
+                    }
+                });
+            },
+            std::time::Duration::from_millis(700),
+        );
+    });
+}
+
+#[component]
+pub fn CreationSteps(creation: RwSignal<Option<Creation>>) -> impl IntoView {
+    let env = param("env");
+    follow(creation);
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let remove = move |_| {
+        let Some(current) = creation.get_untracked() else { return };
+        let env = env.get_untracked();
+        send(pending, async move { api::remove_creation(&env, &current.id).await }, move |answer| match answer {
+            Ok(next) => creation.set(Some(next)),
+            Err(e) => error.set(Some(e)),
+        });
+    };
+    move || {
+        creation.get().map(|c| {
+            let headline = match c.state.as_str() {
+                "running" => format!("Creating cluster {}…", c.cluster_name),
+                "succeeded" => format!("Cluster {} is ready.", c.cluster_name),
+                "failed" => format!("Creating cluster {} failed at one step. What the earlier steps made is still there.", c.cluster_name),
+                "removing" => "Removing what was created…".to_string(),
+                _ => "Everything that was created has been removed.".to_string(),
+            };
+            let link = paths::cluster(&env.get_untracked(), &c.cluster_name);
+            view! {
+                <section class="steps" id="creation" data-state=c.state.clone()>
+                    <h2>{headline}</h2>
+                    <ol>
+                        {c.steps.iter().map(|s| view! {
+                            <li class=format!("step {}", s.state) data-step=s.id.clone()>
+                                <span class="step-icon">{icon(&s.state)}</span>
+                                <span class="step-title">{s.title.clone()}</span>
+                                {s.detail.clone().map(|d| view! { <span class="step-detail">{d}</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                    {(c.state == "succeeded").then(|| view! { <a class="button primary" href=link id="openCluster">"Open the cluster"</a> })}
+                    {(c.state == "failed").then(|| view! {
+                        <button type="button" class="danger" id="removeCreated" disabled=move || pending.get() on:click=remove>
+                            "Remove what was created"
+                        </button>
+                    })}
+                    {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+                </section>
+            }
+        })
+    }
+}

@@ -1,0 +1,54 @@
+//! The cluster wizard in headless Chromium: an EC2 cluster built step by step, live, then its
+//! instances on the cluster page.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+
+use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot};
+
+#[tokio::test]
+async fn the_wizard_creates_an_ec2_cluster_shows_each_step_and_its_instances() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1600).await.unwrap();
+    browser.login(&app.address, "/e/local/clusters", "admin", PASSWORD).await;
+    let wait = || c.wait().at_most(Duration::from_secs(20));
+    wait().for_element(Locator::LinkText("Create cluster")).await.unwrap().click().await.unwrap();
+
+    let name = wait().for_element(Locator::Id("clusterName")).await.unwrap();
+    name.send_keys("web cluster").await.unwrap();
+    c.execute("arguments[0].blur()", vec![serde_json::to_value(&name).unwrap()]).await.unwrap();
+    let error = wait().for_element(Locator::Css("[data-for='clusterName']")).await.unwrap();
+    assert!(error.text().await.unwrap().contains("letters, digits, hyphens and underscores"));
+    name.clear().await.unwrap();
+    name.send_keys("web-cluster").await.unwrap();
+
+    // The default VPC is picked; choose two of its subnets. The lab's security group: 80 and 443.
+    let subnets = wait().for_element(Locator::Css("input[name='ec2.subnetIds']")).await.unwrap();
+    subnets.click().await.unwrap();
+    let all = c.find_all(Locator::Css("input[name='ec2.subnetIds']")).await.unwrap();
+    all[1].click().await.unwrap();
+    wait().for_element(Locator::Css("input[name='ec2.createInstanceRole']")).await.unwrap();
+    save_screenshot(c, "cluster-wizard").await;
+    c.find(Locator::Id("createCluster")).await.unwrap().click().await.unwrap();
+
+    let done = c
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("#creation[data-state='succeeded']"))
+        .await
+        .unwrap();
+    let steps = done.find_all(Locator::Css("li.step.done")).await.unwrap();
+    assert_eq!(steps.len(), 8, "every step done");
+    save_screenshot(c, "cluster-steps").await;
+
+    c.find(Locator::Id("openCluster")).await.unwrap().click().await.unwrap();
+    let instances = wait().for_element(Locator::Css("#instances tbody")).await.unwrap();
+    let rows = instances.find_all(Locator::Css("tr")).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0].text().await.unwrap().contains("t2.micro"));
+    save_screenshot(c, "cluster-page").await;
+    browser.client.close().await.unwrap();
+}
