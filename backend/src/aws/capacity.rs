@@ -12,6 +12,7 @@ use base64::Engine;
 use shared::ecs::cluster::{Ec2Capacity, INSTANCE_ROLE_POLICY_ARN};
 
 use super::AwsEnv;
+use super::clusters::FARGATE_PROVIDERS;
 use super::errors::map_sdk_error;
 use crate::error::AppError;
 
@@ -281,8 +282,8 @@ impl AwsEnv {
         }
     }
 
-    /// Makes `provider` the cluster's only capacity provider and its default strategy (`None`:
-    /// detaches every provider).
+    /// Makes `provider` the cluster's default strategy, beside Fargate's providers (`None`: detaches
+    /// it, leaving Fargate's).
     pub async fn set_cluster_capacity_provider(&self, cluster: &str, provider: Option<&str>) -> Result<(), AppError> {
         let strategy = provider
             .map(|p| ecs::CapacityProviderStrategyItem::builder().capacity_provider(p).weight(1).build())
@@ -291,7 +292,9 @@ impl AwsEnv {
         self.ecs
             .put_cluster_capacity_providers()
             .cluster(cluster)
-            .set_capacity_providers(Some(provider.map(|p| vec![p.to_string()]).unwrap_or_default()))
+            .set_capacity_providers(Some(
+                FARGATE_PROVIDERS.iter().map(|p| p.to_string()).chain(provider.map(str::to_string)).collect(),
+            ))
             .set_default_capacity_provider_strategy(Some(strategy.into_iter().collect()))
             .send()
             .await

@@ -12,6 +12,9 @@ use super::capacity::BERTH_TAG;
 use super::errors::map_sdk_error;
 use crate::error::AppError;
 
+/// AWS's own capacity providers, attached to every cluster Berth creates.
+pub const FARGATE_PROVIDERS: [&str; 2] = ["FARGATE", "FARGATE_SPOT"];
+
 fn summary(c: &sdk::Cluster) -> ClusterSummary {
     ClusterSummary {
         cluster_name: c.cluster_name().unwrap_or_default().into(),
@@ -114,6 +117,8 @@ impl AwsEnv {
             .create_cluster()
             .cluster_name(&spec.cluster_name)
             .settings(insights)
+            // As the AWS console does: Fargate is always available (a strategy may name it).
+            .set_capacity_providers(Some(FARGATE_PROVIDERS.iter().map(|p| p.to_string()).collect()))
             .set_tags(Some(tags.collect()))
             .send()
             .await
@@ -192,12 +197,8 @@ impl AwsEnv {
     /// Auto Scaling group and launch template, and the security group Berth made.
     pub async fn berth_capacity(&self, cluster: &ClusterSummary) -> Result<BerthCapacity, AppError> {
         let mut found = BerthCapacity::default();
-        let ours: Vec<String> = cluster
-            .capacity_providers
-            .iter()
-            .filter(|p| p.as_str() != "FARGATE" && p.as_str() != "FARGATE_SPOT")
-            .cloned()
-            .collect();
+        let ours: Vec<String> =
+            cluster.capacity_providers.iter().filter(|p| !FARGATE_PROVIDERS.contains(&p.as_str())).cloned().collect();
         if !ours.is_empty() {
             let out = self
                 .ecs

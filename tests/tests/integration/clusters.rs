@@ -58,6 +58,7 @@ async fn a_fargate_only_cluster_is_created_described_and_deleted() {
     assert_eq!(page["cluster"]["status"], "ACTIVE");
     assert_eq!(page["cluster"]["containerInsights"], true);
     assert_eq!(page["containerInstances"], json!([]));
+    assert_eq!(page["cluster"]["capacityProviders"], json!(["FARGATE", "FARGATE_SPOT"]));
     let list = json_with_status(app.get("/api/envs/local/clusters").await, 200).await;
     assert_eq!(list[0]["clusterName"], "web-fargate");
 
@@ -100,7 +101,7 @@ async fn an_ec2_cluster_gets_its_capacity_and_instances_and_is_torn_down_on_dele
 
     let page = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx").await, 200).await;
     assert_eq!(page["cluster"]["registeredContainerInstances"], 2);
-    assert_eq!(page["cluster"]["capacityProviders"], json!(["berth-itflex-nginx"]));
+    assert_eq!(page["cluster"]["capacityProviders"], json!(["FARGATE", "FARGATE_SPOT", "berth-itflex-nginx"]));
     let instances = page["containerInstances"].as_array().unwrap();
     assert_eq!(instances.len(), 2);
     for instance in instances {
@@ -199,5 +200,5 @@ async fn local_modes_demo_data_has_the_labs_cluster_with_two_t2_micro_instances(
     let types: Vec<&str> =
         page["containerInstances"].as_array().unwrap().iter().map(|i| i["instanceType"].as_str().unwrap()).collect();
     assert_eq!(types, ["t2.micro", "t2.micro"]);
-    assert_eq!(page["cluster"]["capacityProviders"], json!(["berth-itflex-nginx"]));
+    assert_eq!(page["cluster"]["capacityProviders"], json!(["FARGATE", "FARGATE_SPOT", "berth-itflex-nginx"]));
 }
