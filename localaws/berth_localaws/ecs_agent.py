@@ -1,10 +1,13 @@
-"""The ECS agent, as far as Berth can see it: running EC2 instances (those an Auto Scaling group
-launches, or any other) with user data naming a cluster (`ECS_CLUSTER=name` in /etc/ecs/ecs.config, as the ECS-optimized
-AMI reads it) register as that cluster's container instances; when they terminate, they leave.
+"""The ECS agent, as far as Berth can see it, and Auto Scaling's balance over zones.
 
-Plain moto launches the instances but nothing joins a cluster, so a cluster "with EC2 capacity"
-would show no container instances. Registered CPU and memory follow the instance type (moto
-reports 4096 CPU units and 7482 MiB for every instance).
+- Running EC2 instances (those an Auto Scaling group launches, or any other) whose user data names
+  a cluster (`ECS_CLUSTER=name` in /etc/ecs/ecs.config, as the ECS-optimized AMI reads it) register
+  as that cluster's container instances, with their type's CPU and memory (moto would report 4096
+  CPU units and 7482 MiB for any instance); when they terminate, they leave. Plain moto launches
+  the instances but nothing joins a cluster.
+- moto launches all of a group's instances in its first subnet; AWS balances them over the group's
+  subnets (so over availability zones). Here each new instance goes to the subnet with the fewest
+  of the group's running instances.
 """
 
 import base64
@@ -82,11 +85,32 @@ def _after(method, account_of, region_of):
     return wrapper
 
 
+def _balanced(method):
+    def wrapper(self, count_needed, propagated_tags):
+        subnets = [s for s in (self.vpc_zone_identifier or "").split(",") if s]
+        if len(subnets) < 2:
+            return method(self, count_needed, propagated_tags)
+        original = self.vpc_zone_identifier
+        try:
+            for _ in range(count_needed):
+                load = {s: 0 for s in subnets}
+                for state in self.instance_states:
+                    if state.instance.state == "running" and state.instance.subnet_id in load:
+                        load[state.instance.subnet_id] += 1
+                emptiest = min(subnets, key=lambda s: load[s])
+                self.vpc_zone_identifier = ",".join([emptiest] + [s for s in subnets if s != emptiest])
+                method(self, 1, dict(propagated_tags))
+        finally:
+            self.vpc_zone_identifier = original
+
+    return wrapper
+
+
 def install():
     group_account = lambda g: g.autoscaling_backend.account_id  # noqa: E731
     group_region = lambda g: g.autoscaling_backend.region_name  # noqa: E731
     FakeAutoScalingGroup.replace_autoscaling_group_instances = _after(
-        FakeAutoScalingGroup.replace_autoscaling_group_instances, group_account, group_region
+        _balanced(FakeAutoScalingGroup.replace_autoscaling_group_instances), group_account, group_region
     )
     FakeAutoScalingGroup.set_desired_capacity = _after(
         FakeAutoScalingGroup.set_desired_capacity, group_account, group_region

@@ -104,6 +104,9 @@ async fn an_ec2_cluster_gets_its_capacity_and_instances_and_is_torn_down_on_dele
     assert_eq!(page["cluster"]["capacityProviders"], json!(["FARGATE", "FARGATE_SPOT", "berth-itflex-nginx"]));
     let instances = page["containerInstances"].as_array().unwrap();
     assert_eq!(instances.len(), 2);
+    let mut zones: Vec<&str> = instances.iter().map(|i| i["availabilityZone"].as_str().unwrap()).collect();
+    zones.dedup();
+    assert_eq!(zones.len(), 2, "spread over the two subnets' zones, as Auto Scaling balances them");
     for instance in instances {
         assert_eq!(instance["instanceType"], "t2.micro");
         assert_eq!(
