@@ -1,7 +1,8 @@
 //! The built front end: files from `dist/`, and an app's page for every other non-API path so the
-//! browser's router can take deep links. Three apps (separate WebAssembly bundles): the admin area
-//! (`dist/admin/`, under `/admin/`), the ECS pages (`dist/ecs/`, assets under `/ecs/`, pages at
-//! `/e/{env}/task-definitions...`, `/e/{env}/clusters...`, `/e/{env}/cluster/{name}`), and the console (`dist/`) everywhere else.
+//! browser's router can take deep links. Four apps (separate WebAssembly bundles): the admin area
+//! (`dist/admin/`, under `/admin/`), the cluster pages and the task definition pages (files under
+//! `/clusters/` and `/taskdefs/`, pages at the sections of `/e/{env}/...` that [`APPS`] lists), and
+//! the console (`dist/`) everywhere else.
 
 use std::path::Path;
 
@@ -10,8 +11,8 @@ use axum::http::{HeaderValue, header};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The sections of `/e/{env}/...` that the ECS app renders.
-pub const ECS_SECTIONS: [&str; 3] = ["task-definitions", "clusters", "cluster"];
+/// The apps under `/e/{env}/`: their `dist/` directory and the sections they render.
+pub const APPS: [(&str, &[&str]); 2] = [("clusters", &["clusters", "cluster"]), ("taskdefs", &["task-definitions"])];
 
 fn page(dir: &Path) -> ServeFile {
     let index = dir.join("index.html");
@@ -26,12 +27,15 @@ fn app(dir: &Path) -> ServeDir<ServeFile> {
 }
 
 pub fn router(dir: &Path) -> Router {
-    let ecs = dir.join("ecs");
-    let mut router = Router::new().nest_service("/admin", app(&dir.join("admin"))).nest_service("/ecs", app(&ecs));
-    for section in ECS_SECTIONS {
-        router = router
-            .route_service(&format!("/e/{{env}}/{section}"), page(&ecs))
-            .route_service(&format!("/e/{{env}}/{section}/{{*rest}}"), page(&ecs));
+    let mut router = Router::new().nest_service("/admin", app(&dir.join("admin")));
+    for (name, sections) in APPS {
+        let files = dir.join(name);
+        router = router.nest_service(&format!("/{name}"), app(&files));
+        for section in sections {
+            router = router
+                .route_service(&format!("/e/{{env}}/{section}"), page(&files))
+                .route_service(&format!("/e/{{env}}/{section}/{{*rest}}"), page(&files));
+        }
     }
     // index.html must be revalidated so a new build is picked up; hashed assets may be cached.
     router

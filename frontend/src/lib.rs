@@ -1,6 +1,6 @@
-//! Berth's web console: three apps over this library — the console (home, repositories), the ECS
-//! pages (clusters, task definitions: wizards, revisions, diffs) and the admin area (users, API tokens, audit
-//! log). They are separate WebAssembly bundles so each first page load stays within its budget;
+//! Berth's web console: four apps over this library — the console (home, repositories), the
+//! cluster pages (list, page, wizard), the task definition pages (families, revisions, diffs,
+//! wizard) and the admin area (users, API tokens, audit log). They are separate WebAssembly bundles so each first page load stays within its budget;
 //! links between them are full page loads (`rel="external"`), the session cookie carries over.
 //! Pages fetch through `api`; components only render what they are given.
 
@@ -34,12 +34,20 @@ fn console_routes() -> AnyView {
     .into_any()
 }
 
-fn ecs_routes() -> AnyView {
+fn cluster_routes() -> AnyView {
     view! {
         <Routes fallback=|| view! { <NotFound/> }>
             <Route path=path!("/e/:env/clusters") view=ClustersPage/>
             <Route path=path!("/e/:env/clusters/new") view=CreateClusterPage/>
             <Route path=path!("/e/:env/cluster/:name") view=ClusterPage/>
+        </Routes>
+    }
+    .into_any()
+}
+
+fn task_definition_routes() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <NotFound/> }>
             <Route path=path!("/e/:env/task-definitions") view=TaskFamiliesPage/>
             <Route path=path!("/e/:env/task-definitions/new") view=TaskDefinitionWizard/>
             <Route path=path!("/e/:env/task-definitions/family/:family") view=TaskFamilyPage/>
@@ -66,9 +74,14 @@ pub fn console() {
     shell::mount(Area::Console, console_routes);
 }
 
-/// The ECS pages: `/e/{env}/clusters`, `/e/{env}/cluster/...`, `/e/{env}/task-definitions/...`.
-pub fn ecs() {
-    shell::mount(Area::Ecs, ecs_routes);
+/// The cluster pages: `/e/{env}/clusters`, `/e/{env}/cluster/...`.
+pub fn clusters() {
+    shell::mount(Area::Clusters, cluster_routes);
+}
+
+/// The task definition pages: `/e/{env}/task-definitions/...`.
+pub fn task_definitions() {
+    shell::mount(Area::TaskDefinitions, task_definition_routes);
 }
 
 /// The admin area: `/admin/...`.

@@ -15,7 +15,8 @@ use crate::pages::LoginPage;
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Area {
     Console,
-    Ecs,
+    Clusters,
+    TaskDefinitions,
     Admin,
 }
 
@@ -100,14 +101,13 @@ fn Header() -> impl IntoView {
     let here = expect_context::<Area>();
     // Into the other app: a full page load, not the router's client-side navigation.
     let rel = move |area: Area| (area != here).then_some("external");
-    let in_task_definitions = move || location.pathname.get().contains("/task-definitions");
     let navigate = use_navigate();
     // Switching environments stays on the same kind of page.
     let on_change = move |ev| {
         let picked = event_target_value(&ev);
         let target = match here {
-            Area::Ecs if in_task_definitions() => paths::task_definitions(&picked),
-            Area::Ecs => paths::clusters(&picked),
+            Area::TaskDefinitions => paths::task_definitions(&picked),
+            Area::Clusters => paths::clusters(&picked),
             _ => paths::repositories(&picked),
         };
         if here != Area::Admin {
@@ -134,9 +134,9 @@ fn Header() -> impl IntoView {
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::repositories(&e))
                     rel=rel(Area::Console) aria-current=move || (here == Area::Console).then(current("/e/")).flatten()>"Repositories"</a>
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::clusters(&e))
-                    rel=rel(Area::Ecs) aria-current=move || (here == Area::Ecs && !in_task_definitions()).then_some("page")>"Clusters"</a>
+                    rel=rel(Area::Clusters) aria-current=move || (here == Area::Clusters).then_some("page")>"Clusters"</a>
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::task_definitions(&e))
-                    rel=rel(Area::Ecs) aria-current=move || (here == Area::Ecs && in_task_definitions()).then_some("page")>"Task definitions"</a>
+                    rel=rel(Area::TaskDefinitions) aria-current=move || (here == Area::TaskDefinitions).then_some("page")>"Task definitions"</a>
                 <Show when=move || session.is_global_admin()>
                     <a href=paths::USERS rel=rel(Area::Admin) aria-current=current(paths::USERS)>"Users"</a>
                     <a href=paths::TOKENS rel=rel(Area::Admin) aria-current=current(paths::TOKENS)>"API tokens"</a>
