@@ -85,16 +85,19 @@ impl AwsEnv {
         Ok(clusters)
     }
 
-    pub async fn list_clusters(&self) -> Result<Vec<ClusterSummary>, AppError> {
-        let arns: Vec<String> = self
-            .ecs
+    pub(super) async fn cluster_arns(&self) -> Result<Vec<String>, AppError> {
+        self.ecs
             .list_clusters()
             .into_paginator()
             .items()
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:ListClusters"), e))?;
+            .map_err(|e| map_sdk_error(&self.cx("ecs:ListClusters"), e))
+    }
+
+    pub async fn list_clusters(&self) -> Result<Vec<ClusterSummary>, AppError> {
+        let arns = self.cluster_arns().await?;
         let mut list: Vec<ClusterSummary> = self.describe_clusters(arns).await?.iter().map(summary).collect();
         list.sort_by(|a, b| a.cluster_name.cmp(&b.cluster_name));
         Ok(list)
@@ -134,7 +137,8 @@ impl AwsEnv {
         Ok(())
     }
 
-    pub async fn services_of(&self, cluster: &str) -> Result<Vec<ServiceSummary>, AppError> {
+    /// Every service of a cluster, described (DescribeServices takes 10 at a time).
+    pub(super) async fn describe_all_services(&self, cluster: &str) -> Result<Vec<sdk::Service>, AppError> {
         let arns: Vec<String> = self
             .ecs
             .list_services()
@@ -155,16 +159,25 @@ impl AwsEnv {
                 .send()
                 .await
                 .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeServices"), e))?;
-            services.extend(out.services().iter().filter(|s| s.status() != Some("INACTIVE")).map(|s| ServiceSummary {
+            services.extend(out.services().iter().cloned());
+        }
+        Ok(services)
+    }
+
+    pub async fn services_of(&self, cluster: &str) -> Result<Vec<ServiceSummary>, AppError> {
+        let services = self.describe_all_services(cluster).await?;
+        Ok(services
+            .iter()
+            .filter(|s| s.status() != Some("INACTIVE"))
+            .map(|s| ServiceSummary {
                 service_name: s.service_name().unwrap_or_default().into(),
                 status: s.status().unwrap_or_default().into(),
                 desired_count: s.desired_count().into(),
                 running_count: s.running_count().into(),
                 pending_count: s.pending_count().into(),
                 task_definition: s.task_definition().unwrap_or_default().rsplit('/').next().unwrap_or_default().into(),
-            }));
-        }
-        Ok(services)
+            })
+            .collect())
     }
 
     pub async fn container_instances(&self, cluster: &str) -> Result<Vec<ContainerInstance>, AppError> {

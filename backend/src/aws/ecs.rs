@@ -153,51 +153,20 @@ fn arn_name(arn: &str) -> &str {
 impl AwsEnv {
     /// Every service in every cluster with a deployment on `task_definition_arn`.
     pub async fn services_using(&self, task_definition_arn: &str) -> Result<Vec<ServiceUse>, AppError> {
-        let clusters: Vec<String> = self
-            .ecs
-            .list_clusters()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:ListClusters"), e))?;
         let mut uses = Vec::new();
-        for cluster in clusters {
-            let services: Vec<String> = self
-                .ecs
-                .list_services()
-                .cluster(&cluster)
-                .into_paginator()
-                .items()
-                .send()
-                .try_collect()
-                .await
-                .map_err(|e| map_sdk_error(&self.cx("ecs:ListServices"), e))?;
-            // DescribeServices takes at most 10 services per call.
-            for batch in services.chunks(10) {
-                let out = self
-                    .ecs
-                    .describe_services()
-                    .cluster(&cluster)
-                    .set_services(Some(batch.to_vec()))
-                    .send()
-                    .await
-                    .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeServices"), e))?;
-                for service in out.services() {
-                    let running =
-                        service.deployments().iter().find(|d| d.task_definition() == Some(task_definition_arn));
-                    let status = match running {
-                        Some(d) => d.status().unwrap_or("PRIMARY").to_string(),
-                        None if service.task_definition() == Some(task_definition_arn) => "PRIMARY".to_string(),
-                        None => continue,
-                    };
-                    uses.push(ServiceUse {
-                        cluster: arn_name(&cluster).to_string(),
-                        service: service.service_name().unwrap_or_default().to_string(),
-                        deployment_status: status,
-                    });
-                }
+        for cluster in self.cluster_arns().await? {
+            for service in self.describe_all_services(&cluster).await? {
+                let running = service.deployments().iter().find(|d| d.task_definition() == Some(task_definition_arn));
+                let status = match running {
+                    Some(d) => d.status().unwrap_or("PRIMARY").to_string(),
+                    None if service.task_definition() == Some(task_definition_arn) => "PRIMARY".to_string(),
+                    None => continue,
+                };
+                uses.push(ServiceUse {
+                    cluster: arn_name(&cluster).to_string(),
+                    service: service.service_name().unwrap_or_default().to_string(),
+                    deployment_status: status,
+                });
             }
         }
         Ok(uses)
