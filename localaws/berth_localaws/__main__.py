@@ -19,7 +19,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.moto_server.threaded_moto_server import MotoRequestHandler
 from werkzeug.serving import make_server
 
-from . import accounts, ecr, ecs_agent
+from . import accounts, ecr, ecs_agent, ecs_scheduler
 
 
 def main() -> None:
@@ -36,6 +36,7 @@ def main() -> None:
     accounts.install()
     ecr.install()
     ecs_agent.install()
+    ecs_scheduler.install()
 
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(args.host, args.port, app, True, request_handler=MotoRequestHandler)

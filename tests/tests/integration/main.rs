@@ -10,5 +10,6 @@ mod browser_task_definitions;
 mod clusters;
 mod fixtures;
 mod helpers;
+mod local_ecs;
 mod repositories;
 mod task_definitions;

@@ -22,6 +22,8 @@ fn start() -> LocalAws {
     let stderr = if std::env::var_os("BERTH_TEST_LOCAL_AWS_LOG").is_some() { Stdio::inherit() } else { Stdio::null() };
     let mut child = Command::new(&script)
         .arg("--exit-on-stdin-eof")
+        // The local ECS scheduler's phases: short, so rollouts end within a test's patience.
+        .env("BERTH_LOCAL_ECS_STEP_SECONDS", "0.4")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(stderr)

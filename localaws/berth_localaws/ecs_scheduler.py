@@ -1,0 +1,262 @@
+"""ECS services that roll out as ECS does. moto's services are frozen: create_service drops the
+deployment configuration, update_service edits deployments[0] in place, counts never move and no
+event is ever written. Here:
+
+- create and update (new task definition, or forceNewDeployment) start a new PRIMARY deployment
+  and demote the previous one to ACTIVE; pending and running counts move over a few seconds
+  (`STEP`); the old deployment drains and leaves; the rollout ends COMPLETED, with the events ECS
+  writes ("has started 2 tasks", "has stopped 2 running tasks", "deployment completed", "has
+  reached a steady state");
+- an image that cannot start — local mode's convention: any image whose reference contains
+  `cannot-start` (push one as `nginxweb:cannot-start`) — makes its tasks fail; with the deployment
+  circuit breaker on, the rollout ends FAILED once the failure threshold is reached (half the
+  desired count, at least 3, at most 200, as ECS computes it) and, with rollback, a new deployment
+  of the last COMPLETED task definition takes over;
+- scaling moves the counts without a new deployment; DAEMON services want one task per ACTIVE
+  container instance;
+- deploymentConfiguration, enableECSManagedTags, propagateTags, enableExecuteCommand, placement,
+  capacity provider strategy and health check grace period are kept and returned.
+
+Time is read on each call (no background thread): a describe after STEP seconds sees the next phase.
+"""
+
+import math
+import os
+import time
+import uuid
+
+from moto.core.utils import utcnow
+from moto.ecs.models import EC2ContainerServiceBackend
+from moto.ecs.responses import EC2ContainerServiceResponse
+
+STEP = float(os.environ.get("BERTH_LOCAL_ECS_STEP_SECONDS", "1.0"))
+FAILING_MARK = "cannot-start"
+KEPT = {
+    "deploymentConfiguration": "deployment_configuration",
+    "enableECSManagedTags": "enable_ecs_managed_tags",
+    "enableExecuteCommand": "enable_execute_command",
+    "placementStrategy": "placement_strategy",
+    "placementConstraints": "placement_constraints",
+    "capacityProviderStrategy": "capacity_provider_strategy",
+    "healthCheckGracePeriodSeconds": "health_check_grace_period_seconds",
+}
+
+
+class Rollout:
+    def __init__(self, service, task_definition, desired, fails, network):
+        self.id = f"ecs-svc/{uuid.uuid4().int % 10**19:019d}"
+        self.task_definition = task_definition
+        self.desired = desired
+        self.fails = fails
+        self.network = network
+        self.started = time.monotonic()
+        self.created_at = utcnow()
+        self.updated_at = self.created_at
+        self.status = "PRIMARY"
+        self.state = "IN_PROGRESS"
+        self.reason = f"ECS deployment {self.id} in progress."
+        self.running = 0
+        self.pending = desired
+        self.failed = 0
+        self.cycles = 0
+        self.drain_at = None
+        self.launch_type = service.launch_type
+
+    def as_dict(self):
+        return {
+            "id": self.id,
+            "status": self.status,
+            "taskDefinition": self.task_definition,
+            "desiredCount": self.desired,
+            "pendingCount": self.pending,
+            "runningCount": self.running,
+            "failedTasks": self.failed,
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
+            "launchType": self.launch_type,
+            "rolloutState": self.state,
+            "rolloutStateReason": self.reason,
+            "networkConfiguration": self.network,
+        }
+
+
+_rollouts = {}  # service ARN -> [Rollout], PRIMARY first
+
+
+def _event(service, message):
+    service.events.insert(0, {"id": str(uuid.uuid4()), "createdAt": utcnow(), "message": f"(service {service.name}) {message}"})
+    del service.events[100:]  # ECS keeps the latest 100
+
+
+def _task_ids(n):
+    return " ".join(f"(task {uuid.uuid4().hex})" for _ in range(min(n, 10)))
+
+
+def _image_fails(backend, task_definition_arn):
+    try:
+        td = backend.describe_task_definition(task_definition_arn)
+    except Exception:
+        return False
+    return any(FAILING_MARK in (c.get("image") or "") for c in td.container_definitions)
+
+
+def _config(service):
+    config = getattr(service, "deployment_configuration", None) or {}
+    breaker = config.get("deploymentCircuitBreaker") or {}
+    return bool(breaker.get("enable")), bool(breaker.get("rollback"))
+
+
+def _daemon_desired(backend, service):
+    instances = backend.container_instances.get(service.cluster_name, {})
+    return sum(1 for i in instances.values() if i.status == "ACTIVE")
+
+
+def _start(backend, service, network=None):
+    """A new PRIMARY deployment of the service's task definition; the previous ones become ACTIVE."""
+    desired = _daemon_desired(backend, service) if service.scheduling_strategy == "DAEMON" else service.desired_count
+    rollout = Rollout(service, service.task_definition, desired, _image_fails(backend, service.task_definition), network)
+    previous = _rollouts.setdefault(service.arn, [])
+    for old in previous:
+        old.status = "ACTIVE"
+        old.drain_at = None
+    previous.insert(0, rollout)
+    if desired:
+        _event(service, f"has started {desired} tasks: {_task_ids(desired)}.")
+    _publish(service)
+    return rollout
+
+
+def _threshold(desired):
+    return min(200, max(3, math.ceil(desired * 0.5)))
+
+
+def tick(backend, service):
+    rollouts = _rollouts.get(service.arn)
+    if not rollouts or service.status != "ACTIVE":
+        return
+    now = time.monotonic()
+    primary = rollouts[0]
+    if service.scheduling_strategy == "DAEMON":
+        primary.desired = _daemon_desired(backend, service)
+        service.desired_count = primary.desired
+    else:
+        primary.desired = service.desired_count
+    age = now - primary.started
+    if primary.fails:
+        cycles = int(age // STEP)
+        while primary.cycles < cycles and primary.state == "IN_PROGRESS":
+            primary.cycles += 1
+            primary.failed += primary.desired
+            primary.pending = primary.desired
+            primary.updated_at = utcnow()
+            _event(service, f"has started {primary.desired} tasks: {_task_ids(primary.desired)}.")
+            breaker, rollback = _config(service)
+            if breaker and primary.failed >= _threshold(primary.desired):
+                primary.state = "FAILED"
+                primary.reason = "ECS deployment circuit breaker: tasks failed to start."
+                primary.pending = 0
+                _event(service, f"(deployment {primary.id}) deployment failed: tasks failed to start.")
+                good = next((r for r in rollouts[1:] if r.state == "COMPLETED"), None)
+                if rollback and good is not None:
+                    service.task_definition = good.task_definition
+                    back = _start(backend, service, primary.network)
+                    _event(service, f"(deployment {back.id}) rolling back to task definition {good.task_definition.split('/')[-1]}.")
+                    return tick(backend, service)
+    else:
+        if age >= STEP and (primary.running != primary.desired or primary.pending):
+            if primary.running > primary.desired:
+                _event(service, f"has stopped {primary.running - primary.desired} running tasks: {_task_ids(primary.running - primary.desired)}.")
+            primary.running, primary.pending = primary.desired, 0
+            primary.updated_at = utcnow()
+        if age >= 2 * STEP:
+            for old in rollouts[1:]:
+                if old.running:
+                    _event(service, f"has stopped {old.running} running tasks: {_task_ids(old.running)}.")
+            del rollouts[1:]
+        if age >= 3 * STEP and primary.state == "IN_PROGRESS":
+            primary.state = "COMPLETED"
+            primary.reason = f"ECS deployment {primary.id} completed."
+            primary.updated_at = utcnow()
+            _event(service, f"(deployment {primary.id}) deployment completed.")
+            _event(service, "has reached a steady state.")
+    _publish(service)
+
+
+def _scale(service):
+    """A new desired count: the PRIMARY deployment starts or stops tasks, no new deployment."""
+    rollouts = _rollouts.get(service.arn)
+    if not rollouts:
+        return
+    primary = rollouts[0]
+    if service.desired_count > primary.running and not primary.fails:
+        _event(service, f"has started {service.desired_count - primary.running} tasks: {_task_ids(service.desired_count - primary.running)}.")
+        primary.pending = service.desired_count - primary.running
+    primary.desired = service.desired_count
+    primary.started = time.monotonic()  # counts move one STEP from now
+    primary.updated_at = utcnow()
+
+
+def _publish(service):
+    rollouts = _rollouts.get(service.arn, [])
+    service.deployments = [r.as_dict() for r in rollouts]
+    service.running_count = sum(r.running for r in rollouts)
+    service.pending_count = sum(r.pending for r in rollouts)
+    if rollouts:
+        service.task_definition = rollouts[0].task_definition
+
+
+def _keep(response, service):
+    for param, attribute in KEPT.items():
+        value = response._get_param(param)
+        if value is not None:
+            setattr(service, attribute, value)
+    if not getattr(service, "deployment_configuration", None):
+        daemon = service.scheduling_strategy == "DAEMON"
+        service.deployment_configuration = {
+            "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+            "maximumPercent": 100 if daemon else 200,
+            "minimumHealthyPercent": 0 if daemon else 100,
+        }
+
+
+def install():
+    original_create = EC2ContainerServiceResponse.create_service
+    original_update = EC2ContainerServiceResponse.update_service
+    original_describe = EC2ContainerServiceBackend.describe_services
+
+    def create_service(self):
+        result = original_create(self)
+        service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
+        _keep(self, service)
+        service.events = []
+        _start(self.ecs_backend, service, self._get_param("networkConfiguration"))
+        return result
+
+    def update_service(self):
+        backend = self.ecs_backend
+        cluster, name = self._get_param("cluster", "default"), self._get_param("service").split("/")[-1]
+        before = backend._get_service(cluster, name)
+        old_definition, old_desired = before.task_definition, before.desired_count
+        result = original_update(self)
+        service = backend._get_service(cluster, name)
+        _keep(self, service)
+        new_definition = self._get_param("taskDefinition")
+        if new_definition:
+            service.task_definition = backend.describe_task_definition(new_definition).arn
+        if (new_definition and service.task_definition != old_definition) or self._get_param("forceNewDeployment"):
+            network = self._get_param("networkConfiguration") or (service.deployments[0].get("networkConfiguration") if service.deployments else None)
+            _start(backend, service, network)
+        elif service.desired_count != old_desired:
+            _scale(service)
+        _publish(service)
+        return result
+
+    def describe_services(self, cluster_str, names):
+        services, failures = original_describe(self, cluster_str, names)
+        for service in services:
+            tick(self, service)
+        return services, failures
+
+    EC2ContainerServiceResponse.create_service = create_service
+    EC2ContainerServiceResponse.update_service = update_service
+    EC2ContainerServiceBackend.describe_services = describe_services
