@@ -1,4 +1,5 @@
-//! ECS: task definitions and clusters (services follow).
+//! ECS: clusters, task definitions and services.
 
 pub mod cluster;
+pub mod service;
 pub mod task_definition;

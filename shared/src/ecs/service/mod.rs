@@ -1,0 +1,12 @@
+//! Services: the CreateService input as `aws ecs create-service --cli-input-json` takes it (so the
+//! seed's template imports as is), the UpdateService input, and the rules that tie a service to
+//! its task definition and launch type.
+
+mod rules;
+mod spec;
+
+pub use rules::validate;
+pub use spec::*;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,206 @@
+//! CreateService's rules, including those that tie a service to its task definition and launch
+//! type; each error at the JSON path of the field to fix.
+
+use super::spec::ServiceSpec;
+use crate::ecr::rules::validate_tag_list;
+use crate::ecs::task_definition::TaskDefinitionSpec;
+use crate::validate::{Errors, char_len};
+
+const LAUNCH_TYPES: [&str; 3] = ["EC2", "FARGATE", "EXTERNAL"];
+const MAX_SUBNETS: usize = 16;
+const MAX_SECURITY_GROUPS: usize = 5;
+
+fn is_name(s: &str) -> bool {
+    (1..=255).contains(&char_len(s)) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Checks `spec`; `task_definition` is the revision it names, when known (cross-resource rules).
+pub fn validate(
+    spec: &ServiceSpec,
+    task_definition: Option<&TaskDefinitionSpec>,
+) -> Result<(), Vec<crate::error::FieldError>> {
+    let mut e = Errors::new();
+    if !is_name(&spec.service_name) {
+        e.add("serviceName", "Service name must be 1-255 letters, digits, hyphens and underscores.");
+    }
+    if spec.task_definition.as_deref().is_none_or(str::is_empty) {
+        e.add("taskDefinition", "Choose a task definition.");
+    }
+    let daemon = spec.is_daemon();
+    match spec.scheduling_strategy.as_deref() {
+        None | Some("REPLICA") | Some("DAEMON") => {}
+        Some(other) => e.add("schedulingStrategy", format!("Scheduling strategy is REPLICA or DAEMON, not '{other}'.")),
+    }
+    let fargate = spec.launch_type.as_deref() == Some("FARGATE")
+        || spec.capacity_provider_strategy.iter().flatten().any(|c| c.capacity_provider.starts_with("FARGATE"));
+    if let Some(launch) = spec.launch_type.as_deref() {
+        if !LAUNCH_TYPES.contains(&launch) {
+            e.add("launchType", format!("Launch type is EC2, FARGATE or EXTERNAL, not '{launch}'."));
+        }
+        if spec.capacity_provider_strategy.is_some() {
+            e.add("capacityProviderStrategy", "Give a launch type or a capacity provider strategy, not both.");
+        }
+    }
+    for (i, item) in spec.capacity_provider_strategy.iter().flatten().enumerate() {
+        if !(0..=1000).contains(&item.weight.unwrap_or(0)) {
+            e.add(format!("capacityProviderStrategy[{i}].weight"), "Weight is 0-1000.");
+        }
+        if !(0..=100_000).contains(&item.base.unwrap_or(0)) {
+            e.add(format!("capacityProviderStrategy[{i}].base"), "Base is 0-100000.");
+        }
+    }
+    if daemon && fargate {
+        e.add("schedulingStrategy", "Fargate does not run DAEMON services: use REPLICA, or EC2.");
+    }
+    if let Some(count) = spec.desired_count
+        && count < 0
+    {
+        e.add("desiredCount", "Desired count can't be negative.");
+    }
+    if let Some(config) = &spec.deployment_configuration {
+        if let Some(min) = config.minimum_healthy_percent
+            && !(0..=100).contains(&min)
+        {
+            e.add("deploymentConfiguration.minimumHealthyPercent", "Minimum healthy percent is 0-100.");
+        }
+        match config.maximum_percent {
+            Some(max) if daemon && max != 100 => {
+                e.add("deploymentConfiguration.maximumPercent", "A DAEMON service keeps maximum percent at 100.")
+            }
+            Some(max) if max < config.minimum_healthy_percent.unwrap_or(0).max(1) => e.add(
+                "deploymentConfiguration.maximumPercent",
+                "Maximum percent must be above the minimum healthy percent, or no task could be replaced.",
+            ),
+            _ => {}
+        }
+        if let Some(breaker) = &config.deployment_circuit_breaker
+            && breaker.rollback
+            && !breaker.enable
+        {
+            e.add(
+                "deploymentConfiguration.deploymentCircuitBreaker.rollback",
+                "Rollback needs the circuit breaker enabled.",
+            );
+        }
+    }
+    if let Some(grace) = spec.health_check_grace_period_seconds
+        && !(0..=i64::from(i32::MAX)).contains(&grace)
+    {
+        e.add("healthCheckGracePeriodSeconds", "The grace period is 0-2147483647 seconds.");
+    }
+    if let Some(propagate) = spec.propagate_tags.as_deref()
+        && !["TASK_DEFINITION", "SERVICE", "NONE"].contains(&propagate)
+    {
+        e.add("propagateTags", "Propagate tags from TASK_DEFINITION, SERVICE or NONE.");
+    }
+    if let Some(tags) = &spec.tags {
+        let pairs: Vec<(&str, &str)> = tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
+        validate_tag_list(&pairs, true, &mut e);
+    }
+    placement(spec, fargate, &mut e);
+    network(spec, task_definition, &mut e);
+    if let Some(td) = task_definition {
+        with_task_definition(spec, td, fargate, &mut e);
+    }
+    e.finish()
+}
+
+fn placement(spec: &ServiceSpec, fargate: bool, e: &mut Errors) {
+    if fargate && (spec.placement_strategy.is_some() || spec.placement_constraints.is_some()) {
+        e.add("placementStrategy", "Fargate places tasks itself: no placement strategy or constraints.");
+    }
+    for (i, s) in spec.placement_strategy.iter().flatten().enumerate() {
+        let ok = match (s.kind.as_deref(), s.field.as_deref()) {
+            (Some("random"), None) => true,
+            (Some("spread"), Some(f)) => f == "instanceId" || f == "host" || f.starts_with("attribute:"),
+            (Some("binpack"), Some(f)) => f == "cpu" || f == "memory",
+            _ => false,
+        };
+        if !ok {
+            e.add(
+                format!("placementStrategy[{i}]"),
+                "Use random, spread by instanceId/host/attribute:…, or binpack by cpu/memory.",
+            );
+        }
+    }
+    for (i, c) in spec.placement_constraints.iter().flatten().enumerate() {
+        match c.kind.as_deref() {
+            Some("distinctInstance") if c.expression.is_some() => {
+                e.add(format!("placementConstraints[{i}].expression"), "distinctInstance takes no expression.")
+            }
+            Some("memberOf") if c.expression.as_deref().is_none_or(str::is_empty) => {
+                e.add(format!("placementConstraints[{i}].expression"), "memberOf needs an expression.")
+            }
+            Some("distinctInstance" | "memberOf") => {}
+            _ => e.add(format!("placementConstraints[{i}].type"), "A constraint is distinctInstance or memberOf."),
+        }
+    }
+}
+
+fn network(spec: &ServiceSpec, td: Option<&TaskDefinitionSpec>, e: &mut Errors) {
+    let awsvpc = td.map(|t| t.network_mode.as_deref() == Some("awsvpc"));
+    let config = spec.network_configuration.as_ref().and_then(|n| n.awsvpc_configuration.as_ref());
+    match (awsvpc, config) {
+        (Some(true), None) => e.add(
+            "networkConfiguration",
+            "The task definition uses awsvpc: give the subnets (and security groups) for the tasks' network interfaces.",
+        ),
+        (Some(false), Some(_)) => e.add(
+            "networkConfiguration",
+            "Only awsvpc task definitions take a network configuration; this one does not use awsvpc.",
+        ),
+        _ => {}
+    }
+    if let Some(c) = config {
+        if c.subnets.is_empty() || c.subnets.len() > MAX_SUBNETS {
+            e.add("networkConfiguration.awsvpcConfiguration.subnets", format!("Give 1 to {MAX_SUBNETS} subnets."));
+        }
+        if c.security_groups.as_ref().is_some_and(|g| g.len() > MAX_SECURITY_GROUPS) {
+            e.add(
+                "networkConfiguration.awsvpcConfiguration.securityGroups",
+                format!("At most {MAX_SECURITY_GROUPS} security groups."),
+            );
+        }
+        if let Some(ip) = c.assign_public_ip.as_deref()
+            && ip != "ENABLED"
+            && ip != "DISABLED"
+        {
+            e.add(
+                "networkConfiguration.awsvpcConfiguration.assignPublicIp",
+                "Assign public IP is ENABLED or DISABLED.",
+            );
+        }
+    }
+}
+
+fn with_task_definition(spec: &ServiceSpec, td: &TaskDefinitionSpec, fargate: bool, e: &mut Errors) {
+    let compatible = |c: &str| td.requires_compatibilities.as_ref().is_none_or(|l| l.iter().any(|x| x == c));
+    if fargate {
+        if !td.requires_compatibilities.iter().flatten().any(|c| c == "FARGATE") {
+            e.add(
+                "taskDefinition",
+                "This task definition is not compatible with Fargate (requiresCompatibilities lacks FARGATE).",
+            );
+        } else if td.network_mode.as_deref() != Some("awsvpc") {
+            e.add("taskDefinition", "Fargate needs a task definition with the awsvpc network mode.");
+        }
+    } else if spec.launch_type.as_deref() == Some("EC2") && !compatible("EC2") {
+        e.add("taskDefinition", "This task definition is not compatible with EC2 (requiresCompatibilities lacks EC2).");
+    }
+    for (i, lb) in spec.load_balancers.iter().flatten().enumerate() {
+        let container =
+            lb.container_name.as_deref().and_then(|n| td.container_definitions.iter().find(|c| c.name == n));
+        match container {
+            None => e.add(format!("loadBalancers[{i}].containerName"), "Name a container of the task definition."),
+            Some(c) => {
+                let ports = c.port_mappings.iter().flatten().filter_map(|p| p.container_port);
+                if lb.container_port.is_none_or(|port| !ports.clone().any(|p| p == port)) {
+                    e.add(
+                        format!("loadBalancers[{i}].containerPort"),
+                        format!("Use a container port that '{}' maps.", c.name),
+                    );
+                }
+            }
+        }
+    }
+}
