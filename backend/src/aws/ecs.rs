@@ -113,6 +113,27 @@ impl AwsEnv {
         Ok(revisions)
     }
 
+    /// `family` (its latest ACTIVE revision), `family:revision` or an ARN.
+    pub async fn describe_task_definition_ref(&self, reference: &str) -> Result<Revision, AppError> {
+        let out = self
+            .ecs
+            .describe_task_definition()
+            .task_definition(reference)
+            .include(sdk::TaskDefinitionField::Tags)
+            .send()
+            .await
+            .map_err(|e| match e.code() {
+                Some("ClientException") => {
+                    AppError::NotFound(format!("No task definition {reference} in environment '{}'.", self.name()))
+                }
+                _ => map_sdk_error(&self.cx("ecs:DescribeTaskDefinition"), e),
+            })?;
+        let td = out.task_definition().ok_or_else(|| {
+            AppError::NotFound(format!("No task definition {reference} in environment '{}'.", self.name()))
+        })?;
+        Ok(revision_of(td, out.tags()))
+    }
+
     pub async fn describe_revision(&self, family: &str, revision: i64) -> Result<Revision, AppError> {
         let out = self
             .ecs

@@ -7,6 +7,7 @@ mod ecr;
 mod ecs;
 mod errors;
 mod network;
+mod services;
 mod task_definition_advanced;
 mod task_definition_convert;
 
@@ -23,6 +24,7 @@ use crate::error::AppError;
 pub use capacity::resource_name;
 pub use ecr::DemoImage;
 pub use ecs::status_of;
+pub use services::export as export_service;
 
 /// One configured environment and its AWS clients.
 pub struct AwsEnv {

@@ -8,6 +8,7 @@ mod environments;
 mod health;
 mod openapi;
 mod repositories;
+mod services;
 mod task_definitions;
 mod tokens;
 mod users;
@@ -75,6 +76,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(task_definitions::router())
         .merge(clusters::router())
+        .merge(services::router())
 }
 
 /// The OpenAPI document of every route.

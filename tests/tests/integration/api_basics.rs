@@ -30,6 +30,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
         routes,
         [
             "DELETE /api/envs/{env}/cluster-creations/{id}",
+            "DELETE /api/envs/{env}/clusters/{cluster}/services/{service}",
             "DELETE /api/envs/{env}/clusters/{name}",
             "DELETE /api/envs/{env}/repositories/{name}",
             "DELETE /api/envs/{env}/task-definitions/{family}/revisions/{revision}",
@@ -40,6 +41,9 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "GET /api/envs",
             "GET /api/envs/{env}/cluster-creations/{id}",
             "GET /api/envs/{env}/clusters",
+            "GET /api/envs/{env}/clusters/{cluster}/services",
+            "GET /api/envs/{env}/clusters/{cluster}/services/{service}",
+            "GET /api/envs/{env}/clusters/{cluster}/services/{service}/export",
             "GET /api/envs/{env}/clusters/{name}",
             "GET /api/envs/{env}/network/ec2-defaults",
             "GET /api/envs/{env}/network/key-pairs",
@@ -62,11 +66,14 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "POST /api/auth/logout",
             "POST /api/envs/{env}/clusters",
             "POST /api/envs/{env}/repositories",
+            "POST /api/envs/{env}/services",
+            "POST /api/envs/{env}/services/update",
             "POST /api/envs/{env}/task-definitions",
             "POST /api/task-definitions/import",
             "POST /api/task-definitions/validate",
             "POST /api/tokens",
             "POST /api/users",
+            "PUT /api/envs/{env}/clusters/{cluster}/services/{service}/desired-count",
             "PUT /api/users/{name}/grants",
         ]
     );
@@ -81,7 +88,9 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
                 .replace("{id}", "999999")
                 .replace("{family}", "no-family")
                 .replace("{revision}", "1")
-                .replace("{vpc}", "vpc-0a1b2c3d"),
+                .replace("{vpc}", "vpc-0a1b2c3d")
+                .replace("{cluster}", "no-cluster")
+                .replace("{service}", "no-service"),
         ) + if path.ends_with("/diff") { "?from=1&to=2" } else { "" };
         let resp = app
             .admin

@@ -30,7 +30,9 @@ async fn every_route_except_health_and_login_answers_401_to_an_anonymous_request
                 .replace("{id}", "1")
                 .replace("{family}", "web")
                 .replace("{revision}", "1")
-                .replace("{vpc}", "vpc-0a1b2c3d");
+                .replace("{vpc}", "vpc-0a1b2c3d")
+                .replace("{cluster}", "no-cluster")
+                .replace("{service}", "no-service");
             let resp =
                 anon.request(method.to_uppercase().parse().unwrap(), &concrete).json(&json!({})).send().await.unwrap();
             let body = json_with_status(resp, 401).await;

@@ -12,4 +12,5 @@ mod fixtures;
 mod helpers;
 mod local_ecs;
 mod repositories;
+mod services;
 mod task_definitions;

@@ -4,9 +4,11 @@
 
 mod rules;
 mod spec;
+mod views;
 
 pub use rules::validate;
 pub use spec::*;
+pub use views::*;
 
 #[cfg(test)]
 mod tests;

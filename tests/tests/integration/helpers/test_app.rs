@@ -125,6 +125,10 @@ impl TestApp {
         self.admin.post_json(path, body).await
     }
 
+    pub async fn put_json(&self, path: &str, body: &Value) -> Response {
+        self.admin.put_json(path, body).await
+    }
+
     pub async fn delete(&self, path: &str) -> Response {
         self.admin.delete(path).await
     }
@@ -183,6 +187,10 @@ impl Session {
 
     pub async fn post_json(&self, path: &str, body: &Value) -> Response {
         self.request(Method::POST, path).json(body).send().await.expect("request sent")
+    }
+
+    pub async fn put_json(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::PUT, path).json(body).send().await.expect("request sent")
     }
 
     pub async fn delete(&self, path: &str) -> Response {

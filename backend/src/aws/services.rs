@@ -1,0 +1,330 @@
+//! ECS services: create (from a create-service document), describe (page + export), update
+//! (update-service document), delete. Model <-> SDK conversions live here too.
+
+use aws_sdk_ecs::error::ProvideErrorMetadata;
+use aws_sdk_ecs::primitives::DateTimeFormat;
+use aws_sdk_ecs::types as sdk;
+use shared::ecs::service::{
+    AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, Deployment, DeploymentConfiguration,
+    LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, ServiceDetail, ServiceEvent,
+    ServiceSpec, ServiceUpdate,
+};
+
+use super::AwsEnv;
+use super::errors::map_sdk_error;
+use crate::error::AppError;
+
+fn i32_of(v: Option<i64>) -> Option<i32> {
+    v.map(|n| n.clamp(0, i64::from(i32::MAX)) as i32)
+}
+
+fn time(t: Option<&aws_sdk_ecs::primitives::DateTime>) -> Option<String> {
+    t.and_then(|t| t.fmt(DateTimeFormat::DateTime).ok())
+}
+
+/// `arn:...:task-definition/web:3` -> `web:3`.
+fn short(arn: &str) -> String {
+    arn.rsplit('/').next().unwrap_or(arn).to_string()
+}
+
+fn strategy(items: &[CapacityProviderStrategyItem]) -> Result<Vec<sdk::CapacityProviderStrategyItem>, AppError> {
+    items
+        .iter()
+        .map(|i| {
+            sdk::CapacityProviderStrategyItem::builder()
+                .capacity_provider(&i.capacity_provider)
+                .weight(i32_of(i.weight).unwrap_or(0))
+                .base(i32_of(i.base).unwrap_or(0))
+                .build()
+                .map_err(|e| AppError::BadRequest(format!("capacityProviderStrategy: {e}")))
+        })
+        .collect()
+}
+
+fn deployment_configuration(c: &DeploymentConfiguration) -> Result<sdk::DeploymentConfiguration, AppError> {
+    let breaker = c
+        .deployment_circuit_breaker
+        .as_ref()
+        .map(|b| sdk::DeploymentCircuitBreaker::builder().enable(b.enable).rollback(b.rollback).build());
+    let alarms = c
+        .alarms
+        .as_ref()
+        .map(|a| {
+            sdk::DeploymentAlarms::builder()
+                .set_alarm_names(Some(a.alarm_names.clone()))
+                .enable(a.enable)
+                .rollback(a.rollback)
+                .build()
+        })
+        .transpose()
+        .map_err(|e| AppError::BadRequest(format!("alarms: {e}")))?;
+    Ok(sdk::DeploymentConfiguration::builder()
+        .set_deployment_circuit_breaker(breaker)
+        .set_maximum_percent(i32_of(c.maximum_percent))
+        .set_minimum_healthy_percent(i32_of(c.minimum_healthy_percent))
+        .set_alarms(alarms)
+        .build())
+}
+
+fn deployment_configuration_of(c: &sdk::DeploymentConfiguration) -> DeploymentConfiguration {
+    DeploymentConfiguration {
+        deployment_circuit_breaker: c
+            .deployment_circuit_breaker()
+            .map(|b| CircuitBreaker { enable: b.enable(), rollback: b.rollback() }),
+        maximum_percent: c.maximum_percent().map(i64::from),
+        minimum_healthy_percent: c.minimum_healthy_percent().map(i64::from),
+        alarms: None,
+    }
+}
+
+fn network(n: &NetworkConfiguration) -> Result<Option<sdk::NetworkConfiguration>, AppError> {
+    let Some(c) = &n.awsvpc_configuration else { return Ok(None) };
+    let vpc = sdk::AwsVpcConfiguration::builder()
+        .set_subnets(Some(c.subnets.clone()))
+        .set_security_groups(c.security_groups.clone())
+        .set_assign_public_ip(c.assign_public_ip.as_deref().map(sdk::AssignPublicIp::from))
+        .build()
+        .map_err(|e| AppError::BadRequest(format!("awsvpcConfiguration: {e}")))?;
+    Ok(Some(sdk::NetworkConfiguration::builder().awsvpc_configuration(vpc).build()))
+}
+
+fn network_of(n: &sdk::NetworkConfiguration) -> NetworkConfiguration {
+    NetworkConfiguration {
+        awsvpc_configuration: n.awsvpc_configuration().map(|c| AwsVpcConfiguration {
+            subnets: c.subnets().to_vec(),
+            security_groups: (!c.security_groups().is_empty()).then(|| c.security_groups().to_vec()),
+            assign_public_ip: c.assign_public_ip().map(|a| a.as_str().to_string()),
+        }),
+    }
+}
+
+fn load_balancers(list: &[LoadBalancer]) -> Vec<sdk::LoadBalancer> {
+    list.iter()
+        .map(|l| {
+            sdk::LoadBalancer::builder()
+                .set_target_group_arn(l.target_group_arn.clone())
+                .set_load_balancer_name(l.load_balancer_name.clone())
+                .set_container_name(l.container_name.clone())
+                .set_container_port(l.container_port.map(|p| p as i32))
+                .build()
+        })
+        .collect()
+}
+
+fn placement(
+    constraints: &Option<Vec<PlacementConstraint>>,
+    strategies: &Option<Vec<PlacementStrategy>>,
+) -> (Option<Vec<sdk::PlacementConstraint>>, Option<Vec<sdk::PlacementStrategy>>) {
+    let constraints = constraints.as_ref().map(|l| {
+        l.iter()
+            .map(|c| {
+                sdk::PlacementConstraint::builder()
+                    .set_type(c.kind.as_deref().map(sdk::PlacementConstraintType::from))
+                    .set_expression(c.expression.clone())
+                    .build()
+            })
+            .collect()
+    });
+    let strategies = strategies.as_ref().map(|l| {
+        l.iter()
+            .map(|s| {
+                sdk::PlacementStrategy::builder()
+                    .set_type(s.kind.as_deref().map(sdk::PlacementStrategyType::from))
+                    .set_field(s.field.clone())
+                    .build()
+            })
+            .collect()
+    });
+    (constraints, strategies)
+}
+
+fn detail(s: &sdk::Service) -> ServiceDetail {
+    ServiceDetail {
+        service_name: s.service_name().unwrap_or_default().into(),
+        service_arn: s.service_arn().unwrap_or_default().into(),
+        cluster: short(s.cluster_arn().unwrap_or_default()),
+        status: s.status().unwrap_or_default().into(),
+        desired_count: s.desired_count().into(),
+        running_count: s.running_count().into(),
+        pending_count: s.pending_count().into(),
+        task_definition: short(s.task_definition().unwrap_or_default()),
+        launch_type: s.launch_type().map(|l| l.as_str().to_string()),
+        capacity_provider_strategy: s
+            .capacity_provider_strategy()
+            .iter()
+            .map(|c| CapacityProviderStrategyItem {
+                capacity_provider: c.capacity_provider().into(),
+                weight: Some(c.weight().into()),
+                base: Some(c.base().into()),
+            })
+            .collect(),
+        scheduling_strategy: s.scheduling_strategy().map_or("REPLICA", |x| x.as_str()).to_string(),
+        deployment_configuration: s.deployment_configuration().map(deployment_configuration_of),
+        network_configuration: s.network_configuration().map(network_of),
+        enable_ecs_managed_tags: s.enable_ecs_managed_tags(),
+        propagate_tags: s.propagate_tags().map(|p| p.as_str().to_string()),
+        enable_execute_command: s.enable_execute_command(),
+        health_check_grace_period_seconds: s.health_check_grace_period_seconds().map(i64::from),
+        created_at: time(s.created_at()),
+        deployments: s
+            .deployments()
+            .iter()
+            .map(|d| Deployment {
+                id: d.id().unwrap_or_default().into(),
+                status: d.status().unwrap_or_default().into(),
+                task_definition: short(d.task_definition().unwrap_or_default()),
+                desired_count: d.desired_count().into(),
+                running_count: d.running_count().into(),
+                pending_count: d.pending_count().into(),
+                failed_tasks: d.failed_tasks().into(),
+                rollout_state: d.rollout_state().map(|r| r.as_str().to_string()),
+                rollout_state_reason: d.rollout_state_reason().map(str::to_string),
+                created_at: time(d.created_at()),
+                updated_at: time(d.updated_at()),
+            })
+            .collect(),
+        events: s
+            .events()
+            .iter()
+            .map(|e| ServiceEvent {
+                id: e.id().unwrap_or_default().into(),
+                created_at: time(e.created_at()),
+                message: e.message().unwrap_or_default().into(),
+            })
+            .collect(),
+    }
+}
+
+impl AwsEnv {
+    fn no_service(&self, cluster: &str, name: &str) -> AppError {
+        AppError::NotFound(format!("No service {name} in cluster {cluster} (environment '{}').", self.name()))
+    }
+
+    pub async fn create_service(&self, spec: &ServiceSpec) -> Result<ServiceDetail, AppError> {
+        let cluster = spec.cluster.clone().unwrap_or_else(|| "default".into());
+        let (constraints, strategies) = placement(&spec.placement_constraints, &spec.placement_strategy);
+        let tags = spec
+            .tags
+            .as_ref()
+            .map(|t| t.iter().map(|t| sdk::Tag::builder().key(&t.key).value(&t.value).build()).collect());
+        let out = self
+            .ecs
+            .create_service()
+            .cluster(&cluster)
+            .service_name(&spec.service_name)
+            .set_task_definition(spec.task_definition.clone())
+            .set_load_balancers(spec.load_balancers.as_deref().map(load_balancers))
+            .set_desired_count(i32_of(spec.desired_count))
+            .set_client_token(spec.client_token.clone())
+            .set_launch_type(spec.launch_type.as_deref().map(sdk::LaunchType::from))
+            .set_capacity_provider_strategy(spec.capacity_provider_strategy.as_deref().map(strategy).transpose()?)
+            .set_platform_version(spec.platform_version.clone())
+            .set_role(spec.role.clone())
+            .set_deployment_configuration(
+                spec.deployment_configuration.as_ref().map(deployment_configuration).transpose()?,
+            )
+            .set_placement_constraints(constraints)
+            .set_placement_strategy(strategies)
+            .set_network_configuration(spec.network_configuration.as_ref().map(network).transpose()?.flatten())
+            .set_health_check_grace_period_seconds(i32_of(spec.health_check_grace_period_seconds))
+            .set_scheduling_strategy(spec.scheduling_strategy.as_deref().map(sdk::SchedulingStrategy::from))
+            .set_deployment_controller(
+                spec.deployment_controller
+                    .as_ref()
+                    .map(|c| {
+                        sdk::DeploymentController::builder()
+                            .r#type(sdk::DeploymentControllerType::from(c.kind.as_str()))
+                            .build()
+                    })
+                    .transpose()
+                    .map_err(|e| AppError::BadRequest(format!("deploymentController: {e}")))?,
+            )
+            .set_tags(tags)
+            .set_enable_ecs_managed_tags(spec.enable_ecs_managed_tags)
+            .set_propagate_tags(spec.propagate_tags.as_deref().map(sdk::PropagateTags::from))
+            .set_enable_execute_command(spec.enable_execute_command)
+            .send()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ecs:CreateService"), e))?;
+        out.service().map(detail).ok_or_else(|| self.no_service(&cluster, &spec.service_name))
+    }
+
+    pub async fn describe_service(&self, cluster: &str, name: &str) -> Result<ServiceDetail, AppError> {
+        let out =
+            self.ecs.describe_services().cluster(cluster).services(name).send().await.map_err(|e| match e.code() {
+                Some("ClusterNotFoundException") => self.no_service(cluster, name),
+                _ => map_sdk_error(&self.cx("ecs:DescribeServices"), e),
+            })?;
+        out.services()
+            .iter()
+            .find(|s| s.status() != Some("INACTIVE"))
+            .map(detail)
+            .ok_or_else(|| self.no_service(cluster, name))
+    }
+
+    pub async fn update_service(&self, update: &ServiceUpdate) -> Result<ServiceDetail, AppError> {
+        let cluster = update.cluster.clone().unwrap_or_else(|| "default".into());
+        let (constraints, strategies) = placement(&update.placement_constraints, &update.placement_strategy);
+        let out = self
+            .ecs
+            .update_service()
+            .cluster(&cluster)
+            .service(&update.service)
+            .set_desired_count(i32_of(update.desired_count))
+            .set_task_definition(update.task_definition.clone())
+            .set_capacity_provider_strategy(update.capacity_provider_strategy.as_deref().map(strategy).transpose()?)
+            .set_deployment_configuration(
+                update.deployment_configuration.as_ref().map(deployment_configuration).transpose()?,
+            )
+            .set_network_configuration(update.network_configuration.as_ref().map(network).transpose()?.flatten())
+            .set_placement_constraints(constraints)
+            .set_placement_strategy(strategies)
+            .set_platform_version(update.platform_version.clone())
+            .set_force_new_deployment(update.force_new_deployment)
+            .set_health_check_grace_period_seconds(i32_of(update.health_check_grace_period_seconds))
+            .set_enable_execute_command(update.enable_execute_command)
+            .set_enable_ecs_managed_tags(update.enable_ecs_managed_tags)
+            .set_load_balancers(update.load_balancers.as_deref().map(load_balancers))
+            .set_propagate_tags(update.propagate_tags.as_deref().map(sdk::PropagateTags::from))
+            .send()
+            .await
+            .map_err(|e| match e.code() {
+                Some("ServiceNotFoundException") => self.no_service(&cluster, &update.service),
+                _ => map_sdk_error(&self.cx("ecs:UpdateService"), e),
+            })?;
+        out.service().map(detail).ok_or_else(|| self.no_service(&cluster, &update.service))
+    }
+
+    /// Deletes a service; `force` deletes one still scaled above 0 (its tasks are stopped).
+    pub async fn delete_service(&self, cluster: &str, name: &str, force: bool) -> Result<(), AppError> {
+        self.ecs.delete_service().cluster(cluster).service(name).force(force).send().await.map_err(|e| {
+            match e.code() {
+                Some("ServiceNotFoundException") => self.no_service(cluster, name),
+                _ => map_sdk_error(&self.cx("ecs:DeleteService"), e),
+            }
+        })?;
+        Ok(())
+    }
+}
+
+/// A service as `aws ecs create-service --cli-input-json` would create it again.
+pub fn export(d: &ServiceDetail) -> ServiceSpec {
+    let daemon = d.scheduling_strategy == "DAEMON";
+    ServiceSpec {
+        cluster: Some(d.cluster.clone()),
+        service_name: d.service_name.clone(),
+        task_definition: Some(d.task_definition.clone()),
+        desired_count: (!daemon).then_some(d.desired_count),
+        launch_type: d.launch_type.clone(),
+        capacity_provider_strategy: (!d.capacity_provider_strategy.is_empty())
+            .then(|| d.capacity_provider_strategy.clone()),
+        deployment_configuration: d.deployment_configuration.clone(),
+        network_configuration: d.network_configuration.clone(),
+        health_check_grace_period_seconds: d.health_check_grace_period_seconds,
+        scheduling_strategy: Some(d.scheduling_strategy.clone()),
+        enable_ecs_managed_tags: Some(d.enable_ecs_managed_tags),
+        propagate_tags: d.propagate_tags.clone(),
+        enable_execute_command: Some(d.enable_execute_command),
+        ..ServiceSpec::default()
+    }
+}

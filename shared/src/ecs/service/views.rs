@@ -1,0 +1,61 @@
+use serde::{Deserialize, Serialize};
+
+use super::spec::{CapacityProviderStrategyItem, DeploymentConfiguration, NetworkConfiguration};
+
+/// One ECS deployment of a service (PRIMARY: the one rolling out or done; ACTIVE: draining).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    pub id: String,
+    pub status: String,
+    /// `family:revision`.
+    pub task_definition: String,
+    pub desired_count: i64,
+    pub running_count: i64,
+    pub pending_count: i64,
+    pub failed_tasks: i64,
+    /// `IN_PROGRESS`, `COMPLETED` or `FAILED`.
+    pub rollout_state: Option<String>,
+    pub rollout_state_reason: Option<String>,
+    /// RFC 3339.
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceEvent {
+    pub id: String,
+    pub created_at: Option<String>,
+    pub message: String,
+}
+
+/// A service's page: settings, deployments, events (newest first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceDetail {
+    pub service_name: String,
+    pub service_arn: String,
+    pub cluster: String,
+    pub status: String,
+    pub desired_count: i64,
+    pub running_count: i64,
+    pub pending_count: i64,
+    /// `family:revision`.
+    pub task_definition: String,
+    pub launch_type: Option<String>,
+    pub capacity_provider_strategy: Vec<CapacityProviderStrategyItem>,
+    pub scheduling_strategy: String,
+    pub deployment_configuration: Option<DeploymentConfiguration>,
+    pub network_configuration: Option<NetworkConfiguration>,
+    pub enable_ecs_managed_tags: bool,
+    pub propagate_tags: Option<String>,
+    pub enable_execute_command: bool,
+    pub health_check_grace_period_seconds: Option<i64>,
+    pub created_at: Option<String>,
+    pub deployments: Vec<Deployment>,
+    pub events: Vec<ServiceEvent>,
+}
