@@ -1,9 +1,12 @@
 //! Local mode's demo data: the seed lab's repository `nginxweb` with images `v1`, `v2` and
 //! `latest` (the same image as `v2`, as after the lab's pipeline pushed v2), and its cluster
-//! `itflex-nginx` with 2 t2.micro instances, built as the cluster wizard builds it.
+//! `itflex-nginx` with 2 t2.micro instances, built as the cluster wizard builds it, running the
+//! lab's task definition `nginx-web` as the service `nginx-web-access` (REPLICA, 4 tasks).
 
 use shared::auth::{Grant, Role};
 use shared::ecs::cluster::{ClusterSpec, Ec2Capacity};
+use shared::ecs::service::{CircuitBreaker, DeploymentConfiguration, PlacementStrategy, ServiceSpec};
+use shared::ecs::task_definition::TaskDefinitionSpec;
 
 use crate::auth::{secrets, users};
 use crate::aws::{DemoImage, Environments};
@@ -47,7 +50,46 @@ pub const DEMO_CLUSTER: &str = "itflex-nginx";
 pub async fn load(environments: &Environments) -> Result<(), AppError> {
     let Ok(local) = environments.get("local") else { return Ok(()) };
     local.ensure_demo_repository(DEMO_REPOSITORY, &demo_images()).await?;
-    ensure_demo_cluster(local).await
+    ensure_demo_cluster(local).await?;
+    ensure_demo_service(local).await
+}
+
+pub const DEMO_SERVICE: &str = "nginx-web-access";
+const SEED_TASK_DEFINITION: &str = include_str!("../../tests/fixtures/seed/task-definition-template.json");
+
+/// The lab's task definition (its image pointed at the demo repository) and its service.
+async fn ensure_demo_service(local: &crate::aws::AwsEnv) -> Result<(), AppError> {
+    if local.describe_service(DEMO_CLUSTER, DEMO_SERVICE).await.is_ok() {
+        return Ok(());
+    }
+    let mut task: TaskDefinitionSpec = serde_json::from_str(SEED_TASK_DEFINITION)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the seed task definition: {e}")))?;
+    let repository = local.describe_repository(DEMO_REPOSITORY).await?;
+    for container in &mut task.container_definitions {
+        container.image = format!("{}:v2", repository.repository_uri);
+    }
+    local.register_task_definition(&task).await?;
+    let service = ServiceSpec {
+        cluster: Some(DEMO_CLUSTER.into()),
+        service_name: DEMO_SERVICE.into(),
+        task_definition: Some(task.family.clone()),
+        desired_count: Some(4),
+        launch_type: Some("EC2".into()),
+        scheduling_strategy: Some("REPLICA".into()),
+        deployment_configuration: Some(DeploymentConfiguration {
+            deployment_circuit_breaker: Some(CircuitBreaker { enable: true, rollback: true }),
+            maximum_percent: Some(200),
+            minimum_healthy_percent: Some(100),
+            alarms: None,
+        }),
+        placement_strategy: Some(vec![PlacementStrategy {
+            kind: Some("spread".into()),
+            field: Some("attribute:ecs.availability-zone".into()),
+        }]),
+        enable_ecs_managed_tags: Some(true),
+        ..ServiceSpec::default()
+    };
+    local.create_service(&service).await.map(|_| ())
 }
 
 /// The lab's cluster: 2 × t2.micro in the default VPC's first two subnets, ports 80 and 443 open.

@@ -176,6 +176,22 @@ impl AwsEnv {
                 running_count: s.running_count().into(),
                 pending_count: s.pending_count().into(),
                 task_definition: s.task_definition().unwrap_or_default().rsplit('/').next().unwrap_or_default().into(),
+                capacity: match s.launch_type() {
+                    Some(launch) => launch.as_str().to_string(),
+                    None => s
+                        .capacity_provider_strategy()
+                        .iter()
+                        .map(|c| format!("{}:{}", c.capacity_provider(), c.weight()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                },
+                scheduling_strategy: s.scheduling_strategy().map_or("REPLICA", |x| x.as_str()).to_string(),
+                rollout_state: s
+                    .deployments()
+                    .iter()
+                    .find(|d| d.status() == Some("PRIMARY"))
+                    .and_then(|d| d.rollout_state())
+                    .map(|r| r.as_str().to_string()),
             })
             .collect())
     }

@@ -197,11 +197,15 @@ async fn deleting_a_cluster_with_services_is_refused_naming_them_and_rules_and_r
 }
 
 #[tokio::test]
-async fn local_modes_demo_data_has_the_labs_cluster_with_two_t2_micro_instances() {
+async fn local_modes_demo_data_has_the_labs_cluster_with_two_t2_micro_instances_and_its_service() {
     let app = TestApp::spawn_with(|s| s.demo_data = true).await;
     let page = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx").await, 200).await;
     let types: Vec<&str> =
         page["containerInstances"].as_array().unwrap().iter().map(|i| i["instanceType"].as_str().unwrap()).collect();
     assert_eq!(types, ["t2.micro", "t2.micro"]);
     assert_eq!(page["cluster"]["capacityProviders"], json!(["FARGATE", "FARGATE_SPOT", "berth-itflex-nginx"]));
+    let service = &page["services"][0];
+    assert_eq!(service["serviceName"], "nginx-web-access");
+    assert_eq!((service["desiredCount"].as_i64(), service["schedulingStrategy"].as_str()), (Some(4), Some("REPLICA")));
+    assert_eq!((service["taskDefinition"].as_str(), service["capacity"].as_str()), (Some("nginx-web:1"), Some("EC2")));
 }

@@ -33,15 +33,18 @@ fn completed(s: &Value) -> bool {
 
 #[tokio::test]
 async fn the_seeds_daemon_service_is_created_as_is_runs_one_task_per_instance_and_takes_the_seed_update() {
+    // The demo data's cluster (2 instances); its REPLICA service of the same name makes way.
     let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    let path = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
+    assert_eq!(app.delete(&format!("{path}?force=true")).await.status(), 204);
     let seed_task: Value = serde_json::from_str(SEED_TASK).unwrap();
-    json_with_status(app.post_json("/api/envs/local/task-definitions", &seed_task).await, 201).await;
+    let registered = json_with_status(app.post_json("/api/envs/local/task-definitions", &seed_task).await, 201).await;
+    let first = format!("nginx-web:{}", registered["revision"]);
     let create: Value = serde_json::from_str(SEED_CREATE).unwrap();
     let created = json_with_status(app.post_json("/api/envs/local/services", &create).await, 201).await;
     assert_eq!(created["schedulingStrategy"], "DAEMON");
-    assert_eq!(created["taskDefinition"], "nginx-web:1");
+    assert_eq!(created["taskDefinition"], first.as_str(), "the family's latest revision");
 
-    let path = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
     let steady = until(&app, path, "COMPLETED", completed).await;
     assert_eq!(
         (steady["desiredCount"].as_i64(), steady["runningCount"].as_i64()),
@@ -63,17 +66,18 @@ async fn the_seeds_daemon_service_is_created_as_is_runs_one_task_per_instance_an
     ] {
         assert_eq!(exported[key], create[key], "{key}");
     }
-    assert_eq!(exported["taskDefinition"], "nginx-web:1");
+    assert_eq!(exported["taskDefinition"], first.as_str());
     assert_eq!(exported.get("desiredCount"), None, "a DAEMON service has none");
 
     // The seed pipeline's update-service document: a new deployment (forceNewDeployment).
-    json_with_status(app.post_json("/api/envs/local/task-definitions", &seed_task).await, 201).await;
+    let registered = json_with_status(app.post_json("/api/envs/local/task-definitions", &seed_task).await, 201).await;
+    let second = format!("nginx-web:{}", registered["revision"]);
     let update: Value = serde_json::from_str(SEED_UPDATE).unwrap();
     let updated = json_with_status(app.post_json("/api/envs/local/services/update", &update).await, 200).await;
-    assert_eq!(primary(&updated)["taskDefinition"], "nginx-web:2", "the family's latest revision");
+    assert_eq!(primary(&updated)["taskDefinition"], second.as_str(), "the family's latest revision");
     assert_ne!(primary(&updated)["id"], primary(&steady)["id"]);
     let again = until(&app, path, "the update COMPLETED", completed).await;
-    assert_eq!(again["taskDefinition"], "nginx-web:2");
+    assert_eq!(again["taskDefinition"], second.as_str());
 
     let refused =
         json_with_status(app.put_json(&format!("{path}/desired-count"), &json!({"desiredCount": 3})).await, 422).await;

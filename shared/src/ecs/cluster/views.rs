@@ -45,7 +45,14 @@ pub struct ServiceSummary {
     pub desired_count: i64,
     pub running_count: i64,
     pub pending_count: i64,
+    /// `family:revision`.
     pub task_definition: String,
+    /// The launch type, or the capacity provider strategy (`berth-lab:1, FARGATE:0`).
+    pub capacity: String,
+    /// `REPLICA` or `DAEMON`.
+    pub scheduling_strategy: String,
+    /// Of the PRIMARY deployment: `IN_PROGRESS`, `COMPLETED` or `FAILED`.
+    pub rollout_state: Option<String>,
 }
 
 /// The capacity Berth built for a cluster (found from the cluster's capacity providers and the
