@@ -1,7 +1,7 @@
 //! The built front end: files from `dist/`, and an app's page for every other non-API path so the
-//! browser's router can take deep links. Four apps (separate WebAssembly bundles): the admin area
-//! (`dist/admin/`, under `/admin/`), the cluster pages and the task definition pages (files under
-//! `/clusters/` and `/taskdefs/`, pages at the sections of `/e/{env}/...` that [`APPS`] lists), and
+//! browser's router can take deep links. Five apps (separate WebAssembly bundles): the admin area
+//! (`dist/admin/`, under `/admin/`), the cluster, service and task definition pages (files under
+//! `/clusters/`, `/services/` and `/taskdefs/`, pages at the sections of `/e/{env}/...` that [`APPS`] lists), and
 //! the console (`dist/`) everywhere else.
 
 use std::path::Path;
@@ -12,7 +12,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The apps under `/e/{env}/`: their `dist/` directory and the sections they render.
-pub const APPS: [(&str, &[&str]); 2] = [("clusters", &["clusters", "cluster"]), ("taskdefs", &["task-definitions"])];
+pub const APPS: [(&str, &[&str]); 3] =
+    [("clusters", &["clusters", "cluster"]), ("services", &["services"]), ("taskdefs", &["task-definitions"])];
 
 fn page(dir: &Path) -> ServeFile {
     let index = dir.join("index.html");

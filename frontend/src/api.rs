@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
 use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
+use shared::ecs::service::{ServiceDetail, ServiceSpec};
 use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, TaskDefinitionSpec};
 use shared::env::EnvironmentInfo;
 use shared::error::{ApiError, ErrorCode};
@@ -242,6 +243,33 @@ pub async fn ec2_defaults(env: &str) -> Result<Ec2Defaults, ApiError> {
     get(&format!("/api/envs/{}/network/ec2-defaults", enc(env))).await
 }
 
+fn service_url(env: &str, cluster: &str, service: &str) -> String {
+    format!("/api/envs/{}/clusters/{}/services/{}", enc(env), enc(cluster), enc(service))
+}
+
+pub async fn create_service(env: &str, spec: &ServiceSpec) -> Result<ServiceDetail, ApiError> {
+    post(&format!("/api/envs/{}/services", enc(env)), spec).await
+}
+
+pub async fn get_service(env: &str, cluster: &str, service: &str) -> Result<ServiceDetail, ApiError> {
+    get(&service_url(env, cluster, service)).await
+}
+
+pub async fn export_service(env: &str, cluster: &str, service: &str) -> Result<ServiceSpec, ApiError> {
+    get(&format!("{}/export", service_url(env, cluster, service))).await
+}
+
+pub async fn scale_service(env: &str, cluster: &str, service: &str, desired: i64) -> Result<ServiceDetail, ApiError> {
+    let url = format!("{}/desired-count", service_url(env, cluster, service));
+    let req =
+        with_csrf(Request::put(&url)).json(&serde_json::json!({ "desiredCount": desired })).map_err(network_error)?;
+    decode(req.send().await.map_err(network_error)?).await
+}
+
+pub async fn delete_service(env: &str, cluster: &str, service: &str, force: bool) -> Result<(), ApiError> {
+    delete(&format!("{}?force={force}", service_url(env, cluster, service))).await
+}
+
 /// Front-end paths, so links are built in one place.
 pub mod paths {
     use super::enc;
@@ -282,6 +310,12 @@ pub mod paths {
     }
     pub fn cluster(env: &str, name: &str) -> String {
         format!("/e/{}/cluster/{}", enc(env), enc(name))
+    }
+    pub fn new_service(env: &str, cluster: &str) -> String {
+        format!("/e/{}/services/new?cluster={}", enc(env), enc(cluster))
+    }
+    pub fn service(env: &str, cluster: &str, service: &str) -> String {
+        format!("/e/{}/services/{}/{}", enc(env), enc(cluster), enc(service))
     }
     pub const USERS: &str = "/admin/users";
     pub const TOKENS: &str = "/admin/tokens";

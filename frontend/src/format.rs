@@ -38,3 +38,13 @@ pub fn short_digest(digest: &str) -> String {
         _ => digest.to_string(),
     }
 }
+
+/// A JSON value, indented by the browser (a second, pretty serializer would cost bundle size).
+pub fn pretty_json<T: serde::Serialize>(value: &T) -> String {
+    let compact = serde_json::to_string(value).unwrap_or_default();
+    js_sys::JSON::parse(&compact)
+        .and_then(|v| js_sys::JSON::stringify_with_replacer_and_space(&v, &wasm_bindgen::JsValue::NULL, &2.into()))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or(compact)
+}

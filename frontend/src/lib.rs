@@ -1,5 +1,5 @@
-//! Berth's web console: four apps over this library — the console (home, repositories), the
-//! cluster pages (list, page, wizard), the task definition pages (families, revisions, diffs,
+//! Berth's web console: five apps over this library — the console (home, repositories), the
+//! cluster pages (list, page, wizard), the service pages (live page, wizard), the task definition pages (families, revisions, diffs,
 //! wizard) and the admin area (users, API tokens, audit log). They are separate WebAssembly bundles so each first page load stays within its budget;
 //! links between them are full page loads (`rel="external"`), the session cookie carries over.
 //! Pages fetch through `api`; components only render what they are given.
@@ -16,9 +16,9 @@ use leptos_router::components::{Route, Routes};
 use leptos_router::path;
 
 use pages::{
-    AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, Home, NotFound, RepositoriesPage,
-    RepositoryPage, TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskRevisionPage, TokensPage,
-    UsersPage,
+    AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, Home, NotFound,
+    RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage,
+    TaskFamilyPage, TaskRevisionPage, TokensPage, UsersPage,
 };
 pub use shell::Area;
 
@@ -40,6 +40,16 @@ fn cluster_routes() -> AnyView {
             <Route path=path!("/e/:env/clusters") view=ClustersPage/>
             <Route path=path!("/e/:env/clusters/new") view=CreateClusterPage/>
             <Route path=path!("/e/:env/cluster/:name") view=ClusterPage/>
+        </Routes>
+    }
+    .into_any()
+}
+
+fn service_routes() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <NotFound/> }>
+            <Route path=path!("/e/:env/services/new") view=CreateServicePage/>
+            <Route path=path!("/e/:env/services/:cluster/:service") view=ServicePage/>
         </Routes>
     }
     .into_any()
@@ -77,6 +87,11 @@ pub fn console() {
 /// The cluster pages: `/e/{env}/clusters`, `/e/{env}/cluster/...`.
 pub fn clusters() {
     shell::mount(Area::Clusters, cluster_routes);
+}
+
+/// The service pages: `/e/{env}/services/...`.
+pub fn services() {
+    shell::mount(Area::Services, service_routes);
 }
 
 /// The task definition pages: `/e/{env}/task-definitions/...`.

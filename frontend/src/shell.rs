@@ -16,6 +16,7 @@ use crate::pages::LoginPage;
 pub enum Area {
     Console,
     Clusters,
+    Services,
     TaskDefinitions,
     Admin,
 }
@@ -107,7 +108,7 @@ fn Header() -> impl IntoView {
         let picked = event_target_value(&ev);
         let target = match here {
             Area::TaskDefinitions => paths::task_definitions(&picked),
-            Area::Clusters => paths::clusters(&picked),
+            Area::Clusters | Area::Services => paths::clusters(&picked),
             _ => paths::repositories(&picked),
         };
         if here != Area::Admin {
@@ -134,7 +135,7 @@ fn Header() -> impl IntoView {
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::repositories(&e))
                     rel=rel(Area::Console) aria-current=move || (here == Area::Console).then(current("/e/")).flatten()>"Repositories"</a>
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::clusters(&e))
-                    rel=rel(Area::Clusters) aria-current=move || (here == Area::Clusters).then_some("page")>"Clusters"</a>
+                    rel=rel(Area::Clusters) aria-current=move || matches!(here, Area::Clusters | Area::Services).then_some("page")>"Clusters"</a>
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::task_definitions(&e))
                     rel=rel(Area::TaskDefinitions) aria-current=move || (here == Area::TaskDefinitions).then_some("page")>"Task definitions"</a>
                 <Show when=move || session.is_global_admin()>

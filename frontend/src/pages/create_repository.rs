@@ -237,16 +237,7 @@ fn TagsEditor(tags: RwSignal<Vec<Tag>>, errors: Signal<Vec<FieldError>>) -> impl
 /// The form as `aws ecr create-repository --cli-input-json` JSON, to copy.
 #[component]
 fn JsonPanel(spec: Signal<RepositorySpec>) -> impl IntoView {
-    // Compact JSON from serde (the code the API calls already use), indented by the browser:
-    // a second, pretty serializer would cost bundle size.
-    let json = move || {
-        let compact = serde_json::to_string(&spec.get()).unwrap_or_default();
-        js_sys::JSON::parse(&compact)
-            .and_then(|v| js_sys::JSON::stringify_with_replacer_and_space(&v, &wasm_bindgen::JsValue::NULL, &2.into()))
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or(compact)
-    };
+    let json = move || crate::format::pretty_json(&spec.get());
     view! {
         <details class="json-panel">
             <summary>"CLI JSON"</summary>

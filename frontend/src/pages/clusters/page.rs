@@ -53,15 +53,20 @@ fn ClusterView(detail: ClusterDetail) -> impl IntoView {
         .services
         .iter()
         .map(|s| {
+            let href = paths::service(&env.get_untracked(), &detail.cluster.cluster_name, &s.service_name);
             view! {
                 <tr>
-                    <td>{s.service_name.clone()}</td><td>{s.status.clone()}</td>
+                    <td><a href=href rel="external">{s.service_name.clone()}</a></td><td>{s.status.clone()}</td>
                     <td class="num">{format!("{} / {} / {}", s.desired_count, s.running_count, s.pending_count)}</td>
                     <td class="mono">{s.task_definition.clone()}</td>
+                    <td>{s.capacity.clone()}</td>
+                    <td>{s.scheduling_strategy.clone()}</td>
+                    <td>{s.rollout_state.clone().unwrap_or_else(|| "—".into())}</td>
                 </tr>
             }
         })
         .collect_view();
+    let new_service = paths::new_service(&env.get_untracked(), &c.cluster_name);
     let capacity = detail.berth_capacity.clone();
     let built = [
         ("Capacity provider", capacity.capacity_provider.clone()),
@@ -100,13 +105,19 @@ fn ClusterView(detail: ClusterDetail) -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        <h2>"Services"</h2>
+        <div class="section-head">
+            <h2>"Services"</h2>
+            <Show when=admin>
+                <a href=new_service.clone() rel="external" class="button primary" id="createService">"Create service"</a>
+            </Show>
+        </div>
         {if detail.services.is_empty() {
             view! { <p class="muted">"No services."</p> }.into_any()
         } else {
             view! {
                 <table class="grid" id="services">
-                    <thead><tr><th>"Service"</th><th>"Status"</th><th class="num">"Desired / running / pending"</th><th>"Task definition"</th></tr></thead>
+                    <thead><tr><th>"Service"</th><th>"Status"</th><th class="num">"Desired / running / pending"</th>
+                        <th>"Task definition"</th><th>"Launch"</th><th>"Scheduling"</th><th>"Rollout"</th></tr></thead>
                     <tbody>{services}</tbody>
                 </table>
             }.into_any()

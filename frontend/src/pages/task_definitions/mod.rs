@@ -7,6 +7,8 @@ mod family;
 mod revision;
 mod wizard;
 
+use crate::format::pretty_json;
+
 pub use diff::TaskDiffPage;
 pub use families::TaskFamiliesPage;
 pub use family::TaskFamilyPage;
@@ -39,16 +41,6 @@ fn status_tabs(base: Signal<String>, status: Memo<String>) -> impl IntoView {
             {tab("INACTIVE", "Inactive (deregistered)")}
         </nav>
     }
-}
-
-/// A JSON value, indented by the browser (a second, pretty serializer would cost bundle size).
-fn pretty_json<T: serde::Serialize>(value: &T) -> String {
-    let compact = serde_json::to_string(value).unwrap_or_default();
-    js_sys::JSON::parse(&compact)
-        .and_then(|v| js_sys::JSON::stringify_with_replacer_and_space(&v, &wasm_bindgen::JsValue::NULL, &2.into()))
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or(compact)
 }
 
 fn is_admin(env: &str) -> bool {

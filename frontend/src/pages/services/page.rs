@@ -1,0 +1,201 @@
+//! The service page, updating while open (polled every 2 s): deployments with their rollout,
+//! events newest first; scale, export, delete.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use shared::ecs::service::{Deployment, ServiceDetail};
+use shared::error::ApiError;
+
+use crate::api::{self, paths};
+use crate::components::{CopyButton, ErrorBanner, Modal};
+use crate::format::local_time;
+use crate::load::{load, send};
+use crate::pages::param;
+
+/// `/e/:env/services/:cluster/:service`.
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
+    let detail = load(move || {
+        let (env, cluster, service) = (env.get(), cluster.get(), service.get());
+        async move { api::get_service(&env, &cluster, &service).await }
+    });
+    if let Ok(handle) = set_interval_with_handle(move || detail.reload(), Duration::from_secs(2)) {
+        on_cleanup(move || handle.clear());
+    }
+    view! {
+        {move || match detail.get() {
+            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
+            Some(Ok(d)) => view! { <ServiceView detail=d reload=Callback::new(move |()| detail.reload())/> }.into_any(),
+        }}
+    }
+}
+
+fn progress(d: &Deployment) -> impl IntoView {
+    let state = d.rollout_state.clone().unwrap_or_default();
+    view! {
+        <tr class=format!("deployment {}", d.status.to_ascii_lowercase()) data-status=d.status.clone() data-rollout=state.clone()>
+            <td>{d.status.clone()}</td>
+            <td><span class=format!("rollout {}", state.to_ascii_lowercase())>{state.clone()}</span>
+                {d.rollout_state_reason.clone().map(|r| view! { <small class="muted">{r}</small> })}</td>
+            <td class="mono">{d.task_definition.clone()}</td>
+            <td>
+                <progress max=d.desired_count.max(1).to_string() value=d.running_count.min(d.desired_count.max(1)).to_string()></progress>
+                <small>{format!("{} running / {} desired, {} pending, {} failed", d.running_count, d.desired_count, d.pending_count, d.failed_tasks)}</small>
+            </td>
+            <td>{local_time(d.created_at.as_deref())}</td>
+            <td>{local_time(d.updated_at.as_deref())}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn ServiceView(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
+    let env = param("env");
+    let role = move || crate::shell::session().role_in(&env.get());
+    let can_deploy = move || role().is_some_and(|r| r >= shared::auth::Role::Deployer);
+    let is_admin = move || role() == Some(shared::auth::Role::Admin);
+    let d = detail.clone();
+    let daemon = d.scheduling_strategy == "DAEMON";
+    let capacity = d.launch_type.clone().unwrap_or_else(|| {
+        d.capacity_provider_strategy
+            .iter()
+            .map(|c| format!("{}:{}", c.capacity_provider, c.weight.unwrap_or(0)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let breaker = d.deployment_configuration.as_ref().and_then(|c| c.deployment_circuit_breaker.clone());
+    let deleting = RwSignal::new(false);
+    let family = d.task_definition.split(':').next().unwrap_or_default().to_string();
+    let revision: i64 = d.task_definition.rsplit(':').next().and_then(|r| r.parse().ok()).unwrap_or(0);
+    let td_link = paths::task_revision(&env.get_untracked(), &family, revision);
+    view! {
+        <div class="page-head">
+            <h1>{d.service_name.clone()}</h1>
+            <span class="badge ok" id="serviceStatus">{d.status.clone()}</span>
+            <div class="spacer"></div>
+            <a href=paths::cluster(&env.get_untracked(), &d.cluster) rel="external" class="button">{format!("Cluster {}", d.cluster)}</a>
+            <Show when=is_admin>
+                <button type="button" class="danger" on:click=move |_| deleting.set(true)>"Delete service"</button>
+            </Show>
+        </div>
+        <dl class="facts">
+            <dt>"Task definition"</dt><dd><a href=td_link rel="external" class="mono">{d.task_definition.clone()}</a></dd>
+            <dt>"Tasks"</dt><dd id="counts">{format!("{} desired, {} running, {} pending", d.desired_count, d.running_count, d.pending_count)}</dd>
+            <dt>"Scheduling"</dt><dd>{d.scheduling_strategy.clone()}</dd>
+            <dt>"Launch"</dt><dd>{capacity}</dd>
+            <dt>"Circuit breaker"</dt><dd>{match breaker {
+                Some(b) if b.enable && b.rollback => "on, rolls back a failed deployment",
+                Some(b) if b.enable => "on, no rollback",
+                _ => "off",
+            }}</dd>
+        </dl>
+        {(!daemon).then(|| view! { <Show when=can_deploy><ScaleForm current=detail.desired_count reload/></Show> })}
+        <h2>"Deployments"</h2>
+        <table class="grid" id="deployments">
+            <thead><tr><th>"Status"</th><th>"Rollout"</th><th>"Task definition"</th><th>"Tasks"</th><th>"Created"</th><th>"Updated"</th></tr></thead>
+            <tbody>{d.deployments.iter().map(progress).collect_view()}</tbody>
+        </table>
+        <h2>"Events"</h2>
+        <ul class="events" id="events">
+            {d.events.iter().take(50).map(|e| view! {
+                <li><time>{local_time(e.created_at.as_deref())}</time>" "{e.message.clone()}</li>
+            }).collect_view()}
+        </ul>
+        <ExportPanel/>
+        <Show when=move || deleting.get()>
+            <DeleteDialog desired=detail.desired_count on_close=Callback::new(move |()| deleting.set(false))/>
+        </Show>
+    }
+}
+
+#[component]
+fn ScaleForm(current: i64, reload: Callback<()>) -> impl IntoView {
+    let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
+    let wanted = RwSignal::new(current.to_string());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(count) = wanted.get_untracked().trim().parse::<i64>() else {
+            error.set(Some(ApiError::new(shared::error::ErrorCode::Validation, "Desired count is a whole number.")));
+            return;
+        };
+        let (env, cluster, service) = (env.get_untracked(), cluster.get_untracked(), service.get_untracked());
+        send(pending, async move { api::scale_service(&env, &cluster, &service, count).await }, move |answer| {
+            match answer {
+                Ok(_) => {
+                    error.set(None);
+                    reload.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="inline-form" on:submit=submit>
+            <label>"Desired tasks "<input type="number" min="0" id="desiredCount" prop:value=move || wanted.get()
+                on:input=move |ev| wanted.set(event_target_value(&ev))/></label>
+            <button type="submit" disabled=move || pending.get()>"Scale"</button>
+        </form>
+        {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+    }
+}
+
+#[component]
+fn ExportPanel() -> impl IntoView {
+    let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
+    let json = load(move || {
+        let (env, cluster, service) = (env.get(), cluster.get(), service.get());
+        async move { api::export_service(&env, &cluster, &service).await }
+    });
+    let text = move || json.get().and_then(Result::ok).map(|s| crate::format::pretty_json(&s)).unwrap_or_default();
+    view! {
+        <details class="json-panel">
+            <summary>"Export as create-service JSON"</summary>
+            <p class="hint"><code>"aws ecs create-service --cli-input-json"</code>" takes it as is."</p>
+            <div class="code-block"><pre id="exportJson">{text}</pre><CopyButton text=Signal::derive(text)/></div>
+        </details>
+    }
+}
+
+#[component]
+fn DeleteDialog(desired: i64, on_close: Callback<()>) -> impl IntoView {
+    let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
+    let force = RwSignal::new(desired > 0);
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let confirm = move |_| {
+        let (env, cluster, service) = (env.get_untracked(), cluster.get_untracked(), service.get_untracked());
+        let back = paths::cluster(&env, &cluster);
+        let force = force.get_untracked();
+        send(pending, async move { api::delete_service(&env, &cluster, &service, force).await }, move |answer| {
+            match answer {
+                Ok(()) => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.location().set_href(&back);
+                    }
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <Modal title=format!("Delete service {}?", service.get_untracked()) on_close>
+            {(desired > 0).then(|| view! {
+                <p>{format!("It runs {desired} tasks. ECS refuses to delete a service scaled above 0 unless forced: forcing stops its tasks now.")}</p>
+                <label class="check">
+                    <input type="checkbox" id="forceDelete" prop:checked=move || force.get() on:change=move |ev| force.set(event_target_checked(&ev))/>
+                    "Force: stop its tasks and delete it"
+                </label>
+            })}
+            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+            <div class="actions">
+                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                <button type="button" class="danger" id="confirmDelete" disabled=move || pending.get() on:click=confirm>"Delete"</button>
+            </div>
+        </Modal>
+    }
+}

@@ -1,0 +1,53 @@
+//! The service wizard and the live service page in headless Chromium: a service created through
+//! the wizard, its deployment reaching COMPLETED on the page without a reload.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+
+use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot};
+
+#[tokio::test]
+async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1400).await.unwrap();
+    browser.login(&app.address, "/e/local/cluster/itflex-nginx", "admin", PASSWORD).await;
+    let wait = || c.wait().at_most(Duration::from_secs(20));
+    wait().for_element(Locator::Id("createService")).await.unwrap().click().await.unwrap();
+
+    let name = wait().for_element(Locator::Css("input[name='serviceName']")).await.unwrap();
+    name.send_keys("web-replica").await.unwrap();
+    wait().for_element(Locator::Css("select[name='family'] option[value='nginx-web']")).await.unwrap();
+    c.find(Locator::Css("select[name='family']")).await.unwrap().select_by_value("nginx-web").await.unwrap();
+    wait().for_element(Locator::Css("select[name='revision'] option[value='1']")).await.unwrap();
+    let count = c.find(Locator::Css("input[name='desiredCount']")).await.unwrap();
+    count.clear().await.unwrap();
+    count.send_keys("3").await.unwrap();
+    save_screenshot(c, "service-wizard").await;
+    c.find(Locator::Css("button#createService")).await.unwrap().click().await.unwrap();
+
+    // The page polls: the deployment moves from IN_PROGRESS to COMPLETED with no reload.
+    wait().for_element(Locator::Css("#deployments tr[data-status='PRIMARY']")).await.unwrap();
+    let marker: String = c
+        .execute("window.__sameDocument = 'yes'; return window.__sameDocument", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .into();
+    assert_eq!(marker, "yes");
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#deployments tr[data-status='PRIMARY'][data-rollout='COMPLETED']"))
+        .await
+        .unwrap();
+    let same: serde_json::Value = c.execute("return window.__sameDocument || null", vec![]).await.unwrap();
+    assert_eq!(same, "yes", "no reload happened");
+    let events = c.find(Locator::Id("events")).await.unwrap().text().await.unwrap();
+    assert!(events.contains("has reached a steady state"), "{events}");
+    assert!(c.find(Locator::Id("counts")).await.unwrap().text().await.unwrap().contains("3 running"));
+    save_screenshot(c, "service-page").await;
+    browser.client.close().await.unwrap();
+}
