@@ -15,7 +15,11 @@ event is ever written. Here:
 - scaling moves the counts without a new deployment; DAEMON services want one task per ACTIVE
   container instance;
 - deploymentConfiguration, enableECSManagedTags, propagateTags, enableExecuteCommand, placement,
-  capacity provider strategy and health check grace period are kept and returned.
+  capacity provider strategy and health check grace period are kept and returned;
+- the service's tasks exist: ListTasks (by serviceName, desiredStatus RUNNING by default, as ECS)
+  and DescribeTasks show them PENDING, then RUNNING on a container instance (spread over them), and
+  STOPPED with ECS's stop codes and reasons when a deployment replaces them, scaling removes them or
+  their image cannot start.
 
 Time is read on each call (no background thread): a describe after STEP seconds sees the next phase.
 """
@@ -61,6 +65,7 @@ class Rollout:
         self.cycles = 0
         self.drain_at = None
         self.launch_type = service.launch_type
+        self.tasks = []
 
     def as_dict(self):
         return {
@@ -81,6 +86,77 @@ class Rollout:
 
 
 _rollouts = {}  # service ARN -> [Rollout], PRIMARY first
+_tasks = {}  # task ARN -> ServiceTask
+_retired = {}  # service ARN -> rollouts of a deleted service (their STOPPED tasks stay listed)
+
+
+class ServiceTask:
+    """A task of a service, with the attributes moto's serializer reads for DescribeTasks."""
+
+    def __init__(self, backend, service, rollout, instance_arn):
+        self.id = uuid.uuid4().hex
+        self.cluster_arn = service.cluster_arn
+        self.task_arn = f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:task/{service.cluster_name}/{self.id}"
+        self.task_definition_arn = rollout.task_definition
+        self.container_instance_arn = instance_arn
+        self.service_arn = service.arn
+        self.group = f"service:{service.name}"
+        self.started_by = rollout.id
+        self.launch_type = service.launch_type
+        self.last_status = "PENDING"
+        self.desired_status = "RUNNING"
+        self.health_status = "UNKNOWN"
+        try:
+            definition = backend.describe_task_definition(rollout.task_definition)
+            self.checks_health = any(c.get("healthCheck") for c in definition.container_definitions)
+        except Exception:
+            self.checks_health = False
+        self.created_at = utcnow()
+        self.started_at = None
+        self.stopped_at = None
+        self.stopped_reason = None
+        self.stop_code = None
+        self.tags = []
+        self.containers = []
+        self.overrides = {}
+        self.attachments = []
+        self.version = 1
+
+    def run(self):
+        if self.last_status == "PENDING":
+            self.last_status, self.started_at = "RUNNING", utcnow()
+            self.health_status = "HEALTHY" if self.checks_health else "UNKNOWN"
+
+    def stop(self, code, reason):
+        if self.desired_status != "STOPPED":
+            self.desired_status = self.last_status = "STOPPED"
+            self.stopped_at, self.stop_code, self.stopped_reason = utcnow(), code, reason
+            self.health_status = "UNKNOWN"
+
+
+def _instances(backend, service):
+    if service.launch_type == "FARGATE":
+        return [None]
+    found = [ci.container_instance_arn for ci in backend.container_instances.get(service.cluster_name, {}).values() if ci.status == "ACTIVE"]
+    return found or [None]
+
+
+def _reconcile(backend, service, rollout, code="ServiceSchedulerInitiated", reason=None):
+    """Makes the rollout's live tasks match its counts: `running` RUNNING, `pending` PENDING."""
+    live = [t for t in rollout.tasks if t.desired_status == "RUNNING"]
+    wanted = rollout.running + rollout.pending
+    for task in live[wanted:]:
+        task.stop(code, reason or f"Scaling activity initiated by (service {service.name})")
+    live = live[:wanted]
+    instances = _instances(backend, service)
+    while len(live) < wanted:
+        task = ServiceTask(backend, service, rollout, instances[len(rollout.tasks) % len(instances)])
+        rollout.tasks.append(task)
+        _tasks[task.task_arn] = task
+        live.append(task)
+    for i, task in enumerate(live):
+        if i < rollout.running:
+            task.run()
 
 
 def _event(service, message):
@@ -88,16 +164,24 @@ def _event(service, message):
     del service.events[100:]  # ECS keeps the latest 100
 
 
-def _task_ids(n):
-    return " ".join(f"(task {uuid.uuid4().hex})" for _ in range(min(n, 10)))
+def _task_ids(tasks):
+    return " ".join(f"(task {t.id})" for t in tasks[:10])
 
 
-def _image_fails(backend, task_definition_arn):
+def _image_names(backend, task_definition_arn):
     try:
         td = backend.describe_task_definition(task_definition_arn)
     except Exception:
-        return False
-    return any(FAILING_MARK in (c.get("image") or "") for c in td.container_definitions)
+        return []
+    return [c.get("image") or "" for c in td.container_definitions]
+
+
+def _image_fails(backend, task_definition_arn):
+    return any(FAILING_MARK in image for image in _image_names(backend, task_definition_arn))
+
+
+def backend_of(service):
+    return service._backend
 
 
 def _config(service):
@@ -120,8 +204,9 @@ def _start(backend, service, network=None):
         old.status = "ACTIVE"
         old.drain_at = None
     previous.insert(0, rollout)
+    _reconcile(backend, service, rollout)
     if desired:
-        _event(service, f"has started {desired} tasks: {_task_ids(desired)}.")
+        _event(service, f"has started {desired} tasks: {_task_ids(rollout.tasks)}.")
     _publish(service)
     return rollout
 
@@ -147,14 +232,24 @@ def tick(backend, service):
         while primary.cycles < cycles and primary.state == "IN_PROGRESS":
             primary.cycles += 1
             primary.failed += primary.desired
+            image = next((t for t in _image_names(backend, primary.task_definition) if FAILING_MARK in t), FAILING_MARK)
+            for task in primary.tasks:
+                if task.desired_status == "RUNNING":
+                    task.stop(
+                        "TaskFailedToStart",
+                        f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: not found",
+                    )
             primary.pending = primary.desired
             primary.updated_at = utcnow()
-            _event(service, f"has started {primary.desired} tasks: {_task_ids(primary.desired)}.")
+            _reconcile(backend, service, primary)
+            fresh = [t for t in primary.tasks if t.desired_status == "RUNNING"]
+            _event(service, f"has started {primary.desired} tasks: {_task_ids(fresh)}.")
             breaker, rollback = _config(service)
             if breaker and primary.failed >= _threshold(primary.desired):
                 primary.state = "FAILED"
                 primary.reason = "ECS deployment circuit breaker: tasks failed to start."
                 primary.pending = 0
+                _reconcile(backend, service, primary, "TaskFailedToStart", "Deployment failed: tasks failed to start.")
                 _event(service, f"(deployment {primary.id}) deployment failed: tasks failed to start.")
                 good = next((r for r in rollouts[1:] if r.state == "COMPLETED"), None)
                 if rollback and good is not None:
@@ -164,14 +259,20 @@ def tick(backend, service):
                     return tick(backend, service)
     else:
         if age >= STEP and (primary.running != primary.desired or primary.pending):
-            if primary.running > primary.desired:
-                _event(service, f"has stopped {primary.running - primary.desired} running tasks: {_task_ids(primary.running - primary.desired)}.")
+            surplus = [t for t in primary.tasks if t.desired_status == "RUNNING"][primary.desired:]
+            if surplus:
+                _event(service, f"has stopped {len(surplus)} running tasks: {_task_ids(surplus)}.")
             primary.running, primary.pending = primary.desired, 0
             primary.updated_at = utcnow()
+            _reconcile(backend, service, primary)
         if age >= 2 * STEP:
             for old in rollouts[1:]:
-                if old.running:
-                    _event(service, f"has stopped {old.running} running tasks: {_task_ids(old.running)}.")
+                live = [t for t in old.tasks if t.desired_status == "RUNNING"]
+                if live:
+                    _event(service, f"has stopped {len(live)} running tasks: {_task_ids(live)}.")
+                old.running = old.pending = 0
+                _reconcile(backend, service, old, reason=f"Scaling activity initiated by (deployment {primary.id})")
+            _retired.setdefault(service.arn, []).extend(rollouts[1:])
             del rollouts[1:]
         if age >= 3 * STEP and primary.state == "IN_PROGRESS":
             primary.state = "COMPLETED"
@@ -189,8 +290,10 @@ def _scale(service):
         return
     primary = rollouts[0]
     if service.desired_count > primary.running and not primary.fails:
-        _event(service, f"has started {service.desired_count - primary.running} tasks: {_task_ids(service.desired_count - primary.running)}.")
         primary.pending = service.desired_count - primary.running
+        before = len(primary.tasks)
+        _reconcile(backend_of(service), service, primary)
+        _event(service, f"has started {primary.pending} tasks: {_task_ids(primary.tasks[before:])}.")
     primary.desired = service.desired_count
     primary.started = time.monotonic()  # counts move one STEP from now
     primary.updated_at = utcnow()
@@ -257,6 +360,42 @@ def install():
             tick(self, service)
         return services, failures
 
+    original_list_tasks = EC2ContainerServiceBackend.list_tasks
+    original_describe_tasks = EC2ContainerServiceBackend.describe_tasks
+    original_delete = EC2ContainerServiceBackend.delete_service
+
+    def list_tasks(self, cluster_str=None, container_instance=None, family=None, started_by=None, service_name=None, desiredStatus=None):
+        found = [] if service_name else original_list_tasks(self, cluster_str, container_instance, family, started_by, service_name, desiredStatus)
+        cluster = self._get_cluster(cluster_str or "default")
+        for service in self.services.values():
+            if service.cluster_name != cluster.name or (service_name and service.name != service_name.split("/")[-1]):
+                continue
+            tick(self, service)
+            for rollout in _rollouts.get(service.arn, []) + _retired.get(service.arn, []):
+                for task in rollout.tasks:
+                    if task.desired_status == (desiredStatus or "RUNNING") and (not started_by or task.started_by == started_by):
+                        found.append(task)
+        return found
+
+    def describe_tasks(self, cluster_str, tasks):
+        wanted = [t for t in tasks if t in _tasks or any(t == known.id for known in _tasks.values())]
+        rest = [t for t in tasks if t not in wanted]
+        result = original_describe_tasks(self, cluster_str, rest) if rest else []
+        ours = [task for arn, task in _tasks.items() if arn in wanted or task.id in wanted]
+        return result + ours
+
+    def delete_service(self, cluster_name, service_name, force):
+        service = self._get_service(cluster_name, service_name)
+        result = original_delete(self, cluster_name, service_name, force)
+        for rollout in _rollouts.pop(service.arn, []):
+            rollout.running = rollout.pending = 0
+            _reconcile(self, service, rollout, reason="Service deleted.")
+            _retired.setdefault(service.arn, []).append(rollout)
+        return result
+
+    EC2ContainerServiceBackend.list_tasks = list_tasks
+    EC2ContainerServiceBackend.describe_tasks = describe_tasks
+    EC2ContainerServiceBackend.delete_service = delete_service
     EC2ContainerServiceResponse.create_service = create_service
     EC2ContainerServiceResponse.update_service = update_service
     EC2ContainerServiceBackend.describe_services = describe_services

@@ -7,7 +7,7 @@ use aws_sdk_ecs::types as sdk;
 use shared::ecs::service::{
     AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, Deployment, DeploymentConfiguration,
     LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, ServiceDetail, ServiceEvent,
-    ServiceSpec, ServiceUpdate,
+    ServiceSpec, ServiceUpdate, Task,
 };
 
 use super::AwsEnv;
@@ -192,10 +192,58 @@ fn detail(s: &sdk::Service) -> ServiceDetail {
                 message: e.message().unwrap_or_default().into(),
             })
             .collect(),
+        tasks: Vec::new(),
     }
 }
 
+fn task(t: &sdk::Task) -> Task {
+    Task {
+        task_id: short(t.task_arn().unwrap_or_default()),
+        last_status: t.last_status().unwrap_or_default().into(),
+        desired_status: t.desired_status().unwrap_or_default().into(),
+        health_status: t.health_status().map(|h| h.as_str().to_string()),
+        task_definition: short(t.task_definition_arn().unwrap_or_default()),
+        container_instance_id: t.container_instance_arn().map(short),
+        started_at: time(t.started_at()),
+        stopped_at: time(t.stopped_at()),
+        stop_code: t.stop_code().map(|c| c.as_str().to_string()),
+        stopped_reason: t.stopped_reason().map(str::to_string),
+    }
+}
+
+/// How many stopped tasks the service page shows (ECS keeps them about an hour).
+const STOPPED_SHOWN: usize = 20;
+
 impl AwsEnv {
+    /// The service's tasks with `status` (`RUNNING` also lists pending ones, as ECS does).
+    async fn tasks_of(&self, cluster: &str, service: &str, status: sdk::DesiredStatus) -> Result<Vec<Task>, AppError> {
+        let arns: Vec<String> = self
+            .ecs
+            .list_tasks()
+            .cluster(cluster)
+            .service_name(service)
+            .desired_status(status)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ecs:ListTasks"), e))?;
+        let mut tasks = Vec::new();
+        for batch in arns.chunks(100) {
+            let out = self
+                .ecs
+                .describe_tasks()
+                .cluster(cluster)
+                .set_tasks(Some(batch.to_vec()))
+                .send()
+                .await
+                .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeTasks"), e))?;
+            tasks.extend(out.tasks().iter().map(task));
+        }
+        Ok(tasks)
+    }
+
     fn no_service(&self, cluster: &str, name: &str) -> AppError {
         AppError::NotFound(format!("No service {name} in cluster {cluster} (environment '{}').", self.name()))
     }
@@ -255,11 +303,22 @@ impl AwsEnv {
                 Some("ClusterNotFoundException") => self.no_service(cluster, name),
                 _ => map_sdk_error(&self.cx("ecs:DescribeServices"), e),
             })?;
-        out.services()
+        let mut found = out
+            .services()
             .iter()
             .find(|s| s.status() != Some("INACTIVE"))
             .map(detail)
-            .ok_or_else(|| self.no_service(cluster, name))
+            .ok_or_else(|| self.no_service(cluster, name))?;
+        let (mut live, mut stopped) = tokio::try_join!(
+            self.tasks_of(cluster, name, sdk::DesiredStatus::Running),
+            self.tasks_of(cluster, name, sdk::DesiredStatus::Stopped)
+        )?;
+        live.sort_by(|a, b| b.started_at.cmp(&a.started_at));
+        stopped.sort_by(|a, b| b.stopped_at.cmp(&a.stopped_at));
+        stopped.truncate(STOPPED_SHOWN);
+        live.extend(stopped);
+        found.tasks = live;
+        Ok(found)
     }
 
     pub async fn update_service(&self, update: &ServiceUpdate) -> Result<ServiceDetail, AppError> {

@@ -48,6 +48,8 @@ async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
     let events = c.find(Locator::Id("events")).await.unwrap().text().await.unwrap();
     assert!(events.contains("has reached a steady state"), "{events}");
     assert!(c.find(Locator::Id("counts")).await.unwrap().text().await.unwrap().contains("3 running"));
+    let running = c.find_all(Locator::Css("#tasks tr[data-status='RUNNING']")).await.unwrap();
+    assert_eq!(running.len(), 3, "the tasks, running");
     save_screenshot(c, "service-page").await;
     browser.client.close().await.unwrap();
 }

@@ -106,6 +106,10 @@ async fn a_replica_service_rolls_out_scales_rolls_back_a_failing_image_and_is_de
     let path = "/api/envs/local/clusters/lab/services/web";
     let steady = until(&app, path, "COMPLETED", completed).await;
     assert_eq!(steady["runningCount"], 4);
+    let running: Vec<&Value> =
+        steady["tasks"].as_array().unwrap().iter().filter(|t| t["lastStatus"] == "RUNNING").collect();
+    assert_eq!(running.len(), 4);
+    assert!(running.iter().all(|t| t["taskDefinition"] == "web:1" && t["startedAt"].is_string()));
 
     json_with_status(app.put_json(&format!("{path}/desired-count"), &json!({"desiredCount": 2})).await, 200).await;
     until(&app, path, "2 running", |s| s["runningCount"] == 2).await;

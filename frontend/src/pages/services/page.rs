@@ -98,6 +98,24 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
             <thead><tr><th>"Status"</th><th>"Rollout"</th><th>"Task definition"</th><th>"Tasks"</th><th>"Created"</th><th>"Updated"</th></tr></thead>
             <tbody>{d.deployments.iter().map(progress).collect_view()}</tbody>
         </table>
+        <h2>"Tasks"</h2>
+        <table class="grid" id="tasks">
+            <thead><tr><th>"Task"</th><th>"Last status"</th><th>"Health"</th><th>"Task definition"</th>
+                <th>"Container instance"</th><th>"Started"</th><th>"Stopped reason"</th></tr></thead>
+            <tbody>
+                {d.tasks.iter().map(|t| view! {
+                    <tr data-status=t.last_status.clone()>
+                        <td class="mono">{t.task_id.chars().take(12).collect::<String>()}</td>
+                        <td>{t.last_status.clone()}</td>
+                        <td>{t.health_status.clone().unwrap_or_else(|| "—".into())}</td>
+                        <td class="mono">{t.task_definition.clone()}</td>
+                        <td class="mono">{t.container_instance_id.clone().map(|c| c.chars().take(12).collect::<String>()).unwrap_or_else(|| "—".into())}</td>
+                        <td>{local_time(t.started_at.as_deref())}</td>
+                        <td>{t.stopped_reason.clone().map(|r| format!("{} {r}", t.stop_code.clone().unwrap_or_default())).unwrap_or_default()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
         <h2>"Events"</h2>
         <ul class="events" id="events">
             {d.events.iter().take(50).map(|e| view! {

@@ -58,4 +58,26 @@ pub struct ServiceDetail {
     pub created_at: Option<String>,
     pub deployments: Vec<Deployment>,
     pub events: Vec<ServiceEvent>,
+    /// Running and pending tasks, then the most recently stopped ones.
+    pub tasks: Vec<Task>,
+}
+
+/// A task of the service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Task {
+    pub task_id: String,
+    /// `PROVISIONING`, `PENDING`, `RUNNING`, `STOPPED`, ...
+    pub last_status: String,
+    pub desired_status: String,
+    /// `HEALTHY`, `UNHEALTHY` or `UNKNOWN` (no container health check).
+    pub health_status: Option<String>,
+    /// `family:revision`.
+    pub task_definition: String,
+    pub container_instance_id: Option<String>,
+    pub started_at: Option<String>,
+    pub stopped_at: Option<String>,
+    pub stop_code: Option<String>,
+    pub stopped_reason: Option<String>,
 }
