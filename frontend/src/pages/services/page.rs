@@ -33,7 +33,7 @@ pub fn ServicePage() -> impl IntoView {
     }
 }
 
-fn progress(d: &Deployment) -> impl IntoView {
+fn progress(d: Deployment) -> impl IntoView {
     let state = d.rollout_state.clone().unwrap_or_default();
     view! {
         <tr class=format!("deployment {}", d.status.to_ascii_lowercase()) data-status=d.status.clone() data-rollout=state.clone()>
@@ -71,6 +71,24 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
     let family = d.task_definition.split(':').next().unwrap_or_default().to_string();
     let revision: i64 = d.task_definition.rsplit(':').next().and_then(|r| r.parse().ok()).unwrap_or(0);
     let td_link = paths::task_revision(&env.get_untracked(), &family, revision);
+    let deployments = d.deployments.iter().cloned().map(progress).collect_view();
+    let events = d
+        .events
+        .iter()
+        .take(50)
+        .map(|e| view! { <li><time>{local_time(e.created_at.as_deref())}</time>" "{e.message.clone()}</li> })
+        .collect_view();
+    let tasks = d.tasks.iter().map(|t| view! {
+                    <tr data-status=t.last_status.clone()>
+                        <td class="mono">{t.task_id.chars().take(12).collect::<String>()}</td>
+                        <td>{t.last_status.clone()}</td>
+                        <td>{t.health_status.clone().unwrap_or_else(|| "—".into())}</td>
+                        <td class="mono">{t.task_definition.clone()}</td>
+                        <td class="mono">{t.container_instance_id.clone().map(|c| c.chars().take(12).collect::<String>()).unwrap_or_else(|| "—".into())}</td>
+                        <td>{local_time(t.started_at.as_deref())}</td>
+                        <td>{t.stopped_reason.clone().map(|r| format!("{} {r}", t.stop_code.clone().unwrap_or_default())).unwrap_or_default()}</td>
+                    </tr>
+                }).collect_view();
     view! {
         <div class="page-head">
             <h1>{d.service_name.clone()}</h1>
@@ -96,31 +114,19 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
         <h2>"Deployments"</h2>
         <table class="grid" id="deployments">
             <thead><tr><th>"Status"</th><th>"Rollout"</th><th>"Task definition"</th><th>"Tasks"</th><th>"Created"</th><th>"Updated"</th></tr></thead>
-            <tbody>{d.deployments.iter().map(progress).collect_view()}</tbody>
+            <tbody>{deployments}</tbody>
         </table>
         <h2>"Tasks"</h2>
         <table class="grid" id="tasks">
             <thead><tr><th>"Task"</th><th>"Last status"</th><th>"Health"</th><th>"Task definition"</th>
                 <th>"Container instance"</th><th>"Started"</th><th>"Stopped reason"</th></tr></thead>
             <tbody>
-                {d.tasks.iter().map(|t| view! {
-                    <tr data-status=t.last_status.clone()>
-                        <td class="mono">{t.task_id.chars().take(12).collect::<String>()}</td>
-                        <td>{t.last_status.clone()}</td>
-                        <td>{t.health_status.clone().unwrap_or_else(|| "—".into())}</td>
-                        <td class="mono">{t.task_definition.clone()}</td>
-                        <td class="mono">{t.container_instance_id.clone().map(|c| c.chars().take(12).collect::<String>()).unwrap_or_else(|| "—".into())}</td>
-                        <td>{local_time(t.started_at.as_deref())}</td>
-                        <td>{t.stopped_reason.clone().map(|r| format!("{} {r}", t.stop_code.clone().unwrap_or_default())).unwrap_or_default()}</td>
-                    </tr>
-                }).collect_view()}
+                {tasks}
             </tbody>
         </table>
         <h2>"Events"</h2>
         <ul class="events" id="events">
-            {d.events.iter().take(50).map(|e| view! {
-                <li><time>{local_time(e.created_at.as_deref())}</time>" "{e.message.clone()}</li>
-            }).collect_view()}
+            {events}
         </ul>
         <ExportPanel/>
         <Show when=move || deleting.get()>
