@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
 use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
-use shared::ecs::service::{ServiceDetail, ServiceSpec};
+use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate};
 use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, TaskDefinitionSpec};
 use shared::env::EnvironmentInfo;
 use shared::error::{ApiError, ErrorCode};
@@ -249,6 +249,10 @@ fn service_url(env: &str, cluster: &str, service: &str) -> String {
 
 pub async fn create_service(env: &str, spec: &ServiceSpec) -> Result<ServiceDetail, ApiError> {
     post(&format!("/api/envs/{}/services", enc(env)), spec).await
+}
+
+pub async fn update_service(env: &str, update: &ServiceUpdate) -> Result<ServiceDetail, ApiError> {
+    post(&format!("/api/envs/{}/services/update", enc(env)), update).await
 }
 
 pub async fn get_service(env: &str, cluster: &str, service: &str) -> Result<ServiceDetail, ApiError> {

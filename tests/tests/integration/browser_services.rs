@@ -51,5 +51,49 @@ async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
     let running = c.find_all(Locator::Css("#tasks tr[data-status='RUNNING']")).await.unwrap();
     assert_eq!(running.len(), 3, "the tasks, running");
     save_screenshot(c, "service-page").await;
+
+    // Update settings: force a new deployment; the page shows it roll out too.
+    c.find(Locator::Css("#settings summary")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#settings input[name='forceNewDeployment']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("applySettings")).await.unwrap().click().await.unwrap();
+    wait().for_element(Locator::Css("#deployments tr[data-status='ACTIVE']")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(
+            "#deployments tbody:not(:has(tr[data-status='ACTIVE'])) tr[data-rollout='COMPLETED']",
+        ))
+        .await
+        .unwrap();
+    browser.client.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_seeds_create_service_json_is_imported_in_the_wizard_and_runs_one_task_per_instance() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    // The demo's REPLICA service has the seed's name: it makes way.
+    let demo = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access?force=true";
+    assert_eq!(app.delete(demo).await.status(), 204);
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1400).await.unwrap();
+    browser.login(&app.address, "/e/local/services/new?cluster=itflex-nginx", "admin", PASSWORD).await;
+    let wait = || c.wait().at_most(Duration::from_secs(20));
+    wait().for_element(Locator::Css("details.import summary")).await.unwrap().click().await.unwrap();
+    let textarea = wait().for_element(Locator::Id("importService")).await.unwrap();
+    let seed = include_str!("../../fixtures/seed/ecs-create-service-template.json");
+    let script = "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));";
+    c.execute(script, vec![serde_json::to_value(&textarea).unwrap(), seed.into()]).await.unwrap();
+    c.find(Locator::Id("importServiceButton")).await.unwrap().click().await.unwrap();
+    let daemon = wait().for_element(Locator::Css("input[name='scheduling'][value='DAEMON']")).await.unwrap();
+    assert_eq!(daemon.prop("checked").await.unwrap().as_deref(), Some("true"));
+    wait().for_element(Locator::Css("select[name='revision'] option[value='1']")).await.unwrap();
+    c.find(Locator::Css("button#createService")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#deployments tr[data-status='PRIMARY'][data-rollout='COMPLETED']"))
+        .await
+        .unwrap();
+    let running = c.find_all(Locator::Css("#tasks tr[data-status='RUNNING']")).await.unwrap();
+    assert_eq!(running.len(), 2, "one task on each of the cluster's 2 instances");
     browser.client.close().await.unwrap();
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::ecs::service::{Deployment, ServiceDetail};
+use shared::ecs::service::{Deployment, ServiceDetail, ServiceUpdate};
 use shared::error::ApiError;
 
 use crate::api::{self, paths};
@@ -72,6 +72,7 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
     let revision: i64 = d.task_definition.rsplit(':').next().and_then(|r| r.parse().ok()).unwrap_or(0);
     let td_link = paths::task_revision(&env.get_untracked(), &family, revision);
     let deployments = d.deployments.iter().cloned().map(progress).collect_view();
+    let for_settings = detail.clone();
     let events = d
         .events
         .iter()
@@ -111,6 +112,9 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
             }}</dd>
         </dl>
         {(!daemon).then(|| view! { <Show when=can_deploy><ScaleForm current=detail.desired_count reload/></Show> })}
+        <Show when=is_admin>
+            <SettingsForm detail=for_settings.clone() reload/>
+        </Show>
         <h2>"Deployments"</h2>
         <table class="grid" id="deployments">
             <thead><tr><th>"Status"</th><th>"Rollout"</th><th>"Task definition"</th><th>"Tasks"</th><th>"Created"</th><th>"Updated"</th></tr></thead>
@@ -165,6 +169,66 @@ fn ScaleForm(current: i64, reload: Callback<()>) -> impl IntoView {
             <button type="submit" disabled=move || pending.get()>"Scale"</button>
         </form>
         {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+    }
+}
+
+/// Deployment settings and ECS Exec, applied with UpdateService (optionally forcing a new deployment).
+#[component]
+fn SettingsForm(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
+    let env = param("env");
+    let config = detail.deployment_configuration.clone().unwrap_or_default();
+    let breaker = config.deployment_circuit_breaker.clone().unwrap_or_default();
+    let min = RwSignal::new(config.minimum_healthy_percent.unwrap_or(100).to_string());
+    let max = RwSignal::new(config.maximum_percent.unwrap_or(200).to_string());
+    let circuit = RwSignal::new(breaker.enable);
+    let exec = RwSignal::new(detail.enable_execute_command);
+    let force = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let (cluster, service) = (detail.cluster.clone(), detail.service_name.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let number = |s: RwSignal<String>| s.get_untracked().trim().parse::<i64>().ok();
+        let update = ServiceUpdate {
+            cluster: Some(cluster.clone()),
+            service: service.clone(),
+            deployment_configuration: Some(shared::ecs::service::DeploymentConfiguration {
+                deployment_circuit_breaker: Some(shared::ecs::service::CircuitBreaker {
+                    enable: circuit.get_untracked(),
+                    rollback: circuit.get_untracked(),
+                }),
+                maximum_percent: number(max),
+                minimum_healthy_percent: number(min),
+                alarms: None,
+            }),
+            enable_execute_command: Some(exec.get_untracked()),
+            force_new_deployment: Some(force.get_untracked()),
+            ..ServiceUpdate::default()
+        };
+        let env = env.get_untracked();
+        send(pending, async move { api::update_service(&env, &update).await }, move |answer| match answer {
+            Ok(_) => {
+                error.set(None);
+                reload.run(());
+            }
+            Err(e) => error.set(Some(e)),
+        });
+    };
+    view! {
+        <details class="json-panel" id="settings">
+            <summary>"Settings"</summary>
+            <form class="wizard" on:submit=submit>
+                <div class="field-pair">
+                    <label>"Minimum healthy %"<input type="number" name="minimumHealthyPercent" prop:value=move || min.get() on:input=move |ev| min.set(event_target_value(&ev))/></label>
+                    <label>"Maximum %"<input type="number" name="maximumPercent" prop:value=move || max.get() on:input=move |ev| max.set(event_target_value(&ev))/></label>
+                </div>
+                <label class="check"><input type="checkbox" name="circuitBreaker" prop:checked=move || circuit.get() on:change=move |ev| circuit.set(event_target_checked(&ev))/>"Deployment circuit breaker, with rollback"</label>
+                <label class="check"><input type="checkbox" name="executeCommand" prop:checked=move || exec.get() on:change=move |ev| exec.set(event_target_checked(&ev))/>"ECS Exec"</label>
+                <label class="check"><input type="checkbox" name="forceNewDeployment" prop:checked=move || force.get() on:change=move |ev| force.set(event_target_checked(&ev))/>"Force a new deployment (replace every task)"</label>
+                {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+                <div class="actions"><button type="submit" class="primary" id="applySettings" disabled=move || pending.get()>"Apply"</button></div>
+            </form>
+        </details>
     }
 }
 

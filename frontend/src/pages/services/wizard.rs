@@ -194,6 +194,7 @@ pub fn CreateServicePage() -> impl IntoView {
             <a href=move || paths::cluster(&env.get(), &cluster_name()) rel="external" class="button">"Cancel"</a>
         </div>
         {move || server_error.get().map(|e| view! { <ErrorBanner error=e/> })}
+        <ImportPanel spec family revision/>
         <form class="wizard" on:submit=submit novalidate>
             <fieldset>
                 <legend>"Service"</legend>
@@ -430,6 +431,37 @@ fn LoadBalancerFields(spec: RwSignal<ServiceSpec>, task: Signal<Option<TaskDefin
                 <input type="number" name="healthCheckGracePeriodSeconds" prop:value=move || spec.with(|s| s.health_check_grace_period_seconds.map(|g| g.to_string()).unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev).parse().ok(); spec.update(|s| s.health_check_grace_period_seconds = v) }/>
             </label>
+        </details>
+    }
+}
+
+/// Fills the wizard from an `aws ecs create-service --cli-input-json` document (the seed's, as is).
+#[component]
+fn ImportPanel(
+    spec: RwSignal<ServiceSpec>,
+    family: RwSignal<String>,
+    revision: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let run = move |_| match serde_json::from_str::<ServiceSpec>(&text.get_untracked()) {
+        Ok(imported) => {
+            let reference = imported.task_definition.clone().unwrap_or_default();
+            let name = reference.rsplit('/').next().unwrap_or_default().to_string();
+            let (f, r) = name.split_once(':').map_or((name.clone(), None), |(f, r)| (f.to_string(), r.parse().ok()));
+            family.set(f);
+            revision.set(r);
+            spec.set(imported);
+            error.set(None);
+        }
+        Err(e) => error.set(Some(format!("Not a create-service document: {e}"))),
+    };
+    view! {
+        <details class="import">
+            <summary>"Import create-service JSON"</summary>
+            <textarea id="importService" rows="8" spellcheck="false" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <button type="button" id="importServiceButton" on:click=run>"Import"</button>
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
         </details>
     }
 }
