@@ -1,6 +1,7 @@
 //! Berth's web console: five apps over this library — the console (home, repositories), the
-//! cluster pages (list, page, wizard), the service pages (live page, wizard), the task definition pages (families, revisions, diffs,
-//! wizard) and the admin area (users, API tokens, audit log). They are separate WebAssembly bundles so each first page load stays within its budget;
+//! cluster pages (list, page, wizard), the service pages (live page, wizard), the task definition
+//! pages (families, revisions, diffs, wizard) and the admin area (users, API tokens, audit log).
+//! They are separate WebAssembly bundles so no first page load carries pages it does not need;
 //! links between them are full page loads (`rel="external"`), the session cookie carries over.
 //! Pages fetch through `api`; components only render what they are given.
 
