@@ -5,7 +5,7 @@
 
 use shared::auth::{Grant, Role};
 use shared::ecs::cluster::{ClusterSpec, Ec2Capacity};
-use shared::ecs::service::{CircuitBreaker, DeploymentConfiguration, PlacementStrategy, ServiceSpec};
+use shared::ecs::service::{DeploymentConfiguration, PlacementStrategy, ServiceSpec};
 use shared::ecs::task_definition::TaskDefinitionSpec;
 
 use crate::auth::{secrets, users};
@@ -76,16 +76,8 @@ async fn ensure_demo_service(local: &crate::aws::AwsEnv) -> Result<(), AppError>
         desired_count: Some(4),
         launch_type: Some("EC2".into()),
         scheduling_strategy: Some("REPLICA".into()),
-        deployment_configuration: Some(DeploymentConfiguration {
-            deployment_circuit_breaker: Some(CircuitBreaker { enable: true, rollback: true }),
-            maximum_percent: Some(200),
-            minimum_healthy_percent: Some(100),
-            alarms: None,
-        }),
-        placement_strategy: Some(vec![PlacementStrategy {
-            kind: Some("spread".into()),
-            field: Some("attribute:ecs.availability-zone".into()),
-        }]),
+        deployment_configuration: Some(DeploymentConfiguration::rolling_with_rollback()),
+        placement_strategy: Some(vec![PlacementStrategy::spread_across_zones()]),
         enable_ecs_managed_tags: Some(true),
         ..ServiceSpec::default()
     };

@@ -23,21 +23,12 @@ fn initial(cluster: String) -> ServiceSpec {
         desired_count: Some(1),
         launch_type: Some("EC2".into()),
         scheduling_strategy: Some("REPLICA".into()),
-        deployment_configuration: Some(DeploymentConfiguration {
-            deployment_circuit_breaker: Some(CircuitBreaker { enable: true, rollback: true }),
-            maximum_percent: Some(200),
-            minimum_healthy_percent: Some(100),
-            alarms: None,
-        }),
-        placement_strategy: Some(vec![spread_az()]),
+        deployment_configuration: Some(DeploymentConfiguration::rolling_with_rollback()),
+        placement_strategy: Some(vec![PlacementStrategy::spread_across_zones()]),
         enable_ecs_managed_tags: Some(true),
         propagate_tags: Some("SERVICE".into()),
         ..ServiceSpec::default()
     }
-}
-
-fn spread_az() -> PlacementStrategy {
-    PlacementStrategy { kind: Some("spread".into()), field: Some("attribute:ecs.availability-zone".into()) }
 }
 
 /// `/e/:env/services/new?cluster=NAME`.
@@ -277,7 +268,7 @@ pub fn CreateServicePage() -> impl IntoView {
                 <Show when=move || mode() != "FARGATE">
                     <label class="check">
                         <input type="checkbox" name="spreadAz" prop:checked=move || spec.with(|s| s.placement_strategy.is_some())
-                            on:change=move |ev| { let on = event_target_checked(&ev); spec.update(|s| s.placement_strategy = on.then(|| vec![spread_az()])) }/>
+                            on:change=move |ev| { let on = event_target_checked(&ev); spec.update(|s| s.placement_strategy = on.then(|| vec![PlacementStrategy::spread_across_zones()])) }/>
                         "Spread tasks across availability zones"
                     </label>
                 </Show>

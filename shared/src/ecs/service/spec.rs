@@ -2,6 +2,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::ecs::task_definition::KeyValueTag;
+/// Same shape as a task definition's (`type`, `expression`); a service also takes `distinctInstance`.
+pub use crate::ecs::task_definition::PlacementConstraint;
 
 /// `aws ecs create-service --cli-input-json`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -155,6 +157,19 @@ pub struct DeploymentConfiguration {
     pub alarms: Option<DeploymentAlarms>,
 }
 
+impl DeploymentConfiguration {
+    /// A rolling update that never drops below the desired count, with the circuit breaker and
+    /// rollback on: what Berth offers by default (AWS's default leaves the breaker off).
+    pub fn rolling_with_rollback() -> Self {
+        Self {
+            deployment_circuit_breaker: Some(CircuitBreaker { enable: true, rollback: true }),
+            maximum_percent: Some(200),
+            minimum_healthy_percent: Some(100),
+            alarms: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -175,17 +190,6 @@ pub struct DeploymentAlarms {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PlacementConstraint {
-    /// `distinctInstance` or `memberOf`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expression: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlacementStrategy {
     /// `random`, `spread` or `binpack`.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
@@ -193,6 +197,13 @@ pub struct PlacementStrategy {
     /// spread: `instanceId`, `host` or `attribute:...`; binpack: `cpu` or `memory`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+
+impl PlacementStrategy {
+    /// Tasks spread over availability zones (the default for EC2 REPLICA services).
+    pub fn spread_across_zones() -> Self {
+        Self { kind: Some("spread".into()), field: Some("attribute:ecs.availability-zone".into()) }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
