@@ -252,37 +252,43 @@ fn ExportPanel() -> impl IntoView {
 #[component]
 fn DeleteDialog(desired: i64, on_close: Callback<()>) -> impl IntoView {
     let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
-    let force = RwSignal::new(desired > 0);
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
-    let confirm = move |_| {
+    // `force`: ECS stops the tasks itself; otherwise scale to 0 first (tasks drain as in a scale-in).
+    let delete = move |force: bool| {
         let (env, cluster, service) = (env.get_untracked(), cluster.get_untracked(), service.get_untracked());
         let back = paths::cluster(&env, &cluster);
-        let force = force.get_untracked();
-        send(pending, async move { api::delete_service(&env, &cluster, &service, force).await }, move |answer| {
-            match answer {
-                Ok(()) => {
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().set_href(&back);
-                    }
-                }
-                Err(e) => error.set(Some(e)),
+        let work = async move {
+            if !force && desired > 0 {
+                api::scale_service(&env, &cluster, &service, 0).await?;
             }
+            api::delete_service(&env, &cluster, &service, force).await
+        };
+        send(pending, work, move |answer| match answer {
+            Ok(()) => {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().set_href(&back);
+                }
+            }
+            Err(e) => error.set(Some(e)),
         });
     };
     view! {
         <Modal title=format!("Delete service {}?", service.get_untracked()) on_close>
-            {(desired > 0).then(|| view! {
-                <p>{format!("It runs {desired} tasks. ECS refuses to delete a service scaled above 0 unless forced: forcing stops its tasks now.")}</p>
-                <label class="check">
-                    <input type="checkbox" id="forceDelete" prop:checked=move || force.get() on:change=move |ev| force.set(event_target_checked(&ev))/>
-                    "Force: stop its tasks and delete it"
-                </label>
-            })}
+            {if desired > 0 {
+                view! { <p>{format!("It runs {desired} tasks. ECS deletes a service once it is scaled to 0; forcing stops its tasks at once.")}</p> }.into_any()
+            } else {
+                view! { <p>"It runs no task."</p> }.into_any()
+            }}
             {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
             <div class="actions">
                 <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                <button type="button" class="danger" id="confirmDelete" disabled=move || pending.get() on:click=confirm>"Delete"</button>
+                {(desired > 0).then(|| view! {
+                    <button type="button" class="danger" id="forceDelete" disabled=move || pending.get() on:click=move |_| delete(true)>"Force delete"</button>
+                })}
+                <button type="button" class="danger" id="confirmDelete" disabled=move || pending.get() on:click=move |_| delete(false)>
+                    {if desired > 0 { "Scale to 0 and delete" } else { "Delete" }}
+                </button>
             </div>
         </Modal>
     }
