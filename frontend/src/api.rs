@@ -176,6 +176,24 @@ fn revision_url(env: &str, family: &str, revision: i64) -> String {
     format!("/api/envs/{}/task-definitions/{}/revisions/{revision}", enc(env), enc(family))
 }
 
+/// A revision with its document as plain JSON: the revision page reads a few members and shows the
+/// rest, and skipping the typed model keeps the task definition pages' bundle small.
+#[derive(Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RevisionDocument {
+    pub task_definition_arn: String,
+    pub family: String,
+    pub revision: i64,
+    pub status: String,
+    pub registered_at: Option<String>,
+    /// As the server wrote it (member order kept for the export).
+    pub spec: std::sync::Arc<serde_json::value::RawValue>,
+}
+
+pub async fn get_task_revision_document(env: &str, family: &str, revision: i64) -> Result<RevisionDocument, ApiError> {
+    get(&revision_url(env, family, revision)).await
+}
+
 pub async fn get_task_revision(env: &str, family: &str, revision: i64) -> Result<Revision, ApiError> {
     get(&revision_url(env, family, revision)).await
 }

@@ -41,10 +41,14 @@ pub fn short_digest(digest: &str) -> String {
 
 /// A JSON value, indented by the browser (a second, pretty serializer would cost bundle size).
 pub fn pretty_json<T: serde::Serialize>(value: &T) -> String {
-    let compact = serde_json::to_string(value).unwrap_or_default();
-    js_sys::JSON::parse(&compact)
+    pretty_text(&serde_json::to_string(value).unwrap_or_default())
+}
+
+/// JSON text, indented by the browser (keys stay in their order).
+pub fn pretty_text(compact: &str) -> String {
+    js_sys::JSON::parse(compact)
         .and_then(|v| js_sys::JSON::stringify_with_replacer_and_space(&v, &wasm_bindgen::JsValue::NULL, &2.into()))
         .ok()
         .and_then(|s| s.as_string())
-        .unwrap_or(compact)
+        .unwrap_or_else(|| compact.to_string())
 }

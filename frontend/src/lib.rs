@@ -1,6 +1,7 @@
-//! Berth's web console: five apps over this library — the console (home, repositories), the
-//! cluster pages (list, page, wizard), the service pages (live page, wizard), the task definition
-//! pages (families, revisions, diffs, wizard) and the admin area (users, API tokens, audit log).
+//! Berth's web console: seven apps over this library — the console (home, repositories), the
+//! cluster pages (list, page, wizard), the service page, the service wizard, the task definition
+//! pages (families, revisions, diffs), the task definition wizard and the admin area (users, API
+//! tokens, audit log).
 //! They are separate WebAssembly bundles so no first page load carries pages it does not need;
 //! links between them are full page loads (`rel="external"`), the session cookie carries over.
 //! Pages fetch through `api`; components only render what they are given.
@@ -49,8 +50,25 @@ fn cluster_routes() -> AnyView {
 fn service_routes() -> AnyView {
     view! {
         <Routes fallback=|| view! { <NotFound/> }>
-            <Route path=path!("/e/:env/services/new") view=CreateServicePage/>
             <Route path=path!("/e/:env/services/:cluster/:service") view=ServicePage/>
+        </Routes>
+    }
+    .into_any()
+}
+
+fn service_wizard_routes() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <NotFound/> }>
+            <Route path=path!("/e/:env/services/new") view=CreateServicePage/>
+        </Routes>
+    }
+    .into_any()
+}
+
+fn task_wizard_routes() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <NotFound/> }>
+            <Route path=path!("/e/:env/task-definitions/new") view=TaskDefinitionWizard/>
         </Routes>
     }
     .into_any()
@@ -60,7 +78,6 @@ fn task_definition_routes() -> AnyView {
     view! {
         <Routes fallback=|| view! { <NotFound/> }>
             <Route path=path!("/e/:env/task-definitions") view=TaskFamiliesPage/>
-            <Route path=path!("/e/:env/task-definitions/new") view=TaskDefinitionWizard/>
             <Route path=path!("/e/:env/task-definitions/family/:family") view=TaskFamilyPage/>
             <Route path=path!("/e/:env/task-definitions/family/:family/diff") view=TaskDiffPage/>
             <Route path=path!("/e/:env/task-definitions/family/:family/:revision") view=TaskRevisionPage/>
@@ -93,6 +110,16 @@ pub fn clusters() {
 /// The service pages: `/e/{env}/services/...`.
 pub fn services() {
     shell::mount(Area::Services, service_routes);
+}
+
+/// The service wizard: `/e/{env}/services/new`.
+pub fn service_wizard() {
+    shell::mount(Area::ServiceWizard, service_wizard_routes);
+}
+
+/// The task definition wizard: `/e/{env}/task-definitions/new`.
+pub fn task_wizard() {
+    shell::mount(Area::TaskWizard, task_wizard_routes);
 }
 
 /// The task definition pages: `/e/{env}/task-definitions/...`.

@@ -17,7 +17,9 @@ pub enum Area {
     Console,
     Clusters,
     Services,
+    ServiceWizard,
     TaskDefinitions,
+    TaskWizard,
     Admin,
 }
 
@@ -39,6 +41,13 @@ impl Session {
     }
     pub fn is_global_admin(&self) -> bool {
         self.0.with(|me| me.as_ref().is_some_and(|me| is_global_admin(&me.grants)))
+    }
+}
+
+/// A full page load: into another app (its own bundle).
+pub fn go(path: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(path);
     }
 }
 
@@ -106,15 +115,18 @@ fn Header() -> impl IntoView {
     // Switching environments stays on the same kind of page.
     let on_change = move |ev| {
         let picked = event_target_value(&ev);
-        let target = match here {
-            Area::TaskDefinitions => paths::task_definitions(&picked),
-            Area::Clusters | Area::Services => paths::clusters(&picked),
-            _ => paths::repositories(&picked),
+        let (target, same_app) = match here {
+            Area::TaskDefinitions => (paths::task_definitions(&picked), true),
+            Area::TaskWizard => (paths::task_definitions(&picked), false),
+            Area::Clusters => (paths::clusters(&picked), true),
+            Area::Services | Area::ServiceWizard => (paths::clusters(&picked), false),
+            Area::Console => (paths::repositories(&picked), true),
+            Area::Admin => (paths::repositories(&picked), false),
         };
-        if here != Area::Admin {
+        if same_app {
             navigate(&target, Default::default());
-        } else if let Some(window) = web_sys::window() {
-            let _ = window.location().set_href(&target);
+        } else {
+            go(&target);
         }
     };
     // Pages outside an environment (admin, home) link to the first one.
@@ -135,9 +147,9 @@ fn Header() -> impl IntoView {
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::repositories(&e))
                     rel=rel(Area::Console) aria-current=move || (here == Area::Console).then(current("/e/")).flatten()>"Repositories"</a>
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::clusters(&e))
-                    rel=rel(Area::Clusters) aria-current=move || matches!(here, Area::Clusters | Area::Services).then_some("page")>"Clusters"</a>
+                    rel=rel(Area::Clusters) aria-current=move || matches!(here, Area::Clusters | Area::Services | Area::ServiceWizard).then_some("page")>"Clusters"</a>
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::task_definitions(&e))
-                    rel=rel(Area::TaskDefinitions) aria-current=move || (here == Area::TaskDefinitions).then_some("page")>"Task definitions"</a>
+                    rel=rel(Area::TaskDefinitions) aria-current=move || matches!(here, Area::TaskDefinitions | Area::TaskWizard).then_some("page")>"Task definitions"</a>
                 <Show when=move || session.is_global_admin()>
                     <a href=paths::USERS rel=rel(Area::Admin) aria-current=current(paths::USERS)>"Users"</a>
                     <a href=paths::TOKENS rel=rel(Area::Admin) aria-current=current(paths::TOKENS)>"API tokens"</a>

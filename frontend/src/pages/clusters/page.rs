@@ -148,11 +148,7 @@ fn DeleteDialog(name: String, has_built: bool, on_close: Callback<()>) -> impl I
             let list = paths::clusters(&env);
             let remove = remove_capacity.get_untracked();
             send(pending, async move { api::delete_cluster(&env, &name, remove).await }, move |answer| match answer {
-                Ok(()) => {
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().set_href(&list);
-                    }
-                }
+                Ok(()) => crate::shell::go(&list),
                 Err(e) => error.set(Some(e)),
             });
         }

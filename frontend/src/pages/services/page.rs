@@ -265,11 +265,7 @@ fn DeleteDialog(desired: i64, on_close: Callback<()>) -> impl IntoView {
             api::delete_service(&env, &cluster, &service, force).await
         };
         send(pending, work, move |answer| match answer {
-            Ok(()) => {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.location().set_href(&back);
-                }
-            }
+            Ok(()) => crate::shell::go(&back),
             Err(e) => error.set(Some(e)),
         });
     };

@@ -92,20 +92,19 @@ pub fn CreateServicePage() -> impl IntoView {
                 })
         }
     };
-    let navigate = leptos_router::hooks::use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
         if !errors.read_untracked().is_empty() {
             return;
         }
-        let (env, body, navigate) = (env.get_untracked(), spec.get_untracked(), navigate.clone());
+        let (env, body) = (env.get_untracked(), spec.get_untracked());
         let request = {
             let env = env.clone();
             async move { api::create_service(&env, &body).await }
         };
         send(pending, request, move |answer| match answer {
-            Ok(created) => navigate(&paths::service(&env, &created.cluster, &created.service_name), Default::default()),
+            Ok(created) => crate::shell::go(&paths::service(&env, &created.cluster, &created.service_name)),
             Err(e) => server_error.set(Some(e)),
         });
     };

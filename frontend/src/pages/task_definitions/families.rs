@@ -31,8 +31,8 @@ pub fn TaskFamiliesPage() -> impl IntoView {
             <h1>"Task definitions"</h1>
             <Show when=move || is_admin(&env.get())>
                 <div class="actions">
-                    <a href=move || format!("{}?import=1", paths::new_task_definition(&env.get(), None)) class="button">"Import JSON"</a>
-                    <a href=move || paths::new_task_definition(&env.get(), None) class="button primary">"Create new task definition"</a>
+                    <a href=move || format!("{}?import=1", paths::new_task_definition(&env.get(), None)) rel="external" class="button">"Import JSON"</a>
+                    <a href=move || paths::new_task_definition(&env.get(), None) rel="external" class="button primary">"Create new task definition"</a>
                 </div>
             </Show>
         </div>

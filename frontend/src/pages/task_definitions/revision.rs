@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use shared::ecs::task_definition::{Revision, ServiceUse};
+use serde_json::Value;
+use shared::ecs::task_definition::ServiceUse;
 use shared::error::ApiError;
 
-use super::{is_admin, pretty_json};
-use crate::api::{self, paths};
+use super::is_admin;
+use crate::api::{self, RevisionDocument, paths};
 use crate::components::{CopyButton, ErrorBanner, Modal};
 use crate::format::local_time;
 use crate::load::{load, send};
@@ -20,7 +21,7 @@ pub fn TaskRevisionPage() -> impl IntoView {
         async move {
             let number =
                 number.parse().map_err(|_| ApiError::new(shared::error::ErrorCode::NotFound, "No such revision."))?;
-            api::get_task_revision(&env, &family, number).await
+            api::get_task_revision_document(&env, &family, number).await
         }
     });
     let registered = Memo::new({
@@ -40,41 +41,43 @@ pub fn TaskRevisionPage() -> impl IntoView {
 }
 
 #[component]
-fn RevisionView(revision: Revision, reload: Callback<()>) -> impl IntoView {
+fn RevisionView(revision: RevisionDocument, reload: Callback<()>) -> impl IntoView {
     let env = param("env");
     let r = revision.clone();
     let (family, number) = (r.family.clone(), r.revision);
     let active = r.status == "ACTIVE";
-    let json = pretty_json(&r.spec);
-    let spec = &r.spec;
-    let compat = spec.requires_compatibilities.clone().map(|c| c.join(", ")).unwrap_or_else(|| "EC2 (default)".into());
+    let json = crate::format::pretty_text(r.spec.get());
+    let document: Value = serde_json::from_str(r.spec.get()).unwrap_or_default();
+    let spec = &document;
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+    let int = |v: &Value, key: &str| v.get(key).and_then(Value::as_i64).map_or("—".to_string(), |n| n.to_string());
+    let list = |v: &Value, key: &str| v.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    let compat = list(spec, "requiresCompatibilities").iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ");
+    let compat = if compat.is_empty() { "EC2 (default)".to_string() } else { compat };
     let confirming = RwSignal::new(false);
     let new_from = paths::new_task_definition(&env.get_untracked(), Some((&family, number)));
     let family_link = paths::task_family(&env.get_untracked(), &family);
-    let containers = spec
-        .container_definitions
+    let containers = list(spec, "containerDefinitions")
         .iter()
         .map(|c| {
-            let ports = c
-                .port_mappings
+            let ports = list(c, "portMappings")
                 .iter()
-                .flatten()
                 .map(|p| {
-                    let host = p.host_port.map_or(String::new(), |h| format!("{h}:"));
-                    format!("{host}{}/{}", p.container_port.unwrap_or(0), p.protocol.as_deref().unwrap_or("tcp"))
+                    let host = p.get("hostPort").and_then(Value::as_i64).map_or(String::new(), |h| format!("{h}:"));
+                    let port = p.get("containerPort").and_then(Value::as_i64).unwrap_or(0);
+                    format!("{host}{port}/{}", text(p, "protocol").unwrap_or_else(|| "tcp".into()))
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
-            let opt = |v: Option<i64>| v.map_or("—".to_string(), |v| v.to_string());
             view! {
                 <tr>
-                    <td>{c.name.clone()}</td>
-                    <td class="mono">{c.image.clone()}</td>
-                    <td class="num">{opt(c.cpu)}</td>
-                    <td class="num">{opt(c.memory)}</td>
-                    <td class="num">{opt(c.memory_reservation)}</td>
+                    <td>{text(c, "name")}</td>
+                    <td class="mono">{text(c, "image")}</td>
+                    <td class="num">{int(c, "cpu")}</td>
+                    <td class="num">{int(c, "memory")}</td>
+                    <td class="num">{int(c, "memoryReservation")}</td>
                     <td>{ports}</td>
-                    <td>{if c.is_essential() { "yes" } else { "no" }}</td>
+                    <td>{if c.get("essential") == Some(&Value::Bool(false)) { "no" } else { "yes" }}</td>
                 </tr>
             }
         })
@@ -86,7 +89,7 @@ fn RevisionView(revision: Revision, reload: Callback<()>) -> impl IntoView {
             <div class="spacer"></div>
             <a href=family_link class="button">"All revisions"</a>
             <Show when=move || is_admin(&env.get())>
-                <a href=new_from.clone() class="button primary" id="newRevision">"New revision from this one"</a>
+                <a href=new_from.clone() rel="external" class="button primary" id="newRevision">"New revision from this one"</a>
                 {active.then(|| view! {
                     <button type="button" class="danger" on:click=move |_| confirming.set(true)>"Deregister"</button>
                 })}
@@ -96,11 +99,11 @@ fn RevisionView(revision: Revision, reload: Callback<()>) -> impl IntoView {
             <dt>"ARN"</dt><dd class="mono">{r.task_definition_arn.clone()}</dd>
             <dt>"Registered"</dt><dd>{local_time(r.registered_at.as_deref())}</dd>
             <dt>"Launch types"</dt><dd>{compat}</dd>
-            <dt>"Network mode"</dt><dd>{spec.network_mode.clone().unwrap_or_else(|| "bridge (default)".into())}</dd>
+            <dt>"Network mode"</dt><dd>{text(spec, "networkMode").unwrap_or_else(|| "bridge (default)".into())}</dd>
             <dt>"Task CPU / memory"</dt>
-            <dd>{format!("{} / {}", spec.cpu.as_deref().unwrap_or("—"), spec.memory.as_deref().unwrap_or("—"))}</dd>
-            <dt>"Task role"</dt><dd class="mono">{spec.task_role_arn.clone().unwrap_or_else(|| "—".into())}</dd>
-            <dt>"Execution role"</dt><dd class="mono">{spec.execution_role_arn.clone().unwrap_or_else(|| "—".into())}</dd>
+            <dd>{format!("{} / {}", text(spec, "cpu").unwrap_or_else(|| "—".into()), text(spec, "memory").unwrap_or_else(|| "—".into()))}</dd>
+            <dt>"Task role"</dt><dd class="mono">{text(spec, "taskRoleArn").unwrap_or_else(|| "—".into())}</dd>
+            <dt>"Execution role"</dt><dd class="mono">{text(spec, "executionRoleArn").unwrap_or_else(|| "—".into())}</dd>
         </dl>
         <table class="grid">
             <caption>"Containers"</caption>
@@ -121,7 +124,7 @@ fn RevisionView(revision: Revision, reload: Callback<()>) -> impl IntoView {
 
 /// Confirms a deregistration, naming the services that still run the revision.
 #[component]
-fn DeregisterDialog(revision: Revision, on_close: Callback<()>, on_done: Callback<()>) -> impl IntoView {
+fn DeregisterDialog(revision: RevisionDocument, on_close: Callback<()>, on_done: Callback<()>) -> impl IntoView {
     let env = param("env");
     let (family, number) = (revision.family.clone(), revision.revision);
     let users = load({

@@ -10,8 +10,7 @@ mod task;
 mod volumes;
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 use shared::ecs::task_definition::{ContainerDefinition, TaskDefinitionSpec};
 use shared::error::{ApiError, FieldError};
 
@@ -66,7 +65,6 @@ pub fn TaskDefinitionWizard() -> impl IntoView {
         server_error.set(None);
     });
     let pending = RwSignal::new(false);
-    let navigate = use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         form.submitted.set(true);
@@ -74,7 +72,6 @@ pub fn TaskDefinitionWizard() -> impl IntoView {
             return;
         }
         let (env, spec) = (env.get_untracked(), form.spec.get_untracked());
-        let navigate = navigate.clone();
         let request = {
             let env = env.clone();
             async move { api::register_task_definition(&env, &spec).await }
@@ -82,7 +79,7 @@ pub fn TaskDefinitionWizard() -> impl IntoView {
         send(pending, request, move |answer| match answer {
             Ok(r) => {
                 let page = paths::task_revision(&env, &r.family, r.revision);
-                navigate(&format!("{page}?registered=1"), NavigateOptions::default());
+                crate::shell::go(&format!("{page}?registered=1"));
             }
             Err(e) => server_error.set(Some(e)),
         });
@@ -95,7 +92,7 @@ pub fn TaskDefinitionWizard() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>{title}</h1>
-            <a href=move || paths::task_definitions(&env.get()) class="button">"Cancel"</a>
+            <a href=move || paths::task_definitions(&env.get()) rel="external" class="button">"Cancel"</a>
         </div>
         {move || load_error.get().map(|e| view! { <ErrorBanner error=e/> })}
         {import::import_panel(form, import_open)}
