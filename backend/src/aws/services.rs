@@ -303,13 +303,18 @@ impl AwsEnv {
                 Some("ClusterNotFoundException") => self.no_service(cluster, name),
                 _ => map_sdk_error(&self.cx("ecs:DescribeServices"), e),
             })?;
-        let mut found = out
-            .services()
+        out.services()
             .iter()
             .find(|s| s.status() != Some("INACTIVE"))
             .map(detail)
-            .ok_or_else(|| self.no_service(cluster, name))?;
-        let (mut live, mut stopped) = tokio::try_join!(
+            .ok_or_else(|| self.no_service(cluster, name))
+    }
+
+    /// The service page: [`describe_service`](Self::describe_service) and its tasks (running and
+    /// pending, then the latest stopped ones). Only the page needs the tasks.
+    pub async fn service_page(&self, cluster: &str, name: &str) -> Result<ServiceDetail, AppError> {
+        let (mut found, mut live, mut stopped) = tokio::try_join!(
+            self.describe_service(cluster, name),
             self.tasks_of(cluster, name, sdk::DesiredStatus::Running),
             self.tasks_of(cluster, name, sdk::DesiredStatus::Stopped)
         )?;

@@ -148,7 +148,7 @@ async fn get_service(
     Auth(principal): Auth,
     ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
 ) -> Result<Json<ServiceDetail>, AppError> {
-    Ok(Json(readable(&state, &principal, &env)?.describe_service(&cluster, &service).await?))
+    Ok(Json(readable(&state, &principal, &env)?.service_page(&cluster, &service).await?))
 }
 
 /// The service as `aws ecs create-service --cli-input-json` takes it.

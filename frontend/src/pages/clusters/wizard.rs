@@ -26,8 +26,9 @@ const INSTANCE_TYPES: [&str; 10] = [
     "r5.large",
 ];
 
+/// What the user typed, as signals; `spec()` reads them into the document the rules check.
 #[derive(Clone, Copy)]
-struct Form {
+struct Input {
     name: RwSignal<String>,
     insights: RwSignal<bool>,
     tags: RwSignal<Vec<KeyValueTag>>,
@@ -35,6 +36,30 @@ struct Form {
     ec2: RwSignal<Ec2Capacity>,
     new_group: RwSignal<bool>,
     ports: RwSignal<String>,
+}
+
+impl Input {
+    fn spec(&self) -> ClusterSpec {
+        let ec2 = self.use_ec2.get().then(|| {
+            let mut capacity = self.ec2.get();
+            capacity.open_ports = self.new_group.get().then(|| {
+                // What is not a number becomes 0, which the port rule refuses at its index.
+                self.ports.get().split([',', ' ']).filter(|p| !p.is_empty()).map(|p| p.parse().unwrap_or(0)).collect()
+            });
+            capacity
+        });
+        ClusterSpec {
+            cluster_name: self.name.get(),
+            container_insights: self.insights.get(),
+            tags: self.tags.get(),
+            ec2,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Form {
+    input: Input,
     errors: Memo<Vec<FieldError>>,
     touched: RwSignal<Vec<String>>,
     submitted: RwSignal<bool>,
@@ -42,26 +67,25 @@ struct Form {
 
 impl Form {
     fn new() -> Self {
-        let (name, insights, tags) = (RwSignal::new(String::new()), RwSignal::new(false), RwSignal::new(Vec::new()));
-        let (use_ec2, ec2) = (RwSignal::new(true), RwSignal::new(Ec2Capacity::default()));
-        let (new_group, ports) = (RwSignal::new(true), RwSignal::new("80, 443".to_string()));
-        let spec = move || spec_of(name, insights, tags, use_ec2, ec2, new_group, ports);
+        let input = Input {
+            name: RwSignal::new(String::new()),
+            insights: RwSignal::new(false),
+            tags: RwSignal::new(Vec::new()),
+            use_ec2: RwSignal::new(true),
+            ec2: RwSignal::new(Ec2Capacity::default()),
+            new_group: RwSignal::new(true),
+            ports: RwSignal::new("80, 443".to_string()),
+        };
         Self {
-            name,
-            insights,
-            tags,
-            use_ec2,
-            ec2,
-            new_group,
-            ports,
-            errors: Memo::new(move |_| validate(&spec()).err().unwrap_or_default()),
+            input,
+            errors: Memo::new(move |_| validate(&input.spec()).err().unwrap_or_default()),
             touched: RwSignal::new(Vec::new()),
             submitted: RwSignal::new(false),
         }
     }
 
     fn spec(&self) -> ClusterSpec {
-        spec_of(self.name, self.insights, self.tags, self.use_ec2, self.ec2, self.new_group, self.ports)
+        self.input.spec()
     }
 
     fn touch(&self, path: &str) {
@@ -76,27 +100,6 @@ impl Form {
         }
         self.errors.read().iter().find(|e| e.path == path).map(|e| e.message.clone())
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn spec_of(
-    name: RwSignal<String>,
-    insights: RwSignal<bool>,
-    tags: RwSignal<Vec<KeyValueTag>>,
-    use_ec2: RwSignal<bool>,
-    ec2: RwSignal<Ec2Capacity>,
-    new_group: RwSignal<bool>,
-    ports: RwSignal<String>,
-) -> ClusterSpec {
-    let ec2 = use_ec2.get().then(|| {
-        let mut capacity = ec2.get();
-        capacity.open_ports = new_group.get().then(|| {
-            // What is not a number becomes 0, which the port rule refuses at its index.
-            ports.get().split([',', ' ']).filter(|p| !p.is_empty()).map(|p| p.parse().unwrap_or(0)).collect()
-        });
-        capacity
-    });
-    ClusterSpec { cluster_name: name.get(), container_insights: insights.get(), tags: tags.get(), ec2 }
 }
 
 fn message(form: Form, path: &'static str) -> impl IntoView {
@@ -135,31 +138,31 @@ pub fn CreateClusterPage() -> impl IntoView {
                     <legend>"Cluster configuration"</legend>
                     <label for="clusterName">"Cluster name"</label>
                     <p class="hint">"Up to 255 letters, digits, hyphens and underscores."</p>
-                    <input id="clusterName" name="clusterName" autocomplete="off" prop:value=move || form.name.get()
-                        on:input=move |ev| form.name.set(event_target_value(&ev)) on:blur=move |_| form.touch("clusterName")/>
+                    <input id="clusterName" name="clusterName" autocomplete="off" prop:value=move || form.input.name.get()
+                        on:input=move |ev| form.input.name.set(event_target_value(&ev)) on:blur=move |_| form.touch("clusterName")/>
                     {message(form, "clusterName")}
                     <label class="check">
-                        <input type="checkbox" name="containerInsights" prop:checked=move || form.insights.get()
-                            on:change=move |ev| form.insights.set(event_target_checked(&ev))/>
+                        <input type="checkbox" name="containerInsights" prop:checked=move || form.input.insights.get()
+                            on:change=move |ev| form.input.insights.set(event_target_checked(&ev))/>
                         "Container Insights: CloudWatch metrics for the cluster's tasks and services (billed by CloudWatch)."
                     </label>
                 </fieldset>
                 <fieldset>
                     <legend>"Infrastructure"</legend>
                     <div class="choices">
-                        <label class="choice" class:selected=move || !form.use_ec2.get()>
-                            <input type="radio" name="infrastructure" value="fargate" prop:checked=move || !form.use_ec2.get()
-                                on:change=move |_| form.use_ec2.set(false)/>
+                        <label class="choice" class:selected=move || !form.input.use_ec2.get()>
+                            <input type="radio" name="infrastructure" value="fargate" prop:checked=move || !form.input.use_ec2.get()
+                                on:change=move |_| form.input.use_ec2.set(false)/>
                             <span><strong>"AWS Fargate only"</strong><small>"Serverless: no instances to manage."</small></span>
                         </label>
-                        <label class="choice" class:selected=move || form.use_ec2.get()>
-                            <input type="radio" name="infrastructure" value="ec2" prop:checked=move || form.use_ec2.get()
-                                on:change=move |_| form.use_ec2.set(true)/>
+                        <label class="choice" class:selected=move || form.input.use_ec2.get()>
+                            <input type="radio" name="infrastructure" value="ec2" prop:checked=move || form.input.use_ec2.get()
+                                on:change=move |_| form.input.use_ec2.set(true)/>
                             <span><strong>"EC2 instances"</strong><small>"An Auto Scaling group of ECS-optimized instances."</small></span>
                         </label>
                     </div>
                 </fieldset>
-                <Show when=move || form.use_ec2.get()>
+                <Show when=move || form.input.use_ec2.get()>
                     <Ec2Fields form/>
                 </Show>
                 <TagRows form/>
@@ -174,7 +177,7 @@ pub fn CreateClusterPage() -> impl IntoView {
 }
 
 fn set_ec2(form: Form, f: impl FnOnce(&mut Ec2Capacity)) {
-    form.ec2.update(f);
+    form.input.ec2.update(f);
 }
 
 fn number_input(
@@ -188,7 +191,7 @@ fn number_input(
         <div class="field">
             <label>
                 <span class="label">{label}</span>
-                <input type="number" name=path prop:value=move || form.ec2.with(get).to_string()
+                <input type="number" name=path prop:value=move || form.input.ec2.with(get).to_string()
                     on:input=move |ev| if let Ok(n) = event_target_value(&ev).parse() { set_ec2(form, |e| set(e, n)) }
                     on:blur=move |_| form.touch(path)/>
             </label>
@@ -212,7 +215,7 @@ fn Ec2Fields(form: Form) -> impl IntoView {
         let env = env.get();
         async move { api::network(&env, "key-pairs").await }
     });
-    let vpc = Memo::new(move |_| form.ec2.with(|e| e.vpc_id.clone()));
+    let vpc = Memo::new(move |_| form.input.ec2.with(|e| e.vpc_id.clone()));
     // The default VPC, until the user picks another.
     Effect::new(move |_| {
         if let Some(Ok(list)) = vpcs.get()
@@ -260,7 +263,7 @@ fn Ec2Fields(form: Form) -> impl IntoView {
                 <div class="field">
                     <label>
                         <span class="label">"Instance type"</span>
-                        <input name="ec2.instanceType" list="instanceTypes" prop:value=move || form.ec2.with(|e| e.instance_type.clone())
+                        <input name="ec2.instanceType" list="instanceTypes" prop:value=move || form.input.ec2.with(|e| e.instance_type.clone())
                             on:input=move |ev| { let v = event_target_value(&ev); set_ec2(form, |e| e.instance_type = v) }
                             on:blur=move |_| form.touch("ec2.instanceType")/>
                         <datalist id="instanceTypes">{INSTANCE_TYPES.iter().map(|t| view! { <option value=*t/> }).collect_view()}</datalist>
@@ -278,7 +281,7 @@ fn Ec2Fields(form: Form) -> impl IntoView {
                 <label>
                     <span class="label">"AMI"</span>
                     <small class="hint">{ami_hint}</small>
-                    <input name="ec2.imageId" placeholder="ami-…" prop:value=move || form.ec2.with(|e| e.image_id.clone().unwrap_or_default())
+                    <input name="ec2.imageId" placeholder="ami-…" prop:value=move || form.input.ec2.with(|e| e.image_id.clone().unwrap_or_default())
                         on:input=move |ev| { let v = event_target_value(&ev); set_ec2(form, |e| e.image_id = (!v.is_empty()).then_some(v)) }
                         on:blur=move |_| form.touch("ec2.imageId")/>
                 </label>
@@ -313,33 +316,33 @@ fn Ec2Fields(form: Form) -> impl IntoView {
             <Checklist form title="Security groups" path="ec2.securityGroupIds"
                 items=Signal::derive(move || choices(groups.get())) get=|e| &e.security_group_ids set=|e| &mut e.security_group_ids/>
             <label class="check">
-                <input type="checkbox" name="newSecurityGroup" prop:checked=move || form.new_group.get()
-                    on:change=move |ev| form.new_group.set(event_target_checked(&ev))/>
+                <input type="checkbox" name="newSecurityGroup" prop:checked=move || form.input.new_group.get()
+                    on:change=move |ev| form.input.new_group.set(event_target_checked(&ev))/>
                 "Create a security group opening these TCP ports to the internet:"
             </label>
-            <Show when=move || form.new_group.get()>
-                <input name="ec2.openPorts" prop:value=move || form.ports.get() on:input=move |ev| form.ports.set(event_target_value(&ev))
+            <Show when=move || form.input.new_group.get()>
+                <input name="ec2.openPorts" prop:value=move || form.input.ports.get() on:input=move |ev| form.input.ports.set(event_target_value(&ev))
                     on:blur=move |_| form.touch("ec2.openPorts[0]")/>
                 {move || form.errors.read().iter().find(|e| e.path.starts_with("ec2.openPorts")).map(|e| view! { <p class="field-error">{e.message.clone()}</p> })}
             </Show>
             <div class="field">
                 <label>
                     <span class="label">"Instance role"</span>
-                    <input name="ec2.instanceRole" prop:value=move || form.ec2.with(|e| e.instance_role.clone())
+                    <input name="ec2.instanceRole" prop:value=move || form.input.ec2.with(|e| e.instance_role.clone())
                         on:input=move |ev| { let v = event_target_value(&ev); set_ec2(form, |e| e.instance_role = v) }
                         on:blur=move |_| form.touch("ec2.instanceRole")/>
                 </label>
                 {message(form, "ec2.instanceRole")}
                 {move || (!role_exists()).then(|| view! {
                     <label class="check">
-                        <input type="checkbox" name="ec2.createInstanceRole" prop:checked=move || form.ec2.with(|e| e.create_instance_role)
+                        <input type="checkbox" name="ec2.createInstanceRole" prop:checked=move || form.input.ec2.with(|e| e.create_instance_role)
                             on:change=move |ev| { let on = event_target_checked(&ev); set_ec2(form, |e| e.create_instance_role = on) }/>
                         "It does not exist yet: create it with AWS's managed policy for ECS container instances (AmazonEC2ContainerServiceforEC2Role)."
                     </label>
                 })}
             </div>
             <label class="check">
-                <input type="checkbox" name="ec2.managedScaling" prop:checked=move || form.ec2.with(|e| e.managed_scaling)
+                <input type="checkbox" name="ec2.managedScaling" prop:checked=move || form.input.ec2.with(|e| e.managed_scaling)
                     on:change=move |ev| { let on = event_target_checked(&ev); set_ec2(form, |e| e.managed_scaling = on) }/>
                 "Managed scaling: ECS grows and shrinks the group to fit the tasks (between minimum and maximum)."
             </label>
@@ -366,7 +369,7 @@ fn Checklist(
             <span class="label">{title}</span>
             {move || items.get().into_iter().map(|item| {
                 let id = item.id.clone();
-                let checked = { let id = id.clone(); move || form.ec2.with(|e| get(e).contains(&id)) };
+                let checked = { let id = id.clone(); move || form.input.ec2.with(|e| get(e).contains(&id)) };
                 view! {
                     <label class="check">
                         <input type="checkbox" name=path value=id.clone() prop:checked=checked
@@ -387,17 +390,17 @@ fn Checklist(
 #[component]
 fn TagRows(form: Form) -> impl IntoView {
     let rows = move || {
-        (0..form.tags.read().len())
+        (0..form.input.tags.read().len())
             .map(|i| {
-                let key = move || form.tags.read().get(i).map(|t| t.key.clone()).unwrap_or_default();
-                let value = move || form.tags.read().get(i).map(|t| t.value.clone()).unwrap_or_default();
+                let key = move || form.input.tags.read().get(i).map(|t| t.key.clone()).unwrap_or_default();
+                let value = move || form.input.tags.read().get(i).map(|t| t.value.clone()).unwrap_or_default();
                 view! {
                     <div class="tag-row">
                         <input placeholder="Key" prop:value=key aria-label=format!("Tag {} key", i + 1)
-                            on:input=move |ev| form.tags.update(|t| t[i].key = event_target_value(&ev))/>
+                            on:input=move |ev| form.input.tags.update(|t| t[i].key = event_target_value(&ev))/>
                         <input placeholder="Value" prop:value=value aria-label=format!("Tag {} value", i + 1)
-                            on:input=move |ev| form.tags.update(|t| t[i].value = event_target_value(&ev))/>
-                        <button type="button" class="icon" aria-label="Remove tag" on:click=move |_| form.tags.update(|t| { t.remove(i); })>"✕"</button>
+                            on:input=move |ev| form.input.tags.update(|t| t[i].value = event_target_value(&ev))/>
+                        <button type="button" class="icon" aria-label="Remove tag" on:click=move |_| form.input.tags.update(|t| { t.remove(i); })>"✕"</button>
                     </div>
                 }
             })
@@ -416,7 +419,7 @@ fn TagRows(form: Form) -> impl IntoView {
             <legend>"Tags"</legend>
             {rows}
             {errors}
-            <button type="button" on:click=move |_| form.tags.update(|t| t.push(KeyValueTag::default()))>"Add tag"</button>
+            <button type="button" on:click=move |_| form.input.tags.update(|t| t.push(KeyValueTag::default()))>"Add tag"</button>
         </fieldset>
     }
 }

@@ -58,7 +58,8 @@ pub struct ServiceDetail {
     pub created_at: Option<String>,
     pub deployments: Vec<Deployment>,
     pub events: Vec<ServiceEvent>,
-    /// Running and pending tasks, then the most recently stopped ones.
+    /// On the service page: running and pending tasks, then the most recently stopped ones (empty
+    /// in the answers to create, update and scale).
     pub tasks: Vec<Task>,
 }
 
