@@ -22,10 +22,14 @@ event is ever written. Here:
   their image cannot start.
 
 Time is read on each call (no background thread): a describe after STEP seconds sees the next phase.
+The server answers requests on several threads, so every ECS request — its state changes and the
+serialization of its answer — holds one lock: a describe can never see a deployment COMPLETED
+without the events written with it.
 """
 
 import math
 import os
+import threading
 import time
 import uuid
 
@@ -85,6 +89,7 @@ class Rollout:
         }
 
 
+_lock = threading.RLock()
 _rollouts = {}  # service ARN -> [Rollout], PRIMARY first
 _tasks = {}  # task ARN -> ServiceTask
 _retired = {}  # service ARN -> rollouts of a deleted service (their STOPPED tasks stay listed)
@@ -393,6 +398,13 @@ def install():
             _retired.setdefault(service.arn, []).append(rollout)
         return result
 
+    original_call_action = EC2ContainerServiceResponse.call_action
+
+    def call_action(self):
+        with _lock:
+            return original_call_action(self)
+
+    EC2ContainerServiceResponse.call_action = call_action
     EC2ContainerServiceBackend.list_tasks = list_tasks
     EC2ContainerServiceBackend.describe_tasks = describe_tasks
     EC2ContainerServiceBackend.delete_service = delete_service
