@@ -104,6 +104,17 @@ pub struct ServeArgs {
     /// Seconds before an AWS call is abandoned.
     #[arg(long, env = "BERTH_AWS_TIMEOUT_SECS", default_value_t = 20)]
     pub aws_timeout_secs: u64,
+    /// Milliseconds between two polls of a watched service (one DescribeServices per interval,
+    /// however many browsers and deployments watch it).
+    #[arg(long, env = "BERTH_POLL_INTERVAL_MS", default_value_t = 2000)]
+    pub poll_interval_ms: u64,
+    /// Seconds after which a deployment that has not ended is recorded as TIMED_OUT.
+    #[arg(long, env = "BERTH_DEPLOY_TIMEOUT_SECS", default_value_t = 30 * 60)]
+    pub deploy_timeout_secs: u64,
+    /// Fault injection for the crash test: abort the process right after a deployment records
+    /// this step (`recorded`, `registered`, `updated`). Never set it in production.
+    #[arg(long, env = "BERTH_CRASH_AFTER_STEP", hide = true)]
+    pub crash_after_step: Option<String>,
 }
 
 /// How an environment obtains AWS credentials.
@@ -163,6 +174,28 @@ pub struct Settings {
     pub aws_max_attempts: u32,
     pub aws_timeout: Duration,
     pub auth: AuthSettings,
+    pub deploy: DeploySettings,
+}
+
+/// How deployments are followed.
+#[derive(Debug, Clone)]
+pub struct DeploySettings {
+    pub poll_interval: Duration,
+    /// The longest wait between polls while AWS throttles.
+    pub max_backoff: Duration,
+    pub timeout: Duration,
+    pub crash_after_step: Option<String>,
+}
+
+impl Default for DeploySettings {
+    fn default() -> Self {
+        Self {
+            poll_interval: Duration::from_secs(2),
+            max_backoff: Duration::from_secs(30),
+            timeout: Duration::from_secs(30 * 60),
+            crash_after_step: None,
+        }
+    }
 }
 
 /// Session lifetimes and cookie attributes.
@@ -216,6 +249,12 @@ impl ServeArgs {
             },
             aws_max_attempts: self.aws_max_attempts.max(1),
             aws_timeout: Duration::from_secs(self.aws_timeout_secs.max(1)),
+            deploy: DeploySettings {
+                poll_interval: Duration::from_millis(self.poll_interval_ms.max(50)),
+                timeout: Duration::from_secs(self.deploy_timeout_secs.max(1)),
+                crash_after_step: self.crash_after_step.filter(|s| !s.is_empty()),
+                ..DeploySettings::default()
+            },
         })
     }
 }

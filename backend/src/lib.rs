@@ -7,6 +7,7 @@ pub mod aws;
 pub mod clusters;
 pub mod config;
 pub mod demo;
+pub mod deploy;
 pub mod error;
 pub mod extract;
 pub mod routes;

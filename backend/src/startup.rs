@@ -38,9 +38,13 @@ impl Application {
         if settings.demo_admin {
             demo::ensure_admin(&store).await?;
         }
+        let deployer = crate::deploy::Deployer::new(environments.clone(), store.clone(), settings.deploy.clone());
+        let resuming = deployer.clone();
+        tokio::spawn(async move { resuming.resume_in_flight().await });
         let state = AppState {
             environments,
             store,
+            deployer,
             auth: Arc::new(settings.auth.clone()),
             login_limiter: Arc::new(LoginLimiter::default()),
             creations: Default::default(),

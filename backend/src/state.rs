@@ -4,6 +4,7 @@ use crate::auth::rate_limit::LoginLimiter;
 use crate::aws::Environments;
 use crate::clusters::Creations;
 use crate::config::AuthSettings;
+use crate::deploy::Deployer;
 use crate::store::Store;
 
 /// What every handler can reach.
@@ -15,4 +16,6 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Cluster creations running or ended since start-up.
     pub creations: Creations,
+    /// The deploy engine and the pollers of watched services.
+    pub deployer: Deployer,
 }

@@ -3,6 +3,7 @@
 //! browser, so every rule is written exactly once.
 
 pub mod auth;
+pub mod deploy;
 pub mod ecr;
 pub mod ecs;
 pub mod env;

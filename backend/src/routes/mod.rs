@@ -4,6 +4,7 @@
 mod audit;
 mod auth;
 mod clusters;
+mod deployments;
 mod environments;
 mod health;
 mod openapi;
@@ -41,6 +42,7 @@ use crate::state::AppState;
         (name = "tokens", description = "API tokens for CI"),
         (name = "users", description = "User accounts and their roles"),
         (name = "audit", description = "Who did what"),
+        (name = "deployments", description = "Deploy, roll back, the history, live service updates"),
     )
 )]
 struct ApiDoc;
@@ -77,6 +79,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(task_definitions::router())
         .merge(clusters::router())
         .merge(services::router())
+        .merge(deployments::router())
 }
 
 /// The OpenAPI document of every route.

@@ -195,6 +195,19 @@ async fn deregister_revision(
     };
     audited(state.store.pool(), &principal, target, async {
         principal.require(&env, Role::Admin)?;
+        let reference = format!("{family}:{revision}");
+        let users = crate::deploy::records::last_good_users(state.store.pool(), &env, &reference)
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        if !users.is_empty() {
+            return Err(AppError::Conflict {
+                message: format!(
+                    "{reference} is the last known-good revision of {}: Berth keeps it so a rollback can always go back to it.",
+                    users.join(", ")
+                ),
+                field: None,
+            });
+        }
         Ok(Json(aws.deregister_revision(&family, revision).await?))
     })
     .await

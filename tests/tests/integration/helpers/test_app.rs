@@ -2,7 +2,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use berth::aws::AwsEnv;
-use berth::config::{AuthSettings, Settings, local_environment};
+use berth::config::{AuthSettings, DeploySettings, Settings, local_environment};
 use berth::startup::Application;
 use berth::store::Store;
 use reqwest::{Client, Method, RequestBuilder, Response};
@@ -62,6 +62,12 @@ impl TestApp {
             aws_max_attempts: 1,
             aws_timeout: Duration::from_secs(15),
             auth: AuthSettings::default(),
+            deploy: DeploySettings {
+                poll_interval: Duration::from_millis(200),
+                max_backoff: Duration::from_secs(2),
+                timeout: Duration::from_secs(90),
+                crash_after_step: None,
+            },
         };
         adjust(&mut settings);
         let store = Store::open(&settings.database).await.expect("the database opens");

@@ -1,0 +1,62 @@
+//! Deployments made outside Berth (AWS CLI, console, another tool): a PRIMARY ECS deployment that
+//! no record knows is recorded as `external` when a poll sees it, and ended when its rollout ends,
+//! so the history has no holes.
+
+use shared::deploy::Outcome;
+use shared::ecs::service::{Deployment, ServiceDetail};
+
+use super::hub::ServiceKey;
+use super::records::{self, Ending, External};
+use crate::store::Store;
+
+pub fn ms_of(rfc3339: Option<&str>) -> Option<i64> {
+    let t = time::OffsetDateTime::parse(rfc3339?, &time::format_description::well_known::Rfc3339).ok()?;
+    Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// How ECS says a rollout ended, if it has.
+pub fn ending_of(d: &Deployment) -> Option<Ending> {
+    let outcome = match d.rollout_state.as_deref() {
+        Some("COMPLETED") => Outcome::Succeeded,
+        Some("FAILED") => Outcome::Failed,
+        _ => return None,
+    };
+    let reason = d.rollout_state_reason.clone();
+    Some(Ending { outcome, reason, rolled_back_to: None, ended_at: ms_of(d.updated_at.as_deref()) })
+}
+
+pub async fn observe(store: &Store, key: &ServiceKey, service: &ServiceDetail) -> sqlx::Result<()> {
+    let pool = store.pool();
+    let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY") else { return Ok(()) };
+    if let Some(row) = records::by_ecs_deployment(pool, &primary.id).await? {
+        if row.kind == "external" && row.ended_at.is_none() {
+            if let Some(ending) = ending_of(primary) {
+                records::finish(pool, row.id, &ending).await?;
+            }
+        }
+        return Ok(());
+    }
+    // While Berth deploys the service, the deployment it started is not yet known by id.
+    if records::in_flight_of(pool, &key.environment, &key.cluster, &key.service).await?.is_some() {
+        return Ok(());
+    }
+    let latest = records::latest_of(pool, &key.environment, &key.cluster, &key.service).await?;
+    let from = latest.as_ref().and_then(|l| l.rolled_back_to.clone().or_else(|| l.to_task_definition.clone()));
+    let id = records::insert_external(
+        pool,
+        &External {
+            environment: &key.environment,
+            cluster: &key.cluster,
+            service: &key.service,
+            ecs_deployment_id: &primary.id,
+            from_task_definition: from.as_deref(),
+            to_task_definition: &primary.task_definition,
+            started_at: ms_of(primary.created_at.as_deref()).unwrap_or_else(records::now_ms),
+        },
+    )
+    .await?;
+    if let Some(ending) = ending_of(primary) {
+        records::finish(pool, id, &ending).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! The history: filtered pages of deployments, newest first, with keyset pagination (a cursor of
+//! `started_at` and `id`, so page 1,000 costs what page 1 does), and the charts' figures.
+
+use shared::deploy::{DayCount, DeploymentRecord, HistoryPage, HistoryQuery, HistoryStats, Outcome};
+use shared::error::FieldError;
+use sqlx::SqlitePool;
+
+use super::records::{LIST_COLUMNS, Row};
+use crate::error::AppError;
+
+const DAY_MS: i64 = 86_400_000;
+
+enum Value {
+    Text(String),
+    Int(i64),
+}
+
+/// The WHERE clause and its values for the filters (not the cursor).
+fn filters(q: &HistoryQuery, visible: &[String]) -> Result<(Vec<String>, Vec<Value>), AppError> {
+    let mut clauses = Vec::new();
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for (column, value) in
+        [("environment", &q.environment), ("cluster", &q.cluster), ("service", &q.service), ("actor", &q.actor)]
+    {
+        if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
+            clauses.push(format!("{column} = ?"));
+            values.push(Value::Text(v.clone()));
+        }
+    }
+    if let Some(outcome) = q.outcome.as_ref().filter(|v| !v.is_empty()) {
+        match Outcome::parse(outcome) {
+            Some(o) => {
+                clauses.push("outcome = ?".into());
+                values.push(Value::Text(o.as_str().into()));
+            }
+            None => {
+                let all: Vec<&str> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
+                errors.push(FieldError::new("outcome", format!("Outcome is one of {}.", all.join(", "))));
+            }
+        }
+    }
+    for (field, value, end) in [("from", &q.from, false), ("to", &q.to, true)] {
+        if let Some(day) = value.as_ref().filter(|v| !v.is_empty()) {
+            match day_ms(day) {
+                Some(ms) if end => {
+                    clauses.push("started_at < ?".into());
+                    values.push(Value::Int(ms + DAY_MS));
+                }
+                Some(ms) => {
+                    clauses.push("started_at >= ?".into());
+                    values.push(Value::Int(ms));
+                }
+                None => errors.push(FieldError::new(field, "A day is written YYYY-MM-DD.")),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    // Only the environments the caller can see.
+    clauses.push(format!("environment IN ({})", vec!["?"; visible.len().max(1)].join(", ")));
+    if visible.is_empty() {
+        values.push(Value::Text(String::new()));
+    }
+    values.extend(visible.iter().cloned().map(Value::Text));
+    Ok((clauses, values))
+}
+
+fn day_ms(day: &str) -> Option<i64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(day, &format).ok()?;
+    Some((date.midnight().assume_utc().unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+fn cursor(record: &Row) -> String {
+    format!("{}.{}", record.started_at, record.id)
+}
+
+fn parse_cursor(text: &str) -> Result<(i64, i64), AppError> {
+    text.split_once('.')
+        .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+        .ok_or_else(|| AppError::Validation(vec![FieldError::new("after", "Pass the `next` value of the previous page.")]))
+}
+
+fn bind_all<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments>,
+    values: Vec<Value>,
+) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments> {
+    for v in values {
+        query = match v {
+            Value::Text(t) => query.bind(t),
+            Value::Int(i) => query.bind(i),
+        };
+    }
+    query
+}
+
+pub async fn page(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Result<HistoryPage, AppError> {
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(AppError::Validation(vec![FieldError::new("limit", "A page holds 1 to 200 deployments.")]));
+    }
+    let (mut clauses, mut values) = filters(q, visible)?;
+    if let Some(after) = q.after.as_ref().filter(|a| !a.is_empty()) {
+        let (started, id) = parse_cursor(after)?;
+        clauses.push("(started_at, id) < (?, ?)".into());
+        values.push(Value::Int(started));
+        values.push(Value::Int(id));
+    }
+    let sql = format!(
+        "SELECT {LIST_COLUMNS} FROM deployments WHERE {} ORDER BY started_at DESC, id DESC LIMIT {}",
+        clauses.join(" AND "),
+        limit + 1
+    );
+    let mut rows: Vec<Row> =
+        bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), values).fetch_all(pool).await.map_err(|e| AppError::Internal(e.into()))?;
+    let next = (rows.len() as i64 > limit).then(|| {
+        rows.truncate(limit as usize);
+        rows.last().map(cursor)
+    });
+    let items: Vec<DeploymentRecord> = rows.iter().map(Row::record).collect();
+    Ok(HistoryPage { items, next: next.flatten() })
+}
+
+pub async fn stats(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Result<HistoryStats, AppError> {
+    let (mut clauses, values) = filters(q, visible)?;
+    clauses.push("ended_at IS NOT NULL".into());
+    let sql = format!(
+        "SELECT started_at, ended_at, outcome FROM deployments WHERE {} ORDER BY started_at",
+        clauses.join(" AND ")
+    );
+    let rows: Vec<(i64, i64, String)> =
+        bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), values).fetch_all(pool).await.map_err(|e| AppError::Internal(e.into()))?;
+    Ok(figures(&rows))
+}
+
+/// Per day (UTC) totals and failures; failure rate and median duration over all of them.
+/// Superseded and timed-out deployments count as ended but not as failed changes.
+pub fn figures(rows: &[(i64, i64, String)]) -> HistoryStats {
+    let mut days: Vec<DayCount> = Vec::new();
+    for (started, _, outcome) in rows {
+        let day = day_of(*started);
+        let failed = i64::from(outcome == "FAILED");
+        match days.last_mut() {
+            Some(last) if last.day == day => {
+                last.total += 1;
+                last.failed += failed;
+            }
+            _ => days.push(DayCount { day, total: 1, failed }),
+        }
+    }
+    let failed: i64 = days.iter().map(|d| d.failed).sum();
+    let mut durations: Vec<i64> = rows.iter().map(|(s, e, _)| e - s).collect();
+    durations.sort_unstable();
+    let median = match durations.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(durations[n / 2]),
+        n => Some((durations[n / 2 - 1] + durations[n / 2]) / 2),
+    };
+    HistoryStats {
+        days,
+        change_failure_rate: (!rows.is_empty()).then(|| failed as f64 / rows.len() as f64),
+        median_duration_ms: median,
+    }
+}
+
+fn day_of(ms: i64) -> String {
+    let date = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).map(|t| t.date()).unwrap_or(time::Date::MIN);
+    format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_count_per_day_and_take_the_median() {
+        let day = 1_764_000_000_000 - 1_764_000_000_000 % DAY_MS;
+        let rows = vec![
+            (day + 1, day + 11, "SUCCEEDED".to_string()),
+            (day + 2, day + 32, "FAILED".to_string()),
+            (day + DAY_MS, day + DAY_MS + 20, "SUPERSEDED".to_string()),
+            (day + DAY_MS + 5, day + DAY_MS + 45, "SUCCEEDED".to_string()),
+        ];
+        let stats = figures(&rows);
+        assert_eq!(stats.days.iter().map(|d| (d.total, d.failed)).collect::<Vec<_>>(), [(2, 1), (2, 0)]);
+        assert_eq!(stats.days[0].day, day_of(day));
+        assert_eq!(stats.change_failure_rate, Some(0.25));
+        assert_eq!(stats.median_duration_ms, Some(25));
+        assert_eq!(figures(&[]).change_failure_rate, None);
+    }
+
+    #[test]
+    fn days_and_cursors_are_read_strictly() {
+        assert_eq!(day_ms("1970-01-02"), Some(DAY_MS));
+        assert_eq!(day_ms("02/01/1970"), None);
+        assert!(parse_cursor("12.3").is_ok());
+        assert!(parse_cursor("12").is_err());
+    }
+}

@@ -1,0 +1,315 @@
+//! The deploy engine: deployments recorded before acting, one at a time per service, followed
+//! through one shared poller per service, resumed after a crash.
+
+mod engine;
+mod external;
+pub mod history;
+pub mod hub;
+pub mod records;
+#[cfg(test)]
+mod scripted_tests;
+
+use std::sync::Arc;
+
+use serde_json::json;
+use shared::auth::Role;
+use shared::deploy::{DeployRequest, DeploymentKind, DeploymentRecord, validate_deploy};
+
+pub use engine::{DEPLOYMENT_TAG, judge};
+use engine::StepError;
+use hub::{Hub, ServiceKey};
+use records::{Ending, Inserted, NewDeployment, Row};
+
+use crate::auth::Principal;
+use crate::aws::Environments;
+use crate::config::DeploySettings;
+use crate::error::AppError;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct Deployer {
+    pub hub: Arc<Hub>,
+    environments: Arc<Environments>,
+    store: Store,
+    settings: DeploySettings,
+}
+
+/// What starting a deployment gave.
+pub struct Started {
+    pub record: DeploymentRecord,
+    /// The idempotency key was used before: this is that deployment, nothing new was started.
+    pub repeated: bool,
+}
+
+/// What a rollback or redeploy targets.
+pub struct Target {
+    pub environment: String,
+    pub cluster: String,
+    pub service: String,
+    pub kind: DeploymentKind,
+    /// The deployment whose revision goes out again.
+    pub source: Row,
+}
+
+impl Deployer {
+    pub fn new(environments: Arc<Environments>, store: Store, settings: DeploySettings) -> Self {
+        let hub = Hub::new(environments.clone(), store.clone(), settings.clone());
+        Self { hub, environments, store, settings }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Deploys new images: records, registers the revision, updates the service, then follows
+    /// the rollout in the background.
+    pub async fn deploy(
+        &self,
+        principal: &Principal,
+        environment: &str,
+        request: &DeployRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<Started, AppError> {
+        validate_deploy(request)?;
+        allowed(principal, environment, &request.service)?;
+        self.environments.get(environment)?;
+        let new = NewDeployment {
+            environment,
+            cluster: &request.cluster,
+            service: &request.service,
+            kind: DeploymentKind::Deploy,
+            actor: &principal.name,
+            via: &principal.via_label(),
+            note: request.note.as_deref(),
+            idempotency_key,
+            request: json!({ "images": request.images }),
+            to_task_definition: None,
+            to_spec: None,
+        };
+        self.begin(&new).await
+    }
+
+    /// Deploys again the revision of an earlier deployment (re-registered if it was deregistered).
+    pub async fn redeploy(
+        &self,
+        principal: &Principal,
+        target: &Target,
+        note: Option<&str>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Started, AppError> {
+        allowed(principal, &target.environment, &target.service)?;
+        let new = NewDeployment {
+            environment: &target.environment,
+            cluster: &target.cluster,
+            service: &target.service,
+            kind: target.kind,
+            actor: &principal.name,
+            via: &principal.via_label(),
+            note,
+            idempotency_key,
+            request: json!({ "revisionOf": target.source.id }),
+            to_task_definition: target.source.to_task_definition.as_deref(),
+            to_spec: target.source.to_spec.as_deref(),
+        };
+        self.begin(&new).await
+    }
+
+    async fn begin(&self, new: &NewDeployment<'_>) -> Result<Started, AppError> {
+        let pool = self.store.pool();
+        let id = match records::insert(pool, new).await.map_err(internal)? {
+            Inserted::Repeated(id) => return Ok(Started { record: self.record(id).await?, repeated: true }),
+            Inserted::Locked(holder) => {
+                return Err(AppError::Conflict {
+                    message: format!(
+                        "Service {} is being deployed by {} (deployment #{}, started {}); wait for it to end.",
+                        holder.service,
+                        holder.actor,
+                        holder.id,
+                        holder.record().started_at
+                    ),
+                    field: None,
+                });
+            }
+            Inserted::New(id) => id,
+        };
+        self.crash_point("recorded");
+        match self.advance(id, false).await {
+            Ok(()) => {}
+            Err(StepError::Refused(e)) => {
+                records::delete(pool, id).await.map_err(internal)?;
+                return Err(e);
+            }
+            Err(StepError::Failed(e)) => return Err(e),
+        }
+        self.spawn_follow(id);
+        Ok(Started { record: self.record(id).await?, repeated: false })
+    }
+
+    pub async fn record(&self, id: i64) -> Result<DeploymentRecord, AppError> {
+        Ok(self.row(id).await?.record())
+    }
+
+    pub async fn row(&self, id: i64) -> Result<Row, AppError> {
+        records::get(self.store.pool(), id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound(format!("No deployment #{id}.")))
+    }
+
+    /// Runs the steps not yet done, up to the service update. A failure is recorded as FAILED.
+    async fn advance(&self, id: i64, resumed: bool) -> Result<(), StepError> {
+        let pool = self.store.pool();
+        let result = async {
+            let row = self.row(id).await.map_err(StepError::Failed)?;
+            let aws = self.environments.get(&row.environment).map_err(StepError::Failed)?;
+            if row.step == "recorded" {
+                engine::register(aws, pool, &row, resumed).await?;
+                self.crash_point("registered");
+            }
+            let row = self.row(id).await.map_err(StepError::Failed)?;
+            if row.step == "registered" {
+                engine::update(aws, pool, &row, resumed).await?;
+                self.crash_point("updated");
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(StepError::Failed(e)) = &result {
+            let message = e.to_api_error().message;
+            let _ = records::finish(pool, id, &Ending::new(shared::deploy::Outcome::Failed, message)).await;
+        }
+        result
+    }
+
+    fn spawn_follow(&self, id: i64) {
+        let me = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = me.follow(id).await {
+                tracing::error!(error = ?e, deployment = id, "following a deployment");
+            }
+        });
+    }
+
+    /// Watches the service until ECS says how the deployment ended, keeping its events.
+    async fn follow(&self, id: i64) -> Result<(), AppError> {
+        let pool = self.store.pool();
+        let row = self.row(id).await?;
+        let Some(ecs_id) = row.ecs_deployment_id.clone() else { return Ok(()) };
+        let key = ServiceKey { environment: row.environment.clone(), cluster: row.cluster.clone(), service: row.service.clone() };
+        let mut rx = self.hub.subscribe(key.clone())?;
+        self.hub.poke(&key);
+        // Only polls started after this point can know the deployment.
+        let since = records::now_ms();
+        let deadline = row.started_at + self.settings.timeout.as_millis() as i64;
+        loop {
+            let left = deadline - records::now_ms();
+            let changed = tokio::time::timeout(std::time::Duration::from_millis(left.max(0) as u64), rx.changed()).await;
+            if changed.is_err() || left <= 0 {
+                let minutes = self.settings.timeout.as_secs().div_ceil(60);
+                let ending = Ending::new(
+                    shared::deploy::Outcome::TimedOut,
+                    format!("Not ended after {minutes} min; Berth stopped waiting (ECS goes on with the rollout)."),
+                );
+                records::finish(pool, id, &ending).await.map_err(internal)?;
+                break;
+            }
+            if changed.is_ok_and(|r| r.is_err()) {
+                return Err(AppError::Internal(anyhow::anyhow!("the service's poller stopped")));
+            }
+            let snapshot = rx.borrow_and_update().clone();
+            if snapshot.polled_at_ms < since {
+                continue;
+            }
+            if let Some(error) = &snapshot.error {
+                if error.code == shared::error::ErrorCode::NotFound {
+                    let ending = Ending::new(shared::deploy::Outcome::Failed, "The service was deleted during the rollout.");
+                    records::finish(pool, id, &ending).await.map_err(internal)?;
+                    break;
+                }
+                continue;
+            }
+            let Some(service) = &snapshot.service else { continue };
+            let during: Vec<_> = service
+                .events
+                .iter()
+                .filter(|e| external_ms(e.created_at.as_deref()).is_none_or(|t| t + 1000 >= row.started_at))
+                .cloned()
+                .collect();
+            records::add_events(pool, id, &during).await.map_err(internal)?;
+            if let Some(ending) = judge(service, &ecs_id) {
+                records::finish(pool, id, &ending).await.map_err(internal)?;
+                break;
+            }
+        }
+        self.hub.poke(&key);
+        Ok(())
+    }
+
+    /// After a restart: every deployment left in flight is taken up where it stopped.
+    pub async fn resume_in_flight(&self) {
+        let rows = match records::all_in_flight(self.store.pool()).await {
+            Ok(rows) => rows,
+            Err(e) => return tracing::error!(error = ?e, "listing deployments in flight"),
+        };
+        for row in rows {
+            tracing::info!(deployment = row.id, step = %row.step, "resuming a deployment left in flight");
+            match self.advance(row.id, true).await {
+                Ok(()) => self.spawn_follow(row.id),
+                Err(StepError::Refused(e)) => {
+                    let ending = Ending::new(shared::deploy::Outcome::Failed, e.to_api_error().message);
+                    let _ = records::finish(self.store.pool(), row.id, &ending).await;
+                }
+                Err(StepError::Failed(_)) => {}
+            }
+        }
+    }
+
+    /// Returns once the deployment has ended (for `wait`).
+    pub async fn wait(&self, id: i64) -> Result<DeploymentRecord, AppError> {
+        loop {
+            let record = self.record(id).await?;
+            if record.outcome.ended() {
+                return Ok(record);
+            }
+            tokio::time::sleep(self.settings.poll_interval / 2).await;
+        }
+    }
+
+    fn crash_point(&self, step: &str) {
+        if self.settings.crash_after_step.as_deref() == Some(step) {
+            eprintln!("crash point: aborting after step {step}");
+            std::process::abort();
+        }
+    }
+}
+
+/// The task definition a deploy of `images` would register (for the preview's diff).
+pub fn preview(
+    spec: &shared::ecs::task_definition::TaskDefinitionSpec,
+    images: &[shared::deploy::ImageChange],
+) -> Result<(shared::ecs::task_definition::TaskDefinitionSpec, Vec<shared::deploy::DeployedImage>), AppError> {
+    let (mut next, deployed) = engine::with_images(spec, images, 0).map_err(|e| match e {
+        StepError::Refused(e) | StepError::Failed(e) => e,
+    })?;
+    next.tags = spec.tags.clone();
+    Ok((next, deployed))
+}
+
+fn external_ms(t: Option<&str>) -> Option<i64> {
+    external::ms_of(t)
+}
+
+/// Deployers of the environment may deploy; a token limited to some services only those.
+fn allowed(principal: &Principal, environment: &str, service: &str) -> Result<(), AppError> {
+    principal.require(environment, Role::Deployer)?;
+    if let Some(services) = &principal.services {
+        if !services.iter().any(|s| s == service) {
+            return Err(AppError::Forbidden(format!("This token may deploy only {}.", services.join(", "))));
+        }
+    }
+    Ok(())
+}
+
+fn internal(e: sqlx::Error) -> AppError {
+    AppError::Internal(e.into())
+}

@@ -1,0 +1,299 @@
+//! Deployments: deploy new images (button or CI, with `wait`), preview the change, roll back,
+//! redeploy a history entry, the history and its figures, and the live stream of a service.
+
+use std::convert::Infallible;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::Stream;
+use serde::Deserialize;
+use shared::deploy::{
+    DeployRequest, DeploymentDetail, DeploymentKind, DeploymentRecord, HistoryPage, HistoryQuery, HistoryStats,
+    Outcome, RedeployRequest, ServiceSnapshot,
+};
+use shared::ecs::task_definition::{Change, diff};
+use shared::error::{ApiError, FieldError};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::readable;
+use crate::audit::{Target, audited};
+use crate::auth::{Auth, Principal};
+use crate::deploy::hub::ServiceKey;
+use crate::deploy::{self, Started, records};
+use crate::error::AppError;
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(deploy_images))
+        .routes(routes!(preview))
+        .routes(routes!(rollback))
+        .routes(routes!(redeploy))
+        .routes(routes!(history))
+        .routes(routes!(stats))
+        .routes(routes!(deployment))
+        .routes(routes!(watch))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+struct DeployParams {
+    /// Answer only when the rollout has ended; the status says how: 200 SUCCEEDED, 424 FAILED
+    /// (rolled back or not), 409 SUPERSEDED, 504 TIMED_OUT.
+    wait: Option<bool>,
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
+    let key = value.to_str().unwrap_or("").trim();
+    if key.is_empty() || key.len() > 200 {
+        return Err(AppError::BadRequest("The Idempotency-Key header holds 1 to 200 visible characters.".into()));
+    }
+    Ok(Some(key.to_string()))
+}
+
+/// 202 for a deployment started, 200 for one an idempotency key found; with `wait`, by outcome.
+async fn answer(state: &AppState, started: Started, wait: bool) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
+    if !wait {
+        let status = if started.repeated { StatusCode::OK } else { StatusCode::ACCEPTED };
+        return Ok((status, Json(started.record)));
+    }
+    let record = state.deployer.wait(started.record.id).await?;
+    let status = match record.outcome {
+        Outcome::Succeeded => StatusCode::OK,
+        Outcome::Superseded => StatusCode::CONFLICT,
+        Outcome::TimedOut => StatusCode::GATEWAY_TIMEOUT,
+        Outcome::Failed | Outcome::InProgress => StatusCode::FAILED_DEPENDENCY,
+    };
+    Ok((status, Json(record)))
+}
+
+/// Deploys new images to a service: registers a revision of its task definition with them and
+/// rolls it out. Send an `Idempotency-Key` header to make retries safe. Deployers may (a token
+/// limited to some services, only those).
+#[utoipa::path(post, path = "/api/envs/{env}/deployments", tag = "deployments",
+    params(("env" = String, Path, description = "Environment name"), DeployParams,
+        ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the same deployment")),
+    request_body = DeployRequest,
+    responses(
+        (status = 202, description = "Started: the service is rolling out", body = DeploymentRecord),
+        (status = 200, description = "Repeated key, or (wait) the rollout SUCCEEDED", body = DeploymentRecord),
+        (status = 424, description = "(wait) the rollout FAILED", body = DeploymentRecord),
+        (status = 409, description = "Another deployment of the service is in progress, or (wait) SUPERSEDED", body = ApiError),
+        (status = 504, description = "(wait) TIMED_OUT", body = DeploymentRecord),
+        (status = 422, description = "Invalid request, naming the field", body = ApiError),
+        (status = "4XX", body = ApiError)))]
+async fn deploy_images(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath(env): ApiPath<String>,
+    ApiQuery(params): ApiQuery<DeployParams>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<DeployRequest>,
+) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
+    let key = idempotency_key(&headers)?;
+    let target = Target {
+        environment: Some(&env),
+        resource: Some(format!("service {}/{}", request.cluster, request.service)),
+        action: "service.deploy",
+    };
+    let started = audited(state.store.pool(), &principal, target, async {
+        state.deployer.deploy(&principal, &env, &request, key.as_deref()).await
+    })
+    .await?;
+    answer(&state, started, params.wait.unwrap_or(false)).await
+}
+
+/// The task definition changes a deploy would make (current revision -> new).
+#[utoipa::path(post, path = "/api/envs/{env}/deployments/preview", tag = "deployments",
+    params(("env" = String, Path, description = "Environment name")),
+    request_body = DeployRequest,
+    responses((status = 200, body = Vec<Change>), (status = 422, body = ApiError), (status = "4XX", body = ApiError)))]
+async fn preview(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath(env): ApiPath<String>,
+    ApiJson(request): ApiJson<DeployRequest>,
+) -> Result<Json<Vec<Change>>, AppError> {
+    let aws = readable(&state, &principal, &env)?;
+    shared::deploy::validate_deploy(&request)?;
+    let service = aws.describe_service(&request.cluster, &request.service).await?;
+    let current = aws.describe_task_definition_ref(&service.task_definition).await?;
+    let (next, _) = deploy::preview(&current.spec, &request.images)?;
+    Ok(Json(diff(&current.spec, &next)))
+}
+
+/// Rolls the service back to its last successful deployment before the current revision.
+#[utoipa::path(post, path = "/api/envs/{env}/clusters/{cluster}/services/{service}/rollback", tag = "deployments",
+    params(("env" = String, Path, description = "Environment name"), ("cluster" = String, Path, description = "Cluster name"),
+        ("service" = String, Path, description = "Service name"), DeployParams),
+    request_body = RedeployRequest,
+    responses((status = 202, body = DeploymentRecord), (status = 409, body = ApiError), (status = "4XX", body = ApiError)))]
+async fn rollback(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
+    ApiQuery(params): ApiQuery<DeployParams>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<RedeployRequest>,
+) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
+    let key = idempotency_key(&headers)?;
+    let target = Target {
+        environment: Some(&env),
+        resource: Some(format!("service {cluster}/{service}")),
+        action: "service.rollback",
+    };
+    let started = audited(state.store.pool(), &principal, target, async {
+        note_ok(&request)?;
+        let aws = readable(&state, &principal, &env)?;
+        let current = aws.describe_service(&cluster, &service).await?;
+        let source = records::last_good_other_than(state.store.pool(), &env, &cluster, &service, &current.task_definition)
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?
+            .ok_or_else(|| AppError::Conflict {
+                message: format!(
+                    "Berth knows no successful deployment of {service} to another revision than {}: nothing to roll back to.",
+                    current.task_definition
+                ),
+                field: None,
+            })?;
+        let target = deploy::Target { environment: env.clone(), cluster, service, kind: DeploymentKind::Rollback, source };
+        state.deployer.redeploy(&principal, &target, request.note.as_deref(), key.as_deref()).await
+    })
+    .await?;
+    answer(&state, started, params.wait.unwrap_or(false)).await
+}
+
+fn note_ok(request: &RedeployRequest) -> Result<(), AppError> {
+    if request.note.as_deref().is_some_and(|n| n.chars().count() > shared::deploy::NOTE_MAX) {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "note",
+            format!("A note is at most {} characters.", shared::deploy::NOTE_MAX),
+        )]));
+    }
+    Ok(())
+}
+
+/// Deploys the revision of a history entry again (re-registered if it was deregistered).
+#[utoipa::path(post, path = "/api/deployments/{id}/redeploy", tag = "deployments",
+    params(("id" = i64, Path, description = "Deployment id"), DeployParams),
+    request_body = RedeployRequest,
+    responses((status = 202, body = DeploymentRecord), (status = 409, body = ApiError), (status = "4XX", body = ApiError)))]
+async fn redeploy(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(params): ApiQuery<DeployParams>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<RedeployRequest>,
+) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
+    let key = idempotency_key(&headers)?;
+    let source = visible_row(&state, &principal, id).await?;
+    let target = Target {
+        environment: Some(&source.environment),
+        resource: Some(format!("service {}/{}", source.cluster, source.service)),
+        action: "service.redeploy",
+    };
+    let started = audited(state.store.pool(), &principal, target, async {
+        note_ok(&request)?;
+        if source.to_task_definition.is_none() {
+            return Err(AppError::Conflict {
+                message: format!("Deployment #{id} never registered a revision: there is nothing to deploy again."),
+                field: None,
+            });
+        }
+        let target = deploy::Target {
+            environment: source.environment.clone(),
+            cluster: source.cluster.clone(),
+            service: source.service.clone(),
+            kind: DeploymentKind::Redeploy,
+            source: source.clone(),
+        };
+        state.deployer.redeploy(&principal, &target, request.note.as_deref(), key.as_deref()).await
+    })
+    .await?;
+    answer(&state, started, params.wait.unwrap_or(false)).await
+}
+
+async fn visible_row(state: &AppState, principal: &Principal, id: i64) -> Result<records::Row, AppError> {
+    let row = state.deployer.row(id).await?;
+    if !principal.can_see(&row.environment) {
+        return Err(AppError::NotFound(format!("No deployment #{id}.")));
+    }
+    Ok(row)
+}
+
+fn visible(state: &AppState, principal: &Principal) -> Vec<String> {
+    state.environments.list().into_iter().map(|e| e.name).filter(|e| principal.can_see(e)).collect()
+}
+
+/// Every deployment of the environments the caller can see, newest first, filtered; pass the
+/// page's `next` as `after` for the following page.
+#[utoipa::path(get, path = "/api/deployments", tag = "deployments", params(HistoryQuery),
+    responses((status = 200, body = HistoryPage), (status = 422, body = ApiError)))]
+async fn history(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> Result<Json<HistoryPage>, AppError> {
+    Ok(Json(deploy::history::page(state.store.pool(), &query, &visible(&state, &principal)).await?))
+}
+
+/// The charts' figures over the same filters: deployments per day, change failure rate, median
+/// rollout duration (`after` and `limit` are ignored).
+#[utoipa::path(get, path = "/api/deployments/stats", tag = "deployments", params(HistoryQuery),
+    responses((status = 200, body = HistoryStats), (status = 422, body = ApiError)))]
+async fn stats(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> Result<Json<HistoryStats>, AppError> {
+    Ok(Json(deploy::history::stats(state.store.pool(), &query, &visible(&state, &principal)).await?))
+}
+
+/// A deployment: who, when, how it ended, the task definition's changes and the rollout's events.
+#[utoipa::path(get, path = "/api/deployments/{id}", tag = "deployments",
+    params(("id" = i64, Path, description = "Deployment id")),
+    responses((status = 200, body = DeploymentDetail), (status = 404, body = ApiError)))]
+async fn deployment(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<DeploymentDetail>, AppError> {
+    let row = visible_row(&state, &principal, id).await?;
+    let changes = match (records::Row::spec(&row.from_spec), records::Row::spec(&row.to_spec)) {
+        (Some(from), Some(to)) => diff(&from, &to).into_iter().filter(|c| !c.path.starts_with("tags")).collect(),
+        _ => Vec::new(),
+    };
+    let events = records::events(state.store.pool(), id).await.map_err(|e| AppError::Internal(e.into()))?;
+    Ok(Json(DeploymentDetail { deployment: row.record(), changes, events }))
+}
+
+/// The service, live: a `snapshot` event (a [`ServiceSnapshot`]) after each poll. However many
+/// clients listen, the server polls ECS once per interval for the service.
+#[utoipa::path(get, path = "/api/envs/{env}/clusters/{cluster}/services/{service}/watch", tag = "deployments",
+    params(("env" = String, Path, description = "Environment name"), ("cluster" = String, Path, description = "Cluster name"),
+        ("service" = String, Path, description = "Service name")),
+    responses((status = 200, description = "text/event-stream of `snapshot` events", body = ServiceSnapshot), (status = "4XX", body = ApiError)))]
+async fn watch(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    readable(&state, &principal, &env)?;
+    let rx = state.deployer.hub.subscribe(ServiceKey { environment: env, cluster, service })?;
+    let stream = futures::stream::unfold((rx, true), |(mut rx, first)| async move {
+        // The first poll of a new watch may not have answered yet (seq 0): wait for it.
+        if (!first || rx.borrow().seq == 0) && rx.changed().await.is_err() {
+            return None;
+        }
+        let snapshot = rx.borrow_and_update().clone();
+        let event = Event::default().event("snapshot").json_data(&*snapshot).unwrap_or_default();
+        Some((Ok(event), (rx, false)))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

@@ -1,0 +1,8 @@
+//! Deployments: what a deploy asks for, what Berth records of each one (its own and those made
+//! outside Berth), the history's filters and pages, and the rules a deploy request must meet.
+
+mod model;
+mod rules;
+
+pub use model::*;
+pub use rules::{NOTE_MAX, validate_deploy};

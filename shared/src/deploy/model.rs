@@ -1,0 +1,235 @@
+use serde::{Deserialize, Serialize};
+
+use crate::ecs::service::ServiceEvent;
+use crate::ecs::task_definition::Change;
+
+/// `POST /api/envs/{env}/deployments`: a new image for one or more containers of a service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeployRequest {
+    pub cluster: String,
+    pub service: String,
+    /// The containers whose image changes; the others keep theirs.
+    pub images: Vec<ImageChange>,
+    /// Why, in a few words (shown in the history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImageChange {
+    /// A container name of the service's task definition.
+    pub container: String,
+    /// `registry/repository:tag` or `registry/repository@sha256:...`.
+    pub image: String,
+}
+
+/// `POST .../rollback` and `POST /api/deployments/{id}/redeploy`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RedeployRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// How a deployment came about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DeploymentKind {
+    /// New images through Berth (button or API).
+    Deploy,
+    /// "Roll back": the last successful deployment's revision again.
+    Rollback,
+    /// A history entry deployed again.
+    Redeploy,
+    /// The service moved to a revision without Berth (AWS CLI, console, another tool).
+    External,
+}
+
+impl DeploymentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Deploy => "deploy",
+            Self::Rollback => "rollback",
+            Self::Redeploy => "redeploy",
+            Self::External => "external",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Deploy, Self::Rollback, Self::Redeploy, Self::External].into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// How a deployment ended (or that it has not yet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Outcome {
+    InProgress,
+    /// ECS reported the rollout COMPLETED.
+    Succeeded,
+    /// The rollout FAILED (with a circuit-breaker rollback, `rolledBackTo` says to what), or a
+    /// step before it was refused by AWS.
+    Failed,
+    /// Another deployment of the service replaced it before it ended.
+    Superseded,
+    /// Still not done when Berth stopped waiting.
+    TimedOut,
+}
+
+impl Outcome {
+    pub const ALL: [Self; 5] = [Self::InProgress, Self::Succeeded, Self::Failed, Self::Superseded, Self::TimedOut];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InProgress => "IN_PROGRESS",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Superseded => "SUPERSEDED",
+            Self::TimedOut => "TIMED_OUT",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.as_str() == text)
+    }
+
+    pub fn ended(self) -> bool {
+        self != Self::InProgress
+    }
+}
+
+/// An image a deployment put in a container: the reference as deployed, and the tag and digest
+/// Berth found for it in ECR (when it is one of the environment's repositories).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DeployedImage {
+    pub container: String,
+    pub image: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+/// One deployment as the history lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentRecord {
+    pub id: i64,
+    pub environment: String,
+    pub cluster: String,
+    pub service: String,
+    pub kind: DeploymentKind,
+    /// The user, or the token's owner; `external` for deployments made outside Berth.
+    pub actor: String,
+    /// `session`, `token 3 (gitlab-ci)`, ...
+    pub via: String,
+    pub note: Option<String>,
+    pub outcome: Outcome,
+    /// Why it ended as it did, in words (AWS's reason when AWS gave one).
+    pub reason: Option<String>,
+    /// The last step done: `recorded`, `registered`, `updated`, `ended`.
+    pub step: String,
+    /// `family:revision` before.
+    pub from_task_definition: Option<String>,
+    /// `family:revision` deployed.
+    pub to_task_definition: Option<String>,
+    /// With a circuit-breaker rollback: the `family:revision` ECS went back to.
+    pub rolled_back_to: Option<String>,
+    pub images: Vec<DeployedImage>,
+    /// The id of the ECS deployment UpdateService started (`ecs-svc/...`).
+    pub ecs_deployment_id: Option<String>,
+    /// RFC 3339.
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub duration_ms: Option<i64>,
+}
+
+/// A deployment's page: the record, the task definition's changes and the rollout's events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentDetail {
+    pub deployment: DeploymentRecord,
+    /// From -> to, field by field (empty when either is unknown).
+    pub changes: Vec<Change>,
+    /// The service's events during the rollout, newest first.
+    pub events: Vec<ServiceEvent>,
+}
+
+/// `GET /api/deployments` filters; every one optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HistoryQuery {
+    pub environment: Option<String>,
+    pub cluster: Option<String>,
+    pub service: Option<String>,
+    /// Who deployed (exact name, or `external`).
+    pub actor: Option<String>,
+    /// `SUCCEEDED`, `FAILED`, ...
+    pub outcome: Option<String>,
+    /// First day included, `YYYY-MM-DD` (UTC).
+    pub from: Option<String>,
+    /// Last day included, `YYYY-MM-DD` (UTC).
+    pub to: Option<String>,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
+    /// Page size, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+}
+
+/// A page of the history, newest first; `next` fetches the following page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryPage {
+    pub items: Vec<DeploymentRecord>,
+    pub next: Option<String>,
+}
+
+/// Deployments of one day (UTC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct DayCount {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub total: i64,
+    pub failed: i64,
+}
+
+/// The charts' figures over the filtered range (ended deployments only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryStats {
+    pub days: Vec<DayCount>,
+    /// Failed / ended, 0 to 1; absent with nothing ended.
+    pub change_failure_rate: Option<f64>,
+    pub median_duration_ms: Option<i64>,
+}
+
+/// What the live stream of a service sends: the service as last polled, or why it could not be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceSnapshot {
+    /// Counts polls of this watch.
+    pub seq: u64,
+    /// Unix milliseconds of the poll.
+    pub polled_at_ms: i64,
+    pub service: Option<crate::ecs::service::ServiceDetail>,
+    pub error: Option<crate::error::ApiError>,
+    /// The Berth deployment of this service in progress, if any.
+    pub deployment: Option<DeploymentRecord>,
+}
