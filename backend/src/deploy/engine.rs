@@ -9,6 +9,8 @@ use shared::ecs::service::{ServiceDetail, ServiceUpdate};
 use shared::ecs::task_definition::{KeyValueTag, TaskDefinitionSpec, validate};
 use shared::error::FieldError;
 
+use super::external::observe;
+use super::hub::ServiceKey;
 use super::records::{self, Ending, Row};
 use crate::aws::AwsEnv;
 use crate::error::AppError;
@@ -110,6 +112,8 @@ async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
 pub async fn register(aws: &AwsEnv, pool: &sqlx::SqlitePool, row: &Row, resumed: bool) -> Result<(), StepError> {
     let failed = StepError::Failed;
     let current = aws.describe_service(&row.cluster, &row.service).await.map_err(StepError::Refused)?;
+    let key = ServiceKey { environment: row.environment.clone(), cluster: row.cluster.clone(), service: row.service.clone() };
+    observe(pool, &key, &current, true).await.map_err(db)?;
     let from = aws.describe_task_definition_ref(&current.task_definition).await.map_err(StepError::Refused)?;
     records::set_from(pool, row.id, &current.task_definition, &from.spec).await.map_err(db)?;
     let kind = DeploymentKind::parse(&row.kind).unwrap_or(DeploymentKind::Deploy);

@@ -7,7 +7,6 @@ use shared::ecs::service::{Deployment, ServiceDetail};
 
 use super::hub::ServiceKey;
 use super::records::{self, Ending, External};
-use crate::store::Store;
 
 pub fn ms_of(rfc3339: Option<&str>) -> Option<i64> {
     let t = time::OffsetDateTime::parse(rfc3339?, &time::format_description::well_known::Rfc3339).ok()?;
@@ -25,8 +24,10 @@ pub fn ending_of(d: &Deployment) -> Option<Ending> {
     Some(Ending { outcome, reason, rolled_back_to: None, ended_at: ms_of(d.updated_at.as_deref()) })
 }
 
-pub async fn observe(store: &Store, key: &ServiceKey, service: &ServiceDetail) -> sqlx::Result<()> {
-    let pool = store.pool();
+/// Records the service's PRIMARY deployment if no record knows it. `deploying`: Berth's own
+/// deployment of the service is about to update it (its current deployment is then recorded first,
+/// as the history's starting point).
+pub async fn observe(pool: &sqlx::SqlitePool, key: &ServiceKey, service: &ServiceDetail, deploying: bool) -> sqlx::Result<()> {
     let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY") else { return Ok(()) };
     if let Some(row) = records::by_ecs_deployment(pool, &primary.id).await? {
         if row.kind == "external" && row.ended_at.is_none() {
@@ -37,11 +38,16 @@ pub async fn observe(store: &Store, key: &ServiceKey, service: &ServiceDetail) -
         return Ok(());
     }
     // While Berth deploys the service, the deployment it started is not yet known by id.
-    if records::in_flight_of(pool, &key.environment, &key.cluster, &key.service).await?.is_some() {
+    if !deploying && records::in_flight_of(pool, &key.environment, &key.cluster, &key.service).await?.is_some() {
         return Ok(());
     }
     let latest = records::latest_of(pool, &key.environment, &key.cluster, &key.service).await?;
-    let from = latest.as_ref().and_then(|l| l.rolled_back_to.clone().or_else(|| l.to_task_definition.clone()));
+    // What ran before: the last record's revision, else the deployment ECS is draining.
+    let draining = service.deployments.iter().find(|d| d.status != "PRIMARY").map(|d| d.task_definition.clone());
+    let from = latest
+        .as_ref()
+        .and_then(|l| l.rolled_back_to.clone().or_else(|| l.to_task_definition.clone()))
+        .or(draining);
     let id = records::insert_external(
         pool,
         &External {

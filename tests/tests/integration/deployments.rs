@@ -1,0 +1,247 @@
+//! The deploy engine against the local AWS (with its ECS scheduler), through the API: deploy ->
+//! SUCCEEDED, a failing image -> FAILED and rolled back, roll back to a deregistered revision, two
+//! concurrent deploys -> one 409, an idempotent retry, a CI token with `wait`, the history and a
+//! deployment made outside Berth.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, json_with_status};
+
+const SERVICE: &str = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
+
+/// The demo data, its service's first rollout COMPLETED (ECS rolls back only to a completed one).
+async fn demo() -> (TestApp, String) {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    for _ in 0..50 {
+        let s = service(&app).await;
+        if s["deployments"].as_array().unwrap().iter().all(|d| d["rolloutState"] == "COMPLETED") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let repo = json_with_status(app.get("/api/envs/local/repositories/nginxweb").await, 200).await;
+    let uri = repo["repository"]["repositoryUri"].as_str().unwrap().to_string();
+    (app, uri)
+}
+
+fn request(image: &str) -> Value {
+    json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
+           "images": [{"container": "nginx-web", "image": image}], "note": "from the tests"})
+}
+
+async fn service(app: &TestApp) -> Value {
+    json_with_status(app.get(SERVICE).await, 200).await
+}
+
+async fn active_revisions(app: &TestApp) -> Vec<Value> {
+    let revisions = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions").await, 200).await;
+    revisions.as_array().unwrap().clone()
+}
+
+fn revision_path(td: &str) -> String {
+    format!("/api/envs/local/task-definitions/nginx-web/revisions/{}", td.rsplit(':').next().unwrap())
+}
+
+#[tokio::test]
+async fn a_deploy_registers_a_revision_rolls_out_and_is_recorded_with_its_events() {
+    let (app, uri) = demo().await;
+    let before = service(&app).await["taskDefinition"].as_str().unwrap().to_string();
+    let done = json_with_status(
+        app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await,
+        200,
+    )
+    .await;
+    assert_eq!(done["outcome"], "SUCCEEDED", "{done}");
+    assert_eq!(done["kind"], "deploy");
+    assert_eq!(done["actor"], "admin");
+    assert_eq!(done["fromTaskDefinition"], before.as_str());
+    let to = done["toTaskDefinition"].as_str().unwrap().to_string();
+    assert_ne!(to, before);
+    assert_eq!(done["images"][0]["tag"], "v1");
+    assert!(done["images"][0]["digest"].as_str().unwrap().starts_with("sha256:"), "{done}");
+    assert!(done["durationMs"].as_i64().unwrap() > 0);
+    assert_eq!(service(&app).await["taskDefinition"], to.as_str());
+
+    let id = done["id"].as_i64().unwrap();
+    let detail = json_with_status(app.get(&format!("/api/deployments/{id}")).await, 200).await;
+    let changes = detail["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "only the image changed: {changes:?}");
+    assert_eq!(changes[0]["path"], "containerDefinitions[\"nginx-web\"].image");
+    assert_eq!(changes[0]["after"], format!("{uri}:v1").as_str());
+    let events: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    assert!(events.iter().any(|m| m.contains("has reached a steady state")), "{events:?}");
+
+    // In the history, with the demo service's first deployment recorded as made outside Berth.
+    let page = json_with_status(app.get("/api/deployments?service=nginx-web-access").await, 200).await;
+    let kinds: Vec<&str> = page["items"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["deploy", "external"]);
+    assert_eq!(page["items"][1]["toTaskDefinition"], before.as_str());
+}
+
+#[tokio::test]
+async fn a_failing_image_is_recorded_failed_and_rolled_back_never_as_success() {
+    let (app, uri) = demo().await;
+    let before = service(&app).await["taskDefinition"].as_str().unwrap().to_string();
+    let done = json_with_status(
+        app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:cannot-start"))).await,
+        424,
+    )
+    .await;
+    assert_eq!(done["outcome"], "FAILED", "{done}");
+    assert_eq!(done["rolledBackTo"], before.as_str(), "{done}");
+    assert!(done["reason"].as_str().unwrap().contains(&format!("Rolled back to {before}")), "{done}");
+    // ECS's rollback is not a deployment made outside Berth.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let page = json_with_status(app.get("/api/deployments?service=nginx-web-access").await, 200).await;
+    let kinds: Vec<&str> = page["items"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["deploy", "external"], "{page}");
+    let failed = json_with_status(app.get("/api/deployments?outcome=FAILED").await, 200).await;
+    assert_eq!(failed["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn roll_back_re_registers_a_deregistered_revision_and_the_last_good_one_is_kept() {
+    let (app, uri) = demo().await;
+    let deploy = |image: String| {
+        let app = &app;
+        async move {
+            json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request(&image)).await, 200).await
+        }
+    };
+    let first = deploy(format!("{uri}:v1")).await;
+    let second = deploy(format!("{uri}:v2")).await;
+    let (one, two) = (first["toTaskDefinition"].as_str().unwrap(), second["toTaskDefinition"].as_str().unwrap());
+    // The service's last known-good revision can't be deregistered; the one before can.
+    let refused =
+        json_with_status(app.delete(&revision_path(two)).await, 409).await;
+    assert!(refused["message"].as_str().unwrap().contains("last known-good"), "{refused}");
+    json_with_status(app.delete(&revision_path(one)).await, 200).await;
+
+    let back = json_with_status(
+        app.post_json(&format!("{SERVICE}/rollback?wait=true"), &json!({"note": "v2 is broken"})).await,
+        200,
+    )
+    .await;
+    assert_eq!(back["kind"], "rollback");
+    assert_eq!(back["outcome"], "SUCCEEDED", "{back}");
+    let now = back["toTaskDefinition"].as_str().unwrap();
+    assert_ne!(now, one, "an INACTIVE revision can't be deployed: its content is registered again");
+    let revision = json_with_status(app.get(&revision_path(now)).await, 200).await;
+    let image = &revision["spec"]["containerDefinitions"][0]["image"];
+    assert_eq!(image, format!("{uri}:v1").as_str());
+    assert_eq!(service(&app).await["taskDefinition"], now);
+}
+
+#[tokio::test]
+async fn a_second_deploy_while_one_runs_is_a_409_naming_who_holds_it_and_a_retried_key_makes_one_deployment() {
+    let (app, uri) = demo().await;
+    let revisions = active_revisions(&app).await.len();
+    let path = "/api/envs/local/deployments";
+    let keyed = |key: &'static str, image: String| {
+        let app = &app;
+        async move {
+            app.admin
+                .request(reqwest::Method::POST, path)
+                .header("idempotency-key", key)
+                .json(&request(&image))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let (a, b) = tokio::join!(keyed("click-1", format!("{uri}:v1")), keyed("click-1", format!("{uri}:v1")));
+    let (a_status, b_status) = (a.status().as_u16(), b.status().as_u16());
+    let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+    let mut statuses = [a_status, b_status];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 202], "a double click makes one deployment: {a} {b}");
+    assert_eq!(a["id"], b["id"]);
+    assert_eq!(active_revisions(&app).await.len(), revisions + 1, "one revision registered");
+
+    let other = json_with_status(keyed("click-2", format!("{uri}:v2")).await, 409).await;
+    let message = other["message"].as_str().unwrap();
+    assert!(message.contains("being deployed by admin") && message.contains(&format!("#{}", a["id"])), "{message}");
+    assert_eq!(active_revisions(&app).await.len(), revisions + 1, "nothing registered for the refused one");
+}
+
+#[tokio::test]
+async fn ci_deploys_with_a_deployer_token_limited_to_its_service_and_waits_for_the_outcome() {
+    let (app, uri) = demo().await;
+    let expires = (time::OffsetDateTime::now_utc() + time::Duration::days(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let token = |services: Value| {
+        let app = &app;
+        let expires = expires.clone();
+        async move {
+            let spec = json!({"name": "gitlab-ci", "role": "deployer", "environments": ["local"], "services": services, "expiresAt": expires});
+            let made = json_with_status(app.post_json("/api/tokens", &spec).await, 201).await;
+            app.anonymous().with_bearer(made["secret"].as_str().unwrap())
+        }
+    };
+    let other = token(json!(["another-service"])).await;
+    let refused = json_with_status(other.post_json("/api/envs/local/deployments", &request(&format!("{uri}:v1"))).await, 403).await;
+    assert_eq!(refused["message"], "This token may deploy only another-service.");
+
+    let ci = token(json!(["nginx-web-access"])).await;
+    let done = json_with_status(ci.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await, 200).await;
+    assert_eq!(done["outcome"], "SUCCEEDED");
+    assert!(done["via"].as_str().unwrap().starts_with("token "), "{done}");
+    let failed = ci.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:cannot-start"))).await;
+    assert_eq!(failed.status(), 424, "a CI job fails when the rollout fails");
+}
+
+#[tokio::test]
+async fn bad_requests_name_the_field_and_record_nothing() {
+    let (app, uri) = demo().await;
+    let wrong = json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "images": [{"container": "web", "image": format!("{uri}:v1")}]});
+    let body = json_with_status(app.post_json("/api/envs/local/deployments", &wrong).await, 422).await;
+    assert_eq!(body["fields"][0]["path"], "images[0].container");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("has no container web; it has nginx-web"), "{body}");
+    let empty = json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "images": []});
+    let body = json_with_status(app.post_json("/api/envs/local/deployments", &empty).await, 422).await;
+    assert_eq!(body["fields"][0]["path"], "images");
+    let missing = json!({"cluster": "itflex-nginx", "service": "nope", "images": [{"container": "web", "image": "x:1"}]});
+    json_with_status(app.post_json("/api/envs/local/deployments", &missing).await, 404).await;
+    let page = json_with_status(app.get("/api/deployments?kind=deploy").await, 400).await;
+    assert!(page["message"].as_str().unwrap().contains("unknown field `kind`"), "unknown filters are refused: {page}");
+    let page = json_with_status(app.get("/api/deployments?outcome=GREAT").await, 422).await;
+    assert_eq!(page["fields"][0]["path"], "outcome");
+    let viewer = app.user("vera", "local", shared::auth::Role::Viewer).await;
+    json_with_status(viewer.post_json("/api/envs/local/deployments", &request(&format!("{uri}:v1"))).await, 403).await;
+    let page = json_with_status(app.get("/api/deployments?from=yesterday").await, 422).await;
+    assert_eq!(page["fields"][0]["path"], "from");
+    let none = json_with_status(app.get("/api/deployments?actor=admin").await, 200).await;
+    assert_eq!(none["items"], json!([]));
+}
+
+#[tokio::test]
+async fn the_watch_stream_sends_snapshots_and_a_deployment_outside_berth_is_recorded_as_external() {
+    let (app, uri) = demo().await;
+    // Outside Berth: the AWS CLI registers a revision and updates the service.
+    let current = service(&app).await;
+    let td = json_with_status(app.get(&revision_path(current["taskDefinition"].as_str().unwrap())).await, 200).await;
+    let mut spec = td["spec"].clone();
+    spec["containerDefinitions"][0]["image"] = json!(format!("{uri}:v1"));
+    let registered = app.ecs("RegisterTaskDefinition", spec).await;
+    let arn = registered["taskDefinition"]["taskDefinitionArn"].as_str().unwrap();
+    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn})).await;
+
+    let mut stream = app.admin.get(&format!("{SERVICE}/watch")).await;
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !text.contains("\"rolloutState\":\"COMPLETED\"") || !text.contains(arn.rsplit('/').next().unwrap()) {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.expect("snapshots keep coming").unwrap().unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(text.starts_with("event: snapshot\ndata: {"), "{}", &text[..80.min(text.len())]);
+    drop(stream);
+    let page = json_with_status(app.get("/api/deployments?actor=external").await, 200).await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items[0]["toTaskDefinition"], arn.rsplit('/').next().unwrap(), "{page}");
+    assert_eq!(items[0]["kind"], "external");
+    assert_eq!(items[0]["fromTaskDefinition"], current["taskDefinition"]);
+}
