@@ -37,18 +37,12 @@ pub async fn observe(pool: &sqlx::SqlitePool, key: &ServiceKey, service: &Servic
         }
         return Ok(());
     }
-    // While Berth deploys the service, the deployment it started is not yet known by id.
-    if !deploying && records::in_flight_of(pool, &key.environment, &key.cluster, &key.service).await?.is_some() {
-        return Ok(());
-    }
     let latest = records::latest_of(pool, &key.environment, &key.cluster, &key.service).await?;
-    // What ran before: the last record's revision, else the deployment ECS is draining.
+    // What ran before: the deployment ECS is draining, else the last record's revision.
     let draining = service.deployments.iter().find(|d| d.status != "PRIMARY").map(|d| d.task_definition.clone());
-    let from = latest
-        .as_ref()
-        .and_then(|l| l.rolled_back_to.clone().or_else(|| l.to_task_definition.clone()))
-        .or(draining);
-    let id = records::insert_external(
+    let from = draining.or_else(|| latest.and_then(|l| l.rolled_back_to.or(l.to_task_definition)));
+    // Not while Berth deploys the service: the deployment it started is not yet known by id.
+    let inserted = records::insert_external(
         pool,
         &External {
             environment: &key.environment,
@@ -58,10 +52,11 @@ pub async fn observe(pool: &sqlx::SqlitePool, key: &ServiceKey, service: &Servic
             from_task_definition: from.as_deref(),
             to_task_definition: &primary.task_definition,
             started_at: ms_of(primary.created_at.as_deref()).unwrap_or_else(records::now_ms),
+            deploying,
         },
     )
     .await?;
-    if let Some(ending) = ending_of(primary) {
+    if let (Some(id), Some(ending)) = (inserted, ending_of(primary)) {
         records::finish(pool, id, &ending).await?;
     }
     Ok(())

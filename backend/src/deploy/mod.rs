@@ -241,7 +241,10 @@ impl Deployer {
                 break;
             }
         }
+        // One more poll while still subscribed: viewers see the ending at once, and a deployment
+        // that replaced this one is recorded.
         self.hub.poke(&key);
+        let _ = tokio::time::timeout(self.settings.poll_interval * 2, rx.changed()).await;
         Ok(())
     }
 

@@ -339,7 +339,7 @@ pub async fn by_ecs_deployment(pool: &SqlitePool, ecs_deployment_id: &str) -> sq
     .await
 }
 
-/// The service's latest deployment record.
+/// The service's latest deployment.
 pub async fn latest_of(pool: &SqlitePool, environment: &str, cluster: &str, service: &str) -> sqlx::Result<Option<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
@@ -361,13 +361,20 @@ pub struct External<'a> {
     pub from_task_definition: Option<&'a str>,
     pub to_task_definition: &'a str,
     pub started_at: i64,
+    /// Berth's own deployment of the service is about to update it.
+    pub deploying: bool,
 }
 
-pub async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> sqlx::Result<i64> {
+/// Records an external deployment unless a record knows its id or Berth deploys the service right
+/// now (one statement, so it can't race with a deployment that ends meanwhile).
+pub async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> sqlx::Result<Option<i64>> {
     let done = sqlx::query(
         "INSERT INTO deployments (environment, cluster, service, kind, actor, via, request, step, outcome, \
          from_task_definition, to_task_definition, ecs_deployment_id, started_at) \
-         VALUES (?, ?, ?, 'external', 'external', 'outside Berth', '{}', 'updated', 'IN_PROGRESS', ?, ?, ?, ?)",
+         SELECT ?1, ?2, ?3, 'external', 'external', 'outside Berth', '{}', 'updated', 'IN_PROGRESS', ?4, ?5, ?6, ?7 \
+         WHERE NOT EXISTS (SELECT 1 FROM deployments WHERE ecs_deployment_id = ?6 OR rollback_ecs_deployment_id = ?6) \
+         AND NOT EXISTS (SELECT 1 FROM deployments WHERE environment = ?1 AND cluster = ?2 AND service = ?3 \
+             AND ended_at IS NULL AND kind != 'external' AND ?8 = 0)",
     )
     .bind(e.environment)
     .bind(e.cluster)
@@ -376,7 +383,8 @@ pub async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> sqlx::Resul
     .bind(e.to_task_definition)
     .bind(e.ecs_deployment_id)
     .bind(e.started_at)
+    .bind(e.deploying)
     .execute(pool)
     .await?;
-    Ok(done.last_insert_rowid())
+    Ok((done.rows_affected() == 1).then(|| done.last_insert_rowid()))
 }

@@ -286,14 +286,16 @@ async fn watch(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     readable(&state, &principal, &env)?;
     let rx = state.deployer.hub.subscribe(ServiceKey { environment: env, cluster, service })?;
-    let stream = futures::stream::unfold((rx, true), |(mut rx, first)| async move {
+    // (receiver, first event, ended): a service that does not exist (or no longer) ends the stream.
+    let stream = futures::stream::unfold((rx, true, false), |(mut rx, first, ended)| async move {
         // The first poll of a new watch may not have answered yet (seq 0): wait for it.
-        if (!first || rx.borrow().seq == 0) && rx.changed().await.is_err() {
+        if ended || ((!first || rx.borrow().seq == 0) && rx.changed().await.is_err()) {
             return None;
         }
         let snapshot = rx.borrow_and_update().clone();
+        let gone = snapshot.error.as_ref().is_some_and(|e| e.code == shared::error::ErrorCode::NotFound);
         let event = Event::default().event("snapshot").json_data(&*snapshot).unwrap_or_default();
-        Some((Ok(event), (rx, false)))
+        Some((Ok(event), (rx, false, gone)))
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
