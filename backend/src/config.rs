@@ -111,10 +111,12 @@ pub struct ServeArgs {
     /// Seconds after which a deployment that has not ended is recorded as TIMED_OUT.
     #[arg(long, env = "BERTH_DEPLOY_TIMEOUT_SECS", default_value_t = 30 * 60)]
     pub deploy_timeout_secs: u64,
-    /// Fault injection for the crash test: abort the process right after a deployment records
-    /// this step (`recorded`, `registered`, `updated`). Never set it in production.
-    #[arg(long, env = "BERTH_CRASH_AFTER_STEP", hide = true)]
-    pub crash_after_step: Option<String>,
+    /// Fault injection for the crash test: a deployment stops for good right after recording this
+    /// step (`recorded`, `registering`, `registered`, `updating`, `updated`; the -ing ones between
+    /// the AWS call and its record), so the test can kill -9 the server there.
+    /// Never set it in production.
+    #[arg(long, env = "BERTH_PAUSE_AFTER_STEP", hide = true)]
+    pub pause_after_step: Option<String>,
 }
 
 /// How an environment obtains AWS credentials.
@@ -184,7 +186,7 @@ pub struct DeploySettings {
     /// The longest wait between polls while AWS throttles.
     pub max_backoff: Duration,
     pub timeout: Duration,
-    pub crash_after_step: Option<String>,
+    pub pause_after_step: Option<String>,
 }
 
 impl Default for DeploySettings {
@@ -193,7 +195,7 @@ impl Default for DeploySettings {
             poll_interval: Duration::from_secs(2),
             max_backoff: Duration::from_secs(30),
             timeout: Duration::from_secs(30 * 60),
-            crash_after_step: None,
+            pause_after_step: None,
         }
     }
 }
@@ -252,7 +254,7 @@ impl ServeArgs {
             deploy: DeploySettings {
                 poll_interval: Duration::from_millis(self.poll_interval_ms.max(50)),
                 timeout: Duration::from_secs(self.deploy_timeout_secs.max(1)),
-                crash_after_step: self.crash_after_step.filter(|s| !s.is_empty()),
+                pause_after_step: self.pause_after_step.filter(|s| !s.is_empty()),
                 ..DeploySettings::default()
             },
         })

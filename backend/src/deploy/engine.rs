@@ -109,7 +109,14 @@ async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
 }
 
 /// `recorded` -> `registered`: the revision to deploy exists in ECS.
-pub async fn register(aws: &AwsEnv, pool: &sqlx::SqlitePool, row: &Row, resumed: bool) -> Result<(), StepError> {
+/// `pause` is the crash test's hook, called between the AWS call and its record.
+pub async fn register(
+    aws: &AwsEnv,
+    pool: &sqlx::SqlitePool,
+    row: &Row,
+    resumed: bool,
+    pause: &(dyn Fn(&str) + Sync),
+) -> Result<(), StepError> {
     let failed = StepError::Failed;
     let current = aws.describe_service(&row.cluster, &row.service).await.map_err(StepError::Refused)?;
     let key = ServiceKey { environment: row.environment.clone(), cluster: row.cluster.clone(), service: row.service.clone() };
@@ -153,6 +160,7 @@ pub async fn register(aws: &AwsEnv, pool: &sqlx::SqlitePool, row: &Row, resumed:
                 Some(found) => found,
                 None => {
                     let r = aws.register_task_definition(&spec).await.map_err(failed)?;
+                    pause("registering");
                     (format!("{}:{}", r.family, r.revision), r.spec)
                 }
             }
@@ -163,7 +171,13 @@ pub async fn register(aws: &AwsEnv, pool: &sqlx::SqlitePool, row: &Row, resumed:
 }
 
 /// `registered` -> `updated`: the service rolls out the revision; returns ECS's deployment id.
-pub async fn update(aws: &AwsEnv, pool: &sqlx::SqlitePool, row: &Row, resumed: bool) -> Result<String, StepError> {
+pub async fn update(
+    aws: &AwsEnv,
+    pool: &sqlx::SqlitePool,
+    row: &Row,
+    resumed: bool,
+    pause: &(dyn Fn(&str) + Sync),
+) -> Result<String, StepError> {
     let target = row.to_task_definition.clone().unwrap_or_default();
     if resumed {
         let current = aws.describe_service(&row.cluster, &row.service).await.map_err(StepError::Failed)?;
@@ -181,6 +195,7 @@ pub async fn update(aws: &AwsEnv, pool: &sqlx::SqlitePool, row: &Row, resumed: b
         ..ServiceUpdate::default()
     };
     let after = aws.update_service(&update).await.map_err(StepError::Failed)?;
+    pause("updating");
     let id = primary(&after)
         .map(|p| p.id.clone())
         .ok_or_else(|| StepError::Failed(AppError::Internal(anyhow::anyhow!("UpdateService returned no PRIMARY deployment"))))?;

@@ -132,7 +132,7 @@ impl Deployer {
             }
             Inserted::New(id) => id,
         };
-        self.crash_point("recorded");
+        self.pause_point("recorded");
         match self.advance(id, false).await {
             Ok(()) => {}
             Err(StepError::Refused(e)) => {
@@ -163,13 +163,13 @@ impl Deployer {
             let row = self.row(id).await.map_err(StepError::Failed)?;
             let aws = self.environments.get(&row.environment).map_err(StepError::Failed)?;
             if row.step == "recorded" {
-                engine::register(aws, pool, &row, resumed).await?;
-                self.crash_point("registered");
+                engine::register(aws, pool, &row, resumed, &|step| self.pause_point(step)).await?;
+                self.pause_point("registered");
             }
             let row = self.row(id).await.map_err(StepError::Failed)?;
             if row.step == "registered" {
-                engine::update(aws, pool, &row, resumed).await?;
-                self.crash_point("updated");
+                engine::update(aws, pool, &row, resumed, &|step| self.pause_point(step)).await?;
+                self.pause_point("updated");
             }
             Ok(())
         }
@@ -278,10 +278,14 @@ impl Deployer {
         }
     }
 
-    fn crash_point(&self, step: &str) {
-        if self.settings.crash_after_step.as_deref() == Some(step) {
-            eprintln!("crash point: aborting after step {step}");
-            std::process::abort();
+    /// The crash test's hook: with `pause_after_step` set to `step`, says so on stderr and blocks
+    /// this thread for good (the test then kills the process).
+    fn pause_point(&self, step: &str) {
+        if self.settings.pause_after_step.as_deref() == Some(step) {
+            eprintln!("BERTH PAUSED AFTER STEP {step}");
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
         }
     }
 }

@@ -137,7 +137,7 @@ async fn deployer(client: Client) -> (Deployer, tempfile::TempDir) {
         poll_interval: Duration::from_millis(10),
         max_backoff: Duration::from_millis(80),
         timeout: Duration::from_secs(10),
-        crash_after_step: None,
+        pause_after_step: None,
     };
     (Deployer::new(envs, store, settings), dir)
 }

@@ -9,6 +9,7 @@ mod browser_clusters;
 mod browser_services;
 mod browser_task_definitions;
 mod clusters;
+mod crash;
 mod deployments;
 mod fixtures;
 mod helpers;
