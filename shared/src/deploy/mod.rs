@@ -3,6 +3,7 @@
 
 mod model;
 mod rules;
+pub mod snippets;
 
 pub use model::*;
 pub use rules::{NOTE_MAX, validate_deploy};

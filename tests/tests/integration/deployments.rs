@@ -245,3 +245,51 @@ async fn the_watch_stream_sends_snapshots_and_a_deployment_outside_berth_is_reco
     assert_eq!(items[0]["kind"], "external");
     assert_eq!(items[0]["fromTaskDefinition"], current["taskDefinition"]);
 }
+
+/// The GitLab job the service page shows, run as GitLab would run its script (folded into one
+/// command): it deploys the commit's tag and fails the job when the rollout fails.
+#[tokio::test]
+async fn the_gitlab_ci_snippet_deploys_and_fails_the_job_when_the_rollout_fails() {
+    use shared::deploy::snippets::{SnippetContainer, gitlab};
+    let (app, uri) = demo().await;
+    let expires = (time::OffsetDateTime::now_utc() + time::Duration::days(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let spec = json!({"name": "gitlab-ci", "role": "deployer", "environments": ["local"], "expiresAt": expires});
+    let token = json_with_status(app.post_json("/api/tokens", &spec).await, 201).await["secret"].as_str().unwrap().to_string();
+    let containers = [SnippetContainer { name: "nginx-web".into(), repository: uri.clone() }];
+    let job = gitlab(&app.address, "local", "itflex-nginx", "nginx-web-access", &containers);
+    // `- >` folds the following lines into one command.
+    let script: Vec<&str> = job
+        .lines()
+        .skip_while(|l| l.trim() != "- >")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with("variables:"))
+        .map(str::trim)
+        .collect();
+    let command = script.join(" ");
+    let run = |tag: &'static str, job_id: &'static str| {
+        let (command, token, url) = (command.clone(), token.clone(), app.address.clone());
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new("bash")
+                .args(["-c", &command])
+                .env("BERTH_URL", url)
+                .env("BERTH_TOKEN", token)
+                .env("CI_COMMIT_SHORT_SHA", tag)
+                .env("CI_JOB_ID", job_id)
+                .env("CI_PIPELINE_URL", "https://gitlab.example.com/p/1")
+                .output()
+                .unwrap()
+        })
+    };
+    let ok = run("v1", "101").await.unwrap();
+    assert!(ok.status.success(), "{}{}", String::from_utf8_lossy(&ok.stdout), String::from_utf8_lossy(&ok.stderr));
+    let record: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(record["outcome"], "SUCCEEDED");
+    assert_eq!(record["note"], "https://gitlab.example.com/p/1");
+    assert_eq!(service(&app).await["taskDefinition"], record["toTaskDefinition"]);
+    let failed = run("cannot-start", "102").await.unwrap();
+    assert_eq!(failed.status.code(), Some(22), "curl --fail-with-body exits 22 on the 424");
+    let record: Value = serde_json::from_slice(&failed.stdout).unwrap();
+    assert_eq!(record["outcome"], "FAILED");
+}
