@@ -34,7 +34,12 @@ fn app(dir: &Path) -> ServeDir<ServeFile> {
 }
 
 pub fn router(dir: &Path) -> Router {
-    let mut router = Router::new().nest_service("/admin", app(&dir.join("admin")));
+    let history = dir.join("history");
+    let mut router = Router::new()
+        .nest_service("/admin", app(&dir.join("admin")))
+        .nest_service("/history", app(&history))
+        .route_service("/deployments", page(&history))
+        .route_service("/deployments/{*rest}", page(&history));
     for (name, sections) in APPS {
         let files = dir.join(name);
         router = router.nest_service(&format!("/{name}"), app(&files));
@@ -69,7 +74,7 @@ mod tests {
     async fn each_path_gets_its_apps_page_and_the_wizards_are_apps_of_their_own() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "console").unwrap();
-        for name in ["admin"].into_iter().chain(APPS.iter().map(|(name, _)| *name)) {
+        for name in ["admin", "history"].into_iter().chain(APPS.iter().map(|(name, _)| *name)) {
             std::fs::create_dir_all(dir.path().join(name)).unwrap();
             std::fs::write(dir.path().join(name).join("index.html"), name).unwrap();
         }
@@ -79,6 +84,8 @@ mod tests {
             ("/e/local/repositories", "console"),
             ("/e/local/repository/team%2Fweb", "console"),
             ("/admin/users", "admin"),
+            ("/deployments", "history"),
+            ("/deployments/42", "history"),
             ("/e/local/clusters", "clusters"),
             ("/e/local/clusters/new", "clusters"),
             ("/e/local/cluster/itflex-nginx", "clusters"),

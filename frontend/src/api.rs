@@ -6,6 +6,9 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
+use shared::deploy::{
+    DeployRequest, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats, RedeployRequest,
+};
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
 use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
 use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate};
@@ -293,6 +296,43 @@ pub async fn delete_service(env: &str, cluster: &str, service: &str, force: bool
 }
 
 /// Front-end paths, so links are built in one place.
+/// Starts a deployment; `key` makes a double click or a retry one deployment.
+pub async fn deploy(env: &str, request: &DeployRequest, key: &str) -> Result<DeploymentRecord, ApiError> {
+    let url = format!("/api/envs/{}/deployments", enc(env));
+    let req = with_csrf(Request::post(&url)).header("idempotency-key", key).json(request).map_err(network_error)?;
+    decode(req.send().await.map_err(network_error)?).await
+}
+
+pub async fn preview_deploy(env: &str, request: &DeployRequest) -> Result<Vec<Change>, ApiError> {
+    post(&format!("/api/envs/{}/deployments/preview", enc(env)), request).await
+}
+
+pub async fn rollback(env: &str, cluster: &str, service: &str, note: Option<String>) -> Result<DeploymentRecord, ApiError> {
+    let url = format!("/api/envs/{}/clusters/{}/services/{}/rollback", enc(env), enc(cluster), enc(service));
+    post(&url, &RedeployRequest { note }).await
+}
+
+pub async fn redeploy(id: i64, note: Option<String>) -> Result<DeploymentRecord, ApiError> {
+    post(&format!("/api/deployments/{id}/redeploy"), &RedeployRequest { note }).await
+}
+
+/// `query`: the history page's query string (filters and cursor), without `?`.
+pub async fn history(query: &str) -> Result<HistoryPage, ApiError> {
+    get(&format!("/api/deployments?{query}")).await
+}
+
+pub async fn history_stats(query: &str) -> Result<HistoryStats, ApiError> {
+    get(&format!("/api/deployments/stats?{query}")).await
+}
+
+pub async fn deployment(id: i64) -> Result<DeploymentDetail, ApiError> {
+    get(&format!("/api/deployments/{id}")).await
+}
+
+pub fn watch_url(env: &str, cluster: &str, service: &str) -> String {
+    format!("/api/envs/{}/clusters/{}/services/{}/watch", enc(env), enc(cluster), enc(service))
+}
+
 pub mod paths {
     use super::enc;
 
@@ -338,6 +378,13 @@ pub mod paths {
     }
     pub fn service(env: &str, cluster: &str, service: &str) -> String {
         format!("/e/{}/services/{}/{}", enc(env), enc(cluster), enc(service))
+    }
+    /// The history, with a query string of filters (may be empty).
+    pub fn history(query: &str) -> String {
+        if query.is_empty() { "/deployments".into() } else { format!("/deployments?{query}") }
+    }
+    pub fn deployment(id: i64) -> String {
+        format!("/deployments/{id}")
     }
     pub const USERS: &str = "/admin/users";
     pub const TOKENS: &str = "/admin/tokens";

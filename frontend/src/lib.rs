@@ -18,7 +18,7 @@ use leptos_router::components::{Route, Routes};
 use leptos_router::path;
 
 use pages::{
-    AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, Home, NotFound,
+    AuditPage, ClusterPage, DeploymentPage, HistoryPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, Home, NotFound,
     RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage,
     TaskFamilyPage, TaskRevisionPage, TokensPage, UsersPage,
 };
@@ -86,6 +86,16 @@ fn task_definition_routes() -> AnyView {
     .into_any()
 }
 
+fn history_routes() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <NotFound/> }>
+            <Route path=path!("/deployments") view=HistoryPage/>
+            <Route path=path!("/deployments/:id") view=DeploymentPage/>
+        </Routes>
+    }
+    .into_any()
+}
+
 fn admin_routes() -> AnyView {
     view! {
         <Routes fallback=|| view! { <NotFound/> }>
@@ -128,6 +138,11 @@ pub fn task_definitions() {
 }
 
 /// The admin area: `/admin/...`.
+/// The deployment history: `/deployments`, `/deployments/{id}`.
+pub fn history() {
+    shell::mount(Area::History, history_routes);
+}
+
 pub fn admin() {
     shell::mount(Area::Admin, admin_routes);
 }

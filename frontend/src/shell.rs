@@ -20,6 +20,7 @@ pub enum Area {
     ServiceWizard,
     TaskDefinitions,
     TaskWizard,
+    History,
     Admin,
 }
 
@@ -121,7 +122,7 @@ fn Header() -> impl IntoView {
             Area::Clusters => (paths::clusters(&picked), true),
             Area::Services | Area::ServiceWizard => (paths::clusters(&picked), false),
             Area::Console => (paths::repositories(&picked), true),
-            Area::Admin => (paths::repositories(&picked), false),
+            Area::Admin | Area::History => (paths::repositories(&picked), false),
         };
         if same_app {
             navigate(&target, Default::default());
@@ -150,6 +151,7 @@ fn Header() -> impl IntoView {
                     rel=rel(Area::Clusters) aria-current=move || matches!(here, Area::Clusters | Area::Services | Area::ServiceWizard).then_some("page")>"Clusters"</a>
                 <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::task_definitions(&e))
                     rel=rel(Area::TaskDefinitions) aria-current=move || matches!(here, Area::TaskDefinitions | Area::TaskWizard).then_some("page")>"Task definitions"</a>
+                <a href=paths::history("") rel=rel(Area::History) aria-current=move || (here == Area::History).then_some("page")>"Deployments"</a>
                 <Show when=move || session.is_global_admin()>
                     <a href=paths::USERS rel=rel(Area::Admin) aria-current=current(paths::USERS)>"Users"</a>
                     <a href=paths::TOKENS rel=rel(Area::Admin) aria-current=current(paths::TOKENS)>"API tokens"</a>

@@ -3,6 +3,7 @@
 mod audit;
 mod clusters;
 mod create_repository;
+mod history;
 mod home;
 mod login;
 mod not_found;
@@ -16,6 +17,7 @@ mod users;
 pub use audit::AuditPage;
 pub use clusters::{ClusterPage, ClustersPage, CreateClusterPage};
 pub use create_repository::CreateRepositoryPage;
+pub use history::{DeploymentPage, HistoryPage};
 pub use home::Home;
 pub use login::LoginPage;
 pub use not_found::NotFound;

@@ -1,7 +1,10 @@
 //! Services: the live service page and the create wizard.
 
+mod deploy;
+mod live;
 mod page;
 mod wizard;
 
+pub use deploy::outcome_badge;
 pub use page::ServicePage;
 pub use wizard::CreateServicePage;

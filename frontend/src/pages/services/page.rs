@@ -1,7 +1,6 @@
-//! The service page, updating while open (polled every 2 s): deployments with their rollout,
-//! events newest first; scale, export, delete.
-
-use std::time::Duration;
+//! The service page, live while open (the server's watch stream): the latest Berth deployment
+//! with its progress, ECS deployments with their rollout, tasks, events newest first; deploy,
+//! roll back, scale, settings, export, CI snippets, delete.
 
 use leptos::prelude::*;
 use shared::ecs::service::{Deployment, ServiceDetail, ServiceUpdate};
@@ -13,24 +12,57 @@ use crate::format::local_time;
 use crate::load::{load, send};
 use crate::pages::param;
 
+use super::deploy::{CiPanel, DeployDialog, RollbackDialog, RolloutPanel};
+
 /// `/e/:env/services/:cluster/:service`.
 #[component]
 pub fn ServicePage() -> impl IntoView {
     let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
-    let detail = load(move || {
-        let (env, cluster, service) = (env.get(), cluster.get(), service.get());
-        async move { api::get_service(&env, &cluster, &service).await }
+    let live = super::live::watch(&env.get_untracked(), &cluster.get_untracked(), &service.get_untracked());
+    let (detail, deployment) = (live.detail, live.deployment);
+    // After a change made here, show it now rather than at the next poll.
+    let reload = Callback::new(move |()| {
+        let (env, cluster, service) = (env.get_untracked(), cluster.get_untracked(), service.get_untracked());
+        leptos::task::spawn_local(async move {
+            if let Ok(found) = api::get_service(&env, &cluster, &service).await {
+                detail.set(Some(Ok(found)));
+            }
+        });
     });
-    if let Ok(handle) = set_interval_with_handle(move || detail.reload(), Duration::from_secs(2)) {
-        on_cleanup(move || handle.clear());
-    }
+    let ui = DeployUi { deploying: RwSignal::new(false), rolling_back: RwSignal::new(false) };
+    provide_context(ui);
+    let task_definition = Memo::new(move |_| {
+        detail.with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| d.task_definition.clone()).unwrap_or_default())
+    });
+    let known = move || !task_definition.get().is_empty();
     view! {
         {move || match detail.get() {
             None => view! { <p class="muted">"Loading…"</p> }.into_any(),
             Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
-            Some(Ok(d)) => view! { <ServiceView detail=d reload=Callback::new(move |()| detail.reload())/> }.into_any(),
+            Some(Ok(d)) => {
+                let rollout = deployment.get().map(|r| view! { <RolloutPanel deployment=r detail=d.clone()/> });
+                view! { <ServiceView detail=d reload>{rollout}</ServiceView> }.into_any()
+            }
         }}
+        <Show when=known>
+            <CiPanel env cluster=cluster.get_untracked() service=service.get_untracked() task_definition/>
+        </Show>
+        <Show when=move || ui.deploying.get() && known()>
+            <DeployDialog env cluster=cluster.get_untracked() service=service.get_untracked() task_definition
+                on_close=Callback::new(move |()| ui.deploying.set(false))/>
+        </Show>
+        <Show when=move || ui.rolling_back.get()>
+            <RollbackDialog env cluster=cluster.get_untracked() service=service.get_untracked()
+                on_close=Callback::new(move |()| ui.rolling_back.set(false))/>
+        </Show>
     }
+}
+
+/// Opens the deploy and rollback dialogs (they live outside the view the stream re-renders).
+#[derive(Clone, Copy)]
+struct DeployUi {
+    deploying: RwSignal<bool>,
+    rolling_back: RwSignal<bool>,
 }
 
 fn progress(d: Deployment) -> impl IntoView {
@@ -52,7 +84,8 @@ fn progress(d: Deployment) -> impl IntoView {
 }
 
 #[component]
-fn ServiceView(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
+fn ServiceView(detail: ServiceDetail, reload: Callback<()>, children: Children) -> impl IntoView {
+    let ui = expect_context::<DeployUi>();
     let env = param("env");
     let role = move || crate::shell::session().role_in(&env.get());
     let can_deploy = move || role().is_some_and(|r| r >= shared::auth::Role::Deployer);
@@ -71,6 +104,12 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
     let family = d.task_definition.split(':').next().unwrap_or_default().to_string();
     let revision: i64 = d.task_definition.rsplit(':').next().and_then(|r| r.parse().ok()).unwrap_or(0);
     let td_link = paths::task_revision(&env.get_untracked(), &family, revision);
+    let history_link = paths::history(&format!(
+        "environment={}&cluster={}&service={}",
+        api::enc(&env.get_untracked()),
+        api::enc(&d.cluster),
+        api::enc(&d.service_name)
+    ));
     let deployments = d.deployments.iter().cloned().map(progress).collect_view();
     let for_settings = detail.clone();
     let events = d
@@ -95,6 +134,11 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
             <h1>{d.service_name.clone()}</h1>
             <span class="badge ok" id="serviceStatus">{d.status.clone()}</span>
             <div class="spacer"></div>
+            <Show when=can_deploy>
+                <button type="button" class="primary" id="deployButton" on:click=move |_| ui.deploying.set(true)>"Deploy"</button>
+                <button type="button" id="rollbackButton" on:click=move |_| ui.rolling_back.set(true)>"Roll back"</button>
+            </Show>
+            <a href=history_link rel="external" class="button" id="historyLink">"History"</a>
             <a href=paths::cluster(&env.get_untracked(), &d.cluster) rel="external" class="button">{format!("Cluster {}", d.cluster)}</a>
             <Show when=is_admin>
                 <button type="button" class="danger" on:click=move |_| deleting.set(true)>"Delete service"</button>
@@ -111,6 +155,7 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
                 _ => "off",
             }}</dd>
         </dl>
+        {children()}
         {(!daemon).then(|| view! { <Show when=can_deploy><ScaleForm current=detail.desired_count reload/></Show> })}
         <Show when=is_admin>
             <SettingsForm detail=for_settings.clone() reload/>

@@ -1,0 +1,298 @@
+//! Deploying from the service page: the Deploy dialog (per container, an image from the
+//! environment's ECR repositories, pinned by digest or tag, or typed; a note; the task definition
+//! diff it would make), Roll back, the latest deployment's live progress, and CI snippets.
+
+use leptos::prelude::*;
+use shared::deploy::snippets::{SnippetContainer, github, gitlab, repository_of};
+use shared::deploy::{DeployRequest, DeploymentRecord, ImageChange, Outcome};
+use shared::ecr::Image;
+use shared::ecs::service::ServiceDetail;
+use shared::ecs::task_definition::Change;
+use shared::error::ApiError;
+
+use crate::api::{self, paths};
+use crate::components::{CopyButton, ErrorBanner, Modal};
+use crate::format::{local_time, short_digest};
+use crate::load::{load, send};
+
+/// `family:revision` -> its containers' names and images.
+fn containers_of(env: Memo<String>, task_definition: Memo<String>) -> crate::load::Loaded<Vec<(String, String)>> {
+    load(move || {
+        let (env, td) = (env.get(), task_definition.get());
+        async move {
+            let (family, revision) = td.rsplit_once(':').unwrap_or((&td, "0"));
+            let doc = api::get_task_revision(&env, family, revision.parse().unwrap_or(0)).await?;
+            Ok(doc.spec.container_definitions.into_iter().map(|c| (c.name, c.image)).collect())
+        }
+    })
+}
+
+fn idempotency_key() -> String {
+    format!("ui-{}-{}", js_sys::Date::now() as u64, (js_sys::Math::random() * 1e15) as u64)
+}
+
+#[component]
+pub fn DeployDialog(env: Memo<String>, cluster: String, service: String, task_definition: Memo<String>, on_close: Callback<()>) -> impl IntoView {
+    let containers = containers_of(env, task_definition);
+    let choices = RwSignal::new(Vec::<(String, RwSignal<String>)>::new());
+    let note = RwSignal::new(String::new());
+    let changes = RwSignal::new(None::<Vec<Change>>);
+    let error = RwSignal::new(None::<ApiError>);
+    let pending = RwSignal::new(false);
+    // One key per dialog: a double click on Deploy makes one deployment.
+    let key = idempotency_key();
+    let request = move || DeployRequest {
+        cluster: cluster.clone(),
+        service: service.clone(),
+        images: choices
+            .get_untracked()
+            .into_iter()
+            .map(|(container, image)| (container, image.get_untracked()))
+            .filter(|(_, image)| !image.trim().is_empty())
+            .map(|(container, image)| ImageChange { container, image })
+            .collect(),
+        note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+    };
+    let for_preview = request.clone();
+    let preview = move |_| {
+        let (env, request) = (env.get_untracked(), for_preview());
+        send(pending, async move { api::preview_deploy(&env, &request).await }, move |answer| match answer {
+            Ok(found) => {
+                error.set(None);
+                changes.set(Some(found));
+            }
+            Err(e) => error.set(Some(e)),
+        });
+    };
+    let deploy = move |_| {
+        let (env, request, key) = (env.get_untracked(), request(), key.clone());
+        send(pending, async move { api::deploy(&env, &request, &key).await }, move |answer| match answer {
+            Ok(_) => on_close.run(()),
+            Err(e) => error.set(Some(e)),
+        });
+    };
+    view! {
+        <Modal title="Deploy a new image" on_close>
+            {move || match containers.get() {
+                None => view! { <p class="muted">"Loading the task definition…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
+                Some(Ok(list)) => {
+                    let rows: Vec<(String, RwSignal<String>)> = list.iter().map(|(n, _)| (n.clone(), RwSignal::new(String::new()))).collect();
+                    choices.set(rows.clone());
+                    list.into_iter().zip(rows).map(|((name, current), (_, value))| view! {
+                        <ContainerImage env name current value/>
+                    }).collect_view().into_any()
+                }
+            }}
+            <label>"Note (optional)"<input type="text" name="note" maxlength="500" placeholder="Why, in a few words"
+                prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/></label>
+            {move || changes.get().map(|list| view! {
+                <h3>"Task definition changes"</h3>
+                <table class="grid" id="deployPreview">
+                    <thead><tr><th>"Field"</th><th>"Now"</th><th>"After the deploy"</th></tr></thead>
+                    <tbody>{list.into_iter().map(|c| view! {
+                        <tr><td class="mono">{c.path}</td>
+                            <td class="mono">{c.before.map(|v| v.to_string()).unwrap_or_default()}</td>
+                            <td class="mono">{c.after.map(|v| v.to_string()).unwrap_or_default()}</td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+            })}
+            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+            <div class="actions">
+                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                <button type="button" id="previewDeploy" disabled=move || pending.get() on:click=preview>"Preview changes"</button>
+                <button type="button" class="primary" id="confirmDeploy" disabled=move || pending.get() on:click=deploy>"Deploy"</button>
+            </div>
+        </Modal>
+    }
+}
+
+/// One container: its current image, and the new one typed or picked from ECR.
+#[component]
+fn ContainerImage(env: Memo<String>, name: String, current: String, value: RwSignal<String>) -> impl IntoView {
+    let repositories = load(move || {
+        let env = env.get();
+        async move { api::list_repositories(&env).await }
+    });
+    let current_repository = repository_of(&current);
+    let repository = RwSignal::new(String::new());
+    // The repository the current image comes from, once the list is in.
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = repositories.get()
+            && let Some(r) = list.iter().find(|r| r.repository_uri == current_repository)
+        {
+            repository.set(r.repository_name.clone());
+        }
+    });
+    let images = load(move || {
+        let (env, repo) = (env.get(), repository.get());
+        async move {
+            if repo.is_empty() {
+                return Ok(Vec::new());
+            }
+            let mut found = api::list_images(&env, &repo).await?;
+            found.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at));
+            Ok(found)
+        }
+    });
+    let by_digest = RwSignal::new(true);
+    let picked = RwSignal::new(String::new());
+    let uri = move || {
+        let repo = repository.get();
+        repositories.get().and_then(Result::ok).and_then(|l| l.into_iter().find(|r| r.repository_name == repo)).map(|r| r.repository_uri)
+    };
+    // Picking an image (or switching digest/tag) writes the reference into the field.
+    Effect::new(move |_| {
+        let digest = picked.get();
+        let Some(uri) = uri() else { return };
+        let Some(Ok(list)) = images.get() else { return };
+        let Some(image) = list.iter().find(|i| i.image_digest == digest) else { return };
+        let reference = match (by_digest.get(), image.image_tags.first()) {
+            (false, Some(tag)) => format!("{uri}:{tag}"),
+            _ => format!("{uri}@{}", image.image_digest),
+        };
+        value.set(reference);
+    });
+    let label = |i: &Image| {
+        let tags = if i.image_tags.is_empty() { "untagged".to_string() } else { i.image_tags.join(", ") };
+        format!("{tags} · {} · pushed {}", short_digest(&i.image_digest), local_time(i.pushed_at.as_deref()))
+    };
+    view! {
+        <fieldset class="container-image" data-container=name.clone()>
+            <legend>{format!("Container {name}")}</legend>
+            <p class="hint">"Now: "<span class="mono">{current.clone()}</span></p>
+            <div class="field-pair">
+                <label>"ECR repository"
+                    <select name="repository" prop:value=move || repository.get() on:change=move |ev| repository.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {move || repositories.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|r| view! {
+                            <option value=r.repository_name.clone()>{r.repository_name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>"Image (newest first)"
+                    <select name="image" prop:value=move || picked.get() on:change=move |ev| picked.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {move || images.get().and_then(Result::ok).unwrap_or_default().iter().map(|i| view! {
+                            <option value=i.image_digest.clone()>{label(i)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <div class="choice-row">
+                <label class="check"><input type="radio" name=format!("pin-{name}") prop:checked=move || by_digest.get() on:change=move |_| by_digest.set(true)/>"Pin by digest (the exact image)"</label>
+                <label class="check"><input type="radio" name=format!("pin-{name}") prop:checked=move || !by_digest.get() on:change=move |_| by_digest.set(false)/>"By tag"</label>
+            </div>
+            <label>"New image"<input type="text" name="newImage" class="mono" placeholder="Keep the current one"
+                prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/></label>
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn RollbackDialog(env: Memo<String>, cluster: String, service: String, on_close: Callback<()>) -> impl IntoView {
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let pending = RwSignal::new(false);
+    let confirm = move |_| {
+        let (env, cluster, service) = (env.get_untracked(), cluster.clone(), service.clone());
+        let note = Some(note.get_untracked()).filter(|n| !n.trim().is_empty());
+        send(pending, async move { api::rollback(&env, &cluster, &service, note).await }, move |answer| match answer {
+            Ok(_) => on_close.run(()),
+            Err(e) => error.set(Some(e)),
+        });
+    };
+    view! {
+        <Modal title="Roll back" on_close>
+            <p>"Deploys again the revision of the service's last successful deployment before the current one \
+                (registered again if it was deregistered)."</p>
+            <label>"Note (optional)"<input type="text" name="note" maxlength="500"
+                prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/></label>
+            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+            <div class="actions">
+                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                <button type="button" class="danger" id="confirmRollback" disabled=move || pending.get() on:click=confirm>"Roll back"</button>
+            </div>
+        </Modal>
+    }
+}
+
+fn outcome_class(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Succeeded => "ok",
+        Outcome::InProgress => "info",
+        Outcome::Superseded | Outcome::TimedOut => "warn",
+        Outcome::Failed => "bad",
+    }
+}
+
+pub fn outcome_badge(outcome: Outcome) -> impl IntoView {
+    view! { <span class=format!("badge {}", outcome_class(outcome))>{outcome.as_str()}</span> }
+}
+
+/// The latest deployment: its progress while it rolls out, its outcome once it has ended.
+#[component]
+pub fn RolloutPanel(deployment: DeploymentRecord, detail: ServiceDetail) -> impl IntoView {
+    let d = deployment;
+    let ours = d.ecs_deployment_id.as_ref().and_then(|id| detail.deployments.iter().find(|x| &x.id == id)).cloned();
+    let draining: Vec<_> = detail.deployments.iter().filter(|x| Some(&x.id) != d.ecs_deployment_id.as_ref() && x.running_count > 0).cloned().collect();
+    let live = d.outcome == Outcome::InProgress;
+    view! {
+        <section class="rollout" id="rollout" data-outcome=d.outcome.as_str() data-kind=d.kind.as_str() data-id=d.id.to_string()>
+            <h2>"Latest deployment " <a href=paths::deployment(d.id) rel="external">{format!("#{}", d.id)}</a>" "{outcome_badge(d.outcome)}</h2>
+            <p>{format!("{} by {} ({}) · {} → {} · started {}",
+                d.kind.as_str(), d.actor, d.via,
+                d.from_task_definition.clone().unwrap_or_else(|| "?".into()),
+                d.to_task_definition.clone().unwrap_or_else(|| "…".into()),
+                local_time(Some(&d.started_at)))}</p>
+            {live.then(|| ours.map(|n| view! {
+                <div class="progress-line">
+                    <span>"New "<span class="mono">{n.task_definition.clone()}</span></span>
+                    <progress id="rolloutProgress" max=n.desired_count.max(1).to_string() value=n.running_count.to_string()></progress>
+                    <small>{format!("{} / {} running", n.running_count, n.desired_count)}</small>
+                </div>
+            }))}
+            {live.then(|| draining.into_iter().map(|o| view! {
+                <div class="progress-line old">
+                    <span>"Draining "<span class="mono">{o.task_definition.clone()}</span></span>
+                    <small>{format!("{} running", o.running_count)}</small>
+                </div>
+            }).collect_view())}
+            {(!live).then(|| view! {
+                <p class="muted">{d.reason.clone().unwrap_or_default()}
+                    {d.duration_ms.map(|ms| format!(" · took {:.1} s", ms as f64 / 1000.0))}</p>
+            })}
+        </section>
+    }
+}
+
+/// Ready-to-paste CI jobs deploying through Berth with a token.
+#[component]
+pub fn CiPanel(env: Memo<String>, cluster: String, service: String, task_definition: Memo<String>) -> impl IntoView {
+    let containers = containers_of(env, task_definition);
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    let snippets = Memo::new(move |_| {
+        let list: Vec<SnippetContainer> = containers
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, image)| SnippetContainer { name, repository: repository_of(&image) })
+            .collect();
+        let env = env.get();
+        (gitlab(&origin, &env, &cluster, &service, &list), github(&origin, &env, &cluster, &service, &list))
+    });
+    let gitlab_text = Signal::derive(move || snippets.get().0);
+    let github_text = Signal::derive(move || snippets.get().1);
+    view! {
+        <details class="json-panel" id="ci">
+            <summary>"Deploy from CI"</summary>
+            <p class="hint">"Create a deployer token (Admin → API tokens, limited to this service) and store it as "
+                <code>"BERTH_TOKEN"</code>". The job waits for the rollout and fails when it fails."</p>
+            <h3>"GitLab CI — replaces the lab's register-task-definition + update-service job"</h3>
+            <div class="code-block"><pre id="gitlabSnippet">{gitlab_text}</pre><CopyButton text=gitlab_text/></div>
+            <h3>"GitHub Actions step"</h3>
+            <div class="code-block"><pre id="githubSnippet">{github_text}</pre><CopyButton text=github_text/></div>
+        </details>
+    }
+}
