@@ -6,6 +6,7 @@ mod api_basics;
 mod auth;
 mod browser;
 mod browser_clusters;
+mod browser_deployments;
 mod browser_services;
 mod browser_task_definitions;
 mod clusters;

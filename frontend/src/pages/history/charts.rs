@@ -75,12 +75,10 @@ pub fn Timeline(items: Vec<DeploymentRecord>) -> impl IntoView {
         .map(|(d, t)| {
             let x = 10.0 + (t - min) / span * (W - 20.0);
             view! {
-                <a href=crate::api::paths::deployment(d.id)>
-                    <circle class=color(d.outcome) cx=format!("{x:.1}") cy="20" r="7">
-                        <title>{format!("#{} {} {} → {} ({})", d.id, d.kind.as_str(), d.from_task_definition.clone().unwrap_or_default(),
-                            d.to_task_definition.clone().unwrap_or_default(), d.outcome.as_str())}</title>
-                    </circle>
-                </a>
+                <circle class=color(d.outcome) cx=format!("{x:.1}") cy="20" r="7" data-id=d.id.to_string()>
+                    <title>{format!("#{} {} {} → {} ({})", d.id, d.kind.as_str(), d.from_task_definition.clone().unwrap_or_default(),
+                        d.to_task_definition.clone().unwrap_or_default(), d.outcome.as_str())}</title>
+                </circle>
             }
         })
         .collect_view();

@@ -21,8 +21,12 @@ fn containers_of(env: Memo<String>, task_definition: Memo<String>) -> crate::loa
         let (env, td) = (env.get(), task_definition.get());
         async move {
             let (family, revision) = td.rsplit_once(':').unwrap_or((&td, "0"));
-            let doc = api::get_task_revision(&env, family, revision.parse().unwrap_or(0)).await?;
-            Ok(doc.spec.container_definitions.into_iter().map(|c| (c.name, c.image)).collect())
+            // Read as plain JSON: the typed task definition model would add most of its size to this bundle.
+            let doc = api::get_task_revision_document(&env, family, revision.parse().unwrap_or(0)).await?;
+            let spec: serde_json::Value = serde_json::from_str(doc.spec.get()).unwrap_or_default();
+            let containers = spec["containerDefinitions"].as_array().cloned().unwrap_or_default();
+            let text = |c: &serde_json::Value, key: &str| c[key].as_str().unwrap_or_default().to_string();
+            Ok(containers.iter().map(|c| (text(c, "name"), text(c, "image"))).collect())
         }
     })
 }

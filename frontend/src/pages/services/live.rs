@@ -28,8 +28,13 @@ pub fn watch(env: &str, cluster: &str, service: &str) -> Live {
         let Some(snapshot) = ev.data().as_string().and_then(|t| serde_json::from_str::<ServiceSnapshot>(&t).ok()) else {
             return;
         };
+        // Only a change re-renders the page (a steady service sends the same snapshot each poll).
         match (snapshot.service, snapshot.error) {
-            (Some(service), _) => detail.set(Some(Ok(service))),
+            (Some(service), _) => {
+                if detail.with_untracked(|d| d.as_ref().and_then(|r| r.as_ref().ok()) != Some(&service)) {
+                    detail.set(Some(Ok(service)));
+                }
+            }
             (None, Some(error)) => {
                 if error.code == ErrorCode::NotFound {
                     closer.close(); // gone: no reconnecting
@@ -38,7 +43,9 @@ pub fn watch(env: &str, cluster: &str, service: &str) -> Live {
             }
             (None, None) => {}
         }
-        deployment.set(snapshot.deployment);
+        if deployment.with_untracked(|d| d != &snapshot.deployment) {
+            deployment.set(snapshot.deployment);
+        }
     });
     let _ = source.add_event_listener_with_callback("snapshot", on_snapshot.as_ref().unchecked_ref());
     let held = StoredValue::new_local((source, on_snapshot));
