@@ -108,6 +108,10 @@ pub struct ServeArgs {
     /// however many browsers and deployments watch it).
     #[arg(long, env = "BERTH_POLL_INTERVAL_MS", default_value_t = 2000)]
     pub poll_interval_ms: u64,
+    /// Seconds between two sweeps of every service of every environment for deployments made
+    /// outside Berth (0: only when Berth polls a service anyway).
+    #[arg(long, env = "BERTH_EXTERNAL_SWEEP_SECS", default_value_t = 60)]
+    pub external_sweep_secs: u64,
     /// Seconds after which a deployment that has not ended is recorded as TIMED_OUT.
     #[arg(long, env = "BERTH_DEPLOY_TIMEOUT_SECS", default_value_t = 30 * 60)]
     pub deploy_timeout_secs: u64,
@@ -186,6 +190,8 @@ pub struct DeploySettings {
     /// The longest wait between polls while AWS throttles.
     pub max_backoff: Duration,
     pub timeout: Duration,
+    /// How often every service is checked for deployments made outside Berth (`None`: never).
+    pub external_sweep: Option<Duration>,
     pub pause_after_step: Option<String>,
 }
 
@@ -195,6 +201,7 @@ impl Default for DeploySettings {
             poll_interval: Duration::from_secs(2),
             max_backoff: Duration::from_secs(30),
             timeout: Duration::from_secs(30 * 60),
+            external_sweep: Some(Duration::from_secs(60)),
             pause_after_step: None,
         }
     }
@@ -254,6 +261,7 @@ impl ServeArgs {
             deploy: DeploySettings {
                 poll_interval: Duration::from_millis(self.poll_interval_ms.max(50)),
                 timeout: Duration::from_secs(self.deploy_timeout_secs.max(1)),
+                external_sweep: (self.external_sweep_secs > 0).then(|| Duration::from_secs(self.external_sweep_secs)),
                 pause_after_step: self.pause_after_step.filter(|s| !s.is_empty()),
                 ..DeploySettings::default()
             },

@@ -15,7 +15,7 @@ use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
 use aws_sdk_ecs::types::{ContainerDefinition, Deployment, DeploymentRolloutState, Service, TaskDefinition, TaskDefinitionStatus};
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use berth::aws::{AwsEnv, Environments};
-use berth::config::{Credentials, DeploySettings, EnvironmentConfig};
+use berth::config::DeploySettings;
 use berth::store::Store;
 
 const TD: &str = "arn:aws:ecs:eu-west-1:111122223333:task-definition/web";
@@ -71,27 +71,11 @@ pub fn rules() -> Vec<Rule> {
 pub fn environments(rules: &[Rule]) -> Arc<Environments> {
     let refs: Vec<&Rule> = rules.iter().collect();
     let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, &refs);
-    let config = EnvironmentConfig {
-        name: "prod".into(),
-        region: "eu-west-1".into(),
-        credentials: Credentials::Default,
-        endpoint_url: None,
-    };
-    let ecr = aws_sdk_ecr::Client::from_conf(
-        aws_sdk_ecr::Config::builder()
-            .behavior_version(aws_sdk_ecr::config::BehaviorVersion::latest())
-            .region(aws_sdk_ecr::config::Region::new("eu-west-1"))
-            .build(),
-    );
-    let sdk = aws_config::SdkConfig::builder()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("eu-west-1"))
-        .build();
-    Arc::new(Environments::from_envs(vec![AwsEnv::with_clients(&config, ecr, client, &sdk)]))
+    Arc::new(Environments::from_envs(vec![AwsEnv::scripted("prod", None, Some(client))]))
 }
 
 pub fn settings(poll_interval: Duration) -> DeploySettings {
-    DeploySettings { poll_interval, max_backoff: Duration::from_secs(30), timeout: Duration::from_secs(600), pause_after_step: None }
+    DeploySettings { poll_interval, max_backoff: Duration::from_secs(30), timeout: Duration::from_secs(600), external_sweep: None, pause_after_step: None }
 }
 
 pub async fn store(dir: &tempfile::TempDir) -> Store {

@@ -10,27 +10,10 @@ use aws_sdk_ecr::types::{ImageIdentifier, Repository as SdkRepository};
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 
 use crate::aws::AwsEnv;
-use crate::config::{Credentials, EnvironmentConfig};
 use crate::error::AppError;
 
 fn env(client: Client) -> AwsEnv {
-    let config = EnvironmentConfig {
-        name: "prod".into(),
-        region: "eu-west-1".into(),
-        credentials: Credentials::Default,
-        endpoint_url: None,
-    };
-    let ecs = aws_sdk_ecs::Client::from_conf(
-        aws_sdk_ecs::Config::builder()
-            .behavior_version(aws_sdk_ecs::config::BehaviorVersion::latest())
-            .region(aws_sdk_ecs::config::Region::new("eu-west-1"))
-            .build(),
-    );
-    let others = aws_config::SdkConfig::builder()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("eu-west-1"))
-        .build();
-    AwsEnv::with_clients(&config, client, ecs, &others)
+    AwsEnv::scripted("prod", Some(client), None)
 }
 
 fn repo(name: &str) -> SdkRepository {

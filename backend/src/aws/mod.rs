@@ -67,6 +67,21 @@ impl AwsEnv {
         }
     }
 
+    /// An environment `name` in eu-west-1 over scripted clients (tests and benchmarks): the ECR
+    /// and ECS clients given, or ones that are never called.
+    pub fn scripted(name: &str, ecr: Option<aws_sdk_ecr::Client>, ecs: Option<aws_sdk_ecs::Client>) -> Self {
+        let config = EnvironmentConfig {
+            name: name.into(),
+            region: "eu-west-1".into(),
+            credentials: Credentials::Default,
+            endpoint_url: None,
+        };
+        let sdk = SdkConfig::builder().behavior_version(BehaviorVersion::latest()).region(Region::new("eu-west-1")).build();
+        let ecr = ecr.unwrap_or_else(|| aws_sdk_ecr::Client::new(&sdk));
+        let ecs = ecs.unwrap_or_else(|| aws_sdk_ecs::Client::new(&sdk));
+        Self::with_clients(&config, ecr, ecs, &sdk)
+    }
+
     pub fn name(&self) -> &str {
         &self.info.name
     }

@@ -297,6 +297,25 @@ impl AwsEnv {
         out.service().map(detail).ok_or_else(|| self.no_service(&cluster, &spec.service_name))
     }
 
+    /// Every ACTIVE service of every cluster (the sweep for deployments made outside Berth).
+    pub async fn all_services(&self) -> Result<Vec<ServiceDetail>, AppError> {
+        let clusters: Vec<String> = self
+            .ecs
+            .list_clusters()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| map_sdk_error(&self.cx("ecs:ListClusters"), e))?;
+        let mut found = Vec::new();
+        for cluster in clusters {
+            let services = self.describe_all_services(&cluster).await?;
+            found.extend(services.iter().filter(|s| s.status() == Some("ACTIVE")).map(detail));
+        }
+        Ok(found)
+    }
+
     pub async fn describe_service(&self, cluster: &str, name: &str) -> Result<ServiceDetail, AppError> {
         let out =
             self.ecs.describe_services().cluster(cluster).services(name).send().await.map_err(|e| match e.code() {

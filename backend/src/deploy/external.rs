@@ -61,3 +61,28 @@ pub async fn observe(pool: &sqlx::SqlitePool, key: &ServiceKey, service: &Servic
     }
     Ok(())
 }
+
+/// Every `every`, each service of each environment is checked once (ListClusters, ListServices,
+/// DescribeServices 10 at a time), so a deployment made outside Berth is recorded even when nobody
+/// has its page open.
+pub async fn sweep(environments: std::sync::Arc<crate::aws::Environments>, pool: sqlx::SqlitePool, every: std::time::Duration) {
+    loop {
+        tokio::time::sleep(every).await;
+        for info in environments.list() {
+            let Ok(aws) = environments.get(&info.name) else { continue };
+            let services = match aws.all_services().await {
+                Ok(services) => services,
+                Err(e) => {
+                    tracing::warn!(environment = %info.name, error = %e, "sweeping services for external deployments");
+                    continue;
+                }
+            };
+            for service in services {
+                let key = ServiceKey { environment: info.name.clone(), cluster: service.cluster.clone(), service: service.service_name.clone() };
+                if let Err(e) = observe(&pool, &key, &service, false).await {
+                    tracing::error!(error = ?e, "recording an external deployment");
+                }
+            }
+        }
+    }
+}

@@ -54,6 +54,9 @@ pub struct Target {
 impl Deployer {
     pub fn new(environments: Arc<Environments>, store: Store, settings: DeploySettings) -> Self {
         let hub = Hub::new(environments.clone(), store.clone(), settings.clone());
+        if let Some(every) = settings.external_sweep {
+            tokio::spawn(external::sweep(environments.clone(), store.pool().clone(), every));
+        }
         Self { hub, environments, store, settings }
     }
 

@@ -108,16 +108,20 @@ pub enum Inserted {
     Locked(Row),
 }
 
+/// The deployment the same actor started with the same idempotency key.
+async fn by_key(pool: &SqlitePool, new: &NewDeployment<'_>) -> sqlx::Result<Option<i64>> {
+    let Some(key) = new.idempotency_key else { return Ok(None) };
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM deployments WHERE actor = ? AND idempotency_key = ?")
+        .bind(new.actor)
+        .bind(key)
+        .fetch_optional(pool)
+        .await?;
+    Ok(found.map(|(id,)| id))
+}
+
 pub async fn insert(pool: &SqlitePool, new: &NewDeployment<'_>) -> sqlx::Result<Inserted> {
-    if let Some(key) = new.idempotency_key {
-        let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM deployments WHERE actor = ? AND idempotency_key = ?")
-            .bind(new.actor)
-            .bind(key)
-            .fetch_optional(pool)
-            .await?;
-        if let Some((id,)) = found {
-            return Ok(Inserted::Repeated(id));
-        }
+    if let Some(id) = by_key(pool, new).await? {
+        return Ok(Inserted::Repeated(id));
     }
     let result = sqlx::query(
         "INSERT INTO deployments (environment, cluster, service, kind, actor, via, note, idempotency_key, request, \
@@ -141,17 +145,9 @@ pub async fn insert(pool: &SqlitePool, new: &NewDeployment<'_>) -> sqlx::Result<
     match result {
         Ok(done) => Ok(Inserted::New(done.last_insert_rowid())),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            if let Some(key) = new.idempotency_key {
-                // Two requests with one key raced; the first one's row wins.
-                let found: Option<(i64,)> =
-                    sqlx::query_as("SELECT id FROM deployments WHERE actor = ? AND idempotency_key = ?")
-                        .bind(new.actor)
-                        .bind(key)
-                        .fetch_optional(pool)
-                        .await?;
-                if let Some((id,)) = found {
-                    return Ok(Inserted::Repeated(id));
-                }
+            // Two requests with one key raced: the first one's row wins.
+            if let Some(id) = by_key(pool, new).await? {
+                return Ok(Inserted::Repeated(id));
             }
             match in_flight_of(pool, new.environment, new.cluster, new.service).await? {
                 Some(holder) => Ok(Inserted::Locked(holder)),

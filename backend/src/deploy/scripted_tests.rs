@@ -22,7 +22,7 @@ use shared::deploy::{DeployRequest, ImageChange, Outcome};
 use super::Deployer;
 use crate::auth::{Principal, Via};
 use crate::aws::{AwsEnv, Environments};
-use crate::config::{Credentials, DeploySettings, EnvironmentConfig};
+use crate::config::DeploySettings;
 use crate::error::AppError;
 use crate::store::Store;
 
@@ -114,29 +114,14 @@ fn common() -> (Rule, Rule, Rule, Rule) {
 }
 
 async fn deployer(client: Client) -> (Deployer, tempfile::TempDir) {
-    let config = EnvironmentConfig {
-        name: "prod".into(),
-        region: "eu-west-1".into(),
-        credentials: Credentials::Default,
-        endpoint_url: None,
-    };
-    let ecr = aws_sdk_ecr::Client::from_conf(
-        aws_sdk_ecr::Config::builder()
-            .behavior_version(aws_sdk_ecr::config::BehaviorVersion::latest())
-            .region(aws_sdk_ecr::config::Region::new("eu-west-1"))
-            .build(),
-    );
-    let sdk = aws_config::SdkConfig::builder()
-        .behavior_version(aws_config::BehaviorVersion::latest())
-        .region(aws_config::Region::new("eu-west-1"))
-        .build();
-    let envs = Arc::new(Environments::from_envs(vec![AwsEnv::with_clients(&config, ecr, client, &sdk)]));
+    let envs = Arc::new(Environments::from_envs(vec![AwsEnv::scripted("prod", None, Some(client))]));
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("berth.db")).await.unwrap();
     let settings = DeploySettings {
         poll_interval: Duration::from_millis(10),
         max_backoff: Duration::from_millis(80),
         timeout: Duration::from_secs(10),
+        external_sweep: None,
         pause_after_step: None,
     };
     (Deployer::new(envs, store, settings), dir)

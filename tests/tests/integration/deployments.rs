@@ -293,3 +293,30 @@ async fn the_gitlab_ci_snippet_deploys_and_fails_the_job_when_the_rollout_fails(
     let record: Value = serde_json::from_slice(&failed.stdout).unwrap();
     assert_eq!(record["outcome"], "FAILED");
 }
+
+/// With nobody watching the service, the periodic sweep still records a deployment made with the
+/// AWS CLI.
+#[tokio::test]
+async fn the_sweep_records_an_outside_deployment_of_a_service_nobody_watches() {
+    let app = TestApp::spawn_with(|s| {
+        s.demo_data = true;
+        s.deploy.external_sweep = Some(Duration::from_millis(300));
+    })
+    .await;
+    let current = service(&app).await;
+    let td = json_with_status(app.get(&revision_path(current["taskDefinition"].as_str().unwrap())).await, 200).await;
+    let mut spec = td["spec"].clone();
+    spec["containerDefinitions"][0]["image"] = json!("nginx:1.27");
+    let registered = app.ecs("RegisterTaskDefinition", spec).await;
+    let arn = registered["taskDefinition"]["taskDefinitionArn"].as_str().unwrap();
+    let short = arn.rsplit('/').next().unwrap();
+    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn})).await;
+    for _ in 0..60 {
+        let page = json_with_status(app.get("/api/deployments?actor=external&outcome=SUCCEEDED").await, 200).await;
+        if page["items"].as_array().unwrap().iter().any(|d| d["toTaskDefinition"] == short) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("the outside deployment to {short} was never recorded");
+}

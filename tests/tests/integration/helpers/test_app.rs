@@ -66,6 +66,7 @@ impl TestApp {
                 poll_interval: Duration::from_millis(200),
                 max_backoff: Duration::from_secs(2),
                 timeout: Duration::from_secs(90),
+                external_sweep: None,
                 pause_after_step: None,
             },
         };
