@@ -299,17 +299,8 @@ impl AwsEnv {
 
     /// Every ACTIVE service of every cluster (the sweep for deployments made outside Berth).
     pub async fn all_services(&self) -> Result<Vec<ServiceDetail>, AppError> {
-        let clusters: Vec<String> = self
-            .ecs
-            .list_clusters()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:ListClusters"), e))?;
         let mut found = Vec::new();
-        for cluster in clusters {
+        for cluster in self.cluster_arns().await? {
             let services = self.describe_all_services(&cluster).await?;
             found.extend(services.iter().filter(|s| s.status() == Some("ACTIVE")).map(detail));
         }

@@ -30,10 +30,11 @@ pub fn ending_of(d: &Deployment) -> Option<Ending> {
 pub async fn observe(pool: &sqlx::SqlitePool, key: &ServiceKey, service: &ServiceDetail, deploying: bool) -> sqlx::Result<()> {
     let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY") else { return Ok(()) };
     if let Some(row) = records::by_ecs_deployment(pool, &primary.id).await? {
-        if row.kind == "external" && row.ended_at.is_none() {
-            if let Some(ending) = ending_of(primary) {
-                records::finish(pool, row.id, &ending).await?;
-            }
+        if row.kind == "external"
+            && row.ended_at.is_none()
+            && let Some(ending) = ending_of(primary)
+        {
+            records::finish(pool, row.id, &ending).await?;
         }
         return Ok(());
     }

@@ -235,7 +235,7 @@ impl Deployer {
             let during: Vec<_> = service
                 .events
                 .iter()
-                .filter(|e| external_ms(e.created_at.as_deref()).is_none_or(|t| t + 1000 >= row.started_at))
+                .filter(|e| external::ms_of(e.created_at.as_deref()).is_none_or(|t| t + 1000 >= row.started_at))
                 .cloned()
                 .collect();
             records::add_events(pool, id, &during).await.map_err(internal)?;
@@ -305,17 +305,13 @@ pub fn preview(
     Ok((next, deployed))
 }
 
-fn external_ms(t: Option<&str>) -> Option<i64> {
-    external::ms_of(t)
-}
-
 /// Deployers of the environment may deploy; a token limited to some services only those.
 fn allowed(principal: &Principal, environment: &str, service: &str) -> Result<(), AppError> {
     principal.require(environment, Role::Deployer)?;
-    if let Some(services) = &principal.services {
-        if !services.iter().any(|s| s == service) {
-            return Err(AppError::Forbidden(format!("This token may deploy only {}.", services.join(", "))));
-        }
+    if let Some(services) = &principal.services
+        && !services.iter().any(|s| s == service)
+    {
+        return Err(AppError::Forbidden(format!("This token may deploy only {}.", services.join(", "))));
     }
     Ok(())
 }

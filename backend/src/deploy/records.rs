@@ -105,7 +105,7 @@ pub enum Inserted {
     /// The same actor sent the same idempotency key before.
     Repeated(i64),
     /// Another deployment of the service is in flight.
-    Locked(Row),
+    Locked(Box<Row>),
 }
 
 /// The deployment the same actor started with the same idempotency key.
@@ -150,7 +150,7 @@ pub async fn insert(pool: &SqlitePool, new: &NewDeployment<'_>) -> sqlx::Result<
                 return Ok(Inserted::Repeated(id));
             }
             match in_flight_of(pool, new.environment, new.cluster, new.service).await? {
-                Some(holder) => Ok(Inserted::Locked(holder)),
+                Some(holder) => Ok(Inserted::Locked(Box::new(holder))),
                 None => Err(sqlx::Error::Database(e)),
             }
         }

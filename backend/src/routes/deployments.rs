@@ -14,7 +14,7 @@ use shared::deploy::{
     Outcome, RedeployRequest, ServiceSnapshot,
 };
 use shared::ecs::task_definition::{Change, diff};
-use shared::error::{ApiError, FieldError};
+use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -148,7 +148,7 @@ async fn rollback(
         action: "service.rollback",
     };
     let started = audited(state.store.pool(), &principal, target, async {
-        note_ok(&request)?;
+        shared::deploy::validate_redeploy(&request)?;
         let aws = readable(&state, &principal, &env)?;
         let current = aws.describe_service(&cluster, &service).await?;
         let source = records::last_good_other_than(state.store.pool(), &env, &cluster, &service, &current.task_definition)
@@ -166,16 +166,6 @@ async fn rollback(
     })
     .await?;
     answer(&state, started, params.wait.unwrap_or(false)).await
-}
-
-fn note_ok(request: &RedeployRequest) -> Result<(), AppError> {
-    if request.note.as_deref().is_some_and(|n| n.chars().count() > shared::deploy::NOTE_MAX) {
-        return Err(AppError::Validation(vec![FieldError::new(
-            "note",
-            format!("A note is at most {} characters.", shared::deploy::NOTE_MAX),
-        )]));
-    }
-    Ok(())
 }
 
 /// Deploys the revision of a history entry again (re-registered if it was deregistered).
@@ -199,7 +189,7 @@ async fn redeploy(
         action: "service.redeploy",
     };
     let started = audited(state.store.pool(), &principal, target, async {
-        note_ok(&request)?;
+        shared::deploy::validate_redeploy(&request)?;
         if source.to_task_definition.is_none() {
             return Err(AppError::Conflict {
                 message: format!("Deployment #{id} never registered a revision: there is nothing to deploy again."),

@@ -6,4 +6,4 @@ mod rules;
 pub mod snippets;
 
 pub use model::*;
-pub use rules::{NOTE_MAX, validate_deploy};
+pub use rules::{NOTE_MAX, validate_deploy, validate_redeploy};

@@ -1,4 +1,4 @@
-use super::model::DeployRequest;
+use super::model::{DeployRequest, RedeployRequest};
 use crate::error::FieldError;
 use crate::validate::{Errors, char_len};
 
@@ -39,7 +39,14 @@ pub fn validate_deploy(request: &DeployRequest) -> Result<(), Vec<FieldError>> {
     errors.finish()
 }
 
-pub(crate) fn validate_note(note: Option<&str>, errors: &mut Errors) {
+/// A rollback's or redeploy's request: only its note has a rule.
+pub fn validate_redeploy(request: &RedeployRequest) -> Result<(), Vec<FieldError>> {
+    let mut errors = Errors::new();
+    validate_note(request.note.as_deref(), &mut errors);
+    errors.finish()
+}
+
+fn validate_note(note: Option<&str>, errors: &mut Errors) {
     if note.is_some_and(|n| char_len(n) > NOTE_MAX) {
         errors.add("note", format!("A note is at most {NOTE_MAX} characters."));
     }
