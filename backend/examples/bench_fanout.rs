@@ -2,7 +2,7 @@
 //! interval (target: 1, however many viewers) and the p99 delay from the poll to the event reaching
 //! each viewer (target: under 100 ms). ECS answers instantly from scripted responses; the viewers
 //! are real HTTP clients on the real router.
-//! Run: `cargo run --release -p berth --example bench_fanout [viewers] [seconds]`.
+//! Run: `cargo run --release -p berth --features bench --example bench_fanout [viewers] [seconds]`.
 
 mod common;
 
@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use berth::auth::rate_limit::LoginLimiter;
+use berth::aws::instant::InstantEcs;
 use berth::config::{AuthSettings, Settings};
 use berth::deploy::Deployer;
 use berth::state::AppState;
@@ -21,13 +22,18 @@ async fn main() {
     let viewers: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(500);
     let seconds: u64 = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(10);
     let interval = Duration::from_millis(1000);
-    let rules = common::rules();
-    let environments = common::environments(&rules);
+    let ecs = InstantEcs::new();
+    let environments = ecs.environments.clone();
     let dir = tempfile::tempdir().unwrap();
     let store = common::store(&dir).await;
-    berth::auth::users::add(store.pool(), "bench", "bench-password-1", &Grant { environment: "*".into(), role: Role::Viewer })
-        .await
-        .unwrap();
+    berth::auth::users::add(
+        store.pool(),
+        "bench",
+        "bench-password-1",
+        &Grant { environment: "*".into(), role: Role::Viewer },
+    )
+    .await
+    .unwrap();
     let deploy = common::settings(interval);
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
@@ -78,7 +84,10 @@ async fn main() {
                     let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) else { continue };
                     let Ok(snapshot) = serde_json::from_str::<Value>(data) else { continue };
                     let now = berth::deploy::records::now_ms() as f64;
-                    let _ = tx.send((snapshot["seq"].as_u64().unwrap_or(0), now - snapshot["polledAtMs"].as_f64().unwrap_or(now)));
+                    let _ = tx.send((
+                        snapshot["seq"].as_u64().unwrap_or(0),
+                        now - snapshot["polledAtMs"].as_f64().unwrap_or(now),
+                    ));
                 }
             }
         });
@@ -87,7 +96,7 @@ async fn main() {
     // Let every viewer connect, then measure whole intervals.
     tokio::time::sleep(interval * 2).await;
     while rx.try_recv().is_ok() {}
-    let calls_before = rules[0].num_calls();
+    let calls_before = ecs.describe_services_calls();
     let started = std::time::Instant::now();
     let mut delays = Vec::new();
     let mut seqs = std::collections::BTreeMap::<u64, usize>::new();
@@ -97,13 +106,20 @@ async fn main() {
             *seqs.entry(seq).or_default() += 1;
         }
     }
-    let calls = rules[0].num_calls() - calls_before;
+    let calls = ecs.describe_services_calls() - calls_before;
     let intervals = started.elapsed().as_secs_f64() / interval.as_secs_f64();
     let complete = seqs.values().filter(|n| **n == viewers).count();
     let (p50, p99, max) = common::percentiles(delays.clone());
-    println!("fan-out: {viewers} SSE viewers of one service, poll interval {} ms, {seconds} s measured:", interval.as_millis());
+    println!(
+        "fan-out: {viewers} SSE viewers of one service, poll interval {} ms, {seconds} s measured:",
+        interval.as_millis()
+    );
     println!("  DescribeServices calls per poll interval: {:.2} (target 1)", calls as f64 / intervals);
-    println!("  polls delivered to all {viewers} viewers: {complete} of {}; events received: {}", seqs.len(), delays.len());
+    println!(
+        "  polls delivered to all {viewers} viewers: {complete} of {}; events received: {}",
+        seqs.len(),
+        delays.len()
+    );
     println!("  delay from poll to delivery: p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms (target p99 < 100 ms)");
     if calls as f64 / intervals > 1.2 || p99 >= 100.0 {
         println!("  OVER TARGET");

@@ -16,7 +16,8 @@ async fn main() {
     let store = common::store(&dir).await;
     let pool = store.pool();
     let started = Instant::now();
-    let (envs, outcomes, actors) = (["prod", "staging"], ["SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "FAILED", "SUPERSEDED"], 40);
+    let (envs, outcomes, actors) =
+        (["prod", "staging"], ["SUCCEEDED", "SUCCEEDED", "SUCCEEDED", "FAILED", "SUPERSEDED"], 40);
     let mut tx = pool.begin().await.unwrap();
     let day0: i64 = 1_700_000_000_000;
     for i in 0..rows {

@@ -6,9 +6,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
-use shared::deploy::{
-    DeployRequest, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats, RedeployRequest,
-};
+use shared::deploy::{DeployRequest, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats, RedeployRequest};
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
 use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
 use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate};
@@ -307,7 +305,12 @@ pub async fn preview_deploy(env: &str, request: &DeployRequest) -> Result<Vec<Ch
     post(&format!("/api/envs/{}/deployments/preview", enc(env)), request).await
 }
 
-pub async fn rollback(env: &str, cluster: &str, service: &str, note: Option<String>) -> Result<DeploymentRecord, ApiError> {
+pub async fn rollback(
+    env: &str,
+    cluster: &str,
+    service: &str,
+    note: Option<String>,
+) -> Result<DeploymentRecord, ApiError> {
     let url = format!("/api/envs/{}/clusters/{}/services/{}/rollback", enc(env), enc(cluster), enc(service));
     post(&url, &RedeployRequest { note }).await
 }

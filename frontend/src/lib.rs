@@ -18,9 +18,9 @@ use leptos_router::components::{Route, Routes};
 use leptos_router::path;
 
 use pages::{
-    AuditPage, ClusterPage, DeploymentPage, HistoryPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, Home, NotFound,
-    RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage,
-    TaskFamilyPage, TaskRevisionPage, TokensPage, UsersPage,
+    AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
+    HistoryPage, Home, NotFound, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage,
+    TaskFamiliesPage, TaskFamilyPage, TaskRevisionPage, TokensPage, UsersPage,
 };
 pub use shell::Area;
 

@@ -3,9 +3,13 @@
 
 mod capacity;
 mod clusters;
+#[cfg(test)]
+mod deploy_scripted_tests;
 mod ecr;
 mod ecs;
 mod errors;
+#[cfg(feature = "bench")]
+pub mod instant;
 mod network;
 mod services;
 mod task_definition_advanced;
@@ -76,7 +80,8 @@ impl AwsEnv {
             credentials: Credentials::Default,
             endpoint_url: None,
         };
-        let sdk = SdkConfig::builder().behavior_version(BehaviorVersion::latest()).region(Region::new("eu-west-1")).build();
+        let sdk =
+            SdkConfig::builder().behavior_version(BehaviorVersion::latest()).region(Region::new("eu-west-1")).build();
         let ecr = ecr.unwrap_or_else(|| aws_sdk_ecr::Client::new(&sdk));
         let ecs = ecs.unwrap_or_else(|| aws_sdk_ecs::Client::new(&sdk));
         Self::with_clients(&config, ecr, ecs, &sdk)

@@ -48,11 +48,20 @@ pub fn with_images(
             let names: Vec<&str> = spec.container_definitions.iter().map(|c| c.name.as_str()).collect();
             return Err(refused(
                 &format!("images[{i}].container"),
-                format!("The task definition {} has no container {}; it has {}.", spec.family, change.container, names.join(", ")),
+                format!(
+                    "The task definition {} has no container {}; it has {}.",
+                    spec.family,
+                    change.container,
+                    names.join(", ")
+                ),
             ));
         };
         container.image = change.image.trim().to_string();
-        images.push(DeployedImage { container: change.container.clone(), image: container.image.clone(), ..Default::default() });
+        images.push(DeployedImage {
+            container: change.container.clone(),
+            image: container.image.clone(),
+            ..Default::default()
+        });
     }
     Ok((next, images))
 }
@@ -73,7 +82,11 @@ fn deployment_of(spec: &TaskDefinitionSpec) -> Option<&str> {
 
 /// The revision this deployment registered before a crash, if it got that far: the newest
 /// revisions of the family are searched for its tag.
-async fn registered_before(aws: &AwsEnv, family: &str, id: i64) -> Result<Option<(String, TaskDefinitionSpec)>, AppError> {
+async fn registered_before(
+    aws: &AwsEnv,
+    family: &str,
+    id: i64,
+) -> Result<Option<(String, TaskDefinitionSpec)>, AppError> {
     let revisions = aws.list_revisions(family, crate::aws::status_of(None)?).await?;
     for revision in revisions.into_iter().take(5) {
         let found = aws.describe_revision(family, revision).await?;
@@ -119,7 +132,8 @@ pub async fn register(
 ) -> Result<(), StepError> {
     let failed = StepError::Failed;
     let current = aws.describe_service(&row.cluster, &row.service).await.map_err(StepError::Refused)?;
-    let key = ServiceKey { environment: row.environment.clone(), cluster: row.cluster.clone(), service: row.service.clone() };
+    let key =
+        ServiceKey { environment: row.environment.clone(), cluster: row.cluster.clone(), service: row.service.clone() };
     observe(pool, &key, &current, true).await.map_err(db)?;
     let from = aws.describe_task_definition_ref(&current.task_definition).await.map_err(StepError::Refused)?;
     records::set_from(pool, row.id, &current.task_definition, &from.spec).await.map_err(db)?;
@@ -137,7 +151,10 @@ pub async fn register(
             (_, Some(spec)) => spec,
             (Ok(r), None) => r.spec.clone(),
             (Err(_), None) => {
-                return Err(refused("deployment", format!("Task definition {target} is gone and Berth has no copy of it.")));
+                return Err(refused(
+                    "deployment",
+                    format!("Task definition {target} is gone and Berth has no copy of it."),
+                ));
             }
         };
         let images = spec
@@ -155,7 +172,8 @@ pub async fn register(
     let (task_definition, registered) = match reuse {
         Some(target) => (target, spec),
         None => {
-            let earlier = if resumed { registered_before(aws, &spec.family, row.id).await.map_err(failed)? } else { None };
+            let earlier =
+                if resumed { registered_before(aws, &spec.family, row.id).await.map_err(failed)? } else { None };
             match earlier {
                 Some(found) => found,
                 None => {
@@ -196,9 +214,9 @@ pub async fn update(
     };
     let after = aws.update_service(&update).await.map_err(StepError::Failed)?;
     pause("updating");
-    let id = primary(&after)
-        .map(|p| p.id.clone())
-        .ok_or_else(|| StepError::Failed(AppError::Internal(anyhow::anyhow!("UpdateService returned no PRIMARY deployment"))))?;
+    let id = primary(&after).map(|p| p.id.clone()).ok_or_else(|| {
+        StepError::Failed(AppError::Internal(anyhow::anyhow!("UpdateService returned no PRIMARY deployment")))
+    })?;
     records::set_updated(pool, row.id, &id).await.map_err(db)?;
     Ok(id)
 }

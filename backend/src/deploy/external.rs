@@ -27,7 +27,12 @@ pub fn ending_of(d: &Deployment) -> Option<Ending> {
 /// Records the service's PRIMARY deployment if no record knows it. `deploying`: Berth's own
 /// deployment of the service is about to update it (its current deployment is then recorded first,
 /// as the history's starting point).
-pub async fn observe(pool: &sqlx::SqlitePool, key: &ServiceKey, service: &ServiceDetail, deploying: bool) -> sqlx::Result<()> {
+pub async fn observe(
+    pool: &sqlx::SqlitePool,
+    key: &ServiceKey,
+    service: &ServiceDetail,
+    deploying: bool,
+) -> sqlx::Result<()> {
     let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY") else { return Ok(()) };
     if let Some(row) = records::by_ecs_deployment(pool, &primary.id).await? {
         if row.kind == "external"
@@ -66,7 +71,11 @@ pub async fn observe(pool: &sqlx::SqlitePool, key: &ServiceKey, service: &Servic
 /// Every `every`, each service of each environment is checked once (ListClusters, ListServices,
 /// DescribeServices 10 at a time), so a deployment made outside Berth is recorded even when nobody
 /// has its page open.
-pub async fn sweep(environments: std::sync::Arc<crate::aws::Environments>, pool: sqlx::SqlitePool, every: std::time::Duration) {
+pub async fn sweep(
+    environments: std::sync::Arc<crate::aws::Environments>,
+    pool: sqlx::SqlitePool,
+    every: std::time::Duration,
+) {
     loop {
         tokio::time::sleep(every).await;
         for info in environments.list() {
@@ -79,7 +88,11 @@ pub async fn sweep(environments: std::sync::Arc<crate::aws::Environments>, pool:
                 }
             };
             for service in services {
-                let key = ServiceKey { environment: info.name.clone(), cluster: service.cluster.clone(), service: service.service_name.clone() };
+                let key = ServiceKey {
+                    environment: info.name.clone(),
+                    cluster: service.cluster.clone(),
+                    service: service.service_name.clone(),
+                };
                 if let Err(e) = observe(&pool, &key, &service, false).await {
                     tracing::error!(error = ?e, "recording an external deployment");
                 }

@@ -78,9 +78,9 @@ fn cursor(record: &Row) -> String {
 }
 
 fn parse_cursor(text: &str) -> Result<(i64, i64), AppError> {
-    text.split_once('.')
-        .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
-        .ok_or_else(|| AppError::Validation(vec![FieldError::new("after", "Pass the `next` value of the previous page.")]))
+    text.split_once('.').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?))).ok_or_else(|| {
+        AppError::Validation(vec![FieldError::new("after", "Pass the `next` value of the previous page.")])
+    })
 }
 
 fn bind_all<'q, O>(
@@ -113,8 +113,10 @@ pub async fn page(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Re
         clauses.join(" AND "),
         limit + 1
     );
-    let mut rows: Vec<Row> =
-        bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), values).fetch_all(pool).await.map_err(|e| AppError::Internal(e.into()))?;
+    let mut rows: Vec<Row> = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), values)
+        .fetch_all(pool)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     let next = (rows.len() as i64 > limit).then(|| {
         rows.truncate(limit as usize);
         rows.last().map(cursor)
@@ -130,8 +132,10 @@ pub async fn stats(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> R
         "SELECT started_at, ended_at, outcome FROM deployments WHERE {} ORDER BY started_at",
         clauses.join(" AND ")
     );
-    let rows: Vec<(i64, i64, String)> =
-        bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), values).fetch_all(pool).await.map_err(|e| AppError::Internal(e.into()))?;
+    let rows: Vec<(i64, i64, String)> = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), values)
+        .fetch_all(pool)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     Ok(figures(&rows))
 }
 
@@ -166,7 +170,8 @@ pub fn figures(rows: &[(i64, i64, String)]) -> HistoryStats {
 }
 
 fn day_of(ms: i64) -> String {
-    let date = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).map(|t| t.date()).unwrap_or(time::Date::MIN);
+    let date =
+        time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).map(|t| t.date()).unwrap_or(time::Date::MIN);
     format!("{:04}-{:02}-{:02}", date.year(), u8::from(date.month()), date.day())
 }
 

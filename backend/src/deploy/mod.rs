@@ -6,8 +6,6 @@ mod external;
 pub mod history;
 pub mod hub;
 pub mod records;
-#[cfg(test)]
-mod scripted_tests;
 
 use std::sync::Arc;
 
@@ -15,8 +13,8 @@ use serde_json::json;
 use shared::auth::Role;
 use shared::deploy::{DeployRequest, DeploymentKind, DeploymentRecord, validate_deploy};
 
-pub use engine::{DEPLOYMENT_TAG, judge};
 use engine::StepError;
+pub use engine::{DEPLOYMENT_TAG, judge};
 use hub::{Hub, ServiceKey};
 use records::{Ending, Inserted, NewDeployment, Row};
 
@@ -198,7 +196,11 @@ impl Deployer {
         let pool = self.store.pool();
         let row = self.row(id).await?;
         let Some(ecs_id) = row.ecs_deployment_id.clone() else { return Ok(()) };
-        let key = ServiceKey { environment: row.environment.clone(), cluster: row.cluster.clone(), service: row.service.clone() };
+        let key = ServiceKey {
+            environment: row.environment.clone(),
+            cluster: row.cluster.clone(),
+            service: row.service.clone(),
+        };
         let mut rx = self.hub.subscribe(key.clone())?;
         self.hub.poke(&key);
         // Only polls started after this point can know the deployment.
@@ -206,7 +208,8 @@ impl Deployer {
         let deadline = row.started_at + self.settings.timeout.as_millis() as i64;
         loop {
             let left = deadline - records::now_ms();
-            let changed = tokio::time::timeout(std::time::Duration::from_millis(left.max(0) as u64), rx.changed()).await;
+            let changed =
+                tokio::time::timeout(std::time::Duration::from_millis(left.max(0) as u64), rx.changed()).await;
             if changed.is_err() || left <= 0 {
                 let minutes = self.settings.timeout.as_secs().div_ceil(60);
                 let ending = Ending::new(
@@ -225,7 +228,8 @@ impl Deployer {
             }
             if let Some(error) = &snapshot.error {
                 if error.code == shared::error::ErrorCode::NotFound {
-                    let ending = Ending::new(shared::deploy::Outcome::Failed, "The service was deleted during the rollout.");
+                    let ending =
+                        Ending::new(shared::deploy::Outcome::Failed, "The service was deleted during the rollout.");
                     records::finish(pool, id, &ending).await.map_err(internal)?;
                     break;
                 }

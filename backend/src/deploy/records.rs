@@ -164,10 +164,18 @@ pub async fn delete(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
 }
 
 pub async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<Row>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deployments WHERE id = ?"))).bind(id).fetch_optional(pool).await
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deployments WHERE id = ?")))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
 }
 
-pub async fn in_flight_of(pool: &SqlitePool, environment: &str, cluster: &str, service: &str) -> sqlx::Result<Option<Row>> {
+pub async fn in_flight_of(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+) -> sqlx::Result<Option<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
          AND ended_at IS NULL AND kind != 'external'"
@@ -188,7 +196,12 @@ pub async fn all_in_flight(pool: &SqlitePool) -> sqlx::Result<Vec<Row>> {
     .await
 }
 
-pub async fn set_from(pool: &SqlitePool, id: i64, task_definition: &str, spec: &TaskDefinitionSpec) -> sqlx::Result<()> {
+pub async fn set_from(
+    pool: &SqlitePool,
+    id: i64,
+    task_definition: &str,
+    spec: &TaskDefinitionSpec,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE deployments SET from_task_definition = ?, from_spec = ? WHERE id = ?")
         .bind(task_definition)
         .bind(serde_json::to_string(spec).unwrap_or_default())
@@ -336,7 +349,12 @@ pub async fn by_ecs_deployment(pool: &SqlitePool, ecs_deployment_id: &str) -> sq
 }
 
 /// The service's latest deployment.
-pub async fn latest_of(pool: &SqlitePool, environment: &str, cluster: &str, service: &str) -> sqlx::Result<Option<Row>> {
+pub async fn latest_of(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+) -> sqlx::Result<Option<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
          ORDER BY started_at DESC, id DESC LIMIT 1"

@@ -57,7 +57,11 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
 }
 
 /// 202 for a deployment started, 200 for one an idempotency key found; with `wait`, by outcome.
-async fn answer(state: &AppState, started: Started, wait: bool) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
+async fn answer(
+    state: &AppState,
+    started: Started,
+    wait: bool,
+) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
     if !wait {
         let status = if started.repeated { StatusCode::OK } else { StatusCode::ACCEPTED };
         return Ok((status, Json(started.record)));

@@ -73,7 +73,10 @@ mod tests {
     #[test]
     fn a_tag_or_a_digest_is_accepted() {
         let digest = format!("repo@sha256:{}", "a".repeat(64));
-        assert_eq!(paths(&request(&[("web", "123.dkr.ecr.us-east-1.amazonaws.com/nginxweb:v2")])), Vec::<String>::new());
+        assert_eq!(
+            paths(&request(&[("web", "123.dkr.ecr.us-east-1.amazonaws.com/nginxweb:v2")])),
+            Vec::<String>::new()
+        );
         assert_eq!(paths(&request(&[("web", &digest)])), Vec::<String>::new());
     }
 
@@ -84,7 +87,15 @@ mod tests {
         r.note = Some("n".repeat(NOTE_MAX + 1));
         assert_eq!(
             paths(&r),
-            ["cluster", "images[0].image", "images[1].container", "images[2].container", "images[2].image", "images[3].image", "note"]
+            [
+                "cluster",
+                "images[0].image",
+                "images[1].container",
+                "images[2].container",
+                "images[2].image",
+                "images[3].image",
+                "note"
+            ]
         );
         assert_eq!(paths(&request(&[])), ["images"]);
     }

@@ -29,7 +29,13 @@ fn body(cluster: &str, service: &str, containers: &[SnippetContainer], tag: &str
 
 /// A GitLab CI job (in place of the lab's `fwm:staging:deploy-cluster`). The image is tagged with
 /// the commit (`$CI_COMMIT_SHORT_SHA`): push that tag in the build job.
-pub fn gitlab(origin: &str, environment: &str, cluster: &str, service: &str, containers: &[SnippetContainer]) -> String {
+pub fn gitlab(
+    origin: &str,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+    containers: &[SnippetContainer],
+) -> String {
     let data = body(cluster, service, containers, "$CI_COMMIT_SHORT_SHA", "$CI_PIPELINE_URL").replace('"', "\\\"");
     format!(
         "# Deploys through Berth: registers the revision, updates the service and waits for the rollout;\n\
@@ -50,8 +56,20 @@ pub fn gitlab(origin: &str, environment: &str, cluster: &str, service: &str, con
 }
 
 /// A GitHub Actions step; the token is the repository secret `BERTH_TOKEN`.
-pub fn github(origin: &str, environment: &str, cluster: &str, service: &str, containers: &[SnippetContainer]) -> String {
-    let data = body(cluster, service, containers, "${{ github.sha }}", "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}");
+pub fn github(
+    origin: &str,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+    containers: &[SnippetContainer],
+) -> String {
+    let data = body(
+        cluster,
+        service,
+        containers,
+        "${{ github.sha }}",
+        "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
+    );
     format!(
         "- name: Deploy {service} with Berth\n  \
            env:\n    \
@@ -71,12 +89,18 @@ mod tests {
     use super::*;
 
     fn web() -> Vec<SnippetContainer> {
-        vec![SnippetContainer { name: "nginx-web".into(), repository: "1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb".into() }]
+        vec![SnippetContainer {
+            name: "nginx-web".into(),
+            repository: "1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb".into(),
+        }]
     }
 
     #[test]
     fn repositories_drop_the_tag_or_digest_but_not_a_registry_port() {
-        assert_eq!(repository_of("1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb:v2"), "1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb");
+        assert_eq!(
+            repository_of("1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb:v2"),
+            "1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb"
+        );
         assert_eq!(repository_of("nginx@sha256:abc"), "nginx");
         assert_eq!(repository_of("localhost:5000/web"), "localhost:5000/web");
     }
@@ -86,7 +110,10 @@ mod tests {
         let job = gitlab("https://berth.example.com", "local", "itflex-nginx", "nginx-web-access", &web());
         assert!(job.contains("curl --fail-with-body"), "{job}");
         assert!(job.contains("\"$BERTH_URL/api/envs/local/deployments?wait=true\""), "{job}");
-        assert!(job.contains(r#"\"image\":\"1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb:$CI_COMMIT_SHORT_SHA\""#), "{job}");
+        assert!(
+            job.contains(r#"\"image\":\"1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb:$CI_COMMIT_SHORT_SHA\""#),
+            "{job}"
+        );
         assert!(job.contains("BERTH_URL: https://berth.example.com\n"), "{job}");
     }
 

@@ -21,7 +21,10 @@ async fn a_deploy_from_the_service_page_finishes_live_is_in_the_history_and_roll
 
     wait().for_element(Locator::Id("deployButton")).await.unwrap().click().await.unwrap();
     // The container's repository is preselected from its current image; pick v1, pinned by digest.
-    wait().for_element(Locator::Css("fieldset[data-container='nginx-web'] select[name='image'] option:nth-child(2)")).await.unwrap();
+    wait()
+        .for_element(Locator::Css("fieldset[data-container='nginx-web'] select[name='image'] option:nth-child(2)"))
+        .await
+        .unwrap();
     let images = c.find(Locator::Css("fieldset[data-container='nginx-web'] select[name='image']")).await.unwrap();
     let v1 = images.find(Locator::XPath(".//option[starts-with(normalize-space(.), 'v1 ')]")).await.unwrap();
     let digest = v1.attr("value").await.unwrap().unwrap();
@@ -38,10 +41,8 @@ async fn a_deploy_from_the_service_page_finishes_live_is_in_the_history_and_roll
 
     // Live: in progress, then SUCCEEDED, with no reload.
     c.execute("window.__sameDocument = 'yes'", vec![]).await.unwrap();
-    let done = wait()
-        .for_element(Locator::Css("#rollout[data-kind='deploy'][data-outcome='SUCCEEDED']"))
-        .await
-        .unwrap();
+    let done =
+        wait().for_element(Locator::Css("#rollout[data-kind='deploy'][data-outcome='SUCCEEDED']")).await.unwrap();
     let id = done.attr("data-id").await.unwrap().unwrap();
     let same: serde_json::Value = c.execute("return window.__sameDocument || null", vec![]).await.unwrap();
     assert_eq!(same, "yes", "no reload happened");
@@ -67,15 +68,16 @@ async fn a_deploy_from_the_service_page_finishes_live_is_in_the_history_and_roll
     c.find(Locator::Css(".page-head a[href^='/e/local/services/']")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Id("rollbackButton")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Id("confirmRollback")).await.unwrap().click().await.unwrap();
-    let back = wait()
-        .for_element(Locator::Css("#rollout[data-kind='rollback'][data-outcome='SUCCEEDED']"))
-        .await
-        .unwrap();
+    let back =
+        wait().for_element(Locator::Css("#rollout[data-kind='rollback'][data-outcome='SUCCEEDED']")).await.unwrap();
     assert!(back.text().await.unwrap().contains("→ nginx-web:1"), "{}", back.text().await.unwrap());
     let counts = c.find(Locator::Id("ci")).await.unwrap();
     counts.find(Locator::Css("summary")).await.unwrap().click().await.unwrap();
     let gitlab = c.find(Locator::Id("gitlabSnippet")).await.unwrap().text().await.unwrap();
-    assert!(gitlab.contains("/api/envs/local/deployments?wait=true") && gitlab.contains("nginxweb:$CI_COMMIT_SHORT_SHA"), "{gitlab}");
+    assert!(
+        gitlab.contains("/api/envs/local/deployments?wait=true") && gitlab.contains("nginxweb:$CI_COMMIT_SHORT_SHA"),
+        "{gitlab}"
+    );
     save_screenshot(c, "service-rolled-back").await;
     browser.client.close().await.unwrap();
 }

@@ -64,7 +64,8 @@ impl Server {
 
     async fn login(&self, http: &reqwest::Client) -> (String, String) {
         for _ in 0..100 {
-            let resp = http.post(self.url("/api/auth/login")).json(&json!({"name": "ops", "password": PASSWORD})).send().await;
+            let resp =
+                http.post(self.url("/api/auth/login")).json(&json!({"name": "ops", "password": PASSWORD})).send().await;
             if let Some(resp) = resp.filter_ok() {
                 let cookie = resp.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
                 let me: Value = resp.json().await.unwrap();
@@ -138,9 +139,7 @@ async fn a_deploy_killed_at_any_step_is_finished_after_a_restart_without_a_dupli
             })
         };
         let marker = format!("BERTH PAUSED AFTER STEP {step}");
-        let paused = tokio::task::spawn_blocking(move || {
-            lines.iter().any(|l| l == marker)
-        });
+        let paused = tokio::task::spawn_blocking(move || lines.iter().any(|l| l == marker));
         assert!(tokio::time::timeout(Duration::from_secs(30), paused).await.unwrap().unwrap(), "paused at {step}");
         // kill -9, right there.
         server.child.kill().unwrap();
@@ -163,7 +162,8 @@ async fn a_deploy_killed_at_any_step_is_finished_after_a_restart_without_a_dupli
         let id = retried["id"].as_i64().unwrap();
         let mut done = Value::Null;
         for _ in 0..150 {
-            let resp = http.get(server.url(&format!("/api/deployments/{id}"))).header("cookie", &cookie).send().await.unwrap();
+            let resp =
+                http.get(server.url(&format!("/api/deployments/{id}"))).header("cookie", &cookie).send().await.unwrap();
             done = json_with_status(resp, 200).await;
             if done["deployment"]["outcome"] != "IN_PROGRESS" {
                 break;
@@ -173,7 +173,9 @@ async fn a_deploy_killed_at_any_step_is_finished_after_a_restart_without_a_dupli
         let record = &done["deployment"];
         assert_eq!(record["outcome"], "SUCCEEDED", "after a kill at {step}: {done}");
         assert_eq!(revisions(&app).await, before + 1, "after a kill at {step}: exactly one revision registered");
-        let service = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
+        let service =
+            json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200)
+                .await;
         assert_eq!(service["taskDefinition"], record["toTaskDefinition"], "after a kill at {step}");
         let td = json_with_status(
             app.get(&format!(

@@ -70,7 +70,8 @@ async fn a_deploy_registers_a_revision_rolls_out_and_is_recorded_with_its_events
     assert_eq!(changes.len(), 1, "only the image changed: {changes:?}");
     assert_eq!(changes[0]["path"], "containerDefinitions[\"nginx-web\"].image");
     assert_eq!(changes[0]["after"], format!("{uri}:v1").as_str());
-    let events: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
+    let events: Vec<&str> =
+        detail["events"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
     assert!(events.iter().any(|m| m.contains("has reached a steady state")), "{events:?}");
 
     // In the history, with the demo service's first deployment recorded as made outside Berth.
@@ -114,8 +115,7 @@ async fn roll_back_re_registers_a_deregistered_revision_and_the_last_good_one_is
     let second = deploy(format!("{uri}:v2")).await;
     let (one, two) = (first["toTaskDefinition"].as_str().unwrap(), second["toTaskDefinition"].as_str().unwrap());
     // The service's last known-good revision can't be deregistered; the one before can.
-    let refused =
-        json_with_status(app.delete(&revision_path(two)).await, 409).await;
+    let refused = json_with_status(app.delete(&revision_path(two)).await, 409).await;
     assert!(refused["message"].as_str().unwrap().contains("last known-good"), "{refused}");
     json_with_status(app.delete(&revision_path(one)).await, 200).await;
 
@@ -182,11 +182,17 @@ async fn ci_deploys_with_a_deployer_token_limited_to_its_service_and_waits_for_t
         }
     };
     let other = token(json!(["another-service"])).await;
-    let refused = json_with_status(other.post_json("/api/envs/local/deployments", &request(&format!("{uri}:v1"))).await, 403).await;
+    let refused =
+        json_with_status(other.post_json("/api/envs/local/deployments", &request(&format!("{uri}:v1"))).await, 403)
+            .await;
     assert_eq!(refused["message"], "This token may deploy only another-service.");
 
     let ci = token(json!(["nginx-web-access"])).await;
-    let done = json_with_status(ci.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await, 200).await;
+    let done = json_with_status(
+        ci.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await,
+        200,
+    )
+    .await;
     assert_eq!(done["outcome"], "SUCCEEDED");
     assert!(done["via"].as_str().unwrap().starts_with("token "), "{done}");
     let failed = ci.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:cannot-start"))).await;
@@ -199,11 +205,15 @@ async fn bad_requests_name_the_field_and_record_nothing() {
     let wrong = json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "images": [{"container": "web", "image": format!("{uri}:v1")}]});
     let body = json_with_status(app.post_json("/api/envs/local/deployments", &wrong).await, 422).await;
     assert_eq!(body["fields"][0]["path"], "images[0].container");
-    assert!(body["fields"][0]["message"].as_str().unwrap().contains("has no container web; it has nginx-web"), "{body}");
+    assert!(
+        body["fields"][0]["message"].as_str().unwrap().contains("has no container web; it has nginx-web"),
+        "{body}"
+    );
     let empty = json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "images": []});
     let body = json_with_status(app.post_json("/api/envs/local/deployments", &empty).await, 422).await;
     assert_eq!(body["fields"][0]["path"], "images");
-    let missing = json!({"cluster": "itflex-nginx", "service": "nope", "images": [{"container": "web", "image": "x:1"}]});
+    let missing =
+        json!({"cluster": "itflex-nginx", "service": "nope", "images": [{"container": "web", "image": "x:1"}]});
     json_with_status(app.post_json("/api/envs/local/deployments", &missing).await, 404).await;
     let page = json_with_status(app.get("/api/deployments?kind=deploy").await, 400).await;
     assert!(page["message"].as_str().unwrap().contains("unknown field `kind`"), "unknown filters are refused: {page}");
@@ -227,14 +237,16 @@ async fn the_watch_stream_sends_snapshots_and_a_deployment_outside_berth_is_reco
     spec["containerDefinitions"][0]["image"] = json!(format!("{uri}:v1"));
     let registered = app.ecs("RegisterTaskDefinition", spec).await;
     let arn = registered["taskDefinition"]["taskDefinitionArn"].as_str().unwrap();
-    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn})).await;
+    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn}))
+        .await;
 
     let mut stream = app.admin.get(&format!("{SERVICE}/watch")).await;
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
     let mut text = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while !text.contains("\"rolloutState\":\"COMPLETED\"") || !text.contains(arn.rsplit('/').next().unwrap()) {
-        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.expect("snapshots keep coming").unwrap().unwrap();
+        let chunk =
+            tokio::time::timeout_at(deadline, stream.chunk()).await.expect("snapshots keep coming").unwrap().unwrap();
         text.push_str(&String::from_utf8_lossy(&chunk));
     }
     assert!(text.starts_with("event: snapshot\ndata: {"), "{}", &text[..80.min(text.len())]);
@@ -256,7 +268,8 @@ async fn the_gitlab_ci_snippet_deploys_and_fails_the_job_when_the_rollout_fails(
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
     let spec = json!({"name": "gitlab-ci", "role": "deployer", "environments": ["local"], "expiresAt": expires});
-    let token = json_with_status(app.post_json("/api/tokens", &spec).await, 201).await["secret"].as_str().unwrap().to_string();
+    let token =
+        json_with_status(app.post_json("/api/tokens", &spec).await, 201).await["secret"].as_str().unwrap().to_string();
     let containers = [SnippetContainer { name: "nginx-web".into(), repository: uri.clone() }];
     let job = gitlab(&app.address, "local", "itflex-nginx", "nginx-web-access", &containers);
     // `- >` folds the following lines into one command.
@@ -310,7 +323,8 @@ async fn the_sweep_records_an_outside_deployment_of_a_service_nobody_watches() {
     let registered = app.ecs("RegisterTaskDefinition", spec).await;
     let arn = registered["taskDefinition"]["taskDefinitionArn"].as_str().unwrap();
     let short = arn.rsplit('/').next().unwrap();
-    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn})).await;
+    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn}))
+        .await;
     for _ in 0..60 {
         let page = json_with_status(app.get("/api/deployments?actor=external&outcome=SUCCEEDED").await, 200).await;
         if page["items"].as_array().unwrap().iter().any(|d| d["toTaskDefinition"] == short) {

@@ -36,7 +36,13 @@ fn idempotency_key() -> String {
 }
 
 #[component]
-pub fn DeployDialog(env: Memo<String>, cluster: String, service: String, task_definition: Memo<String>, on_close: Callback<()>) -> impl IntoView {
+pub fn DeployDialog(
+    env: Memo<String>,
+    cluster: String,
+    service: String,
+    task_definition: Memo<String>,
+    on_close: Callback<()>,
+) -> impl IntoView {
     let containers = containers_of(env, task_definition);
     let choices = RwSignal::new(Vec::<(String, RwSignal<String>)>::new());
     let note = RwSignal::new(String::new());
@@ -143,7 +149,11 @@ fn ContainerImage(env: Memo<String>, name: String, current: String, value: RwSig
     let picked = RwSignal::new(String::new());
     let uri = move || {
         let repo = repository.get();
-        repositories.get().and_then(Result::ok).and_then(|l| l.into_iter().find(|r| r.repository_name == repo)).map(|r| r.repository_uri)
+        repositories
+            .get()
+            .and_then(Result::ok)
+            .and_then(|l| l.into_iter().find(|r| r.repository_name == repo))
+            .map(|r| r.repository_uri)
     };
     // Picking an image (or switching digest/tag) writes the reference into the field.
     Effect::new(move |_| {
@@ -239,7 +249,12 @@ pub fn outcome_badge(outcome: Outcome) -> impl IntoView {
 pub fn RolloutPanel(deployment: DeploymentRecord, detail: ServiceDetail) -> impl IntoView {
     let d = deployment;
     let ours = d.ecs_deployment_id.as_ref().and_then(|id| detail.deployments.iter().find(|x| &x.id == id)).cloned();
-    let draining: Vec<_> = detail.deployments.iter().filter(|x| Some(&x.id) != d.ecs_deployment_id.as_ref() && x.running_count > 0).cloned().collect();
+    let draining: Vec<_> = detail
+        .deployments
+        .iter()
+        .filter(|x| Some(&x.id) != d.ecs_deployment_id.as_ref() && x.running_count > 0)
+        .cloned()
+        .collect();
     let live = d.outcome == Outcome::InProgress;
     view! {
         <section class="rollout" id="rollout" data-outcome=d.outcome.as_str() data-kind=d.kind.as_str() data-id=d.id.to_string()>

@@ -25,7 +25,8 @@ pub fn watch(env: &str, cluster: &str, service: &str) -> Live {
     };
     let closer = source.clone();
     let on_snapshot = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-        let Some(snapshot) = ev.data().as_string().and_then(|t| serde_json::from_str::<ServiceSnapshot>(&t).ok()) else {
+        let Some(snapshot) = ev.data().as_string().and_then(|t| serde_json::from_str::<ServiceSnapshot>(&t).ok())
+        else {
             return;
         };
         // Only a change re-renders the page (a steady service sends the same snapshot each poll).

@@ -13,16 +13,17 @@ use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
 use aws_sdk_ecs::operation::register_task_definition::{RegisterTaskDefinitionError, RegisterTaskDefinitionOutput};
 use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
 use aws_sdk_ecs::types::{
-    ContainerDefinition, Deployment, DeploymentRolloutState, Service, ServiceEvent, TaskDefinition, TaskDefinitionStatus,
+    ContainerDefinition, Deployment, DeploymentRolloutState, Service, ServiceEvent, TaskDefinition,
+    TaskDefinitionStatus,
 };
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use shared::auth::{Grant, Role};
 use shared::deploy::{DeployRequest, ImageChange, Outcome};
 
-use super::Deployer;
 use crate::auth::{Principal, Via};
 use crate::aws::{AwsEnv, Environments};
 use crate::config::DeploySettings;
+use crate::deploy::Deployer;
 use crate::error::AppError;
 use crate::store::Store;
 
@@ -75,7 +76,10 @@ fn described(s: Service) -> DescribeServicesOutput {
 }
 
 fn before() -> Service {
-    service(vec![deployment("ecs-svc/old", "PRIMARY", 1, DeploymentRolloutState::Completed, 2)], &["has reached a steady state."])
+    service(
+        vec![deployment("ecs-svc/old", "PRIMARY", 1, DeploymentRolloutState::Completed, 2)],
+        &["has reached a steady state."],
+    )
 }
 
 fn task_definition(revision: i32, image: &str) -> TaskDefinition {
@@ -84,20 +88,25 @@ fn task_definition(revision: i32, image: &str) -> TaskDefinition {
         .family("web")
         .revision(revision)
         .status(TaskDefinitionStatus::Active)
-        .container_definitions(ContainerDefinition::builder().name("web").image(image).memory(128).essential(true).build())
+        .container_definitions(
+            ContainerDefinition::builder().name("web").image(image).memory(128).essential(true).build(),
+        )
         .build()
 }
 
 /// The rules every scenario shares: the current revision, its registration, the update, no tasks.
 fn common() -> (Rule, Rule, Rule, Rule) {
-    let current = mock!(Client::describe_task_definition)
-        .then_output(|| DescribeTaskDefinitionOutput::builder().task_definition(task_definition(1, "nginx:1.26")).build());
+    let current = mock!(Client::describe_task_definition).then_output(|| {
+        DescribeTaskDefinitionOutput::builder().task_definition(task_definition(1, "nginx:1.26")).build()
+    });
     let register = mock!(Client::register_task_definition)
         .match_requests(|r| {
             let tagged = r.tags().iter().any(|t| t.key() == Some("berth:deployment"));
             tagged && r.container_definitions()[0].image() == Some("nginx:1.27")
         })
-        .then_output(|| RegisterTaskDefinitionOutput::builder().task_definition(task_definition(2, "nginx:1.27")).build());
+        .then_output(|| {
+            RegisterTaskDefinitionOutput::builder().task_definition(task_definition(2, "nginx:1.27")).build()
+        });
     let update = mock!(Client::update_service).then_output(|| {
         UpdateServiceOutput::builder()
             .service(service(
@@ -185,7 +194,7 @@ async fn a_rollout_that_completes_succeeds_with_its_events() {
     assert_eq!(record.to_task_definition.as_deref(), Some("web:2"));
     assert_eq!(record.ecs_deployment_id.as_deref(), Some("ecs-svc/new"));
     assert_eq!(register.num_calls(), 1);
-    let events = super::records::events(deployer.store().pool(), record.id).await.unwrap();
+    let events = crate::deploy::records::events(deployer.store().pool(), record.id).await.unwrap();
     let messages: Vec<&str> = events.iter().map(|e| e.message.as_str()).collect();
     assert!(messages.contains(&"(service web) has started 2 tasks: (task a) (task b)."), "{messages:?}");
     assert!(messages.contains(&"(service web) has reached a steady state."), "{messages:?}");
@@ -217,8 +226,12 @@ async fn a_circuit_breaker_rollback_is_failed_naming_the_revision_rolled_back_to
     );
     // The rollback ECS started is not mistaken for a deployment made outside Berth.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let row = super::records::by_ecs_deployment(deployer.store().pool(), "ecs-svc/back").await.unwrap().unwrap();
-    let all: Vec<(i64, String, Option<String>)> = sqlx::query_as("SELECT id, kind, ecs_deployment_id FROM deployments").fetch_all(deployer.store().pool()).await.unwrap();
+    let row =
+        crate::deploy::records::by_ecs_deployment(deployer.store().pool(), "ecs-svc/back").await.unwrap().unwrap();
+    let all: Vec<(i64, String, Option<String>)> = sqlx::query_as("SELECT id, kind, ecs_deployment_id FROM deployments")
+        .fetch_all(deployer.store().pool())
+        .await
+        .unwrap();
     assert_eq!(row.id, record.id, "{all:?}");
 }
 
@@ -244,7 +257,7 @@ async fn a_deployment_replaced_by_another_is_superseded_and_the_other_recorded_a
     assert_eq!(record.reason.as_deref(), Some("Deployment ecs-svc/cli (web:3) replaced it before its rollout ended."));
     let pool = deployer.store().pool().clone();
     for _ in 0..100 {
-        if let Some(row) = super::records::by_ecs_deployment(&pool, "ecs-svc/cli").await.unwrap() {
+        if let Some(row) = crate::deploy::records::by_ecs_deployment(&pool, "ecs-svc/cli").await.unwrap() {
             assert_eq!((row.kind.as_str(), row.to_task_definition.as_deref()), ("external", Some("web:3")));
             assert_eq!(row.from_task_definition.as_deref(), Some("web:2"));
             return;
@@ -258,14 +271,18 @@ async fn a_deployment_replaced_by_another_is_superseded_and_the_other_recorded_a
 async fn throttling_in_the_middle_of_a_rollout_backs_off_and_the_rollout_is_still_followed() {
     let (current, register, update, tasks) = common();
     let throttled = || {
-        DescribeServicesError::generic(ErrorMetadata::builder().code("ThrottlingException").message("Rate exceeded").build())
+        DescribeServicesError::generic(
+            ErrorMetadata::builder().code("ThrottlingException").message("Rate exceeded").build(),
+        )
     };
     let polls = mock!(Client::describe_services)
         .sequence()
         .output(|| described(before()))
         .error(throttled)
         .times(4)
-        .output(|| described(service(vec![deployment("ecs-svc/new", "PRIMARY", 2, DeploymentRolloutState::Completed, 2)], &[])))
+        .output(|| {
+            described(service(vec![deployment("ecs-svc/new", "PRIMARY", 2, DeploymentRolloutState::Completed, 2)], &[]))
+        })
         .repeatedly()
         .build();
     let started = std::time::Instant::now();
@@ -284,7 +301,9 @@ async fn access_denied_on_register_fails_the_deployment_naming_the_action_and_ne
         RegisterTaskDefinitionError::generic(
             ErrorMetadata::builder()
                 .code("AccessDeniedException")
-                .message("User: arn:aws:iam::111122223333:user/ci is not authorized to perform: ecs:RegisterTaskDefinition")
+                .message(
+                    "User: arn:aws:iam::111122223333:user/ci is not authorized to perform: ecs:RegisterTaskDefinition",
+                )
                 .build(),
         )
     });
@@ -293,7 +312,7 @@ async fn access_denied_on_register_fails_the_deployment_naming_the_action_and_ne
     let err = deployer.deploy(&ci(), "prod", &request(), None).await.err().expect("refused");
     assert!(matches!(err, AppError::AccessDenied { .. }), "{err:?}");
     assert_eq!(update.num_calls(), 0);
-    let row = super::records::get(deployer.store().pool(), 1).await.unwrap().unwrap().record();
+    let row = crate::deploy::records::get(deployer.store().pool(), 1).await.unwrap().unwrap().record();
     assert_eq!(row.outcome, Outcome::Failed);
     assert!(row.reason.unwrap().contains("ecs:RegisterTaskDefinition"));
     // The lock is released: the next deploy is not a 409.
