@@ -2,7 +2,7 @@
 
 use std::cell::RefCell;
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Request, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
@@ -45,36 +45,47 @@ fn network_error(err: gloo_net::Error) -> ApiError {
     ApiError::new(ErrorCode::Unavailable, format!("Berth's server could not be reached: {err}"))
 }
 
-async fn decode<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
-    if resp.ok() {
-        return resp.json::<T>().await.map_err(network_error);
-    }
+/// Sends a request and reads its answer's body; a non-2xx answer becomes the shared error (a 401
+/// also ends the session unless `quiet_401`). Not generic on purpose: the fetch machinery is in the
+/// bundle once, and only `parse` is copied per answer type.
+async fn exchange(request: Result<Request, gloo_net::Error>, quiet_401: bool) -> Result<String, ApiError> {
+    let resp = request.map_err(network_error)?.send().await.map_err(network_error)?;
     let status = resp.status();
-    if status == 401 {
+    let text = resp.text().await.map_err(network_error)?;
+    if resp.ok() {
+        return Ok(text);
+    }
+    if status == 401 && !quiet_401 {
         ON_UNAUTHORIZED.with(|cell| {
             if let Some(f) = cell.borrow().as_ref() {
                 f()
             }
         });
     }
-    Err(resp
-        .json::<ApiError>()
-        .await
+    Err(serde_json::from_str::<ApiError>(&text)
         .unwrap_or_else(|_| ApiError::new(ErrorCode::Internal, format!("The server answered HTTP {status}."))))
 }
 
+async fn call(request: Result<Request, gloo_net::Error>) -> Result<String, ApiError> {
+    exchange(request, false).await
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|err| {
+        ApiError::new(ErrorCode::Internal, format!("Berth's server sent an answer this page can't read: {err}"))
+    })
+}
+
 async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    decode(Request::get(url).send().await.map_err(network_error)?).await
+    parse(&call(Request::get(url).build()).await?)
 }
 
 async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
-    let req = with_csrf(Request::post(url)).json(body).map_err(network_error)?;
-    decode(req.send().await.map_err(network_error)?).await
+    parse(&call(with_csrf(Request::post(url)).json(body)).await?)
 }
 
 async fn delete(url: &str) -> Result<(), ApiError> {
-    let resp = with_csrf(Request::delete(url)).send().await.map_err(network_error)?;
-    if resp.ok() { Ok(()) } else { decode::<()>(resp).await }
+    call(with_csrf(Request::delete(url)).build()).await.map(drop)
 }
 
 pub async fn me() -> Result<Me, ApiError> {
@@ -84,25 +95,17 @@ pub async fn me() -> Result<Me, ApiError> {
 }
 
 pub async fn login(name: String, password: String) -> Result<Me, ApiError> {
-    let resp = Request::post("/api/auth/login")
-        .json(&LoginRequest { name, password })
-        .map_err(network_error)?
-        .send()
-        .await
-        .map_err(network_error)?;
     // A failed login is a 401 too, but it must not count as "the session ended".
-    if !resp.ok() {
-        return Err(resp.json::<ApiError>().await.unwrap_or_else(network_error));
-    }
-    let me: Me = resp.json().await.map_err(network_error)?;
+    let me: Me =
+        parse(&exchange(Request::post("/api/auth/login").json(&LoginRequest { name, password }), true).await?)?;
     remember(&me);
     Ok(me)
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    let result = with_csrf(Request::post("/api/auth/logout")).send().await.map_err(network_error);
+    let result = call(with_csrf(Request::post("/api/auth/logout")).build()).await;
     CSRF.with(|c| *c.borrow_mut() = None);
-    result.map(|_| ())
+    result.map(drop)
 }
 
 pub async fn list_tokens() -> Result<Vec<TokenInfo>, ApiError> {
@@ -126,9 +129,7 @@ pub async fn add_user(user: &NewUser) -> Result<UserInfo, ApiError> {
 }
 
 pub async fn set_grants(name: &str, grants: &[Grant]) -> Result<UserInfo, ApiError> {
-    let req =
-        with_csrf(Request::put(&format!("/api/users/{}/grants", enc(name)))).json(grants).map_err(network_error)?;
-    decode(req.send().await.map_err(network_error)?).await
+    parse(&call(with_csrf(Request::put(&format!("/api/users/{}/grants", enc(name)))).json(grants)).await?)
 }
 
 pub async fn disable_user(name: &str) -> Result<(), ApiError> {
@@ -205,11 +206,14 @@ pub async fn services_using(env: &str, family: &str, revision: i64) -> Result<Ve
 
 /// `document` is the pasted text, sent as is: the server names what is wrong with it.
 pub async fn import_task_definition(document: &str) -> Result<Imported, ApiError> {
-    let req = with_csrf(Request::post("/api/task-definitions/import"))
-        .header("content-type", "application/json")
-        .body(document.to_string())
-        .map_err(network_error)?;
-    decode(req.send().await.map_err(network_error)?).await
+    parse(
+        &call(
+            with_csrf(Request::post("/api/task-definitions/import"))
+                .header("content-type", "application/json")
+                .body(document.to_string()),
+        )
+        .await?,
+    )
 }
 
 pub async fn register_task_definition(env: &str, spec: &TaskDefinitionSpec) -> Result<Revision, ApiError> {
@@ -242,11 +246,10 @@ pub async fn get_creation(env: &str, id: &str) -> Result<Creation, ApiError> {
 
 /// Removes what a failed creation made (the answer's steps then progress to `removed`).
 pub async fn remove_creation(env: &str, id: &str) -> Result<Creation, ApiError> {
-    let resp = with_csrf(Request::delete(&format!("/api/envs/{}/cluster-creations/{}", enc(env), enc(id))))
-        .send()
-        .await
-        .map_err(network_error)?;
-    decode(resp).await
+    parse(
+        &call(with_csrf(Request::delete(&format!("/api/envs/{}/cluster-creations/{}", enc(env), enc(id)))).build())
+            .await?,
+    )
 }
 
 pub async fn delete_cluster(env: &str, name: &str, remove_capacity: bool) -> Result<(), ApiError> {
@@ -284,21 +287,17 @@ pub async fn export_service(env: &str, cluster: &str, service: &str) -> Result<S
 
 pub async fn scale_service(env: &str, cluster: &str, service: &str, desired: i64) -> Result<ServiceDetail, ApiError> {
     let url = format!("{}/desired-count", service_url(env, cluster, service));
-    let req =
-        with_csrf(Request::put(&url)).json(&serde_json::json!({ "desiredCount": desired })).map_err(network_error)?;
-    decode(req.send().await.map_err(network_error)?).await
+    parse(&call(with_csrf(Request::put(&url)).json(&serde_json::json!({ "desiredCount": desired }))).await?)
 }
 
 pub async fn delete_service(env: &str, cluster: &str, service: &str, force: bool) -> Result<(), ApiError> {
     delete(&format!("{}?force={force}", service_url(env, cluster, service))).await
 }
 
-/// Front-end paths, so links are built in one place.
 /// Starts a deployment; `key` makes a double click or a retry one deployment.
 pub async fn deploy(env: &str, request: &DeployRequest, key: &str) -> Result<DeploymentRecord, ApiError> {
     let url = format!("/api/envs/{}/deployments", enc(env));
-    let req = with_csrf(Request::post(&url)).header("idempotency-key", key).json(request).map_err(network_error)?;
-    decode(req.send().await.map_err(network_error)?).await
+    parse(&call(with_csrf(Request::post(&url)).header("idempotency-key", key).json(request)).await?)
 }
 
 pub async fn preview_deploy(env: &str, request: &DeployRequest) -> Result<Vec<Change>, ApiError> {
