@@ -19,7 +19,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.moto_server.threaded_moto_server import MotoRequestHandler
 from werkzeug.serving import make_server
 
-from . import accounts, ecr, ecs_agent, ecs_scheduler
+from . import accounts, ecr, ecs_agent, ecs_counts, ecs_scheduler
 
 
 def main() -> None:
@@ -37,6 +37,7 @@ def main() -> None:
     ecr.install()
     ecs_agent.install()
     ecs_scheduler.install()
+    ecs_counts.install()
 
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(args.host, args.port, app, True, request_handler=MotoRequestHandler)

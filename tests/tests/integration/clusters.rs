@@ -209,3 +209,45 @@ async fn local_modes_demo_data_has_the_labs_cluster_with_two_t2_micro_instances_
     assert_eq!((service["desiredCount"].as_i64(), service["schedulingStrategy"].as_str()), (Some(4), Some("REPLICA")));
     assert_eq!((service["taskDefinition"].as_str(), service["capacity"].as_str()), (Some("nginx-web:1"), Some("EC2")));
 }
+
+/// The cluster list and page count the tasks that exist: moto's own counters (which take a
+/// service's desired count as pending and never follow a rollout) are not what Berth shows.
+#[tokio::test]
+async fn cluster_figures_count_the_tasks_running_on_its_instances() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    let mut page = Value::Null;
+    for _ in 0..100 {
+        page = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx").await, 200).await;
+        if page["services"][0]["runningCount"] == 4 && page["services"][0]["pendingCount"] == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(page["services"][0]["runningCount"], 4, "{page}");
+    let list = json_with_status(app.get("/api/envs/local/clusters").await, 200).await;
+    let row = list.as_array().unwrap().iter().find(|c| c["clusterName"] == "itflex-nginx").unwrap();
+    assert_eq!(
+        (&row["runningTasks"], &row["pendingTasks"], &row["activeServices"], &row["registeredContainerInstances"]),
+        (&json!(4), &json!(0), &json!(1), &json!(2)),
+        "{row}"
+    );
+    // Spread 2 + 2 over the two t2.micro (1024 CPU units, 982 MiB each). Each nginx-web task
+    // reserves its task-level 1024 units and 256 MiB: memory left 982 - 2 x 256; CPU is
+    // overcommitted (the local scheduler does not refuse placements as ECS would) and shows 0.
+    for instance in page["containerInstances"].as_array().unwrap() {
+        assert_eq!(instance["runningTasks"], 2, "{instance}");
+        assert_eq!((&instance["registeredCpu"], &instance["registeredMemory"]), (&json!(1024), &json!(982)));
+        assert_eq!((&instance["remainingCpu"], &instance["remainingMemory"]), (&json!(0), &json!(470)), "{instance}");
+    }
+
+    // Deleted, the service's tasks stop: the figures go back to an empty cluster.
+    let path = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access?force=true";
+    assert!(app.delete(path).await.status().is_success());
+    let list = json_with_status(app.get("/api/envs/local/clusters").await, 200).await;
+    let row = list.as_array().unwrap().iter().find(|c| c["clusterName"] == "itflex-nginx").unwrap();
+    assert_eq!((&row["runningTasks"], &row["pendingTasks"], &row["activeServices"]), (&json!(0), &json!(0), &json!(0)));
+    let page = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx").await, 200).await;
+    for instance in page["containerInstances"].as_array().unwrap() {
+        assert_eq!((&instance["runningTasks"], &instance["remainingCpu"]), (&json!(0), &json!(1024)), "{instance}");
+    }
+}
