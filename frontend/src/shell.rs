@@ -159,9 +159,8 @@ fn Header() -> impl IntoView {
                 </Show>
             </nav>
             <div class="spacer"></div>
-            <label class="env-select">
-                <span>"Environment"</span>
-                <select on:change=on_change prop:value=move || env.get().unwrap_or_default()>
+            <label class="env-select" title="Environment: the AWS account and region you are looking at">
+                <select aria-label="Environment" on:change=on_change prop:value=move || env.get().unwrap_or_default()>
                     {move || {
                         envs.get()
                             .and_then(Result::ok)
@@ -169,9 +168,9 @@ fn Header() -> impl IntoView {
                             .into_iter()
                             .map(|e| {
                                 let label = if e.local {
-                                    format!("{} (local AWS, {})", e.name, e.region)
+                                    format!("{} · local AWS", e.name)
                                 } else {
-                                    format!("{} ({})", e.name, e.region)
+                                    format!("{} · {}", e.name, e.region)
                                 };
                                 view! { <option value=e.name.clone()>{label}</option> }
                             })

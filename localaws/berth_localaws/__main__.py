@@ -19,7 +19,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from moto.moto_server.threaded_moto_server import MotoRequestHandler
 from werkzeug.serving import make_server
 
-from . import accounts, ecr, ecs_agent, ecs_counts, ecs_scheduler
+from . import accounts, ecr, ecs_agent, ecs_counts, ecs_scheduler, ecs_task_definitions
 
 
 def main() -> None:
@@ -38,6 +38,7 @@ def main() -> None:
     ecs_agent.install()
     ecs_scheduler.install()
     ecs_counts.install()
+    ecs_task_definitions.install()
 
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(args.host, args.port, app, True, request_handler=MotoRequestHandler)

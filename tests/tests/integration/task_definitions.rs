@@ -33,6 +33,8 @@ async fn the_seed_registers_lists_exports_equivalently_and_deregisters() {
     assert_eq!(first["family"], "nginx-web");
     assert_eq!(first["revision"], 1);
     assert_eq!(first["status"], "ACTIVE");
+    let registered = first["registeredAt"].as_str().unwrap_or_default();
+    assert!(registered.starts_with("20") && registered.ends_with('Z'), "registered at an RFC 3339 time: {first}");
     let second = json_with_status(app.post_json("/api/envs/local/task-definitions", &seed).await, 201).await;
     assert_eq!(second["revision"], 2);
 
