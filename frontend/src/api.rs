@@ -277,6 +277,14 @@ pub async fn update_service(env: &str, update: &ServiceUpdate) -> Result<Service
     post(&format!("/api/envs/{}/services/update", enc(env)), update).await
 }
 
+/// `document` is an update-service document as pasted, sent as is: the server names what is wrong.
+pub async fn apply_update_document(env: &str, document: String) -> Result<ServiceDetail, ApiError> {
+    let request = with_csrf(Request::post(&format!("/api/envs/{}/services/update", enc(env))))
+        .header("content-type", "application/json")
+        .body(document);
+    parse(&call(request).await?)
+}
+
 pub async fn get_service(env: &str, cluster: &str, service: &str) -> Result<ServiceDetail, ApiError> {
     get(&service_url(env, cluster, service)).await
 }

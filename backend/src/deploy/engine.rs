@@ -134,7 +134,7 @@ pub async fn register(
     let current = aws.describe_service(&row.cluster, &row.service).await.map_err(StepError::Refused)?;
     let key =
         ServiceKey { environment: row.environment.clone(), cluster: row.cluster.clone(), service: row.service.clone() };
-    observe(pool, &key, &current, true).await.map_err(db)?;
+    observe(pool, &key, &current, true, None).await.map_err(db)?;
     let from = aws.describe_task_definition_ref(&current.task_definition).await.map_err(StepError::Refused)?;
     records::set_from(pool, row.id, &current.task_definition, &from.spec).await.map_err(db)?;
     let kind = DeploymentKind::parse(&row.kind).unwrap_or(DeploymentKind::Deploy);

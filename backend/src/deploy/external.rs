@@ -26,15 +26,20 @@ pub fn ending_of(d: &Deployment) -> Option<Ending> {
 
 /// Records the service's PRIMARY deployment if no record knows it. `deploying`: Berth's own
 /// deployment of the service is about to update it (its current deployment is then recorded first,
-/// as the history's starting point).
+/// as the history's starting point). `by`: (actor, via) when a service update made in Berth started
+/// it; otherwise it was made outside Berth.
 pub async fn observe(
     pool: &sqlx::SqlitePool,
     key: &ServiceKey,
     service: &ServiceDetail,
     deploying: bool,
+    by: Option<(&str, &str)>,
 ) -> sqlx::Result<()> {
     let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY") else { return Ok(()) };
     if let Some(row) = records::by_ecs_deployment(pool, &primary.id).await? {
+        if let Some((actor, via)) = by {
+            records::claim_external(pool, row.id, actor, via).await?;
+        }
         if row.kind == "external"
             && row.ended_at.is_none()
             && let Some(ending) = ending_of(primary)
@@ -59,6 +64,7 @@ pub async fn observe(
             to_task_definition: &primary.task_definition,
             started_at: ms_of(primary.created_at.as_deref()).unwrap_or_else(records::now_ms),
             deploying,
+            by,
         },
     )
     .await?;
@@ -93,7 +99,7 @@ pub async fn sweep(
                     cluster: service.cluster.clone(),
                     service: service.service_name.clone(),
                 };
-                if let Err(e) = observe(&pool, &key, &service, false).await {
+                if let Err(e) = observe(&pool, &key, &service, false, None).await {
                     tracing::error!(error = ?e, "recording an external deployment");
                 }
             }

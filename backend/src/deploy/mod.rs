@@ -58,6 +58,32 @@ impl Deployer {
         Self { hub, environments, store, settings }
     }
 
+    /// A service update made in Berth (settings, an update-service document) that started a new
+    /// ECS deployment is recorded with who made it, not as made outside Berth.
+    pub async fn note_service_update(
+        &self,
+        principal: &Principal,
+        environment: &str,
+        before: &shared::ecs::service::ServiceDetail,
+        after: &shared::ecs::service::ServiceDetail,
+    ) -> Result<(), AppError> {
+        let primary = |s: &shared::ecs::service::ServiceDetail| {
+            s.deployments.iter().find(|d| d.status == "PRIMARY").map(|d| d.id.clone())
+        };
+        if primary(after).is_none() || primary(after) == primary(before) {
+            return Ok(());
+        }
+        let key = ServiceKey {
+            environment: environment.to_string(),
+            cluster: after.cluster.clone(),
+            service: after.service_name.clone(),
+        };
+        let via = principal.via_label();
+        external::observe(self.store.pool(), &key, after, false, Some((&principal.name, &via)))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("recording a service update")))
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -377,6 +377,9 @@ pub struct External<'a> {
     pub started_at: i64,
     /// Berth's own deployment of the service is about to update it.
     pub deploying: bool,
+    /// Who started it, when it was a service update made in Berth (settings, an update-service
+    /// document): (actor, via). `None`: made outside Berth.
+    pub by: Option<(&'a str, &'a str)>,
 }
 
 /// Records an external deployment unless a record knows its id or Berth deploys the service right
@@ -385,7 +388,7 @@ pub async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> sqlx::Resul
     let done = sqlx::query(
         "INSERT INTO deployments (environment, cluster, service, kind, actor, via, request, step, outcome, \
          from_task_definition, to_task_definition, ecs_deployment_id, started_at) \
-         SELECT ?1, ?2, ?3, 'external', 'external', 'outside Berth', '{}', 'updated', 'IN_PROGRESS', ?4, ?5, ?6, ?7 \
+         SELECT ?1, ?2, ?3, 'external', ?9, ?10, '{}', 'updated', 'IN_PROGRESS', ?4, ?5, ?6, ?7 \
          WHERE NOT EXISTS (SELECT 1 FROM deployments WHERE ecs_deployment_id = ?6 OR rollback_ecs_deployment_id = ?6) \
          AND NOT EXISTS (SELECT 1 FROM deployments WHERE environment = ?1 AND cluster = ?2 AND service = ?3 \
              AND ended_at IS NULL AND kind != 'external' AND ?8 = 0)",
@@ -398,7 +401,25 @@ pub async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> sqlx::Resul
     .bind(e.ecs_deployment_id)
     .bind(e.started_at)
     .bind(e.deploying)
+    .bind(e.by.map_or(OUTSIDE.0, |b| b.0))
+    .bind(e.by.map_or(OUTSIDE.1, |b| b.1))
     .execute(pool)
     .await?;
     Ok((done.rows_affected() == 1).then(|| done.last_insert_rowid()))
+}
+
+/// The actor and via of a deployment made outside Berth.
+pub const OUTSIDE: (&str, &str) = ("external", "outside Berth");
+
+/// Names who made a deployment a poll recorded as made outside Berth (a service update made in
+/// Berth that a poll saw first).
+pub async fn claim_external(pool: &SqlitePool, id: i64, actor: &str, via: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE deployments SET actor = ?2, via = ?3 WHERE id = ?1 AND kind = 'external' AND actor = ?4")
+        .bind(id)
+        .bind(actor)
+        .bind(via)
+        .bind(OUTSIDE.0)
+        .execute(pool)
+        .await?;
+    Ok(())
 }

@@ -121,7 +121,9 @@ async fn update_service(
         }
         let task_definition = task_definition_of(aws, after.task_definition.as_deref()).await?;
         validate(&after, task_definition.as_ref())?;
-        Ok(Json(aws.update_service(&update).await?))
+        let updated = aws.update_service(&update).await?;
+        state.deployer.note_service_update(&principal, &env, &current, &updated).await?;
+        Ok(Json(updated))
     })
     .await
 }

@@ -154,6 +154,19 @@ pub struct DeploymentRecord {
     pub duration_ms: Option<i64>,
 }
 
+impl DeploymentRecord {
+    /// Who started it and how, for a person: "deploy by ana (session)", "service update by ana
+    /// (session)" (a settings change made in Berth that started an ECS deployment), "made outside
+    /// Berth" (AWS CLI, console, another tool).
+    pub fn made_by(&self) -> String {
+        match self.kind {
+            DeploymentKind::External if self.actor == "external" => "made outside Berth".into(),
+            DeploymentKind::External => format!("service update by {} ({})", self.actor, self.via),
+            kind => format!("{} by {} ({})", kind.as_str(), self.actor, self.via),
+        }
+    }
+}
+
 /// A deployment's page: the record, the task definition's changes and the rollout's events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -97,3 +97,130 @@ async fn the_seeds_create_service_json_is_imported_in_the_wizard_and_runs_one_ta
     assert_eq!(running.len(), 2, "one task on each of the cluster's 2 instances");
     browser.client.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_seeds_update_service_json_is_applied_on_the_service_page_and_only_to_the_service_it_names() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1400).await.unwrap();
+    browser.login(&app.address, "/e/local/services/itflex-nginx/nginx-web-access", "admin", PASSWORD).await;
+    let wait = || c.wait().at_most(Duration::from_secs(20));
+    wait().for_element(Locator::Css("#deployments tr[data-status='PRIMARY'][data-rollout='COMPLETED']")).await.unwrap();
+    assert_eq!(
+        c.find(Locator::Id("breaker")).await.unwrap().text().await.unwrap(),
+        "on, rolls back a failed deployment"
+    );
+    c.find(Locator::Css("#updateJson summary")).await.unwrap().click().await.unwrap();
+    let textarea = wait().for_element(Locator::Id("updateServiceJson")).await.unwrap();
+    let paste = |text: String| {
+        let script =
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));";
+        c.execute(script, vec![serde_json::to_value(&textarea).unwrap(), text.into()])
+    };
+
+    // A document for another service is refused on the page: nothing is sent.
+    let seed = include_str!("../../fixtures/seed/ecs-update-service-template.json");
+    paste(seed.replace("\"nginx-web-access\"", "\"other-service\"")).await.unwrap();
+    c.find(Locator::Id("applyUpdateJson")).await.unwrap().click().await.unwrap();
+    let refusal = wait().for_element(Locator::Css("#updateJson .field-error")).await.unwrap().text().await.unwrap();
+    assert!(refusal.contains("other-service") && refusal.contains("not this one"), "{refusal}");
+    // An unknown key is the server's refusal, named by path.
+    paste(seed.replace("\"forceNewDeployment\"", "\"forceNewDeploymnet\"")).await.unwrap();
+    c.find(Locator::Id("applyUpdateJson")).await.unwrap().click().await.unwrap();
+    let banner = wait().for_element(Locator::Css("#updateJson [role='alert']")).await.unwrap().text().await.unwrap();
+    assert!(banner.contains("forceNewDeploymnet"), "{banner}");
+    let service = crate::helpers::json_with_status(
+        app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await,
+        200,
+    )
+    .await;
+    assert_eq!(service["deployments"].as_array().unwrap().len(), 1, "nothing was applied: {service}");
+
+    // The seed's document as is: circuit breaker off, 100 % / 0 %, a new deployment rolls out.
+    paste(seed.to_string()).await.unwrap();
+    c.find(Locator::Id("applyUpdateJson")).await.unwrap().click().await.unwrap();
+    wait().for_element(Locator::Id("updateApplied")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(
+            "#deployments tbody:not(:has(tr[data-status='ACTIVE'])) tr[data-status='PRIMARY'][data-rollout='COMPLETED']",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(c.find(Locator::Id("breaker")).await.unwrap().text().await.unwrap(), "off");
+    let latest = c.find(Locator::Id("rollout")).await.unwrap().text().await.unwrap();
+    assert!(latest.contains("service update by admin (session)"), "who made it, not 'outside Berth': {latest}");
+    let service = crate::helpers::json_with_status(
+        app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await,
+        200,
+    )
+    .await;
+    let config = &service["deploymentConfiguration"];
+    assert_eq!((&config["maximumPercent"], &config["minimumHealthyPercent"]), (&100.into(), &0.into()), "{service}");
+    save_screenshot(c, "service-update-json").await;
+    browser.client.close().await.unwrap();
+}
+
+/// The page stays live while a person works in it: a value typed during a rollout survives the
+/// snapshots that follow; scaling and deleting (scale to 0, then delete) go through the page.
+#[tokio::test]
+async fn scaling_and_deleting_from_the_page_and_typing_survives_live_updates() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1400).await.unwrap();
+    browser.login(&app.address, "/e/local/services/itflex-nginx/nginx-web-access", "admin", PASSWORD).await;
+    let wait = || c.wait().at_most(Duration::from_secs(30));
+    wait().for_element(Locator::Css("#deployments tr[data-status='PRIMARY'][data-rollout='COMPLETED']")).await.unwrap();
+
+    // A rollout starts elsewhere (the CLI); meanwhile the person types a new count.
+    app.ecs(
+        "UpdateService",
+        serde_json::json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "forceNewDeployment": true}),
+    )
+    .await;
+    wait().for_element(Locator::Css("#deployments tr[data-status='ACTIVE']")).await.unwrap();
+    let count = c.find(Locator::Id("desiredCount")).await.unwrap();
+    count.clear().await.unwrap();
+    count.send_keys("2").await.unwrap();
+    wait()
+        .for_element(Locator::Css(
+            "#deployments tbody:not(:has(tr[data-status='ACTIVE'])) tr[data-status='PRIMARY'][data-rollout='COMPLETED']",
+        ))
+        .await
+        .unwrap();
+    let kept = c.find(Locator::Id("desiredCount")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(kept.as_deref(), Some("2"), "what was typed survived the rollout's snapshots");
+    c.find(Locator::Css("#scaleForm button[type='submit']")).await.unwrap().click().await.unwrap();
+    let mut counts = String::new();
+    for _ in 0..150 {
+        counts = c.find(Locator::Id("counts")).await.unwrap().text().await.unwrap();
+        if counts.starts_with("2 desired, 2 running") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(counts.starts_with("2 desired, 2 running"), "{counts}");
+
+    // Delete: the dialog offers "scale to 0 and delete" (and force); the page then goes to the cluster.
+    c.find(Locator::Id("deleteService")).await.unwrap().click().await.unwrap();
+    let dialog = wait().for_element(Locator::Css(".modal")).await.unwrap().text().await.unwrap();
+    assert!(dialog.contains("It runs 2 tasks"), "{dialog}");
+    assert!(c.find(Locator::Id("forceDelete")).await.is_ok(), "force is offered");
+    save_screenshot(c, "service-delete").await;
+    c.find(Locator::Id("confirmDelete")).await.unwrap().click().await.unwrap();
+    for _ in 0..150 {
+        if c.current_url().await.unwrap().path() == "/e/local/cluster/itflex-nginx" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(c.current_url().await.unwrap().path(), "/e/local/cluster/itflex-nginx");
+    let service = app
+        .ecs("DescribeServices", serde_json::json!({"cluster": "itflex-nginx", "services": ["nginx-web-access"]}))
+        .await;
+    assert_eq!(service["services"][0]["status"], "INACTIVE", "{service}");
+    assert_eq!(service["services"][0]["desiredCount"], 0, "scaled to 0 first: {service}");
+    browser.client.close().await.unwrap();
+}

@@ -78,6 +78,15 @@ async fn the_seeds_daemon_service_is_created_as_is_runs_one_task_per_instance_an
     assert_ne!(primary(&updated)["id"], primary(&steady)["id"]);
     let again = until(&app, path, "the update COMPLETED", completed).await;
     assert_eq!(again["taskDefinition"], second.as_str());
+    // The history says who made that deployment: the update was made in Berth, not outside it.
+    let history = json_with_status(app.get("/api/deployments?service=nginx-web-access").await, 200).await;
+    let id = primary(&updated)["id"].as_str().unwrap();
+    let row = history["items"].as_array().unwrap().iter().find(|d| d["ecsDeploymentId"] == id).expect("recorded");
+    assert_eq!(
+        (&row["kind"], &row["actor"], &row["via"]),
+        (&json!("external"), &json!("admin"), &json!("session")),
+        "{row}"
+    );
 
     let refused =
         json_with_status(app.put_json(&format!("{path}/desired-count"), &json!({"desiredCount": 3})).await, 422).await;

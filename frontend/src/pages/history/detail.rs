@@ -39,7 +39,7 @@ pub fn DeploymentPage() -> impl IntoView {
                     <dl class="facts" id="deploymentFacts">
                         <dt>"Service"</dt><dd>{format!("{} / {} / {}", d.environment, d.cluster, d.service)}</dd>
                         <dt>"Kind"</dt><dd>{d.kind.as_str()}</dd>
-                        <dt>"Who"</dt><dd>{format!("{} ({})", d.actor, d.via)}</dd>
+                        <dt>"Who"</dt><dd>{d.made_by()}</dd>
                         <dt>"Started"</dt><dd>{local_time(Some(&d.started_at))}</dd>
                         <dt>"Ended"</dt><dd>{local_time(d.ended_at.as_deref())}</dd>
                         <dt>"Duration"</dt><dd>{d.duration_ms.map(|ms| format!("{:.1} s", ms as f64 / 1000.0)).unwrap_or_else(|| "—".into())}</dd>

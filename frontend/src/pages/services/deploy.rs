@@ -259,8 +259,8 @@ pub fn RolloutPanel(deployment: DeploymentRecord, detail: ServiceDetail) -> impl
     view! {
         <section class="rollout" id="rollout" data-outcome=d.outcome.as_str() data-kind=d.kind.as_str() data-id=d.id.to_string()>
             <h2>"Latest deployment " <a href=paths::deployment(d.id) rel="external">{format!("#{}", d.id)}</a>" "{outcome_badge(d.outcome)}</h2>
-            <p>{format!("{} by {} ({}) · {} → {} · started {}",
-                d.kind.as_str(), d.actor, d.via,
+            <p>{format!("{} · {} → {} · started {}",
+                d.made_by(),
                 d.from_task_definition.clone().unwrap_or_else(|| "?".into()),
                 d.to_task_definition.clone().unwrap_or_else(|| "…".into()),
                 local_time(Some(&d.started_at)))}</p>

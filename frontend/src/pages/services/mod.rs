@@ -3,6 +3,7 @@
 mod deploy;
 mod live;
 mod page;
+mod update_json;
 mod wizard;
 
 pub use deploy::outcome_badge;

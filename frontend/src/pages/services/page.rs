@@ -13,6 +13,7 @@ use crate::load::{load, send};
 use crate::pages::param;
 
 use super::deploy::{CiPanel, DeployDialog, RollbackDialog, RolloutPanel};
+use super::update_json::UpdateJsonPanel;
 
 /// `/e/:env/services/:cluster/:service`.
 #[component]
@@ -29,21 +30,46 @@ pub fn ServicePage() -> impl IntoView {
             }
         });
     });
-    let ui = DeployUi { deploying: RwSignal::new(false), rolling_back: RwSignal::new(false) };
+    let ui = DeployUi {
+        deploying: RwSignal::new(false),
+        rolling_back: RwSignal::new(false),
+        deleting: RwSignal::new(false),
+    };
     provide_context(ui);
     let task_definition = Memo::new(move |_| {
         detail.with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| d.task_definition.clone()).unwrap_or_default())
     });
     let known = move || !task_definition.get().is_empty();
+    // The forms are rebuilt only when what they start from changes (not at every snapshot of a
+    // rollout): a value being typed, an open panel or a message stays while the page is live.
+    let loaded = Memo::new(move |_| detail.with(|d| matches!(d, Some(Ok(_)))));
+    let settings = Memo::new(move |_| {
+        detail.with(|d| {
+            d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| {
+                (
+                    d.deployment_configuration.clone(),
+                    d.enable_execute_command,
+                    d.desired_count,
+                    d.scheduling_strategy.clone(),
+                )
+            })
+        })
+    });
+    let current = move || detail.get_untracked().and_then(Result::ok);
+    let (_, is_admin) = roles();
     view! {
         {move || match detail.get() {
             None => view! { <p class="muted">"Loading…"</p> }.into_any(),
             Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
             Some(Ok(d)) => {
                 let rollout = deployment.get().map(|r| view! { <RolloutPanel deployment=r detail=d.clone()/> });
-                view! { <ServiceView detail=d reload>{rollout}</ServiceView> }.into_any()
+                view! { <ServiceSummary detail=d>{rollout}</ServiceSummary> }.into_any()
             }
         }}
+        {move || settings.get().and(current()).map(|d| view! { <Controls detail=d reload/> })}
+        {move || loaded.get().then(|| view! { <Show when=is_admin><UpdateJsonPanel reload/></Show> })}
+        {move || detail.get().and_then(Result::ok).map(|d| view! { <ServiceTables detail=d/> })}
+        {move || loaded.get().then(|| view! { <ExportPanel/> })}
         <Show when=known>
             <CiPanel env cluster=cluster.get_untracked() service=service.get_untracked() task_definition/>
         </Show>
@@ -55,14 +81,26 @@ pub fn ServicePage() -> impl IntoView {
             <RollbackDialog env cluster=cluster.get_untracked() service=service.get_untracked()
                 on_close=Callback::new(move |()| ui.rolling_back.set(false))/>
         </Show>
+        <Show when=move || ui.deleting.get()>
+            <DeleteDialog desired=current().map_or(0, |d| d.desired_count) on_close=Callback::new(move |()| ui.deleting.set(false))/>
+        </Show>
     }
 }
 
-/// Opens the deploy and rollback dialogs (they live outside the view the stream re-renders).
+/// (may deploy and scale, may change settings and delete) in this page's environment.
+fn roles() -> (impl Fn() -> bool + Copy, impl Fn() -> bool + Copy) {
+    use shared::auth::Role;
+    let env = param("env");
+    let role = move || crate::shell::session().role_in(&env.get());
+    (move || role().is_some_and(|r| r >= Role::Deployer), move || role() == Some(Role::Admin))
+}
+
+/// Opens the deploy, rollback and delete dialogs (they live outside the view the stream re-renders).
 #[derive(Clone, Copy)]
 struct DeployUi {
     deploying: RwSignal<bool>,
     rolling_back: RwSignal<bool>,
+    deleting: RwSignal<bool>,
 }
 
 fn progress(d: Deployment) -> impl IntoView {
@@ -83,15 +121,13 @@ fn progress(d: Deployment) -> impl IntoView {
     }
 }
 
+/// The service's head, facts and latest Berth deployment: re-rendered with each snapshot.
 #[component]
-fn ServiceView(detail: ServiceDetail, reload: Callback<()>, children: Children) -> impl IntoView {
+fn ServiceSummary(detail: ServiceDetail, children: Children) -> impl IntoView {
     let ui = expect_context::<DeployUi>();
     let env = param("env");
-    let role = move || crate::shell::session().role_in(&env.get());
-    let can_deploy = move || role().is_some_and(|r| r >= shared::auth::Role::Deployer);
-    let is_admin = move || role() == Some(shared::auth::Role::Admin);
-    let d = detail.clone();
-    let daemon = d.scheduling_strategy == "DAEMON";
+    let (can_deploy, is_admin) = roles();
+    let d = detail;
     let capacity = d.launch_type.clone().unwrap_or_else(|| {
         d.capacity_provider_strategy
             .iter()
@@ -100,7 +136,6 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>, children: Children) 
             .join(", ")
     });
     let breaker = d.deployment_configuration.as_ref().and_then(|c| c.deployment_circuit_breaker.clone());
-    let deleting = RwSignal::new(false);
     let family = d.task_definition.split(':').next().unwrap_or_default().to_string();
     let revision: i64 = d.task_definition.rsplit(':').next().and_then(|r| r.parse().ok()).unwrap_or(0);
     let td_link = paths::task_revision(&env.get_untracked(), &family, revision);
@@ -110,8 +145,54 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>, children: Children) 
         api::enc(&d.cluster),
         api::enc(&d.service_name)
     ));
+    view! {
+        <div class="page-head">
+            <h1>{d.service_name.clone()}</h1>
+            <span class="badge ok" id="serviceStatus">{d.status.clone()}</span>
+            <div class="spacer"></div>
+            <Show when=can_deploy>
+                <button type="button" class="primary" id="deployButton" on:click=move |_| ui.deploying.set(true)>"Deploy"</button>
+                <button type="button" id="rollbackButton" on:click=move |_| ui.rolling_back.set(true)>"Roll back"</button>
+            </Show>
+            <a href=history_link rel="external" class="button" id="historyLink">"History"</a>
+            <a href=paths::cluster(&env.get_untracked(), &d.cluster) rel="external" class="button">{format!("Cluster {}", d.cluster)}</a>
+            <Show when=is_admin>
+                <button type="button" class="danger" id="deleteService" on:click=move |_| ui.deleting.set(true)>"Delete service"</button>
+            </Show>
+        </div>
+        <dl class="facts">
+            <dt>"Task definition"</dt><dd><a href=td_link rel="external" class="mono">{d.task_definition.clone()}</a></dd>
+            <dt>"Tasks"</dt><dd id="counts">{format!("{} desired, {} running, {} pending", d.desired_count, d.running_count, d.pending_count)}</dd>
+            <dt>"Scheduling"</dt><dd>{d.scheduling_strategy.clone()}</dd>
+            <dt>"Launch"</dt><dd>{capacity}</dd>
+            <dt>"Circuit breaker"</dt><dd id="breaker">{match breaker {
+                Some(b) if b.enable && b.rollback => "on, rolls back a failed deployment",
+                Some(b) if b.enable => "on, no rollback",
+                _ => "off",
+            }}</dd>
+        </dl>
+        {children()}
+    }
+}
+
+/// Scale and settings, built from the service as it was when they were last rebuilt.
+#[component]
+fn Controls(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
+    let (can_deploy, is_admin) = roles();
+    let daemon = detail.scheduling_strategy == "DAEMON";
+    view! {
+        {(!daemon).then(|| view! { <Show when=can_deploy><ScaleForm current=detail.desired_count reload/></Show> })}
+        <Show when=is_admin>
+            <SettingsForm detail=detail.clone() reload/>
+        </Show>
+    }
+}
+
+/// ECS's deployments, the tasks and the events: re-rendered with each snapshot.
+#[component]
+fn ServiceTables(detail: ServiceDetail) -> impl IntoView {
+    let d = detail;
     let deployments = d.deployments.iter().cloned().map(progress).collect_view();
-    let for_settings = detail.clone();
     let events = d
         .events
         .iter()
@@ -130,36 +211,6 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>, children: Children) 
                     </tr>
                 }).collect_view();
     view! {
-        <div class="page-head">
-            <h1>{d.service_name.clone()}</h1>
-            <span class="badge ok" id="serviceStatus">{d.status.clone()}</span>
-            <div class="spacer"></div>
-            <Show when=can_deploy>
-                <button type="button" class="primary" id="deployButton" on:click=move |_| ui.deploying.set(true)>"Deploy"</button>
-                <button type="button" id="rollbackButton" on:click=move |_| ui.rolling_back.set(true)>"Roll back"</button>
-            </Show>
-            <a href=history_link rel="external" class="button" id="historyLink">"History"</a>
-            <a href=paths::cluster(&env.get_untracked(), &d.cluster) rel="external" class="button">{format!("Cluster {}", d.cluster)}</a>
-            <Show when=is_admin>
-                <button type="button" class="danger" on:click=move |_| deleting.set(true)>"Delete service"</button>
-            </Show>
-        </div>
-        <dl class="facts">
-            <dt>"Task definition"</dt><dd><a href=td_link rel="external" class="mono">{d.task_definition.clone()}</a></dd>
-            <dt>"Tasks"</dt><dd id="counts">{format!("{} desired, {} running, {} pending", d.desired_count, d.running_count, d.pending_count)}</dd>
-            <dt>"Scheduling"</dt><dd>{d.scheduling_strategy.clone()}</dd>
-            <dt>"Launch"</dt><dd>{capacity}</dd>
-            <dt>"Circuit breaker"</dt><dd>{match breaker {
-                Some(b) if b.enable && b.rollback => "on, rolls back a failed deployment",
-                Some(b) if b.enable => "on, no rollback",
-                _ => "off",
-            }}</dd>
-        </dl>
-        {children()}
-        {(!daemon).then(|| view! { <Show when=can_deploy><ScaleForm current=detail.desired_count reload/></Show> })}
-        <Show when=is_admin>
-            <SettingsForm detail=for_settings.clone() reload/>
-        </Show>
         <h2>"Deployments"</h2>
         <table class="grid" id="deployments">
             <thead><tr><th>"Status"</th><th>"Rollout"</th><th>"Task definition"</th><th>"Tasks"</th><th>"Created"</th><th>"Updated"</th></tr></thead>
@@ -177,10 +228,6 @@ fn ServiceView(detail: ServiceDetail, reload: Callback<()>, children: Children) 
         <ul class="events" id="events">
             {events}
         </ul>
-        <ExportPanel/>
-        <Show when=move || deleting.get()>
-            <DeleteDialog desired=detail.desired_count on_close=Callback::new(move |()| deleting.set(false))/>
-        </Show>
     }
 }
 
@@ -208,7 +255,7 @@ fn ScaleForm(current: i64, reload: Callback<()>) -> impl IntoView {
         });
     };
     view! {
-        <form class="inline-form" on:submit=submit>
+        <form class="inline-form" id="scaleForm" on:submit=submit>
             <label>"Desired tasks "<input type="number" min="0" id="desiredCount" prop:value=move || wanted.get()
                 on:input=move |ev| wanted.set(event_target_value(&ev))/></label>
             <button type="submit" disabled=move || pending.get()>"Scale"</button>
