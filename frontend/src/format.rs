@@ -31,6 +31,13 @@ pub fn size(bytes: Option<i64>) -> String {
     }
 }
 
+/// A duration in seconds with one decimal ("1.3 s"), rounded; integer arithmetic for the same
+/// reason as [`size`].
+pub fn seconds(ms: i64) -> String {
+    let tenths = (ms.max(0) + 50) / 100;
+    format!("{}.{} s", tenths / 10, tenths % 10)
+}
+
 /// `sha256:0123456789ab…` — enough to recognise, the full digest is in the title.
 pub fn short_digest(digest: &str) -> String {
     match digest.split_once(':') {

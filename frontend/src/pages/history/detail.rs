@@ -42,7 +42,7 @@ pub fn DeploymentPage() -> impl IntoView {
                         <dt>"Who"</dt><dd>{d.made_by()}</dd>
                         <dt>"Started"</dt><dd>{local_time(Some(&d.started_at))}</dd>
                         <dt>"Ended"</dt><dd>{local_time(d.ended_at.as_deref())}</dd>
-                        <dt>"Duration"</dt><dd>{d.duration_ms.map(|ms| format!("{:.1} s", ms as f64 / 1000.0)).unwrap_or_else(|| "—".into())}</dd>
+                        <dt>"Duration"</dt><dd>{d.duration_ms.map(crate::format::seconds).unwrap_or_else(|| "—".into())}</dd>
                         <dt>"From"</dt><dd>{revision_link(&d.from_task_definition)}</dd>
                         <dt>"To"</dt><dd>{revision_link(&d.to_task_definition)}</dd>
                         <dt>"Outcome"</dt><dd id="outcomeReason">{d.reason.clone().unwrap_or_default()}</dd>

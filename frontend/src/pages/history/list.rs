@@ -102,7 +102,7 @@ pub fn HistoryPage() -> impl IntoView {
                             <td>{d.actor.clone()}</td>
                             <td class="mono">{format!("{} → {}", d.from_task_definition.clone().unwrap_or_else(|| "?".into()), d.to_task_definition.clone().unwrap_or_else(|| "…".into()))}</td>
                             <td>{outcome_badge(d.outcome)}</td>
-                            <td>{d.duration_ms.map(|ms| format!("{:.1} s", ms as f64 / 1000.0)).unwrap_or_default()}</td>
+                            <td>{d.duration_ms.map(crate::format::seconds).unwrap_or_default()}</td>
                         </tr>
                     }
                 }).collect_view();

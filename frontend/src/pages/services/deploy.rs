@@ -279,7 +279,7 @@ pub fn RolloutPanel(deployment: DeploymentRecord, detail: ServiceDetail) -> impl
             }).collect_view())}
             {(!live).then(|| view! {
                 <p class="muted">{d.reason.clone().unwrap_or_default()}
-                    {d.duration_ms.map(|ms| format!(" · took {:.1} s", ms as f64 / 1000.0))}</p>
+                    {d.duration_ms.map(|ms| format!(" · took {}", crate::format::seconds(ms)))}</p>
             })}
         </section>
     }
