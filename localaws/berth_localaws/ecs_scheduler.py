@@ -34,7 +34,7 @@ import time
 import uuid
 
 from moto.core.utils import utcnow
-from moto.ecs.models import EC2ContainerServiceBackend
+from moto.ecs.models import EC2ContainerServiceBackend, Service
 from moto.ecs.responses import EC2ContainerServiceResponse
 
 STEP = float(os.environ.get("BERTH_LOCAL_ECS_STEP_SECONDS", "1.0"))
@@ -327,7 +327,23 @@ def _keep(response, service):
         }
 
 
+def _security_groups_optional():
+    """AWS takes an awsvpcConfiguration without securityGroups (the VPC's default group is used);
+    moto's check crashes on it with a KeyError (an HTML 500)."""
+    original = Service._validate_network
+
+    def validate_network(self, nc):
+        config = (nc or {}).get("awsvpcConfiguration")
+        if config is not None and "securityGroups" not in config:
+            original(self, {**nc, "awsvpcConfiguration": {**config, "securityGroups": []}})
+            return nc
+        return original(self, nc)
+
+    Service._validate_network = validate_network
+
+
 def install():
+    _security_groups_optional()
     original_create = EC2ContainerServiceResponse.create_service
     original_update = EC2ContainerServiceResponse.update_service
     original_describe = EC2ContainerServiceBackend.describe_services

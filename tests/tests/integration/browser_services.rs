@@ -224,3 +224,41 @@ async fn scaling_and_deleting_from_the_page_and_typing_survives_live_updates() {
     assert_eq!(service["services"][0]["desiredCount"], 0, "scaled to 0 first: {service}");
     browser.client.close().await.unwrap();
 }
+
+/// A Fargate-only task definition picks the Fargate launch type (and the page says so); its awsvpc
+/// network is asked for, and the service runs.
+#[tokio::test]
+async fn a_fargate_only_task_definition_picks_fargate_and_asks_for_its_network() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    let fargate = serde_json::json!({"family": "fg-web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
+        "cpu": "256", "memory": "512",
+        "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "essential": true, "portMappings": [{"containerPort": 80}]}]});
+    crate::helpers::json_with_status(app.post_json("/api/envs/local/task-definitions", &fargate).await, 201).await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1400).await.unwrap();
+    browser.login(&app.address, "/e/local/services/new?cluster=itflex-nginx", "admin", PASSWORD).await;
+    let wait = || c.wait().at_most(Duration::from_secs(20));
+    wait().for_element(Locator::Css("input[name='serviceName']")).await.unwrap().send_keys("fg-service").await.unwrap();
+    wait().for_element(Locator::Css("select[name='family'] option[value='fg-web']")).await.unwrap();
+    c.find(Locator::Css("select[name='family']")).await.unwrap().select_by_value("fg-web").await.unwrap();
+    let why = wait().for_element(Locator::Id("launchTypeSwitched")).await.unwrap().text().await.unwrap();
+    assert!(why.contains("Fargate only"), "{why}");
+    let compute = c.find(Locator::Css("select[name='compute']")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(compute.as_deref(), Some("FARGATE"));
+
+    // Without subnets the rule answers on the network; with one, the service is created and runs.
+    c.find(Locator::Css("button#createService")).await.unwrap().click().await.unwrap();
+    let error = wait().for_element(Locator::Css(".field-error")).await.unwrap().text().await.unwrap();
+    assert!(error.contains("subnets"), "{error}");
+    wait().for_element(Locator::Css("input[name='subnet']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("button#createService")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css("#deployments tr[data-status='PRIMARY'][data-rollout='COMPLETED']"))
+        .await
+        .unwrap();
+    let facts = c.find(Locator::Css("dl.facts")).await.unwrap().text().await.unwrap();
+    assert!(facts.contains("FARGATE"), "{facts}");
+    browser.client.close().await.unwrap();
+}

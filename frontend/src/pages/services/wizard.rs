@@ -146,6 +146,32 @@ pub fn CreateServicePage() -> impl IntoView {
             }
         })
     };
+    // A revision that runs on one launch type only picks that launch type, and the page says so.
+    let switched = RwSignal::new(None::<&'static str>);
+    Effect::new(move |_| {
+        let only = task_spec.with(|t| {
+            t.as_ref()
+                .and_then(|t| t.requires_compatibilities.clone())
+                .filter(|c| c.len() == 1)
+                .map(|mut c| c.remove(0))
+        });
+        untrack(|| {
+            let now = mode();
+            let needed = match only.as_deref() {
+                Some("FARGATE") if now != "FARGATE" => {
+                    Some(("FARGATE", "Launch type set to Fargate: this revision runs on Fargate only."))
+                }
+                Some("EC2") if now == "FARGATE" => {
+                    Some(("EC2", "Launch type set to EC2: this revision runs on EC2 only."))
+                }
+                _ => None,
+            };
+            switched.set(needed.map(|(m, why)| {
+                set_mode(m.into());
+                why
+            }));
+        });
+    });
     let daemon = move || spec.with(ServiceSpec::is_daemon);
     let set_daemon = move |on: bool| {
         spec.update(|s| {
@@ -219,11 +245,12 @@ pub fn CreateServicePage() -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Compute"</legend>
-                <select name="compute" prop:value=mode on:change=move |ev| set_mode(event_target_value(&ev))>
+                <select name="compute" prop:value=mode on:change=move |ev| { switched.set(None); set_mode(event_target_value(&ev)) }>
                     <option value="EC2">"Launch type: EC2"</option>
                     <option value="FARGATE">"Launch type: Fargate"</option>
                     <option value="strategy">"Capacity provider strategy (the cluster's EC2 capacity)"</option>
                 </select>
+                {move || switched.get().map(|why| view! { <p class="hint" id="launchTypeSwitched">{why}</p> })}
                 {msg("launchType")}{msg("capacityProviderStrategy")}
                 <div class="choices-inline">
                     <label class="check"><input type="radio" name="scheduling" value="REPLICA" prop:checked=move || !daemon() on:change=move |_| set_daemon(false)/>"REPLICA: keep a number of tasks running"</label>
