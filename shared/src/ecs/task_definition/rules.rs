@@ -131,7 +131,8 @@ fn compatibilities(spec: &TaskDefinitionSpec, network: &str, cpu: Option<i64>, m
             }
         }
     }
-    if list.iter().any(|c| c == "EC2") && memory.is_none() {
+    // No list means EC2, as at registration.
+    if (list.is_empty() || list.iter().any(|c| c == "EC2")) && memory.is_none() {
         for (i, c) in spec.container_definitions.iter().enumerate() {
             if c.memory.is_none() && c.memory_reservation.is_none() {
                 e.add(

@@ -114,6 +114,12 @@ fn ec2_needs_memory_somewhere() {
     let ok = base(json!({"memory": "512", "containerDefinitions": [{"name": "web", "image": "nginx:1"}]}));
     let bad = base(json!({"containerDefinitions": [{"name": "web", "image": "nginx:1"}]}));
     rule(ok, bad, "containerDefinitions[0].memory");
+    // Without requiresCompatibilities a registration is checked for EC2 too.
+    let mut unsaid = base(json!({"containerDefinitions": [{"name": "web", "image": "nginx:1"}]}));
+    unsaid.requires_compatibilities = None;
+    let mut said = unsaid.clone();
+    said.container_definitions[0].memory_reservation = Some(128);
+    rule(said, unsaid, "containerDefinitions[0].memory");
 }
 
 #[test]
