@@ -87,7 +87,8 @@ pub fn ServicePage() -> impl IntoView {
     }
 }
 
-/// (may deploy and scale, may change settings and delete) in this page's environment.
+/// Whether the person may deploy and scale, and whether they may change settings and delete, in
+/// this page's environment.
 fn roles() -> (impl Fn() -> bool + Copy, impl Fn() -> bool + Copy) {
     use shared::auth::Role;
     let env = param("env");
