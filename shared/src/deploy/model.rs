@@ -161,8 +161,16 @@ impl DeploymentRecord {
     pub fn made_by(&self) -> String {
         match self.kind {
             DeploymentKind::External if self.actor == "external" => "made outside Berth".into(),
-            DeploymentKind::External => format!("service update by {} ({})", self.actor, self.via),
-            kind => format!("{} by {} ({})", kind.as_str(), self.actor, self.via),
+            _ => format!("{} by {} ({})", self.kind_label(), self.actor, self.via),
+        }
+    }
+
+    /// The kind for a person: an external deployment that a service update made in Berth started
+    /// is a "service update".
+    pub fn kind_label(&self) -> &'static str {
+        match self.kind {
+            DeploymentKind::External if self.actor != "external" => "service update",
+            kind => kind.as_str(),
         }
     }
 }
@@ -245,4 +253,31 @@ pub struct ServiceSnapshot {
     pub error: Option<crate::error::ApiError>,
     /// The Berth deployment of this service in progress, if any.
     pub deployment: Option<DeploymentRecord>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(kind: &str, actor: &str, via: &str) -> DeploymentRecord {
+        serde_json::from_value(serde_json::json!({
+            "id": 1, "environment": "prod", "cluster": "c", "service": "s", "kind": kind, "actor": actor,
+            "via": via, "note": null, "outcome": "SUCCEEDED", "reason": null, "step": "ended",
+            "fromTaskDefinition": null, "toTaskDefinition": null, "rolledBackTo": null, "images": [],
+            "ecsDeploymentId": null, "startedAt": "2026-11-25T08:00:00Z", "endedAt": null, "durationMs": null
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn who_made_a_deployment_reads_as_a_person_would_say_it() {
+        assert_eq!(record("deploy", "ana", "session").made_by(), "deploy by ana (session)");
+        assert_eq!(record("external", "external", "outside Berth").made_by(), "made outside Berth");
+        let update = record("external", "ana", "session");
+        assert_eq!(
+            (update.made_by().as_str(), update.kind_label()),
+            ("service update by ana (session)", "service update")
+        );
+        assert_eq!(record("rollback", "ci", "token ci-deploy").kind_label(), "rollback");
+    }
 }

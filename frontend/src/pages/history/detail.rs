@@ -38,7 +38,7 @@ pub fn DeploymentPage() -> impl IntoView {
                     </div>
                     <dl class="facts" id="deploymentFacts">
                         <dt>"Service"</dt><dd>{format!("{} / {} / {}", d.environment, d.cluster, d.service)}</dd>
-                        <dt>"Kind"</dt><dd>{d.kind.as_str()}</dd>
+                        <dt>"Kind"</dt><dd>{d.kind_label()}</dd>
                         <dt>"Who"</dt><dd>{d.made_by()}</dd>
                         <dt>"Started"</dt><dd>{local_time(Some(&d.started_at))}</dd>
                         <dt>"Ended"</dt><dd>{local_time(d.ended_at.as_deref())}</dd>

@@ -98,7 +98,7 @@ pub fn HistoryPage() -> impl IntoView {
                             <td>{local_time(Some(&d.started_at))}</td>
                             <td>{d.environment.clone()}</td>
                             <td><a href=service_link rel="external">{format!("{}/{}", d.cluster, d.service)}</a></td>
-                            <td>{d.kind.as_str()}</td>
+                            <td>{d.kind_label()}</td>
                             <td>{d.actor.clone()}</td>
                             <td class="mono">{format!("{} → {}", d.from_task_definition.clone().unwrap_or_else(|| "?".into()), d.to_task_definition.clone().unwrap_or_else(|| "…".into()))}</td>
                             <td>{outcome_badge(d.outcome)}</td>
