@@ -141,16 +141,22 @@ async fn the_seeds_update_service_json_is_applied_on_the_service_page_and_only_t
     paste(seed.to_string()).await.unwrap();
     c.find(Locator::Id("applyUpdateJson")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Id("updateApplied")).await.unwrap();
-    c.wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Css(
-            "#deployments tbody:not(:has(tr[data-status='ACTIVE'])) tr[data-status='PRIMARY'][data-rollout='COMPLETED']",
-        ))
-        .await
-        .unwrap();
-    assert_eq!(c.find(Locator::Id("breaker")).await.unwrap().text().await.unwrap(), "off");
-    let latest = c.find(Locator::Id("rollout")).await.unwrap().text().await.unwrap();
+    // Live, without a reload: the settings change shows, and the latest deployment is the one the
+    // update started, named for who made it, followed to its end.
+    let (mut breaker, mut latest, mut outcome) = (String::new(), String::new(), None);
+    for _ in 0..150 {
+        breaker = c.find(Locator::Id("breaker")).await.unwrap().text().await.unwrap();
+        let rollout = c.find(Locator::Id("rollout")).await.unwrap();
+        latest = rollout.text().await.unwrap();
+        outcome = rollout.attr("data-outcome").await.unwrap();
+        if breaker == "off" && latest.contains("service update by admin") && outcome.as_deref() == Some("SUCCEEDED") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(breaker, "off");
     assert!(latest.contains("service update by admin (session)"), "who made it, not 'outside Berth': {latest}");
+    assert_eq!(outcome.as_deref(), Some("SUCCEEDED"), "{latest}");
     let service = crate::helpers::json_with_status(
         app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await,
         200,
