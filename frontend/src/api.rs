@@ -84,6 +84,11 @@ async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<
     parse(&call(with_csrf(Request::post(url)).json(body)).await?)
 }
 
+/// A pasted JSON document sent as is (not re-serialized): the server names what is wrong with it.
+async fn post_document<T: DeserializeOwned>(url: &str, document: String) -> Result<T, ApiError> {
+    parse(&call(with_csrf(Request::post(url)).header("content-type", "application/json").body(document)).await?)
+}
+
 async fn delete(url: &str) -> Result<(), ApiError> {
     call(with_csrf(Request::delete(url)).build()).await.map(drop)
 }
@@ -206,14 +211,7 @@ pub async fn services_using(env: &str, family: &str, revision: i64) -> Result<Ve
 
 /// `document` is the pasted text, sent as is: the server names what is wrong with it.
 pub async fn import_task_definition(document: &str) -> Result<Imported, ApiError> {
-    parse(
-        &call(
-            with_csrf(Request::post("/api/task-definitions/import"))
-                .header("content-type", "application/json")
-                .body(document.to_string()),
-        )
-        .await?,
-    )
+    post_document("/api/task-definitions/import", document.to_string()).await
 }
 
 pub async fn register_task_definition(env: &str, spec: &TaskDefinitionSpec) -> Result<Revision, ApiError> {
@@ -279,10 +277,7 @@ pub async fn update_service(env: &str, update: &ServiceUpdate) -> Result<Service
 
 /// `document` is an update-service document as pasted, sent as is: the server names what is wrong.
 pub async fn apply_update_document(env: &str, document: String) -> Result<ServiceDetail, ApiError> {
-    let request = with_csrf(Request::post(&format!("/api/envs/{}/services/update", enc(env))))
-        .header("content-type", "application/json")
-        .body(document);
-    parse(&call(request).await?)
+    post_document(&format!("/api/envs/{}/services/update", enc(env)), document).await
 }
 
 pub async fn get_service(env: &str, cluster: &str, service: &str) -> Result<ServiceDetail, ApiError> {

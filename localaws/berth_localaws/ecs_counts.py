@@ -73,11 +73,11 @@ def _count_instances(backend, cluster, instances):
         placed = [t for t in live if t.container_instance_arn == instance.container_instance_arn]
         instance.running_tasks_count = sum(1 for t in placed if t.last_status == "RUNNING")
         instance.pending_tasks_count = sum(1 for t in placed if t.last_status == "PENDING")
-        cpu = sum(_reserved(backend, t.task_definition_arn, cache)[0] for t in placed)
-        memory = sum(_reserved(backend, t.task_definition_arn, cache)[1] for t in placed)
+        reserved = [_reserved(backend, t.task_definition_arn, cache) for t in placed]
+        used_by = {"CPU": sum(cpu for cpu, _ in reserved), "MEMORY": sum(memory for _, memory in reserved)}
         registered = {r["name"]: r for r in instance.registered_resources}
         for resource in instance.remaining_resources:
-            used = {"CPU": cpu, "MEMORY": memory}.get(resource["name"])
+            used = used_by.get(resource["name"])
             if used is not None and resource["name"] in registered:
                 resource["integerValue"] = max(0, registered[resource["name"]]["integerValue"] - used)
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot};
+use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot, set_text};
 
 #[tokio::test]
 async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
@@ -81,8 +81,7 @@ async fn the_seeds_create_service_json_is_imported_in_the_wizard_and_runs_one_ta
     wait().for_element(Locator::Css("details.import summary")).await.unwrap().click().await.unwrap();
     let textarea = wait().for_element(Locator::Id("importService")).await.unwrap();
     let seed = include_str!("../../fixtures/seed/ecs-create-service-template.json");
-    let script = "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));";
-    c.execute(script, vec![serde_json::to_value(&textarea).unwrap(), seed.into()]).await.unwrap();
+    set_text(c, &textarea, seed).await;
     c.find(Locator::Id("importServiceButton")).await.unwrap().click().await.unwrap();
     let daemon = wait().for_element(Locator::Css("input[name='scheduling'][value='DAEMON']")).await.unwrap();
     assert_eq!(daemon.prop("checked").await.unwrap().as_deref(), Some("true"));
@@ -113,20 +112,15 @@ async fn the_seeds_update_service_json_is_applied_on_the_service_page_and_only_t
     );
     c.find(Locator::Css("#updateJson summary")).await.unwrap().click().await.unwrap();
     let textarea = wait().for_element(Locator::Id("updateServiceJson")).await.unwrap();
-    let paste = |text: String| {
-        let script =
-            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));";
-        c.execute(script, vec![serde_json::to_value(&textarea).unwrap(), text.into()])
-    };
 
     // A document for another service is refused on the page: nothing is sent.
     let seed = include_str!("../../fixtures/seed/ecs-update-service-template.json");
-    paste(seed.replace("\"nginx-web-access\"", "\"other-service\"")).await.unwrap();
+    set_text(c, &textarea, &seed.replace("\"nginx-web-access\"", "\"other-service\"")).await;
     c.find(Locator::Id("applyUpdateJson")).await.unwrap().click().await.unwrap();
     let refusal = wait().for_element(Locator::Css("#updateJson .field-error")).await.unwrap().text().await.unwrap();
     assert!(refusal.contains("other-service") && refusal.contains("not this one"), "{refusal}");
     // An unknown key is the server's refusal, named by path.
-    paste(seed.replace("\"forceNewDeployment\"", "\"forceNewDeploymnet\"")).await.unwrap();
+    set_text(c, &textarea, &seed.replace("\"forceNewDeployment\"", "\"forceNewDeploymnet\"")).await;
     c.find(Locator::Id("applyUpdateJson")).await.unwrap().click().await.unwrap();
     let banner = wait().for_element(Locator::Css("#updateJson [role='alert']")).await.unwrap().text().await.unwrap();
     assert!(banner.contains("forceNewDeploymnet"), "{banner}");
@@ -138,7 +132,7 @@ async fn the_seeds_update_service_json_is_applied_on_the_service_page_and_only_t
     assert_eq!(service["deployments"].as_array().unwrap().len(), 1, "nothing was applied: {service}");
 
     // The seed's document as is: circuit breaker off, 100 % / 0 %, a new deployment rolls out.
-    paste(seed.to_string()).await.unwrap();
+    set_text(c, &textarea, seed).await;
     c.find(Locator::Id("applyUpdateJson")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Id("updateApplied")).await.unwrap();
     // Live, without a reload: the settings change shows, and the latest deployment is the one the

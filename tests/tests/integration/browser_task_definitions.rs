@@ -7,7 +7,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 use serde_json::Value;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot};
+use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot, set_text};
 
 const SEED: &str = include_str!("../../fixtures/seed/task-definition-template.json");
 
@@ -247,10 +247,4 @@ async fn the_seed_task_definition_is_imported_through_the_ui_and_registered() {
         c.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css("#revisionStatus.muted")).await.unwrap();
     assert_eq!(status.text().await.unwrap(), "INACTIVE");
     browser.client.close().await.unwrap();
-}
-
-/// Sets a textarea's text as a paste would (typing a whole document key by key is slow).
-async fn set_text(c: &Client, element: &Element, text: &str) {
-    let script = "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));";
-    c.execute(script, vec![serde_json::to_value(element).unwrap(), text.into()]).await.unwrap();
 }

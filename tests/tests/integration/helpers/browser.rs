@@ -5,6 +5,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
+use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder};
 
 static DRIVER: OnceLock<(u16, Mutex<Child>)> = OnceLock::new();
@@ -82,4 +83,10 @@ pub async fn save_screenshot(c: &Client, name: &str) {
     let dir = super::repo_root().join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{name}.png")), c.screenshot().await.unwrap()).unwrap();
+}
+
+/// Sets a textarea's text as a paste would (typing a whole document key by key is slow).
+pub async fn set_text(c: &Client, element: &Element, text: &str) {
+    let script = "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));";
+    c.execute(script, vec![serde_json::to_value(element).unwrap(), text.into()]).await.unwrap();
 }

@@ -2,7 +2,7 @@ mod browser;
 mod local_aws;
 mod test_app;
 
-pub use browser::{Browser, save_screenshot};
+pub use browser::{Browser, save_screenshot, set_text};
 pub use local_aws::local_aws_url;
 pub use test_app::{PASSWORD, Session, TestApp, json_with_status};
 
