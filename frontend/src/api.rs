@@ -63,7 +63,25 @@ async fn exchange(request: Result<Request, gloo_net::Error>, quiet_401: bool) ->
         });
     }
     Err(serde_json::from_str::<ApiError>(&text)
-        .unwrap_or_else(|_| ApiError::new(ErrorCode::Internal, format!("The server answered HTTP {status}."))))
+        .unwrap_or_else(|_| ApiError::new(code_of(status), format!("The server answered HTTP {status}."))))
+}
+
+/// For an answer without Berth's error body (a proxy's page): the code its status means.
+fn code_of(status: u16) -> ErrorCode {
+    match status {
+        400 => ErrorCode::BadRequest,
+        401 => ErrorCode::Unauthorized,
+        403 => ErrorCode::Forbidden,
+        404 => ErrorCode::NotFound,
+        405 => ErrorCode::MethodNotAllowed,
+        409 => ErrorCode::Conflict,
+        413 => ErrorCode::PayloadTooLarge,
+        415 => ErrorCode::UnsupportedMediaType,
+        422 => ErrorCode::Validation,
+        429 => ErrorCode::RateLimited,
+        502..=504 => ErrorCode::Unavailable,
+        _ => ErrorCode::Internal,
+    }
 }
 
 async fn call(request: Result<Request, gloo_net::Error>) -> Result<String, ApiError> {

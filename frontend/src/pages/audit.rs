@@ -5,7 +5,7 @@ use shared::auth::AuditEntry;
 use shared::error::ApiError;
 
 use crate::api::{self, enc};
-use crate::components::ErrorBanner;
+use crate::components::{ErrorBanner, global_admin_gate};
 use crate::format::local_time;
 use crate::shell::Environments;
 
@@ -46,6 +46,11 @@ impl Filters {
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    global_admin_gate("Audit log", "Reading the audit log", || view! { <Audit/> }.into_any())
+}
+
+#[component]
+fn Audit() -> impl IntoView {
     let envs = expect_context::<Environments>().0;
     let f = Filters {
         actor: RwSignal::new(String::new()),

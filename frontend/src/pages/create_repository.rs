@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
+use shared::auth::Role;
 use shared::ecr::{EncryptionConfiguration, EncryptionType, ImageTagMutability, RepositorySpec, Tag};
 use shared::error::{ApiError, FieldError};
 
 use super::param;
 use crate::api::{self, paths};
-use crate::components::{CopyButton, ErrorBanner};
+use crate::components::{CopyButton, ErrorBanner, role_gate};
 use crate::load::send;
 
 #[derive(Clone, Copy)]
@@ -49,9 +50,16 @@ impl Form {
     }
 }
 
-/// `/e/:env/repositories/new`.
+/// `/e/:env/repositories/new` (admins of the environment).
 #[component]
 pub fn CreateRepositoryPage() -> impl IntoView {
+    role_gate(param("env"), Role::Admin, "Create private repository", "Creating a repository", || {
+        view! { <RepositoryForm/> }.into_any()
+    })
+}
+
+#[component]
+fn RepositoryForm() -> impl IntoView {
     let env = param("env");
     let form = Form::new();
     let spec = Memo::new(move |_| form.spec());

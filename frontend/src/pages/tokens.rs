@@ -5,7 +5,7 @@ use shared::auth::{CreatedToken, Role, TokenInfo, TokenSpec};
 use shared::error::ApiError;
 
 use crate::api;
-use crate::components::{CopyButton, ErrorBanner};
+use crate::components::{CopyButton, ErrorBanner, global_admin_gate};
 use crate::format::local_time;
 use crate::load::{load, send};
 use crate::shell::Environments;
@@ -18,6 +18,11 @@ fn days_from_now(days: u32) -> String {
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
+    global_admin_gate("API tokens", "Managing API tokens", || view! { <Tokens/> }.into_any())
+}
+
+#[component]
+fn Tokens() -> impl IntoView {
     let tokens = load(api::list_tokens);
     let created = RwSignal::new(None::<CreatedToken>);
     let on_created = Callback::new(move |token: CreatedToken| {

@@ -6,7 +6,7 @@ use shared::auth::{Grant, NewUser, Role, UserInfo};
 use shared::error::ApiError;
 
 use crate::api;
-use crate::components::ErrorBanner;
+use crate::components::{ErrorBanner, global_admin_gate};
 use crate::format::local_time;
 use crate::load::{load, send};
 
@@ -29,6 +29,11 @@ fn parse_grants(text: &str) -> Result<Vec<Grant>, String> {
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    global_admin_gate("Users", "Managing users", || view! { <Users/> }.into_any())
+}
+
+#[component]
+fn Users() -> impl IntoView {
     let users = load(api::list_users);
     let error = RwSignal::new(None::<ApiError>);
     view! {

@@ -3,13 +3,14 @@
 //! submitted, the steps show live.
 
 use leptos::prelude::*;
+use shared::auth::Role;
 use shared::ecs::cluster::{Choice, ClusterSpec, Creation, DEFAULT_INSTANCE_ROLE, Ec2Capacity, validate};
 use shared::ecs::task_definition::KeyValueTag;
 use shared::error::{ApiError, FieldError};
 
 use super::steps::CreationSteps;
 use crate::api::{self, paths};
-use crate::components::ErrorBanner;
+use crate::components::{ErrorBanner, role_gate};
 use crate::load::{load, send};
 use crate::pages::param;
 
@@ -106,9 +107,14 @@ fn message(form: Form, path: &'static str) -> impl IntoView {
     move || form.message(path).map(|m| view! { <p class="field-error" data-for=path role="alert">{m}</p> })
 }
 
-/// `/e/:env/clusters/new`.
+/// `/e/:env/clusters/new` (admins of the environment).
 #[component]
 pub fn CreateClusterPage() -> impl IntoView {
+    role_gate(param("env"), Role::Admin, "Create cluster", "Creating a cluster", || view! { <ClusterWizard/> }.into_any())
+}
+
+#[component]
+fn ClusterWizard() -> impl IntoView {
     let env = param("env");
     let form = Form::new();
     let creation = RwSignal::new(None::<Creation>);

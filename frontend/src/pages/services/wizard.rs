@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use shared::auth::Role;
 use shared::ecs::service::{
     AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, DeploymentConfiguration, LoadBalancer,
     NetworkConfiguration, PlacementStrategy, ServiceSpec, validate,
@@ -13,7 +14,7 @@ use shared::ecs::task_definition::TaskDefinitionSpec;
 use shared::error::{ApiError, FieldError};
 
 use crate::api::{self, paths};
-use crate::components::ErrorBanner;
+use crate::components::{ErrorBanner, role_gate};
 use crate::load::{load, send};
 use crate::pages::param;
 
@@ -34,6 +35,11 @@ fn initial(cluster: String) -> ServiceSpec {
 /// `/e/:env/services/new?cluster=NAME`.
 #[component]
 pub fn CreateServicePage() -> impl IntoView {
+    role_gate(param("env"), Role::Admin, "Create service", "Creating a service", || view! { <ServiceWizard/> }.into_any())
+}
+
+#[component]
+fn ServiceWizard() -> impl IntoView {
     let env = param("env");
     let query = use_query_map();
     let spec = RwSignal::new(initial(query.read_untracked().get("cluster").unwrap_or_default()));

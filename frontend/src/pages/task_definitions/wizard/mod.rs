@@ -11,12 +11,13 @@ mod volumes;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use shared::auth::Role;
 use shared::ecs::task_definition::{ContainerDefinition, TaskDefinitionSpec};
 use shared::error::{ApiError, FieldError};
 
 use super::pretty_json;
 use crate::api::{self, paths};
-use crate::components::{CopyButton, ErrorBanner};
+use crate::components::{CopyButton, ErrorBanner, role_gate};
 use crate::load::send;
 use crate::pages::param;
 use fields::{Form, kept_as_is, kept_view};
@@ -39,6 +40,13 @@ const EDITED: [&str; 10] = [
 /// to open the JSON import).
 #[component]
 pub fn TaskDefinitionWizard() -> impl IntoView {
+    role_gate(param("env"), Role::Admin, "Create task definition", "Registering a task definition", || {
+        view! { <Wizard/> }.into_any()
+    })
+}
+
+#[component]
+fn Wizard() -> impl IntoView {
     let env = param("env");
     let query = use_query_map();
     let form = Form::new();
