@@ -6,7 +6,7 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
-use shared::deploy::{DeployRequest, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats, RedeployRequest};
+use shared::deploy::{DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats, RedeployRequest};
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
 use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
 use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate};
@@ -342,6 +342,10 @@ pub async fn redeploy(id: i64, note: Option<String>) -> Result<DeploymentRecord,
 /// `query`: the history page's query string (filters and cursor), without `?`.
 pub async fn history(query: &str) -> Result<HistoryPage, ApiError> {
     get(&format!("/api/deployments?{query}")).await
+}
+
+pub async fn deployed_services() -> Result<Vec<DeployedService>, ApiError> {
+    get("/api/deployments/services").await
 }
 
 pub async fn history_stats(query: &str) -> Result<HistoryStats, ApiError> {

@@ -1,7 +1,7 @@
 //! The history: filtered pages of deployments, newest first, with keyset pagination (a cursor of
 //! `started_at` and `id`, so page 1,000 costs what page 1 does), and the charts' figures.
 
-use shared::deploy::{DayCount, DeploymentRecord, HistoryPage, HistoryQuery, HistoryStats, Outcome};
+use shared::deploy::{DayCount, DeployedService, DeploymentRecord, HistoryPage, HistoryQuery, HistoryStats, Outcome};
 use shared::error::FieldError;
 use sqlx::SqlitePool;
 
@@ -137,6 +137,32 @@ pub async fn stats(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> R
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     Ok(figures(&rows))
+}
+
+/// The services that have deployments in the `visible` environments, sorted. A loose index scan
+/// (one index seek per service, on `deployments_by_service`) rather than `SELECT DISTINCT`, which
+/// reads every row: the history may hold millions of deployments of a few hundred services.
+pub async fn services(pool: &SqlitePool, visible: &[String]) -> Result<Vec<DeployedService>, AppError> {
+    const NEXT: &str = "SELECT cluster, service FROM deployments WHERE environment = ? AND (cluster, service) > (?, ?) \
+        ORDER BY cluster, service LIMIT 1";
+    let mut environments = visible.to_vec();
+    environments.sort();
+    let mut found = Vec::new();
+    for environment in environments {
+        let (mut cluster, mut service) = (String::new(), String::new());
+        while let Some((c, s)) = sqlx::query_as::<_, (String, String)>(NEXT)
+            .bind(&environment)
+            .bind(&cluster)
+            .bind(&service)
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?
+        {
+            found.push(DeployedService { environment: environment.clone(), cluster: c.clone(), service: s.clone() });
+            (cluster, service) = (c, s);
+        }
+    }
+    Ok(found)
 }
 
 /// Per day (UTC) totals and failures; failure rate and median duration over all of them.

@@ -7,6 +7,7 @@ mod clusters;
 mod deployments;
 mod environments;
 mod health;
+mod history_filters;
 mod openapi;
 mod repositories;
 mod services;
@@ -80,6 +81,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(clusters::router())
         .merge(services::router())
         .merge(deployments::router())
+        .merge(history_filters::router())
 }
 
 /// The OpenAPI document of every route.

@@ -39,6 +39,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "GET /api/audit",
             "GET /api/auth/me",
             "GET /api/deployments",
+            "GET /api/deployments/services",
             "GET /api/deployments/stats",
             "GET /api/deployments/{id}",
             "GET /api/envs",

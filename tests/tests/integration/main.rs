@@ -16,6 +16,7 @@ mod crash;
 mod deployments;
 mod fixtures;
 mod helpers;
+mod history_filters;
 mod local_ecs;
 mod repositories;
 mod services;

@@ -3,6 +3,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::deploy::Outcome;
 
 use super::charts::{Figures, Timeline};
+use super::service_filter::{ServiceFilter, one_service, partial};
 use crate::api::{self, enc, paths};
 use crate::components::ErrorBanner;
 use crate::format::local_time;
@@ -56,13 +57,13 @@ pub fn HistoryPage() -> impl IntoView {
         view! { <label>{label}<input type=kind name=key prop:value=move || v.get() on:input=move |ev| v.set(event_target_value(&ev))/></label> }
     };
     let outcome = field("outcome");
-    let service = move || value("service");
+    // The figures and the timeline are of one service only when all three name it.
+    let service = Memo::new(move |_| one_service(&value("environment"), &value("cluster"), &value("service")));
+    let ambiguous = Memo::new(move |_| partial(&value("environment"), &value("cluster"), &value("service")));
     view! {
-        <div class="page-head"><h1>{move || if service().is_empty() { "Deployments".to_string() } else { format!("Deployments of {}", service()) }}</h1></div>
+        <div class="page-head"><h1>{move || service.get().map_or_else(|| "Deployments".to_string(), |s| format!("Deployments of {s}"))}</h1></div>
         <form class="filters" id="historyFilters" on:submit=submit>
-            {text("environment", "Environment", "text")}
-            {text("cluster", "Cluster", "text")}
-            {text("service", "Service", "text")}
+            <ServiceFilter environment=field("environment") cluster=field("cluster") service=field("service")/>
             {text("actor", "Who", "text")}
             <label>"Outcome"<select name="outcome" prop:value=move || outcome.get() on:change=move |ev| outcome.set(event_target_value(&ev))>
                 <option value="">"any"</option>
@@ -72,15 +73,21 @@ pub fn HistoryPage() -> impl IntoView {
             {text("to", "To", "date")}
             <button type="submit" class="primary">"Filter"</button>
         </form>
-        {move || stats.get().map(|s| match s {
-            Ok(s) => view! { <Figures stats=s/> }.into_any(),
-            Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
-        })}
+        {move || if ambiguous.get() {
+            Some(view! {
+                <p class="hint" id="pickService">"Choose the environment and cluster too: services of one name in other clusters are not the same service, so no figures are drawn."</p>
+            }.into_any())
+        } else {
+            stats.get().map(|s| match s {
+                Ok(s) => view! { <Figures stats=s/> }.into_any(),
+                Err(e) => view! { <ErrorBanner error=e/> }.into_any(),
+            })
+        }}
         {move || match page.get() {
             None => view! { <p class="muted">"Loading…"</p> }.into_any(),
             Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
             Some(Ok(p)) => {
-                let timeline = (!service().is_empty()).then(|| {
+                let timeline = service.get_untracked().is_some().then(|| {
                     let mut items = p.items.clone();
                     items.reverse();
                     view! { <Timeline items/> }

@@ -4,6 +4,7 @@
 mod charts;
 mod detail;
 mod list;
+mod service_filter;
 
 pub use detail::DeploymentPage;
 pub use list::HistoryPage;
