@@ -22,7 +22,7 @@ fn manifest(layer: char) -> String {
 }
 
 /// Clusters `blue` and `green`, each with a service `web` whose first rollout has COMPLETED.
-async fn two_clusters_with_a_web_service(app: &TestApp) -> String {
+pub async fn two_clusters_with_a_web_service(app: &TestApp) -> String {
     let repo = app.create_repository("web").await;
     let uri = repo["repositoryUri"].as_str().unwrap().to_string();
     app.aws.push_image("web", Some("v1"), &manifest('1')).await.unwrap();
@@ -53,7 +53,7 @@ async fn two_clusters_with_a_web_service(app: &TestApp) -> String {
     uri
 }
 
-async fn deploy(app: &TestApp, cluster: &str, image: &str, status: u16) -> i64 {
+pub async fn deploy(app: &TestApp, cluster: &str, image: &str, status: u16) -> i64 {
     let request = json!({"cluster": cluster, "service": "web", "images": [{"container": "web", "image": image}]});
     let done =
         json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request).await, status).await;

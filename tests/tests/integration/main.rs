@@ -7,6 +7,7 @@ mod auth;
 mod browser;
 mod browser_clusters;
 mod browser_deployments;
+mod browser_history_filters;
 mod browser_layout;
 mod browser_roles;
 mod browser_services;

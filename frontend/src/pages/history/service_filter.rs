@@ -6,7 +6,44 @@ use leptos::prelude::*;
 use shared::deploy::DeployedService;
 
 use crate::api;
-use crate::load::load;
+use crate::load::{Loaded, load};
+
+/// The three filters and the services they choose from.
+#[derive(Clone, Copy)]
+struct Levels {
+    values: [RwSignal<String>; 3],
+    known: Loaded<Vec<DeployedService>>,
+}
+
+impl Levels {
+    /// The choices at `level` (0 environment, 1 cluster, 2 service) under the ones picked before it.
+    /// The server sends the services sorted, so each level's choices come sorted and grouped.
+    fn options(self, level: usize) -> Vec<String> {
+        let [env, cluster, _] = self.values.map(|v| v.get());
+        let all = self.known.get().and_then(Result::ok).unwrap_or_default();
+        let mut list: Vec<String> = all
+            .into_iter()
+            .filter_map(|s| match level {
+                0 => Some(s.environment),
+                1 => (s.environment == env).then_some(s.cluster),
+                _ => (s.environment == env && s.cluster == cluster).then_some(s.service),
+            })
+            .collect();
+        list.dedup();
+        list
+    }
+
+    fn pick(self, level: usize, value: String) {
+        self.values[level].set(value);
+        for later in &self.values[level + 1..] {
+            later.set(String::new());
+        }
+    }
+
+    fn enabled(self, level: usize) -> bool {
+        level == 0 || !self.values[level - 1].get().is_empty()
+    }
+}
 
 /// Three selects writing `environment`, `cluster` and `service`; picking one clears the ones after it.
 #[component]
@@ -15,66 +52,35 @@ pub fn ServiceFilter(
     cluster: RwSignal<String>,
     service: RwSignal<String>,
 ) -> impl IntoView {
-    let known = load(api::deployed_services);
-    let all = move || known.get().and_then(Result::ok).unwrap_or_default();
-    let environments = Signal::derive(move || distinct(all().into_iter().map(|s| s.environment)));
-    let clusters = Signal::derive(move || {
-        let env = environment.get();
-        distinct(all().into_iter().filter(|s| s.environment == env).map(|s| s.cluster))
-    });
-    let services = Signal::derive(move || {
-        let (env, cl) = (environment.get(), cluster.get());
-        distinct(all().into_iter().filter(|s| s.environment == env && s.cluster == cl).map(|s| s.service))
-    });
-    let pick_env = Callback::new(move |v: String| {
-        environment.set(v);
-        cluster.set(String::new());
-        service.set(String::new());
-    });
-    let pick_cluster = Callback::new(move |v: String| {
-        cluster.set(v);
-        service.set(String::new());
-    });
-    let pick_service = Callback::new(move |v: String| service.set(v));
+    let levels = Levels { values: [environment, cluster, service], known: load(api::deployed_services) };
     view! {
-        {choice("environment", "Environment", environment, environments, pick_env, Signal::derive(|| true))}
-        {choice("cluster", "Cluster", cluster, clusters, pick_cluster, Signal::derive(move || !environment.get().is_empty()))}
-        {choice("service", "Service", service, services, pick_service, Signal::derive(move || !cluster.get().is_empty()))}
+        {choice(levels, 0, "environment", "Environment")}
+        {choice(levels, 1, "cluster", "Cluster")}
+        {choice(levels, 2, "service", "Service")}
     }
 }
 
-fn distinct(names: impl Iterator<Item = String>) -> Vec<String> {
-    let mut list: Vec<String> = names.collect();
-    list.sort();
-    list.dedup();
-    list
-}
-
-/// A select of `options` (plus "any"); a value from the address that has no deployments stays shown.
-fn choice(
-    name: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    options: Signal<Vec<String>>,
-    pick: Callback<String>,
-    enabled: Signal<bool>,
-) -> impl IntoView {
+/// A select of the level's choices (plus "any"); a value from the address that has no deployments
+/// stays shown.
+fn choice(levels: Levels, level: usize, name: &'static str, label: &'static str) -> impl IntoView {
+    let value = levels.values[level];
     let items = move || {
-        let mut list = options.get();
+        let mut list = levels.options(level);
         let now = value.get();
         if !now.is_empty() && !list.contains(&now) {
-            list.insert(0, now);
+            list.insert(0, now.clone());
         }
         list.into_iter()
             .map(|o| {
-                let selected = o == value.get_untracked();
+                let selected = o == now;
                 view! { <option value=o.clone() prop:selected=selected>{o.clone()}</option> }
             })
             .collect_view()
     };
     view! {
         <label>{label}
-            <select name=name disabled=move || !enabled.get() on:change=move |ev| pick.run(event_target_value(&ev))>
+            <select name=name disabled=move || !levels.enabled(level)
+                on:change=move |ev| levels.pick(level, event_target_value(&ev))>
                 <option value="" prop:selected=move || value.get().is_empty()>"any"</option>
                 {items}
             </select>
