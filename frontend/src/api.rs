@@ -6,7 +6,9 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
-use shared::deploy::{DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats, RedeployRequest};
+use shared::deploy::{
+    DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats, RedeployRequest,
+};
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
 use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
 use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate};

@@ -30,7 +30,10 @@ async fn the_history_filters_pick_environment_then_cluster_then_service_and_char
     let select = |name: &str| format!("#historyFilters select[name='{name}']");
 
     wait().for_element(Locator::Css(&format!("{} option[value='local']", select("environment")))).await.unwrap();
-    assert!(c.find(Locator::Css(&format!("{}:disabled", select("cluster")))).await.is_ok(), "no cluster before an environment");
+    assert!(
+        c.find(Locator::Css(&format!("{}:disabled", select("cluster")))).await.is_ok(),
+        "no cluster before an environment"
+    );
     c.find(Locator::Css(&select("environment"))).await.unwrap().select_by_value("local").await.unwrap();
     wait().for_element(Locator::Css(&format!("{} option[value='green']", select("cluster")))).await.unwrap();
     assert_eq!(options(c, "cluster").await, ["", "blue", "green"]);

@@ -29,7 +29,8 @@ async fn long_reference(app: &TestApp) -> String {
     app.aws.push_image(REPOSITORY, Some("v1"), &manifest()).await.unwrap();
     let path = format!("/api/envs/local/repositories/{}/images", REPOSITORY.replace('/', "%2F"));
     let images = json_with_status(app.get(&path).await, 200).await;
-    let reference = format!("{}@{}", repo["repositoryUri"].as_str().unwrap(), images[0]["imageDigest"].as_str().unwrap());
+    let reference =
+        format!("{}@{}", repo["repositoryUri"].as_str().unwrap(), images[0]["imageDigest"].as_str().unwrap());
     assert!(reference.len() >= 200, "{} characters: {reference}", reference.len());
     reference
 }

@@ -46,7 +46,9 @@ async fn a_viewer_opening_create_pages_by_url_is_told_the_role_they_need_instead
     ] {
         let text = refusal(c, &app, path).await;
         assert!(
-            text.contains(&format!("{doing} needs the admin role in every environment (*); you are viewer in 'local'.")),
+            text.contains(&format!(
+                "{doing} needs the admin role in every environment (*); you are viewer in 'local'."
+            )),
             "{path}: {text}"
         );
     }

@@ -55,8 +55,7 @@ pub async fn two_clusters_with_a_web_service(app: &TestApp) -> String {
 
 pub async fn deploy(app: &TestApp, cluster: &str, image: &str, status: u16) -> i64 {
     let request = json!({"cluster": cluster, "service": "web", "images": [{"container": "web", "image": image}]});
-    let done =
-        json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request).await, status).await;
+    let done = json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request).await, status).await;
     done["id"].as_i64().unwrap()
 }
 
@@ -79,7 +78,8 @@ async fn same_named_services_of_two_clusters_are_listed_apart_and_filtered_apart
     );
 
     // The history of one of them holds only its own deployments.
-    let blue = json_with_status(app.get("/api/deployments?environment=local&cluster=blue&service=web").await, 200).await;
+    let blue =
+        json_with_status(app.get("/api/deployments?environment=local&cluster=blue&service=web").await, 200).await;
     assert!(blue["items"].as_array().unwrap().iter().all(|d| d["cluster"] == "blue"), "{blue}");
     assert!(ids(&blue).contains(&failed) && !ids(&blue).contains(&good), "{blue}");
     let green =

@@ -110,7 +110,9 @@ fn message(form: Form, path: &'static str) -> impl IntoView {
 /// `/e/:env/clusters/new` (admins of the environment).
 #[component]
 pub fn CreateClusterPage() -> impl IntoView {
-    role_gate(param("env"), Role::Admin, "Create cluster", "Creating a cluster", || view! { <ClusterWizard/> }.into_any())
+    role_gate(param("env"), Role::Admin, "Create cluster", "Creating a cluster", || {
+        view! { <ClusterWizard/> }.into_any()
+    })
 }
 
 #[component]

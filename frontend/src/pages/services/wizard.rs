@@ -35,7 +35,9 @@ fn initial(cluster: String) -> ServiceSpec {
 /// `/e/:env/services/new?cluster=NAME`.
 #[component]
 pub fn CreateServicePage() -> impl IntoView {
-    role_gate(param("env"), Role::Admin, "Create service", "Creating a service", || view! { <ServiceWizard/> }.into_any())
+    role_gate(param("env"), Role::Admin, "Create service", "Creating a service", || {
+        view! { <ServiceWizard/> }.into_any()
+    })
 }
 
 #[component]
