@@ -77,7 +77,7 @@ pub struct ServeArgs {
     /// Account of the local AWS that `local` uses (the emulator keeps one state per account).
     #[arg(long, env = "BERTH_LOCAL_AWS_ACCOUNT", default_value = "123456789012")]
     pub local_aws_account: String,
-    /// Load the seed lab's demo data (repository `nginxweb` with v1, v2, latest) into `local`.
+    /// Load the seed lab's demo data (repository `nginxweb` with v1, v2, latest, v3-cannot-start) into `local`.
     #[arg(long, env = "BERTH_DEMO_DATA")]
     pub demo_data: bool,
     /// Create the user `admin` (role admin everywhere) if missing and print its password once.

@@ -37,10 +37,14 @@ fn manifest(config_digest: char, layer_digest: char, layer_size: u64) -> String 
 pub fn demo_images() -> Vec<DemoImage> {
     let v1 = manifest('1', 'a', 67_108_864);
     let v2 = manifest('2', 'b', 67_371_008);
+    // An image that exists but can't start (local mode's `cannot-start` convention): the lab's
+    // "deploy a broken release" step without pushing anything.
+    let broken = manifest('3', 'c', 67_402_112);
     vec![
         DemoImage { tag: "v1", manifest: v1 },
         DemoImage { tag: "v2", manifest: v2.clone() },
         DemoImage { tag: "latest", manifest: v2 },
+        DemoImage { tag: "v3-cannot-start", manifest: broken },
     ]
 }
 

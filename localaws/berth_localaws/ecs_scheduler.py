@@ -95,6 +95,22 @@ _tasks = {}  # task ARN -> ServiceTask
 _retired = {}  # service ARN -> rollouts of a deleted service (their STOPPED tasks stay listed)
 
 
+class TaskContainer:
+    """A container of a service's task, as DescribeTasks reports it: why a task stopped is often
+    only here (a pull error's reason, an exit code)."""
+
+    def __init__(self, task_arn, definition):
+        self.container_arn = f"{task_arn}/{uuid.uuid4()}"
+        self.task_arn = task_arn
+        self.name = definition.get("name")
+        self.image = definition.get("image")
+        self.last_status = "PENDING"
+        self.exit_code = None
+        self.reason = None
+        self.health_status = "UNKNOWN"
+        self.network_interfaces = []
+
+
 class ServiceTask:
     """A task of a service, with the attributes moto's serializer reads for DescribeTasks."""
 
@@ -114,15 +130,17 @@ class ServiceTask:
         try:
             definition = backend.describe_task_definition(rollout.task_definition)
             self.checks_health = any(c.get("healthCheck") for c in definition.container_definitions)
+            containers = definition.container_definitions
         except Exception:
             self.checks_health = False
+            containers = []
         self.created_at = utcnow()
         self.started_at = None
         self.stopped_at = None
         self.stopped_reason = None
         self.stop_code = None
         self.tags = []
-        self.containers = []
+        self.containers = [TaskContainer(self.task_arn, c) for c in containers]
         self.overrides = {}
         self.attachments = []
         self.version = 1
@@ -131,12 +149,21 @@ class ServiceTask:
         if self.last_status == "PENDING":
             self.last_status, self.started_at = "RUNNING", utcnow()
             self.health_status = "HEALTHY" if self.checks_health else "UNKNOWN"
+            for container in self.containers:
+                container.last_status = "RUNNING"
 
-    def stop(self, code, reason):
+    def stop(self, code, reason, container_reason=None):
+        """`container_reason`: the pull error ECS puts on each container of a task that failed to
+        start; a container that ran and was stopped exits 0 (ECS's SIGTERM, handled)."""
         if self.desired_status != "STOPPED":
+            ran = self.last_status == "RUNNING"
             self.desired_status = self.last_status = "STOPPED"
             self.stopped_at, self.stop_code, self.stopped_reason = utcnow(), code, reason
             self.health_status = "UNKNOWN"
+            for container in self.containers:
+                container.last_status = "STOPPED"
+                container.reason = container_reason
+                container.exit_code = 0 if ran else None
 
 
 def _instances(backend, service):
@@ -240,10 +267,8 @@ def tick(backend, service):
             image = next((t for t in _image_names(backend, primary.task_definition) if FAILING_MARK in t), FAILING_MARK)
             for task in primary.tasks:
                 if task.desired_status == "RUNNING":
-                    task.stop(
-                        "TaskFailedToStart",
-                        f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: not found",
-                    )
+                    pull = f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: not found"
+                    task.stop("TaskFailedToStart", pull, pull)
             primary.pending = primary.desired
             primary.updated_at = utcnow()
             _reconcile(backend, service, primary)
@@ -254,7 +279,7 @@ def tick(backend, service):
                 primary.state = "FAILED"
                 primary.reason = "ECS deployment circuit breaker: tasks failed to start."
                 primary.pending = 0
-                _reconcile(backend, service, primary, "TaskFailedToStart", "Deployment failed: tasks failed to start.")
+                _reconcile(backend, service, primary, "ServiceSchedulerInitiated", f"Scaling activity initiated by (deployment {primary.id})")
                 _event(service, f"(deployment {primary.id}) deployment failed: tasks failed to start.")
                 good = next((r for r in rollouts[1:] if r.state == "COMPLETED"), None)
                 if rollback and good is not None:

@@ -160,7 +160,9 @@ pub struct TokenSpec {
     pub role: Role,
     /// Environments the token may act in (at least one).
     pub environments: Vec<String>,
-    /// Services the token may deploy; absent means any service of its environments.
+    /// Services the token may change, each as `cluster/service` (a service is named by its
+    /// cluster: two clusters may each have one of the same name); absent means any service of its
+    /// environments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<String>>,
     /// RFC 3339; required, in the future, at most a year ahead.
@@ -193,6 +195,11 @@ impl TokenSpec {
             for (i, s) in services.iter().enumerate() {
                 if s.trim().is_empty() {
                     errors.add(format!("services[{i}]"), "Service name can't be blank.");
+                } else if !s.split_once('/').is_some_and(|(c, n)| !c.trim().is_empty() && !n.trim().is_empty() && !n.contains('/')) {
+                    errors.add(
+                        format!("services[{i}]"),
+                        format!("Name the service with its cluster, as cluster/service (e.g. itflex-nginx/{}).", s.trim()),
+                    );
                 }
             }
         }

@@ -44,6 +44,22 @@ impl Principal {
         }
     }
 
+    /// 403 unless the principal has at least `needed` in `environment` and, for a token limited
+    /// to some services, `cluster/service` is one of them. Checked before any AWS call.
+    pub fn require_service(&self, environment: &str, cluster: &str, service: &str, needed: Role) -> Result<(), AppError> {
+        self.require(environment, needed)?;
+        if let Some(services) = &self.services {
+            let wanted = format!("{cluster}/{service}");
+            if !services.iter().any(|s| *s == wanted) {
+                return Err(AppError::Forbidden(format!(
+                    "This token may change only {}; not {wanted}.",
+                    services.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    }
+
     pub fn can_see(&self, environment: &str) -> bool {
         role_in(&self.grants, environment).is_some()
     }

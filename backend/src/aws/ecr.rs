@@ -145,6 +145,35 @@ impl AwsEnv {
         Ok(images)
     }
 
+    /// One image of a repository of `registry` (an account id) by tag or digest: `Ok(None)` when
+    /// ECR has no such image, `Err(NotFound)` when it has no such repository.
+    pub async fn find_image(
+        &self,
+        registry: &str,
+        repository: &str,
+        tag: Option<&str>,
+        digest: Option<&str>,
+    ) -> Result<Option<Image>, AppError> {
+        let id = sdk::ImageIdentifier::builder().set_image_tag(tag.map(str::to_string)).set_image_digest(digest.map(str::to_string)).build();
+        let found = self
+            .ecr
+            .describe_images()
+            .registry_id(registry)
+            .repository_name(repository)
+            .image_ids(id)
+            .send()
+            .await;
+        match found {
+            Ok(out) => Ok(out.image_details().first().map(to_image)),
+            Err(e) if e.code() == Some("ImageNotFoundException") => Ok(None),
+            Err(e) if e.code() == Some("RepositoryNotFoundException") => Err(AppError::NotFound(format!(
+                "ECR has no repository {repository} in registry {registry} (environment '{}').",
+                self.name()
+            ))),
+            Err(e) => Err(map_sdk_error(&self.cx("ecr:DescribeImages"), e)),
+        }
+    }
+
     pub async fn create_repository(&self, spec: &RepositorySpec) -> Result<Repository, AppError> {
         let tags = spec
             .tags

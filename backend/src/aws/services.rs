@@ -7,7 +7,7 @@ use aws_sdk_ecs::types as sdk;
 use shared::ecs::service::{
     AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, Deployment, DeploymentConfiguration,
     LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, ServiceDetail, ServiceEvent,
-    ServiceSpec, ServiceUpdate, Task,
+    ServiceSpec, ServiceUpdate, Task, ContainerState,
 };
 
 use super::AwsEnv;
@@ -208,6 +208,16 @@ fn task(t: &sdk::Task) -> Task {
         stopped_at: time(t.stopped_at()),
         stop_code: t.stop_code().map(|c| c.as_str().to_string()),
         stopped_reason: t.stopped_reason().map(str::to_string),
+        containers: t
+            .containers()
+            .iter()
+            .map(|c| ContainerState {
+                name: c.name().unwrap_or_default().to_string(),
+                last_status: c.last_status().map(str::to_string),
+                exit_code: c.exit_code().map(i64::from),
+                reason: c.reason().map(str::to_string),
+            })
+            .collect(),
     }
 }
 
@@ -242,6 +252,14 @@ impl AwsEnv {
             tasks.extend(out.tasks().iter().map(task));
         }
         Ok(tasks)
+    }
+
+    /// The service's stopped tasks (ECS keeps them about an hour), newest first: a failed
+    /// rollout's verdict is read from them.
+    pub async fn stopped_tasks(&self, cluster: &str, service: &str) -> Result<Vec<Task>, AppError> {
+        let mut stopped = self.tasks_of(cluster, service, sdk::DesiredStatus::Stopped).await?;
+        stopped.sort_by(|a, b| b.stopped_at.cmp(&a.stopped_at));
+        Ok(stopped)
     }
 
     fn no_service(&self, cluster: &str, name: &str) -> AppError {

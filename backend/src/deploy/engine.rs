@@ -97,27 +97,15 @@ async fn registered_before(
     Ok(None)
 }
 
-/// Tag and digest of ECR images of the environment (best effort: other registries stay as typed).
-async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
+/// Tag and digest of ECR images (best effort: other registries stay as typed).
+pub async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
     for image in images.iter_mut() {
-        let Some((_, path)) = image.image.split_once(".amazonaws.com/") else { continue };
-        let (repository, tag, digest) = match path.split_once('@') {
-            Some((repo, digest)) => (repo, None, Some(digest.to_string())),
-            None => match path.rsplit_once(':') {
-                Some((repo, tag)) => (repo, Some(tag.to_string()), None),
-                None => (path, Some("latest".to_string()), None),
-            },
+        let Some(r) = shared::deploy::ecr_reference(&image.image) else { continue };
+        let Ok(Some(hit)) = aws.find_image(&r.account, &r.repository, r.tag.as_deref(), r.digest.as_deref()).await else {
+            continue;
         };
-        let Ok(found) = aws.list_images(repository).await else { continue };
-        let hit = found.iter().find(|i| match (&tag, &digest) {
-            (Some(tag), _) => i.image_tags.contains(tag),
-            (_, Some(digest)) => &i.image_digest == digest,
-            _ => false,
-        });
-        if let Some(hit) = hit {
-            image.digest = Some(hit.image_digest.clone());
-            image.tag = tag.or_else(|| hit.image_tags.first().cloned());
-        }
+        image.digest = Some(hit.image_digest.clone());
+        image.tag = r.tag.or_else(|| hit.image_tags.first().cloned());
     }
 }
 
@@ -134,7 +122,7 @@ pub async fn register(
     let current = aws.describe_service(&row.cluster, &row.service).await.map_err(StepError::Refused)?;
     let key =
         ServiceKey { environment: row.environment.clone(), cluster: row.cluster.clone(), service: row.service.clone() };
-    observe(pool, &key, &current, true, None).await.map_err(db)?;
+    observe(pool, Some(aws), &key, &current, true, None).await.map_err(db)?;
     let from = aws.describe_task_definition_ref(&current.task_definition).await.map_err(StepError::Refused)?;
     records::set_from(pool, row.id, &current.task_definition, &from.spec).await.map_err(db)?;
     let kind = DeploymentKind::parse(&row.kind).unwrap_or(DeploymentKind::Deploy);

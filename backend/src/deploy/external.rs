@@ -2,11 +2,13 @@
 //! no record knows is recorded as `external` when a poll sees it, and ended when its rollout ends,
 //! so the history has no holes.
 
-use shared::deploy::Outcome;
+use shared::deploy::{DeployedImage, Outcome};
 use shared::ecs::service::{Deployment, ServiceDetail};
 
+use crate::aws::AwsEnv;
+
 use super::hub::ServiceKey;
-use super::records::{self, Ending, External};
+use super::records::{self, Documents, Ending, External};
 
 pub fn ms_of(rfc3339: Option<&str>) -> Option<i64> {
     let t = time::OffsetDateTime::parse(rfc3339?, &time::format_description::well_known::Rfc3339).ok()?;
@@ -24,23 +26,26 @@ pub fn ending_of(d: &Deployment) -> Option<Ending> {
     Some(Ending { outcome, reason, rolled_back_to: None, ended_at: ms_of(d.updated_at.as_deref()) })
 }
 
-/// Records the service's PRIMARY deployment if no record knows it. `deploying`: Berth's own
-/// deployment of the service is about to update it (its current deployment is then recorded first,
-/// as the history's starting point). `by`: (actor, via) when a service update made in Berth started
-/// it; otherwise it was made outside Berth.
+/// Records the service's PRIMARY deployment if no record knows it, and ends the records it
+/// replaced. `deploying`: Berth's own deployment of the service is about to update it (its current
+/// deployment is then recorded first, as the history's starting point). `by`: (actor, via) when a
+/// service update made in Berth started it; otherwise it was made outside Berth. `aws`: to keep
+/// the new record's task definitions and images (for its diff), as Berth's own deployments do.
 pub async fn observe(
     pool: &sqlx::SqlitePool,
+    aws: Option<&AwsEnv>,
     key: &ServiceKey,
     service: &ServiceDetail,
     deploying: bool,
     by: Option<(&str, &str)>,
 ) -> sqlx::Result<()> {
     let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY") else { return Ok(()) };
+    end_replaced(pool, key, service, primary).await?;
     if let Some(row) = records::by_ecs_deployment(pool, &primary.id).await? {
         if let Some((actor, via)) = by {
             records::claim_external(pool, row.id, actor, via).await?;
         }
-        if row.kind == "external"
+        if (row.kind == "external" || row.kind == "create")
             && row.ended_at.is_none()
             && let Some(ending) = ending_of(primary)
         {
@@ -52,6 +57,10 @@ pub async fn observe(
     // What ran before: the deployment ECS is draining, else the last record's revision.
     let draining = service.deployments.iter().find(|d| d.status != "PRIMARY").map(|d| d.task_definition.clone());
     let from = draining.or_else(|| latest.and_then(|l| l.rolled_back_to.or(l.to_task_definition)));
+    let documents = match aws {
+        Some(aws) => documents(aws, from.as_deref(), &primary.task_definition).await,
+        None => Documents::default(),
+    };
     // Not while Berth deploys the service: the deployment it started is not yet known by id.
     let inserted = records::insert_external(
         pool,
@@ -59,12 +68,14 @@ pub async fn observe(
             environment: &key.environment,
             cluster: &key.cluster,
             service: &key.service,
+            kind: "external",
             ecs_deployment_id: &primary.id,
             from_task_definition: from.as_deref(),
             to_task_definition: &primary.task_definition,
             started_at: ms_of(primary.created_at.as_deref()).unwrap_or_else(records::now_ms),
             deploying,
             by,
+            documents,
         },
     )
     .await?;
@@ -72,6 +83,53 @@ pub async fn observe(
         records::finish(pool, id, &ending).await?;
     }
     Ok(())
+}
+
+/// Records Berth only follows (external, create) whose ECS deployment is no longer PRIMARY end as
+/// ECS says, or SUPERSEDED: a replaced deployment never stays IN_PROGRESS.
+async fn end_replaced(
+    pool: &sqlx::SqlitePool,
+    key: &ServiceKey,
+    service: &ServiceDetail,
+    primary: &Deployment,
+) -> sqlx::Result<()> {
+    for row in records::open_followed(pool, &key.environment, &key.cluster, &key.service).await? {
+        let Some(ecs_id) = row.ecs_deployment_id.as_deref().filter(|id| *id != primary.id) else { continue };
+        let seen = service.deployments.iter().find(|d| d.id == ecs_id);
+        let ending = seen.and_then(ending_of).unwrap_or_else(|| Ending {
+            outcome: Outcome::Superseded,
+            reason: Some(format!(
+                "Deployment {} ({}) replaced it before its rollout ended.",
+                primary.id, primary.task_definition
+            )),
+            rolled_back_to: None,
+            ended_at: ms_of(primary.created_at.as_deref()),
+        });
+        records::finish(pool, row.id, &ending).await?;
+    }
+    Ok(())
+}
+
+/// The revisions' documents and images, as a Berth deployment keeps them (best effort: a
+/// revision AWS no longer describes is left out).
+pub async fn documents(aws: &AwsEnv, from: Option<&str>, to: &str) -> Documents {
+    let mut kept = Documents::default();
+    if let Some(from) = from
+        && let Ok(before) = aws.describe_task_definition_ref(from).await
+    {
+        kept.from_spec = serde_json::to_string(&before.spec).ok();
+    }
+    let Ok(after) = aws.describe_task_definition_ref(to).await else { return kept };
+    let mut images: Vec<DeployedImage> = after
+        .spec
+        .container_definitions
+        .iter()
+        .map(|c| DeployedImage { container: c.name.clone(), image: c.image.clone(), ..Default::default() })
+        .collect();
+    super::engine::resolve(aws, &mut images).await;
+    kept.to_spec = serde_json::to_string(&after.spec).ok();
+    kept.images = serde_json::to_string(&images).ok();
+    kept
 }
 
 /// Every `every`, each service of each environment is checked once (ListClusters, ListServices,
@@ -99,7 +157,7 @@ pub async fn sweep(
                     cluster: service.cluster.clone(),
                     service: service.service_name.clone(),
                 };
-                if let Err(e) = observe(&pool, &key, &service, false, None).await {
+                if let Err(e) = observe(&pool, Some(aws), &key, &service, false, None).await {
                     tracing::error!(error = ?e, "recording an external deployment");
                 }
             }

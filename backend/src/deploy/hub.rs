@@ -111,7 +111,7 @@ impl Hub {
             Ok(service) => service,
             Err(e) => return failed(seq, polled_at_ms, &e),
         };
-        if let Err(e) = external::observe(self.store.pool(), key, &service, false, None).await {
+        if let Err(e) = external::observe(self.store.pool(), Some(aws), key, &service, false, None).await {
             tracing::error!(error = ?e, "recording an external deployment");
         }
         let deployment = records::latest_of(self.store.pool(), &key.environment, &key.cluster, &key.service)

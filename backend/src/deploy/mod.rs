@@ -5,7 +5,11 @@ mod engine;
 mod external;
 pub mod history;
 pub mod hub;
+pub mod images;
+pub mod plan;
 pub mod records;
+pub mod rollback;
+mod verdict;
 
 use std::sync::Arc;
 
@@ -79,9 +83,87 @@ impl Deployer {
             service: after.service_name.clone(),
         };
         let via = principal.via_label();
-        external::observe(self.store.pool(), &key, after, false, Some((&principal.name, &via)))
+        let aws = self.environments.get(environment).ok();
+        let pool = self.store.pool();
+        // What ran before is the history's starting point if Berth had not seen it yet (a
+        // rollback needs it as the last good release).
+        let recorded = async {
+            external::observe(pool, aws, &key, before, false, None).await?;
+            external::observe(pool, aws, &key, after, false, Some((&principal.name, &via))).await
+        };
+        recorded.await.map_err(|e| AppError::Internal(anyhow::Error::new(e).context("recording a service update")))
+    }
+
+    /// A service created in Berth: its first deployment is recorded as created by the caller.
+    pub async fn note_service_created(
+        &self,
+        principal: &Principal,
+        environment: &str,
+        created: &shared::ecs::service::ServiceDetail,
+    ) -> Result<(), AppError> {
+        let Some(primary) = created.deployments.iter().find(|d| d.status == "PRIMARY") else { return Ok(()) };
+        let via = principal.via_label();
+        let pool = self.store.pool();
+        let documents = match self.environments.get(environment) {
+            Ok(aws) => external::documents(aws, None, &primary.task_definition).await,
+            Err(_) => records::Documents::default(),
+        };
+        let external = records::External {
+            environment,
+            cluster: &created.cluster,
+            service: &created.service_name,
+            kind: "create",
+            ecs_deployment_id: &primary.id,
+            from_task_definition: None,
+            to_task_definition: &primary.task_definition,
+            started_at: external::ms_of(primary.created_at.as_deref()).unwrap_or_else(records::now_ms),
+            deploying: true,
+            by: Some((&principal.name, &via)),
+            documents,
+        };
+        records::insert_external(pool, &external)
             .await
-            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("recording a service update")))
+            .map(drop)
+            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("recording a service's creation")))
+    }
+
+    /// Stops a rollout that keeps failing: a Berth deployment in flight ends FAILED (stopped by the
+    /// caller, with its verdict), then the last good revision is deployed again as a rollback.
+    pub async fn stop_rollout(
+        &self,
+        principal: &Principal,
+        aws: &crate::aws::AwsEnv,
+        environment: &str,
+        cluster: &str,
+        service: &str,
+        note: Option<&str>,
+    ) -> Result<Started, AppError> {
+        allowed(principal, environment, cluster, service)?;
+        let pool = self.store.pool();
+        let resolved = plan::for_rollback(aws, pool, environment, cluster, service, None).await?;
+        let Some(source) = resolved.target else {
+            return Err(AppError::Conflict { message: resolved.plan.message, field: None });
+        };
+        let back_to = source.to_task_definition.clone().unwrap_or_default();
+        if let Some(stuck) = records::in_flight_of(pool, environment, cluster, service).await.map_err(internal)? {
+            let ending = Ending::new(
+                shared::deploy::Outcome::Failed,
+                format!("Stopped by {}: the service goes back to {back_to}.", principal.name),
+            );
+            if let Some(ecs_id) = stuck.ecs_deployment_id.clone() {
+                let current = aws.describe_service(cluster, service).await.ok();
+                self.keep_verdict(&stuck, &ecs_id, current.as_ref(), &ending).await;
+            }
+            records::finish(pool, stuck.id, &ending).await.map_err(internal)?;
+        }
+        let target = Target {
+            environment: environment.to_string(),
+            cluster: cluster.to_string(),
+            service: service.to_string(),
+            kind: DeploymentKind::Rollback,
+            source,
+        };
+        self.redeploy(principal, &target, note, None).await
     }
 
     pub fn store(&self) -> &Store {
@@ -97,9 +179,10 @@ impl Deployer {
         request: &DeployRequest,
         idempotency_key: Option<&str>,
     ) -> Result<Started, AppError> {
+        allowed(principal, environment, &request.cluster, &request.service)?;
         validate_deploy(request)?;
-        allowed(principal, environment, &request.service)?;
-        self.environments.get(environment)?;
+        let aws = self.environments.get(environment)?;
+        images::check(aws, &request.images).await?;
         let new = NewDeployment {
             environment,
             cluster: &request.cluster,
@@ -124,7 +207,7 @@ impl Deployer {
         note: Option<&str>,
         idempotency_key: Option<&str>,
     ) -> Result<Started, AppError> {
-        allowed(principal, &target.environment, &target.service)?;
+        allowed(principal, &target.environment, &target.cluster, &target.service)?;
         let new = NewDeployment {
             environment: &target.environment,
             cluster: &target.cluster,
@@ -203,6 +286,8 @@ impl Deployer {
         .await;
         if let Err(StepError::Failed(e)) = &result {
             let message = e.to_api_error().message;
+            let verdict = shared::deploy::Verdict { summary: message.clone(), ..Default::default() };
+            let _ = records::set_verdict(pool, id, &verdict).await;
             let _ = records::finish(pool, id, &Ending::new(shared::deploy::Outcome::Failed, message)).await;
         }
         result
@@ -242,6 +327,8 @@ impl Deployer {
                     shared::deploy::Outcome::TimedOut,
                     format!("Not ended after {minutes} min; Berth stopped waiting (ECS goes on with the rollout)."),
                 );
+                let last = rx.borrow().service.clone();
+                self.keep_verdict(&row, &ecs_id, last.as_ref(), &ending).await;
                 records::finish(pool, id, &ending).await.map_err(internal)?;
                 break;
             }
@@ -270,6 +357,9 @@ impl Deployer {
                 .collect();
             records::add_events(pool, id, &during).await.map_err(internal)?;
             if let Some(ending) = judge(service, &ecs_id) {
+                if ending.outcome == shared::deploy::Outcome::Failed {
+                    self.keep_verdict(&row, &ecs_id, Some(service), &ending).await;
+                }
                 records::finish(pool, id, &ending).await.map_err(internal)?;
                 break;
             }
@@ -279,6 +369,22 @@ impl Deployer {
         self.hub.poke(&key);
         let _ = tokio::time::timeout(self.settings.poll_interval * 2, rx.changed()).await;
         Ok(())
+    }
+
+    /// Keeps why the rollout failed (best effort: a verdict that can't be read leaves the reason).
+    async fn keep_verdict(
+        &self,
+        row: &Row,
+        ecs_id: &str,
+        service: Option<&shared::ecs::service::ServiceDetail>,
+        ending: &Ending,
+    ) {
+        let Ok(aws) = self.environments.get(&row.environment) else { return };
+        let row = self.row(row.id).await.unwrap_or_else(|_| row.clone());
+        let found = verdict::read(aws, &row, ecs_id, service, ending.reason.as_deref()).await;
+        if let Err(e) = records::set_verdict(self.store.pool(), row.id, &found).await {
+            tracing::error!(error = ?e, deployment = row.id, "keeping a verdict");
+        }
     }
 
     /// After a restart: every deployment left in flight is taken up where it stopped.
@@ -336,14 +442,8 @@ pub fn preview(
 }
 
 /// Deployers of the environment may deploy; a token limited to some services only those.
-fn allowed(principal: &Principal, environment: &str, service: &str) -> Result<(), AppError> {
-    principal.require(environment, Role::Deployer)?;
-    if let Some(services) = &principal.services
-        && !services.iter().any(|s| s == service)
-    {
-        return Err(AppError::Forbidden(format!("This token may deploy only {}.", services.join(", "))));
-    }
-    Ok(())
+fn allowed(principal: &Principal, environment: &str, cluster: &str, service: &str) -> Result<(), AppError> {
+    principal.require_service(environment, cluster, service, Role::Deployer)
 }
 
 fn internal(e: sqlx::Error) -> AppError {

@@ -1,7 +1,7 @@
 //! The `deployments` table: one row per deployment, written before the first AWS call and updated
 //! after each step.
 
-use shared::deploy::{DeployedImage, DeploymentKind, DeploymentRecord, Outcome};
+use shared::deploy::{DeployedImage, DeploymentKind, DeploymentRecord, Outcome, Verdict};
 use shared::ecs::service::ServiceEvent;
 use shared::ecs::task_definition::TaskDefinitionSpec;
 use sqlx::SqlitePool;
@@ -43,16 +43,22 @@ pub struct Row {
     pub rolled_back_to: Option<String>,
     pub started_at: i64,
     pub ended_at: Option<i64>,
+    pub verdict: Option<sqlx::types::Json<Verdict>>,
 }
 
 pub const COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, outcome, reason, \
     from_task_definition, to_task_definition, from_spec, to_spec, images, ecs_deployment_id, rolled_back_to, \
-    started_at, ended_at";
+    started_at, ended_at, verdict";
 
 /// The columns of a history line (no documents).
 pub const LIST_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, '' AS request, step, \
     outcome, reason, from_task_definition, to_task_definition, NULL AS from_spec, NULL AS to_spec, images, \
-    ecs_deployment_id, rolled_back_to, started_at, ended_at";
+    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict";
+
+/// A history line with what was asked (a rollback's source).
+const PLAN_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, \
+    outcome, reason, from_task_definition, to_task_definition, NULL AS from_spec, NULL AS to_spec, images, \
+    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict";
 
 impl Row {
     pub fn record(&self) -> DeploymentRecord {
@@ -76,6 +82,7 @@ impl Row {
             started_at: rfc3339_ms(self.started_at),
             ended_at: self.ended_at.map(rfc3339_ms),
             duration_ms: self.ended_at.map(|e| e - self.started_at),
+            verdict: self.verdict.as_ref().map(|v| v.0.clone()),
         }
     }
 
@@ -178,7 +185,7 @@ pub async fn in_flight_of(
 ) -> sqlx::Result<Option<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
-         AND ended_at IS NULL AND kind != 'external'"
+         AND ended_at IS NULL AND kind NOT IN ('external', 'create')"
     )))
     .bind(environment)
     .bind(cluster)
@@ -190,7 +197,7 @@ pub async fn in_flight_of(
 /// Berth's deployments left in flight (by a crash or a restart), oldest first.
 pub async fn all_in_flight(pool: &SqlitePool) -> sqlx::Result<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM deployments WHERE ended_at IS NULL AND kind != 'external' ORDER BY id"
+        "SELECT {COLUMNS} FROM deployments WHERE ended_at IS NULL AND kind NOT IN ('external', 'create') ORDER BY id"
     )))
     .fetch_all(pool)
     .await
@@ -272,6 +279,34 @@ pub async fn finish(pool: &SqlitePool, id: i64, ending: &Ending) -> sqlx::Result
     .map(drop)
 }
 
+/// Records Berth follows without driving them (external, create) that have not ended.
+pub async fn open_followed(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+) -> sqlx::Result<Vec<Row>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {LIST_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
+         AND ended_at IS NULL AND kind IN ('external', 'create')"
+    )))
+    .bind(environment)
+    .bind(cluster)
+    .bind(service)
+    .fetch_all(pool)
+    .await
+}
+
+/// Keeps why a deployment failed (before it is ended, so whoever waits for the ending reads it).
+pub async fn set_verdict(pool: &SqlitePool, id: i64, verdict: &Verdict) -> sqlx::Result<()> {
+    sqlx::query("UPDATE deployments SET verdict = ? WHERE id = ? AND ended_at IS NULL")
+        .bind(sqlx::types::Json(verdict))
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop)
+}
+
 /// Keeps the rollout's events (ECS keeps only the latest 100 of a service).
 pub async fn add_events(pool: &SqlitePool, id: i64, events: &[ServiceEvent]) -> sqlx::Result<()> {
     for e in events {
@@ -300,25 +335,21 @@ pub async fn events(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<ServiceEvent
     Ok(rows.into_iter().map(|(id, created_at, message)| ServiceEvent { id, created_at, message }).collect())
 }
 
-/// The service's last successful deployment to another revision than `current` (the target of
-/// "Roll back").
-pub async fn last_good_other_than(
+/// The service's deployments, newest first, without their documents (the rollback choice).
+pub async fn of_service(
     pool: &SqlitePool,
     environment: &str,
     cluster: &str,
     service: &str,
-    current: &str,
-) -> sqlx::Result<Option<Row>> {
+) -> sqlx::Result<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
-         AND outcome = 'SUCCEEDED' AND to_task_definition IS NOT NULL AND to_task_definition != ? \
-         ORDER BY started_at DESC, id DESC LIMIT 1"
+        "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
+         ORDER BY started_at DESC, id DESC LIMIT 500"
     )))
     .bind(environment)
     .bind(cluster)
     .bind(service)
-    .bind(current)
-    .fetch_optional(pool)
+    .fetch_all(pool)
     .await
 }
 
@@ -371,6 +402,8 @@ pub struct External<'a> {
     pub environment: &'a str,
     pub cluster: &'a str,
     pub service: &'a str,
+    /// `external`, or `create` (the first deployment of a service Berth created).
+    pub kind: &'a str,
     pub ecs_deployment_id: &'a str,
     pub from_task_definition: Option<&'a str>,
     pub to_task_definition: &'a str,
@@ -380,6 +413,16 @@ pub struct External<'a> {
     /// Who started it, when it was a service update made in Berth (settings, an update-service
     /// document): (actor, via). `None`: made outside Berth.
     pub by: Option<(&'a str, &'a str)>,
+    /// The revisions' documents and images, as a Berth deployment keeps them (for its diff).
+    pub documents: Documents,
+}
+
+/// What a record keeps of the revisions it went between (JSON as stored; `images` `[]` if unknown).
+#[derive(Debug, Default)]
+pub struct Documents {
+    pub from_spec: Option<String>,
+    pub to_spec: Option<String>,
+    pub images: Option<String>,
 }
 
 /// Records an external deployment unless a record knows its id or Berth deploys the service right
@@ -387,11 +430,11 @@ pub struct External<'a> {
 pub async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> sqlx::Result<Option<i64>> {
     let done = sqlx::query(
         "INSERT INTO deployments (environment, cluster, service, kind, actor, via, request, step, outcome, \
-         from_task_definition, to_task_definition, ecs_deployment_id, started_at) \
-         SELECT ?1, ?2, ?3, 'external', ?9, ?10, '{}', 'updated', 'IN_PROGRESS', ?4, ?5, ?6, ?7 \
+         from_task_definition, to_task_definition, ecs_deployment_id, started_at, from_spec, to_spec, images) \
+         SELECT ?1, ?2, ?3, ?11, ?9, ?10, '{}', 'updated', 'IN_PROGRESS', ?4, ?5, ?6, ?7, ?12, ?13, ?14 \
          WHERE NOT EXISTS (SELECT 1 FROM deployments WHERE ecs_deployment_id = ?6 OR rollback_ecs_deployment_id = ?6) \
          AND NOT EXISTS (SELECT 1 FROM deployments WHERE environment = ?1 AND cluster = ?2 AND service = ?3 \
-             AND ended_at IS NULL AND kind != 'external' AND ?8 = 0)",
+             AND ended_at IS NULL AND kind NOT IN ('external', 'create') AND ?8 = 0)",
     )
     .bind(e.environment)
     .bind(e.cluster)
@@ -403,6 +446,10 @@ pub async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> sqlx::Resul
     .bind(e.deploying)
     .bind(e.by.map_or(OUTSIDE.0, |b| b.0))
     .bind(e.by.map_or(OUTSIDE.1, |b| b.1))
+    .bind(e.kind)
+    .bind(&e.documents.from_spec)
+    .bind(&e.documents.to_spec)
+    .bind(e.documents.images.as_deref().unwrap_or("[]"))
     .execute(pool)
     .await?;
     Ok((done.rows_affected() == 1).then(|| done.last_insert_rowid()))

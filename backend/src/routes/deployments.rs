@@ -9,9 +9,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use serde::Deserialize;
+use shared::auth::Role;
 use shared::deploy::{
-    DeployRequest, DeploymentDetail, DeploymentKind, DeploymentRecord, HistoryPage, HistoryQuery, HistoryStats,
-    Outcome, RedeployRequest, ServiceSnapshot,
+    DeployPreview, DeployRequest, DeploymentDetail, DeploymentKind, DeploymentRecord, HistoryPage, HistoryQuery,
+    HistoryStats, Outcome, RedeployPlan, RedeployRequest, ServiceSnapshot,
 };
 use shared::ecs::task_definition::{Change, diff};
 use shared::error::ApiError;
@@ -22,7 +23,7 @@ use super::readable;
 use crate::audit::{Target, audited};
 use crate::auth::{Auth, Principal};
 use crate::deploy::hub::ServiceKey;
-use crate::deploy::{self, Started, records};
+use crate::deploy::{self, Started, plan, records};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -31,8 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(deploy_images))
         .routes(routes!(preview))
-        .routes(routes!(rollback))
-        .routes(routes!(redeploy))
+        .routes(routes!(rollback_plan, rollback))
+        .routes(routes!(redeploy_plan, redeploy))
         .routes(routes!(history))
         .routes(routes!(stats))
         .routes(routes!(deployment))
@@ -116,22 +117,42 @@ async fn deploy_images(
 #[utoipa::path(post, path = "/api/envs/{env}/deployments/preview", tag = "deployments",
     params(("env" = String, Path, description = "Environment name")),
     request_body = DeployRequest,
-    responses((status = 200, body = Vec<Change>), (status = 422, body = ApiError), (status = "4XX", body = ApiError)))]
+    responses((status = 200, body = DeployPreview), (status = 422, body = ApiError), (status = "4XX", body = ApiError)))]
 async fn preview(
     State(state): State<AppState>,
     Auth(principal): Auth,
     ApiPath(env): ApiPath<String>,
     ApiJson(request): ApiJson<DeployRequest>,
-) -> Result<Json<Vec<Change>>, AppError> {
+) -> Result<Json<DeployPreview>, AppError> {
     let aws = readable(&state, &principal, &env)?;
     shared::deploy::validate_deploy(&request)?;
+    let warnings = deploy::images::check(aws, &request.images).await?;
     let service = aws.describe_service(&request.cluster, &request.service).await?;
     let current = aws.describe_task_definition_ref(&service.task_definition).await?;
     let (next, _) = deploy::preview(&current.spec, &request.images)?;
-    Ok(Json(diff(&current.spec, &next)))
+    let changes: Vec<Change> = diff(&current.spec, &next);
+    Ok(Json(DeployPreview { changes, warnings }))
 }
 
-/// Rolls the service back to its last successful deployment before the current revision.
+/// What "Roll back" would do: the target (the most recent successful deployment of another
+/// revision, older than the release running now), its images, who deployed it and how it ended,
+/// the diff against what runs now; and whether ECS already rolled the latest deployment back.
+#[utoipa::path(get, path = "/api/envs/{env}/clusters/{cluster}/services/{service}/rollback", tag = "deployments",
+    params(("env" = String, Path, description = "Environment name"), ("cluster" = String, Path, description = "Cluster name"),
+        ("service" = String, Path, description = "Service name")),
+    responses((status = 200, body = RedeployPlan), (status = "4XX", body = ApiError)))]
+async fn rollback_plan(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
+) -> Result<Json<RedeployPlan>, AppError> {
+    let aws = readable(&state, &principal, &env)?;
+    Ok(Json(plan::for_rollback(aws, state.store.pool(), &env, &cluster, &service, None).await?.plan))
+}
+
+/// Rolls the service back (the target `GET` shows). When ECS already rolled the latest deployment
+/// back, the service runs the last good release: 409, unless `deployment` names the one to go
+/// back to. A revision whose latest deployment failed needs `acknowledgeFailure`.
 #[utoipa::path(post, path = "/api/envs/{env}/clusters/{cluster}/services/{service}/rollback", tag = "deployments",
     params(("env" = String, Path, description = "Environment name"), ("cluster" = String, Path, description = "Cluster name"),
         ("service" = String, Path, description = "Service name"), DeployParams),
@@ -152,19 +173,16 @@ async fn rollback(
         action: "service.rollback",
     };
     let started = audited(state.store.pool(), &principal, target, async {
+        principal.require_service(&env, &cluster, &service, Role::Deployer)?;
         shared::deploy::validate_redeploy(&request)?;
         let aws = readable(&state, &principal, &env)?;
-        let current = aws.describe_service(&cluster, &service).await?;
-        let source = records::last_good_other_than(state.store.pool(), &env, &cluster, &service, &current.task_definition)
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?
-            .ok_or_else(|| AppError::Conflict {
-                message: format!(
-                    "Berth knows no successful deployment of {service} to another revision than {}: nothing to roll back to.",
-                    current.task_definition
-                ),
-                field: None,
-            })?;
+        let resolved = plan::for_rollback(aws, state.store.pool(), &env, &cluster, &service, request.deployment).await?;
+        let conflict = |message: String| AppError::Conflict { message, field: None };
+        if request.deployment.is_none() && resolved.plan.already_rolled_back.is_some() {
+            return Err(conflict(resolved.plan.message));
+        }
+        let source = resolved.target.ok_or_else(|| conflict(resolved.plan.message.clone()))?;
+        acknowledged(&resolved.plan, &request)?;
         let target = deploy::Target { environment: env.clone(), cluster, service, kind: DeploymentKind::Rollback, source };
         state.deployer.redeploy(&principal, &target, request.note.as_deref(), key.as_deref()).await
     })
@@ -172,7 +190,34 @@ async fn rollback(
     answer(&state, started, params.wait.unwrap_or(false)).await
 }
 
-/// Deploys the revision of a history entry again (re-registered if it was deregistered).
+/// Refuses a revision whose latest deployment failed unless the caller acknowledged it.
+fn acknowledged(plan: &RedeployPlan, request: &RedeployRequest) -> Result<(), AppError> {
+    match &plan.failed_before {
+        Some(failed) if request.acknowledge_failure != Some(true) => Err(AppError::Conflict {
+            message: format!("{} Send acknowledgeFailure: true to deploy it anyway.", failed.message),
+            field: Some("acknowledgeFailure".into()),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// What "Deploy this revision again" would do: the revision, its images, who deployed it and how
+/// that ended, the diff against what runs now, and whether its latest deployment failed.
+#[utoipa::path(get, path = "/api/deployments/{id}/redeploy", tag = "deployments",
+    params(("id" = i64, Path, description = "Deployment id")),
+    responses((status = 200, body = RedeployPlan), (status = "4XX", body = ApiError)))]
+async fn redeploy_plan(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<RedeployPlan>, AppError> {
+    let source = visible_row(&state, &principal, id).await?;
+    let aws = readable(&state, &principal, &source.environment)?;
+    Ok(Json(plan::for_redeploy(aws, state.store.pool(), &source).await?.plan))
+}
+
+/// Deploys the revision of a history entry again (re-registered if it was deregistered). A
+/// revision whose latest deployment failed needs `acknowledgeFailure`.
 #[utoipa::path(post, path = "/api/deployments/{id}/redeploy", tag = "deployments",
     params(("id" = i64, Path, description = "Deployment id"), DeployParams),
     request_body = RedeployRequest,
@@ -193,19 +238,29 @@ async fn redeploy(
         action: "service.redeploy",
     };
     let started = audited(state.store.pool(), &principal, target, async {
+        principal.require_service(&source.environment, &source.cluster, &source.service, Role::Deployer)?;
         shared::deploy::validate_redeploy(&request)?;
+        if request.deployment.is_some() {
+            return Err(AppError::Validation(vec![shared::error::FieldError::new(
+                "deployment",
+                "Only a rollback takes a deployment: this route deploys the one in its path.",
+            )]));
+        }
         if source.to_task_definition.is_none() {
             return Err(AppError::Conflict {
                 message: format!("Deployment #{id} never registered a revision: there is nothing to deploy again."),
                 field: None,
             });
         }
+        let aws = readable(&state, &principal, &source.environment)?;
+        let resolved = plan::for_redeploy(aws, state.store.pool(), &source).await?;
+        acknowledged(&resolved.plan, &request)?;
         let target = deploy::Target {
             environment: source.environment.clone(),
             cluster: source.cluster.clone(),
             service: source.service.clone(),
             kind: DeploymentKind::Redeploy,
-            source: source.clone(),
+            source: resolved.target.unwrap_or_else(|| source.clone()),
         };
         state.deployer.redeploy(&principal, &target, request.note.as_deref(), key.as_deref()).await
     })

@@ -34,6 +34,13 @@ pub struct ImageChange {
 pub struct RedeployRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Roll back: to this deployment's revision rather than the default target (needed when the
+    /// service already runs the last good release).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<i64>,
+    /// The target revision's latest deployment failed, and the caller has read why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledge_failure: Option<bool>,
 }
 
 /// How a deployment came about.
@@ -47,8 +54,11 @@ pub enum DeploymentKind {
     Rollback,
     /// A history entry deployed again.
     Redeploy,
-    /// The service moved to a revision without Berth (AWS CLI, console, another tool).
+    /// The service moved to a revision without Berth (AWS CLI, console, another tool), or by a
+    /// service update made in Berth (then with who made it).
     External,
+    /// The service's first deployment, when Berth created the service.
+    Create,
 }
 
 impl DeploymentKind {
@@ -58,11 +68,12 @@ impl DeploymentKind {
             Self::Rollback => "rollback",
             Self::Redeploy => "redeploy",
             Self::External => "external",
+            Self::Create => "create",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Deploy, Self::Rollback, Self::Redeploy, Self::External].into_iter().find(|k| k.as_str() == text)
+        [Self::Deploy, Self::Rollback, Self::Redeploy, Self::External, Self::Create].into_iter().find(|k| k.as_str() == text)
     }
 }
 
@@ -152,6 +163,9 @@ pub struct DeploymentRecord {
     pub started_at: String,
     pub ended_at: Option<String>,
     pub duration_ms: Option<i64>,
+    /// Why it FAILED: the stopped tasks' reasons, kept for ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<super::Verdict>,
 }
 
 impl DeploymentRecord {
@@ -161,6 +175,7 @@ impl DeploymentRecord {
     pub fn made_by(&self) -> String {
         match self.kind {
             DeploymentKind::External if self.actor == "external" => "made outside Berth".into(),
+            DeploymentKind::Create => format!("created by {} ({})", self.actor, self.via),
             _ => format!("{} by {} ({})", self.kind_label(), self.actor, self.via),
         }
     }
@@ -190,6 +205,7 @@ pub struct DeploymentDetail {
 /// `GET /api/deployments` filters; every one optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HistoryQuery {
     pub environment: Option<String>,

@@ -202,7 +202,7 @@ fn in_secs(secs: i64) -> String {
 #[tokio::test]
 async fn an_api_token_is_shown_once_works_as_bearer_records_its_use_and_can_be_revoked() {
     let app = TestApp::spawn().await;
-    let spec = json!({"name": "gitlab-ci", "role": "deployer", "environments": ["local"], "services": ["nginx-web-access"], "expiresAt": in_secs(86_400)});
+    let spec = json!({"name": "gitlab-ci", "role": "deployer", "environments": ["local"], "services": ["itflex-nginx/nginx-web-access"], "expiresAt": in_secs(86_400)});
     let created = json_with_status(create_token(&app, spec).await, 201).await;
     let secret = created["secret"].as_str().unwrap().to_string();
     assert!(secret.starts_with("berth_") && secret.len() > 40);
@@ -224,7 +224,7 @@ async fn an_api_token_is_shown_once_works_as_bearer_records_its_use_and_can_be_r
     let listed: Value = serde_json::from_str(&listed).unwrap();
     assert_eq!(listed[0]["name"], "gitlab-ci");
     assert!(listed[0]["lastUsedAt"].is_string(), "last use recorded");
-    assert_eq!(listed[0]["services"], json!(["nginx-web-access"]));
+    assert_eq!(listed[0]["services"], json!(["itflex-nginx/nginx-web-access"]));
 
     assert_eq!(status(app.delete(&format!("/api/tokens/{id}")).await).await, 204);
     let body = json_with_status(ci.get("/api/envs/local/repositories").await, 401).await;

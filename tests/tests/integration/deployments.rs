@@ -86,7 +86,7 @@ async fn a_failing_image_is_recorded_failed_and_rolled_back_never_as_success() {
     let (app, uri) = demo().await;
     let before = service(&app).await["taskDefinition"].as_str().unwrap().to_string();
     let done = json_with_status(
-        app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:cannot-start"))).await,
+        app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v3-cannot-start"))).await,
         424,
     )
     .await;
@@ -181,13 +181,16 @@ async fn ci_deploys_with_a_deployer_token_limited_to_its_service_and_waits_for_t
             app.anonymous().with_bearer(made["secret"].as_str().unwrap())
         }
     };
-    let other = token(json!(["another-service"])).await;
+    let other = token(json!(["itflex-nginx/another-service"])).await;
     let refused =
         json_with_status(other.post_json("/api/envs/local/deployments", &request(&format!("{uri}:v1"))).await, 403)
             .await;
-    assert_eq!(refused["message"], "This token may deploy only another-service.");
+    assert_eq!(
+        refused["message"],
+        "This token may change only itflex-nginx/another-service; not itflex-nginx/nginx-web-access."
+    );
 
-    let ci = token(json!(["nginx-web-access"])).await;
+    let ci = token(json!(["itflex-nginx/nginx-web-access"])).await;
     let done = json_with_status(
         ci.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await,
         200,
@@ -195,7 +198,7 @@ async fn ci_deploys_with_a_deployer_token_limited_to_its_service_and_waits_for_t
     .await;
     assert_eq!(done["outcome"], "SUCCEEDED");
     assert!(done["via"].as_str().unwrap().starts_with("token "), "{done}");
-    let failed = ci.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:cannot-start"))).await;
+    let failed = ci.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v3-cannot-start"))).await;
     assert_eq!(failed.status(), 424, "a CI job fails when the rollout fails");
 }
 
@@ -301,7 +304,7 @@ async fn the_gitlab_ci_snippet_deploys_and_fails_the_job_when_the_rollout_fails(
     assert_eq!(record["outcome"], "SUCCEEDED");
     assert_eq!(record["note"], "https://gitlab.example.com/p/1");
     assert_eq!(service(&app).await["taskDefinition"], record["toTaskDefinition"]);
-    let failed = run("cannot-start", "102").await.unwrap();
+    let failed = run("v3-cannot-start", "102").await.unwrap();
     assert_eq!(failed.status.code(), Some(22), "curl --fail-with-body exits 22 on the 424");
     let record: Value = serde_json::from_slice(&failed.stdout).unwrap();
     assert_eq!(record["outcome"], "FAILED");

@@ -6,7 +6,7 @@ mod rules;
 mod spec;
 mod views;
 
-pub use rules::validate;
+pub use rules::{TASKS_PER_SERVICE_MAX, desired_count_error, validate};
 pub use spec::*;
 pub use views::*;
 

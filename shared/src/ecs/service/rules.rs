@@ -10,6 +10,23 @@ const LAUNCH_TYPES: [&str; 3] = ["EC2", "FARGATE", "EXTERNAL"];
 const MAX_SUBNETS: usize = 16;
 const MAX_SECURITY_GROUPS: usize = 5;
 
+/// Amazon ECS service quotas (Developer Guide, "Amazon ECS service quotas"): tasks per service,
+/// 5,000. UpdateService and CreateService refuse a desired count above it.
+pub const TASKS_PER_SERVICE_MAX: i64 = 5_000;
+
+/// The desired count's rule (CreateService, UpdateService and Berth's scale), or `None` if valid.
+pub fn desired_count_error(count: i64) -> Option<String> {
+    if count < 0 {
+        Some("Desired count can't be negative.".into())
+    } else if count > TASKS_PER_SERVICE_MAX {
+        Some(format!(
+            "Desired count is at most {TASKS_PER_SERVICE_MAX}, ECS's quota of tasks per service (Amazon ECS service quotas)."
+        ))
+    } else {
+        None
+    }
+}
+
 fn is_name(s: &str) -> bool {
     (1..=255).contains(&char_len(s)) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
@@ -52,10 +69,8 @@ pub fn validate(
     if daemon && fargate {
         e.add("schedulingStrategy", "Fargate does not run DAEMON services: use REPLICA, or EC2.");
     }
-    if let Some(count) = spec.desired_count
-        && count < 0
-    {
-        e.add("desiredCount", "Desired count can't be negative.");
+    if let Some(message) = spec.desired_count.and_then(desired_count_error) {
+        e.add("desiredCount", message);
     }
     if let Some(config) = &spec.deployment_configuration {
         if let Some(min) = config.minimum_healthy_percent
@@ -67,6 +82,10 @@ pub fn validate(
             Some(max) if daemon && max != 100 => {
                 e.add("deploymentConfiguration.maximumPercent", "A DAEMON service keeps maximum percent at 100.")
             }
+            Some(max) if max > i64::from(i32::MAX) => e.add(
+                "deploymentConfiguration.maximumPercent",
+                "Maximum percent is an integer of at most 2147483647 (UpdateService's Integer).",
+            ),
             Some(max) if max < config.minimum_healthy_percent.unwrap_or(0).max(1) => e.add(
                 "deploymentConfiguration.maximumPercent",
                 "Maximum percent must be above the minimum healthy percent, or no task could be replaced.",

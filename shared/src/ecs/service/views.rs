@@ -81,4 +81,40 @@ pub struct Task {
     pub stopped_at: Option<String>,
     pub stop_code: Option<String>,
     pub stopped_reason: Option<String>,
+    /// Each container's state: why a task stopped is often only here (an exit code).
+    #[serde(default)]
+    pub containers: Vec<ContainerState>,
+}
+
+/// A container of a task, as DescribeTasks reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContainerState {
+    pub name: String,
+    pub last_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// What applying an update-service document does (or, with `dryRun`, would do).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateOutcome {
+    /// The exact revision the document's `taskDefinition` means (a bare family is its latest
+    /// ACTIVE revision), sent to ECS as such; absent when the document keeps the revision.
+    pub resolved_task_definition: Option<String>,
+    /// The revision the service runs now.
+    pub current_task_definition: String,
+    /// The task definition's changes, field by field (empty when it keeps the revision).
+    pub changes: Vec<crate::ecs::task_definition::Change>,
+    /// What deserves a second look: the circuit breaker turned off, a revision whose latest
+    /// deployment failed.
+    pub warnings: Vec<crate::error::FieldError>,
+    pub dry_run: bool,
+    /// The service after the update (absent for a dry run).
+    pub service: Option<ServiceDetail>,
 }
