@@ -8,6 +8,26 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
+/// Argon2 takes tens of milliseconds of CPU on purpose: run off the async workers, so logins
+/// and password changes never stall other requests.
+pub async fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password)).await?
+}
+
+/// [`verify_password`] (or, with no hash, [`verify_nothing`]) off the async workers.
+pub async fn verify_password_blocking(password: &str, hash: Option<String>) -> bool {
+    let password = password.to_string();
+    let verified = tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => verify_password(&password, &hash),
+        None => {
+            verify_nothing(&password);
+            false
+        }
+    });
+    verified.await.unwrap_or(false)
+}
+
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("{e}"))?.to_string())

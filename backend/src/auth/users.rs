@@ -7,7 +7,7 @@ use sqlx::SqlitePool;
 use shared::auth::UserInfo;
 pub use shared::auth::{validate_password, validate_user_name as validate_name};
 
-use super::secrets::hash_password;
+use super::secrets::hash_password_blocking;
 use super::time::{now, to_rfc3339};
 
 pub async fn add(pool: &SqlitePool, name: &str, password: &str, grant: &Grant) -> anyhow::Result<i64> {
@@ -17,7 +17,7 @@ pub async fn add(pool: &SqlitePool, name: &str, password: &str, grant: &Grant) -
 pub async fn add_with_grants(pool: &SqlitePool, name: &str, password: &str, grants: &[Grant]) -> anyhow::Result<i64> {
     validate_name(name).map_err(anyhow::Error::msg)?;
     validate_password(password).map_err(anyhow::Error::msg)?;
-    let hash = hash_password(password)?;
+    let hash = hash_password_blocking(password).await?;
     let mut tx = pool.begin().await?;
     let id: i64 =
         sqlx::query_scalar("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) RETURNING id")
@@ -100,7 +100,7 @@ pub async fn global_admins(pool: &SqlitePool) -> anyhow::Result<i64> {
 
 pub async fn set_password(pool: &SqlitePool, name: &str, password: &str) -> anyhow::Result<()> {
     validate_password(password).map_err(anyhow::Error::msg)?;
-    let hash = hash_password(password)?;
+    let hash = hash_password_blocking(password).await?;
     let mut tx = pool.begin().await?;
     let id: Option<i64> = sqlx::query_scalar("UPDATE users SET password_hash = ? WHERE name = ? RETURNING id")
         .bind(hash)

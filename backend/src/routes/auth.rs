@@ -47,7 +47,8 @@ fn over_tls(state: &AppState, headers: &HeaderMap) -> bool {
 }
 
 /// Logs in with a user name and password; sets the session cookie (HttpOnly, SameSite=Strict).
-/// Failures are generic and rate limited per client address and per user name.
+/// Failures are generic and rate limited per user name and client address, per user name, and
+/// per client address (see `auth::rate_limit`).
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = Me), (status = 401, body = ApiError), (status = 429, body = ApiError)))]
 async fn login(
@@ -60,27 +61,26 @@ async fn login(
     let ip = client_ip(&state, &headers).unwrap_or_else(|| peer.ip().to_string());
     let name: String = req.name.trim().chars().take(64).collect();
     let target = Target { environment: None, resource: None, action: "auth.login" };
-    if let Some(wait) = state.login_limiter.blocked(&ip, &name) {
-        audit::append(pool, &name, "login", &target, "denied: rate limited").await;
-        return Err(AppError::RateLimited {
-            message: format!("Too many failed logins: try again in {} minute(s).", wait.div_ceil(60)),
-            retry_after_secs: wait,
-        });
-    }
-    let user = users::credentials(pool, &name).await?;
-    let verified = match &user {
-        Some((_, hash)) => secrets::verify_password(&req.password, hash),
-        None => {
-            secrets::verify_nothing(&req.password);
-            false
+    // The attempt is counted before the password is checked: parallel guesses can't all get in
+    // before the first failure is recorded.
+    let attempt = match state.login_limiter.reserve(&ip, &name) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            audit::append(pool, &name, "login", &target, "denied: rate limited").await;
+            return Err(AppError::RateLimited {
+                message: format!("Too many failed logins: try again in {} minute(s).", wait.div_ceil(60)),
+                retry_after_secs: wait,
+            });
         }
     };
-    let Some((user_id, _)) = user.filter(|_| verified) else {
-        state.login_limiter.record_failure(&ip, &name);
+    let user = users::credentials(pool, &name).await?;
+    let (user_id, hash) = user.map_or((None, None), |(id, hash)| (Some(id), Some(hash)));
+    let verified = secrets::verify_password_blocking(&req.password, hash).await;
+    let Some(user_id) = user_id.filter(|_| verified) else {
         audit::append(pool, &name, "login", &target, "failed: wrong user or password").await;
         return Err(AppError::Unauthorized(WRONG.into()));
     };
-    state.login_limiter.record_success(&name);
+    state.login_limiter.succeeded(attempt);
     let session = sessions::create(pool, user_id).await?;
     audit::append(pool, &name, "session", &target, "success").await;
     let me = Me { name, grants: users::grants(pool, user_id).await?, csrf_token: Some(session.csrf_token) };

@@ -17,7 +17,7 @@ use crate::audit::{Target, audited};
 use crate::auth::Auth;
 use crate::aws::status_of;
 use crate::error::AppError;
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiPath, ApiQuery, JsonBytes, parse_json};
 use crate::state::AppState;
 
 use super::readable;
@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct DiffParams {
     /// The older revision.
@@ -64,8 +65,21 @@ async fn diff_revisions(
 #[utoipa::path(post, path = "/api/task-definitions/validate", tag = "task-definitions",
     request_body(content = Object, description = "The document"),
     responses((status = 200, body = Validation), (status = 400, body = ApiError), (status = 401, body = ApiError)))]
-async fn validate(Auth(_): Auth, ApiJson(document): ApiJson<serde_json::Value>) -> Result<Json<Validation>, AppError> {
-    Ok(Json(check_document(&document.to_string())))
+async fn validate(Auth(_): Auth, JsonBytes(body): JsonBytes) -> Result<Json<Validation>, AppError> {
+    off_runtime(move || Ok(Json(check_document(&parse_document(&body)?.to_string())))).await
+}
+
+/// Parsing and checking a document of up to the body limit is CPU work: it runs off the async
+/// workers so it never stalls other requests (the rules refuse an oversized document first).
+async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(e.into()))?
+}
+
+/// The body as JSON: a syntax error is a 400, as for every other body.
+fn parse_document(body: &[u8]) -> Result<serde_json::Value, AppError> {
+    parse_json(body)
 }
 
 /// Reads a document (`--cli-input-json` or `describe-task-definition` output, whole or its
@@ -74,14 +88,12 @@ async fn validate(Auth(_): Auth, ApiJson(document): ApiJson<serde_json::Value>) 
 #[utoipa::path(post, path = "/api/task-definitions/import", tag = "task-definitions",
     request_body(content = Object, description = "The document"),
     responses((status = 200, body = Imported), (status = 422, body = ApiError), (status = 401, body = ApiError)))]
-async fn import_document(
-    Auth(_): Auth,
-    ApiJson(document): ApiJson<serde_json::Value>,
-) -> Result<Json<Imported>, AppError> {
-    Ok(Json(import(&document.to_string()).map_err(AppError::Validation)?))
+async fn import_document(Auth(_): Auth, JsonBytes(body): JsonBytes) -> Result<Json<Imported>, AppError> {
+    off_runtime(move || Ok(Json(import(&parse_document(&body)?.to_string()).map_err(AppError::Validation)?))).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct StatusFilter {
     /// `ACTIVE` (default) or `INACTIVE`.
@@ -112,9 +124,10 @@ async fn register(
     State(state): State<AppState>,
     Auth(principal): Auth,
     ApiPath(env): ApiPath<String>,
-    ApiJson(document): ApiJson<serde_json::Value>,
+    JsonBytes(body): JsonBytes,
 ) -> Result<(StatusCode, Json<Revision>), AppError> {
     let aws = state.environments.get(&env)?;
+    let document = off_runtime(move || parse_document(&body)).await?;
     let family = document.get("family").and_then(|f| f.as_str()).unwrap_or("?").to_string();
     let target = Target {
         environment: Some(&env),
@@ -123,11 +136,12 @@ async fn register(
     };
     audited(state.store.pool(), &principal, target, async {
         principal.require(&env, Role::Admin)?;
-        let imported = import(&document.to_string()).map_err(AppError::Validation)?;
-        let report = validate_spec(&imported.spec);
-        if !report.is_valid() {
-            return Err(AppError::Validation(report.errors));
-        }
+        let imported = off_runtime(move || {
+            let imported = import(&document.to_string()).map_err(AppError::Validation)?;
+            let report = validate_spec(&imported.spec);
+            if report.is_valid() { Ok(imported) } else { Err(AppError::Validation(report.errors)) }
+        })
+        .await?;
         Ok((StatusCode::CREATED, Json(aws.register_task_definition(&imported.spec).await?)))
     })
     .await

@@ -1,6 +1,8 @@
 //! AWS's RegisterTaskDefinition constraints (ECS API reference and developer guide), each written
 //! once, each error at the JSON path of the field to fix.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use super::fargate::{fargate_memory_options, parse_task_cpu, parse_task_memory};
@@ -58,7 +60,28 @@ fn is_name(s: &str) -> bool {
     !s.is_empty() && s.len() <= 255 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// Containers in one task definition (AWS's RegisterTaskDefinition quota; not adjustable).
+pub const MAX_CONTAINERS: usize = 10;
+
+/// AWS's hard limits on the whole document, checked before any rule: a document past them is
+/// refused at once, whatever else it holds, so its size never makes the rules slow.
+fn limits(spec: &TaskDefinitionSpec) -> Option<FieldError> {
+    let count = spec.container_definitions.len();
+    if count > MAX_CONTAINERS {
+        return Some(FieldError::new(
+            "containerDefinitions",
+            format!("A task definition has at most {MAX_CONTAINERS} containers (AWS's limit), not {count}."),
+        ));
+    }
+    (serde_json::to_vec(spec).map_or(0, |v| v.len()) > MAX_DOCUMENT_BYTES).then(|| {
+        FieldError::new("", format!("A task definition can be at most {} KiB of JSON.", MAX_DOCUMENT_BYTES / 1024))
+    })
+}
+
 pub fn validate(spec: &TaskDefinitionSpec) -> Report {
+    if let Some(over) = limits(spec) {
+        return Report { errors: vec![over], warnings: Vec::new() };
+    }
     let mut e = Errors::new();
     let mut warnings = Errors::new();
     family(spec, &mut e);
@@ -73,9 +96,6 @@ pub fn validate(spec: &TaskDefinitionSpec) -> Report {
     compatibilities(spec, network, task_cpu, task_memory, &mut e);
     volumes(spec.volumes.as_deref().unwrap_or_default(), &mut e);
     containers(spec, network, task_cpu, task_memory, &mut e, &mut warnings);
-    if serde_json::to_vec(spec).map_or(0, |v| v.len()) > MAX_DOCUMENT_BYTES {
-        e.add("", format!("A task definition can be at most {} KiB of JSON.", MAX_DOCUMENT_BYTES / 1024));
-    }
     Report { errors: e.into_vec(), warnings: warnings.into_vec() }
 }
 
@@ -145,11 +165,12 @@ fn compatibilities(spec: &TaskDefinitionSpec, network: &str, cpu: Option<i64>, m
 }
 
 fn volumes(volumes: &[Volume], e: &mut Errors) {
+    let mut seen = HashSet::new();
     for (i, v) in volumes.iter().enumerate() {
         let path = format!("volumes[{i}]");
         if !is_name(&v.name) {
             e.add(format!("{path}.name"), "Volume names are 1-255 letters, digits, hyphens and underscores.");
-        } else if volumes[..i].iter().any(|o| o.name == v.name) {
+        } else if !seen.insert(v.name.as_str()) {
             e.add(format!("{path}.name"), format!("Volume name '{}' is used twice.", v.name));
         }
         if let Some(d) = &v.docker_volume_configuration {
@@ -190,20 +211,26 @@ fn containers(
     w: &mut Errors,
 ) {
     let list = &spec.container_definitions;
-    if list.is_empty() || list.len() > 10 {
-        e.add("containerDefinitions", format!("A task definition has 1 to 10 containers, not {}.", list.len()));
+    if list.is_empty() {
+        e.add("containerDefinitions", format!("A task definition has 1 to {MAX_CONTAINERS} containers, not 0."));
     }
     if !list.is_empty() && !list.iter().any(ContainerDefinition::is_essential) {
         e.add("containerDefinitions", "At least one container must be essential.");
     }
-    let volume_names: Vec<&str> = spec.volumes.iter().flatten().map(|v| v.name.as_str()).collect();
+    // Lookups by name go through sets and maps, so the rules stay linear in the document's size.
+    let volume_names: HashSet<&str> = spec.volumes.iter().flatten().map(|v| v.name.as_str()).collect();
+    let mut by_name: HashMap<&str, &ContainerDefinition> = HashMap::with_capacity(list.len());
+    for c in list {
+        by_name.entry(c.name.as_str()).or_insert(c);
+    }
+    let mut seen = HashSet::with_capacity(list.len());
     let mut reserved = 0i64;
     let mut cpu_sum = 0i64;
     for (i, c) in list.iter().enumerate() {
         let at = |field: &str| format!("containerDefinitions[{i}].{field}");
         if !is_name(&c.name) {
             e.add(at("name"), "Container names are 1-255 letters, digits, hyphens and underscores.");
-        } else if list[..i].iter().any(|o| o.name == c.name) {
+        } else if !seen.insert(c.name.as_str()) {
             e.add(at("name"), format!("Container name '{}' is used twice.", c.name));
         }
         image(c, &at("image"), e, w);
@@ -231,7 +258,7 @@ fn containers(
         }
         for (j, v) in c.volumes_from.iter().flatten().enumerate() {
             let source = v.source_container.as_deref().unwrap_or_default();
-            if !list.iter().any(|o| o.name == source) || source == c.name {
+            if !by_name.contains_key(source) || source == c.name {
                 e.add(
                     at(&format!("volumesFrom[{j}].sourceContainer")),
                     format!("No other container named '{source}'."),
@@ -239,7 +266,7 @@ fn containers(
             }
         }
         for (j, d) in c.depends_on.iter().flatten().enumerate() {
-            let target = list.iter().find(|o| o.name == d.container_name && o.name != c.name);
+            let target = by_name.get(d.container_name.as_str()).filter(|o| o.name != c.name);
             if target.is_none() {
                 e.add(
                     at(&format!("dependsOn[{j}].containerName")),

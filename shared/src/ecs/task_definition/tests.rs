@@ -421,3 +421,16 @@ fn mutate(v: &mut Value, rng: &mut Rng, depth: u32) {
         other => *other = random_value(rng, depth),
     }
 }
+
+#[test]
+fn a_document_over_the_container_limit_is_refused_before_any_other_rule() {
+    let many: Vec<Value> =
+        (0..10_000).map(|i| json!({"name": format!("c{i}"), "image": "bad image", "links": ["x"]})).collect();
+    let report = validate(&base(json!({"containerDefinitions": many, "networkMode": "nonsense"})));
+    assert_eq!(report.errors.len(), 1, "only the limit: {:?}", &report.errors[..report.errors.len().min(3)]);
+    assert_eq!(report.errors[0].path, "containerDefinitions");
+    assert_eq!(report.errors[0].message, "A task definition has at most 10 containers (AWS's limit), not 10000.");
+    let ten: Vec<Value> =
+        (0..10).map(|i| json!({"name": format!("c{i}"), "image": "nginx:1.27", "memory": 16})).collect();
+    assert_eq!(paths(&base(json!({"containerDefinitions": ten}))), Vec::<String>::new(), "ten is fine");
+}
