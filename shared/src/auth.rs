@@ -227,6 +227,46 @@ pub struct TokenInfo {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// What the token may do now: its role in each of its environments, lowered to what its
+    /// creator has there today (an environment where the creator has no role is left out).
+    #[serde(default)]
+    pub effective_grants: Vec<Grant>,
+    /// Why the token has less than it was given (its creator was demoted or disabled), for a
+    /// person; absent when it has all of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrowed_by: Option<String>,
+}
+
+/// A token's rights now: never more than its creator's current rights, checked at each use, so
+/// demoting or disabling an admin narrows or ends the tokens they made.
+pub fn token_grants(role: Role, environments: &[String], creator: &[Grant]) -> Vec<Grant> {
+    environments
+        .iter()
+        .filter_map(|env| role_in(creator, env).map(|have| Grant { environment: env.clone(), role: role.min(have) }))
+        .collect()
+}
+
+/// The sentence for [`TokenInfo::narrowed_by`]: `None` when the token has every role it was given.
+pub fn token_narrowing(
+    role: Role,
+    environments: &[String],
+    creator_name: &str,
+    creator: &[Grant],
+    creator_disabled: bool,
+) -> Option<String> {
+    if creator_disabled {
+        return Some(format!("{creator_name}, who created it, is disabled: the token no longer works."));
+    }
+    let lowered: Vec<String> = environments
+        .iter()
+        .filter_map(|env| match role_in(creator, env) {
+            Some(have) if have >= role => None,
+            Some(have) => Some(format!("{} in {env}", have.as_str())),
+            None => Some(format!("no role in {env}")),
+        })
+        .collect();
+    (!lowered.is_empty())
+        .then(|| format!("Narrowed to its creator's current rights: {creator_name} now has {}.", lowered.join(", ")))
 }
 
 /// The answer to creating a token: the only time its secret is shown.
@@ -285,6 +325,26 @@ mod tests {
         assert_eq!(role_in(&[grant("prod", Role::Admin)], "dev"), None);
         assert!(!is_global_admin(&[grant("prod", Role::Admin)]));
         assert!(is_global_admin(&[grant("*", Role::Admin)]));
+    }
+
+    #[test]
+    fn a_token_never_has_more_than_its_creator_has_now() {
+        let envs = ["local".to_string(), "prod".to_string()];
+        let creator = [grant("*", Role::Viewer), grant("local", Role::Admin)];
+        assert_eq!(
+            token_grants(Role::Deployer, &envs, &creator),
+            [grant("local", Role::Deployer), grant("prod", Role::Viewer)]
+        );
+        assert_eq!(
+            token_grants(Role::Deployer, &envs, &[grant("local", Role::Viewer)]),
+            [grant("local", Role::Viewer)]
+        );
+        assert_eq!(
+            token_narrowing(Role::Deployer, &envs, "ops", &[grant("local", Role::Viewer)], false).as_deref(),
+            Some("Narrowed to its creator's current rights: ops now has viewer in local, no role in prod.")
+        );
+        assert_eq!(token_narrowing(Role::Deployer, &envs, "ops", &[grant("*", Role::Admin)], false), None);
+        assert!(token_narrowing(Role::Viewer, &envs, "ops", &[], true).unwrap().contains("disabled"));
     }
 
     #[test]

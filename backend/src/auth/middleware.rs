@@ -1,12 +1,16 @@
+use std::time::Duration;
+
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use shared::auth::Grant;
+use futures::StreamExt;
 
 use super::principal::{Principal, Via};
 use super::{sessions, tokens, users};
 use crate::error::AppError;
+use crate::extract::BODY_LIMIT;
 use crate::state::AppState;
 
 /// The header that carries the session's CSRF token. A cross-site form can't set a header, and a
@@ -18,13 +22,45 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub async fn require_login(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let principal = match authenticate(&state, req.headers()).await {
         Ok(p) => p,
-        Err(e) => return e.into_response(),
+        Err(e) => return refuse(req, e).await,
     };
     if let Err(e) = check_csrf(&principal, req.method(), req.headers()) {
-        return e.into_response();
+        return refuse(req, e).await;
     }
     req.extensions_mut().insert(principal);
     next.run(req).await
+}
+
+/// How long a refused request's body may take to arrive before the connection is given up.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Answers a request refused before its body was read. Hyper can't reuse a connection whose
+/// request body is unread and used to drop it silently, so a client that kept it alive saw its
+/// next request fail. The body is read and thrown away (up to the body limit), keeping the
+/// connection usable; a larger or slower one gets `Connection: close` so the client knows.
+async fn refuse(req: Request, error: AppError) -> Response {
+    let drained = tokio::time::timeout(DRAIN_TIMEOUT, drain(req.into_body())).await.unwrap_or(false);
+    let mut response = error.into_response();
+    if !drained {
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// True when the body ended within [`BODY_LIMIT`] bytes.
+async fn drain(body: Body) -> bool {
+    let mut stream = body.into_data_stream();
+    let mut read = 0usize;
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(bytes) => read += bytes.len(),
+            Err(_) => return false,
+        }
+        if read > BODY_LIMIT {
+            return false;
+        }
+    }
+    true
 }
 
 pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
@@ -44,13 +80,16 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal
                 AppError::Unauthorized("Send the API token as 'Authorization: Bearer <token>'.".into())
             })?;
         return match tokens::authenticate(pool, secret.trim()).await? {
-            tokens::Lookup::Valid(token) => Ok(Principal {
+            tokens::Lookup::Valid(token, grants) => Ok(Principal {
                 name: token.created_by.clone(),
-                grants: token.environments.iter().map(|e| Grant { environment: e.clone(), role: token.role }).collect(),
+                grants,
                 via: Via::Token { id: token.id, name: token.name.clone() },
                 services: token.services.clone(),
             }),
             tokens::Lookup::Expired => Err(AppError::Unauthorized("This API token has expired.".into())),
+            tokens::Lookup::CreatorDisabled(creator) => Err(AppError::Unauthorized(format!(
+                "This API token no longer works: {creator}, who created it, is disabled."
+            ))),
             tokens::Lookup::Revoked => Err(AppError::Unauthorized("This API token has been revoked.".into())),
             tokens::Lookup::Unknown => Err(AppError::Unauthorized("This API token is not valid.".into())),
         };

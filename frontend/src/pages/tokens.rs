@@ -157,7 +157,11 @@ fn TokenTable(list: Vec<TokenInfo>, on_revoked: Callback<()>) -> impl IntoView {
                 <tr>
                     <td>{t.name.clone()}</td>
                     <td class="mono">{format!("{}…", t.prefix)}</td>
-                    <td>{t.role.as_str()}</td>
+                    <td>
+                        {t.role.as_str()}
+                        // A demoted or disabled creator narrows the token: say so where its role is.
+                        {t.narrowed_by.clone().map(|why| view! { <p class="hint">{why}</p> })}
+                    </td>
                     <td>{t.environments.join(", ")}</td>
                     <td>{t.services.clone().map_or("any".to_string(), |s| s.join(", "))}</td>
                     <td>{local_time(Some(&t.expires_at))}</td>

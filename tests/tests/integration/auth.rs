@@ -380,5 +380,5 @@ async fn disabling_a_user_revokes_the_tokens_they_created() {
     assert_eq!(status(ci.get("/api/envs").await).await, 200);
     assert_eq!(status(app.delete("/api/users/ops").await).await, 204);
     let body = json_with_status(ci.get("/api/envs").await, 401).await;
-    assert_eq!(body["message"], "This API token has been revoked.");
+    assert_eq!(body["message"], "This API token no longer works: ops, who created it, is disabled.");
 }

@@ -1,13 +1,15 @@
 //! Holes found by probing as an attacker would (issue 13): parallel logins past the rate limits,
-//! and CPU work (argon2, huge task definitions) on the async workers.
+//! CPU work on the async workers, tokens outliving their creator's rights, and connections
+//! dropped after an early 401.
 
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{Value, json};
+use shared::auth::Role;
 use tokio::task::JoinSet;
 
-use crate::helpers::{PASSWORD, TestApp, json_with_status};
+use crate::helpers::{PASSWORD, RawConnection, TestApp, json_with_status};
 
 /// A server that takes the client's address from `X-Forwarded-For`, so a test can be many clients.
 async fn behind_proxy() -> TestApp {
@@ -128,4 +130,116 @@ async fn logins_and_large_validations_do_not_stall_other_requests() {
     let slowest = health_while(&app, load).await;
     // Before: 3.6 s. The bound leaves room for a machine busy with other work.
     assert!(slowest < Duration::from_millis(1000), "/api/health took {slowest:?} under load");
+}
+
+fn in_secs(secs: i64) -> String {
+    let t = time::OffsetDateTime::now_utc() + time::Duration::seconds(secs);
+    t.format(&time::format_description::well_known::Rfc3339).unwrap()
+}
+
+async fn token_for(session: &crate::helpers::Session, role: &str) -> String {
+    let spec = json!({"name": "ci", "role": role, "environments": ["local"], "expiresAt": in_secs(3600)});
+    json_with_status(session.post_json("/api/tokens", &spec).await, 201).await["secret"].as_str().unwrap().to_string()
+}
+
+/// A change only deployers may make, with a count no one may set: a deployer is told the count
+/// is wrong (422, before any AWS call), others that they lack the role (403).
+async fn try_scale(ci: &crate::helpers::Session) -> reqwest::Response {
+    ci.put_json("/api/envs/local/clusters/c/services/s/desired-count", &json!({"desiredCount": -1})).await
+}
+
+#[tokio::test]
+async fn a_token_has_at_most_its_creators_current_rights() {
+    let app = TestApp::spawn().await;
+    let ops = app.user("ops", "*", Role::Admin).await;
+    let ci = app.anonymous().with_bearer(&token_for(&ops, "deployer").await);
+    assert_eq!(try_scale(&ci).await.status(), 422, "a deployer token may scale");
+
+    let demote = app.put_json("/api/users/ops/grants", &json!([{"environment": "*", "role": "viewer"}])).await;
+    assert_eq!(demote.status(), 200);
+    let body = json_with_status(try_scale(&ci).await, 403).await;
+    assert_eq!(body["message"], "This needs the deployer role in environment 'local'; you are viewer.");
+    let me = json_with_status(ci.get("/api/auth/me").await, 200).await;
+    assert_eq!(me["grants"], json!([{"environment": "local", "role": "viewer"}]));
+    let listed = json_with_status(app.get("/api/tokens").await, 200).await;
+    assert_eq!(listed[0]["role"], "deployer", "what it was given");
+    assert_eq!(listed[0]["effectiveGrants"], json!([{"environment": "local", "role": "viewer"}]));
+    assert_eq!(listed[0]["narrowedBy"], "Narrowed to its creator's current rights: ops now has viewer in local.");
+
+    let promote = app.put_json("/api/users/ops/grants", &json!([{"environment": "*", "role": "admin"}])).await;
+    assert_eq!(promote.status(), 200);
+    assert_eq!(try_scale(&ci).await.status(), 422, "rights come back with the creator's");
+
+    assert_eq!(app.delete("/api/users/ops").await.status(), 204);
+    let body = json_with_status(try_scale(&ci).await, 401).await;
+    assert_eq!(body["message"], "This API token no longer works: ops, who created it, is disabled.");
+    let listed = json_with_status(app.get("/api/tokens").await, 200).await;
+    assert_eq!(listed[0]["effectiveGrants"], json!([]));
+}
+
+#[tokio::test]
+async fn an_early_401_on_a_post_with_a_body_leaves_a_well_formed_connection() {
+    let app = TestApp::spawn().await;
+    let http = reqwest::Client::new();
+    let body = json!({"repositoryName": "x".repeat(256 * 1024)}).to_string();
+    for i in 0..40 {
+        let resp = http
+            .post(app.url("/api/envs/local/repositories"))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request {i}: {e:?}"));
+        assert_eq!(resp.status(), 401, "request {i}");
+        let error: Value = resp.json().await.unwrap_or_else(|e| panic!("request {i}: {e:?}"));
+        assert_eq!(error["code"], "unauthorized");
+    }
+    let no_csrf = app.admin.without_csrf();
+    for i in 0..10 {
+        let resp = no_csrf
+            .request(Method::POST, "/api/envs/local/repositories")
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request {i} without CSRF: {e:?}"));
+        assert_eq!(json_with_status(resp, 403).await["code"], "forbidden");
+    }
+}
+
+/// A body that is still on its way when the server refuses the request: the connection must
+/// either be told `Connection: close` or stay usable for the next request.
+#[tokio::test]
+async fn a_request_refused_before_its_body_arrived_leaves_a_usable_or_announced_closed_connection() {
+    let app = TestApp::spawn().await;
+    let address = app.address.clone();
+    let (refused, next) = tokio::task::spawn_blocking(move || {
+        let body = format!(r#"{{"repositoryName": "{}"}}"#, "x".repeat(64 * 1024));
+        let (first, rest) = body.split_at(1024);
+        let mut connection = RawConnection::open(&address).unwrap();
+        let head = format!(
+            "POST /api/envs/local/repositories HTTP/1.1\r\nHost: berth\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\n\r\n{first}",
+            body.len()
+        );
+        connection.send(head.as_bytes()).unwrap();
+        let _ = connection.has_answer_within(Duration::from_millis(300));
+        let _ = connection.send(rest.as_bytes());
+        let refused = connection.read_response().expect("a well-formed answer");
+        let next = if refused.header("connection") == Some("close") {
+            None
+        } else {
+            let _ = connection.send(b"GET /api/health HTTP/1.1\r\nHost: berth\r\n\r\n");
+            Some(connection.read_response())
+        };
+        (refused, next)
+    })
+    .await
+    .unwrap();
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert!(refused.body.contains("\"code\":\"unauthorized\""), "{}", refused.body);
+    if let Some(next) = next {
+        let next = next.expect("the connection was kept alive, so it must answer the next request");
+        assert_eq!(next.status, 200);
+    }
 }
