@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use shared::error::{ApiError, ErrorCode, FieldError};
+use shared::error::{ApiError, ErrorCode, FieldError, shorten};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -72,8 +72,18 @@ impl AppError {
         }
     }
 
-    /// The body sent to the client.
+    /// The body sent to the client; whatever of the input it quotes is cut short.
     pub fn to_api_error(&self) -> ApiError {
+        let mut body = self.body();
+        body.message = shorten(&body.message);
+        for field in &mut body.fields {
+            field.path = shorten(&field.path);
+            field.message = shorten(&field.message);
+        }
+        body
+    }
+
+    fn body(&self) -> ApiError {
         let simple = |code, message: &str| ApiError::new(code, message);
         match self {
             Self::BadRequest(m) => simple(ErrorCode::BadRequest, m),

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -78,11 +79,16 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let (protected, _) = routes::protected().split_for_parts();
     let protected =
         protected.route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::require_login));
+    // `/api` and `/api/` are API paths too: a JSON 404, not the web page.
     let api = public
         .merge(protected)
+        .route("/api", axum::routing::any(routes::not_found))
+        .route("/api/", axum::routing::any(routes::not_found))
         .route("/api/{*rest}", axum::routing::any(routes::not_found))
         .method_not_allowed_fallback(routes::method_not_allowed)
-        .with_state(state);
+        .with_state(state)
+        // Answers hold secrets (the login's CSRF token) and per-user data: no cache may keep them.
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let app = api.merge(static_files::router(&settings.static_dir));
     security_headers::apply(app, &settings.static_dir)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

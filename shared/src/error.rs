@@ -49,8 +49,38 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: path.into(), message: message.into() }
+        Self { path: shorten(&path.into()), message: shorten(&message.into()) }
     }
+}
+
+/// Longest run of non-blank characters an error repeats (an image reference with its digest
+/// fits), and longest message.
+pub const ECHO_MAX_CHARS: usize = 200;
+pub const MESSAGE_MAX_CHARS: usize = 1000;
+
+/// Errors quote what was sent (a name, a key, a path segment): a 10,000-character input must not
+/// come back in full. Each run of non-blank characters past [`ECHO_MAX_CHARS`], and the whole
+/// text past [`MESSAGE_MAX_CHARS`], is cut with an ellipsis. Applying it twice changes nothing.
+pub fn shorten(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MESSAGE_MAX_CHARS + 4));
+    let (mut run, mut total) = (0usize, 0usize);
+    for c in text.chars() {
+        if total >= MESSAGE_MAX_CHARS {
+            out.push('…');
+            break;
+        }
+        run = if c.is_whitespace() { 0 } else { run + 1 };
+        if run > ECHO_MAX_CHARS {
+            if run == ECHO_MAX_CHARS + 1 {
+                out.push('…');
+                total += 1;
+            }
+            continue;
+        }
+        out.push(c);
+        total += 1;
+    }
+    out
 }
 
 /// The error body of every non-2xx response.
@@ -71,12 +101,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), fields: Vec::new(), environment: None }
+        Self { code, message: shorten(&message.into()), fields: Vec::new(), environment: None }
     }
 
     pub fn validation(fields: Vec<FieldError>) -> Self {
         let message = match fields.as_slice() {
-            [one] => format!("{}: {}", one.path, one.message),
+            [one] => shorten(&format!("{}: {}", one.path, one.message)),
             _ => format!("{} fields are invalid", fields.len()),
         };
         Self { code: ErrorCode::Validation, message, fields, environment: None }
@@ -91,5 +121,23 @@ impl ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_echoes_are_cut_with_an_ellipsis_and_short_text_is_kept() {
+        assert_eq!(shorten("No environment named 'prod'."), "No environment named 'prod'.");
+        let long = format!("unknown field `{}`, expected one of `a`", "x".repeat(10_000));
+        let short = shorten(&long);
+        assert_eq!(short, format!("unknown field `{}… expected one of `a`", "x".repeat(ECHO_MAX_CHARS - 1)));
+        assert_eq!(shorten(&short), short, "idempotent");
+        let spaced = "ab ".repeat(5_000);
+        assert_eq!(shorten(&spaced).chars().count(), MESSAGE_MAX_CHARS + 1);
+        assert_eq!(shorten(&shorten(&spaced)), shorten(&spaced));
+        assert!(FieldError::new("x".repeat(500), "y".repeat(500)).path.ends_with('…'));
     }
 }

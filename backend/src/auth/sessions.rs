@@ -1,12 +1,25 @@
-//! Server-side sessions: the cookie carries a random id; the store keeps only its hash.
+//! Server-side sessions: the cookie carries a random id; the store keeps only its hash. The CSRF
+//! token is derived from the cookie value (see [`csrf_token`]), so it is never stored either:
+//! whoever reads the database can neither resume a session nor forge its CSRF token.
 
 use sqlx::SqlitePool;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
 
 use super::secrets::{random_secret, sha256_hex};
 use super::time::now;
 use crate::config::AuthSettings;
 
 pub const COOKIE: &str = "berth_session";
+
+/// The session's CSRF token: SHA-256 of a label and the cookie value. The label keeps it apart
+/// from the stored hash of the id; without the cookie (256 random bits) it can't be computed.
+pub fn csrf_token(cookie_value: &str) -> String {
+    let digest = Sha256::new().chain_update(b"berth csrf token v1\0").chain_update(cookie_value.as_bytes()).finalize();
+    URL_SAFE_NO_PAD.encode(digest)
+}
 
 pub struct NewSession {
     /// The cookie value: shown to the browser once, never stored.
@@ -22,12 +35,12 @@ pub struct LiveSession {
 }
 
 pub async fn create(pool: &SqlitePool, user_id: i64) -> anyhow::Result<NewSession> {
-    let session = NewSession { id: random_secret(), csrf_token: random_secret() };
+    let id = random_secret();
+    let session = NewSession { csrf_token: csrf_token(&id), id };
     let t = now();
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
         .bind(sha256_hex(&session.id))
         .bind(user_id)
-        .bind(&session.csrf_token)
         .bind(t)
         .bind(t)
         .execute(pool)
@@ -47,18 +60,32 @@ pub async fn resume(pool: &SqlitePool, id: &str, limits: &AuthSettings) -> anyho
         .execute(pool)
         .await?;
     let id_hash = sha256_hex(id);
-    let row: Option<(i64, String)> =
-        sqlx::query_as("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ? RETURNING user_id, csrf_token")
+    let user_id: Option<i64> =
+        sqlx::query_scalar("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ? RETURNING user_id")
             .bind(t)
             .bind(&id_hash)
             .fetch_optional(pool)
             .await?;
-    let Some((user_id, csrf_token)) = row else { return Ok(None) };
+    let Some(user_id) = user_id else { return Ok(None) };
     let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = ?").bind(user_id).fetch_one(pool).await?;
-    Ok(Some(LiveSession { id_hash, user_id, name, csrf_token }))
+    Ok(Some(LiveSession { id_hash, user_id, name, csrf_token: csrf_token(id) }))
 }
 
 pub async fn end(pool: &SqlitePool, id_hash: &str) -> anyhow::Result<()> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(id_hash).execute(pool).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csrf_token_is_derived_from_the_cookie_and_differs_from_the_stored_hash() {
+        let id = random_secret();
+        assert_eq!(csrf_token(&id), csrf_token(&id));
+        assert_ne!(csrf_token(&id), csrf_token(&random_secret()));
+        assert_eq!(csrf_token(&id).len(), 43);
+        assert!(!sha256_hex(&id).contains(&csrf_token(&id)));
+    }
 }

@@ -1,6 +1,7 @@
 //! Holes found by probing as an attacker would (issue 13): parallel logins past the rate limits,
-//! CPU work on the async workers, tokens outliving their creator's rights, and connections
-//! dropped after an early 401.
+//! CPU work on the async workers, tokens outliving their creator's rights, connections dropped
+//! after an early 401, the audit log's REPLACE bypass, cached secrets, echoed inputs, and stored
+//! CSRF tokens.
 
 use std::time::{Duration, Instant};
 
@@ -242,4 +243,113 @@ async fn a_request_refused_before_its_body_arrived_leaves_a_usable_or_announced_
         let next = next.expect("the connection was kept alive, so it must answer the next request");
         assert_eq!(next.status, 200);
     }
+}
+
+#[tokio::test]
+async fn the_audit_log_refuses_a_replace_of_an_existing_entry() {
+    let app = TestApp::spawn().await;
+    let pool = app.store.pool();
+    let (id, actor): (i64, String) =
+        sqlx::query_as("SELECT id, actor FROM audit_log ORDER BY id LIMIT 1").fetch_one(pool).await.unwrap();
+    for statement in [
+        "REPLACE INTO audit_log (id, at, actor, via, action, outcome) VALUES (?, 0, 'mallory', 'x', 'x', 'x')",
+        "INSERT OR REPLACE INTO audit_log (id, at, actor, via, action, outcome) VALUES (?, 0, 'mallory', 'x', 'x', 'x')",
+        "INSERT INTO audit_log (id, at, actor, via, action, outcome) VALUES (?, 0, 'mallory', 'x', 'x', 'x') \
+         ON CONFLICT(id) DO UPDATE SET actor = 'mallory'",
+    ] {
+        let tampered = sqlx::query(statement).bind(id).execute(pool).await;
+        assert!(tampered.expect_err(statement).to_string().contains("append-only"), "{statement}");
+    }
+    let (still,): (String,) =
+        sqlx::query_as("SELECT actor FROM audit_log WHERE id = ?").bind(id).fetch_one(pool).await.unwrap();
+    assert_eq!(still, actor);
+    let appended =
+        sqlx::query("INSERT INTO audit_log (at, actor, via, action, outcome) VALUES (0, 'a', 'b', 'c', 'd')")
+            .execute(pool)
+            .await;
+    assert!(appended.is_ok(), "appending still works: {appended:?}");
+}
+
+#[tokio::test]
+async fn api_answers_are_never_cached_and_the_api_root_is_a_json_404() {
+    let app = TestApp::spawn().await;
+    let login = app
+        .anonymous()
+        .request(Method::POST, "/api/auth/login")
+        .json(&json!({"name": "admin", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    assert_eq!(login.headers()["cache-control"], "no-store", "the login answer holds the CSRF token");
+    for path in ["/api/auth/me", "/api/envs", "/api/health", "/api/openapi.json", "/api/nothing-here"] {
+        assert_eq!(app.get(path).await.headers()["cache-control"], "no-store", "{path}");
+    }
+    assert_eq!(app.anonymous().get("/api/envs").await.headers()["cache-control"], "no-store", "a 401 too");
+    for path in ["/api", "/api/"] {
+        let resp = app.get(path).await;
+        assert_eq!(resp.headers()["cache-control"], "no-store", "{path}");
+        let body = json_with_status(resp, 404).await;
+        assert_eq!(body["code"], "not_found", "{path}");
+    }
+    assert_ne!(
+        app.anonymous().get("/").await.headers()["cache-control"],
+        "no-store",
+        "the web page may be revalidated"
+    );
+}
+
+#[tokio::test]
+async fn errors_do_not_echo_long_inputs_back_in_full() {
+    let app = TestApp::spawn().await;
+    let long = "x".repeat(10_000);
+    let answers = [
+        app.get(&format!("/api/audit?{long}=1")).await,
+        app.get(&format!("/api/{long}")).await,
+        app.get(&format!("/api/envs/{long}/repositories")).await,
+        app.get(&format!("/api/deployments/{long}")).await,
+        app.post_json("/api/envs/local/repositories", &json!({"repositoryName": "ab", long.clone(): 1})).await,
+        app.post_json("/api/envs/local/repositories", &json!({"repositoryName": long})).await,
+        app.post_json(
+            "/api/task-definitions/validate",
+            &json!({"family": "f", "networkMode": long, "containerDefinitions": [{"name": "a", "image": "nginx:1", "memory": 16}]}),
+        )
+        .await,
+    ];
+    for (i, resp) in answers.into_iter().enumerate() {
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        assert!(text.len() < 2_000, "answer {i} ({status}) is {} bytes: {}…", text.len(), &text[..200]);
+        assert!(!text.contains(&"x".repeat(300)), "answer {i} echoes the input");
+        let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("answer {i} is not JSON ({e})"));
+        assert!(body["message"].is_string() || body["errors"].is_array(), "answer {i}: {body}");
+        assert_ne!(status, 500, "answer {i}");
+    }
+}
+
+#[tokio::test]
+async fn csrf_tokens_are_not_stored_and_still_guard_changes() {
+    let app = TestApp::spawn().await;
+    let csrf = app.admin.csrf.clone().unwrap();
+    let columns: Vec<(i64, String, String, i64, Option<String>, i64)> =
+        sqlx::query_as("PRAGMA table_info(sessions)").fetch_all(app.store.pool()).await.unwrap();
+    let names: Vec<&str> = columns.iter().map(|c| c.1.as_str()).collect();
+    assert_eq!(names, ["id_hash", "user_id", "created_at", "last_seen_at"]);
+    let (id_hash,): (String,) =
+        sqlx::query_as("SELECT id_hash FROM sessions").fetch_one(app.store.pool()).await.unwrap();
+    assert_ne!(id_hash, csrf);
+
+    let me = json_with_status(app.get("/api/auth/me").await, 200).await;
+    assert_eq!(me["csrfToken"], csrf.as_str(), "/me gives the same token as the login");
+    let created = app.post_json("/api/envs/local/repositories", &json!({"repositoryName": "guarded"})).await;
+    assert_eq!(created.status(), 201, "the token works");
+    let mut forged = app.admin.clone();
+    let last = if csrf.ends_with('A') { 'B' } else { 'A' };
+    forged.csrf = Some(format!("{}{last}", &csrf[..csrf.len() - 1]));
+    let body =
+        json_with_status(forged.post_json("/api/envs/local/repositories", &json!({"repositoryName": "g2"})).await, 403)
+            .await;
+    assert_eq!(body["code"], "forbidden");
+    let other = app.anonymous().login("admin", PASSWORD).await.unwrap();
+    assert_ne!(other.csrf, app.admin.csrf, "each session has its own");
 }
