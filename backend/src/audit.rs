@@ -56,6 +56,7 @@ pub async fn audited<T>(
 
 /// Filters of `GET /api/audit`; all optional.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditFilter {
     /// Exact user name.

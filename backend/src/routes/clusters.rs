@@ -89,6 +89,7 @@ async fn get_cluster(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct DeleteParams {
     /// Also remove the capacity Berth created for it (capacity provider, Auto Scaling group and its

@@ -84,6 +84,7 @@ async fn get_repository(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DeleteParams {
     /// Delete the images too; without it, a repository that holds images is not deleted (409).
     #[serde(default)]
