@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
-use crate::helpers::{Browser, PASSWORD, TestApp};
+use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot};
 use crate::history_filters::{deploy, two_clusters_with_a_web_service};
 
 async fn options(c: &Client, name: &str) -> Vec<String> {
@@ -50,6 +50,7 @@ async fn the_history_filters_pick_environment_then_cluster_then_service_and_char
     for row in c.find_all(Locator::Css("#history tbody tr")).await.unwrap() {
         assert!(row.text().await.unwrap().contains("blue/web"), "only blue's deployments");
     }
+    save_screenshot(c, "history-filters").await;
 
     // A service named without its cluster: no merged figures, a hint instead.
     c.goto(&app.url("/deployments?service=web")).await.unwrap();
