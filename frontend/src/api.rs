@@ -7,11 +7,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
 use shared::deploy::{
-    DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats, RedeployRequest,
+    DeployPreview, DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats,
+    RedeployPlan, RedeployRequest,
 };
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
 use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
-use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate};
+use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate, UpdateOutcome};
 use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, TaskDefinitionSpec};
 use shared::env::EnvironmentInfo;
 use shared::error::{ApiError, ErrorCode};
@@ -296,8 +297,10 @@ pub async fn update_service(env: &str, update: &ServiceUpdate) -> Result<Service
 }
 
 /// `document` is an update-service document as pasted, sent as is: the server names what is wrong.
-pub async fn apply_update_document(env: &str, document: String) -> Result<ServiceDetail, ApiError> {
-    post_document(&format!("/api/envs/{}/services/update", enc(env)), document).await
+/// `dry_run`: resolved and checked only (the preview the page shows before applying).
+pub async fn apply_update_document(env: &str, document: String, dry_run: bool) -> Result<UpdateOutcome, ApiError> {
+    let query = if dry_run { "?dryRun=true" } else { "" };
+    post_document(&format!("/api/envs/{}/services/update{query}", enc(env)), document).await
 }
 
 pub async fn get_service(env: &str, cluster: &str, service: &str) -> Result<ServiceDetail, ApiError> {
@@ -323,22 +326,41 @@ pub async fn deploy(env: &str, request: &DeployRequest, key: &str) -> Result<Dep
     parse(&call(with_csrf(Request::post(&url)).header("idempotency-key", key).json(request)).await?)
 }
 
-pub async fn preview_deploy(env: &str, request: &DeployRequest) -> Result<Vec<Change>, ApiError> {
+pub async fn preview_deploy(env: &str, request: &DeployRequest) -> Result<DeployPreview, ApiError> {
     post(&format!("/api/envs/{}/deployments/preview", enc(env)), request).await
 }
 
+fn rollback_url(env: &str, cluster: &str, service: &str) -> String {
+    format!("/api/envs/{}/clusters/{}/services/{}/rollback", enc(env), enc(cluster), enc(service))
+}
+
+/// What "Roll back" would deploy, before confirming.
+pub async fn rollback_plan(env: &str, cluster: &str, service: &str) -> Result<RedeployPlan, ApiError> {
+    get(&rollback_url(env, cluster, service)).await
+}
+
+/// `request.deployment`: the release chosen explicitly (when the service already runs the last good one).
 pub async fn rollback(
     env: &str,
     cluster: &str,
     service: &str,
-    note: Option<String>,
+    request: &RedeployRequest,
 ) -> Result<DeploymentRecord, ApiError> {
-    let url = format!("/api/envs/{}/clusters/{}/services/{}/rollback", enc(env), enc(cluster), enc(service));
-    post(&url, &RedeployRequest { note }).await
+    post(&rollback_url(env, cluster, service), request).await
 }
 
-pub async fn redeploy(id: i64, note: Option<String>) -> Result<DeploymentRecord, ApiError> {
-    post(&format!("/api/deployments/{id}/redeploy"), &RedeployRequest { note }).await
+/// Updates the service back to its last good revision (a rollout that keeps failing).
+pub async fn stop_rollout(env: &str, cluster: &str, service: &str) -> Result<DeploymentRecord, ApiError> {
+    let url = format!("/api/envs/{}/clusters/{}/services/{}/stop-rollout", enc(env), enc(cluster), enc(service));
+    post(&url, &RedeployRequest::default()).await
+}
+
+pub async fn redeploy_plan(id: i64) -> Result<RedeployPlan, ApiError> {
+    get(&format!("/api/deployments/{id}/redeploy")).await
+}
+
+pub async fn redeploy(id: i64, request: &RedeployRequest) -> Result<DeploymentRecord, ApiError> {
+    post(&format!("/api/deployments/{id}/redeploy"), request).await
 }
 
 /// `query`: the history page's query string (filters and cursor), without `?`.

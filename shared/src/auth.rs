@@ -195,10 +195,16 @@ impl TokenSpec {
             for (i, s) in services.iter().enumerate() {
                 if s.trim().is_empty() {
                     errors.add(format!("services[{i}]"), "Service name can't be blank.");
-                } else if !s.split_once('/').is_some_and(|(c, n)| !c.trim().is_empty() && !n.trim().is_empty() && !n.contains('/')) {
+                } else if !s
+                    .split_once('/')
+                    .is_some_and(|(c, n)| !c.trim().is_empty() && !n.trim().is_empty() && !n.contains('/'))
+                {
                     errors.add(
                         format!("services[{i}]"),
-                        format!("Name the service with its cluster, as cluster/service (e.g. itflex-nginx/{}).", s.trim()),
+                        format!(
+                            "Name the service with its cluster, as cluster/service (e.g. itflex-nginx/{}).",
+                            s.trim()
+                        ),
                     );
                 }
             }

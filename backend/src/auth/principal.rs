@@ -46,7 +46,13 @@ impl Principal {
 
     /// 403 unless the principal has at least `needed` in `environment` and, for a token limited
     /// to some services, `cluster/service` is one of them. Checked before any AWS call.
-    pub fn require_service(&self, environment: &str, cluster: &str, service: &str, needed: Role) -> Result<(), AppError> {
+    pub fn require_service(
+        &self,
+        environment: &str,
+        cluster: &str,
+        service: &str,
+        needed: Role,
+    ) -> Result<(), AppError> {
         self.require(environment, needed)?;
         if let Some(services) = &self.services {
             let wanted = format!("{cluster}/{service}");

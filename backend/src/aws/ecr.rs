@@ -154,15 +154,12 @@ impl AwsEnv {
         tag: Option<&str>,
         digest: Option<&str>,
     ) -> Result<Option<Image>, AppError> {
-        let id = sdk::ImageIdentifier::builder().set_image_tag(tag.map(str::to_string)).set_image_digest(digest.map(str::to_string)).build();
-        let found = self
-            .ecr
-            .describe_images()
-            .registry_id(registry)
-            .repository_name(repository)
-            .image_ids(id)
-            .send()
-            .await;
+        let id = sdk::ImageIdentifier::builder()
+            .set_image_tag(tag.map(str::to_string))
+            .set_image_digest(digest.map(str::to_string))
+            .build();
+        let found =
+            self.ecr.describe_images().registry_id(registry).repository_name(repository).image_ids(id).send().await;
         match found {
             Ok(out) => Ok(out.image_details().first().map(to_image)),
             Err(e) if e.code() == Some("ImageNotFoundException") => Ok(None),

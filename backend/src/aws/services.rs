@@ -5,9 +5,9 @@ use aws_sdk_ecs::error::ProvideErrorMetadata;
 use aws_sdk_ecs::primitives::DateTimeFormat;
 use aws_sdk_ecs::types as sdk;
 use shared::ecs::service::{
-    AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, Deployment, DeploymentConfiguration,
-    LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, ServiceDetail, ServiceEvent,
-    ServiceSpec, ServiceUpdate, Task, ContainerState,
+    AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, ContainerState, Deployment,
+    DeploymentConfiguration, LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, ServiceDetail,
+    ServiceEvent, ServiceSpec, ServiceUpdate, Task,
 };
 
 use super::AwsEnv;

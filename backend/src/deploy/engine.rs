@@ -101,7 +101,8 @@ async fn registered_before(
 pub async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
     for image in images.iter_mut() {
         let Some(r) = shared::deploy::ecr_reference(&image.image) else { continue };
-        let Ok(Some(hit)) = aws.find_image(&r.account, &r.repository, r.tag.as_deref(), r.digest.as_deref()).await else {
+        let Ok(Some(hit)) = aws.find_image(&r.account, &r.repository, r.tag.as_deref(), r.digest.as_deref()).await
+        else {
             continue;
         };
         image.digest = Some(hit.image_digest.clone());

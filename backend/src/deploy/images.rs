@@ -31,14 +31,23 @@ pub async fn check(aws: &AwsEnv, images: &[ImageChange]) -> Result<Vec<FieldErro
             ));
             continue;
         }
-        let found =
-            aws.find_image(&reference.account, &reference.repository, reference.tag.as_deref(), reference.digest.as_deref()).await;
+        let found = aws
+            .find_image(
+                &reference.account,
+                &reference.repository,
+                reference.tag.as_deref(),
+                reference.digest.as_deref(),
+            )
+            .await;
         match found {
             Ok(Some(_)) => {}
             Ok(None) => errors.push(FieldError::new(
                 &path,
                 match (&reference.tag, &reference.digest) {
-                    (_, Some(digest)) => format!("Repository {} has no image with digest {digest} (ECR DescribeImages).", reference.repository),
+                    (_, Some(digest)) => format!(
+                        "Repository {} has no image with digest {digest} (ECR DescribeImages).",
+                        reference.repository
+                    ),
                     (tag, None) => format!(
                         "Repository {} has no image tagged {} (ECR DescribeImages): push it first.",
                         reference.repository,

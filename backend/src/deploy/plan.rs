@@ -30,18 +30,22 @@ pub async fn for_rollback(
     let choice = rollback::choose(&rows, &current);
     let already = choice.already_rolled_back.map(|failed| rollback::already_message(failed, &current));
     let target = match explicit {
-        Some(id) => Some(rows.iter().find(|r| r.id == id).ok_or_else(|| AppError::Validation(vec![
-            shared::error::FieldError::new("deployment", format!("Deployment #{id} is not a deployment of {cluster}/{service}.")),
-        ]))?),
+        Some(id) => Some(rows.iter().find(|r| r.id == id).ok_or_else(|| {
+            AppError::Validation(vec![shared::error::FieldError::new(
+                "deployment",
+                format!("Deployment #{id} is not a deployment of {cluster}/{service}."),
+            )])
+        })?),
         None => choice.target,
     };
+    // With `already` set, the message says only what comes next: the dialog shows `already` above it.
     let message = match (target, &already, explicit) {
-        (None, Some(already), _) => format!("{already} Berth knows no earlier successful release to go back to."),
+        (None, Some(_), _) => "Berth knows no earlier successful release to go back to.".to_string(),
         (None, None, _) => format!(
             "Berth knows no successful deployment of {service} before the one running now ({current}): nothing to roll back to."
         ),
-        (Some(t), Some(already), None) => format!(
-            "{already} The release before it is {} (deployment #{}): roll back to it only if you mean to go further back.",
+        (Some(t), Some(_), None) => format!(
+            "The release before it is {} (deployment #{}): roll back to it only if you mean to go further back.",
             t.to_task_definition.as_deref().unwrap_or("?"),
             t.id
         ),
@@ -56,13 +60,10 @@ pub async fn for_rollback(
     resolve(aws, pool, &rows, &current, release_images, target, already, message).await
 }
 
-pub async fn for_redeploy(
-    aws: &AwsEnv,
-    pool: &sqlx::SqlitePool,
-    source: &Row,
-) -> Result<Resolved, AppError> {
+pub async fn for_redeploy(aws: &AwsEnv, pool: &sqlx::SqlitePool, source: &Row) -> Result<Resolved, AppError> {
     let current = aws.describe_service(&source.cluster, &source.service).await?.task_definition;
-    let rows = records::of_service(pool, &source.environment, &source.cluster, &source.service).await.map_err(internal)?;
+    let rows =
+        records::of_service(pool, &source.environment, &source.cluster, &source.service).await.map_err(internal)?;
     let release_images = rollback::choose(&rows, &current).release.map(|r| r.record().images).unwrap_or_default();
     let target = rows.iter().find(|r| r.id == source.id).unwrap_or(source);
     let message = format!(

@@ -336,12 +336,7 @@ pub async fn events(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<ServiceEvent
 }
 
 /// The service's deployments, newest first, without their documents (the rollback choice).
-pub async fn of_service(
-    pool: &SqlitePool,
-    environment: &str,
-    cluster: &str,
-    service: &str,
-) -> sqlx::Result<Vec<Row>> {
+pub async fn of_service(pool: &SqlitePool, environment: &str, cluster: &str, service: &str) -> sqlx::Result<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
          ORDER BY started_at DESC, id DESC LIMIT 500"

@@ -24,7 +24,8 @@ pub struct Choice<'a> {
 /// `rows`: the service's deployments, newest first. `current`: the `family:revision` it runs.
 pub fn choose<'a>(rows: &'a [Row], current: &str) -> Choice<'a> {
     let runs = |r: &Row| r.to_task_definition.as_deref() == Some(current);
-    let release = rows.iter().find(|r| runs(r) && !(r.outcome == Outcome::Failed.as_str() && r.rolled_back_to.is_some()));
+    let release =
+        rows.iter().find(|r| runs(r) && !(r.outcome == Outcome::Failed.as_str() && r.rolled_back_to.is_some()));
     // A rollback or redeploy brings back an earlier release: "older" counts from that one.
     let mut anchor = release;
     for _ in 0..rows.len() {

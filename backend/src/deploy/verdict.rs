@@ -7,7 +7,13 @@ use shared::ecs::service::ServiceDetail;
 use super::records::Row;
 use crate::aws::AwsEnv;
 
-pub async fn read(aws: &AwsEnv, row: &Row, ecs_id: &str, service: Option<&ServiceDetail>, reason: Option<&str>) -> Verdict {
+pub async fn read(
+    aws: &AwsEnv,
+    row: &Row,
+    ecs_id: &str,
+    service: Option<&ServiceDetail>,
+    reason: Option<&str>,
+) -> Verdict {
     let deployment = service.and_then(|s| s.deployments.iter().find(|d| d.id == ecs_id));
     let target = row.to_task_definition.as_deref().unwrap_or_default();
     let stopped = match aws.stopped_tasks(&row.cluster, &row.service).await {

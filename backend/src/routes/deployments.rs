@@ -42,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct DeployParams {
     /// Answer only when the rollout has ended; the status says how: 200 SUCCEEDED, 424 FAILED
     /// (rolled back or not), 409 SUPERSEDED, 504 TIMED_OUT.
@@ -176,14 +177,16 @@ async fn rollback(
         principal.require_service(&env, &cluster, &service, Role::Deployer)?;
         shared::deploy::validate_redeploy(&request)?;
         let aws = readable(&state, &principal, &env)?;
-        let resolved = plan::for_rollback(aws, state.store.pool(), &env, &cluster, &service, request.deployment).await?;
+        let resolved =
+            plan::for_rollback(aws, state.store.pool(), &env, &cluster, &service, request.deployment).await?;
         let conflict = |message: String| AppError::Conflict { message, field: None };
-        if request.deployment.is_none() && resolved.plan.already_rolled_back.is_some() {
-            return Err(conflict(resolved.plan.message));
+        if let (None, Some(already)) = (request.deployment, &resolved.plan.already_rolled_back) {
+            return Err(conflict(format!("{already} {}", resolved.plan.message)));
         }
         let source = resolved.target.ok_or_else(|| conflict(resolved.plan.message.clone()))?;
         acknowledged(&resolved.plan, &request)?;
-        let target = deploy::Target { environment: env.clone(), cluster, service, kind: DeploymentKind::Rollback, source };
+        let target =
+            deploy::Target { environment: env.clone(), cluster, service, kind: DeploymentKind::Rollback, source };
         state.deployer.redeploy(&principal, &target, request.note.as_deref(), key.as_deref()).await
     })
     .await?;

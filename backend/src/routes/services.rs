@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use shared::auth::Role;
-use shared::ecs::cluster::ServiceSummary;
 use shared::deploy::{DeploymentRecord, RedeployRequest};
+use shared::ecs::cluster::ServiceSummary;
 use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate, UpdateOutcome, desired_count_error, validate};
 use shared::error::{ApiError, FieldError};
 use utoipa_axum::router::OpenApiRouter;
@@ -200,7 +200,11 @@ async fn update_warnings(
         && config.deployment_circuit_breaker.is_some()
         && !breaker_on(Some(config))
     {
-        let was = if breaker_on(current.deployment_configuration.as_ref()) { "turns the deployment circuit breaker off" } else { "keeps the deployment circuit breaker off" };
+        let was = if breaker_on(current.deployment_configuration.as_ref()) {
+            "turns the deployment circuit breaker off"
+        } else {
+            "keeps the deployment circuit breaker off"
+        };
         warnings.push(FieldError::new(
             "deploymentConfiguration.deploymentCircuitBreaker.enable",
             format!("This {was}: a revision whose tasks can't start will be retried for ever instead of rolled back."),
@@ -308,6 +312,7 @@ async fn scale(
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct DeleteParams {
     /// Delete even while scaled above 0 (ECS stops its tasks).
     force: Option<bool>,
@@ -361,7 +366,8 @@ async fn stop_rollout(
         principal.require_service(&env, &cluster, &service, Role::Deployer)?;
         shared::deploy::validate_redeploy(&request)?;
         let aws = readable(&state, &principal, &env)?;
-        let started = state.deployer.stop_rollout(&principal, aws, &env, &cluster, &service, request.note.as_deref()).await?;
+        let started =
+            state.deployer.stop_rollout(&principal, aws, &env, &cluster, &service, request.note.as_deref()).await?;
         Ok((StatusCode::ACCEPTED, Json(started.record)))
     })
     .await

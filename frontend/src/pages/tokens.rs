@@ -118,8 +118,8 @@ fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
                     }).collect_view()}
                 </div>
                 {move || error_at("environments")().filter(|_| touched.get()).map(|m| view! { <p class="field-error">{m}</p> })}
-                <label for="tokenServices">"Services (optional, comma-separated; empty = any service)"</label>
-                <input id="tokenServices" placeholder="nginx-web-access" on:input=move |ev| services.set(event_target_value(&ev))/>
+                <label for="tokenServices">"Services (optional, comma-separated, each as cluster/service; empty = any service)"</label>
+                <input id="tokenServices" placeholder="itflex-nginx/nginx-web-access" on:input=move |ev| services.set(event_target_value(&ev))/>
                 <label for="tokenExpiry">"Expires in"</label>
                 <select id="tokenExpiry" on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(90))>
                     <option value="7">"7 days"</option>

@@ -34,7 +34,11 @@ pub fn ecr_reference(image: &str) -> Option<EcrReference> {
     }
     let (dkr, ecr, region) = (labels.next()?, labels.next()?, labels.next()?);
     let domain: Vec<&str> = labels.collect();
-    if dkr != "dkr" || ecr != "ecr" || region.is_empty() || !matches!(domain.as_slice(), ["amazonaws", "com"] | ["amazonaws", "com", "cn"]) {
+    if dkr != "dkr"
+        || ecr != "ecr"
+        || region.is_empty()
+        || !matches!(domain.as_slice(), ["amazonaws", "com"] | ["amazonaws", "com", "cn"])
+    {
         return None;
     }
     let (repository, tag, digest) = match path.split_once('@') {
@@ -57,11 +61,17 @@ mod tests {
     #[test]
     fn ecr_references_are_taken_apart_and_others_are_not_ecr() {
         let r = ecr_reference("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/web:v1").unwrap();
-        assert_eq!((r.account.as_str(), r.region.as_str(), r.repository.as_str()), ("123456789012", "us-east-1", "team/web"));
+        assert_eq!(
+            (r.account.as_str(), r.region.as_str(), r.repository.as_str()),
+            ("123456789012", "us-east-1", "team/web")
+        );
         assert_eq!(r.tag.as_deref(), Some("v1"));
         let d = ecr_reference("123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:abc").unwrap();
         assert_eq!((d.tag, d.digest.as_deref()), (None, Some("sha256:abc")));
-        assert_eq!(ecr_reference("123456789012.dkr.ecr.eu-west-1.amazonaws.com/web").unwrap().tag.as_deref(), Some("latest"));
+        assert_eq!(
+            ecr_reference("123456789012.dkr.ecr.eu-west-1.amazonaws.com/web").unwrap().tag.as_deref(),
+            Some("latest")
+        );
         assert!(ecr_reference("nginx:1.27").is_none());
         assert!(ecr_reference("docker.io/library/nginx:1.27").is_none());
         assert!(ecr_reference("localhost:5000/web:v1").is_none());

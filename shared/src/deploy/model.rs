@@ -73,7 +73,9 @@ impl DeploymentKind {
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Deploy, Self::Rollback, Self::Redeploy, Self::External, Self::Create].into_iter().find(|k| k.as_str() == text)
+        [Self::Deploy, Self::Rollback, Self::Redeploy, Self::External, Self::Create]
+            .into_iter()
+            .find(|k| k.as_str() == text)
     }
 }
 

@@ -67,7 +67,10 @@ async fn a_deploy_from_the_service_page_finishes_live_is_in_the_history_and_roll
     // Back on the service page: roll back to the demo's revision.
     c.find(Locator::Css(".page-head a[href^='/e/local/services/']")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Id("rollbackButton")).await.unwrap().click().await.unwrap();
-    wait().for_element(Locator::Id("confirmRollback")).await.unwrap().click().await.unwrap();
+    // The dialog shows the target before confirming: the demo's revision, deployed outside Berth.
+    let target = wait().for_element(Locator::Id("planTarget")).await.unwrap().text().await.unwrap();
+    assert!(target.contains("nginx-web:1") && target.contains("made outside Berth"), "{target}");
+    c.find(Locator::Id("confirmRollback")).await.unwrap().click().await.unwrap();
     let back =
         wait().for_element(Locator::Css("#rollout[data-kind='rollback'][data-outcome='SUCCEEDED']")).await.unwrap();
     assert!(back.text().await.unwrap().contains("→ nginx-web:1"), "{}", back.text().await.unwrap());

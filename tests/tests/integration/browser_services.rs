@@ -116,12 +116,12 @@ async fn the_seeds_update_service_json_is_applied_on_the_service_page_and_only_t
     // A document for another service is refused on the page: nothing is sent.
     let seed = include_str!("../../fixtures/seed/ecs-update-service-template.json");
     set_text(c, &textarea, &seed.replace("\"nginx-web-access\"", "\"other-service\"")).await;
-    c.find(Locator::Id("applyUpdateJson")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("previewUpdateJson")).await.unwrap().click().await.unwrap();
     let refusal = wait().for_element(Locator::Css("#updateJson .field-error")).await.unwrap().text().await.unwrap();
     assert!(refusal.contains("other-service") && refusal.contains("not this one"), "{refusal}");
     // An unknown key is the server's refusal, named by path.
     set_text(c, &textarea, &seed.replace("\"forceNewDeployment\"", "\"forceNewDeploymnet\"")).await;
-    c.find(Locator::Id("applyUpdateJson")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("previewUpdateJson")).await.unwrap().click().await.unwrap();
     let banner = wait().for_element(Locator::Css("#updateJson [role='alert']")).await.unwrap().text().await.unwrap();
     assert!(banner.contains("forceNewDeploymnet"), "{banner}");
     let service = crate::helpers::json_with_status(
@@ -132,7 +132,14 @@ async fn the_seeds_update_service_json_is_applied_on_the_service_page_and_only_t
     assert_eq!(service["deployments"].as_array().unwrap().len(), 1, "nothing was applied: {service}");
 
     // The seed's document as is: circuit breaker off, 100 % / 0 %, a new deployment rolls out.
+    // Previewed first: the family name resolved to the exact revision, the circuit breaker warning.
     set_text(c, &textarea, seed).await;
+    c.find(Locator::Id("previewUpdateJson")).await.unwrap().click().await.unwrap();
+    let preview = wait().for_element(Locator::Id("updatePreview")).await.unwrap().text().await.unwrap();
+    assert!(
+        preview.contains("Keeps nginx-web:1") && preview.contains("turns the deployment circuit breaker off"),
+        "{preview}"
+    );
     c.find(Locator::Id("applyUpdateJson")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Id("updateApplied")).await.unwrap();
     // Live, without a reload: the settings change shows, and the latest deployment is the one the

@@ -54,7 +54,8 @@ fn expiry() -> String {
 }
 
 async fn token(app: &TestApp, role: &str, services: Value) -> crate::helpers::Session {
-    let spec = json!({"name": "ci", "role": role, "environments": ["local"], "services": services, "expiresAt": expiry()});
+    let spec =
+        json!({"name": "ci", "role": role, "environments": ["local"], "services": services, "expiresAt": expiry()});
     let made = json_with_status(app.post_json("/api/tokens", &spec).await, 201).await;
     app.anonymous().with_bearer(made["secret"].as_str().unwrap())
 }
@@ -142,11 +143,13 @@ async fn a_failed_deploy_keeps_its_verdict_in_the_ci_answer_the_deployment_page_
     let plan = json_with_status(app.get(&format!("/api/deployments/{id}/redeploy")).await, 200).await;
     let why = plan["failedBefore"]["message"].as_str().unwrap();
     assert!(why.contains(&format!("failed on #{id}: 4 of 4 tasks failed to start: CannotPullContainerError")), "{why}");
-    let refused = json_with_status(app.post_json(&format!("/api/deployments/{id}/redeploy"), &json!({})).await, 409).await;
+    let refused =
+        json_with_status(app.post_json(&format!("/api/deployments/{id}/redeploy"), &json!({})).await, 409).await;
     assert_eq!(refused["fields"][0]["path"], "acknowledgeFailure", "{refused}");
     assert!(refused["message"].as_str().unwrap().contains("CannotPullContainerError"), "{refused}");
     let again = json!({"acknowledgeFailure": true});
-    let retried = json_with_status(app.post_json(&format!("/api/deployments/{id}/redeploy?wait=true"), &again).await, 424).await;
+    let retried =
+        json_with_status(app.post_json(&format!("/api/deployments/{id}/redeploy?wait=true"), &again).await, 424).await;
     assert_eq!(retried["kind"], "redeploy");
 }
 
@@ -162,16 +165,14 @@ async fn an_ecr_image_that_does_not_exist_is_refused_before_anything_is_recorded
     let message = missing["fields"][0]["message"].as_str().unwrap();
     assert!(message.contains("nginxweb") && message.contains("cannot-start"), "{message}");
     let other_repo = format!("{}/nope:v1", uri.rsplit_once('/').unwrap().0);
-    let no_repo = json_with_status(app.post_json("/api/envs/local/deployments", &request(&other_repo)).await, 422).await;
+    let no_repo =
+        json_with_status(app.post_json("/api/envs/local/deployments", &request(&other_repo)).await, 422).await;
     assert_eq!(no_repo["fields"][0]["path"], "images[0].image");
     let history = json_with_status(app.get("/api/deployments?actor=admin").await, 200).await;
     assert_eq!(history["items"], json!([]), "nothing recorded");
 
-    let preview = json_with_status(
-        app.post_json("/api/envs/local/deployments/preview", &request("nginx:1.27")).await,
-        200,
-    )
-    .await;
+    let preview =
+        json_with_status(app.post_json("/api/envs/local/deployments/preview", &request("nginx:1.27")).await, 200).await;
     assert_eq!(preview["warnings"][0]["path"], "images[0].image");
     assert!(preview["warnings"][0]["message"].as_str().unwrap().contains("Not in an ECR registry"), "{preview}");
     assert_eq!(preview["changes"][0]["after"], "nginx:1.27");
@@ -183,7 +184,15 @@ async fn the_labs_update_service_document_is_resolved_previewed_and_applied_as_t
     let before = running(&app).await;
     // A newer revision of the family, with an image that can't start: what the lab's template
     // (`taskDefinition: nginx-web`, circuit breaker off) would deploy without saying.
-    let current = json_with_status(app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{}", before.rsplit(':').next().unwrap())).await, 200).await;
+    let current = json_with_status(
+        app.get(&format!(
+            "/api/envs/local/task-definitions/nginx-web/revisions/{}",
+            before.rsplit(':').next().unwrap()
+        ))
+        .await,
+        200,
+    )
+    .await;
     let mut spec = current["spec"].clone();
     spec["containerDefinitions"][0]["image"] = json!(format!("{uri}:v3-cannot-start"));
     let registered = json_with_status(app.post_json("/api/envs/local/task-definitions", &spec).await, 201).await;
@@ -199,7 +208,9 @@ async fn the_labs_update_service_document_is_resolved_previewed_and_applied_as_t
     assert_eq!(preview["currentTaskDefinition"], before.as_str());
     assert_eq!(preview["dryRun"], true);
     assert!(preview["service"].is_null());
-    assert!(preview["changes"].as_array().unwrap().iter().any(|c| c["path"] == "containerDefinitions[\"nginx-web\"].image"));
+    assert!(
+        preview["changes"].as_array().unwrap().iter().any(|c| c["path"] == "containerDefinitions[\"nginx-web\"].image")
+    );
     let warnings: Vec<&str> =
         preview["warnings"].as_array().unwrap().iter().map(|w| w["message"].as_str().unwrap()).collect();
     assert!(warnings.iter().any(|w| w.contains("circuit breaker off")), "{warnings:?}");
@@ -236,12 +247,25 @@ async fn wait_for(app: &TestApp, id: i64) -> Value {
 async fn an_outside_deployment_replaced_before_it_ended_is_superseded_and_keeps_its_images() {
     let (app, uri) = demo_with(|s| s.deploy.external_sweep = Some(Duration::from_millis(200))).await;
     let before = running(&app).await;
-    let td = json_with_status(app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{}", before.rsplit(':').next().unwrap())).await, 200).await;
+    let td = json_with_status(
+        app.get(&format!(
+            "/api/envs/local/task-definitions/nginx-web/revisions/{}",
+            before.rsplit(':').next().unwrap()
+        ))
+        .await,
+        200,
+    )
+    .await;
     let register = |image: String| {
         let mut spec = td["spec"].clone();
         spec["containerDefinitions"][0]["image"] = json!(image);
         let app = &app;
-        async move { app.ecs("RegisterTaskDefinition", spec).await["taskDefinition"]["taskDefinitionArn"].as_str().unwrap().to_string() }
+        async move {
+            app.ecs("RegisterTaskDefinition", spec).await["taskDefinition"]["taskDefinitionArn"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
     };
     let stuck = register(format!("{uri}:v3-cannot-start")).await;
     let fine = register(format!("{uri}:v2")).await;
@@ -251,7 +275,9 @@ async fn an_outside_deployment_replaced_before_it_ended_is_superseded_and_keeps_
     let mut first = Value::Null;
     for _ in 0..100 {
         let page = json_with_status(app.get("/api/deployments?actor=external").await, 200).await;
-        if let Some(found) = page["items"].as_array().unwrap().iter().find(|d| d["toTaskDefinition"] == short(&stuck).as_str()) {
+        if let Some(found) =
+            page["items"].as_array().unwrap().iter().find(|d| d["toTaskDefinition"] == short(&stuck).as_str())
+        {
             first = found.clone();
             break;
         }
@@ -262,7 +288,8 @@ async fn an_outside_deployment_replaced_before_it_ended_is_superseded_and_keeps_
     let detail = json_with_status(app.get(&format!("/api/deployments/{}", first["id"])).await, 200).await;
     assert_eq!(detail["changes"][0]["path"], "containerDefinitions[\"nginx-web\"].image", "{detail}");
 
-    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": fine})).await;
+    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": fine}))
+        .await;
     let ended = wait_for(&app, first["id"].as_i64().unwrap()).await;
     assert_eq!(ended["outcome"], "SUPERSEDED", "{ended}");
     assert!(ended["reason"].as_str().unwrap().contains(&short(&fine)), "{ended}");
@@ -303,7 +330,9 @@ async fn a_token_limited_to_one_service_changes_no_other_and_counts_beyond_the_q
     assert_eq!(json_with_status(app.get(SERVICE).await, 200).await["desiredCount"], 4);
 
     let mine = token(&app, "deployer", json!(["itflex-nginx/nginx-web-access"])).await;
-    let huge = mine.put_json(&format!("{SERVICE}/desired-count"), &json!({"desiredCount": 9_223_372_036_854_775_807i64})).await;
+    let huge = mine
+        .put_json(&format!("{SERVICE}/desired-count"), &json!({"desiredCount": 9_223_372_036_854_775_807i64}))
+        .await;
     let body = json_with_status(huge, 422).await;
     assert_eq!(body["fields"][0]["path"], "desiredCount");
     assert!(body["fields"][0]["message"].as_str().unwrap().contains("5000"), "{body}");

@@ -198,7 +198,8 @@ async fn ci_deploys_with_a_deployer_token_limited_to_its_service_and_waits_for_t
     .await;
     assert_eq!(done["outcome"], "SUCCEEDED");
     assert!(done["via"].as_str().unwrap().starts_with("token "), "{done}");
-    let failed = ci.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v3-cannot-start"))).await;
+    let failed =
+        ci.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v3-cannot-start"))).await;
     assert_eq!(failed.status(), 424, "a CI job fails when the rollout fails");
 }
 

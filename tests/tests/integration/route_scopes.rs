@@ -24,13 +24,21 @@ fn body_of(method: &str, path: &str) -> Option<Value> {
         ("post", "/api/envs/{env}/repositories") => json!({"repositoryName": "walked"}),
         ("post", "/api/envs/{env}/services") => json!({"cluster": "itflex-nginx", "serviceName": "other",
             "taskDefinition": "web:1", "desiredCount": 1}),
-        ("post", "/api/envs/{env}/services/update") => json!({"cluster": "itflex-nginx", "service": "other", "desiredCount": 1}),
+        ("post", "/api/envs/{env}/services/update") => {
+            json!({"cluster": "itflex-nginx", "service": "other", "desiredCount": 1})
+        }
         ("post", "/api/envs/{env}/task-definitions") => json!({"family": "web",
             "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "memory": 128}]}),
-        ("post", p) if p.ends_with("/rollback") || p.ends_with("/redeploy") || p.ends_with("/stop-rollout") => json!({}),
+        ("post", p) if p.ends_with("/rollback") || p.ends_with("/redeploy") || p.ends_with("/stop-rollout") => {
+            json!({})
+        }
         ("put", p) if p.ends_with("/desired-count") => json!({"desiredCount": 1}),
-        ("post", "/api/tokens") => json!({"name": "walked", "role": "viewer", "environments": ["local"], "expiresAt": "2099-01-01T00:00:00Z"}),
-        ("post", "/api/users") => json!({"name": "walked", "password": "a-long-password", "grants": [{"environment": "*", "role": "admin"}]}),
+        ("post", "/api/tokens") => {
+            json!({"name": "walked", "role": "viewer", "environments": ["local"], "expiresAt": "2099-01-01T00:00:00Z"})
+        }
+        ("post", "/api/users") => {
+            json!({"name": "walked", "password": "a-long-password", "grants": [{"environment": "*", "role": "admin"}]})
+        }
         ("put", "/api/users/{name}/grants") => json!([{"environment": "*", "role": "admin"}]),
         _ => return None,
     })
@@ -64,7 +72,8 @@ async fn every_state_changing_route_refuses_a_viewer_and_a_token_scoped_to_anoth
         .unwrap();
     let spec = json!({"name": "ci", "role": "deployer", "environments": ["local"],
         "services": ["itflex-nginx/nginx-web-access"], "expiresAt": expires});
-    let secret = json_with_status(app.post_json("/api/tokens", &spec).await, 201).await["secret"].as_str().unwrap().to_string();
+    let secret =
+        json_with_status(app.post_json("/api/tokens", &spec).await, 201).await["secret"].as_str().unwrap().to_string();
     let token = app.anonymous().with_bearer(&secret);
 
     let doc = json_with_status(app.get("/api/openapi.json").await, 200).await;

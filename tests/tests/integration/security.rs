@@ -354,16 +354,6 @@ async fn csrf_tokens_are_not_stored_and_still_guard_changes() {
     assert_ne!(other.csrf, app.admin.csrf, "each session has its own");
 }
 
-/// Operations whose query parameters are annotated in files being changed elsewhere
-/// (routes/deployments.rs `DeployParams`, routes/services.rs `DeleteParams`): skipped until their
-/// `IntoParams` say `parameter_in = Query`. Remove an entry once fixed.
-const ANNOTATED_ELSEWHERE: [(&str, &str); 4] = [
-    ("post /api/envs/{env}/deployments", "wait"),
-    ("post /api/deployments/{id}/redeploy", "wait"),
-    ("post /api/envs/{env}/clusters/{cluster}/services/{service}/rollback", "wait"),
-    ("delete /api/envs/{env}/clusters/{cluster}/services/{service}", "force"),
-];
-
 /// Query parameters a handler can't do without.
 const REQUIRED_QUERY: [(&str, &str); 2] = [
     ("get /api/envs/{env}/task-definitions/{family}/diff", "from"),
@@ -381,9 +371,6 @@ async fn every_documented_parameter_is_where_the_handler_reads_it() {
             let route = format!("{method} {path}");
             for p in operation["parameters"].as_array().into_iter().flatten() {
                 let name = p["name"].as_str().unwrap();
-                if ANNOTATED_ELSEWHERE.contains(&(route.as_str(), name)) {
-                    continue;
-                }
                 let required = p["required"].as_bool().unwrap_or(false);
                 match p["in"].as_str().unwrap() {
                     "path" if !path.contains(&format!("{{{name}}}")) => {

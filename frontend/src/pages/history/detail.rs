@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 use shared::auth::Role;
+use shared::deploy::{RedeployRequest, Verdict};
 use shared::error::ApiError;
 
 use crate::api::{self, paths};
-use crate::components::ErrorBanner;
+use crate::components::{ChangeTable, ErrorBanner, ImageTable, Modal, PlanView, outcome_badge};
 use crate::format::local_time;
 use crate::load::{load, send};
 use crate::pages::param;
-use crate::pages::services::outcome_badge;
 
 /// `/deployments/:id`: who, when, how it ended, from -> to, images, the diff and the events.
 #[component]
@@ -36,6 +36,7 @@ pub fn DeploymentPage() -> impl IntoView {
                         {can_deploy.then(|| view! { <RedeployButton id=d.id env=d.environment.clone() cluster=d.cluster.clone() service=d.service.clone()/> })}
                         <a class="button" rel="external" href=paths::service(&d.environment, &d.cluster, &d.service)>{format!("Service {}", d.service)}</a>
                     </div>
+                    {d.verdict.clone().map(|v| view! { <VerdictPanel verdict=v/> })}
                     <dl class="facts" id="deploymentFacts">
                         <dt>"Service"</dt><dd>{format!("{} / {} / {}", d.environment, d.cluster, d.service)}</dd>
                         <dt>"Kind"</dt><dd>{d.kind_label()}</dd>
@@ -50,21 +51,9 @@ pub fn DeploymentPage() -> impl IntoView {
                         <dt>"ECS deployment"</dt><dd class="mono">{d.ecs_deployment_id.clone().unwrap_or_else(|| "—".into())}</dd>
                     </dl>
                     <h2>"Images"</h2>
-                    <table class="grid" id="images">
-                        <thead><tr><th>"Container"</th><th>"Image"</th><th>"Tag"</th><th>"Digest"</th></tr></thead>
-                        <tbody>{d.images.iter().map(|i| view! {
-                            <tr><td>{i.container.clone()}</td><td class="mono">{i.image.clone()}</td>
-                                <td>{i.tag.clone().unwrap_or_else(|| "—".into())}</td><td class="mono">{i.digest.clone().unwrap_or_else(|| "—".into())}</td></tr>
-                        }).collect_view()}</tbody>
-                    </table>
+                    <ImageTable images=d.images.clone() id="images"/>
                     <h2>"Task definition changes"</h2>
-                    <table class="grid" id="changes">
-                        <thead><tr><th>"Field"</th><th>"Before"</th><th>"After"</th></tr></thead>
-                        <tbody>{found.changes.into_iter().map(|c| view! {
-                            <tr><td class="mono">{c.path}</td><td class="mono">{c.before.map(|v| v.to_string()).unwrap_or_default()}</td>
-                                <td class="mono">{c.after.map(|v| v.to_string()).unwrap_or_default()}</td></tr>
-                        }).collect_view()}</tbody>
-                    </table>
+                    <ChangeTable changes=found.changes id="changes" before="Before" after="After"/>
                     <h2>"Rollout events"</h2>
                     <ul class="events" id="events">{found.events.into_iter().map(|e| view! {
                         <li><time>{local_time(e.created_at.as_deref())}</time>" "{e.message}</li>
@@ -75,20 +64,87 @@ pub fn DeploymentPage() -> impl IntoView {
     }
 }
 
+/// Why it failed, first: the summary, then each stopped task's stop code, reason and containers.
+#[component]
+fn VerdictPanel(verdict: Verdict) -> impl IntoView {
+    let breaker = match (verdict.failed_tasks, verdict.threshold) {
+        (Some(n), Some(t)) => format!("Circuit breaker: {n} failed tasks, threshold {t}."),
+        (Some(n), None) => format!("{n} failed tasks (no circuit breaker)."),
+        _ => String::new(),
+    };
+    view! {
+        <section class="banner bad verdict" id="verdict">
+            <p><strong>{verdict.summary.clone()}</strong></p>
+            {(!breaker.is_empty()).then(|| view! { <p>{breaker}</p> })}
+            {(!verdict.stopped_tasks.is_empty()).then(|| view! {
+                <div class="table-scroll"><table class="grid" id="stoppedTasks">
+                    <thead><tr><th>"Task"</th><th>"Stop code"</th><th>"Reason"</th><th>"Containers"</th></tr></thead>
+                    <tbody>{verdict.stopped_tasks.iter().map(|t| view! {
+                        <tr><td class="mono">{t.task_id.clone()}</td><td>{t.stop_code.clone().unwrap_or_default()}</td>
+                            <td class="mono">{t.stopped_reason.clone().unwrap_or_default()}</td>
+                            <td>{containers(t)}</td></tr>
+                    }).collect_view()}</tbody>
+                </table></div>
+            })}
+        </section>
+    }
+}
+
+/// Each container's exit code, and its reason when it says more than the task's.
+fn containers(task: &shared::deploy::StoppedTask) -> String {
+    task.containers
+        .iter()
+        .map(|c| {
+            let exit = c.exit_code.map(|e| format!(" exit {e}")).unwrap_or_default();
+            let reason = c.reason.as_ref().filter(|r| Some(*r) != task.stopped_reason.as_ref());
+            format!("{}{exit}{}", c.name, reason.map(|r| format!(": {r}")).unwrap_or_default())
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// "Deploy this revision again": the plan first (what, who, how it ended, the diff); a revision
+/// whose latest deployment failed needs the box ticked.
 #[component]
 fn RedeployButton(id: i64, env: String, cluster: String, service: String) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let target = paths::service(&env, &cluster, &service);
+    view! {
+        <button type="button" id="redeploy" on:click=move |_| open.set(true)>"Deploy this revision again"</button>
+        <Show when=move || open.get()>
+            <RedeployDialog id target=target.clone() on_close=Callback::new(move |()| open.set(false))/>
+        </Show>
+    }
+}
+
+#[component]
+fn RedeployDialog(id: i64, target: String, on_close: Callback<()>) -> impl IntoView {
+    let plan = load(move || async move { api::redeploy_plan(id).await });
+    let acknowledged = RwSignal::new(false);
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
-    let target = paths::service(&env, &cluster, &service);
-    let click = move |_| {
+    let ready = move || matches!(plan.get(), Some(Ok(p)) if p.failed_before.is_none() || acknowledged.get());
+    let confirm = move |_| {
         let target = target.clone();
-        send(pending, async move { api::redeploy(id, None).await }, move |answer| match answer {
+        let request =
+            RedeployRequest { acknowledge_failure: acknowledged.get_untracked().then_some(true), ..Default::default() };
+        send(pending, async move { api::redeploy(id, &request).await }, move |answer| match answer {
             Ok(_) => crate::shell::go(&target),
             Err(e) => error.set(Some(e)),
         });
     };
     view! {
-        <button type="button" id="redeploy" disabled=move || pending.get() on:click=click>"Deploy this revision again"</button>
-        {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+        <Modal title="Deploy this revision again" on_close>
+            {move || match plan.get() {
+                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
+                Some(Ok(p)) => view! { <PlanView plan=p acknowledged/> }.into_any(),
+            }}
+            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+            <div class="actions">
+                <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                <button type="button" class="primary" id="confirmRedeploy" disabled=move || pending.get() || !ready() on:click=confirm>"Deploy"</button>
+            </div>
+        </Modal>
     }
 }

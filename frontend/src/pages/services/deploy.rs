@@ -4,14 +4,13 @@
 
 use leptos::prelude::*;
 use shared::deploy::snippets::{SnippetContainer, github, gitlab, repository_of};
-use shared::deploy::{DeployRequest, DeploymentRecord, ImageChange, Outcome};
+use shared::deploy::{DeployPreview, DeployRequest, DeploymentRecord, ImageChange, Outcome, RedeployRequest};
 use shared::ecr::Image;
 use shared::ecs::service::ServiceDetail;
-use shared::ecs::task_definition::Change;
 use shared::error::ApiError;
 
 use crate::api::{self, paths};
-use crate::components::{CopyButton, ErrorBanner, Modal};
+use crate::components::{ChangeTable, CopyButton, ErrorBanner, Modal, PlanView, outcome_badge};
 use crate::format::{local_time, short_digest};
 use crate::load::{load, send};
 
@@ -46,7 +45,7 @@ pub fn DeployDialog(
     let containers = containers_of(env, task_definition);
     let choices = RwSignal::new(Vec::<(String, RwSignal<String>)>::new());
     let note = RwSignal::new(String::new());
-    let changes = RwSignal::new(None::<Vec<Change>>);
+    let changes = RwSignal::new(None::<DeployPreview>);
     let error = RwSignal::new(None::<ApiError>);
     let pending = RwSignal::new(false);
     // One key per dialog: a double click on Deploy makes one deployment.
@@ -96,16 +95,10 @@ pub fn DeployDialog(
             }}
             <label>"Note (optional)"<input type="text" name="note" maxlength="500" placeholder="Why, in a few words"
                 prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/></label>
-            {move || changes.get().map(|list| view! {
+            {move || changes.get().map(|found| view! {
+                {found.warnings.into_iter().map(|w| view! { <p class="field-warning" data-path=w.path.clone()>{w.message}</p> }).collect_view()}
                 <h3>"Task definition changes"</h3>
-                <table class="grid" id="deployPreview">
-                    <thead><tr><th>"Field"</th><th>"Now"</th><th>"After the deploy"</th></tr></thead>
-                    <tbody>{list.into_iter().map(|c| view! {
-                        <tr><td class="mono">{c.path}</td>
-                            <td class="mono">{c.before.map(|v| v.to_string()).unwrap_or_default()}</td>
-                            <td class="mono">{c.after.map(|v| v.to_string()).unwrap_or_default()}</td></tr>
-                    }).collect_view()}</tbody>
-                </table>
+                <ChangeTable changes=found.changes id="deployPreview" before="Now" after="After the deploy"/>
             })}
             {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
             <div class="actions">
@@ -203,45 +196,70 @@ fn ContainerImage(env: Memo<String>, name: String, current: String, value: RwSig
     }
 }
 
+/// Roll back, with what it would deploy shown first. When ECS already rolled the latest
+/// deployment back, the dialog says so and the earlier release is a choice to tick, not the default.
 #[component]
 pub fn RollbackDialog(env: Memo<String>, cluster: String, service: String, on_close: Callback<()>) -> impl IntoView {
+    let (c, s) = (cluster.clone(), service.clone());
+    let plan = load(move || {
+        let (env, cluster, service) = (env.get(), c.clone(), s.clone());
+        async move { api::rollback_plan(&env, &cluster, &service).await }
+    });
     let note = RwSignal::new(String::new());
+    let acknowledged = RwSignal::new(false);
+    let further = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let pending = RwSignal::new(false);
-    let confirm = move |_| {
-        let (env, cluster, service) = (env.get_untracked(), cluster.clone(), service.clone());
-        let note = Some(note.get_untracked()).filter(|n| !n.trim().is_empty());
-        send(pending, async move { api::rollback(&env, &cluster, &service, note).await }, move |answer| match answer {
-            Ok(_) => on_close.run(()),
-            Err(e) => error.set(Some(e)),
-        });
+    let ready = move || match plan.get() {
+        Some(Ok(p)) => {
+            p.target.is_some()
+                && (p.already_rolled_back.is_none() || further.get())
+                && (p.failed_before.is_none() || acknowledged.get())
+        }
+        _ => false,
     };
+    let confirm =
+        move |_| {
+            let Some(Ok(found)) = plan.value.get_untracked() else { return };
+            let (env, cluster, service) = (env.get_untracked(), cluster.clone(), service.clone());
+            let request = RedeployRequest {
+                note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+                deployment: found.already_rolled_back.as_ref().and(found.target.as_ref()).map(|t| t.id),
+                acknowledge_failure: found.failed_before.is_some().then_some(true),
+            };
+            send(pending, async move { api::rollback(&env, &cluster, &service, &request).await }, move |answer| {
+                match answer {
+                    Ok(_) => on_close.run(()),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        };
     view! {
         <Modal title="Roll back" on_close>
-            <p>"Deploys again the revision of the service's last successful deployment before the current one \
-                (registered again if it was deregistered)."</p>
+            {move || match plan.get() {
+                None => view! { <p class="muted">"Finding the release to go back to…"</p> }.into_any(),
+                Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
+                Some(Ok(p)) => {
+                    let offer = p.already_rolled_back.is_some() && p.target.is_some();
+                    view! {
+                        <PlanView plan=p acknowledged/>
+                        {offer.then(|| view! {
+                            <label class="check"><input type="checkbox" id="rollBackFurther" prop:checked=move || further.get()
+                                on:change=move |ev| further.set(event_target_checked(&ev))/>
+                                "Go back further, to this earlier release"</label>
+                        })}
+                    }.into_any()
+                }
+            }}
             <label>"Note (optional)"<input type="text" name="note" maxlength="500"
                 prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/></label>
             {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
             <div class="actions">
                 <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
-                <button type="button" class="danger" id="confirmRollback" disabled=move || pending.get() on:click=confirm>"Roll back"</button>
+                <button type="button" class="danger" id="confirmRollback" disabled=move || pending.get() || !ready() on:click=confirm>"Roll back"</button>
             </div>
         </Modal>
     }
-}
-
-fn outcome_class(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Succeeded => "ok",
-        Outcome::InProgress => "info",
-        Outcome::Superseded | Outcome::TimedOut => "warn",
-        Outcome::Failed => "bad",
-    }
-}
-
-pub fn outcome_badge(outcome: Outcome) -> impl IntoView {
-    view! { <span class=format!("badge {}", outcome_class(outcome))>{outcome.as_str()}</span> }
 }
 
 /// The latest deployment: its progress while it rolls out, its outcome once it has ended.
@@ -281,8 +299,53 @@ pub fn RolloutPanel(deployment: DeploymentRecord, detail: ServiceDetail) -> impl
                 <p class="muted">{d.reason.clone().unwrap_or_default()}
                     {d.duration_ms.map(|ms| format!(" · took {}", crate::format::seconds(ms)))}</p>
             })}
+            {d.verdict.clone().map(|v| view! { <p class="verdict" id="verdict">{v.summary}</p> })}
+            {live.then(|| stuck(&detail, d.ecs_deployment_id.as_deref()))}
         </section>
     }
+}
+
+/// A rollout that keeps failing with the circuit breaker off never ends by itself: how many
+/// tasks failed, how fast, the latest stop reason, and "Stop this rollout".
+fn stuck(detail: &ServiceDetail, ecs_id: Option<&str>) -> Option<impl IntoView + use<>> {
+    let breaker = detail
+        .deployment_configuration
+        .as_ref()
+        .and_then(|c| c.deployment_circuit_breaker.as_ref())
+        .is_some_and(|b| b.enable);
+    let primary = detail.deployments.iter().find(|d| d.status == "PRIMARY")?;
+    if breaker || primary.failed_tasks == 0 || ecs_id.is_some_and(|id| id != primary.id) {
+        return None;
+    }
+    let started = primary.created_at.as_deref().map(js_sys::Date::parse).filter(|t| t.is_finite());
+    let minutes = started.map(|t| ((js_sys::Date::now() - t) / 60_000.0).max(1.0 / 60.0));
+    let rate = minutes.map(|m| format!(", {:.1} per minute", primary.failed_tasks as f64 / m)).unwrap_or_default();
+    let reason = detail
+        .tasks
+        .iter()
+        .filter(|t| t.task_definition == primary.task_definition && t.last_status == "STOPPED")
+        .find_map(|t| t.stopped_reason.clone())
+        .unwrap_or_else(|| "no stop reason yet".into());
+    let (cluster, service) = (detail.cluster.clone(), detail.service_name.clone());
+    let env = crate::pages::param("env");
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let stop = move |_| {
+        let (env, cluster, service) = (env.get_untracked(), cluster.clone(), service.clone());
+        send(pending, async move { api::stop_rollout(&env, &cluster, &service).await }, move |answer| {
+            if let Err(e) = answer {
+                error.set(Some(e));
+            }
+        });
+    };
+    Some(view! {
+        <div class="banner bad" id="stuckRollout">
+            <p><strong>"This rollout keeps failing"</strong>" and the circuit breaker is off, so ECS retries for ever: "
+                {format!("{} tasks failed{rate}. Latest: {reason}", primary.failed_tasks)}</p>
+            <button type="button" class="danger" id="stopRollout" disabled=move || pending.get() on:click=stop>"Stop this rollout"</button>
+            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+        </div>
+    })
 }
 
 /// Ready-to-paste CI jobs deploying through Berth with a token.

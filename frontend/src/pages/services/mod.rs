@@ -6,6 +6,6 @@ mod page;
 mod update_json;
 mod wizard;
 
-pub use deploy::outcome_badge;
+pub use crate::components::outcome_badge;
 pub use page::ServicePage;
 pub use wizard::CreateServicePage;

@@ -4,10 +4,11 @@
 //! pasted on the wrong page changes nothing.
 
 use leptos::prelude::*;
+use shared::ecs::service::UpdateOutcome;
 use shared::error::ApiError;
 
 use crate::api;
-use crate::components::ErrorBanner;
+use crate::components::{ChangeTable, ErrorBanner};
 use crate::load::send;
 use crate::pages::param;
 
@@ -21,36 +22,58 @@ fn target(text: &str) -> Result<(String, String), String> {
     Ok((last("cluster").unwrap_or_else(|| "default".into()), service))
 }
 
+/// Paste, "Preview" (the server resolves the document: the exact revision a bare family name
+/// means, the diff against what runs, warnings such as the circuit breaker turned off), then
+/// "Apply" sends that exact revision.
 #[component]
 pub fn UpdateJsonPanel(reload: Callback<()>) -> impl IntoView {
     let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
     let text = RwSignal::new(String::new());
     let mismatch = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<ApiError>);
-    let applied = RwSignal::new(false);
+    let preview = RwSignal::new(None::<UpdateOutcome>);
+    let applied = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
-    let apply = move |_| {
+    let checked = move || {
         let document = text.get_untracked();
         let here = (cluster.get_untracked(), service.get_untracked());
         match target(&document) {
-            Err(problem) => return mismatch.set(Some(problem)),
+            Err(problem) => {
+                mismatch.set(Some(problem));
+                None
+            }
             Ok(named) if named != here => {
-                return mismatch.set(Some(format!(
+                mismatch.set(Some(format!(
                     "This document updates service {} in cluster {}, not this one ({} in {}).",
                     named.1, named.0, here.1, here.0
                 )));
+                None
             }
-            Ok(_) => mismatch.set(None),
-        }
-        let env = env.get_untracked();
-        applied.set(false);
-        send(pending, async move { api::apply_update_document(&env, document).await }, move |answer| match answer {
             Ok(_) => {
-                error.set(None);
-                applied.set(true);
-                reload.run(());
+                mismatch.set(None);
+                Some(document)
             }
-            Err(e) => error.set(Some(e)),
+        }
+    };
+    let run = move |dry_run: bool| {
+        let Some(document) = checked() else { return };
+        let env = env.get_untracked();
+        applied.set(None);
+        send(pending, async move { api::apply_update_document(&env, document, dry_run).await }, move |answer| {
+            match answer {
+                Ok(outcome) if outcome.dry_run => {
+                    error.set(None);
+                    preview.set(Some(outcome));
+                }
+                Ok(outcome) => {
+                    error.set(None);
+                    preview.set(None);
+                    let revision = outcome.service.map(|s| s.task_definition).unwrap_or_default();
+                    applied.set(Some(format!("Applied: the service now deploys {revision}.")));
+                    reload.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
         });
     };
     view! {
@@ -58,12 +81,25 @@ pub fn UpdateJsonPanel(reload: Callback<()>) -> impl IntoView {
             <summary>"Apply an update-service JSON"</summary>
             <p class="hint">"What "<code>"aws ecs update-service --cli-input-json"</code>" takes, e.g. the lab pipeline's template. It must name this service."</p>
             <textarea id="updateServiceJson" rows="8" spellcheck="false" prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                on:input=move |ev| { text.set(event_target_value(&ev)); preview.set(None); }></textarea>
             {move || mismatch.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
             {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
-            {move || applied.get().then(|| view! { <p class="ok-note" id="updateApplied">"Applied."</p> })}
+            {move || preview.get().map(|p| view! {
+                <div class="plan" id="updatePreview">
+                    <p id="resolvedRevision">{match &p.resolved_task_definition {
+                        Some(r) if *r != p.current_task_definition => format!("Deploys {r} (runs {} now).", p.current_task_definition),
+                        Some(r) => format!("Keeps {r}."),
+                        None => format!("Keeps {}.", p.current_task_definition),
+                    }}</p>
+                    {p.warnings.into_iter().map(|w| view! { <p class="field-warning" data-path=w.path.clone()>{w.message}</p> }).collect_view()}
+                    {(!p.changes.is_empty()).then(|| view! { <ChangeTable changes=p.changes id="updateChanges" before="Now" after="After"/> })}
+                </div>
+            })}
+            {move || applied.get().map(|m| view! { <p class="ok-note" id="updateApplied">{m}</p> })}
             <div class="actions">
-                <button type="button" class="primary" id="applyUpdateJson" on:click=apply disabled=move || pending.get()>"Apply"</button>
+                <button type="button" id="previewUpdateJson" on:click=move |_| run(true) disabled=move || pending.get()>"Preview"</button>
+                <button type="button" class="primary" id="applyUpdateJson" on:click=move |_| run(false)
+                    disabled=move || pending.get() || preview.get().is_none()>"Apply"</button>
             </div>
         </details>
     }

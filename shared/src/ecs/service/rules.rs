@@ -121,6 +121,7 @@ pub fn validate(
     if let Some(td) = task_definition {
         with_task_definition(spec, td, fargate, &mut e);
     }
+    e.add_integer_overflows(spec);
     e.finish()
 }
 

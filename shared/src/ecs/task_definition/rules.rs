@@ -96,6 +96,7 @@ pub fn validate(spec: &TaskDefinitionSpec) -> Report {
     compatibilities(spec, network, task_cpu, task_memory, &mut e);
     volumes(spec.volumes.as_deref().unwrap_or_default(), &mut e);
     containers(spec, network, task_cpu, task_memory, &mut e, &mut warnings);
+    e.add_integer_overflows(spec);
     Report { errors: e.into_vec(), warnings: warnings.into_vec() }
 }
 
