@@ -84,3 +84,49 @@ async fn after_a_failed_deploy_rolled_back_by_ecs_the_dialogs_say_what_happened_
     save_screenshot(c, "redeploy-failed-revision").await;
     browser.client.close().await.unwrap();
 }
+
+/// The lab's update-service template (circuit breaker off) applied with a revision whose image
+/// can't start: the service page shows the rollout as stuck, and "Stop this rollout" takes the
+/// service back to its last good revision.
+#[tokio::test]
+async fn a_rollout_that_keeps_failing_without_the_circuit_breaker_is_shown_stuck_and_can_be_stopped() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    // The demo's first rollout COMPLETED: the last good release to go back to.
+    for _ in 0..50 {
+        let s = json_with_status(app.get(SERVICE).await, 200).await;
+        if s["deployments"].as_array().unwrap().iter().all(|d| d["rolloutState"] == "COMPLETED") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let before = json_with_status(app.get(SERVICE).await, 200).await["taskDefinition"].as_str().unwrap().to_string();
+    let repo = json_with_status(app.get("/api/envs/local/repositories/nginxweb").await, 200).await;
+    let uri = repo["repository"]["repositoryUri"].as_str().unwrap().to_string();
+    let revision = before.rsplit(':').next().unwrap();
+    let current = json_with_status(
+        app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{revision}")).await,
+        200,
+    )
+    .await;
+    let mut spec = current["spec"].clone();
+    spec["containerDefinitions"][0]["image"] = json!(format!("{uri}:v3-cannot-start"));
+    json_with_status(app.post_json("/api/envs/local/task-definitions", &spec).await, 201).await;
+    let template: serde_json::Value =
+        serde_json::from_str(include_str!("../../fixtures/seed/ecs-update-service-template.json")).unwrap();
+    json_with_status(app.post_json("/api/envs/local/services/update", &template).await, 200).await;
+
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1400).await.unwrap();
+    browser.login(&app.address, "/e/local/services/itflex-nginx/nginx-web-access", "admin", PASSWORD).await;
+    let wait = || c.wait().at_most(Duration::from_secs(30));
+    let stuck = wait().for_element(Locator::Id("stuckRollout")).await.unwrap().text().await.unwrap();
+    assert!(stuck.contains("keeps failing") && stuck.contains("tasks failed"), "{stuck}");
+    assert!(stuck.contains("CannotPullContainerError"), "the latest stop reason: {stuck}");
+    save_screenshot(c, "rollout-stuck").await;
+    c.find(Locator::Id("stopRollout")).await.unwrap().click().await.unwrap();
+    let back =
+        wait().for_element(Locator::Css("#rollout[data-kind='rollback'][data-outcome='SUCCEEDED']")).await.unwrap();
+    assert!(back.text().await.unwrap().contains(&format!("→ {before}")), "{}", back.text().await.unwrap());
+    browser.client.close().await.unwrap();
+}

@@ -169,5 +169,5 @@ async fn demo_data_holds_the_seed_labs_images_and_loads_twice_safely() {
         .flat_map(|i| i["imageTags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_string()))
         .collect();
     tags.sort();
-    assert_eq!(tags, ["latest", "v1", "v2"]);
+    assert_eq!(tags, ["latest", "v1", "v2", "v3-cannot-start"]);
 }

@@ -73,14 +73,16 @@ async fn the_seeds_daemon_service_is_created_as_is_runs_one_task_per_instance_an
     let registered = json_with_status(app.post_json("/api/envs/local/task-definitions", &seed_task).await, 201).await;
     let second = format!("nginx-web:{}", registered["revision"]);
     let update: Value = serde_json::from_str(SEED_UPDATE).unwrap();
-    let updated = json_with_status(app.post_json("/api/envs/local/services/update", &update).await, 200).await;
-    assert_eq!(primary(&updated)["taskDefinition"], second.as_str(), "the family's latest revision");
-    assert_ne!(primary(&updated)["id"], primary(&steady)["id"]);
+    let answer = json_with_status(app.post_json("/api/envs/local/services/update", &update).await, 200).await;
+    assert_eq!(answer["resolvedTaskDefinition"], second.as_str(), "the family's latest revision");
+    let updated = &answer["service"];
+    assert_eq!(primary(updated)["taskDefinition"], second.as_str());
+    assert_ne!(primary(updated)["id"], primary(&steady)["id"]);
     let again = until(&app, path, "the update COMPLETED", completed).await;
     assert_eq!(again["taskDefinition"], second.as_str());
     // The history says who made that deployment: the update was made in Berth, not outside it.
     let history = json_with_status(app.get("/api/deployments?service=nginx-web-access").await, 200).await;
-    let id = primary(&updated)["id"].as_str().unwrap();
+    let id = primary(updated)["id"].as_str().unwrap();
     let row = history["items"].as_array().unwrap().iter().find(|d| d["ecsDeploymentId"] == id).expect("recorded");
     assert_eq!(
         (&row["kind"], &row["actor"], &row["via"]),
