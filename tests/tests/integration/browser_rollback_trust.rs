@@ -14,16 +14,8 @@ const SERVICE: &str = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-
 
 #[tokio::test]
 async fn after_a_failed_deploy_rolled_back_by_ecs_the_dialogs_say_what_happened_and_why() {
-    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
-    for _ in 0..50 {
-        let s = json_with_status(app.get(SERVICE).await, 200).await;
-        if s["deployments"].as_array().unwrap().iter().all(|d| d["rolloutState"] == "COMPLETED") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let repo = json_with_status(app.get("/api/envs/local/repositories/nginxweb").await, 200).await;
-    let uri = repo["repository"]["repositoryUri"].as_str().unwrap().to_string();
+    let app = TestApp::spawn_demo_with(|_| {}).await;
+    let uri = app.repository_uri("nginxweb").await;
     let deploy = |tag: &'static str, status: u16| {
         let (app, uri) = (&app, uri.clone());
         async move {
@@ -90,18 +82,10 @@ async fn after_a_failed_deploy_rolled_back_by_ecs_the_dialogs_say_what_happened_
 /// service back to its last good revision.
 #[tokio::test]
 async fn a_rollout_that_keeps_failing_without_the_circuit_breaker_is_shown_stuck_and_can_be_stopped() {
-    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
     // The demo's first rollout COMPLETED: the last good release to go back to.
-    for _ in 0..50 {
-        let s = json_with_status(app.get(SERVICE).await, 200).await;
-        if s["deployments"].as_array().unwrap().iter().all(|d| d["rolloutState"] == "COMPLETED") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let app = TestApp::spawn_demo_with(|_| {}).await;
     let before = json_with_status(app.get(SERVICE).await, 200).await["taskDefinition"].as_str().unwrap().to_string();
-    let repo = json_with_status(app.get("/api/envs/local/repositories/nginxweb").await, 200).await;
-    let uri = repo["repository"]["repositoryUri"].as_str().unwrap().to_string();
+    let uri = app.repository_uri("nginxweb").await;
     let revision = before.rsplit(':').next().unwrap();
     let current = json_with_status(
         app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{revision}")).await,

@@ -11,18 +11,10 @@ use crate::helpers::{TestApp, json_with_status};
 
 const SERVICE: &str = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
 
-/// The demo data, its service's first rollout COMPLETED (ECS rolls back only to a completed one).
+/// The demo data, its service's first rollout COMPLETED, and its repository's URI.
 async fn demo() -> (TestApp, String) {
-    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
-    for _ in 0..50 {
-        let s = service(&app).await;
-        if s["deployments"].as_array().unwrap().iter().all(|d| d["rolloutState"] == "COMPLETED") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let repo = json_with_status(app.get("/api/envs/local/repositories/nginxweb").await, 200).await;
-    let uri = repo["repository"]["repositoryUri"].as_str().unwrap().to_string();
+    let app = TestApp::spawn_demo_with(|_| {}).await;
+    let uri = app.repository_uri("nginxweb").await;
     (app, uri)
 }
 

@@ -85,6 +85,31 @@ impl TestApp {
         Self { address, account, http, aws, store, admin, _dir: dir }
     }
 
+    /// The demo data (with `adjust`), once its service's first rollout has COMPLETED (ECS rolls back
+    /// only to a completed one, and a rollback needs a last good release).
+    pub async fn spawn_demo_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        let app = Self::spawn_with(|s| {
+            s.demo_data = true;
+            adjust(s);
+        })
+        .await;
+        let path = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
+        for _ in 0..50 {
+            let service = json_with_status(app.get(path).await, 200).await;
+            if service["deployments"].as_array().unwrap().iter().all(|d| d["rolloutState"] == "COMPLETED") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        app
+    }
+
+    /// A repository's URI (`ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME`).
+    pub async fn repository_uri(&self, name: &str) -> String {
+        let repo = json_with_status(self.get(&format!("/api/envs/local/repositories/{name}")).await, 200).await;
+        repo["repository"]["repositoryUri"].as_str().unwrap().to_string()
+    }
+
     /// Calls the local AWS's ECS API directly (JSON protocol, this test's account) — for state
     /// Berth does not create itself, such as services before the services issue.
     pub async fn ecs(&self, action: &str, body: Value) -> Value {
