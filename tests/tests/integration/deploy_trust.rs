@@ -31,6 +31,15 @@ async fn deploy(app: &TestApp, image: &str, status: u16) -> Value {
     json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request(image)).await, status).await
 }
 
+/// The document of `revision` (the one running) with its container's image replaced.
+async fn running_spec_with(app: &TestApp, revision: &str, image: &str) -> Value {
+    let number = revision.rsplit(':').next().unwrap();
+    let path = format!("/api/envs/local/task-definitions/nginx-web/revisions/{number}");
+    let mut spec = json_with_status(app.get(&path).await, 200).await["spec"].clone();
+    spec["containerDefinitions"][0]["image"] = json!(image);
+    spec
+}
+
 async fn running(app: &TestApp) -> String {
     json_with_status(app.get(SERVICE).await, 200).await["taskDefinition"].as_str().unwrap().to_string()
 }
@@ -172,17 +181,7 @@ async fn the_labs_update_service_document_is_resolved_previewed_and_applied_as_t
     let before = running(&app).await;
     // A newer revision of the family, with an image that can't start: what the lab's template
     // (`taskDefinition: nginx-web`, circuit breaker off) would deploy without saying.
-    let current = json_with_status(
-        app.get(&format!(
-            "/api/envs/local/task-definitions/nginx-web/revisions/{}",
-            before.rsplit(':').next().unwrap()
-        ))
-        .await,
-        200,
-    )
-    .await;
-    let mut spec = current["spec"].clone();
-    spec["containerDefinitions"][0]["image"] = json!(format!("{uri}:v3-cannot-start"));
+    let spec = running_spec_with(&app, &before, &format!("{uri}:v3-cannot-start")).await;
     let registered = json_with_status(app.post_json("/api/envs/local/task-definitions", &spec).await, 201).await;
     let latest = format!("nginx-web:{}", registered["revision"]);
     let document: Value = serde_json::from_str(
@@ -235,20 +234,10 @@ async fn wait_for(app: &TestApp, id: i64) -> Value {
 async fn an_outside_deployment_replaced_before_it_ended_is_superseded_and_keeps_its_images() {
     let (app, uri) = demo_with(|s| s.deploy.external_sweep = Some(Duration::from_millis(200))).await;
     let before = running(&app).await;
-    let td = json_with_status(
-        app.get(&format!(
-            "/api/envs/local/task-definitions/nginx-web/revisions/{}",
-            before.rsplit(':').next().unwrap()
-        ))
-        .await,
-        200,
-    )
-    .await;
     let register = |image: String| {
-        let mut spec = td["spec"].clone();
-        spec["containerDefinitions"][0]["image"] = json!(image);
-        let app = &app;
+        let (app, before) = (&app, &before);
         async move {
+            let spec = running_spec_with(app, before, &image).await;
             app.ecs("RegisterTaskDefinition", spec).await["taskDefinition"]["taskDefinitionArn"]
                 .as_str()
                 .unwrap()
