@@ -107,7 +107,7 @@ async fn ensure_demo_cluster(local: &crate::aws::AwsEnv) -> Result<(), AppError>
         }),
         ..ClusterSpec::default()
     };
-    let creation = crate::clusters::Creations::default().create_now(local, spec).await;
+    let creation = crate::ops::clusters::Creations::default().create_now(local, spec).await;
     match creation.steps.iter().find(|s| s.state == "failed") {
         None => Ok(()),
         Some(step) => Err(AppError::Internal(anyhow::anyhow!(

@@ -135,3 +135,10 @@ impl From<Vec<FieldError>> for AppError {
         Self::Validation(fields)
     }
 }
+
+/// A store call that failed: a 500, logged with what failed (the use case adds what it was doing).
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Internal(anyhow::Error::new(e).context("a database call"))
+    }
+}

@@ -4,12 +4,12 @@
 pub mod audit;
 pub mod auth;
 pub mod aws;
-pub mod clusters;
 pub mod config;
 pub mod demo;
 pub mod deploy;
 pub mod error;
 pub mod extract;
+pub mod ops;
 pub mod routes;
 pub mod security_headers;
 pub mod startup;

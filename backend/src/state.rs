@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use crate::auth::rate_limit::LoginLimiter;
 use crate::aws::Environments;
-use crate::clusters::Creations;
+use crate::ops::clusters::Creations;
 use crate::config::AuthSettings;
 use crate::deploy::Deployer;
 use crate::store::Store;

@@ -15,6 +15,9 @@ use crate::config::DeploySettings;
 use crate::error::AppError;
 use crate::store::Store;
 
+/// What a watcher of a service receives: each poll's snapshot.
+pub type Snapshots = watch::Receiver<Arc<ServiceSnapshot>>;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ServiceKey {
     pub environment: String,
@@ -51,7 +54,7 @@ impl Hub {
 
     /// Follows the service: the receiver sees each poll's snapshot. The first subscriber starts
     /// the poller; it stops after the last receiver is dropped.
-    pub fn subscribe(self: &Arc<Self>, key: ServiceKey) -> Result<watch::Receiver<Arc<ServiceSnapshot>>, AppError> {
+    pub fn subscribe(self: &Arc<Self>, key: ServiceKey) -> Result<Snapshots, AppError> {
         self.environments.get(&key.environment)?;
         let mut watches = self.watches.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(w) = watches.get(&key) {

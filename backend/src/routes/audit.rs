@@ -1,14 +1,15 @@
+//! The audit log (admins of every environment only).
+
 use axum::Json;
-use axum::extract::State;
 use shared::auth::AuditPage;
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::audit::{self, AuditFilter};
-use crate::auth::Auth;
 use crate::error::AppError;
 use crate::extract::ApiQuery;
+use crate::ops::Caller;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -19,11 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// has no way to change it.
 #[utoipa::path(get, path = "/api/audit", tag = "audit", params(AuditFilter),
     responses((status = 200, body = AuditPage), (status = 403, body = ApiError)))]
-async fn list_audit(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiQuery(filter): ApiQuery<AuditFilter>,
-) -> Result<Json<AuditPage>, AppError> {
-    principal.require_global_admin()?;
-    Ok(Json(audit::query(state.store.pool(), &filter).await?))
+async fn list_audit(caller: Caller, ApiQuery(filter): ApiQuery<AuditFilter>) -> Result<Json<AuditPage>, AppError> {
+    caller.principal.require_global_admin()?;
+    Ok(Json(audit::query(caller.state.store.pool(), &filter).await?))
 }

@@ -2,21 +2,16 @@
 //! remove a failed creation's leftovers, delete; and what the wizard offers to choose from.
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use shared::auth::Role;
-use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults, validate};
+use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::readable;
-use crate::audit::{Target, audited};
-use crate::auth::Auth;
-use crate::clusters::delete_cluster as delete_with_capacity;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::ops::{Caller, clusters};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -35,12 +30,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/envs/{env}/clusters", tag = "clusters",
     params(("env" = String, Path, description = "Environment name")),
     responses((status = 200, body = Vec<ClusterSummary>), (status = "4XX", body = ApiError), (status = "5XX", body = ApiError)))]
-async fn list_clusters(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiPath(env): ApiPath<String>,
-) -> Result<Json<Vec<ClusterSummary>>, AppError> {
-    Ok(Json(readable(&state, &principal, &env)?.list_clusters().await?))
+async fn list_clusters(caller: Caller, ApiPath(env): ApiPath<String>) -> Result<Json<Vec<ClusterSummary>>, AppError> {
+    Ok(Json(clusters::list(&caller, &env).await?))
 }
 
 /// Starts creating a cluster (and its EC2 capacity): 202 with the planned steps; follow them at
@@ -50,42 +41,19 @@ async fn list_clusters(
     request_body = ClusterSpec,
     responses((status = 202, body = Creation), (status = 409, body = ApiError), (status = 422, body = ApiError), (status = "4XX", body = ApiError)))]
 async fn create_cluster(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
+    caller: Caller,
     ApiPath(env): ApiPath<String>,
     ApiJson(spec): ApiJson<ClusterSpec>,
 ) -> Result<(StatusCode, Json<Creation>), AppError> {
-    let aws = state.environments.get(&env)?;
-    let target = Target {
-        environment: Some(&env),
-        resource: Some(format!("cluster {}", spec.cluster_name)),
-        action: "cluster.create",
-    };
-    audited(state.store.pool(), &principal, target, async {
-        principal.require(&env, Role::Admin)?;
-        validate(&spec)?;
-        if aws.cluster(&spec.cluster_name).await.is_ok() {
-            return Err(AppError::Conflict {
-                message: format!("A cluster named {} already exists in environment '{env}'.", spec.cluster_name),
-                field: Some("clusterName".into()),
-            });
-        }
-        let creation = state.creations.start(state.environments.clone(), &env, spec);
-        Ok((StatusCode::ACCEPTED, Json(creation)))
-    })
-    .await
+    Ok((StatusCode::ACCEPTED, Json(clusters::create(&caller, &env, spec).await?)))
 }
 
 /// The cluster page: statistics, container instances, services, the capacity Berth built.
 #[utoipa::path(get, path = "/api/envs/{env}/clusters/{name}", tag = "clusters",
     params(("env" = String, Path, description = "Environment name"), ("name" = String, Path, description = "Cluster name")),
     responses((status = 200, body = ClusterDetail), (status = 404, body = ApiError), (status = "4XX", body = ApiError)))]
-async fn get_cluster(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiPath((env, name)): ApiPath<(String, String)>,
-) -> Result<Json<ClusterDetail>, AppError> {
-    Ok(Json(readable(&state, &principal, &env)?.cluster_detail(&name).await?))
+async fn get_cluster(caller: Caller, ApiPath((env, name)): ApiPath<(String, String)>) -> Result<Json<ClusterDetail>, AppError> {
+    Ok(Json(clusters::page(&caller, &env, &name).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -102,33 +70,20 @@ struct DeleteParams {
     params(("env" = String, Path, description = "Environment name"), ("name" = String, Path, description = "Cluster name"), DeleteParams),
     responses((status = 204), (status = 409, body = ApiError), (status = 404, body = ApiError), (status = "4XX", body = ApiError)))]
 async fn delete_cluster(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
+    caller: Caller,
     ApiPath((env, name)): ApiPath<(String, String)>,
     ApiQuery(params): ApiQuery<DeleteParams>,
 ) -> Result<StatusCode, AppError> {
-    let aws = state.environments.get(&env)?;
-    let target =
-        Target { environment: Some(&env), resource: Some(format!("cluster {name}")), action: "cluster.delete" };
-    audited(state.store.pool(), &principal, target, async {
-        principal.require(&env, Role::Admin)?;
-        delete_with_capacity(aws, &name, params.remove_capacity.unwrap_or(false)).await?;
-        Ok(StatusCode::NO_CONTENT)
-    })
-    .await
+    clusters::delete(&caller, &env, &name, params.remove_capacity.unwrap_or(false)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A creation's steps, as they progress.
 #[utoipa::path(get, path = "/api/envs/{env}/cluster-creations/{id}", tag = "clusters",
     params(("env" = String, Path, description = "Environment name"), ("id" = String, Path, description = "Creation id")),
     responses((status = 200, body = Creation), (status = 404, body = ApiError)))]
-async fn get_creation(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiPath((env, id)): ApiPath<(String, String)>,
-) -> Result<Json<Creation>, AppError> {
-    readable(&state, &principal, &env)?;
-    state.creations.get(&env, &id).map(Json).ok_or_else(|| AppError::NotFound(format!("No cluster creation {id}.")))
+async fn get_creation(caller: Caller, ApiPath((env, id)): ApiPath<(String, String)>) -> Result<Json<Creation>, AppError> {
+    Ok(Json(clusters::creation(&caller, &env, &id)?))
 }
 
 /// Removes what a failed creation made, newest first (202: follow the steps).
@@ -136,45 +91,26 @@ async fn get_creation(
     params(("env" = String, Path, description = "Environment name"), ("id" = String, Path, description = "Creation id")),
     responses((status = 202, body = Creation), (status = 404, body = ApiError), (status = 409, body = ApiError)))]
 async fn remove_creation(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
+    caller: Caller,
     ApiPath((env, id)): ApiPath<(String, String)>,
 ) -> Result<(StatusCode, Json<Creation>), AppError> {
-    state.environments.get(&env)?;
-    let target = Target {
-        environment: Some(&env),
-        resource: Some(format!("cluster creation {id}")),
-        action: "cluster.creation.remove",
-    };
-    audited(state.store.pool(), &principal, target, async {
-        principal.require(&env, Role::Admin)?;
-        Ok((StatusCode::ACCEPTED, Json(state.creations.remove(state.environments.clone(), &env, &id)?)))
-    })
-    .await
+    Ok((StatusCode::ACCEPTED, Json(clusters::remove_creation(&caller, &env, &id).await?)))
 }
 
 /// The environment's VPCs.
 #[utoipa::path(get, path = "/api/envs/{env}/network/vpcs", tag = "clusters",
     params(("env" = String, Path, description = "Environment name")),
     responses((status = 200, body = Vec<Choice>), (status = "4XX", body = ApiError)))]
-async fn list_vpcs(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiPath(env): ApiPath<String>,
-) -> Result<Json<Vec<Choice>>, AppError> {
-    Ok(Json(readable(&state, &principal, &env)?.list_vpcs().await?))
+async fn list_vpcs(caller: Caller, ApiPath(env): ApiPath<String>) -> Result<Json<Vec<Choice>>, AppError> {
+    Ok(Json(clusters::vpcs(&caller, &env).await?))
 }
 
 /// A VPC's subnets.
 #[utoipa::path(get, path = "/api/envs/{env}/network/vpcs/{vpc}/subnets", tag = "clusters",
     params(("env" = String, Path, description = "Environment name"), ("vpc" = String, Path, description = "VPC ID")),
     responses((status = 200, body = Vec<Choice>), (status = "4XX", body = ApiError)))]
-async fn list_subnets(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiPath((env, vpc)): ApiPath<(String, String)>,
-) -> Result<Json<Vec<Choice>>, AppError> {
-    Ok(Json(readable(&state, &principal, &env)?.list_subnets(&vpc).await?))
+async fn list_subnets(caller: Caller, ApiPath((env, vpc)): ApiPath<(String, String)>) -> Result<Json<Vec<Choice>>, AppError> {
+    Ok(Json(clusters::subnets(&caller, &env, &vpc).await?))
 }
 
 /// A VPC's security groups.
@@ -182,33 +118,24 @@ async fn list_subnets(
     params(("env" = String, Path, description = "Environment name"), ("vpc" = String, Path, description = "VPC ID")),
     responses((status = 200, body = Vec<Choice>), (status = "4XX", body = ApiError)))]
 async fn list_security_groups(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
+    caller: Caller,
     ApiPath((env, vpc)): ApiPath<(String, String)>,
 ) -> Result<Json<Vec<Choice>>, AppError> {
-    Ok(Json(readable(&state, &principal, &env)?.list_security_groups(&vpc).await?))
+    Ok(Json(clusters::security_groups(&caller, &env, &vpc).await?))
 }
 
 /// EC2 key pairs (for SSH to the instances; optional).
 #[utoipa::path(get, path = "/api/envs/{env}/network/key-pairs", tag = "clusters",
     params(("env" = String, Path, description = "Environment name")),
     responses((status = 200, body = Vec<Choice>), (status = "4XX", body = ApiError)))]
-async fn list_key_pairs(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiPath(env): ApiPath<String>,
-) -> Result<Json<Vec<Choice>>, AppError> {
-    Ok(Json(readable(&state, &principal, &env)?.list_key_pairs().await?))
+async fn list_key_pairs(caller: Caller, ApiPath(env): ApiPath<String>) -> Result<Json<Vec<Choice>>, AppError> {
+    Ok(Json(clusters::key_pairs(&caller, &env).await?))
 }
 
 /// The ECS-optimized AMI the wizard would use, and whether `ecsInstanceRole` exists.
 #[utoipa::path(get, path = "/api/envs/{env}/network/ec2-defaults", tag = "clusters",
     params(("env" = String, Path, description = "Environment name")),
     responses((status = 200, body = Ec2Defaults), (status = "4XX", body = ApiError)))]
-async fn ec2_defaults(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiPath(env): ApiPath<String>,
-) -> Result<Json<Ec2Defaults>, AppError> {
-    Ok(Json(readable(&state, &principal, &env)?.ec2_defaults().await?))
+async fn ec2_defaults(caller: Caller, ApiPath(env): ApiPath<String>) -> Result<Json<Ec2Defaults>, AppError> {
+    Ok(Json(clusters::ec2_defaults(&caller, &env).await?))
 }

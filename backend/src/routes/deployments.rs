@@ -4,28 +4,22 @@
 use std::convert::Infallible;
 
 use axum::Json;
-use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use serde::Deserialize;
-use shared::auth::Role;
 use shared::deploy::{
-    DeployPreview, DeployRequest, DeploymentDetail, DeploymentKind, DeploymentRecord, HistoryPage, HistoryQuery,
+    DeployPreview, DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryQuery,
     HistoryStats, Outcome, RedeployPlan, RedeployRequest, ServiceSnapshot,
 };
-use shared::ecs::task_definition::{Change, diff};
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::readable;
-use crate::audit::{Target, audited};
-use crate::auth::{Auth, Principal};
-use crate::deploy::hub::ServiceKey;
-use crate::deploy::{self, Started, plan, records};
+use crate::deploy::Started;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::ops::{Caller, deployments};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -37,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(history))
         .routes(routes!(stats))
         .routes(routes!(deployment))
+        .routes(routes!(deployed_services))
         .routes(routes!(watch))
 }
 
@@ -60,7 +55,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
 
 /// 202 for a deployment started, 200 for one an idempotency key found; with `wait`, by outcome.
 async fn answer(
-    state: &AppState,
+    caller: &Caller,
     started: Started,
     wait: bool,
 ) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
@@ -68,7 +63,7 @@ async fn answer(
         let status = if started.repeated { StatusCode::OK } else { StatusCode::ACCEPTED };
         return Ok((status, Json(started.record)));
     }
-    let record = state.deployer.wait(started.record.id).await?;
+    let record = deployments::ended(caller, started.record.id).await?;
     let status = match record.outcome {
         Outcome::Succeeded => StatusCode::OK,
         Outcome::Superseded => StatusCode::CONFLICT,
@@ -94,24 +89,15 @@ async fn answer(
         (status = 422, description = "Invalid request, naming the field", body = ApiError),
         (status = "4XX", body = ApiError)))]
 async fn deploy_images(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
+    caller: Caller,
     ApiPath(env): ApiPath<String>,
     ApiQuery(params): ApiQuery<DeployParams>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<DeployRequest>,
 ) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
     let key = idempotency_key(&headers)?;
-    let target = Target {
-        environment: Some(&env),
-        resource: Some(format!("service {}/{}", request.cluster, request.service)),
-        action: "service.deploy",
-    };
-    let started = audited(state.store.pool(), &principal, target, async {
-        state.deployer.deploy(&principal, &env, &request, key.as_deref()).await
-    })
-    .await?;
-    answer(&state, started, params.wait.unwrap_or(false)).await
+    let started = deployments::deploy(&caller, &env, &request, key.as_deref()).await?;
+    answer(&caller, started, params.wait.unwrap_or(false)).await
 }
 
 /// The task definition changes a deploy would make (current revision -> new).
@@ -120,19 +106,11 @@ async fn deploy_images(
     request_body = DeployRequest,
     responses((status = 200, body = DeployPreview), (status = 422, body = ApiError), (status = "4XX", body = ApiError)))]
 async fn preview(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
+    caller: Caller,
     ApiPath(env): ApiPath<String>,
     ApiJson(request): ApiJson<DeployRequest>,
 ) -> Result<Json<DeployPreview>, AppError> {
-    let aws = readable(&state, &principal, &env)?;
-    shared::deploy::validate_deploy(&request)?;
-    let warnings = deploy::images::check(aws, &request.images).await?;
-    let service = aws.describe_service(&request.cluster, &request.service).await?;
-    let current = aws.describe_task_definition_ref(&service.task_definition).await?;
-    let (next, _) = deploy::preview(&current.spec, &request.images)?;
-    let changes: Vec<Change> = diff(&current.spec, &next);
-    Ok(Json(DeployPreview { changes, warnings }))
+    Ok(Json(deployments::preview(&caller, &env, &request).await?))
 }
 
 /// What "Roll back" would do: the target (the most recent successful deployment of another
@@ -143,12 +121,10 @@ async fn preview(
         ("service" = String, Path, description = "Service name")),
     responses((status = 200, body = RedeployPlan), (status = "4XX", body = ApiError)))]
 async fn rollback_plan(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
+    caller: Caller,
     ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
 ) -> Result<Json<RedeployPlan>, AppError> {
-    let aws = readable(&state, &principal, &env)?;
-    Ok(Json(plan::for_rollback(aws, state.store.pool(), &env, &cluster, &service, None).await?.plan))
+    Ok(Json(deployments::rollback_plan(&caller, &env, &cluster, &service).await?))
 }
 
 /// Rolls the service back (the target `GET` shows). When ECS already rolled the latest deployment
@@ -160,48 +136,15 @@ async fn rollback_plan(
     request_body = RedeployRequest,
     responses((status = 202, body = DeploymentRecord), (status = 409, body = ApiError), (status = "4XX", body = ApiError)))]
 async fn rollback(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
+    caller: Caller,
     ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
     ApiQuery(params): ApiQuery<DeployParams>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<RedeployRequest>,
 ) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
     let key = idempotency_key(&headers)?;
-    let target = Target {
-        environment: Some(&env),
-        resource: Some(format!("service {cluster}/{service}")),
-        action: "service.rollback",
-    };
-    let started = audited(state.store.pool(), &principal, target, async {
-        principal.require_service(&env, &cluster, &service, Role::Deployer)?;
-        shared::deploy::validate_redeploy(&request)?;
-        let aws = readable(&state, &principal, &env)?;
-        let resolved =
-            plan::for_rollback(aws, state.store.pool(), &env, &cluster, &service, request.deployment).await?;
-        let conflict = |message: String| AppError::Conflict { message, field: None };
-        if let (None, Some(already)) = (request.deployment, &resolved.plan.already_rolled_back) {
-            return Err(conflict(format!("{already} {}", resolved.plan.message)));
-        }
-        let source = resolved.target.ok_or_else(|| conflict(resolved.plan.message.clone()))?;
-        acknowledged(&resolved.plan, &request)?;
-        let target =
-            deploy::Target { environment: env.clone(), cluster, service, kind: DeploymentKind::Rollback, source };
-        state.deployer.redeploy(&principal, &target, request.note.as_deref(), key.as_deref()).await
-    })
-    .await?;
-    answer(&state, started, params.wait.unwrap_or(false)).await
-}
-
-/// Refuses a revision whose latest deployment failed unless the caller acknowledged it.
-fn acknowledged(plan: &RedeployPlan, request: &RedeployRequest) -> Result<(), AppError> {
-    match &plan.failed_before {
-        Some(failed) if request.acknowledge_failure != Some(true) => Err(AppError::Conflict {
-            message: format!("{} Send acknowledgeFailure: true to deploy it anyway.", failed.message),
-            field: Some("acknowledgeFailure".into()),
-        }),
-        _ => Ok(()),
-    }
+    let started = deployments::rollback(&caller, &env, &cluster, &service, &request, key.as_deref()).await?;
+    answer(&caller, started, params.wait.unwrap_or(false)).await
 }
 
 /// What "Deploy this revision again" would do: the revision, its images, who deployed it and how
@@ -209,14 +152,8 @@ fn acknowledged(plan: &RedeployPlan, request: &RedeployRequest) -> Result<(), Ap
 #[utoipa::path(get, path = "/api/deployments/{id}/redeploy", tag = "deployments",
     params(("id" = i64, Path, description = "Deployment id")),
     responses((status = 200, body = RedeployPlan), (status = "4XX", body = ApiError)))]
-async fn redeploy_plan(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<RedeployPlan>, AppError> {
-    let source = visible_row(&state, &principal, id).await?;
-    let aws = readable(&state, &principal, &source.environment)?;
-    Ok(Json(plan::for_redeploy(aws, state.store.pool(), &source).await?.plan))
+async fn redeploy_plan(caller: Caller, ApiPath(id): ApiPath<i64>) -> Result<Json<RedeployPlan>, AppError> {
+    Ok(Json(deployments::redeploy_plan(&caller, id).await?))
 }
 
 /// Deploys the revision of a history entry again (re-registered if it was deregistered). A
@@ -226,103 +163,47 @@ async fn redeploy_plan(
     request_body = RedeployRequest,
     responses((status = 202, body = DeploymentRecord), (status = 409, body = ApiError), (status = "4XX", body = ApiError)))]
 async fn redeploy(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
+    caller: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(params): ApiQuery<DeployParams>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<RedeployRequest>,
 ) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
     let key = idempotency_key(&headers)?;
-    let source = visible_row(&state, &principal, id).await?;
-    let target = Target {
-        environment: Some(&source.environment),
-        resource: Some(format!("service {}/{}", source.cluster, source.service)),
-        action: "service.redeploy",
-    };
-    let started = audited(state.store.pool(), &principal, target, async {
-        principal.require_service(&source.environment, &source.cluster, &source.service, Role::Deployer)?;
-        shared::deploy::validate_redeploy(&request)?;
-        if request.deployment.is_some() {
-            return Err(AppError::Validation(vec![shared::error::FieldError::new(
-                "deployment",
-                "Only a rollback takes a deployment: this route deploys the one in its path.",
-            )]));
-        }
-        if source.to_task_definition.is_none() {
-            return Err(AppError::Conflict {
-                message: format!("Deployment #{id} never registered a revision: there is nothing to deploy again."),
-                field: None,
-            });
-        }
-        let aws = readable(&state, &principal, &source.environment)?;
-        let resolved = plan::for_redeploy(aws, state.store.pool(), &source).await?;
-        acknowledged(&resolved.plan, &request)?;
-        let target = deploy::Target {
-            environment: source.environment.clone(),
-            cluster: source.cluster.clone(),
-            service: source.service.clone(),
-            kind: DeploymentKind::Redeploy,
-            source: resolved.target.unwrap_or_else(|| source.clone()),
-        };
-        state.deployer.redeploy(&principal, &target, request.note.as_deref(), key.as_deref()).await
-    })
-    .await?;
-    answer(&state, started, params.wait.unwrap_or(false)).await
-}
-
-async fn visible_row(state: &AppState, principal: &Principal, id: i64) -> Result<records::Row, AppError> {
-    let row = state.deployer.row(id).await?;
-    if !principal.can_see(&row.environment) {
-        return Err(AppError::NotFound(format!("No deployment #{id}.")));
-    }
-    Ok(row)
-}
-
-fn visible(state: &AppState, principal: &Principal) -> Vec<String> {
-    state.environments.list().into_iter().map(|e| e.name).filter(|e| principal.can_see(e)).collect()
+    let started = deployments::redeploy(&caller, id, &request, key.as_deref()).await?;
+    answer(&caller, started, params.wait.unwrap_or(false)).await
 }
 
 /// Every deployment of the environments the caller can see, newest first, filtered; pass the
 /// page's `next` as `after` for the following page.
 #[utoipa::path(get, path = "/api/deployments", tag = "deployments", params(HistoryQuery),
     responses((status = 200, body = HistoryPage), (status = 422, body = ApiError)))]
-async fn history(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiQuery(query): ApiQuery<HistoryQuery>,
-) -> Result<Json<HistoryPage>, AppError> {
-    Ok(Json(deploy::history::page(state.store.pool(), &query, &visible(&state, &principal)).await?))
+async fn history(caller: Caller, ApiQuery(query): ApiQuery<HistoryQuery>) -> Result<Json<HistoryPage>, AppError> {
+    Ok(Json(deployments::history(&caller, &query).await?))
 }
 
 /// The charts' figures over the same filters: deployments per day, change failure rate, median
 /// rollout duration (`after` and `limit` are ignored).
 #[utoipa::path(get, path = "/api/deployments/stats", tag = "deployments", params(HistoryQuery),
     responses((status = 200, body = HistoryStats), (status = 422, body = ApiError)))]
-async fn stats(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiQuery(query): ApiQuery<HistoryQuery>,
-) -> Result<Json<HistoryStats>, AppError> {
-    Ok(Json(deploy::history::stats(state.store.pool(), &query, &visible(&state, &principal)).await?))
+async fn stats(caller: Caller, ApiQuery(query): ApiQuery<HistoryQuery>) -> Result<Json<HistoryStats>, AppError> {
+    Ok(Json(deployments::stats(&caller, &query).await?))
 }
 
 /// A deployment: who, when, how it ended, the task definition's changes and the rollout's events.
 #[utoipa::path(get, path = "/api/deployments/{id}", tag = "deployments",
     params(("id" = i64, Path, description = "Deployment id")),
     responses((status = 200, body = DeploymentDetail), (status = 404, body = ApiError)))]
-async fn deployment(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<DeploymentDetail>, AppError> {
-    let row = visible_row(&state, &principal, id).await?;
-    let changes = match (records::Row::spec(&row.from_spec), records::Row::spec(&row.to_spec)) {
-        (Some(from), Some(to)) => diff(&from, &to).into_iter().filter(|c| !c.path.starts_with("tags")).collect(),
-        _ => Vec::new(),
-    };
-    let events = records::events(state.store.pool(), id).await.map_err(|e| AppError::Internal(e.into()))?;
-    Ok(Json(DeploymentDetail { deployment: row.record(), changes, events }))
+async fn deployment(caller: Caller, ApiPath(id): ApiPath<i64>) -> Result<Json<DeploymentDetail>, AppError> {
+    Ok(Json(deployments::detail(&caller, id).await?))
+}
+
+/// The services with deployments in the environments the caller can see, sorted by environment,
+/// cluster and service: the choices of the history's filters.
+#[utoipa::path(get, path = "/api/deployments/services", tag = "deployments",
+    responses((status = 200, body = Vec<DeployedService>), (status = "4XX", body = ApiError)))]
+async fn deployed_services(caller: Caller) -> Result<Json<Vec<DeployedService>>, AppError> {
+    Ok(Json(deployments::deployed_services(&caller).await?))
 }
 
 /// The service, live: a `snapshot` event (a [`ServiceSnapshot`]) after each poll. However many
@@ -332,12 +213,10 @@ async fn deployment(
         ("service" = String, Path, description = "Service name")),
     responses((status = 200, description = "text/event-stream of `snapshot` events", body = ServiceSnapshot), (status = "4XX", body = ApiError)))]
 async fn watch(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
+    caller: Caller,
     ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    readable(&state, &principal, &env)?;
-    let rx = state.deployer.hub.subscribe(ServiceKey { environment: env, cluster, service })?;
+    let rx = deployments::watch(&caller, &env, &cluster, &service)?;
     // (receiver, first event, ended): a service that does not exist (or no longer) ends the stream.
     let stream = futures::stream::unfold((rx, true, false), |(mut rx, first, ended)| async move {
         // The first poll of a new watch may not have answered yet (seq 0): wait for it.

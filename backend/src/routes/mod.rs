@@ -7,7 +7,6 @@ mod clusters;
 mod deployments;
 mod environments;
 mod health;
-mod history_filters;
 mod openapi;
 mod repositories;
 mod services;
@@ -20,10 +19,6 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-use shared::auth::Role;
-
-use crate::auth::Principal;
-use crate::aws::AwsEnv;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -81,20 +76,11 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(clusters::router())
         .merge(services::router())
         .merge(deployments::router())
-        .merge(history_filters::router())
 }
 
 /// The OpenAPI document of every route.
 pub fn doc() -> utoipa::openapi::OpenApi {
     OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi()).merge(public()).merge(protected()).into_openapi()
-}
-
-/// The environment, if the caller may read it. A caller with no role there is told it does not
-/// exist only if it really does not: names of environments are not secret, their contents are.
-pub(crate) fn readable<'a>(state: &'a AppState, principal: &Principal, env: &str) -> Result<&'a AwsEnv, AppError> {
-    let aws = state.environments.get(env)?;
-    principal.require(env, Role::Viewer)?;
-    Ok(aws)
 }
 
 /// Any `/api/...` path that is not a route.

@@ -4,10 +4,12 @@
 
 mod rules;
 mod spec;
+mod update;
 mod views;
 
 pub use rules::{TASKS_PER_SERVICE_MAX, desired_count_error, validate};
 pub use spec::*;
+pub use update::{after_update, scale_errors};
 pub use views::*;
 
 #[cfg(test)]

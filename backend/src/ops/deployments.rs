@@ -1,0 +1,187 @@
+//! Deployments: deploy new images, preview the change, roll back, deploy a history entry again,
+//! the history with its figures and filters, one deployment's page, and the live view of a
+//! service. The engine that carries a deployment out is `crate::deploy`.
+
+use shared::auth::Role;
+use shared::deploy::{
+    DeployPreview, DeployRequest, DeployedService, DeploymentDetail, DeploymentKind, DeploymentRecord, HistoryPage,
+    HistoryQuery, HistoryStats, RedeployPlan, RedeployRequest,
+};
+use shared::ecs::task_definition::diff;
+use shared::error::FieldError;
+
+use super::{Action, Caller};
+use crate::deploy::hub::{ServiceKey, Snapshots};
+use crate::deploy::{self, Started, Target, history, plan, records};
+use crate::error::AppError;
+
+/// Deploys new images to a service: registers a revision of its task definition with them and
+/// rolls it out. Deployers may (a token limited to some services, only those).
+pub(crate) async fn deploy(
+    caller: &Caller,
+    env: &str,
+    request: &DeployRequest,
+    idempotency_key: Option<&str>,
+) -> Result<Started, AppError> {
+    let action = Action::on_service("service.deploy", &request.cluster, &request.service, Role::Deployer);
+    caller
+        .act(env, action, async |_| caller.state.deployer.deploy(&caller.principal, env, request, idempotency_key).await)
+        .await
+}
+
+/// The task definition changes a deploy would make (current revision -> new), and warnings about
+/// its images.
+pub(crate) async fn preview(caller: &Caller, env: &str, request: &DeployRequest) -> Result<DeployPreview, AppError> {
+    let aws = caller.read(env)?;
+    shared::deploy::validate_deploy(request)?;
+    let warnings = deploy::images::check(aws, &request.images).await?;
+    let service = aws.describe_service(&request.cluster, &request.service).await?;
+    let current = aws.describe_task_definition_ref(&service.task_definition).await?;
+    let (next, _) = deploy::preview(&current.spec, &request.images)?;
+    Ok(DeployPreview { changes: diff(&current.spec, &next), warnings })
+}
+
+/// What "Roll back" would do (see [`plan::for_rollback`]).
+pub(crate) async fn rollback_plan(caller: &Caller, env: &str, cluster: &str, service: &str) -> Result<RedeployPlan, AppError> {
+    let aws = caller.read(env)?;
+    Ok(plan::for_rollback(aws, caller.state.store.pool(), env, cluster, service, None).await?.plan)
+}
+
+/// Rolls the service back to the target the plan shows. When ECS already rolled the latest
+/// deployment back, the service runs the last good release: a conflict, unless `deployment` names
+/// the one to go back to. A revision whose latest deployment failed needs `acknowledgeFailure`.
+pub(crate) async fn rollback(
+    caller: &Caller,
+    env: &str,
+    cluster: &str,
+    service: &str,
+    request: &RedeployRequest,
+    idempotency_key: Option<&str>,
+) -> Result<Started, AppError> {
+    let action = Action::on_service("service.rollback", cluster, service, Role::Deployer);
+    caller
+        .act(env, action, async |aws| {
+            shared::deploy::validate_redeploy(request)?;
+            let pool = caller.state.store.pool();
+            let resolved = plan::for_rollback(aws, pool, env, cluster, service, request.deployment).await?;
+            let conflict = |message: String| AppError::Conflict { message, field: None };
+            if let (None, Some(already)) = (request.deployment, &resolved.plan.already_rolled_back) {
+                return Err(conflict(format!("{already} {}", resolved.plan.message)));
+            }
+            let source = resolved.target.ok_or_else(|| conflict(resolved.plan.message.clone()))?;
+            acknowledged(&resolved.plan, request)?;
+            let target = Target {
+                environment: env.to_string(),
+                cluster: cluster.to_string(),
+                service: service.to_string(),
+                kind: DeploymentKind::Rollback,
+                source,
+            };
+            caller.state.deployer.redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key).await
+        })
+        .await
+}
+
+/// Refuses a revision whose latest deployment failed unless the caller acknowledged it.
+fn acknowledged(plan: &RedeployPlan, request: &RedeployRequest) -> Result<(), AppError> {
+    match &plan.failed_before {
+        Some(failed) if request.acknowledge_failure != Some(true) => Err(AppError::Conflict {
+            message: format!("{} Send acknowledgeFailure: true to deploy it anyway.", failed.message),
+            field: Some("acknowledgeFailure".into()),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A deployment the caller may see; one of an environment they can't see does not exist for them.
+async fn visible_row(caller: &Caller, id: i64) -> Result<records::Row, AppError> {
+    let row = caller.state.deployer.row(id).await?;
+    if !caller.principal.can_see(&row.environment) {
+        return Err(AppError::NotFound(format!("No deployment #{id}.")));
+    }
+    Ok(row)
+}
+
+/// What "Deploy this revision again" would do (see [`plan::for_redeploy`]).
+pub(crate) async fn redeploy_plan(caller: &Caller, id: i64) -> Result<RedeployPlan, AppError> {
+    let source = visible_row(caller, id).await?;
+    let aws = caller.read(&source.environment)?;
+    Ok(plan::for_redeploy(aws, caller.state.store.pool(), &source).await?.plan)
+}
+
+/// Deploys the revision of a history entry again (re-registered if it was deregistered).
+pub(crate) async fn redeploy(
+    caller: &Caller,
+    id: i64,
+    request: &RedeployRequest,
+    idempotency_key: Option<&str>,
+) -> Result<Started, AppError> {
+    let source = visible_row(caller, id).await?;
+    let action = Action::on_service("service.redeploy", &source.cluster, &source.service, Role::Deployer);
+    caller
+        .act(&source.environment, action, async |aws| {
+            shared::deploy::validate_redeploy(request)?;
+            if request.deployment.is_some() {
+                return Err(AppError::Validation(vec![FieldError::new(
+                    "deployment",
+                    "Only a rollback takes a deployment: this route deploys the one in its path.",
+                )]));
+            }
+            if source.to_task_definition.is_none() {
+                return Err(AppError::Conflict {
+                    message: format!("Deployment #{id} never registered a revision: there is nothing to deploy again."),
+                    field: None,
+                });
+            }
+            let resolved = plan::for_redeploy(aws, caller.state.store.pool(), &source).await?;
+            acknowledged(&resolved.plan, request)?;
+            let target = Target {
+                environment: source.environment.clone(),
+                cluster: source.cluster.clone(),
+                service: source.service.clone(),
+                kind: DeploymentKind::Redeploy,
+                source: resolved.target.unwrap_or_else(|| source.clone()),
+            };
+            caller.state.deployer.redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key).await
+        })
+        .await
+}
+
+/// Returns once the deployment has ended (a deploy with `wait`).
+pub(crate) async fn ended(caller: &Caller, id: i64) -> Result<DeploymentRecord, AppError> {
+    caller.state.deployer.wait(id).await
+}
+
+/// Every deployment of the environments the caller can see, newest first, filtered.
+pub(crate) async fn history(caller: &Caller, query: &HistoryQuery) -> Result<HistoryPage, AppError> {
+    history::page(caller.state.store.pool(), query, &caller.visible()).await
+}
+
+/// The charts' figures over the same filters.
+pub(crate) async fn stats(caller: &Caller, query: &HistoryQuery) -> Result<HistoryStats, AppError> {
+    history::stats(caller.state.store.pool(), query, &caller.visible()).await
+}
+
+/// The services with deployments in the environments the caller can see: the history's filters.
+pub(crate) async fn deployed_services(caller: &Caller) -> Result<Vec<DeployedService>, AppError> {
+    history::services(caller.state.store.pool(), &caller.visible()).await
+}
+
+/// A deployment: who, when, how it ended, the task definition's changes and the rollout's events.
+pub(crate) async fn detail(caller: &Caller, id: i64) -> Result<DeploymentDetail, AppError> {
+    let row = visible_row(caller, id).await?;
+    let changes = match (records::Row::spec(&row.from_spec), records::Row::spec(&row.to_spec)) {
+        (Some(from), Some(to)) => diff(&from, &to).into_iter().filter(|c| !c.path.starts_with("tags")).collect(),
+        _ => Vec::new(),
+    };
+    let events = records::events(caller.state.store.pool(), id).await?;
+    Ok(DeploymentDetail { deployment: row.record(), changes, events })
+}
+
+/// The service's live snapshots: however many clients watch, the server polls ECS once per
+/// interval for the service.
+pub(crate) fn watch(caller: &Caller, env: &str, cluster: &str, service: &str) -> Result<Snapshots, AppError> {
+    caller.read(env)?;
+    let key = ServiceKey { environment: env.to_string(), cluster: cluster.to_string(), service: service.to_string() };
+    caller.state.deployer.hub.subscribe(key)
+}
