@@ -118,7 +118,8 @@ pub struct ServeArgs {
     /// Fault injection for the crash test: a deployment stops for good right after recording this
     /// step (`recorded`, `registering`, `registered`, `updating`, `updated`; the -ing ones between
     /// the AWS call and its record), so the test can kill -9 the server there.
-    /// Never set it in production.
+    /// Never set it in production; only a build with the `fault-injection` feature has it.
+    #[cfg(feature = "fault-injection")]
     #[arg(long, env = "BERTH_PAUSE_AFTER_STEP", hide = true)]
     pub pause_after_step: Option<String>,
 }
@@ -192,6 +193,8 @@ pub struct DeploySettings {
     pub timeout: Duration,
     /// How often every service is checked for deployments made outside Berth (`None`: never).
     pub external_sweep: Option<Duration>,
+    /// The crash test's fault injection (see `ServeArgs::pause_after_step`).
+    #[cfg(feature = "fault-injection")]
     pub pause_after_step: Option<String>,
 }
 
@@ -202,6 +205,7 @@ impl Default for DeploySettings {
             max_backoff: Duration::from_secs(30),
             timeout: Duration::from_secs(30 * 60),
             external_sweep: Some(Duration::from_secs(60)),
+            #[cfg(feature = "fault-injection")]
             pause_after_step: None,
         }
     }
@@ -262,6 +266,7 @@ impl ServeArgs {
                 poll_interval: Duration::from_millis(self.poll_interval_ms.max(50)),
                 timeout: Duration::from_secs(self.deploy_timeout_secs.max(1)),
                 external_sweep: (self.external_sweep_secs > 0).then(|| Duration::from_secs(self.external_sweep_secs)),
+                #[cfg(feature = "fault-injection")]
                 pause_after_step: self.pause_after_step.filter(|s| !s.is_empty()),
                 ..DeploySettings::default()
             },

@@ -59,7 +59,7 @@ pub async fn load(environments: &Environments) -> Result<(), AppError> {
 }
 
 pub const DEMO_SERVICE: &str = "nginx-web-access";
-const SEED_TASK_DEFINITION: &str = include_str!("../../tests/fixtures/seed/task-definition-template.json");
+const SEED_TASK_DEFINITION: &str = include_str!("../assets/lab-task-definition.json");
 
 /// The lab's task definition (its image pointed at the demo repository) and its service.
 async fn ensure_demo_service(local: &crate::aws::AwsEnv) -> Result<(), AppError> {
@@ -108,11 +108,11 @@ async fn ensure_demo_cluster(local: &crate::aws::AwsEnv) -> Result<(), AppError>
         ..ClusterSpec::default()
     };
     let creation = crate::ops::clusters::Creations::default().create_now(local, spec).await;
-    match creation.steps.iter().find(|s| s.state == "failed") {
+    match creation.steps.iter().find(|s| s.state == shared::ecs::cluster::StepState::Failed) {
         None => Ok(()),
         Some(step) => Err(AppError::Internal(anyhow::anyhow!(
             "demo cluster step {}: {}",
-            step.id,
+            step.id.as_str(),
             step.detail.clone().unwrap_or_default()
         ))),
     }

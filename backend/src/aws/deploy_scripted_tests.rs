@@ -131,7 +131,7 @@ async fn deployer(client: Client) -> (Deployer, tempfile::TempDir) {
         max_backoff: Duration::from_millis(80),
         timeout: Duration::from_secs(10),
         external_sweep: None,
-        pause_after_step: None,
+        ..DeploySettings::default()
     };
     (Deployer::new(envs, store, settings), dir)
 }

@@ -126,18 +126,22 @@ pub async fn register(
     observe(pool, Some(aws), &key, &current, true, None).await.map_err(db)?;
     let from = aws.describe_task_definition_ref(&current.task_definition).await.map_err(StepError::Refused)?;
     records::set_from(pool, row.id, &current.task_definition, &from.spec).await.map_err(db)?;
-    let kind = DeploymentKind::parse(&row.kind).unwrap_or(DeploymentKind::Deploy);
-    let (spec, mut images, reuse) = if kind == DeploymentKind::Deploy {
-        let request: serde_json::Value = serde_json::from_str(&row.request).unwrap_or_default();
-        let changes: Vec<ImageChange> = serde_json::from_value(request["images"].clone()).unwrap_or_default();
-        let (spec, images) = with_images(&from.spec, &changes, row.id)?;
+    let (spec, mut images, reuse) = if row.kind == DeploymentKind::Deploy {
+        // A stored deploy without its images would register the running revision again: refuse.
+        let Some(changes) = &row.request.images else {
+            return Err(StepError::Failed(AppError::Internal(anyhow::anyhow!(
+                "deployment #{} is a deploy that stored no images",
+                row.id
+            ))));
+        };
+        let (spec, images) = with_images(&from.spec, changes, row.id)?;
         (spec, images, None)
     } else {
         // A revision deployed before: itself while ACTIVE, else its content registered again.
         let target = row.to_task_definition.clone().unwrap_or_default();
         let known = aws.describe_task_definition_ref(&target).await;
-        let spec = match (&known, Row::spec(&row.to_spec)) {
-            (_, Some(spec)) => spec,
+        let spec = match (&known, &row.to_spec) {
+            (_, Some(spec)) => spec.0.clone(),
             (Ok(r), None) => r.spec.clone(),
             (Err(_), None) => {
                 return Err(refused(

@@ -2,7 +2,7 @@
 //! no record knows is recorded as `external` when a poll sees it, and ended when its rollout ends,
 //! so the history has no holes.
 
-use shared::deploy::{DeployedImage, Outcome};
+use shared::deploy::{DeployedImage, DeploymentKind, Outcome};
 use shared::ecs::service::{Deployment, ServiceDetail};
 
 use crate::aws::AwsEnv;
@@ -45,7 +45,7 @@ pub async fn observe(
         if let Some((actor, via)) = by {
             records::claim_external(pool, row.id, actor, via).await?;
         }
-        if (row.kind == "external" || row.kind == "create")
+        if matches!(row.kind, DeploymentKind::External | DeploymentKind::Create)
             && row.ended_at.is_none()
             && let Some(ending) = ending_of(primary)
         {
@@ -68,7 +68,7 @@ pub async fn observe(
             environment: &key.environment,
             cluster: &key.cluster,
             service: &key.service,
-            kind: "external",
+            kind: DeploymentKind::External,
             ecs_deployment_id: &primary.id,
             from_task_definition: from.as_deref(),
             to_task_definition: &primary.task_definition,
@@ -117,7 +117,7 @@ pub async fn documents(aws: &AwsEnv, from: Option<&str>, to: &str) -> Documents 
     if let Some(from) = from
         && let Ok(before) = aws.describe_task_definition_ref(from).await
     {
-        kept.from_spec = serde_json::to_string(&before.spec).ok();
+        kept.from_spec = Some(before.spec);
     }
     let Ok(after) = aws.describe_task_definition_ref(to).await else { return kept };
     let mut images: Vec<DeployedImage> = after
@@ -127,8 +127,8 @@ pub async fn documents(aws: &AwsEnv, from: Option<&str>, to: &str) -> Documents 
         .map(|c| DeployedImage { container: c.name.clone(), image: c.image.clone(), ..Default::default() })
         .collect();
     super::engine::resolve(aws, &mut images).await;
-    kept.to_spec = serde_json::to_string(&after.spec).ok();
-    kept.images = serde_json::to_string(&images).ok();
+    kept.to_spec = Some(after.spec);
+    kept.images = images;
     kept
 }
 

@@ -132,7 +132,7 @@ pub async fn stats(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> R
         "SELECT started_at, ended_at, outcome FROM deployments WHERE {} ORDER BY started_at",
         clauses.join(" AND ")
     );
-    let rows: Vec<(i64, i64, String)> = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), values)
+    let rows: Vec<(i64, i64, Outcome)> = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), values)
         .fetch_all(pool)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
@@ -167,11 +167,11 @@ pub async fn services(pool: &SqlitePool, visible: &[String]) -> Result<Vec<Deplo
 
 /// Per day (UTC) totals and failures; failure rate and median duration over all of them.
 /// Superseded and timed-out deployments count as ended but not as failed changes.
-pub fn figures(rows: &[(i64, i64, String)]) -> HistoryStats {
+pub fn figures(rows: &[(i64, i64, Outcome)]) -> HistoryStats {
     let mut days: Vec<DayCount> = Vec::new();
     for (started, _, outcome) in rows {
         let day = day_of(*started);
-        let failed = i64::from(outcome == "FAILED");
+        let failed = i64::from(*outcome == Outcome::Failed);
         match days.last_mut() {
             Some(last) if last.day == day => {
                 last.total += 1;
@@ -209,10 +209,10 @@ mod tests {
     fn figures_count_per_day_and_take_the_median() {
         let day = 1_764_000_000_000 - 1_764_000_000_000 % DAY_MS;
         let rows = vec![
-            (day + 1, day + 11, "SUCCEEDED".to_string()),
-            (day + 2, day + 32, "FAILED".to_string()),
-            (day + DAY_MS, day + DAY_MS + 20, "SUPERSEDED".to_string()),
-            (day + DAY_MS + 5, day + DAY_MS + 45, "SUCCEEDED".to_string()),
+            (day + 1, day + 11, Outcome::Succeeded),
+            (day + 2, day + 32, Outcome::Failed),
+            (day + DAY_MS, day + DAY_MS + 20, Outcome::Superseded),
+            (day + DAY_MS + 5, day + DAY_MS + 45, Outcome::Succeeded),
         ];
         let stats = figures(&rows);
         assert_eq!(stats.days.iter().map(|d| (d.total, d.failed)).collect::<Vec<_>>(), [(2, 1), (2, 0)]);

@@ -13,8 +13,7 @@ mod verdict;
 
 use std::sync::Arc;
 
-use serde_json::json;
-use shared::deploy::{DeployRequest, DeploymentKind, DeploymentRecord, validate_deploy};
+use shared::deploy::{DeployRequest, DeployStep, DeploymentKind, DeploymentRecord, validate_deploy};
 
 use engine::StepError;
 pub use engine::{DEPLOYMENT_TAG, judge};
@@ -111,7 +110,7 @@ impl Deployer {
             environment,
             cluster: &created.cluster,
             service: &created.service_name,
-            kind: "create",
+            kind: DeploymentKind::Create,
             ecs_deployment_id: &primary.id,
             from_task_definition: None,
             to_task_definition: &primary.task_definition,
@@ -189,7 +188,7 @@ impl Deployer {
             via: &principal.via_label(),
             note: request.note.as_deref(),
             idempotency_key,
-            request: json!({ "images": request.images }),
+            request: records::Asked { images: Some(request.images.clone()), revision_of: None },
             to_task_definition: None,
             to_spec: None,
         };
@@ -213,9 +212,9 @@ impl Deployer {
             via: &principal.via_label(),
             note,
             idempotency_key,
-            request: json!({ "revisionOf": target.source.id }),
+            request: records::Asked { images: None, revision_of: Some(target.source.id) },
             to_task_definition: target.source.to_task_definition.as_deref(),
-            to_spec: target.source.to_spec.as_deref(),
+            to_spec: target.source.to_spec.as_ref().map(|s| &s.0),
         };
         self.begin(&new).await
     }
@@ -268,12 +267,12 @@ impl Deployer {
         let result = async {
             let row = self.row(id).await.map_err(StepError::Failed)?;
             let aws = self.environments.get(&row.environment).map_err(StepError::Failed)?;
-            if row.step == "recorded" {
+            if row.step == DeployStep::Recorded {
                 engine::register(aws, pool, &row, resumed, &|step| self.pause_point(step)).await?;
                 self.pause_point("registered");
             }
             let row = self.row(id).await.map_err(StepError::Failed)?;
-            if row.step == "registered" {
+            if row.step == DeployStep::Registered {
                 engine::update(aws, pool, &row, resumed, &|step| self.pause_point(step)).await?;
                 self.pause_point("updated");
             }
@@ -390,7 +389,7 @@ impl Deployer {
             Err(e) => return tracing::error!(error = ?e, "listing deployments in flight"),
         };
         for row in rows {
-            tracing::info!(deployment = row.id, step = %row.step, "resuming a deployment left in flight");
+            tracing::info!(deployment = row.id, step = row.step.as_str(), "resuming a deployment left in flight");
             match self.advance(row.id, true).await {
                 Ok(()) => self.spawn_follow(row.id),
                 Err(StepError::Refused(e)) => {
@@ -413,8 +412,10 @@ impl Deployer {
         }
     }
 
-    /// The crash test's hook: with `pause_after_step` set to `step`, says so on stderr and blocks
-    /// this thread for good (the test then kills the process).
+    /// The crash test's hook (only in a build with the `fault-injection` feature): with
+    /// `pause_after_step` set to `step`, says so on stderr and blocks this thread for good (the test
+    /// then kills the process).
+    #[cfg(feature = "fault-injection")]
     fn pause_point(&self, step: &str) {
         if self.settings.pause_after_step.as_deref() == Some(step) {
             eprintln!("BERTH PAUSED AFTER STEP {step}");
@@ -423,6 +424,9 @@ impl Deployer {
             }
         }
     }
+
+    #[cfg(not(feature = "fault-injection"))]
+    fn pause_point(&self, _step: &str) {}
 }
 
 /// The task definition a deploy of `images` would register (for the preview's diff).

@@ -103,8 +103,8 @@ async fn resolve(
     // The whole row: its document is the diff's other side (and what a re-registration uses).
     let full = records::get(pool, target.id).await.map_err(internal)?.unwrap_or_else(|| target.clone());
     let revision = full.to_task_definition.clone().unwrap_or_default();
-    let then = match Row::spec(&full.to_spec) {
-        Some(spec) => Some(spec),
+    let then = match full.to_spec.as_ref() {
+        Some(spec) => Some(spec.0.clone()),
         None => aws.describe_task_definition_ref(&revision).await.ok().map(|r| r.spec),
     };
     let changes = match (&now, &then) {

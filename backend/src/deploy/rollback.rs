@@ -6,7 +6,7 @@
 //! service runs the last good release: that is said, and the release before it is deployed only
 //! when asked for by id.
 
-use shared::deploy::{FailedBefore, Outcome};
+use shared::deploy::{DeploymentKind, FailedBefore, Outcome};
 
 use super::records::Row;
 
@@ -25,36 +25,31 @@ pub struct Choice<'a> {
 pub fn choose<'a>(rows: &'a [Row], current: &str) -> Choice<'a> {
     let runs = |r: &Row| r.to_task_definition.as_deref() == Some(current);
     let release =
-        rows.iter().find(|r| runs(r) && !(r.outcome == Outcome::Failed.as_str() && r.rolled_back_to.is_some()));
+        rows.iter().find(|r| runs(r) && !(r.outcome == Outcome::Failed && r.rolled_back_to.is_some()));
     // A rollback or redeploy brings back an earlier release: "older" counts from that one.
     let mut anchor = release;
     for _ in 0..rows.len() {
-        let Some(a) = anchor.filter(|a| a.kind == "rollback" || a.kind == "redeploy") else { break };
-        match source_of(a).and_then(|id| rows.iter().find(|r| r.id == id)) {
+        let Some(a) = anchor.filter(|a| matches!(a.kind, DeploymentKind::Rollback | DeploymentKind::Redeploy)) else { break };
+        match a.request.revision_of.and_then(|id| rows.iter().find(|r| r.id == id)) {
             Some(source) if source.id != a.id => anchor = Some(source),
             _ => break,
         }
     }
     let target = rows.iter().find(|r| {
-        r.outcome == Outcome::Succeeded.as_str()
+        r.outcome == Outcome::Succeeded
             && r.to_task_definition.as_deref().is_some_and(|t| t != current)
             && anchor.is_none_or(|a| (r.started_at, r.id) < (a.started_at, a.id))
     });
     let already_rolled_back = rows.first().filter(|latest| {
-        latest.outcome == Outcome::Failed.as_str() && latest.rolled_back_to.as_deref() == Some(current)
+        latest.outcome == Outcome::Failed && latest.rolled_back_to.as_deref() == Some(current)
     });
     Choice { target, already_rolled_back, release }
-}
-
-/// The deployment a rollback or redeploy deployed again (`{"revisionOf": id}`).
-fn source_of(row: &Row) -> Option<i64> {
-    serde_json::from_str::<serde_json::Value>(&row.request).ok()?.get("revisionOf")?.as_i64()
 }
 
 /// When `revision`'s latest deployment of the service FAILED: that deployment and why.
 pub fn failed_before(rows: &[Row], revision: &str) -> Option<FailedBefore> {
     let latest = rows.iter().find(|r| r.to_task_definition.as_deref() == Some(revision))?;
-    if latest.outcome != Outcome::Failed.as_str() {
+    if latest.outcome != Outcome::Failed {
         return None;
     }
     let why = latest
@@ -79,27 +74,31 @@ pub fn already_message(failed: &Row, current: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use shared::deploy::DeployStep;
+    use sqlx::types::Json;
 
-    fn row(id: i64, kind: &str, to: &str, outcome: Outcome, rolled_back_to: Option<&str>) -> Row {
+    use super::*;
+    use crate::deploy::records::Asked;
+
+    fn row(id: i64, kind: DeploymentKind, to: &str, outcome: Outcome, rolled_back_to: Option<&str>) -> Row {
         Row {
             id,
             environment: "local".into(),
             cluster: "c".into(),
             service: "s".into(),
-            kind: kind.into(),
+            kind,
             actor: "ann".into(),
             via: "session".into(),
             note: None,
-            request: "{}".into(),
-            step: "ended".into(),
-            outcome: outcome.as_str().into(),
+            request: Json(Asked::default()),
+            step: DeployStep::Ended,
+            outcome,
             reason: None,
             from_task_definition: None,
             to_task_definition: Some(to.into()),
             from_spec: None,
             to_spec: None,
-            images: "[]".into(),
+            images: Json(Vec::new()),
             ecs_deployment_id: None,
             rolled_back_to: rolled_back_to.map(str::to_string),
             started_at: id * 1000,
@@ -116,9 +115,9 @@ mod tests {
     #[test]
     fn after_ecs_rolled_a_failure_back_the_target_is_the_release_before_the_good_one_and_it_is_said() {
         let rows = newest_first(vec![
-            row(1, "external", "web:1", Outcome::Succeeded, None),
-            row(2, "deploy", "web:2", Outcome::Succeeded, None),
-            row(3, "deploy", "web:3", Outcome::Failed, Some("web:2")),
+            row(1, DeploymentKind::External, "web:1", Outcome::Succeeded, None),
+            row(2, DeploymentKind::Deploy, "web:2", Outcome::Succeeded, None),
+            row(3, DeploymentKind::Deploy, "web:3", Outcome::Failed, Some("web:2")),
         ]);
         let choice = choose(&rows, "web:2");
         assert_eq!(choice.already_rolled_back.map(|r| r.id), Some(3));
@@ -129,9 +128,9 @@ mod tests {
     #[test]
     fn a_plain_rollback_goes_to_the_last_good_release_before_the_current_one() {
         let rows = newest_first(vec![
-            row(1, "external", "web:1", Outcome::Succeeded, None),
-            row(2, "deploy", "web:2", Outcome::Succeeded, None),
-            row(3, "deploy", "web:3", Outcome::Succeeded, None),
+            row(1, DeploymentKind::External, "web:1", Outcome::Succeeded, None),
+            row(2, DeploymentKind::Deploy, "web:2", Outcome::Succeeded, None),
+            row(3, DeploymentKind::Deploy, "web:3", Outcome::Succeeded, None),
         ]);
         let choice = choose(&rows, "web:3");
         assert!(choice.already_rolled_back.is_none());
@@ -140,12 +139,12 @@ mod tests {
 
     #[test]
     fn rolling_back_twice_goes_further_back_instead_of_undoing_the_first_rollback() {
-        let mut back = row(4, "rollback", "web:2", Outcome::Succeeded, None);
-        back.request = r#"{"revisionOf":2}"#.into();
+        let mut back = row(4, DeploymentKind::Rollback, "web:2", Outcome::Succeeded, None);
+        back.request = Json(Asked { images: None, revision_of: Some(2) });
         let rows = newest_first(vec![
-            row(1, "external", "web:1", Outcome::Succeeded, None),
-            row(2, "deploy", "web:2", Outcome::Succeeded, None),
-            row(3, "deploy", "web:3", Outcome::Succeeded, None),
+            row(1, DeploymentKind::External, "web:1", Outcome::Succeeded, None),
+            row(2, DeploymentKind::Deploy, "web:2", Outcome::Succeeded, None),
+            row(3, DeploymentKind::Deploy, "web:3", Outcome::Succeeded, None),
             back,
         ]);
         assert_eq!(choose(&rows, "web:2").target.map(|r| r.id), Some(1));
@@ -154,8 +153,8 @@ mod tests {
     #[test]
     fn a_service_stuck_on_a_failing_revision_rolls_back_to_the_release_before_it() {
         let rows = newest_first(vec![
-            row(1, "deploy", "web:1", Outcome::Succeeded, None),
-            row(2, "deploy", "web:2", Outcome::TimedOut, None),
+            row(1, DeploymentKind::Deploy, "web:1", Outcome::Succeeded, None),
+            row(2, DeploymentKind::Deploy, "web:2", Outcome::TimedOut, None),
         ]);
         let choice = choose(&rows, "web:2");
         assert_eq!(choice.target.map(|r| r.id), Some(1));
@@ -165,8 +164,8 @@ mod tests {
     #[test]
     fn a_revision_whose_latest_deployment_failed_needs_acknowledging() {
         let rows = newest_first(vec![
-            row(1, "deploy", "web:1", Outcome::Succeeded, None),
-            row(2, "deploy", "web:2", Outcome::Failed, Some("web:1")),
+            row(1, DeploymentKind::Deploy, "web:1", Outcome::Succeeded, None),
+            row(2, DeploymentKind::Deploy, "web:2", Outcome::Failed, Some("web:1")),
         ]);
         let failed = failed_before(&rows, "web:2").unwrap();
         assert_eq!(failed.deployment, 2);

@@ -170,8 +170,8 @@ pub(crate) async fn deployed_services(caller: &Caller) -> Result<Vec<DeployedSer
 /// A deployment: who, when, how it ended, the task definition's changes and the rollout's events.
 pub(crate) async fn detail(caller: &Caller, id: i64) -> Result<DeploymentDetail, AppError> {
     let row = visible_row(caller, id).await?;
-    let changes = match (records::Row::spec(&row.from_spec), records::Row::spec(&row.to_spec)) {
-        (Some(from), Some(to)) => diff(&from, &to).into_iter().filter(|c| !c.path.starts_with("tags")).collect(),
+    let changes = match (&row.from_spec, &row.to_spec) {
+        (Some(from), Some(to)) => diff(from, to).into_iter().filter(|c| !c.path.starts_with("tags")).collect(),
         _ => Vec::new(),
     };
     let events = records::events(caller.state.store.pool(), id).await?;

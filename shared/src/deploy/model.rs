@@ -46,6 +46,7 @@ pub struct RedeployRequest {
 /// How a deployment came about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
 #[serde(rename_all = "lowercase")]
 pub enum DeploymentKind {
     /// New images through Berth (button or API).
@@ -82,6 +83,7 @@ impl DeploymentKind {
 /// How a deployment ended (or that it has not yet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "SCREAMING_SNAKE_CASE"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Outcome {
     InProgress,
@@ -118,6 +120,35 @@ impl Outcome {
     }
 }
 
+/// The steps of a Berth deployment, each recorded before the next begins (a deployment left in
+/// flight by a crash resumes after its last step). Deployments Berth follows without driving them
+/// (external, create) start at `Updated`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
+#[serde(rename_all = "lowercase")]
+pub enum DeployStep {
+    /// Written before the first AWS call.
+    Recorded,
+    /// The new revision is registered.
+    Registered,
+    /// UpdateService started the ECS deployment.
+    Updated,
+    /// The outcome is known.
+    Ended,
+}
+
+impl DeployStep {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Recorded => "recorded",
+            Self::Registered => "registered",
+            Self::Updated => "updated",
+            Self::Ended => "ended",
+        }
+    }
+}
+
 /// An image a deployment put in a container: the reference as deployed, and the tag and digest
 /// Berth found for it in ECR (when it is one of the environment's repositories).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,8 +181,8 @@ pub struct DeploymentRecord {
     pub outcome: Outcome,
     /// Why it ended as it did, in words (AWS's reason when AWS gave one).
     pub reason: Option<String>,
-    /// The last step done: `recorded`, `registered`, `updated`, `ended`.
-    pub step: String,
+    /// The last step done.
+    pub step: DeployStep,
     /// `family:revision` before.
     pub from_task_definition: Option<String>,
     /// `family:revision` deployed.

@@ -16,3 +16,10 @@ fn vendored_seed_fixtures_equal_the_originals_when_present() {
         }
     }
 }
+
+#[test]
+fn the_demo_data_runs_the_labs_own_task_definition() {
+    let demo = std::fs::read(repo_root().join("backend/assets/lab-task-definition.json")).unwrap();
+    let seed = std::fs::read(repo_root().join("tests/fixtures/seed/task-definition-template.json")).unwrap();
+    assert_eq!(demo, seed, "backend/assets/lab-task-definition.json is no longer the lab's task definition");
+}

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use shared::ecs::cluster::{ClusterSpec, Creation, Step};
+use shared::ecs::cluster::{ClusterSpec, Creation, CreationState, Step, StepId, StepState};
 
 use crate::auth::secrets::random_secret;
 use crate::aws::{AwsEnv, Environments, resource_name};
@@ -37,29 +37,29 @@ pub struct Creations(Arc<Mutex<HashMap<String, Entry>>>);
 /// How long to wait for a new cluster's instances to register (they keep joining after).
 const REGISTRATION_WAIT: Duration = Duration::from_secs(300);
 
-fn step(id: &str, title: String) -> Step {
-    Step { id: id.into(), title, state: "pending".into(), detail: None }
+fn step(id: StepId, title: String) -> Step {
+    Step { id, title, state: StepState::Pending, detail: None }
 }
 
 fn plan(spec: &ClusterSpec) -> Vec<Step> {
-    let mut steps = vec![step("cluster", format!("Create cluster {}", spec.cluster_name))];
+    let mut steps = vec![step(StepId::Cluster, format!("Create cluster {}", spec.cluster_name))];
     if let Some(ec2) = &spec.ec2 {
-        steps.push(step("instance-role", format!("Instance role {}", ec2.instance_role)));
+        steps.push(step(StepId::InstanceRole, format!("Instance role {}", ec2.instance_role)));
         if let Some(ports) = &ec2.open_ports {
             let list: Vec<String> = ports.iter().map(i64::to_string).collect();
-            steps.push(step("security-group", format!("Security group opening TCP {}", list.join(", "))));
+            steps.push(step(StepId::SecurityGroup, format!("Security group opening TCP {}", list.join(", "))));
         }
         steps.push(step(
-            "launch-template",
+            StepId::LaunchTemplate,
             format!("Launch template ({}, {} GiB)", ec2.instance_type, ec2.root_volume_gib),
         ));
         steps.push(step(
-            "auto-scaling-group",
+            StepId::AutoScalingGroup,
             format!("Auto Scaling group ({} instances, {} subnets)", ec2.desired_capacity, ec2.subnet_ids.len()),
         ));
-        steps.push(step("capacity-provider", "Capacity provider bound to the group".into()));
-        steps.push(step("default-strategy", "Default capacity provider strategy of the cluster".into()));
-        steps.push(step("instances", format!("{} container instances registered", ec2.desired_capacity)));
+        steps.push(step(StepId::CapacityProvider, "Capacity provider bound to the group".into()));
+        steps.push(step(StepId::DefaultStrategy, "Default capacity provider strategy of the cluster".into()));
+        steps.push(step(StepId::Instances, format!("{} container instances registered", ec2.desired_capacity)));
     }
     steps
 }
@@ -95,10 +95,10 @@ impl Creations {
         }
     }
 
-    fn set_step(&self, id: &str, step: &str, state: &str, detail: Option<String>) {
+    fn set_step(&self, id: &str, step: StepId, state: StepState, detail: Option<String>) {
         self.update(id, |e| {
             if let Some(s) = e.creation.steps.iter_mut().find(|s| s.id == step) {
-                s.state = state.into();
+                s.state = state;
                 s.detail = detail;
             }
         });
@@ -108,7 +108,7 @@ impl Creations {
     fn begin(&self, environment: &str, spec: &ClusterSpec) -> Creation {
         let id = random_secret()[..16].to_string();
         let creation =
-            Creation { id, cluster_name: spec.cluster_name.clone(), state: "running".into(), steps: plan(spec) };
+            Creation { id, cluster_name: spec.cluster_name.clone(), state: CreationState::Running, steps: plan(spec) };
         if let Ok(mut map) = self.0.lock() {
             let entry = Entry { environment: environment.into(), creation: creation.clone(), made: Made::default() };
             map.insert(creation.id.clone(), entry);
@@ -118,7 +118,7 @@ impl Creations {
 
     async fn finish(&self, aws: &AwsEnv, id: &str, spec: &ClusterSpec) {
         let outcome = self.run(aws, id, spec).await;
-        self.update(id, |e| e.creation.state = if outcome.is_ok() { "succeeded" } else { "failed" }.into());
+        self.update(id, |e| e.creation.state = if outcome.is_ok() { CreationState::Succeeded } else { CreationState::Failed });
     }
 
     /// Starts creating; returns at once with the planned steps.
@@ -144,18 +144,18 @@ impl Creations {
     async fn step<T>(
         &self,
         id: &str,
-        step: &str,
+        step: StepId,
         work: impl Future<Output = Result<T, AppError>>,
         detail: impl FnOnce(&T) -> String,
     ) -> Result<T, ()> {
-        self.set_step(id, step, "running", None);
+        self.set_step(id, step, StepState::Running, None);
         match work.await {
             Ok(value) => {
-                self.set_step(id, step, "done", Some(detail(&value)));
+                self.set_step(id, step, StepState::Done, Some(detail(&value)));
                 Ok(value)
             }
             Err(e) => {
-                self.set_step(id, step, "failed", Some(reason(&e)));
+                self.set_step(id, step, StepState::Failed, Some(reason(&e)));
                 Err(())
             }
         }
@@ -163,7 +163,7 @@ impl Creations {
 
     async fn run(&self, aws: &AwsEnv, id: &str, spec: &ClusterSpec) -> Result<(), ()> {
         let name = &spec.cluster_name;
-        self.step(id, "cluster", aws.create_cluster(spec), |c| c.cluster_arn.clone()).await?;
+        self.step(id, StepId::Cluster, aws.create_cluster(spec), |c| c.cluster_arn.clone()).await?;
         self.update(id, |e| e.made.cluster = true);
         let Some(ec2) = &spec.ec2 else { return Ok(()) };
 
@@ -171,7 +171,7 @@ impl Creations {
         let created_role = self
             .step(
                 id,
-                "instance-role",
+                StepId::InstanceRole,
                 async {
                     if aws.instance_role_exists(role).await? {
                         return Ok(false);
@@ -197,7 +197,7 @@ impl Creations {
         let mut groups = ec2.security_group_ids.clone();
         if let Some(ports) = &ec2.open_ports {
             let group = self
-                .step(id, "security-group", aws.create_security_group(name, &ec2.vpc_id, ports), String::clone)
+                .step(id, StepId::SecurityGroup, aws.create_security_group(name, &ec2.vpc_id, ports), String::clone)
                 .await?;
             self.update(id, |e| e.made.security_group = Some(group.clone()));
             groups.push(group);
@@ -206,7 +206,7 @@ impl Creations {
         let template = self
             .step(
                 id,
-                "launch-template",
+                StepId::LaunchTemplate,
                 async {
                     let image = match &ec2.image_id {
                         Some(image) => image.clone(),
@@ -222,7 +222,7 @@ impl Creations {
         self.update(id, |e| e.made.launch_template = Some(template.clone()));
 
         let group_arn = self
-            .step(id, "auto-scaling-group", aws.create_auto_scaling_group(name, ec2, &template), |_| {
+            .step(id, StepId::AutoScalingGroup, aws.create_auto_scaling_group(name, ec2, &template), |_| {
                 resource_name(name)
             })
             .await?;
@@ -231,20 +231,20 @@ impl Creations {
         let provider = self
             .step(
                 id,
-                "capacity-provider",
+                StepId::CapacityProvider,
                 aws.create_capacity_provider(name, &group_arn, ec2.managed_scaling),
                 String::clone,
             )
             .await?;
         self.update(id, |e| e.made.capacity_provider = Some(provider.clone()));
 
-        self.step(id, "default-strategy", aws.set_cluster_capacity_provider(name, Some(&provider)), |_| {
+        self.step(id, StepId::DefaultStrategy, aws.set_cluster_capacity_provider(name, Some(&provider)), |_| {
             format!("{provider}, weight 1")
         })
         .await?;
 
         let wanted = ec2.desired_capacity;
-        self.step(id, "instances", wait_for_instances(aws, name, wanted), |n| format!("{n} of {wanted} registered"))
+        self.step(id, StepId::Instances, wait_for_instances(aws, name, wanted), |n| format!("{n} of {wanted} registered"))
             .await?;
         Ok(())
     }
@@ -257,16 +257,16 @@ impl Creations {
                 .get_mut(id)
                 .filter(|e| e.environment == environment)
                 .ok_or_else(|| AppError::NotFound(format!("No cluster creation {id}.")))?;
-            if entry.creation.state != "failed" {
+            if entry.creation.state != CreationState::Failed {
                 return Err(AppError::Conflict {
                     message: format!(
                         "This creation is {}: only a failed one is removed this way.",
-                        entry.creation.state
+                        entry.creation.state.as_str()
                     ),
                     field: None,
                 });
             }
-            entry.creation.state = "removing".into();
+            entry.creation.state = CreationState::Removing;
             (entry.creation.clone(), entry.made.clone())
         };
         let this = self.clone();
@@ -274,18 +274,18 @@ impl Creations {
         tokio::spawn(async move {
             let Ok(aws) = environments.get(&environment) else { return };
             let ok = this.undo(aws, &id, &name, &made).await;
-            this.update(&id, |e| e.creation.state = if ok { "removed" } else { "failed" }.into());
+            this.update(&id, |e| e.creation.state = if ok { CreationState::Removed } else { CreationState::Failed });
         });
         Ok(creation)
     }
 
     async fn undo(&self, aws: &AwsEnv, id: &str, cluster: &str, made: &Made) -> bool {
         let mut ok = true;
-        let mut mark = |this: &Self, step: &str, result: Result<(), AppError>| match result {
-            Ok(()) => this.set_step(id, step, "removed", None),
+        let mut mark = |this: &Self, step: StepId, result: Result<(), AppError>| match result {
+            Ok(()) => this.set_step(id, step, StepState::Removed, None),
             Err(e) => {
                 ok = false;
-                this.set_step(id, step, "failed", Some(format!("Could not remove: {}", reason(&e))));
+                this.set_step(id, step, StepState::Failed, Some(format!("Could not remove: {}", reason(&e))));
             }
         };
         if let Some(provider) = &made.capacity_provider {
@@ -294,25 +294,25 @@ impl Creations {
                 Ok(()) => aws.remove_capacity_provider(provider).await,
                 Err(e) => Err(e),
             };
-            mark(self, "capacity-provider", removed);
+            mark(self, StepId::CapacityProvider, removed);
         }
         if let Some(group) = &made.auto_scaling_group {
-            mark(self, "auto-scaling-group", aws.remove_auto_scaling_group(group).await);
+            mark(self, StepId::AutoScalingGroup, aws.remove_auto_scaling_group(group).await);
         }
         if let Some(template) = &made.launch_template {
-            mark(self, "launch-template", aws.remove_launch_template(template).await);
+            mark(self, StepId::LaunchTemplate, aws.remove_launch_template(template).await);
         }
         if let Some(group) = &made.security_group {
-            mark(self, "security-group", aws.remove_security_group(group).await);
+            mark(self, StepId::SecurityGroup, aws.remove_security_group(group).await);
         }
         if let Some(role) = &made.role {
-            mark(self, "instance-role", aws.remove_instance_role(role).await);
+            mark(self, StepId::InstanceRole, aws.remove_instance_role(role).await);
         }
         if made.cluster {
             let gone = wait_for_no_instances(aws, cluster).await;
             mark(
                 self,
-                "cluster",
+                StepId::Cluster,
                 match gone {
                     Ok(()) => aws.delete_cluster(cluster).await,
                     Err(e) => Err(e),

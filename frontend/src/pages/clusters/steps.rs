@@ -1,7 +1,7 @@
 //! A creation's steps, followed live (polled once a second while it runs).
 
 use leptos::prelude::*;
-use shared::ecs::cluster::Creation;
+use shared::ecs::cluster::{Creation, CreationState, StepState};
 use shared::error::ApiError;
 
 use crate::api::{self, paths};
@@ -9,13 +9,13 @@ use crate::components::ErrorBanner;
 use crate::load::send;
 use crate::pages::param;
 
-fn icon(state: &str) -> &'static str {
+fn icon(state: StepState) -> &'static str {
     match state {
-        "done" => "✓",
-        "running" => "…",
-        "failed" => "✕",
-        "removed" => "↺",
-        _ => "·",
+        StepState::Done => "✓",
+        StepState::Running => "…",
+        StepState::Failed => "✕",
+        StepState::Removed => "↺",
+        StepState::Pending | StepState::Skipped => "·",
     }
 }
 
@@ -24,7 +24,7 @@ fn follow(creation: RwSignal<Option<Creation>>) {
     let env = param("env");
     Effect::new(move |_| {
         let Some(current) = creation.get() else { return };
-        if !matches!(current.state.as_str(), "running" | "removing") {
+        if !matches!(current.state, CreationState::Running | CreationState::Removing) {
             return;
         }
         let env = env.get_untracked();
@@ -57,28 +57,28 @@ pub fn CreationSteps(creation: RwSignal<Option<Creation>>) -> impl IntoView {
     };
     move || {
         creation.get().map(|c| {
-            let headline = match c.state.as_str() {
-                "running" => format!("Creating cluster {}…", c.cluster_name),
-                "succeeded" => format!("Cluster {} is ready.", c.cluster_name),
-                "failed" => format!("Creating cluster {} failed at one step. What the earlier steps made is still there.", c.cluster_name),
-                "removing" => "Removing what was created…".to_string(),
-                _ => "Everything that was created has been removed.".to_string(),
+            let headline = match c.state {
+                CreationState::Running => format!("Creating cluster {}…", c.cluster_name),
+                CreationState::Succeeded => format!("Cluster {} is ready.", c.cluster_name),
+                CreationState::Failed => format!("Creating cluster {} failed at one step. What the earlier steps made is still there.", c.cluster_name),
+                CreationState::Removing => "Removing what was created…".to_string(),
+                CreationState::Removed => "Everything that was created has been removed.".to_string(),
             };
             let link = paths::cluster(&env.get_untracked(), &c.cluster_name);
             view! {
-                <section class="steps" id="creation" data-state=c.state.clone()>
+                <section class="steps" id="creation" data-state=c.state.as_str()>
                     <h2>{headline}</h2>
                     <ol>
                         {c.steps.iter().map(|s| view! {
-                            <li class=format!("step {}", s.state) data-step=s.id.clone()>
-                                <span class="step-icon">{icon(&s.state)}</span>
+                            <li class=format!("step {}", s.state.as_str()) data-step=s.id.as_str()>
+                                <span class="step-icon">{icon(s.state)}</span>
                                 <span class="step-title">{s.title.clone()}</span>
                                 {s.detail.clone().map(|d| view! { <span class="step-detail">{d}</span> })}
                             </li>
                         }).collect_view()}
                     </ol>
-                    {(c.state == "succeeded").then(|| view! { <a class="button primary" href=link id="openCluster">"Open the cluster"</a> })}
-                    {(c.state == "failed").then(|| view! {
+                    {(c.state == CreationState::Succeeded).then(|| view! { <a class="button primary" href=link id="openCluster">"Open the cluster"</a> })}
+                    {(c.state == CreationState::Failed).then(|| view! {
                         <button type="button" class="danger" id="removeCreated" disabled=move || pending.get() on:click=remove>
                             "Remove what was created"
                         </button>

@@ -78,17 +78,96 @@ pub struct ClusterDetail {
     pub berth_capacity: BerthCapacity,
 }
 
+/// The steps of creating a cluster with its EC2 capacity, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum StepId {
+    Cluster,
+    InstanceRole,
+    SecurityGroup,
+    LaunchTemplate,
+    AutoScalingGroup,
+    CapacityProvider,
+    DefaultStrategy,
+    Instances,
+}
+
+impl StepId {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cluster => "cluster",
+            Self::InstanceRole => "instance-role",
+            Self::SecurityGroup => "security-group",
+            Self::LaunchTemplate => "launch-template",
+            Self::AutoScalingGroup => "auto-scaling-group",
+            Self::CapacityProvider => "capacity-provider",
+            Self::DefaultStrategy => "default-strategy",
+            Self::Instances => "instances",
+        }
+    }
+}
+
+/// Where one step is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum StepState {
+    Pending,
+    Running,
+    Done,
+    /// It failed (what it made, if anything, stays until removed), or removing it failed.
+    Failed,
+    Skipped,
+    /// What it made was removed.
+    Removed,
+}
+
+impl StepState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Done => "done",
+            Self::Failed => "failed",
+            Self::Skipped => "skipped",
+            Self::Removed => "removed",
+        }
+    }
+}
+
+/// Where a creation is: running, then succeeded or failed; a failed one can be removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum CreationState {
+    Running,
+    Succeeded,
+    Failed,
+    Removing,
+    Removed,
+}
+
+impl CreationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Removing => "removing",
+            Self::Removed => "removed",
+        }
+    }
+}
+
 /// One step of creating (or removing) a cluster's capacity, as the wizard shows it live.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
-    /// `cluster`, `instance-role`, `security-group`, `launch-template`, `auto-scaling-group`,
-    /// `capacity-provider`, `default-strategy`.
-    pub id: String,
+    pub id: StepId,
     pub title: String,
-    /// `pending`, `running`, `done`, `failed`, `skipped`, `removed`.
-    pub state: String,
+    pub state: StepState,
     /// What was created (an ID or name), or why it failed.
     pub detail: Option<String>,
 }
@@ -100,8 +179,7 @@ pub struct Step {
 pub struct Creation {
     pub id: String,
     pub cluster_name: String,
-    /// `running`, `succeeded`, `failed`, `removing`, `removed`.
-    pub state: String,
+    pub state: CreationState,
     pub steps: Vec<Step>,
 }
 

@@ -67,7 +67,7 @@ impl TestApp {
                 max_backoff: Duration::from_secs(2),
                 timeout: Duration::from_secs(90),
                 external_sweep: None,
-                pause_after_step: None,
+                ..DeploySettings::default()
             },
         };
         adjust(&mut settings);

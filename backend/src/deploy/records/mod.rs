@@ -1,0 +1,305 @@
+//! The `deployments` table: one row per deployment, written before the first AWS call and updated
+//! after each step ([`write`]); deployments Berth follows without driving them ([`followed`]).
+//! Rows read back keep their types: the states are enums, the documents typed JSON; a value that
+//! does not decode is an error, never a default.
+
+mod followed;
+mod write;
+
+pub use followed::{Documents, External, OUTSIDE, claim_external, insert_external};
+use shared::deploy::{DeployStep, DeployedImage, DeploymentKind, DeploymentRecord, ImageChange, Outcome, Verdict};
+use shared::ecs::service::ServiceEvent;
+use shared::ecs::task_definition::TaskDefinitionSpec;
+use sqlx::SqlitePool;
+use sqlx::types::Json;
+pub use write::{
+    Ending, Inserted, NewDeployment, add_events, delete, finish, insert, set_from, set_registered, set_updated,
+    set_verdict,
+};
+
+use crate::auth::time::to_rfc3339;
+
+pub fn now_ms() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp_nanos().div_euclid(1_000_000) as i64
+}
+
+fn rfc3339_ms(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_else(|| to_rfc3339(ms / 1000))
+}
+
+/// What a Berth deployment was asked to do, as stored: new images, or the revision of an earlier
+/// deployment again. Deployments Berth did not make store `{}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Asked {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<ImageChange>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revision_of: Option<i64>,
+}
+
+/// A row as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Row {
+    pub id: i64,
+    pub environment: String,
+    pub cluster: String,
+    pub service: String,
+    pub kind: DeploymentKind,
+    pub actor: String,
+    pub via: String,
+    pub note: Option<String>,
+    pub request: Json<Asked>,
+    pub step: DeployStep,
+    pub outcome: Outcome,
+    pub reason: Option<String>,
+    pub from_task_definition: Option<String>,
+    pub to_task_definition: Option<String>,
+    pub from_spec: Option<Json<TaskDefinitionSpec>>,
+    pub to_spec: Option<Json<TaskDefinitionSpec>>,
+    pub images: Json<Vec<DeployedImage>>,
+    pub ecs_deployment_id: Option<String>,
+    pub rolled_back_to: Option<String>,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub verdict: Option<Json<Verdict>>,
+}
+
+pub const COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, outcome, reason, \
+    from_task_definition, to_task_definition, from_spec, to_spec, images, ecs_deployment_id, rolled_back_to, \
+    started_at, ended_at, verdict";
+
+/// The columns of a history line (no documents).
+pub const LIST_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, '{}' AS request, step, \
+    outcome, reason, from_task_definition, to_task_definition, NULL AS from_spec, NULL AS to_spec, images, \
+    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict";
+
+/// A history line with what was asked (a rollback's source).
+const PLAN_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, \
+    outcome, reason, from_task_definition, to_task_definition, NULL AS from_spec, NULL AS to_spec, images, \
+    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict";
+
+impl Row {
+    pub fn record(&self) -> DeploymentRecord {
+        DeploymentRecord {
+            id: self.id,
+            environment: self.environment.clone(),
+            cluster: self.cluster.clone(),
+            service: self.service.clone(),
+            kind: self.kind,
+            actor: self.actor.clone(),
+            via: self.via.clone(),
+            note: self.note.clone(),
+            outcome: self.outcome,
+            reason: self.reason.clone(),
+            step: self.step,
+            from_task_definition: self.from_task_definition.clone(),
+            to_task_definition: self.to_task_definition.clone(),
+            rolled_back_to: self.rolled_back_to.clone(),
+            images: self.images.0.clone(),
+            ecs_deployment_id: self.ecs_deployment_id.clone(),
+            started_at: rfc3339_ms(self.started_at),
+            ended_at: self.ended_at.map(rfc3339_ms),
+            duration_ms: self.ended_at.map(|e| e - self.started_at),
+            verdict: self.verdict.as_ref().map(|v| v.0.clone()),
+        }
+    }
+}
+
+pub async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<Row>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deployments WHERE id = ?")))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn in_flight_of(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+) -> sqlx::Result<Option<Row>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
+         AND ended_at IS NULL AND kind NOT IN ('external', 'create')"
+    )))
+    .bind(environment)
+    .bind(cluster)
+    .bind(service)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Berth's deployments left in flight (by a crash or a restart), oldest first.
+pub async fn all_in_flight(pool: &SqlitePool) -> sqlx::Result<Vec<Row>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM deployments WHERE ended_at IS NULL AND kind NOT IN ('external', 'create') ORDER BY id"
+    )))
+    .fetch_all(pool)
+    .await
+}
+
+/// Records Berth follows without driving them (external, create) that have not ended.
+pub async fn open_followed(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+) -> sqlx::Result<Vec<Row>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {LIST_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
+         AND ended_at IS NULL AND kind IN ('external', 'create')"
+    )))
+    .bind(environment)
+    .bind(cluster)
+    .bind(service)
+    .fetch_all(pool)
+    .await
+}
+
+/// Newest first.
+pub async fn events(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<ServiceEvent>> {
+    let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
+        "SELECT event_id, created_at, message FROM deployment_events WHERE deployment_id = ? \
+         ORDER BY created_at DESC, rowid DESC",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id, created_at, message)| ServiceEvent { id, created_at, message }).collect())
+}
+
+/// The service's deployments, newest first, without their documents (the rollback choice).
+pub async fn of_service(pool: &SqlitePool, environment: &str, cluster: &str, service: &str) -> sqlx::Result<Vec<Row>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
+         ORDER BY started_at DESC, id DESC LIMIT 500"
+    )))
+    .bind(environment)
+    .bind(cluster)
+    .bind(service)
+    .fetch_all(pool)
+    .await
+}
+
+/// Services whose last successful deployment is `family:revision` (never deregister it).
+pub async fn last_good_users(pool: &SqlitePool, environment: &str, task_definition: &str) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT d.cluster, d.service FROM deployments d WHERE d.environment = ? AND d.outcome = 'SUCCEEDED' \
+         AND d.to_task_definition = ? AND d.id = (SELECT id FROM deployments e WHERE e.environment = d.environment \
+         AND e.cluster = d.cluster AND e.service = d.service AND e.outcome = 'SUCCEEDED' \
+         ORDER BY e.started_at DESC, e.id DESC LIMIT 1)",
+    )
+    .bind(environment)
+    .bind(task_definition)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(c, s)| format!("{c}/{s}")).collect())
+}
+
+/// The record of an ECS deployment (Berth's own or an external one already seen).
+pub async fn by_ecs_deployment(pool: &SqlitePool, ecs_deployment_id: &str) -> sqlx::Result<Option<Row>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM deployments WHERE ecs_deployment_id = ?1 OR rollback_ecs_deployment_id = ?1 \
+         ORDER BY id DESC LIMIT 1"
+    )))
+    .bind(ecs_deployment_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The service's latest deployment.
+pub async fn latest_of(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+) -> sqlx::Result<Option<Row>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
+         ORDER BY started_at DESC, id DESC LIMIT 1"
+    )))
+    .bind(environment)
+    .bind(cluster)
+    .bind(service)
+    .fetch_optional(pool)
+    .await
+}
+
+
+#[cfg(test)]
+mod tests {
+    use shared::deploy::{DeployStep, DeploymentKind, ImageChange, Outcome};
+
+    use super::*;
+    use crate::store::Store;
+
+    async fn store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        (Store::open(&dir.path().join("berth.db")).await.unwrap(), dir)
+    }
+
+    fn deploy<'a>(request: Asked) -> NewDeployment<'a> {
+        NewDeployment {
+            environment: "local",
+            cluster: "demo",
+            service: "web",
+            kind: DeploymentKind::Deploy,
+            actor: "ann",
+            via: "session",
+            note: None,
+            idempotency_key: None,
+            request,
+            to_task_definition: None,
+            to_spec: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_row_reads_back_with_its_types() {
+        let (store, _dir) = store().await;
+        let images = vec![ImageChange { container: "web".into(), image: "nginx:1.27".into() }];
+        let Inserted::New(id) =
+            insert(store.pool(), &deploy(Asked { images: Some(images.clone()), revision_of: None })).await.unwrap()
+        else {
+            panic!("not inserted")
+        };
+        let row = get(store.pool(), id).await.unwrap().unwrap();
+        assert_eq!((row.kind, row.step, row.outcome), (DeploymentKind::Deploy, DeployStep::Recorded, Outcome::InProgress));
+        assert_eq!(row.request.0.images, Some(images));
+        finish(store.pool(), id, &Ending::new(Outcome::Failed, "refused")).await.unwrap();
+        let row = get(store.pool(), id).await.unwrap().unwrap();
+        assert_eq!((row.step, row.outcome), (DeployStep::Ended, Outcome::Failed));
+    }
+
+    #[tokio::test]
+    async fn a_stored_value_that_does_not_decode_is_an_error_not_a_default() {
+        let (store, _dir) = store().await;
+        let Inserted::New(id) = insert(store.pool(), &deploy(Asked::default())).await.unwrap() else { panic!() };
+        for (column, value) in [("request", "{\"imagez\":[]}"), ("images", "not json"), ("verdict", "{\"summary\":3}")] {
+            let restore: (Option<String>,) =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {column} FROM deployments WHERE id = ?")))
+                    .bind(id)
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE deployments SET {column} = ? WHERE id = ?")))
+                .bind(value)
+                .bind(id)
+                .execute(store.pool())
+                .await
+                .unwrap();
+            assert!(get(store.pool(), id).await.is_err(), "{column} = {value} was read as something");
+            sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE deployments SET {column} = ? WHERE id = ?")))
+                .bind(restore.0)
+                .bind(id)
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+        assert!(get(store.pool(), id).await.unwrap().is_some());
+    }
+}

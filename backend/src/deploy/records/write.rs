@@ -1,0 +1,198 @@
+//! Writes to the `deployments` table: a deployment recorded before acting, each step after it is
+//! done, its ending, verdict and events.
+
+use shared::deploy::{DeployStep, DeployedImage, DeploymentKind, Outcome, Verdict};
+use shared::ecs::service::ServiceEvent;
+use shared::ecs::task_definition::TaskDefinitionSpec;
+use sqlx::SqlitePool;
+use sqlx::types::Json;
+
+use super::{Asked, Row, in_flight_of, now_ms};
+
+/// What a new Berth deployment records before acting.
+pub struct NewDeployment<'a> {
+    pub environment: &'a str,
+    pub cluster: &'a str,
+    pub service: &'a str,
+    pub kind: DeploymentKind,
+    pub actor: &'a str,
+    pub via: &'a str,
+    pub note: Option<&'a str>,
+    pub idempotency_key: Option<&'a str>,
+    pub request: Asked,
+    /// A redeploy knows its target from the start.
+    pub to_task_definition: Option<&'a str>,
+    pub to_spec: Option<&'a TaskDefinitionSpec>,
+}
+
+pub enum Inserted {
+    New(i64),
+    /// The same actor sent the same idempotency key before.
+    Repeated(i64),
+    /// Another deployment of the service is in flight.
+    Locked(Box<Row>),
+}
+
+/// The deployment the same actor started with the same idempotency key.
+async fn by_key(pool: &SqlitePool, new: &NewDeployment<'_>) -> sqlx::Result<Option<i64>> {
+    let Some(key) = new.idempotency_key else { return Ok(None) };
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM deployments WHERE actor = ? AND idempotency_key = ?")
+        .bind(new.actor)
+        .bind(key)
+        .fetch_optional(pool)
+        .await?;
+    Ok(found.map(|(id,)| id))
+}
+
+pub async fn insert(pool: &SqlitePool, new: &NewDeployment<'_>) -> sqlx::Result<Inserted> {
+    if let Some(id) = by_key(pool, new).await? {
+        return Ok(Inserted::Repeated(id));
+    }
+    let result = sqlx::query(
+        "INSERT INTO deployments (environment, cluster, service, kind, actor, via, note, idempotency_key, request, \
+         step, outcome, to_task_definition, to_spec, started_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(new.environment)
+    .bind(new.cluster)
+    .bind(new.service)
+    .bind(new.kind)
+    .bind(new.actor)
+    .bind(new.via)
+    .bind(new.note)
+    .bind(new.idempotency_key)
+    .bind(Json(&new.request))
+    .bind(DeployStep::Recorded)
+    .bind(Outcome::InProgress)
+    .bind(new.to_task_definition)
+    .bind(new.to_spec.map(Json))
+    .bind(now_ms())
+    .execute(pool)
+    .await;
+    match result {
+        Ok(done) => Ok(Inserted::New(done.last_insert_rowid())),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            // Two requests with one key raced: the first one's row wins.
+            if let Some(id) = by_key(pool, new).await? {
+                return Ok(Inserted::Repeated(id));
+            }
+            match in_flight_of(pool, new.environment, new.cluster, new.service).await? {
+                Some(holder) => Ok(Inserted::Locked(Box::new(holder))),
+                None => Err(sqlx::Error::Database(e)),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Drops a deployment refused before anything changed in AWS.
+pub async fn delete(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
+    let query = sqlx::query("DELETE FROM deployments WHERE id = ? AND step = ?").bind(id).bind(DeployStep::Recorded);
+    query.execute(pool).await.map(drop)
+}
+
+pub async fn set_from(
+    pool: &SqlitePool,
+    id: i64,
+    task_definition: &str,
+    spec: &TaskDefinitionSpec,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE deployments SET from_task_definition = ?, from_spec = ? WHERE id = ?")
+        .bind(task_definition)
+        .bind(Json(spec))
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop)
+}
+
+pub async fn set_registered(
+    pool: &SqlitePool,
+    id: i64,
+    task_definition: &str,
+    spec: &TaskDefinitionSpec,
+    images: &[DeployedImage],
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE deployments SET step = ?, to_task_definition = ?, to_spec = ?, images = ? WHERE id = ?",
+    )
+    .bind(DeployStep::Registered)
+    .bind(task_definition)
+    .bind(Json(spec))
+    .bind(Json(images))
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(drop)
+}
+
+pub async fn set_updated(pool: &SqlitePool, id: i64, ecs_deployment_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE deployments SET step = ?, ecs_deployment_id = ? WHERE id = ?")
+        .bind(DeployStep::Updated)
+        .bind(ecs_deployment_id)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop)
+}
+
+/// How a deployment ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ending {
+    pub outcome: Outcome,
+    pub reason: Option<String>,
+    /// With a circuit-breaker rollback: the revision and the ECS deployment that rolled back.
+    pub rolled_back_to: Option<(String, String)>,
+    /// When it ended, if not now (unix ms: an external rollout seen after it ended).
+    pub ended_at: Option<i64>,
+}
+
+impl Ending {
+    pub fn new(outcome: Outcome, reason: impl Into<String>) -> Self {
+        Self { outcome, reason: Some(reason.into()), rolled_back_to: None, ended_at: None }
+    }
+}
+
+pub async fn finish(pool: &SqlitePool, id: i64, ending: &Ending) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE deployments SET step = ?, outcome = ?, reason = ?, rolled_back_to = ?, \
+         rollback_ecs_deployment_id = ?, ended_at = ? WHERE id = ? AND ended_at IS NULL",
+    )
+    .bind(DeployStep::Ended)
+    .bind(ending.outcome)
+    .bind(&ending.reason)
+    .bind(ending.rolled_back_to.as_ref().map(|r| &r.0))
+    .bind(ending.rolled_back_to.as_ref().map(|r| &r.1))
+    .bind(ending.ended_at.unwrap_or_else(now_ms))
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(drop)
+}
+
+/// Keeps why a deployment failed (before it is ended, so whoever waits for the ending reads it).
+pub async fn set_verdict(pool: &SqlitePool, id: i64, verdict: &Verdict) -> sqlx::Result<()> {
+    sqlx::query("UPDATE deployments SET verdict = ? WHERE id = ? AND ended_at IS NULL")
+        .bind(Json(verdict))
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop)
+}
+
+/// Keeps the rollout's events (ECS keeps only the latest 100 of a service).
+pub async fn add_events(pool: &SqlitePool, id: i64, events: &[ServiceEvent]) -> sqlx::Result<()> {
+    for e in events {
+        sqlx::query(
+            "INSERT OR IGNORE INTO deployment_events (deployment_id, event_id, created_at, message) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(&e.id)
+        .bind(&e.created_at)
+        .bind(&e.message)
+        .execute(pool)
+        .await?;
+    }
+    Ok(())
+}
+
