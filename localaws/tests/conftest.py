@@ -4,6 +4,7 @@ Each test gets its own account (access key LOCALAWS<account>), as Berth's integr
 Time is the scheduler's clock, replaced by one the test advances: phases are checked exactly, with
 no sleeping."""
 
+import logging
 import random
 import threading
 
@@ -13,6 +14,9 @@ import pytest
 from berth_localaws import ecs_scheduler, server
 
 REGION = "us-east-1"
+
+# One line per request would bury a failure's report.
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """A cluster `lab` with a service `web`, and readers for what ECS answers about it."""
 
+AMAZON_LINUX = "ami-760aaa0f"  # one of the AMIs moto knows in every region
 BREAKER_ROLLBACK = {
     "deploymentCircuitBreaker": {"enable": True, "rollback": True},
     "maximumPercent": 200,
@@ -41,9 +42,10 @@ def tasks(ecs, desired="RUNNING"):
     return ecs.describe_tasks(cluster="lab", tasks=arns)["tasks"]
 
 
-def register_instances(ecs, count):
-    """Container instances registered as the ECS agent does (moto gives each 4096 CPU, 7482 MiB)."""
-    for i in range(count):
-        document = '{"instanceId": "i-%017d", "region": "us-east-1"}' % i
+def register_instances(ecs, ec2, count):
+    """EC2 instances registered as the ECS agent does (moto gives each 4096 CPU, 7482 MiB)."""
+    started = ec2.run_instances(ImageId=AMAZON_LINUX, MinCount=count, MaxCount=count, InstanceType="t3.medium")
+    for instance in started["Instances"]:
+        document = '{"instanceId": "%s", "region": "us-east-1"}' % instance["InstanceId"]
         ecs.register_container_instance(cluster="lab", instanceIdentityDocument=document)
     return ecs.list_container_instances(cluster="lab")["containerInstanceArns"]
