@@ -21,7 +21,8 @@ event is ever written. Here:
   STOPPED with ECS's stop codes and reasons when a deployment replaces them, scaling removes them or
   their image cannot start.
 
-Time is read on each call (no background thread): a describe after STEP seconds sees the next phase.
+Time is read on each call (no background thread), from `clock()`: a describe after STEP seconds
+sees the next phase.
 Every ECS request holds `ecs_state.LOCK` (see there); the scheduler's records live in
 `ecs_state.state_of(backend)`, so a reset clears them.
 """
@@ -40,13 +41,6 @@ from .patching import patch, require
 
 STEP = float(os.environ.get("BERTH_LOCAL_ECS_STEP_SECONDS", "1.0"))
 FAILING_MARK = "cannot-start"
-
-
-def clock():
-    """Seconds on a monotonic clock; the phases of a rollout are measured on it (tests replace it)."""
-    return time.monotonic()
-
-
 KEPT = {
     "deploymentConfiguration": "deployment_configuration",
     "enableECSManagedTags": "enable_ecs_managed_tags",
@@ -56,6 +50,11 @@ KEPT = {
     "capacityProviderStrategy": "capacity_provider_strategy",
     "healthCheckGracePeriodSeconds": "health_check_grace_period_seconds",
 }
+
+
+def clock():
+    """Seconds on a monotonic clock; the phases of a rollout are measured on it (tests replace it)."""
+    return time.monotonic()
 
 
 def _instances(backend, service):
