@@ -1,9 +1,10 @@
 """Start the local AWS on loopback and print its URL as the first line of stdout.
 
-    python -m berth_localaws [--host 127.0.0.1] [--port 0]
+    python -m berth_localaws [--host 127.0.0.1] [--port 0] [--exit-on-stdin-eof]
 
-Port 0 picks a free port. The process exits when its stdin closes (pass --keep-stdin-open=no to
-disable), so a test harness that dies never leaves an emulator behind.
+Port 0 picks a free port. With --exit-on-stdin-eof the process exits when its stdin closes, so a
+test harness that dies never leaves an emulator behind. On a moto other than the pinned one, or one
+whose internals an extension does not recognise, it exits with status 1 and says why.
 """
 
 import argparse
@@ -11,15 +12,9 @@ import os
 import sys
 import threading
 
-# AWS's managed policies (AmazonEC2ContainerServiceforEC2Role for the ECS instance role, ...) exist
-# in every account, as on AWS. Read by moto at import.
-os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from moto.moto_server.threaded_moto_server import MotoRequestHandler
-from werkzeug.serving import make_server
-
-from . import accounts, ecr, ecs_agent, ecs_counts, ecs_scheduler, ecs_task_definitions
+from . import server
+from .moto_version import VersionError
+from .patching import PatchError
 
 
 def main() -> None:
@@ -33,16 +28,11 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    accounts.install()
-    ecr.install()
-    ecs_agent.install()
-    ecs_scheduler.install()
-    ecs_counts.install()
-    ecs_task_definitions.install()
-
-    app = DomainDispatcherApplication(create_backend_app)
-    server = make_server(args.host, args.port, app, True, request_handler=MotoRequestHandler)
-    host, port = server.server_address[:2]
+    try:
+        httpd = server.make(args.host, args.port)
+    except (VersionError, PatchError) as error:
+        sys.exit(f"berth_localaws: refusing to start: {error}")
+    host, port = httpd.server_address[:2]
     print(f"http://{host}:{port}", flush=True)
 
     if args.exit_on_stdin_eof:
@@ -52,7 +42,7 @@ def main() -> None:
 
         threading.Thread(target=watch_stdin, daemon=True).start()
 
-    server.serve_forever()
+    httpd.serve_forever()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from moto.ecr.models import Image
 from moto.ecr.responses import ECRResponse
 from moto.core.responses import ActionResult
 
+from .patching import patch, require
+
 _PAGED = {
     "describe_repositories": "repositories",
     "describe_images": "imageDetails",
@@ -59,20 +61,28 @@ def _paginated(method, key):
     return wrapper
 
 
-def _manifest_digest(self) -> None:
-    self._image_digest = "sha256:" + hashlib.sha256(self.image_manifest.encode()).hexdigest()
+def _manifest_digest(_original):
+    # Sets the attribute moto's own _create_digest sets, which its image_digest property reads.
+    def create_digest(self) -> None:
+        self._image_digest = "sha256:" + hashlib.sha256(self.image_manifest.encode()).hexdigest()
+
+    return create_digest
 
 
-def _layers_size(self):
-    manifest = json.loads(self.image_manifest)
-    layers = manifest.get("layers")
-    if layers is None:
-        return None
-    return sum(int(layer.get("size", 0)) for layer in layers)
+def _layers_size(_original):
+    def get_image_size_in_bytes(self):
+        manifest = json.loads(self.image_manifest)
+        layers = manifest.get("layers")
+        if layers is None:
+            return None
+        return sum(int(layer.get("size", 0)) for layer in layers)
+
+    return get_image_size_in_bytes
 
 
 def install() -> None:
+    require(ECRResponse, "_get_param", "(self, param_name, if_none=None)")
     for name, key in _PAGED.items():
-        setattr(ECRResponse, name, _paginated(getattr(ECRResponse, name), key))
-    Image._create_digest = _manifest_digest
-    Image.get_image_size_in_bytes = _layers_size
+        patch(ECRResponse, name, "(self)", lambda original, key=key: _paginated(original, key))
+    patch(Image, "_create_digest", "(self)", _manifest_digest)
+    patch(Image, "get_image_size_in_bytes", "(self)", _layers_size)

@@ -8,14 +8,20 @@
 - moto launches all of a group's instances in its first subnet; AWS balances them over the group's
   subnets (so over availability zones). Here each new instance goes to the subnet with the fewest
   of the group's running instances.
+
+Registration changes ECS state from an Auto Scaling request's thread, so it holds the scheduler's
+lock (`ecs_state.LOCK`), as every ECS request does.
 """
 
 import base64
 import re
 
 from moto.autoscaling.models import FakeAutoScalingGroup, AutoScalingBackend
-from moto.ec2.models import ec2_backends
-from moto.ecs.models import ecs_backends
+from moto.ec2.models import EC2Backend, ec2_backends
+from moto.ecs.models import EC2ContainerServiceBackend, ecs_backends
+
+from .ecs_state import LOCK
+from .patching import patch, require
 
 _CLUSTER = re.compile(r"ECS_CLUSTER=([A-Za-z0-9_-]+)")
 
@@ -49,8 +55,11 @@ def _resources(instance_type):
 
 def sync(account_id, region):
     """Registers running ASG instances that name a cluster; deregisters instances that are gone."""
-    ecs = ecs_backends[account_id][region]
-    ec2 = ec2_backends[account_id][region]
+    with LOCK:
+        _sync(ecs_backends[account_id][region], ec2_backends[account_id][region])
+
+
+def _sync(ecs, ec2):
     registered = {
         ci.ec2_instance_id: (cluster, ci_id)
         for cluster, instances in ecs.container_instances.items()
@@ -76,13 +85,16 @@ def sync(account_id, region):
             ecs.deregister_container_instance(cluster, ci_id, force=True)
 
 
-def _after(method, account_of, region_of):
-    def wrapper(self, *args, **kwargs):
-        result = method(self, *args, **kwargs)
-        sync(account_of(self), region_of(self))
-        return result
+def _then_sync(account_of, region_of):
+    def replacement(method):
+        def wrapper(self, *args, **kwargs):
+            result = method(self, *args, **kwargs)
+            sync(account_of(self), region_of(self))
+            return result
 
-    return wrapper
+        return wrapper
+
+    return replacement
 
 
 def _balanced(method):
@@ -106,20 +118,28 @@ def _balanced(method):
     return wrapper
 
 
+_CREATE_GROUP = (
+    "(self, name, availability_zones, desired_capacity, max_size, min_size, launch_config_name, "
+    "launch_template, vpc_zone_identifier, default_cooldown, health_check_period, health_check_type, "
+    "load_balancers, target_group_arns, placement_group, termination_policies, tags, "
+    "capacity_rebalance=False, new_instances_protected_from_scale_in=False, instance_id=None, "
+    "mixed_instances_policy=None)"
+)
+
+
 def install():
-    group_account = lambda g: g.autoscaling_backend.account_id  # noqa: E731
-    group_region = lambda g: g.autoscaling_backend.region_name  # noqa: E731
-    FakeAutoScalingGroup.replace_autoscaling_group_instances = _after(
-        _balanced(FakeAutoScalingGroup.replace_autoscaling_group_instances), group_account, group_region
+    require(EC2ContainerServiceBackend, "register_container_instance", "(self, cluster_str, ec2_instance_id)")
+    require(EC2ContainerServiceBackend, "deregister_container_instance", "(self, cluster_str, container_instance_str, force)")
+    require(EC2Backend, "all_instances", "(self, filters=None)")
+    require(EC2Backend, "get_instance", "(self, instance_id)")
+    group_synced = _then_sync(lambda g: g.autoscaling_backend.account_id, lambda g: g.autoscaling_backend.region_name)
+    backend_synced = _then_sync(lambda b: b.account_id, lambda b: b.region_name)
+    patch(
+        FakeAutoScalingGroup,
+        "replace_autoscaling_group_instances",
+        "(self, count_needed, propagated_tags)",
+        lambda original: group_synced(_balanced(original)),
     )
-    FakeAutoScalingGroup.set_desired_capacity = _after(
-        FakeAutoScalingGroup.set_desired_capacity, group_account, group_region
-    )
-    backend_account = lambda b: b.account_id  # noqa: E731
-    backend_region = lambda b: b.region_name  # noqa: E731
-    AutoScalingBackend.create_auto_scaling_group = _after(
-        AutoScalingBackend.create_auto_scaling_group, backend_account, backend_region
-    )
-    AutoScalingBackend.delete_auto_scaling_group = _after(
-        AutoScalingBackend.delete_auto_scaling_group, backend_account, backend_region
-    )
+    patch(FakeAutoScalingGroup, "set_desired_capacity", "(self, new_capacity)", group_synced)
+    patch(AutoScalingBackend, "create_auto_scaling_group", _CREATE_GROUP, backend_synced)
+    patch(AutoScalingBackend, "delete_auto_scaling_group", "(self, group_name)", backend_synced)

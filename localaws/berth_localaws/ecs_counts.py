@@ -19,6 +19,7 @@ at zero rather than going negative.
 from moto.ecs.models import EC2ContainerServiceBackend
 
 from . import ecs_scheduler
+from .patching import patch, require
 
 
 def _number(value):
@@ -49,10 +50,7 @@ def _reserved(backend, task_definition_arn, cache):
 
 def _live_tasks(backend, cluster):
     """Every task of the cluster that is PENDING or RUNNING: the scheduler's, then moto's own."""
-    for service in backend.services.values():
-        if service.cluster_name == cluster.name:
-            ecs_scheduler.tick(backend, service)
-    ours = [t for t in ecs_scheduler._tasks.values() if t.cluster_arn == cluster.arn and t.desired_status == "RUNNING"]
+    ours = ecs_scheduler.live_tasks(backend, cluster)
     theirs = [t for t in backend.tasks.get(cluster.name, {}).values() if t.last_status in ("PENDING", "RUNNING")]
     return ours + theirs
 
@@ -82,20 +80,32 @@ def _count_instances(backend, cluster, instances):
                 resource["integerValue"] = max(0, registered[resource["name"]]["integerValue"] - used)
 
 
-def install():
-    original_describe_clusters = EC2ContainerServiceBackend.describe_clusters
-    original_describe_instances = EC2ContainerServiceBackend.describe_container_instances
-
+def _counted_clusters(original):
     def describe_clusters(self, cluster_names):
-        clusters, failures = original_describe_clusters(self, cluster_names)
+        clusters, failures = original(self, cluster_names)
         for cluster in clusters:
             _count_cluster(self, cluster)
         return clusters, failures
 
+    return describe_clusters
+
+
+def _counted_instances(original):
     def describe_container_instances(self, cluster_str, list_container_instance_ids):
-        instances, failures = original_describe_instances(self, cluster_str, list_container_instance_ids)
+        instances, failures = original(self, cluster_str, list_container_instance_ids)
         _count_instances(self, self._get_cluster(cluster_str), instances)
         return instances, failures
 
-    EC2ContainerServiceBackend.describe_clusters = describe_clusters
-    EC2ContainerServiceBackend.describe_container_instances = describe_container_instances
+    return describe_container_instances
+
+
+def install():
+    backend = EC2ContainerServiceBackend
+    require(backend, "_get_cluster", "(self, name)")
+    patch(backend, "describe_clusters", "(self, cluster_names)", _counted_clusters)
+    patch(
+        backend,
+        "describe_container_instances",
+        "(self, cluster_str, list_container_instance_ids)",
+        _counted_instances,
+    )

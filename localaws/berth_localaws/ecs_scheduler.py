@@ -21,21 +21,23 @@ event is ever written. Here:
   STOPPED with ECS's stop codes and reasons when a deployment replaces them, scaling removes them or
   their image cannot start.
 
-Time is read on each call (no background thread): a describe after STEP seconds sees the next phase.
-The server answers requests on several threads, so every ECS request — its state changes and the
-serialization of its answer — holds one lock: a describe can never see a deployment COMPLETED
-without the events written with it.
+Time is read on each call (no background thread), from `clock()`: a describe after STEP seconds
+sees the next phase.
+Every ECS request holds `ecs_state.LOCK` (see there); the scheduler's records live in
+`ecs_state.state_of(backend)`, so a reset clears them.
 """
 
 import math
 import os
-import threading
 import time
 import uuid
 
 from moto.core.utils import utcnow
 from moto.ecs.models import EC2ContainerServiceBackend, Service
 from moto.ecs.responses import EC2ContainerServiceResponse
+
+from .ecs_state import LOCK, Rollout, ServiceTask, state_of
+from .patching import patch, require
 
 STEP = float(os.environ.get("BERTH_LOCAL_ECS_STEP_SECONDS", "1.0"))
 FAILING_MARK = "cannot-start"
@@ -50,120 +52,9 @@ KEPT = {
 }
 
 
-class Rollout:
-    def __init__(self, service, task_definition, desired, fails, network):
-        self.id = f"ecs-svc/{uuid.uuid4().int % 10**19:019d}"
-        self.task_definition = task_definition
-        self.desired = desired
-        self.fails = fails
-        self.network = network
-        self.started = time.monotonic()
-        self.created_at = utcnow()
-        self.updated_at = self.created_at
-        self.status = "PRIMARY"
-        self.state = "IN_PROGRESS"
-        self.reason = f"ECS deployment {self.id} in progress."
-        self.running = 0
-        self.pending = desired
-        self.failed = 0
-        self.cycles = 0
-        self.drain_at = None
-        self.launch_type = service.launch_type
-        self.tasks = []
-
-    def as_dict(self):
-        return {
-            "id": self.id,
-            "status": self.status,
-            "taskDefinition": self.task_definition,
-            "desiredCount": self.desired,
-            "pendingCount": self.pending,
-            "runningCount": self.running,
-            "failedTasks": self.failed,
-            "createdAt": self.created_at,
-            "updatedAt": self.updated_at,
-            "launchType": self.launch_type,
-            "rolloutState": self.state,
-            "rolloutStateReason": self.reason,
-            "networkConfiguration": self.network,
-        }
-
-
-_lock = threading.RLock()
-_rollouts = {}  # service ARN -> [Rollout], PRIMARY first
-_tasks = {}  # task ARN -> ServiceTask
-_retired = {}  # service ARN -> rollouts of a deleted service (their STOPPED tasks stay listed)
-
-
-class TaskContainer:
-    """A container of a service's task, as DescribeTasks reports it: why a task stopped is often
-    only here (a pull error's reason, an exit code)."""
-
-    def __init__(self, task_arn, definition):
-        self.container_arn = f"{task_arn}/{uuid.uuid4()}"
-        self.task_arn = task_arn
-        self.name = definition.get("name")
-        self.image = definition.get("image")
-        self.last_status = "PENDING"
-        self.exit_code = None
-        self.reason = None
-        self.health_status = "UNKNOWN"
-        self.network_interfaces = []
-
-
-class ServiceTask:
-    """A task of a service, with the attributes moto's serializer reads for DescribeTasks."""
-
-    def __init__(self, backend, service, rollout, instance_arn):
-        self.id = uuid.uuid4().hex
-        self.cluster_arn = service.cluster_arn
-        self.task_arn = f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:task/{service.cluster_name}/{self.id}"
-        self.task_definition_arn = rollout.task_definition
-        self.container_instance_arn = instance_arn
-        self.service_arn = service.arn
-        self.group = f"service:{service.name}"
-        self.started_by = rollout.id
-        self.launch_type = service.launch_type
-        self.last_status = "PENDING"
-        self.desired_status = "RUNNING"
-        self.health_status = "UNKNOWN"
-        try:
-            definition = backend.describe_task_definition(rollout.task_definition)
-            self.checks_health = any(c.get("healthCheck") for c in definition.container_definitions)
-            containers = definition.container_definitions
-        except Exception:
-            self.checks_health = False
-            containers = []
-        self.created_at = utcnow()
-        self.started_at = None
-        self.stopped_at = None
-        self.stopped_reason = None
-        self.stop_code = None
-        self.tags = []
-        self.containers = [TaskContainer(self.task_arn, c) for c in containers]
-        self.overrides = {}
-        self.attachments = []
-        self.version = 1
-
-    def run(self):
-        if self.last_status == "PENDING":
-            self.last_status, self.started_at = "RUNNING", utcnow()
-            self.health_status = "HEALTHY" if self.checks_health else "UNKNOWN"
-            for container in self.containers:
-                container.last_status = "RUNNING"
-
-    def stop(self, code, reason, container_reason=None):
-        """`container_reason`: the pull error ECS puts on each container of a task that failed to
-        start; a container that ran and was stopped exits 0 (ECS's SIGTERM, handled)."""
-        if self.desired_status != "STOPPED":
-            ran = self.last_status == "RUNNING"
-            self.desired_status = self.last_status = "STOPPED"
-            self.stopped_at, self.stop_code, self.stopped_reason = utcnow(), code, reason
-            self.health_status = "UNKNOWN"
-            for container in self.containers:
-                container.last_status = "STOPPED"
-                container.reason = container_reason
-                container.exit_code = 0 if ran else None
+def clock():
+    """Seconds on a monotonic clock; the phases of a rollout are measured on it (tests replace it)."""
+    return time.monotonic()
 
 
 def _instances(backend, service):
@@ -184,7 +75,7 @@ def _reconcile(backend, service, rollout, code="ServiceSchedulerInitiated", reas
     while len(live) < wanted:
         task = ServiceTask(backend, service, rollout, instances[len(rollout.tasks) % len(instances)])
         rollout.tasks.append(task)
-        _tasks[task.task_arn] = task
+        state_of(backend).tasks[task.task_arn] = task
         live.append(task)
     for i, task in enumerate(live):
         if i < rollout.running:
@@ -212,10 +103,6 @@ def _image_fails(backend, task_definition_arn):
     return any(FAILING_MARK in image for image in _image_names(backend, task_definition_arn))
 
 
-def backend_of(service):
-    return service._backend
-
-
 def _config(service):
     config = getattr(service, "deployment_configuration", None) or {}
     breaker = config.get("deploymentCircuitBreaker") or {}
@@ -230,8 +117,9 @@ def _daemon_desired(backend, service):
 def _start(backend, service, network=None):
     """A new PRIMARY deployment of the service's task definition; the previous ones become ACTIVE."""
     desired = _daemon_desired(backend, service) if service.scheduling_strategy == "DAEMON" else service.desired_count
-    rollout = Rollout(service, service.task_definition, desired, _image_fails(backend, service.task_definition), network)
-    previous = _rollouts.setdefault(service.arn, [])
+    fails = _image_fails(backend, service.task_definition)
+    rollout = Rollout(service, service.task_definition, desired, fails, network, clock())
+    previous = state_of(backend).rollouts.setdefault(service.arn, [])
     for old in previous:
         old.status = "ACTIVE"
         old.drain_at = None
@@ -239,19 +127,21 @@ def _start(backend, service, network=None):
     _reconcile(backend, service, rollout)
     if desired:
         _event(service, f"has started {desired} tasks: {_task_ids(rollout.tasks)}.")
-    _publish(service)
+    _publish(backend, service)
     return rollout
 
 
-def _threshold(desired):
+def failure_threshold(desired):
     return min(200, max(3, math.ceil(desired * 0.5)))
 
 
 def tick(backend, service):
-    rollouts = _rollouts.get(service.arn)
+    """Moves the service's deployments to where they are by now: counts, tasks, events, rollout state."""
+    state = state_of(backend)
+    rollouts = state.rollouts.get(service.arn)
     if not rollouts or service.status != "ACTIVE":
         return
-    now = time.monotonic()
+    now = clock()
     primary = rollouts[0]
     if service.scheduling_strategy == "DAEMON":
         primary.desired = _daemon_desired(backend, service)
@@ -275,7 +165,7 @@ def tick(backend, service):
             fresh = [t for t in primary.tasks if t.desired_status == "RUNNING"]
             _event(service, f"has started {primary.desired} tasks: {_task_ids(fresh)}.")
             breaker, rollback = _config(service)
-            if breaker and primary.failed >= _threshold(primary.desired):
+            if breaker and primary.failed >= failure_threshold(primary.desired):
                 primary.state = "FAILED"
                 primary.reason = "ECS deployment circuit breaker: tasks failed to start."
                 primary.pending = 0
@@ -302,7 +192,7 @@ def tick(backend, service):
                     _event(service, f"has stopped {len(live)} running tasks: {_task_ids(live)}.")
                 old.running = old.pending = 0
                 _reconcile(backend, service, old, reason=f"Scaling activity initiated by (deployment {primary.id})")
-            _retired.setdefault(service.arn, []).extend(rollouts[1:])
+            state.retired.setdefault(service.arn, []).extend(rollouts[1:])
             del rollouts[1:]
         if age >= 3 * STEP and primary.state == "IN_PROGRESS":
             primary.state = "COMPLETED"
@@ -310,27 +200,27 @@ def tick(backend, service):
             primary.updated_at = utcnow()
             _event(service, f"(deployment {primary.id}) deployment completed.")
             _event(service, "has reached a steady state.")
-    _publish(service)
+    _publish(backend, service)
 
 
-def _scale(service):
+def _scale(backend, service):
     """A new desired count: the PRIMARY deployment starts or stops tasks, no new deployment."""
-    rollouts = _rollouts.get(service.arn)
+    rollouts = state_of(backend).rollouts.get(service.arn)
     if not rollouts:
         return
     primary = rollouts[0]
     if service.desired_count > primary.running and not primary.fails:
         primary.pending = service.desired_count - primary.running
         before = len(primary.tasks)
-        _reconcile(backend_of(service), service, primary)
+        _reconcile(backend, service, primary)
         _event(service, f"has started {primary.pending} tasks: {_task_ids(primary.tasks[before:])}.")
     primary.desired = service.desired_count
-    primary.started = time.monotonic()  # counts move one STEP from now
+    primary.started = clock()  # counts move one STEP from now
     primary.updated_at = utcnow()
 
 
-def _publish(service):
-    rollouts = _rollouts.get(service.arn, [])
+def _publish(backend, service):
+    rollouts = state_of(backend).rollouts.get(service.arn, [])
     service.deployments = [r.as_dict() for r in rollouts]
     service.running_count = sum(r.running for r in rollouts)
     service.pending_count = sum(r.pending for r in rollouts)
@@ -352,10 +242,18 @@ def _keep(response, service):
         }
 
 
-def _security_groups_optional():
+def live_tasks(backend, cluster):
+    """The scheduler's tasks of the cluster that are PENDING or RUNNING, its services ticked first."""
+    for service in backend.services.values():
+        if service.cluster_name == cluster.name:
+            tick(backend, service)
+    tasks = state_of(backend).tasks.values()
+    return [t for t in tasks if t.cluster_arn == cluster.arn and t.desired_status == "RUNNING"]
+
+
+def _security_groups_optional(original):
     """AWS takes an awsvpcConfiguration without securityGroups (the VPC's default group is used);
     moto's check crashes on it with a KeyError (an HTML 500)."""
-    original = Service._validate_network
 
     def validate_network(self, nc):
         config = (nc or {}).get("awsvpcConfiguration")
@@ -364,29 +262,29 @@ def _security_groups_optional():
             return nc
         return original(self, nc)
 
-    Service._validate_network = validate_network
+    return validate_network
 
 
-def install():
-    _security_groups_optional()
-    original_create = EC2ContainerServiceResponse.create_service
-    original_update = EC2ContainerServiceResponse.update_service
-    original_describe = EC2ContainerServiceBackend.describe_services
-
+def _create_service(original):
     def create_service(self):
-        result = original_create(self)
+        result = original(self)
         service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
         _keep(self, service)
         service.events = []
         _start(self.ecs_backend, service, self._get_param("networkConfiguration"))
         return result
 
+    return create_service
+
+
+def _update_service(original):
     def update_service(self):
         backend = self.ecs_backend
         cluster, name = self._get_param("cluster", "default"), self._get_param("service").split("/")[-1]
         before = backend._get_service(cluster, name)
+        tick(backend, before)  # the deployments as they are by now decide, e.g. which one COMPLETED
         old_definition, old_desired = before.task_definition, before.desired_count
-        result = original_update(self)
+        result = original(self)
         service = backend._get_service(cluster, name)
         _keep(self, service)
         new_definition = self._get_param("taskDefinition")
@@ -396,59 +294,90 @@ def install():
             network = self._get_param("networkConfiguration") or (service.deployments[0].get("networkConfiguration") if service.deployments else None)
             _start(backend, service, network)
         elif service.desired_count != old_desired:
-            _scale(service)
-        _publish(service)
+            _scale(backend, service)
+        _publish(backend, service)
         return result
 
-    def describe_services(self, cluster_str, names):
-        services, failures = original_describe(self, cluster_str, names)
+    return update_service
+
+
+def _describe_services(original):
+    def describe_services(self, cluster_str, service_names_or_arns):
+        services, failures = original(self, cluster_str, service_names_or_arns)
         for service in services:
             tick(self, service)
         return services, failures
 
-    original_list_tasks = EC2ContainerServiceBackend.list_tasks
-    original_describe_tasks = EC2ContainerServiceBackend.describe_tasks
-    original_delete = EC2ContainerServiceBackend.delete_service
+    return describe_services
 
+
+def _list_tasks(original):
     def list_tasks(self, cluster_str=None, container_instance=None, family=None, started_by=None, service_name=None, desiredStatus=None):
-        found = [] if service_name else original_list_tasks(self, cluster_str, container_instance, family, started_by, service_name, desiredStatus)
+        found = [] if service_name else original(self, cluster_str, container_instance, family, started_by, service_name, desiredStatus)
         cluster = self._get_cluster(cluster_str or "default")
+        state = state_of(self)
         for service in self.services.values():
             if service.cluster_name != cluster.name or (service_name and service.name != service_name.split("/")[-1]):
                 continue
             tick(self, service)
-            for rollout in _rollouts.get(service.arn, []) + _retired.get(service.arn, []):
+            for rollout in state.rollouts.get(service.arn, []) + state.retired.get(service.arn, []):
                 for task in rollout.tasks:
                     if task.desired_status == (desiredStatus or "RUNNING") and (not started_by or task.started_by == started_by):
                         found.append(task)
         return found
 
-    def describe_tasks(self, cluster_str, tasks):
-        wanted = [t for t in tasks if t in _tasks or any(t == known.id for known in _tasks.values())]
-        rest = [t for t in tasks if t not in wanted]
-        result = original_describe_tasks(self, cluster_str, rest) if rest else []
-        ours = [task for arn, task in _tasks.items() if arn in wanted or task.id in wanted]
-        return result + ours
+    return list_tasks
 
+
+def _describe_tasks(original):
+    def describe_tasks(self, cluster_str, tasks):
+        known = state_of(self).tasks
+        ours = [task for arn, task in known.items() if arn in tasks or task.id in tasks]
+        ids = {t.task_arn for t in ours} | {t.id for t in ours}
+        rest = [t for t in tasks if t not in ids]
+        return (original(self, cluster_str, rest) if rest else []) + ours
+
+    return describe_tasks
+
+
+def _delete_service(original):
     def delete_service(self, cluster_name, service_name, force):
         service = self._get_service(cluster_name, service_name)
-        result = original_delete(self, cluster_name, service_name, force)
-        for rollout in _rollouts.pop(service.arn, []):
+        result = original(self, cluster_name, service_name, force)
+        state = state_of(self)
+        for rollout in state.rollouts.pop(service.arn, []):
             rollout.running = rollout.pending = 0
             _reconcile(self, service, rollout, reason="Service deleted.")
-            _retired.setdefault(service.arn, []).append(rollout)
+            state.retired.setdefault(service.arn, []).append(rollout)
         return result
 
-    original_call_action = EC2ContainerServiceResponse.call_action
+    return delete_service
 
+
+def _locked(original):
     def call_action(self):
-        with _lock:
-            return original_call_action(self)
+        with LOCK:
+            return original(self)
 
-    EC2ContainerServiceResponse.call_action = call_action
-    EC2ContainerServiceBackend.list_tasks = list_tasks
-    EC2ContainerServiceBackend.describe_tasks = describe_tasks
-    EC2ContainerServiceBackend.delete_service = delete_service
-    EC2ContainerServiceResponse.create_service = create_service
-    EC2ContainerServiceResponse.update_service = update_service
-    EC2ContainerServiceBackend.describe_services = describe_services
+    return call_action
+
+
+def install():
+    backend, response = EC2ContainerServiceBackend, EC2ContainerServiceResponse
+    require(response, "_get_param", "(self, param_name, if_none=None)")
+    require(backend, "_get_service", "(self, cluster_str, service_str)")
+    require(backend, "_get_cluster", "(self, name)")
+    require(backend, "describe_task_definition", "(self, task_definition_str)")
+    patch(Service, "_validate_network", "(self, nc)", _security_groups_optional)
+    patch(response, "call_action", "(self)", _locked)
+    patch(response, "create_service", "(self)", _create_service)
+    patch(response, "update_service", "(self)", _update_service)
+    patch(backend, "describe_services", "(self, cluster_str, service_names_or_arns)", _describe_services)
+    patch(
+        backend,
+        "list_tasks",
+        "(self, cluster_str=None, container_instance=None, family=None, started_by=None, service_name=None, desiredStatus=None)",
+        _list_tasks,
+    )
+    patch(backend, "describe_tasks", "(self, cluster_str, tasks)", _describe_tasks)
+    patch(backend, "delete_service", "(self, cluster_name, service_name, force)", _delete_service)

@@ -1,0 +1,146 @@
+"""What the local ECS scheduler adds to moto's ECS, kept with moto's ECS backend of the account and
+region (an attribute of the backend instance), so `POST /moto-api/reset`, which rebuilds every
+backend, clears it with the rest, and accounts never see each other's tasks.
+
+`LOCK` serializes every change to ECS state in the process: each ECS request holds it (its state
+changes and the serialization of its answer, so a describe never sees a deployment COMPLETED without
+the events written with it), and so does the instance agent when it registers or deregisters
+container instances from an Auto Scaling request's thread.
+"""
+
+import threading
+import uuid
+
+from moto.core.utils import utcnow
+
+LOCK = threading.RLock()
+
+_ATTRIBUTE = "berth_ecs_scheduler"
+
+
+class SchedulerState:
+    """The scheduler's records for one ECS backend (account and region)."""
+
+    def __init__(self):
+        self.rollouts = {}  # service ARN -> [Rollout], PRIMARY first
+        self.tasks = {}  # task ARN -> ServiceTask
+        self.retired = {}  # service ARN -> rollouts no longer deployed (their STOPPED tasks stay listed)
+
+
+def state_of(backend):
+    """The scheduler's state of this ECS backend, created on first use; call with LOCK held."""
+    state = getattr(backend, _ATTRIBUTE, None)
+    if state is None:
+        state = SchedulerState()
+        setattr(backend, _ATTRIBUTE, state)
+    return state
+
+
+class Rollout:
+    def __init__(self, service, task_definition, desired, fails, network, started):
+        self.id = f"ecs-svc/{uuid.uuid4().int % 10**19:019d}"
+        self.task_definition = task_definition
+        self.desired = desired
+        self.fails = fails
+        self.network = network
+        self.started = started
+        self.created_at = utcnow()
+        self.updated_at = self.created_at
+        self.status = "PRIMARY"
+        self.state = "IN_PROGRESS"
+        self.reason = f"ECS deployment {self.id} in progress."
+        self.running = 0
+        self.pending = desired
+        self.failed = 0
+        self.cycles = 0
+        self.drain_at = None
+        self.launch_type = service.launch_type
+        self.tasks = []
+
+    def as_dict(self):
+        return {
+            "id": self.id,
+            "status": self.status,
+            "taskDefinition": self.task_definition,
+            "desiredCount": self.desired,
+            "pendingCount": self.pending,
+            "runningCount": self.running,
+            "failedTasks": self.failed,
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
+            "launchType": self.launch_type,
+            "rolloutState": self.state,
+            "rolloutStateReason": self.reason,
+            "networkConfiguration": self.network,
+        }
+
+
+class TaskContainer:
+    """A container of a service's task, as DescribeTasks reports it: why a task stopped is often
+    only here (a pull error's reason, an exit code)."""
+
+    def __init__(self, task_arn, definition):
+        self.container_arn = f"{task_arn}/{uuid.uuid4()}"
+        self.task_arn = task_arn
+        self.name = definition.get("name")
+        self.image = definition.get("image")
+        self.last_status = "PENDING"
+        self.exit_code = None
+        self.reason = None
+        self.health_status = "UNKNOWN"
+        self.network_interfaces = []
+
+
+class ServiceTask:
+    """A task of a service, with the attributes moto's serializer reads for DescribeTasks."""
+
+    def __init__(self, backend, service, rollout, instance_arn):
+        self.id = uuid.uuid4().hex
+        self.cluster_arn = service.cluster_arn
+        self.task_arn = f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:task/{service.cluster_name}/{self.id}"
+        self.task_definition_arn = rollout.task_definition
+        self.container_instance_arn = instance_arn
+        self.service_arn = service.arn
+        self.group = f"service:{service.name}"
+        self.started_by = rollout.id
+        self.launch_type = service.launch_type
+        self.last_status = "PENDING"
+        self.desired_status = "RUNNING"
+        self.health_status = "UNKNOWN"
+        try:
+            definition = backend.describe_task_definition(rollout.task_definition)
+            self.checks_health = any(c.get("healthCheck") for c in definition.container_definitions)
+            containers = definition.container_definitions
+        except Exception:
+            self.checks_health = False
+            containers = []
+        self.created_at = utcnow()
+        self.started_at = None
+        self.stopped_at = None
+        self.stopped_reason = None
+        self.stop_code = None
+        self.tags = []
+        self.containers = [TaskContainer(self.task_arn, c) for c in containers]
+        self.overrides = {}
+        self.attachments = []
+        self.version = 1
+
+    def run(self):
+        if self.last_status == "PENDING":
+            self.last_status, self.started_at = "RUNNING", utcnow()
+            self.health_status = "HEALTHY" if self.checks_health else "UNKNOWN"
+            for container in self.containers:
+                container.last_status = "RUNNING"
+
+    def stop(self, code, reason, container_reason=None):
+        """`container_reason`: the pull error ECS puts on each container of a task that failed to
+        start; a container that ran and was stopped exits 0 (ECS's SIGTERM, handled)."""
+        if self.desired_status != "STOPPED":
+            ran = self.last_status == "RUNNING"
+            self.desired_status = self.last_status = "STOPPED"
+            self.stopped_at, self.stop_code, self.stopped_reason = utcnow(), code, reason
+            self.health_status = "UNKNOWN"
+            for container in self.containers:
+                container.last_status = "STOPPED"
+                container.reason = container_reason
+                container.exit_code = 0 if ran else None

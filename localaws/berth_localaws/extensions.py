@@ -1,0 +1,28 @@
+"""Installs every extension into moto, once per process, after checking moto is the pinned version
+(the extensions are written against its internals)."""
+
+import threading
+
+from . import moto_version
+
+_installed = False
+_guard = threading.Lock()
+
+
+def install():
+    """Raises moto_version.VersionError or patching.PatchError, naming what does not match."""
+    global _installed
+    with _guard:
+        if _installed:
+            return
+        moto_version.check()
+        # Imported only now: on another moto, importing them may fail before the version is named.
+        from . import accounts, ecr, ecs_agent, ecs_counts, ecs_scheduler, ecs_task_definitions
+
+        accounts.install()
+        ecr.install()
+        ecs_agent.install()
+        ecs_scheduler.install()
+        ecs_counts.install()
+        ecs_task_definitions.install()
+        _installed = True
