@@ -12,14 +12,18 @@ use base64::Engine;
 use shared::ecs::cluster::{Ec2Capacity, INSTANCE_ROLE_POLICY_ARN};
 
 use super::AwsEnv;
-use super::clusters::FARGATE_PROVIDERS;
-use super::errors::map_sdk_error;
+use super::convert::{invalid, narrow};
+use super::errors::AwsResult;
 use crate::error::AppError;
 
-pub const BERTH_TAG: &str = "berth:cluster";
+/// The tag on every resource Berth creates for a cluster; its value is the cluster's name.
+pub(crate) const BERTH_TAG: &str = "berth:cluster";
+
+/// AWS's own capacity providers, attached to every cluster Berth creates.
+pub(crate) const FARGATE_PROVIDERS: [&str; 2] = ["FARGATE", "FARGATE_SPOT"];
 
 /// The name Berth gives each resource it creates for `cluster`.
-pub fn resource_name(cluster: &str) -> String {
+pub(crate) fn resource_name(cluster: &str) -> String {
     format!("berth-{cluster}")
 }
 
@@ -27,8 +31,7 @@ const EC2_TRUST_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect"
 
 impl AwsEnv {
     /// The role with AWS's managed policy for container instances, and its instance profile.
-    pub async fn create_instance_role(&self, role: &str) -> Result<(), AppError> {
-        let cx = |a| self.cx(a);
+    pub(crate) async fn create_instance_role(&self, role: &str) -> Result<(), AppError> {
         self.iam
             .create_role()
             .role_name(role)
@@ -36,42 +39,46 @@ impl AwsEnv {
             .description("ECS container instances (created by Berth)")
             .send()
             .await
-            .map_err(|e| map_sdk_error(&cx("iam:CreateRole"), e))?;
+            .or_aws(self.cx("iam:CreateRole"))?;
         self.iam
             .attach_role_policy()
             .role_name(role)
             .policy_arn(INSTANCE_ROLE_POLICY_ARN)
             .send()
             .await
-            .map_err(|e| map_sdk_error(&cx("iam:AttachRolePolicy"), e))?;
+            .or_aws(self.cx("iam:AttachRolePolicy"))?;
         self.iam
             .create_instance_profile()
             .instance_profile_name(role)
             .send()
             .await
-            .map_err(|e| map_sdk_error(&cx("iam:CreateInstanceProfile"), e))?;
+            .or_aws(self.cx("iam:CreateInstanceProfile"))?;
         self.iam
             .add_role_to_instance_profile()
             .instance_profile_name(role)
             .role_name(role)
             .send()
             .await
-            .map_err(|e| map_sdk_error(&cx("iam:AddRoleToInstanceProfile"), e))?;
+            .or_aws(self.cx("iam:AddRoleToInstanceProfile"))?;
         Ok(())
     }
 
     /// Undoes [`create_instance_role`](Self::create_instance_role) (only for a role Berth just made).
-    pub async fn remove_instance_role(&self, role: &str) -> Result<(), AppError> {
-        let cx = |a| self.cx(a);
+    pub(crate) async fn remove_instance_role(&self, role: &str) -> Result<(), AppError> {
         let _ = self.iam.remove_role_from_instance_profile().instance_profile_name(role).role_name(role).send().await;
         let _ = self.iam.delete_instance_profile().instance_profile_name(role).send().await;
         let _ = self.iam.detach_role_policy().role_name(role).policy_arn(INSTANCE_ROLE_POLICY_ARN).send().await;
-        self.iam.delete_role().role_name(role).send().await.map_err(|e| map_sdk_error(&cx("iam:DeleteRole"), e))?;
+        self.iam.delete_role().role_name(role).send().await.or_aws(self.cx("iam:DeleteRole"))?;
         Ok(())
     }
 
     /// A security group opening `ports` (TCP, from anywhere); returns its ID.
-    pub async fn create_security_group(&self, cluster: &str, vpc_id: &str, ports: &[i64]) -> Result<String, AppError> {
+    pub(crate) async fn create_security_group(
+        &self,
+        cluster: &str,
+        vpc_id: &str,
+        ports: &[i64],
+    ) -> Result<String, AppError> {
         let tags = ec2::TagSpecification::builder()
             .resource_type(ec2::ResourceType::SecurityGroup)
             .tags(ec2::Tag::builder().key(BERTH_TAG).value(cluster).build())
@@ -86,59 +93,64 @@ impl AwsEnv {
             .tag_specifications(tags)
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ec2:CreateSecurityGroup"), e))?;
+            .or_aws(self.cx("ec2:CreateSecurityGroup"))?;
         let id = out.group_id().unwrap_or_default().to_string();
         if !ports.is_empty() {
-            let permissions = ports.iter().map(|&port| {
-                ec2::IpPermission::builder()
+            let permissions = ports.iter().enumerate().map(|(i, &port)| {
+                let port = narrow(port, &format!("ec2.openPorts[{i}]"))?;
+                Ok(ec2::IpPermission::builder()
                     .ip_protocol("tcp")
-                    .from_port(port as i32)
-                    .to_port(port as i32)
+                    .from_port(port)
+                    .to_port(port)
                     .ip_ranges(ec2::IpRange::builder().cidr_ip("0.0.0.0/0").build())
-                    .build()
+                    .build())
             });
+            let permissions = permissions.collect::<Result<Vec<_>, _>>().map_err(invalid)?;
             self.ec2
                 .authorize_security_group_ingress()
                 .group_id(&id)
-                .set_ip_permissions(Some(permissions.collect()))
+                .set_ip_permissions(Some(permissions))
                 .send()
                 .await
-                .map_err(|e| map_sdk_error(&self.cx("ec2:AuthorizeSecurityGroupIngress"), e))?;
+                .or_aws(self.cx("ec2:AuthorizeSecurityGroupIngress"))?;
         }
         Ok(id)
     }
 
     /// Deletes a security group, waiting (up to a minute) for terminating instances to release it.
-    pub async fn remove_security_group(&self, id: &str) -> Result<(), AppError> {
+    pub(crate) async fn remove_security_group(&self, id: &str) -> Result<(), AppError> {
         let mut attempts = 0;
         loop {
             match self.ec2.delete_security_group().group_id(id).send().await {
-                Ok(_) => return Ok(()),
-                Err(e) if e.code() == Some("InvalidGroup.NotFound") => return Ok(()),
                 Err(e) if e.code() == Some("DependencyViolation") && attempts < 12 => {
                     attempts += 1;
                     tokio::time::sleep(Duration::from_secs(5)).await;
                 }
-                Err(e) => return Err(map_sdk_error(&self.cx("ec2:DeleteSecurityGroup"), e)),
+                deleted => {
+                    return deleted.map(|_| ()).or_aws_unless(self.cx("ec2:DeleteSecurityGroup"), |r| {
+                        r.is("InvalidGroup.NotFound").then_some(Ok(()))
+                    });
+                }
             }
         }
     }
 
     /// The launch template: AMI, type, key, groups, instance profile, a gp3 root volume, and user
     /// data that joins the cluster. Returns its ID.
-    pub async fn create_launch_template(
+    pub(crate) async fn create_launch_template(
         &self,
         cluster: &str,
         spec: &Ec2Capacity,
         image_id: &str,
         security_groups: &[String],
     ) -> Result<String, AppError> {
+        let root_volume_gib = narrow(spec.root_volume_gib, "ec2.rootVolumeGib").map_err(invalid)?;
         let user_data = format!("#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n");
         let root = ec2::LaunchTemplateBlockDeviceMappingRequest::builder()
             .device_name("/dev/xvda")
             .ebs(
                 ec2::LaunchTemplateEbsBlockDeviceRequest::builder()
-                    .volume_size(spec.root_volume_gib as i32)
+                    .volume_size(root_volume_gib)
                     .volume_type(ec2::VolumeType::Gp3)
                     .delete_on_termination(true)
                     .encrypted(true)
@@ -180,26 +192,33 @@ impl AwsEnv {
             )
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ec2:CreateLaunchTemplate"), e))?;
+            .or_aws(self.cx("ec2:CreateLaunchTemplate"))?;
         Ok(out.launch_template().and_then(|t| t.launch_template_id()).unwrap_or_default().to_string())
     }
 
-    pub async fn remove_launch_template(&self, id: &str) -> Result<(), AppError> {
-        match self.ec2.delete_launch_template().launch_template_id(id).send().await {
-            Ok(_) => Ok(()),
-            Err(e) if e.code().is_some_and(|c| c.contains("NotFound")) => Ok(()),
-            Err(e) => Err(map_sdk_error(&self.cx("ec2:DeleteLaunchTemplate"), e)),
-        }
+    pub(crate) async fn remove_launch_template(&self, id: &str) -> Result<(), AppError> {
+        self.ec2
+            .delete_launch_template()
+            .launch_template_id(id)
+            .send()
+            .await
+            .map(|_| ())
+            .or_aws_unless(self.cx("ec2:DeleteLaunchTemplate"), |r| {
+                r.code.is_some_and(|c| c.contains("NotFound")).then_some(Ok(()))
+            })
     }
 
     /// The Auto Scaling group over the subnets; returns its ARN.
-    pub async fn create_auto_scaling_group(
+    pub(crate) async fn create_auto_scaling_group(
         &self,
         cluster: &str,
         spec: &Ec2Capacity,
         launch_template_id: &str,
     ) -> Result<String, AppError> {
         let name = resource_name(cluster);
+        let min_size = narrow(spec.min_size, "ec2.minSize").map_err(invalid)?;
+        let max_size = narrow(spec.max_size, "ec2.maxSize").map_err(invalid)?;
+        let desired_capacity = narrow(spec.desired_capacity, "ec2.desiredCapacity").map_err(invalid)?;
         let tag = |key: &str, value: &str| asg::Tag::builder().key(key).value(value).propagate_at_launch(true).build();
         self.autoscaling
             .create_auto_scaling_group()
@@ -210,39 +229,43 @@ impl AwsEnv {
                     .version("$Latest")
                     .build(),
             )
-            .min_size(spec.min_size as i32)
-            .max_size(spec.max_size as i32)
-            .desired_capacity(spec.desired_capacity as i32)
+            .min_size(min_size)
+            .max_size(max_size)
+            .desired_capacity(desired_capacity)
             .vpc_zone_identifier(spec.subnet_ids.join(","))
             .tags(tag(BERTH_TAG, cluster))
             .tags(tag("AmazonECSManaged", ""))
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("autoscaling:CreateAutoScalingGroup"), e))?;
+            .or_aws(self.cx("autoscaling:CreateAutoScalingGroup"))?;
         let out = self
             .autoscaling
             .describe_auto_scaling_groups()
             .auto_scaling_group_names(&name)
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("autoscaling:DescribeAutoScalingGroups"), e))?;
+            .or_aws(self.cx("autoscaling:DescribeAutoScalingGroups"))?;
         out.auto_scaling_groups().first().and_then(|g| g.auto_scaling_group_arn()).map(str::to_string).ok_or_else(
             || AppError::Internal(anyhow::anyhow!("the Auto Scaling group {name} was not found after creation")),
         )
     }
 
     /// Deletes the group and its instances.
-    pub async fn remove_auto_scaling_group(&self, name: &str) -> Result<(), AppError> {
-        match self.autoscaling.delete_auto_scaling_group().auto_scaling_group_name(name).force_delete(true).send().await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if e.message().is_some_and(|m| m.contains("not found")) => Ok(()),
-            Err(e) => Err(map_sdk_error(&self.cx("autoscaling:DeleteAutoScalingGroup"), e)),
-        }
+    pub(crate) async fn remove_auto_scaling_group(&self, name: &str) -> Result<(), AppError> {
+        self.autoscaling
+            .delete_auto_scaling_group()
+            .auto_scaling_group_name(name)
+            .force_delete(true)
+            .send()
+            .await
+            .map(|_| ())
+            .or_aws_unless(self.cx("autoscaling:DeleteAutoScalingGroup"), |r| {
+                r.message.is_some_and(|m| m.contains("not found")).then_some(Ok(()))
+            })
     }
 
     /// The capacity provider over the group; returns its name.
-    pub async fn create_capacity_provider(
+    pub(crate) async fn create_capacity_provider(
         &self,
         cluster: &str,
         auto_scaling_group_arn: &str,
@@ -270,21 +293,29 @@ impl AwsEnv {
             .tags(ecs::Tag::builder().key(BERTH_TAG).value(cluster).build())
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:CreateCapacityProvider"), e))?;
+            .or_aws(self.cx("ecs:CreateCapacityProvider"))?;
         Ok(name)
     }
 
-    pub async fn remove_capacity_provider(&self, name: &str) -> Result<(), AppError> {
-        match self.ecs.delete_capacity_provider().capacity_provider(name).send().await {
-            Ok(_) => Ok(()),
-            Err(e) if e.message().is_some_and(|m| m.contains("not found") || m.contains("does not exist")) => Ok(()),
-            Err(e) => Err(map_sdk_error(&self.cx("ecs:DeleteCapacityProvider"), e)),
-        }
+    pub(crate) async fn remove_capacity_provider(&self, name: &str) -> Result<(), AppError> {
+        self.ecs
+            .delete_capacity_provider()
+            .capacity_provider(name)
+            .send()
+            .await
+            .map(|_| ())
+            .or_aws_unless(self.cx("ecs:DeleteCapacityProvider"), |r| {
+                r.message.is_some_and(|m| m.contains("not found") || m.contains("does not exist")).then_some(Ok(()))
+            })
     }
 
     /// Makes `provider` the cluster's default strategy, beside Fargate's providers (`None`: detaches
     /// it, leaving Fargate's).
-    pub async fn set_cluster_capacity_provider(&self, cluster: &str, provider: Option<&str>) -> Result<(), AppError> {
+    pub(crate) async fn set_cluster_capacity_provider(
+        &self,
+        cluster: &str,
+        provider: Option<&str>,
+    ) -> Result<(), AppError> {
         let strategy = provider
             .map(|p| ecs::CapacityProviderStrategyItem::builder().capacity_provider(p).weight(1).build())
             .transpose()
@@ -298,7 +329,7 @@ impl AwsEnv {
             .set_default_capacity_provider_strategy(Some(strategy.into_iter().collect()))
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:PutClusterCapacityProviders"), e))?;
+            .or_aws(self.cx("ecs:PutClusterCapacityProviders"))?;
         Ok(())
     }
 }

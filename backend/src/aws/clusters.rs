@@ -1,19 +1,17 @@
 //! ECS clusters: list with statistics, the cluster page (container instances, services, the
 //! capacity Berth built), create, delete.
 
-use aws_sdk_ecs::error::ProvideErrorMetadata;
 use aws_sdk_ecs::types as sdk;
 use shared::ecs::cluster::{
     BerthCapacity, ClusterDetail, ClusterSpec, ClusterSummary, ContainerInstance, ServiceSummary,
 };
 
 use super::AwsEnv;
-use super::capacity::BERTH_TAG;
-use super::errors::map_sdk_error;
+use super::capacity::{BERTH_TAG, FARGATE_PROVIDERS};
+use super::chunks::describe_in_chunks;
+use super::convert::last_segment;
+use super::errors::AwsResult;
 use crate::error::AppError;
-
-/// AWS's own capacity providers, attached to every cluster Berth creates.
-pub const FARGATE_PROVIDERS: [&str; 2] = ["FARGATE", "FARGATE_SPOT"];
 
 fn summary(c: &sdk::Cluster) -> ClusterSummary {
     ClusterSummary {
@@ -42,13 +40,7 @@ fn attribute(list: &[sdk::Attribute], name: &str) -> Option<String> {
 
 fn container_instance(i: &sdk::ContainerInstance) -> ContainerInstance {
     ContainerInstance {
-        container_instance_id: i
-            .container_instance_arn()
-            .unwrap_or_default()
-            .rsplit('/')
-            .next()
-            .unwrap_or_default()
-            .into(),
+        container_instance_id: last_segment(i.container_instance_arn().unwrap_or_default()).into(),
         ec2_instance_id: i.ec2_instance_id().unwrap_or_default().into(),
         instance_type: attribute(i.attributes(), "ecs.instance-type"),
         availability_zone: attribute(i.attributes(), "ecs.availability-zone"),
@@ -67,49 +59,40 @@ impl AwsEnv {
         AppError::NotFound(format!("No cluster named '{name}' in environment '{}'.", self.name()))
     }
 
-    async fn describe_clusters(&self, arns: Vec<String>) -> Result<Vec<sdk::Cluster>, AppError> {
-        let mut clusters = Vec::new();
-        // DescribeClusters takes at most 100 clusters per call.
-        for batch in arns.chunks(100) {
+    async fn describe_clusters(&self, arns: &[String]) -> Result<Vec<sdk::Cluster>, AppError> {
+        describe_in_chunks(arns, 100, |chunk| async move {
             let out = self
                 .ecs
                 .describe_clusters()
-                .set_clusters(Some(batch.to_vec()))
+                .set_clusters(Some(chunk))
                 .include(sdk::ClusterField::Settings)
                 .include(sdk::ClusterField::Statistics)
                 .send()
                 .await
-                .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeClusters"), e))?;
-            clusters.extend(out.clusters().iter().cloned());
-        }
-        Ok(clusters)
+                .or_aws(self.cx("ecs:DescribeClusters"))?;
+            Ok(out.clusters.unwrap_or_default())
+        })
+        .await
     }
 
     pub(super) async fn cluster_arns(&self) -> Result<Vec<String>, AppError> {
-        self.ecs
-            .list_clusters()
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:ListClusters"), e))
+        self.ecs.list_clusters().into_paginator().items().send().try_collect().await.or_aws(self.cx("ecs:ListClusters"))
     }
 
-    pub async fn list_clusters(&self) -> Result<Vec<ClusterSummary>, AppError> {
+    pub(crate) async fn list_clusters(&self) -> Result<Vec<ClusterSummary>, AppError> {
         let arns = self.cluster_arns().await?;
-        let mut list: Vec<ClusterSummary> = self.describe_clusters(arns).await?.iter().map(summary).collect();
+        let mut list: Vec<ClusterSummary> = self.describe_clusters(&arns).await?.iter().map(summary).collect();
         list.sort_by(|a, b| a.cluster_name.cmp(&b.cluster_name));
         Ok(list)
     }
 
-    pub async fn cluster(&self, name: &str) -> Result<ClusterSummary, AppError> {
-        let found = self.describe_clusters(vec![name.to_string()]).await?;
+    pub(crate) async fn cluster(&self, name: &str) -> Result<ClusterSummary, AppError> {
+        let found = self.describe_clusters(&[name.to_string()]).await?;
         found.iter().find(|c| c.status() != Some("INACTIVE")).map(summary).ok_or_else(|| self.no_cluster(name))
     }
 
     /// Creates the cluster (Container Insights, tags); capacity is added by its own steps.
-    pub async fn create_cluster(&self, spec: &ClusterSpec) -> Result<ClusterSummary, AppError> {
+    pub(crate) async fn create_cluster(&self, spec: &ClusterSpec) -> Result<ClusterSummary, AppError> {
         let insights = sdk::ClusterSetting::builder()
             .name(sdk::ClusterSettingName::ContainerInsights)
             .value(if spec.container_insights { "enabled" } else { "disabled" })
@@ -125,15 +108,16 @@ impl AwsEnv {
             .set_tags(Some(tags.collect()))
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:CreateCluster"), e))?;
+            .or_aws(self.cx("ecs:CreateCluster"))?;
         out.cluster().map(summary).ok_or_else(|| self.no_cluster(&spec.cluster_name))
     }
 
-    pub async fn delete_cluster(&self, name: &str) -> Result<(), AppError> {
-        self.ecs.delete_cluster().cluster(name).send().await.map_err(|e| match e.code() {
-            Some("ClusterNotFoundException") => self.no_cluster(name),
-            _ => map_sdk_error(&self.cx("ecs:DeleteCluster"), e),
-        })?;
+    pub(crate) async fn delete_cluster(&self, name: &str) -> Result<(), AppError> {
+        self.ecs.delete_cluster().cluster(name).send().await.or_aws_on(
+            self.cx("ecs:DeleteCluster"),
+            "ClusterNotFoundException",
+            || self.no_cluster(name),
+        )?;
         Ok(())
     }
 
@@ -148,23 +132,22 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:ListServices"), e))?;
-        let mut services = Vec::new();
-        for batch in arns.chunks(10) {
+            .or_aws(self.cx("ecs:ListServices"))?;
+        describe_in_chunks(&arns, 10, |chunk| async move {
             let out = self
                 .ecs
                 .describe_services()
                 .cluster(cluster)
-                .set_services(Some(batch.to_vec()))
+                .set_services(Some(chunk))
                 .send()
                 .await
-                .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeServices"), e))?;
-            services.extend(out.services().iter().cloned());
-        }
-        Ok(services)
+                .or_aws(self.cx("ecs:DescribeServices"))?;
+            Ok(out.services.unwrap_or_default())
+        })
+        .await
     }
 
-    pub async fn services_of(&self, cluster: &str) -> Result<Vec<ServiceSummary>, AppError> {
+    pub(crate) async fn services_of(&self, cluster: &str) -> Result<Vec<ServiceSummary>, AppError> {
         let services = self.describe_all_services(cluster).await?;
         Ok(services
             .iter()
@@ -175,7 +158,7 @@ impl AwsEnv {
                 desired_count: s.desired_count().into(),
                 running_count: s.running_count().into(),
                 pending_count: s.pending_count().into(),
-                task_definition: s.task_definition().unwrap_or_default().rsplit('/').next().unwrap_or_default().into(),
+                task_definition: last_segment(s.task_definition().unwrap_or_default()).into(),
                 capacity: match s.launch_type() {
                     Some(launch) => launch.as_str().to_string(),
                     None => s
@@ -196,7 +179,7 @@ impl AwsEnv {
             .collect())
     }
 
-    pub async fn container_instances(&self, cluster: &str) -> Result<Vec<ContainerInstance>, AppError> {
+    pub(crate) async fn container_instances(&self, cluster: &str) -> Result<Vec<ContainerInstance>, AppError> {
         let arns: Vec<String> = self
             .ecs
             .list_container_instances()
@@ -206,25 +189,24 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:ListContainerInstances"), e))?;
-        let mut instances = Vec::new();
-        for batch in arns.chunks(100) {
+            .or_aws(self.cx("ecs:ListContainerInstances"))?;
+        describe_in_chunks(&arns, 100, |chunk| async move {
             let out = self
                 .ecs
                 .describe_container_instances()
                 .cluster(cluster)
-                .set_container_instances(Some(batch.to_vec()))
+                .set_container_instances(Some(chunk))
                 .send()
                 .await
-                .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeContainerInstances"), e))?;
-            instances.extend(out.container_instances().iter().map(container_instance));
-        }
-        Ok(instances)
+                .or_aws(self.cx("ecs:DescribeContainerInstances"))?;
+            Ok(out.container_instances().iter().map(container_instance).collect())
+        })
+        .await
     }
 
     /// The capacity Berth created for `cluster`: its capacity providers tagged by Berth, their
     /// Auto Scaling group and launch template, and the security group Berth made.
-    pub async fn berth_capacity(&self, cluster: &ClusterSummary) -> Result<BerthCapacity, AppError> {
+    pub(crate) async fn berth_capacity(&self, cluster: &ClusterSummary) -> Result<BerthCapacity, AppError> {
         let mut found = BerthCapacity::default();
         let ours: Vec<String> =
             cluster.capacity_providers.iter().filter(|p| !FARGATE_PROVIDERS.contains(&p.as_str())).cloned().collect();
@@ -236,7 +218,7 @@ impl AwsEnv {
                 .include(sdk::CapacityProviderField::Tags)
                 .send()
                 .await
-                .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeCapacityProviders"), e))?;
+                .or_aws(self.cx("ecs:DescribeCapacityProviders"))?;
             let tagged = out.capacity_providers().iter().find(|p| {
                 p.tags().iter().any(|t| t.key() == Some(BERTH_TAG) && t.value() == Some(cluster.cluster_name.as_str()))
             });
@@ -262,7 +244,7 @@ impl AwsEnv {
             .auto_scaling_group_names(group)
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("autoscaling:DescribeAutoScalingGroups"), e))?;
+            .or_aws(self.cx("autoscaling:DescribeAutoScalingGroups"))?;
         Ok(out
             .auto_scaling_groups()
             .first()
@@ -279,11 +261,11 @@ impl AwsEnv {
             .filters(filter)
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ec2:DescribeSecurityGroups"), e))?;
+            .or_aws(self.cx("ec2:DescribeSecurityGroups"))?;
         Ok(out.security_groups().first().and_then(|g| g.group_id()).map(str::to_string))
     }
 
-    pub async fn cluster_detail(&self, name: &str) -> Result<ClusterDetail, AppError> {
+    pub(crate) async fn cluster_detail(&self, name: &str) -> Result<ClusterDetail, AppError> {
         let cluster = self.cluster(name).await?;
         let (instances, services, capacity) =
             tokio::try_join!(self.container_instances(name), self.services_of(name), self.berth_capacity(&cluster))?;

@@ -1,21 +1,16 @@
 //! ECR: repositories and images. Every list uses the SDK's paginators: all pages, never the first.
 
-use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
-use aws_sdk_ecr::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_ecr::types as sdk;
 use futures::StreamExt;
 use shared::ecr::{Image, Repository, RepositorySpec};
 
 use super::AwsEnv;
-use super::errors::map_sdk_error;
+use super::convert::timestamp;
+use super::errors::AwsResult;
 use crate::error::AppError;
 
 /// How many repositories' images are counted at once when listing.
 const COUNT_CONCURRENCY: usize = 8;
-
-fn rfc3339(t: Option<&DateTime>) -> Option<String> {
-    t.and_then(|t| t.fmt(DateTimeFormat::DateTime).ok())
-}
 
 fn to_repository(r: &sdk::Repository) -> Repository {
     let encryption = r.encryption_configuration();
@@ -24,7 +19,7 @@ fn to_repository(r: &sdk::Repository) -> Repository {
         repository_uri: r.repository_uri().unwrap_or_default().to_string(),
         repository_arn: r.repository_arn().unwrap_or_default().to_string(),
         registry_id: r.registry_id().unwrap_or_default().to_string(),
-        created_at: rfc3339(r.created_at()),
+        created_at: timestamp(r.created_at()),
         image_tag_mutability: r.image_tag_mutability().map_or("MUTABLE", |m| m.as_str()).to_string(),
         scan_on_push: r.image_scanning_configuration().is_some_and(|c| c.scan_on_push()),
         encryption_type: encryption.map_or("AES256", |e| e.encryption_type().as_str()).to_string(),
@@ -37,7 +32,7 @@ fn to_image(d: &sdk::ImageDetail) -> Image {
     Image {
         image_digest: d.image_digest().unwrap_or_default().to_string(),
         image_tags: d.image_tags().to_vec(),
-        pushed_at: rfc3339(d.image_pushed_at()),
+        pushed_at: timestamp(d.image_pushed_at()),
         size_bytes: d.image_size_in_bytes(),
         manifest_media_type: d.image_manifest_media_type().map(str::to_string),
     }
@@ -55,7 +50,7 @@ impl AwsEnv {
     }
 
     /// Every repository, with its image count.
-    pub async fn list_repositories(&self) -> Result<Vec<Repository>, AppError> {
+    pub(crate) async fn list_repositories(&self) -> Result<Vec<Repository>, AppError> {
         let repos: Vec<sdk::Repository> = self
             .ecr
             .describe_repositories()
@@ -64,7 +59,7 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecr:DescribeRepositories"), e))?;
+            .or_aws(self.cx("ecr:DescribeRepositories"))?;
         let counted = futures::stream::iter(repos.iter().map(to_repository))
             .map(|mut repo| async move {
                 // A count that fails (e.g. no ecr:ListImages) leaves the repository listed, uncounted.
@@ -88,7 +83,7 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecr:ListImages"), e))?;
+            .or_aws(self.cx("ecr:ListImages"))?;
         // ListImages names an image once per tag: count digests.
         let mut digests: Vec<&str> = ids.iter().filter_map(|i| i.image_digest()).collect();
         digests.sort_unstable();
@@ -96,14 +91,12 @@ impl AwsEnv {
         Ok(digests.len() as u64)
     }
 
-    pub async fn describe_repository(&self, name: &str) -> Result<Repository, AppError> {
-        let out = self.ecr.describe_repositories().repository_names(name).send().await.map_err(|e| {
-            if e.code() == Some("RepositoryNotFoundException") {
-                self.not_found(name)
-            } else {
-                map_sdk_error(&self.cx("ecr:DescribeRepositories"), e)
-            }
-        })?;
+    pub(crate) async fn describe_repository(&self, name: &str) -> Result<Repository, AppError> {
+        let out = self.ecr.describe_repositories().repository_names(name).send().await.or_aws_on(
+            self.cx("ecr:DescribeRepositories"),
+            "RepositoryNotFoundException",
+            || self.not_found(name),
+        )?;
         let repo = out.repositories().first().ok_or_else(|| self.not_found(name))?;
         let mut repo = to_repository(repo);
         repo.image_count = self.count_images(name).await.ok();
@@ -111,17 +104,22 @@ impl AwsEnv {
     }
 
     /// The lifecycle policy's JSON, pretty-printed; `None` when the repository has none.
-    pub async fn lifecycle_policy(&self, name: &str) -> Result<Option<String>, AppError> {
-        match self.ecr.get_lifecycle_policy().repository_name(name).send().await {
-            Ok(out) => Ok(out.lifecycle_policy_text().map(pretty_json)),
-            Err(e) if e.code() == Some("LifecyclePolicyNotFoundException") => Ok(None),
-            Err(e) if e.code() == Some("RepositoryNotFoundException") => Err(self.not_found(name)),
-            Err(e) => Err(map_sdk_error(&self.cx("ecr:GetLifecyclePolicy"), e)),
-        }
+    pub(crate) async fn lifecycle_policy(&self, name: &str) -> Result<Option<String>, AppError> {
+        self.ecr
+            .get_lifecycle_policy()
+            .repository_name(name)
+            .send()
+            .await
+            .map(|out| out.lifecycle_policy_text().map(pretty_json))
+            .or_aws_unless(self.cx("ecr:GetLifecyclePolicy"), |r| match r.code? {
+                "LifecyclePolicyNotFoundException" => Some(Ok(None)),
+                "RepositoryNotFoundException" => Some(Err(self.not_found(name))),
+                _ => None,
+            })
     }
 
     /// Every image, newest push first.
-    pub async fn list_images(&self, name: &str) -> Result<Vec<Image>, AppError> {
+    pub(crate) async fn list_images(&self, name: &str) -> Result<Vec<Image>, AppError> {
         let details: Vec<sdk::ImageDetail> = self
             .ecr
             .describe_images()
@@ -131,13 +129,7 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| {
-                if e.code() == Some("RepositoryNotFoundException") {
-                    self.not_found(name)
-                } else {
-                    map_sdk_error(&self.cx("ecr:DescribeImages"), e)
-                }
-            })?;
+            .or_aws_on(self.cx("ecr:DescribeImages"), "RepositoryNotFoundException", || self.not_found(name))?;
         // ECR lists in push order; reversed, then a stable sort on the time (RFC 3339 UTC strings
         // sort as times) keeps the later push first when two share a second.
         let mut images: Vec<Image> = details.iter().rev().map(to_image).collect();
@@ -147,7 +139,7 @@ impl AwsEnv {
 
     /// One image of a repository of `registry` (an account id) by tag or digest: `Ok(None)` when
     /// ECR has no such image, `Err(NotFound)` when it has no such repository.
-    pub async fn find_image(
+    pub(crate) async fn find_image(
         &self,
         registry: &str,
         repository: &str,
@@ -160,15 +152,16 @@ impl AwsEnv {
             .build();
         let found =
             self.ecr.describe_images().registry_id(registry).repository_name(repository).image_ids(id).send().await;
-        match found {
-            Ok(out) => Ok(out.image_details().first().map(to_image)),
-            Err(e) if e.code() == Some("ImageNotFoundException") => Ok(None),
-            Err(e) if e.code() == Some("RepositoryNotFoundException") => Err(AppError::NotFound(format!(
-                "ECR has no repository {repository} in registry {registry} (environment '{}').",
-                self.name()
-            ))),
-            Err(e) => Err(map_sdk_error(&self.cx("ecr:DescribeImages"), e)),
-        }
+        found.map(|out| out.image_details().first().map(to_image)).or_aws_unless(self.cx("ecr:DescribeImages"), |r| {
+            match r.code? {
+                "ImageNotFoundException" => Some(Ok(None)),
+                "RepositoryNotFoundException" => Some(Err(AppError::NotFound(format!(
+                    "ECR has no repository {repository} in registry {registry} (environment '{}').",
+                    self.name()
+                )))),
+                _ => None,
+            }
+        })
     }
 
     pub async fn create_repository(&self, spec: &RepositorySpec) -> Result<Repository, AppError> {
@@ -204,19 +197,13 @@ impl AwsEnv {
             .set_tags(Some(tags).filter(|t| !t.is_empty()))
             .send()
             .await
-            .map_err(|e| {
-                if e.code() == Some("RepositoryAlreadyExistsException") {
-                    AppError::Conflict {
-                        message: format!(
-                            "A repository named '{}' already exists in environment '{}'.",
-                            spec.repository_name,
-                            self.name()
-                        ),
-                        field: Some("repositoryName".into()),
-                    }
-                } else {
-                    map_sdk_error(&self.cx("ecr:CreateRepository"), e)
-                }
+            .or_aws_on(self.cx("ecr:CreateRepository"), "RepositoryAlreadyExistsException", || AppError::Conflict {
+                message: format!(
+                    "A repository named '{}' already exists in environment '{}'.",
+                    spec.repository_name,
+                    self.name()
+                ),
+                field: Some("repositoryName".into()),
             })?;
         let repo = out
             .repository()
@@ -225,16 +212,18 @@ impl AwsEnv {
     }
 
     /// Deletes a repository; one that still holds images needs `force` (which deletes them too).
-    pub async fn delete_repository(&self, name: &str, force: bool) -> Result<(), AppError> {
-        self.ecr.delete_repository().repository_name(name).force(force).send().await.map_err(|e| match e.code() {
-            Some("RepositoryNotFoundException") => self.not_found(name),
-            Some("RepositoryNotEmptyException") => AppError::Conflict {
-                message: format!("Repository '{name}' still holds images: delete the images too to remove it."),
-                field: Some("force".into()),
+    pub(crate) async fn delete_repository(&self, name: &str, force: bool) -> Result<(), AppError> {
+        self.ecr.delete_repository().repository_name(name).force(force).send().await.map(|_| ()).or_aws_unless(
+            self.cx("ecr:DeleteRepository"),
+            |r| match r.code? {
+                "RepositoryNotFoundException" => Some(Err(self.not_found(name))),
+                "RepositoryNotEmptyException" => Some(Err(AppError::Conflict {
+                    message: format!("Repository '{name}' still holds images: delete the images too to remove it."),
+                    field: Some("force".into()),
+                })),
+                _ => None,
             },
-            _ => map_sdk_error(&self.cx("ecr:DeleteRepository"), e),
-        })?;
-        Ok(())
+        )
     }
 
     /// Pushes an image manifest (as `docker push` ends with), tagged or untagged. A tag that is
@@ -248,16 +237,15 @@ impl AwsEnv {
             .image_manifest(manifest)
             .send()
             .await;
-        match pushed {
-            Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(ref s)) if s.err().code() == Some("ImageAlreadyExistsException") => Ok(()),
-            Err(e) if e.code() == Some("RepositoryNotFoundException") => Err(self.not_found(repository)),
-            Err(e) => Err(map_sdk_error(&self.cx("ecr:PutImage"), e)),
-        }
+        pushed.map(|_| ()).or_aws_unless(self.cx("ecr:PutImage"), |r| match r.code? {
+            "ImageAlreadyExistsException" => Some(Ok(())),
+            "RepositoryNotFoundException" => Some(Err(self.not_found(repository))),
+            _ => None,
+        })
     }
 
     /// Creates the repository unless it exists and pushes the images: safe to run on every start.
-    pub async fn ensure_demo_repository(&self, name: &str, images: &[DemoImage]) -> Result<(), AppError> {
+    pub(crate) async fn ensure_demo_repository(&self, name: &str, images: &[DemoImage]) -> Result<(), AppError> {
         match self.create_repository(&RepositorySpec::named(name)).await {
             Ok(_) | Err(AppError::Conflict { .. }) => {}
             Err(e) => return Err(e),

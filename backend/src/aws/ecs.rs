@@ -1,20 +1,42 @@
 //! ECS task definitions: register, list, describe, deregister. Lists use the SDK's paginators.
 
-use aws_sdk_ecs::error::ProvideErrorMetadata;
-use aws_sdk_ecs::primitives::DateTimeFormat;
 use aws_sdk_ecs::types as sdk;
 use shared::ecs::task_definition::{Revision, ServiceUse, TaskDefinitionSpec};
 
 use super::AwsEnv;
-use super::errors::map_sdk_error;
+use super::convert::{last_segment, timestamp};
+use super::errors::AwsResult;
 use super::task_definition_convert::{from_sdk, to_sdk};
 use crate::error::AppError;
 
-/// `ACTIVE` or `INACTIVE`, as the API's `status` filter takes them.
-pub fn status_of(text: Option<&str>) -> Result<sdk::TaskDefinitionStatus, AppError> {
+/// Which revisions a list asks for: registered ones, or deregistered ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RevisionStatus {
+    Active,
+    Inactive,
+}
+
+impl RevisionStatus {
+    fn sdk(self) -> sdk::TaskDefinitionStatus {
+        match self {
+            Self::Active => sdk::TaskDefinitionStatus::Active,
+            Self::Inactive => sdk::TaskDefinitionStatus::Inactive,
+        }
+    }
+
+    fn family_sdk(self) -> sdk::TaskDefinitionFamilyStatus {
+        match self {
+            Self::Active => sdk::TaskDefinitionFamilyStatus::Active,
+            Self::Inactive => sdk::TaskDefinitionFamilyStatus::Inactive,
+        }
+    }
+}
+
+/// `ACTIVE` (the default) or `INACTIVE`, as the API's `status` filter takes them.
+pub(crate) fn status_of(text: Option<&str>) -> Result<RevisionStatus, AppError> {
     match text.unwrap_or("ACTIVE") {
-        "ACTIVE" => Ok(sdk::TaskDefinitionStatus::Active),
-        "INACTIVE" => Ok(sdk::TaskDefinitionStatus::Inactive),
+        "ACTIVE" => Ok(RevisionStatus::Active),
+        "INACTIVE" => Ok(RevisionStatus::Inactive),
         other => Err(AppError::BadRequest(format!("status is ACTIVE or INACTIVE, not '{other}'."))),
     }
 }
@@ -25,19 +47,23 @@ fn revision_of(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> Revision {
         family: td.family().unwrap_or_default().to_string(),
         revision: i64::from(td.revision()),
         status: td.status().map_or("ACTIVE", |s| s.as_str()).to_string(),
-        registered_at: td.registered_at().and_then(|t| t.fmt(DateTimeFormat::DateTime).ok()),
+        registered_at: timestamp(td.registered_at()),
         spec: from_sdk(td, tags),
     }
 }
 
 impl AwsEnv {
     fn no_revision(&self, family: &str, revision: i64) -> AppError {
-        AppError::NotFound(format!("No task definition {family}:{revision} in environment '{}'.", self.name()))
+        self.no_reference(&format!("{family}:{revision}"))
+    }
+
+    fn no_reference(&self, reference: &str) -> AppError {
+        AppError::NotFound(format!("No task definition {reference} in environment '{}'.", self.name()))
     }
 
     /// Registers a new revision of the spec's family (the spec is validated by the caller).
     #[allow(deprecated)] // inference accelerators: see task_definition_advanced.rs
-    pub async fn register_task_definition(&self, spec: &TaskDefinitionSpec) -> Result<Revision, AppError> {
+    pub(crate) async fn register_task_definition(&self, spec: &TaskDefinitionSpec) -> Result<Revision, AppError> {
         let parts = to_sdk(spec).map_err(AppError::Validation)?;
         let out = self
             .ecs
@@ -66,42 +92,38 @@ impl AwsEnv {
             .set_runtime_platform(parts.runtime_platform)
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:RegisterTaskDefinition"), e))?;
+            .or_aws(self.cx("ecs:RegisterTaskDefinition"))?;
         let td =
             out.task_definition().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no task definition returned")))?;
         Ok(revision_of(td, out.tags()))
     }
 
     /// Family names that have revisions in `status`.
-    pub async fn list_task_definition_families(
-        &self,
-        status: sdk::TaskDefinitionStatus,
-    ) -> Result<Vec<String>, AppError> {
-        let family_status = sdk::TaskDefinitionFamilyStatus::from(status.as_str());
+    pub(crate) async fn list_task_definition_families(&self, status: RevisionStatus) -> Result<Vec<String>, AppError> {
         self.ecs
             .list_task_definition_families()
-            .status(family_status)
+            .status(status.family_sdk())
             .into_paginator()
             .items()
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:ListTaskDefinitionFamilies"), e))
+            .or_aws(self.cx("ecs:ListTaskDefinitionFamilies"))
     }
 
     /// Revision numbers of one family in `status`, newest first.
-    pub async fn list_revisions(&self, family: &str, status: sdk::TaskDefinitionStatus) -> Result<Vec<i64>, AppError> {
+    pub(crate) async fn list_revisions(&self, family: &str, status: RevisionStatus) -> Result<Vec<i64>, AppError> {
         let arns: Vec<String> = self
             .ecs
             .list_task_definitions()
             .family_prefix(family)
-            .status(status)
+            .status(status.sdk())
             .into_paginator()
             .items()
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:ListTaskDefinitions"), e))?;
+            .or_aws(self.cx("ecs:ListTaskDefinitions"))?;
         // familyPrefix is a prefix: keep the family itself, not `web-api` for `web`.
         let mut revisions: Vec<i64> = arns
             .iter()
@@ -114,7 +136,7 @@ impl AwsEnv {
     }
 
     /// `family` (its latest ACTIVE revision), `family:revision` or an ARN.
-    pub async fn describe_task_definition_ref(&self, reference: &str) -> Result<Revision, AppError> {
+    pub(crate) async fn describe_task_definition_ref(&self, reference: &str) -> Result<Revision, AppError> {
         let out = self
             .ecs
             .describe_task_definition()
@@ -122,19 +144,12 @@ impl AwsEnv {
             .include(sdk::TaskDefinitionField::Tags)
             .send()
             .await
-            .map_err(|e| match e.code() {
-                Some("ClientException") => {
-                    AppError::NotFound(format!("No task definition {reference} in environment '{}'.", self.name()))
-                }
-                _ => map_sdk_error(&self.cx("ecs:DescribeTaskDefinition"), e),
-            })?;
-        let td = out.task_definition().ok_or_else(|| {
-            AppError::NotFound(format!("No task definition {reference} in environment '{}'.", self.name()))
-        })?;
+            .or_aws_on(self.cx("ecs:DescribeTaskDefinition"), "ClientException", || self.no_reference(reference))?;
+        let td = out.task_definition().ok_or_else(|| self.no_reference(reference))?;
         Ok(revision_of(td, out.tags()))
     }
 
-    pub async fn describe_revision(&self, family: &str, revision: i64) -> Result<Revision, AppError> {
+    pub(crate) async fn describe_revision(&self, family: &str, revision: i64) -> Result<Revision, AppError> {
         let out = self
             .ecs
             .describe_task_definition()
@@ -142,38 +157,31 @@ impl AwsEnv {
             .include(sdk::TaskDefinitionField::Tags)
             .send()
             .await
-            .map_err(|e| match e.code() {
-                Some("ClientException") => self.no_revision(family, revision),
-                _ => map_sdk_error(&self.cx("ecs:DescribeTaskDefinition"), e),
+            .or_aws_on(self.cx("ecs:DescribeTaskDefinition"), "ClientException", || {
+                self.no_revision(family, revision)
             })?;
         let td = out.task_definition().ok_or_else(|| self.no_revision(family, revision))?;
         Ok(revision_of(td, out.tags()))
     }
 
-    pub async fn deregister_revision(&self, family: &str, revision: i64) -> Result<Revision, AppError> {
+    pub(crate) async fn deregister_revision(&self, family: &str, revision: i64) -> Result<Revision, AppError> {
         let out = self
             .ecs
             .deregister_task_definition()
             .task_definition(format!("{family}:{revision}"))
             .send()
             .await
-            .map_err(|e| match e.code() {
-                Some("ClientException") => self.no_revision(family, revision),
-                _ => map_sdk_error(&self.cx("ecs:DeregisterTaskDefinition"), e),
+            .or_aws_on(self.cx("ecs:DeregisterTaskDefinition"), "ClientException", || {
+                self.no_revision(family, revision)
             })?;
         let td = out.task_definition().ok_or_else(|| self.no_revision(family, revision))?;
         Ok(revision_of(td, &[]))
     }
 }
 
-/// The last segment of an ARN (`.../cluster/name` -> `name`).
-fn arn_name(arn: &str) -> &str {
-    arn.rsplit('/').next().unwrap_or(arn)
-}
-
 impl AwsEnv {
     /// Every service in every cluster with a deployment on `task_definition_arn`.
-    pub async fn services_using(&self, task_definition_arn: &str) -> Result<Vec<ServiceUse>, AppError> {
+    pub(crate) async fn services_using(&self, task_definition_arn: &str) -> Result<Vec<ServiceUse>, AppError> {
         let mut uses = Vec::new();
         for cluster in self.cluster_arns().await? {
             for service in self.describe_all_services(&cluster).await? {
@@ -184,7 +192,7 @@ impl AwsEnv {
                     None => continue,
                 };
                 uses.push(ServiceUse {
-                    cluster: arn_name(&cluster).to_string(),
+                    cluster: last_segment(&cluster).to_string(),
                     service: service.service_name().unwrap_or_default().to_string(),
                     deployment_status: status,
                 });

@@ -1,5 +1,6 @@
 //! SDK errors -> [`AppError`]. The full error goes to the log; the client gets a sentence naming
-//! the environment, the IAM action and AWS's own message, never credentials or endpoints.
+//! the environment, the IAM action and AWS's own message, never credentials or endpoints. Every
+//! call maps its result through [`AwsResult`], so the mapping is written once.
 
 use aws_sdk_ecr::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use shared::error::FieldError;
@@ -7,12 +8,77 @@ use shared::error::FieldError;
 use crate::error::AppError;
 
 /// What to know of a failed call to map it: the environment and the IAM action (`ecr:ListImages`).
-pub struct CallContext<'a> {
+#[derive(Clone, Copy)]
+pub(crate) struct CallContext<'a> {
     pub environment: &'a str,
     pub action: &'static str,
 }
 
-pub fn map_sdk_error<E, R>(cx: &CallContext<'_>, err: SdkError<E, R>) -> AppError
+/// What AWS said when it refused a call: its error code and message (either may be absent, e.g.
+/// when the call never reached AWS).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Refusal<'a> {
+    pub code: Option<&'a str>,
+    pub message: Option<&'a str>,
+}
+
+impl Refusal<'_> {
+    pub(crate) fn is(&self, code: &str) -> bool {
+        self.code == Some(code)
+    }
+}
+
+/// An SDK call's result into Berth's: `.or_aws(self.cx("ecs:DescribeServices"))?`.
+pub(crate) trait AwsResult<T> {
+    /// Any failure mapped by the shared rules (not found, conflict, invalid, access denied
+    /// naming the IAM action, throttled, unavailable).
+    fn or_aws(self, cx: CallContext<'_>) -> Result<T, AppError>;
+
+    /// The failure with AWS error code `code` becomes `error()`; any other is [`or_aws`](Self::or_aws)'s.
+    fn or_aws_on(self, cx: CallContext<'_>, code: &str, error: impl FnOnce() -> AppError) -> Result<T, AppError>;
+
+    /// `special` answers first for the refusals it knows: `Some(Ok(..))` when one means success
+    /// (deleting what is already gone), `Some(Err(..))` for Berth's own error; `None` leaves the
+    /// failure to [`or_aws`](Self::or_aws).
+    fn or_aws_unless(
+        self,
+        cx: CallContext<'_>,
+        special: impl FnOnce(Refusal<'_>) -> Option<Result<T, AppError>>,
+    ) -> Result<T, AppError>;
+}
+
+impl<T, E, R> AwsResult<T> for Result<T, SdkError<E, R>>
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    fn or_aws(self, cx: CallContext<'_>) -> Result<T, AppError> {
+        self.map_err(|e| map_sdk_error(&cx, e))
+    }
+
+    fn or_aws_on(self, cx: CallContext<'_>, code: &str, error: impl FnOnce() -> AppError) -> Result<T, AppError> {
+        self.or_aws_unless(cx, |refusal| refusal.is(code).then(|| Err(error())))
+    }
+
+    fn or_aws_unless(
+        self,
+        cx: CallContext<'_>,
+        special: impl FnOnce(Refusal<'_>) -> Option<Result<T, AppError>>,
+    ) -> Result<T, AppError> {
+        match self {
+            Ok(value) => Ok(value),
+            Err(e) => {
+                let refusal = Refusal { code: e.code(), message: e.message() };
+                match special(refusal) {
+                    Some(answer) => answer,
+                    None => Err(map_sdk_error(&cx, e)),
+                }
+            }
+        }
+    }
+}
+
+fn map_sdk_error<E, R>(cx: &CallContext<'_>, err: SdkError<E, R>) -> AppError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug + Send + Sync + 'static,
@@ -143,3 +209,7 @@ mod tests {
         assert!(matches!(classify(&CX, "ExpiredTokenException", "x"), AppError::AccessDenied { .. }));
     }
 }
+
+#[cfg(test)]
+#[path = "errors_scripted_tests.rs"]
+mod scripted_tests;

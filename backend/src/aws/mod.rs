@@ -1,8 +1,11 @@
 //! The only place that talks to AWS. Each environment gets SDK clients built from its config;
 //! the submodules convert between shared models and SDK types and map SDK errors to [`AppError`].
+//! Nothing of the SDK leaves this module: callers see shared/ models and Berth's own types.
 
 mod capacity;
+mod chunks;
 mod clusters;
+mod convert;
 #[cfg(test)]
 mod deploy_scripted_tests;
 mod ecr;
@@ -25,10 +28,10 @@ use shared::env::EnvironmentInfo;
 use crate::config::{Credentials, EnvironmentConfig, Settings};
 use crate::error::AppError;
 
-pub use capacity::resource_name;
+pub(crate) use capacity::resource_name;
 pub use ecr::DemoImage;
-pub use ecs::status_of;
-pub use services::export as export_service;
+pub(crate) use ecs::status_of;
+pub(crate) use services::export as export_service;
 
 /// One configured environment and its AWS clients.
 pub struct AwsEnv {
@@ -49,7 +52,7 @@ impl AwsEnv {
 
     /// An environment over given ECR and ECS clients (tests pass scripted ones); the other
     /// services' clients come from `sdk`.
-    pub fn with_clients(
+    fn with_clients(
         config: &EnvironmentConfig,
         ecr: aws_sdk_ecr::Client,
         ecs: aws_sdk_ecs::Client,
@@ -73,7 +76,8 @@ impl AwsEnv {
 
     /// An environment `name` in eu-west-1 over scripted clients (tests and benchmarks): the ECR
     /// and ECS clients given, or ones that are never called.
-    pub fn scripted(name: &str, ecr: Option<aws_sdk_ecr::Client>, ecs: Option<aws_sdk_ecs::Client>) -> Self {
+    #[cfg(any(test, feature = "bench"))]
+    pub(crate) fn scripted(name: &str, ecr: Option<aws_sdk_ecr::Client>, ecs: Option<aws_sdk_ecs::Client>) -> Self {
         let config = EnvironmentConfig {
             name: name.into(),
             region: "eu-west-1".into(),
@@ -143,7 +147,7 @@ async fn sdk_config(config: &EnvironmentConfig, max_attempts: u32, timeout: Dura
 pub struct Environments(Vec<AwsEnv>);
 
 impl Environments {
-    pub async fn connect(settings: &Settings) -> Self {
+    pub(crate) async fn connect(settings: &Settings) -> Self {
         let mut envs = Vec::with_capacity(settings.environments.len());
         for config in &settings.environments {
             envs.push(AwsEnv::connect(config, settings.aws_max_attempts, settings.aws_timeout).await);
@@ -151,18 +155,19 @@ impl Environments {
         Self(envs)
     }
 
-    pub fn from_envs(envs: Vec<AwsEnv>) -> Self {
+    #[cfg(any(test, feature = "bench"))]
+    pub(crate) fn from_envs(envs: Vec<AwsEnv>) -> Self {
         Self(envs)
     }
 
-    pub fn get(&self, name: &str) -> Result<&AwsEnv, AppError> {
+    pub(crate) fn get(&self, name: &str) -> Result<&AwsEnv, AppError> {
         self.0.iter().find(|e| e.name() == name).ok_or_else(|| {
             let known: Vec<&str> = self.0.iter().map(|e| e.name()).collect();
             AppError::NotFound(format!("No environment named '{name}'. Configured: {}.", known.join(", ")))
         })
     }
 
-    pub fn list(&self) -> Vec<EnvironmentInfo> {
+    pub(crate) fn list(&self) -> Vec<EnvironmentInfo> {
         self.0.iter().map(|e| e.info.clone()).collect()
     }
 }

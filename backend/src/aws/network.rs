@@ -5,7 +5,7 @@ use aws_sdk_ec2::types::{Filter, Tag};
 use shared::ecs::cluster::{Choice, DEFAULT_INSTANCE_ROLE, ECS_AMI_PARAMETER, Ec2Defaults};
 
 use super::AwsEnv;
-use super::errors::map_sdk_error;
+use super::errors::AwsResult;
 use crate::error::AppError;
 
 fn name_tag(tags: &[Tag]) -> Option<&str> {
@@ -17,7 +17,7 @@ fn vpc_filter(vpc_id: &str) -> Filter {
 }
 
 impl AwsEnv {
-    pub async fn list_vpcs(&self) -> Result<Vec<Choice>, AppError> {
+    pub(crate) async fn list_vpcs(&self) -> Result<Vec<Choice>, AppError> {
         let vpcs: Vec<_> = self
             .ec2
             .describe_vpcs()
@@ -26,7 +26,7 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ec2:DescribeVpcs"), e))?;
+            .or_aws(self.cx("ec2:DescribeVpcs"))?;
         Ok(vpcs
             .iter()
             .map(|v| {
@@ -40,7 +40,7 @@ impl AwsEnv {
             .collect())
     }
 
-    pub async fn list_subnets(&self, vpc_id: &str) -> Result<Vec<Choice>, AppError> {
+    pub(crate) async fn list_subnets(&self, vpc_id: &str) -> Result<Vec<Choice>, AppError> {
         let subnets: Vec<_> = self
             .ec2
             .describe_subnets()
@@ -50,7 +50,7 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ec2:DescribeSubnets"), e))?;
+            .or_aws(self.cx("ec2:DescribeSubnets"))?;
         let mut choices: Vec<Choice> = subnets
             .iter()
             .map(|s| {
@@ -71,7 +71,7 @@ impl AwsEnv {
         Ok(choices)
     }
 
-    pub async fn list_security_groups(&self, vpc_id: &str) -> Result<Vec<Choice>, AppError> {
+    pub(crate) async fn list_security_groups(&self, vpc_id: &str) -> Result<Vec<Choice>, AppError> {
         let groups: Vec<_> = self
             .ec2
             .describe_security_groups()
@@ -81,7 +81,7 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ec2:DescribeSecurityGroups"), e))?;
+            .or_aws(self.cx("ec2:DescribeSecurityGroups"))?;
         Ok(groups
             .iter()
             .map(|g| Choice {
@@ -92,13 +92,8 @@ impl AwsEnv {
             .collect())
     }
 
-    pub async fn list_key_pairs(&self) -> Result<Vec<Choice>, AppError> {
-        let out = self
-            .ec2
-            .describe_key_pairs()
-            .send()
-            .await
-            .map_err(|e| map_sdk_error(&self.cx("ec2:DescribeKeyPairs"), e))?;
+    pub(crate) async fn list_key_pairs(&self) -> Result<Vec<Choice>, AppError> {
+        let out = self.ec2.describe_key_pairs().send().await.or_aws(self.cx("ec2:DescribeKeyPairs"))?;
         Ok(out
             .key_pairs()
             .iter()
@@ -108,14 +103,8 @@ impl AwsEnv {
     }
 
     /// The ECS-optimized Amazon Linux 2023 AMI of this region.
-    pub async fn recommended_ecs_ami(&self) -> Result<String, AppError> {
-        let out = self
-            .ssm
-            .get_parameter()
-            .name(ECS_AMI_PARAMETER)
-            .send()
-            .await
-            .map_err(|e| map_sdk_error(&self.cx("ssm:GetParameter"), e))?;
+    pub(crate) async fn recommended_ecs_ami(&self) -> Result<String, AppError> {
+        let out = self.ssm.get_parameter().name(ECS_AMI_PARAMETER).send().await.or_aws(self.cx("ssm:GetParameter"))?;
         out.parameter()
             .and_then(|p| p.value())
             .map(str::to_string)
@@ -123,15 +112,17 @@ impl AwsEnv {
     }
 
     /// Whether an IAM role and its instance profile (same name, as the console creates them) exist.
-    pub async fn instance_role_exists(&self, role: &str) -> Result<bool, AppError> {
-        match self.iam.get_instance_profile().instance_profile_name(role).send().await {
-            Ok(out) => Ok(out.instance_profile().is_some_and(|p| !p.roles().is_empty())),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception()) => Ok(false),
-            Err(e) => Err(map_sdk_error(&self.cx("iam:GetInstanceProfile"), e)),
-        }
+    pub(crate) async fn instance_role_exists(&self, role: &str) -> Result<bool, AppError> {
+        self.iam
+            .get_instance_profile()
+            .instance_profile_name(role)
+            .send()
+            .await
+            .map(|out| out.instance_profile().is_some_and(|p| !p.roles().is_empty()))
+            .or_aws_unless(self.cx("iam:GetInstanceProfile"), |r| r.is("NoSuchEntity").then_some(Ok(false)))
     }
 
-    pub async fn ec2_defaults(&self) -> Result<Ec2Defaults, AppError> {
+    pub(crate) async fn ec2_defaults(&self) -> Result<Ec2Defaults, AppError> {
         let (ami, role) = tokio::join!(self.recommended_ecs_ami(), self.instance_role_exists(DEFAULT_INSTANCE_ROLE));
         Ok(Ec2Defaults { recommended_image_id: ami.ok(), instance_role_exists: role? })
     }

@@ -1,8 +1,6 @@
 //! ECS services: create (from a create-service document), describe (page + export), update
 //! (update-service document), delete. Model <-> SDK conversions live here too.
 
-use aws_sdk_ecs::error::ProvideErrorMetadata;
-use aws_sdk_ecs::primitives::DateTimeFormat;
 use aws_sdk_ecs::types as sdk;
 use shared::ecs::service::{
     AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, ContainerState, Deployment,
@@ -11,30 +9,31 @@ use shared::ecs::service::{
 };
 
 use super::AwsEnv;
-use super::errors::map_sdk_error;
+use super::chunks::describe_in_chunks;
+use super::convert::{invalid, last_segment, narrow_opt, timestamp as time};
+use super::errors::AwsResult;
 use crate::error::AppError;
 
-fn i32_of(v: Option<i64>) -> Option<i32> {
-    v.map(|n| n.clamp(0, i64::from(i32::MAX)) as i32)
-}
-
-fn time(t: Option<&aws_sdk_ecs::primitives::DateTime>) -> Option<String> {
-    t.and_then(|t| t.fmt(DateTimeFormat::DateTime).ok())
+/// A member ECS takes as a 32-bit `Integer`, refused at `path` beyond it.
+fn i32_at(v: Option<i64>, path: &str) -> Result<Option<i32>, AppError> {
+    narrow_opt(v, path).map_err(invalid)
 }
 
 /// `arn:...:task-definition/web:3` -> `web:3`.
 fn short(arn: &str) -> String {
-    arn.rsplit('/').next().unwrap_or(arn).to_string()
+    last_segment(arn).to_string()
 }
 
 fn strategy(items: &[CapacityProviderStrategyItem]) -> Result<Vec<sdk::CapacityProviderStrategyItem>, AppError> {
     items
         .iter()
-        .map(|i| {
+        .enumerate()
+        .map(|(n, i)| {
+            let path = |member: &str| format!("capacityProviderStrategy[{n}].{member}");
             sdk::CapacityProviderStrategyItem::builder()
                 .capacity_provider(&i.capacity_provider)
-                .weight(i32_of(i.weight).unwrap_or(0))
-                .base(i32_of(i.base).unwrap_or(0))
+                .weight(i32_at(i.weight, &path("weight"))?.unwrap_or(0))
+                .base(i32_at(i.base, &path("base"))?.unwrap_or(0))
                 .build()
                 .map_err(|e| AppError::BadRequest(format!("capacityProviderStrategy: {e}")))
         })
@@ -60,8 +59,11 @@ fn deployment_configuration(c: &DeploymentConfiguration) -> Result<sdk::Deployme
         .map_err(|e| AppError::BadRequest(format!("alarms: {e}")))?;
     Ok(sdk::DeploymentConfiguration::builder()
         .set_deployment_circuit_breaker(breaker)
-        .set_maximum_percent(i32_of(c.maximum_percent))
-        .set_minimum_healthy_percent(i32_of(c.minimum_healthy_percent))
+        .set_maximum_percent(i32_at(c.maximum_percent, "deploymentConfiguration.maximumPercent")?)
+        .set_minimum_healthy_percent(i32_at(
+            c.minimum_healthy_percent,
+            "deploymentConfiguration.minimumHealthyPercent",
+        )?)
         .set_alarms(alarms)
         .build())
 }
@@ -98,15 +100,16 @@ fn network_of(n: &sdk::NetworkConfiguration) -> NetworkConfiguration {
     }
 }
 
-fn load_balancers(list: &[LoadBalancer]) -> Vec<sdk::LoadBalancer> {
+fn load_balancers(list: &[LoadBalancer]) -> Result<Vec<sdk::LoadBalancer>, AppError> {
     list.iter()
-        .map(|l| {
-            sdk::LoadBalancer::builder()
+        .enumerate()
+        .map(|(i, l)| {
+            Ok(sdk::LoadBalancer::builder()
                 .set_target_group_arn(l.target_group_arn.clone())
                 .set_load_balancer_name(l.load_balancer_name.clone())
                 .set_container_name(l.container_name.clone())
-                .set_container_port(l.container_port.map(|p| p as i32))
-                .build()
+                .set_container_port(i32_at(l.container_port, &format!("loadBalancers[{i}].containerPort"))?)
+                .build())
         })
         .collect()
 }
@@ -238,25 +241,24 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:ListTasks"), e))?;
-        let mut tasks = Vec::new();
-        for batch in arns.chunks(100) {
+            .or_aws(self.cx("ecs:ListTasks"))?;
+        describe_in_chunks(&arns, 100, |chunk| async move {
             let out = self
                 .ecs
                 .describe_tasks()
                 .cluster(cluster)
-                .set_tasks(Some(batch.to_vec()))
+                .set_tasks(Some(chunk))
                 .send()
                 .await
-                .map_err(|e| map_sdk_error(&self.cx("ecs:DescribeTasks"), e))?;
-            tasks.extend(out.tasks().iter().map(task));
-        }
-        Ok(tasks)
+                .or_aws(self.cx("ecs:DescribeTasks"))?;
+            Ok(out.tasks().iter().map(task).collect())
+        })
+        .await
     }
 
     /// The service's stopped tasks (ECS keeps them about an hour), newest first: a failed
     /// rollout's verdict is read from them.
-    pub async fn stopped_tasks(&self, cluster: &str, service: &str) -> Result<Vec<Task>, AppError> {
+    pub(crate) async fn stopped_tasks(&self, cluster: &str, service: &str) -> Result<Vec<Task>, AppError> {
         let mut stopped = self.tasks_of(cluster, service, sdk::DesiredStatus::Stopped).await?;
         stopped.sort_by(|a, b| b.stopped_at.cmp(&a.stopped_at));
         Ok(stopped)
@@ -266,7 +268,7 @@ impl AwsEnv {
         AppError::NotFound(format!("No service {name} in cluster {cluster} (environment '{}').", self.name()))
     }
 
-    pub async fn create_service(&self, spec: &ServiceSpec) -> Result<ServiceDetail, AppError> {
+    pub(crate) async fn create_service(&self, spec: &ServiceSpec) -> Result<ServiceDetail, AppError> {
         let cluster = spec.cluster.clone().unwrap_or_else(|| "default".into());
         let (constraints, strategies) = placement(&spec.placement_constraints, &spec.placement_strategy);
         let tags = spec
@@ -279,8 +281,8 @@ impl AwsEnv {
             .cluster(&cluster)
             .service_name(&spec.service_name)
             .set_task_definition(spec.task_definition.clone())
-            .set_load_balancers(spec.load_balancers.as_deref().map(load_balancers))
-            .set_desired_count(i32_of(spec.desired_count))
+            .set_load_balancers(spec.load_balancers.as_deref().map(load_balancers).transpose()?)
+            .set_desired_count(i32_at(spec.desired_count, "desiredCount")?)
             .set_client_token(spec.client_token.clone())
             .set_launch_type(spec.launch_type.as_deref().map(sdk::LaunchType::from))
             .set_capacity_provider_strategy(spec.capacity_provider_strategy.as_deref().map(strategy).transpose()?)
@@ -292,7 +294,10 @@ impl AwsEnv {
             .set_placement_constraints(constraints)
             .set_placement_strategy(strategies)
             .set_network_configuration(spec.network_configuration.as_ref().map(network).transpose()?.flatten())
-            .set_health_check_grace_period_seconds(i32_of(spec.health_check_grace_period_seconds))
+            .set_health_check_grace_period_seconds(i32_at(
+                spec.health_check_grace_period_seconds,
+                "healthCheckGracePeriodSeconds",
+            )?)
             .set_scheduling_strategy(spec.scheduling_strategy.as_deref().map(sdk::SchedulingStrategy::from))
             .set_deployment_controller(
                 spec.deployment_controller
@@ -311,12 +316,12 @@ impl AwsEnv {
             .set_enable_execute_command(spec.enable_execute_command)
             .send()
             .await
-            .map_err(|e| map_sdk_error(&self.cx("ecs:CreateService"), e))?;
+            .or_aws(self.cx("ecs:CreateService"))?;
         out.service().map(detail).ok_or_else(|| self.no_service(&cluster, &spec.service_name))
     }
 
     /// Every ACTIVE service of every cluster (the sweep for deployments made outside Berth).
-    pub async fn all_services(&self) -> Result<Vec<ServiceDetail>, AppError> {
+    pub(crate) async fn all_services(&self) -> Result<Vec<ServiceDetail>, AppError> {
         let mut found = Vec::new();
         for cluster in self.cluster_arns().await? {
             let services = self.describe_all_services(&cluster).await?;
@@ -325,12 +330,12 @@ impl AwsEnv {
         Ok(found)
     }
 
-    pub async fn describe_service(&self, cluster: &str, name: &str) -> Result<ServiceDetail, AppError> {
-        let out =
-            self.ecs.describe_services().cluster(cluster).services(name).send().await.map_err(|e| match e.code() {
-                Some("ClusterNotFoundException") => self.no_service(cluster, name),
-                _ => map_sdk_error(&self.cx("ecs:DescribeServices"), e),
-            })?;
+    pub(crate) async fn describe_service(&self, cluster: &str, name: &str) -> Result<ServiceDetail, AppError> {
+        let out = self.ecs.describe_services().cluster(cluster).services(name).send().await.or_aws_on(
+            self.cx("ecs:DescribeServices"),
+            "ClusterNotFoundException",
+            || self.no_service(cluster, name),
+        )?;
         out.services()
             .iter()
             .find(|s| s.status() != Some("INACTIVE"))
@@ -340,7 +345,7 @@ impl AwsEnv {
 
     /// The service page: [`describe_service`](Self::describe_service) and its tasks (running and
     /// pending, then the latest stopped ones). Only the page needs the tasks.
-    pub async fn service_page(&self, cluster: &str, name: &str) -> Result<ServiceDetail, AppError> {
+    pub(crate) async fn service_page(&self, cluster: &str, name: &str) -> Result<ServiceDetail, AppError> {
         let (mut found, mut live, mut stopped) = tokio::try_join!(
             self.describe_service(cluster, name),
             self.tasks_of(cluster, name, sdk::DesiredStatus::Running),
@@ -354,7 +359,7 @@ impl AwsEnv {
         Ok(found)
     }
 
-    pub async fn update_service(&self, update: &ServiceUpdate) -> Result<ServiceDetail, AppError> {
+    pub(crate) async fn update_service(&self, update: &ServiceUpdate) -> Result<ServiceDetail, AppError> {
         let cluster = update.cluster.clone().unwrap_or_else(|| "default".into());
         let (constraints, strategies) = placement(&update.placement_constraints, &update.placement_strategy);
         let out = self
@@ -362,7 +367,7 @@ impl AwsEnv {
             .update_service()
             .cluster(&cluster)
             .service(&update.service)
-            .set_desired_count(i32_of(update.desired_count))
+            .set_desired_count(i32_at(update.desired_count, "desiredCount")?)
             .set_task_definition(update.task_definition.clone())
             .set_capacity_provider_strategy(update.capacity_provider_strategy.as_deref().map(strategy).transpose()?)
             .set_deployment_configuration(
@@ -373,34 +378,35 @@ impl AwsEnv {
             .set_placement_strategy(strategies)
             .set_platform_version(update.platform_version.clone())
             .set_force_new_deployment(update.force_new_deployment)
-            .set_health_check_grace_period_seconds(i32_of(update.health_check_grace_period_seconds))
+            .set_health_check_grace_period_seconds(i32_at(
+                update.health_check_grace_period_seconds,
+                "healthCheckGracePeriodSeconds",
+            )?)
             .set_enable_execute_command(update.enable_execute_command)
             .set_enable_ecs_managed_tags(update.enable_ecs_managed_tags)
-            .set_load_balancers(update.load_balancers.as_deref().map(load_balancers))
+            .set_load_balancers(update.load_balancers.as_deref().map(load_balancers).transpose()?)
             .set_propagate_tags(update.propagate_tags.as_deref().map(sdk::PropagateTags::from))
             .send()
             .await
-            .map_err(|e| match e.code() {
-                Some("ServiceNotFoundException") => self.no_service(&cluster, &update.service),
-                _ => map_sdk_error(&self.cx("ecs:UpdateService"), e),
+            .or_aws_on(self.cx("ecs:UpdateService"), "ServiceNotFoundException", || {
+                self.no_service(&cluster, &update.service)
             })?;
         out.service().map(detail).ok_or_else(|| self.no_service(&cluster, &update.service))
     }
 
     /// Deletes a service; `force` deletes one still scaled above 0 (its tasks are stopped).
-    pub async fn delete_service(&self, cluster: &str, name: &str, force: bool) -> Result<(), AppError> {
-        self.ecs.delete_service().cluster(cluster).service(name).force(force).send().await.map_err(|e| {
-            match e.code() {
-                Some("ServiceNotFoundException") => self.no_service(cluster, name),
-                _ => map_sdk_error(&self.cx("ecs:DeleteService"), e),
-            }
-        })?;
+    pub(crate) async fn delete_service(&self, cluster: &str, name: &str, force: bool) -> Result<(), AppError> {
+        self.ecs.delete_service().cluster(cluster).service(name).force(force).send().await.or_aws_on(
+            self.cx("ecs:DeleteService"),
+            "ServiceNotFoundException",
+            || self.no_service(cluster, name),
+        )?;
         Ok(())
     }
 }
 
 /// A service as `aws ecs create-service --cli-input-json` would create it again.
-pub fn export(d: &ServiceDetail) -> ServiceSpec {
+pub(crate) fn export(d: &ServiceDetail) -> ServiceSpec {
     let daemon = d.scheduling_strategy == "DAEMON";
     ServiceSpec {
         cluster: Some(d.cluster.clone()),

@@ -5,7 +5,7 @@ use aws_sdk_ecs::types as sdk;
 use shared::ecs::task_definition as m;
 use shared::error::FieldError;
 
-use super::task_definition_convert::{i32_of, i64_of, none_if_empty as some_list};
+use super::convert::{narrow, narrow_opt, none_if_empty as some_list, widen as i64_of};
 
 fn text(s: &str) -> Option<String> {
     Some(s.to_string())
@@ -16,7 +16,7 @@ fn at(path: &str) -> impl Fn(aws_sdk_ecs::error::BuildError) -> FieldError + '_ 
     move |e| FieldError::new(path, format!("Incomplete: {e}"))
 }
 
-pub fn linux_parameters(p: &m::LinuxParameters, path: &str) -> Result<sdk::LinuxParameters, FieldError> {
+pub(crate) fn linux_parameters(p: &m::LinuxParameters, path: &str) -> Result<sdk::LinuxParameters, FieldError> {
     let devices = p
         .devices
         .iter()
@@ -43,7 +43,7 @@ pub fn linux_parameters(p: &m::LinuxParameters, path: &str) -> Result<sdk::Linux
         .map(|(i, t)| {
             sdk::Tmpfs::builder()
                 .set_container_path(t.container_path.clone())
-                .set_size(i32_of(t.size))
+                .set_size(narrow_opt(t.size, &format!("{path}.tmpfs[{i}].size"))?)
                 .set_mount_options(t.mount_options.clone())
                 .build()
                 .map_err(at(&format!("{path}.tmpfs[{i}]")))
@@ -57,14 +57,14 @@ pub fn linux_parameters(p: &m::LinuxParameters, path: &str) -> Result<sdk::Linux
         )
         .set_devices(p.devices.as_ref().map(|_| devices))
         .set_init_process_enabled(p.init_process_enabled)
-        .set_shared_memory_size(i32_of(p.shared_memory_size))
+        .set_shared_memory_size(narrow_opt(p.shared_memory_size, &format!("{path}.sharedMemorySize"))?)
         .set_tmpfs(p.tmpfs.as_ref().map(|_| tmpfs))
-        .set_max_swap(i32_of(p.max_swap))
-        .set_swappiness(i32_of(p.swappiness))
+        .set_max_swap(narrow_opt(p.max_swap, &format!("{path}.maxSwap"))?)
+        .set_swappiness(narrow_opt(p.swappiness, &format!("{path}.swappiness"))?)
         .build())
 }
 
-pub fn linux_parameters_of(p: &sdk::LinuxParameters) -> m::LinuxParameters {
+pub(crate) fn linux_parameters_of(p: &sdk::LinuxParameters) -> m::LinuxParameters {
     m::LinuxParameters {
         capabilities: p
             .capabilities()
@@ -94,18 +94,18 @@ pub fn linux_parameters_of(p: &sdk::LinuxParameters) -> m::LinuxParameters {
     }
 }
 
-pub fn restart_policy(r: &m::RestartPolicy, path: &str) -> Result<sdk::ContainerRestartPolicy, FieldError> {
+pub(crate) fn restart_policy(r: &m::RestartPolicy, path: &str) -> Result<sdk::ContainerRestartPolicy, FieldError> {
     sdk::ContainerRestartPolicy::builder()
         .set_enabled(r.enabled)
-        .set_ignored_exit_codes(
-            r.ignored_exit_codes.as_ref().map(|l| l.iter().map(|c| i32_of(Some(*c)).unwrap_or(0)).collect()),
-        )
-        .set_restart_attempt_period(i32_of(r.restart_attempt_period))
+        .set_ignored_exit_codes(list(&r.ignored_exit_codes, &format!("{path}.ignoredExitCodes"), |c, at| {
+            narrow(*c, at)
+        })?)
+        .set_restart_attempt_period(narrow_opt(r.restart_attempt_period, &format!("{path}.restartAttemptPeriod"))?)
         .build()
         .map_err(at(path))
 }
 
-pub fn restart_policy_of(r: &sdk::ContainerRestartPolicy) -> m::RestartPolicy {
+pub(crate) fn restart_policy_of(r: &sdk::ContainerRestartPolicy) -> m::RestartPolicy {
     m::RestartPolicy {
         enabled: Some(r.enabled()),
         ignored_exit_codes: some_list(r.ignored_exit_codes()).map(|l| l.into_iter().map(i64::from).collect()),
@@ -114,7 +114,7 @@ pub fn restart_policy_of(r: &sdk::ContainerRestartPolicy) -> m::RestartPolicy {
 }
 
 /// Converts each element of a list member; errors carry `path[i]`.
-pub fn list<T, U>(
+pub(crate) fn list<T, U>(
     items: &Option<Vec<T>>,
     path: &str,
     convert: impl Fn(&T, &str) -> Result<U, FieldError>,
@@ -122,7 +122,7 @@ pub fn list<T, U>(
     items.as_ref().map(|l| l.iter().enumerate().map(|(i, x)| convert(x, &format!("{path}[{i}]"))).collect()).transpose()
 }
 
-pub fn environment_file(f: &m::EnvironmentFile, path: &str) -> Result<sdk::EnvironmentFile, FieldError> {
+pub(crate) fn environment_file(f: &m::EnvironmentFile, path: &str) -> Result<sdk::EnvironmentFile, FieldError> {
     sdk::EnvironmentFile::builder()
         .value(&f.value)
         .r#type(sdk::EnvironmentFileType::from(f.kind.as_str()))
@@ -130,11 +130,11 @@ pub fn environment_file(f: &m::EnvironmentFile, path: &str) -> Result<sdk::Envir
         .map_err(at(path))
 }
 
-pub fn environment_file_of(f: &sdk::EnvironmentFile) -> m::EnvironmentFile {
+pub(crate) fn environment_file_of(f: &sdk::EnvironmentFile) -> m::EnvironmentFile {
     m::EnvironmentFile { value: f.value().to_string(), kind: f.r#type().as_str().to_string() }
 }
 
-pub fn repository_credentials(
+pub(crate) fn repository_credentials(
     r: &m::RepositoryCredentials,
     path: &str,
 ) -> Result<sdk::RepositoryCredentials, FieldError> {
@@ -144,7 +144,7 @@ pub fn repository_credentials(
         .map_err(at(path))
 }
 
-pub fn host_entry(h: &m::HostEntry, path: &str) -> Result<sdk::HostEntry, FieldError> {
+pub(crate) fn host_entry(h: &m::HostEntry, path: &str) -> Result<sdk::HostEntry, FieldError> {
     sdk::HostEntry::builder()
         .set_hostname(h.hostname.clone())
         .set_ip_address(h.ip_address.clone())
@@ -152,11 +152,14 @@ pub fn host_entry(h: &m::HostEntry, path: &str) -> Result<sdk::HostEntry, FieldE
         .map_err(at(path))
 }
 
-pub fn system_control(s: &m::SystemControl) -> sdk::SystemControl {
+pub(crate) fn system_control(s: &m::SystemControl) -> sdk::SystemControl {
     sdk::SystemControl::builder().set_namespace(s.namespace.clone()).set_value(s.value.clone()).build()
 }
 
-pub fn resource_requirement(r: &m::ResourceRequirement, path: &str) -> Result<sdk::ResourceRequirement, FieldError> {
+pub(crate) fn resource_requirement(
+    r: &m::ResourceRequirement,
+    path: &str,
+) -> Result<sdk::ResourceRequirement, FieldError> {
     sdk::ResourceRequirement::builder()
         .value(&r.value)
         .r#type(sdk::ResourceType::from(r.kind.as_str()))
@@ -164,7 +167,7 @@ pub fn resource_requirement(r: &m::ResourceRequirement, path: &str) -> Result<sd
         .map_err(at(path))
 }
 
-pub fn firelens(f: &m::FirelensConfiguration, path: &str) -> Result<sdk::FirelensConfiguration, FieldError> {
+pub(crate) fn firelens(f: &m::FirelensConfiguration, path: &str) -> Result<sdk::FirelensConfiguration, FieldError> {
     sdk::FirelensConfiguration::builder()
         .r#type(sdk::FirelensConfigurationType::from(f.kind.as_str()))
         .set_options(f.options.clone().map(|o| o.into_iter().collect()))
@@ -173,7 +176,7 @@ pub fn firelens(f: &m::FirelensConfiguration, path: &str) -> Result<sdk::Firelen
 }
 
 /// The container members of advanced.rs, read back from a registered container.
-pub fn container_extras_of(c: &sdk::ContainerDefinition, into: &mut m::ContainerDefinition) {
+pub(crate) fn container_extras_of(c: &sdk::ContainerDefinition, into: &mut m::ContainerDefinition) {
     into.repository_credentials = c
         .repository_credentials()
         .map(|r| m::RepositoryCredentials { credentials_parameter: text(r.credentials_parameter()) });
@@ -202,7 +205,7 @@ pub fn container_extras_of(c: &sdk::ContainerDefinition, into: &mut m::Container
     });
 }
 
-pub fn proxy(p: &m::ProxyConfiguration, path: &str) -> Result<sdk::ProxyConfiguration, FieldError> {
+pub(crate) fn proxy(p: &m::ProxyConfiguration, path: &str) -> Result<sdk::ProxyConfiguration, FieldError> {
     sdk::ProxyConfiguration::builder()
         .set_type(p.kind.as_deref().map(sdk::ProxyConfigurationType::from))
         .container_name(&p.container_name)
@@ -215,7 +218,7 @@ pub fn proxy(p: &m::ProxyConfiguration, path: &str) -> Result<sdk::ProxyConfigur
         .map_err(at(path))
 }
 
-pub fn placement_constraint(p: &m::PlacementConstraint) -> sdk::TaskDefinitionPlacementConstraint {
+pub(crate) fn placement_constraint(p: &m::PlacementConstraint) -> sdk::TaskDefinitionPlacementConstraint {
     sdk::TaskDefinitionPlacementConstraint::builder()
         .set_type(p.kind.as_deref().map(sdk::TaskDefinitionPlacementConstraintType::from))
         .set_expression(p.expression.clone())
@@ -224,7 +227,10 @@ pub fn placement_constraint(p: &m::PlacementConstraint) -> sdk::TaskDefinitionPl
 
 /// Elastic Inference is retired; a document may still carry the member, and AWS says what it thinks.
 #[allow(deprecated)]
-pub fn inference_accelerator(a: &m::InferenceAccelerator, path: &str) -> Result<sdk::InferenceAccelerator, FieldError> {
+pub(crate) fn inference_accelerator(
+    a: &m::InferenceAccelerator,
+    path: &str,
+) -> Result<sdk::InferenceAccelerator, FieldError> {
     sdk::InferenceAccelerator::builder()
         .set_device_name(a.device_name.clone())
         .set_device_type(a.device_type.clone())
@@ -232,14 +238,14 @@ pub fn inference_accelerator(a: &m::InferenceAccelerator, path: &str) -> Result<
         .map_err(at(path))
 }
 
-pub fn ephemeral_storage(e: &m::EphemeralStorage, path: &str) -> Result<sdk::EphemeralStorage, FieldError> {
-    match i32_of(e.size_in_gi_b) {
+pub(crate) fn ephemeral_storage(e: &m::EphemeralStorage, path: &str) -> Result<sdk::EphemeralStorage, FieldError> {
+    match narrow_opt(e.size_in_gi_b, &format!("{path}.sizeInGiB"))? {
         Some(size) => Ok(sdk::EphemeralStorage::builder().size_in_gib(size).build()),
         None => Err(FieldError::new(format!("{path}.sizeInGiB"), "sizeInGiB is required.")),
     }
 }
 
-pub fn runtime_platform(r: &m::RuntimePlatform) -> sdk::RuntimePlatform {
+pub(crate) fn runtime_platform(r: &m::RuntimePlatform) -> sdk::RuntimePlatform {
     sdk::RuntimePlatform::builder()
         .set_cpu_architecture(r.cpu_architecture.as_deref().map(sdk::CpuArchitecture::from))
         .set_operating_system_family(r.operating_system_family.as_deref().map(sdk::OsFamily::from))
@@ -248,7 +254,7 @@ pub fn runtime_platform(r: &m::RuntimePlatform) -> sdk::RuntimePlatform {
 
 /// The task-level members of advanced.rs, read back from a registered revision.
 #[allow(deprecated)]
-pub fn task_extras_of(td: &sdk::TaskDefinition, into: &mut m::TaskDefinitionSpec) {
+pub(crate) fn task_extras_of(td: &sdk::TaskDefinition, into: &mut m::TaskDefinitionSpec) {
     into.placement_constraints = some_list(td.placement_constraints()).map(|l| {
         l.iter()
             .map(|p| m::PlacementConstraint {
@@ -282,21 +288,24 @@ pub fn task_extras_of(td: &sdk::TaskDefinition, into: &mut m::TaskDefinitionSpec
     });
 }
 
-pub fn efs_authorization(a: &m::EfsAuthorizationConfig) -> sdk::EfsAuthorizationConfig {
+pub(crate) fn efs_authorization(a: &m::EfsAuthorizationConfig) -> sdk::EfsAuthorizationConfig {
     sdk::EfsAuthorizationConfig::builder()
         .set_access_point_id(a.access_point_id.clone())
         .set_iam(a.iam.as_deref().map(sdk::EfsAuthorizationConfigIam::from))
         .build()
 }
 
-pub fn efs_authorization_of(a: &sdk::EfsAuthorizationConfig) -> m::EfsAuthorizationConfig {
+pub(crate) fn efs_authorization_of(a: &sdk::EfsAuthorizationConfig) -> m::EfsAuthorizationConfig {
     m::EfsAuthorizationConfig {
         access_point_id: a.access_point_id().map(str::to_string),
         iam: a.iam().map(|i| i.as_str().to_string()),
     }
 }
 
-pub fn fsx(f: &m::FsxWindowsVolume, path: &str) -> Result<sdk::FSxWindowsFileServerVolumeConfiguration, FieldError> {
+pub(crate) fn fsx(
+    f: &m::FsxWindowsVolume,
+    path: &str,
+) -> Result<sdk::FSxWindowsFileServerVolumeConfiguration, FieldError> {
     let auth = f
         .authorization_config
         .as_ref()
@@ -316,7 +325,7 @@ pub fn fsx(f: &m::FsxWindowsVolume, path: &str) -> Result<sdk::FSxWindowsFileSer
         .map_err(at(path))
 }
 
-pub fn fsx_of(f: &sdk::FSxWindowsFileServerVolumeConfiguration) -> m::FsxWindowsVolume {
+pub(crate) fn fsx_of(f: &sdk::FSxWindowsFileServerVolumeConfiguration) -> m::FsxWindowsVolume {
     m::FsxWindowsVolume {
         file_system_id: text(f.file_system_id()),
         root_directory: text(f.root_directory()),

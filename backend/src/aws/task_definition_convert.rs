@@ -5,11 +5,8 @@ use aws_sdk_ecs::types as sdk;
 use shared::ecs::task_definition as m;
 use shared::error::FieldError;
 
+use super::convert::{narrow, narrow_opt, none_if_empty, widen as i64_of};
 use super::task_definition_advanced as adv;
-
-pub(super) fn i32_of(v: Option<i64>) -> Option<i32> {
-    v.map(|n| n.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
-}
 
 /// Converts each element of an optional list, stopping at the first that can't be built.
 fn each<T, U>(
@@ -25,20 +22,16 @@ fn build_error(e: aws_sdk_ecs::error::BuildError) -> FieldError {
 
 fn container(c: &m::ContainerDefinition, index: usize) -> Result<sdk::ContainerDefinition, FieldError> {
     let path = |member: &str| format!("containerDefinitions[{index}].{member}");
-    let ports = c.port_mappings.as_ref().map(|list| {
-        list.iter()
-            .map(|p| {
-                sdk::PortMapping::builder()
-                    .set_container_port(i32_of(p.container_port))
-                    .set_host_port(i32_of(p.host_port))
-                    .set_protocol(p.protocol.as_deref().map(sdk::TransportProtocol::from))
-                    .set_name(p.name.clone())
-                    .set_app_protocol(p.app_protocol.as_deref().map(sdk::ApplicationProtocol::from))
-                    .set_container_port_range(p.container_port_range.clone())
-                    .build()
-            })
-            .collect()
-    });
+    let ports = adv::list(&c.port_mappings, &path("portMappings"), |p, at| {
+        Ok(sdk::PortMapping::builder()
+            .set_container_port(narrow_opt(p.container_port, &format!("{at}.containerPort"))?)
+            .set_host_port(narrow_opt(p.host_port, &format!("{at}.hostPort"))?)
+            .set_protocol(p.protocol.as_deref().map(sdk::TransportProtocol::from))
+            .set_name(p.name.clone())
+            .set_app_protocol(p.app_protocol.as_deref().map(sdk::ApplicationProtocol::from))
+            .set_container_port_range(p.container_port_range.clone())
+            .build())
+    })?;
     let environment = c
         .environment
         .as_ref()
@@ -74,11 +67,11 @@ fn container(c: &m::ContainerDefinition, index: usize) -> Result<sdk::ContainerD
             .build()
             .map_err(build_error)
     })?;
-    let ulimits = each(&c.ulimits, |u| {
+    let ulimits = adv::list(&c.ulimits, &path("ulimits"), |u, at| {
         sdk::Ulimit::builder()
             .name(sdk::UlimitName::from(u.name.as_str()))
-            .soft_limit(i32_of(Some(u.soft_limit)).unwrap_or_default())
-            .hard_limit(i32_of(Some(u.hard_limit)).unwrap_or_default())
+            .soft_limit(narrow(u.soft_limit, &format!("{at}.softLimit"))?)
+            .hard_limit(narrow(u.hard_limit, &format!("{at}.hardLimit"))?)
             .build()
             .map_err(build_error)
     })?;
@@ -100,12 +93,13 @@ fn container(c: &m::ContainerDefinition, index: usize) -> Result<sdk::ContainerD
         .health_check
         .as_ref()
         .map(|h| {
+            let at = |member: &str| path(&format!("healthCheck.{member}"));
             sdk::HealthCheck::builder()
                 .set_command(Some(h.command.clone()))
-                .set_interval(i32_of(h.interval))
-                .set_timeout(i32_of(h.timeout))
-                .set_retries(i32_of(h.retries))
-                .set_start_period(i32_of(h.start_period))
+                .set_interval(narrow_opt(h.interval, &at("interval"))?)
+                .set_timeout(narrow_opt(h.timeout, &at("timeout"))?)
+                .set_retries(narrow_opt(h.retries, &at("retries"))?)
+                .set_start_period(narrow_opt(h.start_period, &at("startPeriod"))?)
                 .build()
                 .map_err(build_error)
         })
@@ -113,9 +107,9 @@ fn container(c: &m::ContainerDefinition, index: usize) -> Result<sdk::ContainerD
     Ok(sdk::ContainerDefinition::builder()
         .name(&c.name)
         .image(&c.image)
-        .set_cpu(i32_of(c.cpu))
-        .set_memory(i32_of(c.memory))
-        .set_memory_reservation(i32_of(c.memory_reservation))
+        .set_cpu(narrow_opt(c.cpu, &path("cpu"))?)
+        .set_memory(narrow_opt(c.memory, &path("memory"))?)
+        .set_memory_reservation(narrow_opt(c.memory_reservation, &path("memoryReservation"))?)
         .set_links(c.links.clone())
         .set_port_mappings(ports)
         .set_essential(c.essential)
@@ -126,8 +120,8 @@ fn container(c: &m::ContainerDefinition, index: usize) -> Result<sdk::ContainerD
         .set_volumes_from(volumes_from)
         .set_secrets(secrets)
         .set_depends_on(depends_on)
-        .set_start_timeout(i32_of(c.start_timeout))
-        .set_stop_timeout(i32_of(c.stop_timeout))
+        .set_start_timeout(narrow_opt(c.start_timeout, &path("startTimeout"))?)
+        .set_stop_timeout(narrow_opt(c.stop_timeout, &path("stopTimeout"))?)
         .set_version_consistency(c.version_consistency.as_deref().map(sdk::VersionConsistency::from))
         .set_hostname(c.hostname.clone())
         .set_user(c.user.clone())
@@ -189,7 +183,10 @@ fn volume(v: &m::Volume, path: &str) -> Result<sdk::Volume, FieldError> {
                 .file_system_id(&e.file_system_id)
                 .set_root_directory(e.root_directory.clone())
                 .set_transit_encryption(e.transit_encryption.as_deref().map(sdk::EfsTransitEncryption::from))
-                .set_transit_encryption_port(i32_of(e.transit_encryption_port))
+                .set_transit_encryption_port(narrow_opt(
+                    e.transit_encryption_port,
+                    &format!("{path}.efsVolumeConfiguration.transitEncryptionPort"),
+                )?)
                 .set_authorization_config(e.authorization_config.as_ref().map(adv::efs_authorization))
                 .build()
                 .map_err(build_error)
@@ -216,7 +213,7 @@ fn volume(v: &m::Volume, path: &str) -> Result<sdk::Volume, FieldError> {
 
 /// The pieces of a RegisterTaskDefinition call.
 #[allow(deprecated)] // inference accelerators: see task_definition_advanced.rs
-pub struct Registration {
+pub(crate) struct Registration {
     pub containers: Vec<sdk::ContainerDefinition>,
     pub volumes: Option<Vec<sdk::Volume>>,
     pub tags: Option<Vec<sdk::Tag>>,
@@ -228,7 +225,7 @@ pub struct Registration {
 }
 
 #[allow(deprecated)]
-pub fn to_sdk(spec: &m::TaskDefinitionSpec) -> Result<Registration, Vec<FieldError>> {
+pub(crate) fn to_sdk(spec: &m::TaskDefinitionSpec) -> Result<Registration, Vec<FieldError>> {
     let one = |e: FieldError| vec![e];
     let containers = spec
         .container_definitions
@@ -268,14 +265,6 @@ pub fn to_sdk(spec: &m::TaskDefinitionSpec) -> Result<Registration, Vec<FieldErr
             .map_err(one)?,
         runtime_platform: spec.runtime_platform.as_ref().map(adv::runtime_platform),
     })
-}
-
-pub(super) fn i64_of(v: Option<i32>) -> Option<i64> {
-    v.map(i64::from)
-}
-
-pub(super) fn none_if_empty<T: Clone>(list: &[T]) -> Option<Vec<T>> {
-    (!list.is_empty()).then(|| list.to_vec())
 }
 
 fn secret_of(s: &sdk::Secret) -> m::Secret {
@@ -383,7 +372,7 @@ fn container_of(c: &sdk::ContainerDefinition) -> m::ContainerDefinition {
 }
 
 /// A registered revision back in the model's shape (what export writes).
-pub fn from_sdk(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> m::TaskDefinitionSpec {
+pub(crate) fn from_sdk(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> m::TaskDefinitionSpec {
     let mut spec = m::TaskDefinitionSpec {
         family: td.family().unwrap_or_default().to_string(),
         task_role_arn: td.task_role_arn().map(str::to_string),
