@@ -156,7 +156,9 @@ pub fn located(path: &str, message: &str) -> FieldError {
     match missing {
         Some(field) if path.is_empty() => FieldError::new(field, "required").breaking(rule("document.required")),
         Some(field) => FieldError::new(format!("{path}.{field}"), "required").breaking(rule("document.required")),
-        None if message.starts_with("unknown field") => FieldError::new(path, message).breaking(rule("document.unknownKey")),
+        None if message.starts_with("unknown field") => {
+            FieldError::new(path, message).breaking(rule("document.unknownKey"))
+        }
         None => FieldError::new(path, message).breaking(rule("document.type")),
     }
 }

@@ -146,7 +146,10 @@ fn passthrough(spec: &ServiceSpec) -> serde_json::Map<String, serde_json::Value>
         }
     };
     put("serviceConnectConfiguration", spec.service_connect_configuration.clone().map(Value::Object));
-    put("volumeConfigurations", spec.volume_configurations.as_ref().map(|l| l.iter().cloned().map(Value::Object).collect()));
+    put(
+        "volumeConfigurations",
+        spec.volume_configurations.as_ref().map(|l| l.iter().cloned().map(Value::Object).collect()),
+    );
     put(
         "vpcLatticeConfigurations",
         spec.vpc_lattice_configurations.as_ref().map(|l| l.iter().cloned().map(Value::Object).collect()),
@@ -171,7 +174,10 @@ fn passthrough(spec: &ServiceSpec) -> serde_json::Map<String, serde_json::Value>
 
 /// Merges `extra` into a JSON request body (objects member by member), before it is signed.
 pub(crate) fn merge_into_body(body: &[u8], extra: &serde_json::Map<String, serde_json::Value>) -> Option<Vec<u8>> {
-    fn merge(into: &mut serde_json::Map<String, serde_json::Value>, extra: &serde_json::Map<String, serde_json::Value>) {
+    fn merge(
+        into: &mut serde_json::Map<String, serde_json::Value>,
+        extra: &serde_json::Map<String, serde_json::Value>,
+    ) {
         for (key, value) in extra {
             match (into.get_mut(key), value) {
                 (Some(serde_json::Value::Object(inner)), serde_json::Value::Object(more)) => merge(inner, more),

@@ -1,6 +1,5 @@
 use serde::{Deserialize, Serialize};
 
-
 /// The CreateRepository input, field for field as AWS's JSON. Unknown keys are refused, as the AWS
 /// CLI refuses them, so an import never silently drops a setting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,7 +32,6 @@ impl RepositorySpec {
             tags: Vec::new(),
         }
     }
-
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

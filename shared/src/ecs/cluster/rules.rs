@@ -76,7 +76,9 @@ pub fn validate(spec: &ClusterSpec) -> Result<(), Vec<crate::error::FieldError>>
             );
         }
         match &ec2.image_id {
-            Some(ami) if !is_id(ami, "ami") => e.rule("cluster.ec2.imageId", "ec2.imageId", "An AMI ID looks like ami-0123456789abcdef0."),
+            Some(ami) if !is_id(ami, "ami") => {
+                e.rule("cluster.ec2.imageId", "ec2.imageId", "An AMI ID looks like ami-0123456789abcdef0.")
+            }
             None if ec2.root_volume_gib < ECS_AMI_SNAPSHOT_GIB => e.rule(
                 "cluster.ec2.rootVolume",
                 "ec2.rootVolumeGib",
@@ -85,7 +87,11 @@ pub fn validate(spec: &ClusterSpec) -> Result<(), Vec<crate::error::FieldError>>
             _ => {}
         }
         if !(1..=MAX_ROOT_VOLUME_GIB).contains(&ec2.root_volume_gib) {
-            e.rule("cluster.ec2.rootVolume", "ec2.rootVolumeGib", format!("A root volume is 1-{MAX_ROOT_VOLUME_GIB} GiB."));
+            e.rule(
+                "cluster.ec2.rootVolume",
+                "ec2.rootVolumeGib",
+                format!("A root volume is 1-{MAX_ROOT_VOLUME_GIB} GiB."),
+            );
         }
         if let Some(key) = &ec2.key_name
             && (key.is_empty() || char_len(key) > 255)
@@ -100,14 +106,22 @@ pub fn validate(spec: &ClusterSpec) -> Result<(), Vec<crate::error::FieldError>>
         }
         for (i, subnet) in ec2.subnet_ids.iter().enumerate() {
             if !is_id(subnet, "subnet") {
-                e.rule("cluster.ec2.resourceId", format!("ec2.subnetIds[{i}]"), format!("'{subnet}' is not a subnet ID."));
+                e.rule(
+                    "cluster.ec2.resourceId",
+                    format!("ec2.subnetIds[{i}]"),
+                    format!("'{subnet}' is not a subnet ID."),
+                );
             } else if ec2.subnet_ids[..i].contains(subnet) {
                 e.add(format!("ec2.subnetIds[{i}]"), format!("Subnet {subnet} is listed twice."));
             }
         }
         for (i, group) in ec2.security_group_ids.iter().enumerate() {
             if !is_id(group, "sg") {
-                e.rule("cluster.ec2.resourceId", format!("ec2.securityGroupIds[{i}]"), format!("'{group}' is not a security group ID."));
+                e.rule(
+                    "cluster.ec2.resourceId",
+                    format!("ec2.securityGroupIds[{i}]"),
+                    format!("'{group}' is not a security group ID."),
+                );
             }
         }
         match &ec2.open_ports {
@@ -124,7 +138,11 @@ pub fn validate(spec: &ClusterSpec) -> Result<(), Vec<crate::error::FieldError>>
             None => {}
         }
         if !is_role_name(&ec2.instance_role) {
-            e.rule("cluster.ec2.instanceRole", "ec2.instanceRole", "A role name is 1-64 letters, digits and + = , . @ _ -.");
+            e.rule(
+                "cluster.ec2.instanceRole",
+                "ec2.instanceRole",
+                "A role name is 1-64 letters, digits and + = , . @ _ -.",
+            );
         }
     }
     e.finish()

@@ -38,7 +38,11 @@ pub fn validate(
 ) -> Result<(), Vec<crate::error::FieldError>> {
     let mut e = Errors::new();
     if !is_name(&spec.service_name) {
-        e.rule("svc.serviceName", "serviceName", "Service name must be 1-255 letters, digits, hyphens and underscores.");
+        e.rule(
+            "svc.serviceName",
+            "serviceName",
+            "Service name must be 1-255 letters, digits, hyphens and underscores.",
+        );
     }
     let external = spec.deployment_controller.as_ref().is_some_and(|c| c.kind == "EXTERNAL");
     if !external && spec.task_definition.as_deref().is_none_or(str::is_empty) {
@@ -57,21 +61,37 @@ pub fn validate(
         && rebalancing != "ENABLED"
         && rebalancing != "DISABLED"
     {
-        e.rule("svc.availabilityZoneRebalancing", "availabilityZoneRebalancing", "Availability zone rebalancing is ENABLED or DISABLED.");
+        e.rule(
+            "svc.availabilityZoneRebalancing",
+            "availabilityZoneRebalancing",
+            "Availability zone rebalancing is ENABLED or DISABLED.",
+        );
     }
     let daemon = spec.is_daemon();
     match spec.scheduling_strategy.as_deref() {
         None | Some("REPLICA") | Some("DAEMON") => {}
-        Some(other) => e.rule("svc.schedulingStrategy", "schedulingStrategy", format!("Scheduling strategy is REPLICA or DAEMON, not '{other}'.")),
+        Some(other) => e.rule(
+            "svc.schedulingStrategy",
+            "schedulingStrategy",
+            format!("Scheduling strategy is REPLICA or DAEMON, not '{other}'."),
+        ),
     }
     let fargate = spec.launch_type.as_deref() == Some("FARGATE")
         || spec.capacity_provider_strategy.iter().flatten().any(|c| c.capacity_provider.starts_with("FARGATE"));
     if let Some(launch) = spec.launch_type.as_deref() {
         if !LAUNCH_TYPES.contains(&launch) {
-            e.rule("svc.launchType", "launchType", format!("Launch type is EC2, FARGATE, EXTERNAL or MANAGED_INSTANCES, not '{launch}'."));
+            e.rule(
+                "svc.launchType",
+                "launchType",
+                format!("Launch type is EC2, FARGATE, EXTERNAL or MANAGED_INSTANCES, not '{launch}'."),
+            );
         }
         if spec.capacity_provider_strategy.is_some() {
-            e.rule("svc.launchType.capacityProvider", "capacityProviderStrategy", "Give a launch type or a capacity provider strategy, not both.");
+            e.rule(
+                "svc.launchType.capacityProvider",
+                "capacityProviderStrategy",
+                "Give a launch type or a capacity provider strategy, not both.",
+            );
         }
     }
     for (i, item) in spec.capacity_provider_strategy.iter().flatten().enumerate() {
@@ -83,7 +103,11 @@ pub fn validate(
         }
     }
     if daemon && fargate {
-        e.rule("svc.daemon.fargate", "schedulingStrategy", "Fargate does not run DAEMON services: use REPLICA, or EC2.");
+        e.rule(
+            "svc.daemon.fargate",
+            "schedulingStrategy",
+            "Fargate does not run DAEMON services: use REPLICA, or EC2.",
+        );
     }
     if let Some(message) = spec.desired_count.and_then(desired_count_error) {
         e.rule("svc.desiredCount", "desiredCount", message);
@@ -92,12 +116,18 @@ pub fn validate(
         if let Some(min) = config.minimum_healthy_percent
             && !(0..=100).contains(&min)
         {
-            e.rule("svc.minimumHealthyPercent", "deploymentConfiguration.minimumHealthyPercent", "Minimum healthy percent is 0-100.");
+            e.rule(
+                "svc.minimumHealthyPercent",
+                "deploymentConfiguration.minimumHealthyPercent",
+                "Minimum healthy percent is 0-100.",
+            );
         }
         match config.maximum_percent {
-            Some(max) if daemon && max != 100 => {
-                e.rule("svc.maximumPercent", "deploymentConfiguration.maximumPercent", "A DAEMON service keeps maximum percent at 100.")
-            }
+            Some(max) if daemon && max != 100 => e.rule(
+                "svc.maximumPercent",
+                "deploymentConfiguration.maximumPercent",
+                "A DAEMON service keeps maximum percent at 100.",
+            ),
             Some(max) if max > i64::from(i32::MAX) => e.rule(
                 "integer.32bit",
                 "deploymentConfiguration.maximumPercent",
@@ -146,7 +176,11 @@ pub fn validate(
 
 fn placement(spec: &ServiceSpec, fargate: bool, e: &mut Errors) {
     if fargate && (spec.placement_strategy.is_some() || spec.placement_constraints.is_some()) {
-        e.rule("svc.placement.fargate", "placementStrategy", "Fargate places tasks itself: no placement strategy or constraints.");
+        e.rule(
+            "svc.placement.fargate",
+            "placementStrategy",
+            "Fargate places tasks itself: no placement strategy or constraints.",
+        );
     }
     for (i, s) in spec.placement_strategy.iter().flatten().enumerate() {
         let ok = match (s.kind.as_deref(), s.field.as_deref()) {
@@ -165,14 +199,22 @@ fn placement(spec: &ServiceSpec, fargate: bool, e: &mut Errors) {
     }
     for (i, c) in spec.placement_constraints.iter().flatten().enumerate() {
         match c.kind.as_deref() {
-            Some("distinctInstance") if c.expression.is_some() => {
-                e.rule("svc.placementConstraint", format!("placementConstraints[{i}].expression"), "distinctInstance takes no expression.")
-            }
-            Some("memberOf") if c.expression.as_deref().is_none_or(str::is_empty) => {
-                e.rule("svc.placementConstraint", format!("placementConstraints[{i}].expression"), "memberOf needs an expression.")
-            }
+            Some("distinctInstance") if c.expression.is_some() => e.rule(
+                "svc.placementConstraint",
+                format!("placementConstraints[{i}].expression"),
+                "distinctInstance takes no expression.",
+            ),
+            Some("memberOf") if c.expression.as_deref().is_none_or(str::is_empty) => e.rule(
+                "svc.placementConstraint",
+                format!("placementConstraints[{i}].expression"),
+                "memberOf needs an expression.",
+            ),
             Some("distinctInstance" | "memberOf") => {}
-            _ => e.rule("svc.placementConstraint", format!("placementConstraints[{i}].type"), "A constraint is distinctInstance or memberOf."),
+            _ => e.rule(
+                "svc.placementConstraint",
+                format!("placementConstraints[{i}].type"),
+                "A constraint is distinctInstance or memberOf.",
+            ),
         }
     }
 }
@@ -195,7 +237,11 @@ fn network(spec: &ServiceSpec, td: Option<&TaskDefinitionSpec>, e: &mut Errors) 
     }
     if let Some(c) = config {
         if c.subnets.is_empty() || c.subnets.len() > MAX_SUBNETS {
-            e.rule("svc.network.subnets", "networkConfiguration.awsvpcConfiguration.subnets", format!("Give 1 to {MAX_SUBNETS} subnets."));
+            e.rule(
+                "svc.network.subnets",
+                "networkConfiguration.awsvpcConfiguration.subnets",
+                format!("Give 1 to {MAX_SUBNETS} subnets."),
+            );
         }
         if c.security_groups.as_ref().is_some_and(|g| g.len() > MAX_SECURITY_GROUPS) {
             e.rule(
@@ -227,16 +273,28 @@ fn with_task_definition(spec: &ServiceSpec, td: &TaskDefinitionSpec, fargate: bo
                 "This task definition is not compatible with Fargate (requiresCompatibilities lacks FARGATE).",
             );
         } else if td.network_mode.as_deref() != Some("awsvpc") {
-            e.rule("svc.taskDefinition.compatibility", "taskDefinition", "Fargate needs a task definition with the awsvpc network mode.");
+            e.rule(
+                "svc.taskDefinition.compatibility",
+                "taskDefinition",
+                "Fargate needs a task definition with the awsvpc network mode.",
+            );
         }
     } else if spec.launch_type.as_deref() == Some("EC2") && !compatible("EC2") {
-        e.rule("svc.taskDefinition.compatibility", "taskDefinition", "This task definition is not compatible with EC2 (requiresCompatibilities lacks EC2).");
+        e.rule(
+            "svc.taskDefinition.compatibility",
+            "taskDefinition",
+            "This task definition is not compatible with EC2 (requiresCompatibilities lacks EC2).",
+        );
     }
     for (i, lb) in spec.load_balancers.iter().flatten().enumerate() {
         let container =
             lb.container_name.as_deref().and_then(|n| td.container_definitions.iter().find(|c| c.name == n));
         match container {
-            None => e.rule("svc.loadBalancer.container", format!("loadBalancers[{i}].containerName"), "Name a container of the task definition."),
+            None => e.rule(
+                "svc.loadBalancer.container",
+                format!("loadBalancers[{i}].containerName"),
+                "Name a container of the task definition.",
+            ),
             Some(c) => {
                 let ports = c.port_mappings.iter().flatten().filter_map(|p| p.container_port);
                 if lb.container_port.is_none_or(|port| !ports.clone().any(|p| p == port)) {

@@ -55,7 +55,11 @@ fn check(json: &str, strict: bool) -> Validation {
                     "null: the AWS CLI refuses it (\"Invalid type for parameter …, value: None\"); leave the member out.",
                 )
             });
-            if strict { report.errors.extend(found) } else { report.warnings.extend(found) }
+            if strict {
+                report.errors.extend(found)
+            } else {
+                report.warnings.extend(found)
+            }
             Validation {
                 valid: report.is_valid(),
                 errors: report.errors,
@@ -99,7 +103,11 @@ fn limits(spec: &TaskDefinitionSpec, e: &mut Errors) -> bool {
     }
     let over = serde_json::to_vec(spec).map_or(0, |v| v.len()) > MAX_DOCUMENT_BYTES;
     if over {
-        e.rule("td.size.max", "", format!("A task definition can be at most {} KiB of JSON.", MAX_DOCUMENT_BYTES / 1024));
+        e.rule(
+            "td.size.max",
+            "",
+            format!("A task definition can be at most {} KiB of JSON.", MAX_DOCUMENT_BYTES / 1024),
+        );
     }
     over
 }
@@ -115,7 +123,11 @@ pub fn validate(spec: &TaskDefinitionSpec) -> Report {
     namespaces(spec, &mut e);
     let network = spec.network_mode.as_deref().unwrap_or("bridge");
     if !NETWORK_MODES.contains(&network) {
-        e.rule("td.networkMode", "networkMode", format!("Network mode must be bridge, host, awsvpc or none, not '{network}'."));
+        e.rule(
+            "td.networkMode",
+            "networkMode",
+            format!("Network mode must be bridge, host, awsvpc or none, not '{network}'."),
+        );
     }
     let task_cpu =
         task_size(&mut e, "cpu", spec.cpu.as_deref(), parse_task_cpu, "CPU units (\"1024\") or vCPUs (\"1 vCPU\")");
@@ -144,12 +156,20 @@ fn namespaces(spec: &TaskDefinitionSpec, e: &mut Errors) {
     if let Some(mode) = spec.pid_mode.as_deref()
         && !["host", "task"].contains(&mode)
     {
-        e.rule("td.pidMode", "pidMode", format!("pidMode is host or task, not '{mode}'; leave it out for the default."));
+        e.rule(
+            "td.pidMode",
+            "pidMode",
+            format!("pidMode is host or task, not '{mode}'; leave it out for the default."),
+        );
     }
     if let Some(mode) = spec.ipc_mode.as_deref()
         && !["host", "task", "none"].contains(&mode)
     {
-        e.rule("td.ipcMode", "ipcMode", format!("ipcMode is host, task or none, not '{mode}'; leave it out for the default."));
+        e.rule(
+            "td.ipcMode",
+            "ipcMode",
+            format!("ipcMode is host, task or none, not '{mode}'; leave it out for the default."),
+        );
     }
 }
 
@@ -194,7 +214,11 @@ fn compatibilities(spec: &TaskDefinitionSpec, network: &str, cpu: Option<i64>, m
                     } else {
                         format!("{}-{} in steps of {}", options[0], options[options.len() - 1], options[1] - options[0])
                     };
-                    e.rule("td.fargate.size", "memory", format!("With {cpu} CPU units Fargate offers {offered} MiB, not {memory}."));
+                    e.rule(
+                        "td.fargate.size",
+                        "memory",
+                        format!("With {cpu} CPU units Fargate offers {offered} MiB, not {memory}."),
+                    );
                 }
             }
         }
@@ -218,7 +242,11 @@ fn volumes(volumes: &[Volume], e: &mut Errors) {
     for (i, v) in volumes.iter().enumerate() {
         let path = format!("volumes[{i}]");
         if !is_name(&v.name) {
-            e.rule("td.volume.name", format!("{path}.name"), "Volume names are 1-255 letters, digits, hyphens and underscores.");
+            e.rule(
+                "td.volume.name",
+                format!("{path}.name"),
+                "Volume names are 1-255 letters, digits, hyphens and underscores.",
+            );
         } else if !seen.insert(v.name.as_str()) {
             e.rule("td.volume.unique", format!("{path}.name"), format!("Volume name '{}' is used twice.", v.name));
         }
@@ -241,7 +269,11 @@ fn volumes(volumes: &[Volume], e: &mut Errors) {
         if let Some(efs) = &v.efs_volume_configuration
             && efs.file_system_id.trim().is_empty()
         {
-            e.rule("td.volume.efs", format!("{path}.efsVolumeConfiguration.fileSystemId"), "An EFS volume needs its file system ID.");
+            e.rule(
+                "td.volume.efs",
+                format!("{path}.efsVolumeConfiguration.fileSystemId"),
+                "An EFS volume needs its file system ID.",
+            );
         }
         let kinds = usize::from(v.host.is_some())
             + usize::from(v.docker_volume_configuration.is_some())
@@ -263,7 +295,11 @@ fn containers(
 ) {
     let list = &spec.container_definitions;
     if list.is_empty() {
-        e.rule("td.containers.min", "containerDefinitions", format!("A task definition has 1 to {MAX_CONTAINERS} containers, not 0."));
+        e.rule(
+            "td.containers.min",
+            "containerDefinitions",
+            format!("A task definition has 1 to {MAX_CONTAINERS} containers, not 0."),
+        );
     }
     if !list.is_empty() && !list.iter().any(ContainerDefinition::is_essential) {
         e.rule("td.containers.essential", "containerDefinitions", "At least one container must be essential.");
@@ -280,7 +316,11 @@ fn containers(
     for (i, c) in list.iter().enumerate() {
         let at = |field: &str| format!("containerDefinitions[{i}].{field}");
         if !is_name(&c.name) {
-            e.rule("td.container.name", at("name"), "Container names are 1-255 letters, digits, hyphens and underscores.");
+            e.rule(
+                "td.container.name",
+                at("name"),
+                "Container names are 1-255 letters, digits, hyphens and underscores.",
+            );
         } else if !seen.insert(c.name.as_str()) {
             e.rule("td.container.name.unique", at("name"), format!("Container name '{}' is used twice.", c.name));
         }
@@ -298,13 +338,23 @@ fn containers(
         for (j, m) in c.mount_points.iter().flatten().enumerate() {
             match m.source_volume.as_deref() {
                 Some(v) if volume_names.contains(&v) => {}
-                Some(v) => {
-                    e.rule("td.mount.sourceVolume", at(&format!("mountPoints[{j}].sourceVolume")), format!("No volume named '{v}' is declared."))
-                }
-                None => e.rule("td.mount.sourceVolume", at(&format!("mountPoints[{j}].sourceVolume")), "Name the volume to mount."),
+                Some(v) => e.rule(
+                    "td.mount.sourceVolume",
+                    at(&format!("mountPoints[{j}].sourceVolume")),
+                    format!("No volume named '{v}' is declared."),
+                ),
+                None => e.rule(
+                    "td.mount.sourceVolume",
+                    at(&format!("mountPoints[{j}].sourceVolume")),
+                    "Name the volume to mount.",
+                ),
             }
             if m.container_path.as_deref().is_none_or(str::is_empty) {
-                e.rule("td.mount.containerPath", at(&format!("mountPoints[{j}].containerPath")), "Give the path inside the container.");
+                e.rule(
+                    "td.mount.containerPath",
+                    at(&format!("mountPoints[{j}].containerPath")),
+                    "Give the path inside the container.",
+                );
             }
         }
         for (j, v) in c.volumes_from.iter().flatten().enumerate() {
@@ -343,12 +393,20 @@ fn containers(
         health_check(c, &at, e, w);
         for (j, s) in c.secrets.iter().flatten().enumerate() {
             if s.value_from.trim().is_empty() {
-                e.rule("td.secret.valueFrom", at(&format!("secrets[{j}].valueFrom")), "Give the secret's ARN or parameter name.");
+                e.rule(
+                    "td.secret.valueFrom",
+                    at(&format!("secrets[{j}].valueFrom")),
+                    "Give the secret's ARN or parameter name.",
+                );
             }
         }
         for (j, u) in c.ulimits.iter().flatten().enumerate() {
             if u.soft_limit > u.hard_limit {
-                e.rule("td.ulimit", at(&format!("ulimits[{j}].softLimit")), "The soft limit can't exceed the hard limit.");
+                e.rule(
+                    "td.ulimit",
+                    at(&format!("ulimits[{j}].softLimit")),
+                    "The soft limit can't exceed the hard limit.",
+                );
             }
         }
     }
@@ -364,7 +422,11 @@ fn containers(
     if let Some(task_cpu) = task_cpu
         && cpu_sum > task_cpu
     {
-        e.rule("td.sum.cpu", "cpu", format!("The containers ask for {cpu_sum} CPU units, more than the task's {task_cpu}."));
+        e.rule(
+            "td.sum.cpu",
+            "cpu",
+            format!("The containers ask for {cpu_sum} CPU units, more than the task's {task_cpu}."),
+        );
     }
 }
 
@@ -412,7 +474,9 @@ fn ports(c: &ContainerDefinition, network: &str, at: &dyn Fn(&str) -> String, e:
     for (j, p) in c.port_mappings.iter().flatten().enumerate() {
         let field = |f: &str| at(&format!("portMappings[{j}].{f}"));
         match p.container_port {
-            Some(port) if !(1..=65535).contains(&port) => e.rule("td.port.containerPort", field("containerPort"), "Ports are 1-65535."),
+            Some(port) if !(1..=65535).contains(&port) => {
+                e.rule("td.port.containerPort", field("containerPort"), "Ports are 1-65535.")
+            }
             None if p.container_port_range.is_none() => {
                 e.rule("td.port.containerPort", field("containerPort"), "Give the container port.")
             }
@@ -422,7 +486,11 @@ fn ports(c: &ContainerDefinition, network: &str, at: &dyn Fn(&str) -> String, e:
             if !(0..=65535).contains(&host) {
                 e.rule("td.port.hostPort", field("hostPort"), "Host ports are 0-65535 (0: dynamic, bridge mode).");
             } else if network == "awsvpc" && Some(host) != p.container_port {
-                e.rule("td.port.hostPort", field("hostPort"), "With awsvpc the host port must equal the container port (or be left out).");
+                e.rule(
+                    "td.port.hostPort",
+                    field("hostPort"),
+                    "With awsvpc the host port must equal the container port (or be left out).",
+                );
             }
         }
         if let Some(protocol) = &p.protocol

@@ -230,7 +230,10 @@ fn docker_volume_scope_and_autoprovision() {
         "volumes[0].dockerVolumeConfiguration.scope",
     );
     // AWS only says autoprovision "is only used if the scope is shared".
-    warns(&docker(json!({"scope": "task", "autoprovision": true})), "volumes[0].dockerVolumeConfiguration.autoprovision");
+    warns(
+        &docker(json!({"scope": "task", "autoprovision": true})),
+        "volumes[0].dockerVolumeConfiguration.autoprovision",
+    );
 }
 
 #[test]
@@ -276,7 +279,10 @@ fn a_health_check_timeout_may_equal_or_exceed_its_interval() {
 #[test]
 fn a_health_check_command_without_cmd_registers_with_a_warning() {
     // RegisterTaskDefinition takes ["/healthcheck"] (aws/aws-cdk#34389); Docker won't run it as meant.
-    warns(&container(json!({"healthCheck": {"command": ["curl", "-f", "localhost"]}})), "containerDefinitions[0].healthCheck.command");
+    warns(
+        &container(json!({"healthCheck": {"command": ["curl", "-f", "localhost"]}})),
+        "containerDefinitions[0].healthCheck.command",
+    );
 }
 
 #[test]
