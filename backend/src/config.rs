@@ -24,6 +24,10 @@ pub enum Command {
     /// Check task definition files (`--cli-input-json` documents or describe output) against AWS's
     /// rules: prints `FILE: PATH: message` per problem; exits 1 if any file is invalid.
     Validate {
+        /// Refuse JSON `null` members, as the AWS CLI does (by default they are warned about and
+        /// dropped, as import drops them).
+        #[arg(long)]
+        strict: bool,
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },

@@ -7,7 +7,6 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
-use shared::error::FieldError;
 
 use crate::error::AppError;
 
@@ -60,7 +59,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         } else {
             let message = strip_position(&inner.to_string());
             let path = if path == "." { String::new() } else { path };
-            AppError::Validation(vec![FieldError::new(path, message)])
+            AppError::Validation(vec![shared::validate::located(&path, &message)])
         }
     })
 }

@@ -16,16 +16,17 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await
         }
         Command::User(command) => user(command).await,
-        Command::Validate { files } => std::process::exit(validate(&files)),
+        Command::Validate { strict, files } => std::process::exit(validate(&files, strict)),
     }
 }
 
 /// Exit status 1 when any file is invalid; warnings alone keep 0. No server or AWS needed.
-fn validate(files: &[std::path::PathBuf]) -> i32 {
+fn validate(files: &[std::path::PathBuf], strict: bool) -> i32 {
     let mut invalid = false;
     for file in files {
         let name = file.display();
         let report = match std::fs::read_to_string(file) {
+            Ok(text) if strict => shared::ecs::task_definition::check_document_strict(&text),
             Ok(text) => shared::ecs::task_definition::check_document(&text),
             Err(e) => {
                 println!("{name}: {e}");

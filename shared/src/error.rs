@@ -45,11 +45,21 @@ pub struct FieldError {
     pub path: String,
     /// What is wrong, for a person.
     pub message: String,
+    /// The AWS rule broken, by its id in `sources::RULES`; in-process only (the corpus tests
+    /// check it), not part of the API's answer.
+    #[serde(skip)]
+    pub rule: Option<&'static str>,
 }
 
 impl FieldError {
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { path: shorten(&path.into()), message: shorten(&message.into()) }
+        Self { path: shorten(&path.into()), message: shorten(&message.into()), rule: None }
+    }
+
+    /// The same error, tagged with the rule it breaks.
+    pub fn breaking(mut self, rule: &'static str) -> Self {
+        self.rule = Some(rule);
+        self
     }
 }
 

@@ -9,4 +9,5 @@ pub mod ecs;
 pub mod env;
 pub mod error;
 pub mod health;
+pub mod sources;
 pub mod validate;

@@ -5,7 +5,7 @@ use aws_sdk_ecs::types as sdk;
 use shared::ecs::service::{
     AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, ContainerState, Deployment,
     DeploymentConfiguration, LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, ServiceDetail,
-    ServiceEvent, ServiceSpec, ServiceUpdate, Task,
+    ServiceEvent, ServiceRegistry, ServiceSpec, ServiceUpdate, Task,
 };
 
 use super::AwsEnv;
@@ -65,6 +65,8 @@ fn deployment_configuration(c: &DeploymentConfiguration) -> Result<sdk::Deployme
             "deploymentConfiguration.minimumHealthyPercent",
         )?)
         .set_alarms(alarms)
+        .set_strategy(c.strategy.as_deref().map(sdk::DeploymentStrategy::from))
+        .set_bake_time_in_minutes(i32_at(c.bake_time_in_minutes, "deploymentConfiguration.bakeTimeInMinutes")?)
         .build())
 }
 
@@ -75,7 +77,7 @@ fn deployment_configuration_of(c: &sdk::DeploymentConfiguration) -> DeploymentCo
             .map(|b| CircuitBreaker { enable: b.enable(), rollback: b.rollback() }),
         maximum_percent: c.maximum_percent().map(i64::from),
         minimum_healthy_percent: c.minimum_healthy_percent().map(i64::from),
-        alarms: None,
+        ..DeploymentConfiguration::default()
     }
 }
 
@@ -109,9 +111,89 @@ fn load_balancers(list: &[LoadBalancer]) -> Result<Vec<sdk::LoadBalancer>, AppEr
                 .set_load_balancer_name(l.load_balancer_name.clone())
                 .set_container_name(l.container_name.clone())
                 .set_container_port(i32_at(l.container_port, &format!("loadBalancers[{i}].containerPort"))?)
+                .set_advanced_configuration(l.advanced_configuration.as_ref().map(|a| {
+                    sdk::AdvancedConfiguration::builder()
+                        .set_alternate_target_group_arn(a.alternate_target_group_arn.clone())
+                        .set_production_listener_rule(a.production_listener_rule.clone())
+                        .set_test_listener_rule(a.test_listener_rule.clone())
+                        .set_role_arn(a.role_arn.clone())
+                        .build()
+                }))
                 .build())
         })
         .collect()
+}
+
+fn registries(list: &[ServiceRegistry]) -> Result<Vec<sdk::ServiceRegistry>, AppError> {
+    list.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            Ok(sdk::ServiceRegistry::builder()
+                .set_registry_arn(r.registry_arn.clone())
+                .set_port(i32_at(r.port, &format!("serviceRegistries[{i}].port"))?)
+                .set_container_name(r.container_name.clone())
+                .set_container_port(i32_at(r.container_port, &format!("serviceRegistries[{i}].containerPort"))?)
+                .build())
+        })
+        .collect()
+}
+
+/// The CreateService members Berth keeps as written (service connect, volume and VPC Lattice
+/// configurations, deployment lifecycle hooks, linear and canary settings), as the JSON the request
+/// body gains: the SDK's builders for them are deep and Berth never edits them.
+fn passthrough(spec: &ServiceSpec) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+    let mut extra = serde_json::Map::new();
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            extra.insert(key.into(), value);
+        }
+    };
+    put("serviceConnectConfiguration", spec.service_connect_configuration.clone().map(Value::Object));
+    put(
+        "volumeConfigurations",
+        spec.volume_configurations.as_ref().map(|l| l.iter().cloned().map(Value::Object).collect()),
+    );
+    put(
+        "vpcLatticeConfigurations",
+        spec.vpc_lattice_configurations.as_ref().map(|l| l.iter().cloned().map(Value::Object).collect()),
+    );
+    let mut deployment = serde_json::Map::new();
+    if let Some(c) = &spec.deployment_configuration {
+        if let Some(hooks) = &c.lifecycle_hooks {
+            deployment.insert("lifecycleHooks".into(), hooks.iter().cloned().map(Value::Object).collect());
+        }
+        if let Some(linear) = &c.linear_configuration {
+            deployment.insert("linearConfiguration".into(), Value::Object(linear.clone()));
+        }
+        if let Some(canary) = &c.canary_configuration {
+            deployment.insert("canaryConfiguration".into(), Value::Object(canary.clone()));
+        }
+    }
+    if !deployment.is_empty() {
+        extra.insert("deploymentConfiguration".into(), Value::Object(deployment));
+    }
+    extra
+}
+
+/// Merges `extra` into a JSON request body (objects member by member), before it is signed.
+pub(crate) fn merge_into_body(body: &[u8], extra: &serde_json::Map<String, serde_json::Value>) -> Option<Vec<u8>> {
+    fn merge(
+        into: &mut serde_json::Map<String, serde_json::Value>,
+        extra: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        for (key, value) in extra {
+            match (into.get_mut(key), value) {
+                (Some(serde_json::Value::Object(inner)), serde_json::Value::Object(more)) => merge(inner, more),
+                _ => {
+                    into.insert(key.clone(), value.clone());
+                }
+            }
+        }
+    }
+    let mut doc: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(body).ok()?;
+    merge(&mut doc, extra);
+    serde_json::to_vec(&doc).ok()
 }
 
 fn placement(
@@ -275,6 +357,7 @@ impl AwsEnv {
             .tags
             .as_ref()
             .map(|t| t.iter().map(|t| sdk::Tag::builder().key(&t.key).value(&t.value).build()).collect());
+        let extra = passthrough(spec);
         let out = self
             .ecs
             .create_service()
@@ -314,6 +397,20 @@ impl AwsEnv {
             .set_enable_ecs_managed_tags(spec.enable_ecs_managed_tags)
             .set_propagate_tags(spec.propagate_tags.as_deref().map(sdk::PropagateTags::from))
             .set_enable_execute_command(spec.enable_execute_command)
+            .set_service_registries(spec.service_registries.as_deref().map(registries).transpose()?)
+            .set_availability_zone_rebalancing(
+                spec.availability_zone_rebalancing.as_deref().map(sdk::AvailabilityZoneRebalancing::from),
+            )
+            .customize()
+            .mutate_request(move |request| {
+                if extra.is_empty() {
+                    return;
+                }
+                if let Some(body) = request.body().bytes().and_then(|b| merge_into_body(b, &extra)) {
+                    request.headers_mut().insert("content-length", body.len().to_string());
+                    *request.body_mut() = body.into();
+                }
+            })
             .send()
             .await
             .or_aws(self.cx("ecs:CreateService"))?;
@@ -426,3 +523,7 @@ pub(crate) fn export(d: &ServiceDetail) -> ServiceSpec {
         ..ServiceSpec::default()
     }
 }
+
+#[cfg(test)]
+#[path = "services_wire_tests.rs"]
+mod wire_tests;

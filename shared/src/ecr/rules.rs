@@ -1,7 +1,32 @@
 //! AWS's rules for ECR inputs (ECR API reference: CreateRepository, Tag, EncryptionConfiguration).
 
-use super::spec::{EncryptionType, Tag};
+use super::spec::{EncryptionType, RepositorySpec, Tag};
+use crate::error::FieldError;
 use crate::validate::{Errors, char_len};
+
+// The repository's rules live beside the rules they call (not in spec.rs), so spec and rules
+// don't import each other.
+impl RepositorySpec {
+    /// Every rule AWS applies to CreateRepository, each error with its JSON path.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Errors::new();
+        if let Err(m) = validate_repository_name(&self.repository_name) {
+            errors.rule("ecr.repositoryName", "repositoryName", m);
+        }
+        if let Some(id) = &self.registry_id
+            && (id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()))
+        {
+            errors.rule("ecr.registryId", "registryId", "Registry ID must be a 12-digit AWS account ID.");
+        }
+        if let Some(enc) = &self.encryption_configuration
+            && let Err(m) = validate_kms_key(enc.encryption_type, enc.kms_key.as_deref())
+        {
+            errors.rule("ecr.kmsKey", "encryptionConfiguration.kmsKey", m);
+        }
+        validate_tags(&self.tags, &mut errors);
+        errors.finish()
+    }
+}
 
 pub const NAME_MIN: usize = 2;
 pub const NAME_MAX: usize = 256;
@@ -113,14 +138,14 @@ pub(crate) fn validate_tags(tags: &[Tag], errors: &mut Errors) {
 /// A resource's tags at `tags[i].Key`/`.Value` (ECR) or `tags[i].key`/`.value` (ECS, `lowercase`).
 pub(crate) fn validate_tag_list(tags: &[(&str, &str)], lowercase: bool, errors: &mut Errors) {
     if tags.len() > TAGS_MAX {
-        errors.add("tags", format!("At most {TAGS_MAX} tags are allowed (there are {}).", tags.len()));
+        errors.rule("tag", "tags", format!("At most {TAGS_MAX} tags are allowed (there are {}).", tags.len()));
     }
     let spell = |field: &str| if lowercase { field.to_ascii_lowercase() } else { field.to_string() };
     for (i, (key, value)) in tags.iter().enumerate() {
         if let Err((field, message)) = validate_key_value(key, value) {
-            errors.add(format!("tags[{i}].{}", spell(field)), message);
+            errors.rule("tag", format!("tags[{i}].{}", spell(field)), message);
         } else if tags[..i].iter().any(|(k, _)| k == key) {
-            errors.add(format!("tags[{i}].{}", spell("Key")), format!("Tag key '{key}' is used twice."));
+            errors.rule("tag", format!("tags[{i}].{}", spell("Key")), format!("Tag key '{key}' is used twice."));
         }
     }
 }

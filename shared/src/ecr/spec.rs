@@ -1,9 +1,5 @@
 use serde::{Deserialize, Serialize};
 
-use super::rules;
-use crate::error::FieldError;
-use crate::validate::Errors;
-
 /// The CreateRepository input, field for field as AWS's JSON. Unknown keys are refused, as the AWS
 /// CLI refuses them, so an import never silently drops a setting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,26 +31,6 @@ impl RepositorySpec {
             encryption_configuration: None,
             tags: Vec::new(),
         }
-    }
-
-    /// Every rule AWS applies to CreateRepository, each error with its JSON path.
-    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
-        let mut errors = Errors::new();
-        if let Err(m) = rules::validate_repository_name(&self.repository_name) {
-            errors.add("repositoryName", m);
-        }
-        if let Some(id) = &self.registry_id
-            && (id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()))
-        {
-            errors.add("registryId", "Registry ID must be a 12-digit AWS account ID.");
-        }
-        if let Some(enc) = &self.encryption_configuration
-            && let Err(m) = rules::validate_kms_key(enc.encryption_type, enc.kms_key.as_deref())
-        {
-            errors.add("encryptionConfiguration.kmsKey", m);
-        }
-        rules::validate_tags(&self.tags, &mut errors);
-        errors.finish()
     }
 }
 

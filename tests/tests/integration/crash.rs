@@ -11,7 +11,7 @@ use shared::auth::{Grant, Role};
 use crate::helpers::{PASSWORD, TestApp, json_with_status, local_aws_url, repo_root};
 
 /// The `berth` binary `cargo test --workspace` built beside this test binary.
-fn berth_binary() -> std::path::PathBuf {
+pub(crate) fn berth_binary() -> std::path::PathBuf {
     let exe = std::env::current_exe().unwrap();
     let path = exe.parent().and_then(|deps| deps.parent()).unwrap().join("berth");
     assert!(path.exists(), "{} is missing: run the tests with scripts/test (cargo test --workspace)", path.display());

@@ -21,6 +21,7 @@ mod fixtures;
 mod helpers;
 mod history_filters;
 mod local_ecs;
+mod realworld;
 mod repositories;
 mod route_scopes;
 mod security;

@@ -292,7 +292,7 @@ fn SettingsForm(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
                 }),
                 maximum_percent: number(max),
                 minimum_healthy_percent: number(min),
-                alarms: None,
+                ..Default::default()
             }),
             enable_execute_command: Some(exec.get_untracked()),
             force_new_deployment: Some(force.get_untracked()),

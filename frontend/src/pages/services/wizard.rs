@@ -469,17 +469,21 @@ fn ImportPanel(
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let run = move |_| match serde_json::from_str::<ServiceSpec>(&text.get_untracked()) {
-        Ok(imported) => {
+    let run = move |_| match shared::ecs::service::import(&text.get_untracked()) {
+        Ok(shared::ecs::service::ImportedService { spec: imported, nulls }) => {
             let reference = imported.task_definition.clone().unwrap_or_default();
             let name = reference.rsplit('/').next().unwrap_or_default().to_string();
             let (f, r) = name.split_once(':').map_or((name.clone(), None), |(f, r)| (f.to_string(), r.parse().ok()));
             family.set(f);
             revision.set(r);
             spec.set(imported);
-            error.set(None);
+            // The AWS CLI refuses a null member; the import drops it and says which.
+            error.set((!nulls.is_empty()).then(|| format!("Imported; null members dropped: {}.", nulls.join(", "))));
         }
-        Err(e) => error.set(Some(format!("Not a create-service document: {e}"))),
+        Err(errors) => {
+            let found: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
+            error.set(Some(format!("Not a create-service document: {}", found.join("; "))))
+        }
     };
     view! {
         <details class="import">

@@ -32,19 +32,22 @@ fn is_role_name(s: &str) -> bool {
     (1..=64).contains(&char_len(s)) && s.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
 }
 
+/// The wizard's own requirements (a VPC, subnets, a security group or ports to open) are Berth's,
+/// not AWS's: they stay plain errors (`Errors::add`); the rest name their AWS rule.
 pub fn validate(spec: &ClusterSpec) -> Result<(), Vec<crate::error::FieldError>> {
     let mut e = Errors::new();
     let name = &spec.cluster_name;
     if name.is_empty() {
-        e.add("clusterName", "Cluster name is required.");
+        e.rule("cluster.name", "clusterName", "Cluster name is required.");
     } else if char_len(name) > MAX_NAME || !is_name(name) {
-        e.add("clusterName", "Cluster name must be 1-255 letters, digits, hyphens and underscores.");
+        e.rule("cluster.name", "clusterName", "Cluster name must be 1-255 letters, digits, hyphens and underscores.");
     }
     let tags: Vec<(&str, &str)> = spec.tags.iter().map(|t| (t.key.as_str(), t.value.as_str())).collect();
     validate_tag_list(&tags, true, &mut e);
     if let Some(ec2) = &spec.ec2 {
         if !is_instance_type(&ec2.instance_type) {
-            e.add(
+            e.rule(
+                "cluster.ec2.instanceType",
                 "ec2.instanceType",
                 "Instance type is required, as EC2 spells it: family.size (t2.micro, m7g.large).",
             );
@@ -53,16 +56,18 @@ pub fn validate(spec: &ClusterSpec) -> Result<(), Vec<crate::error::FieldError>>
             [("minSize", ec2.min_size), ("desiredCapacity", ec2.desired_capacity), ("maxSize", ec2.max_size)]
         {
             if value < 0 {
-                e.add(format!("ec2.{field}"), "Can't be negative.");
+                e.rule("cluster.ec2.groupSize", format!("ec2.{field}"), "Can't be negative.");
             }
         }
         if ec2.min_size > ec2.max_size {
-            e.add(
+            e.rule(
+                "cluster.ec2.groupSize",
                 "ec2.maxSize",
                 format!("Maximum ({}) must be at least the minimum ({}).", ec2.max_size, ec2.min_size),
             );
         } else if ec2.desired_capacity < ec2.min_size || ec2.desired_capacity > ec2.max_size {
-            e.add(
+            e.rule(
+                "cluster.ec2.groupSize",
                 "ec2.desiredCapacity",
                 format!(
                     "Desired ({}) must be between the minimum ({}) and the maximum ({}).",
@@ -71,20 +76,27 @@ pub fn validate(spec: &ClusterSpec) -> Result<(), Vec<crate::error::FieldError>>
             );
         }
         match &ec2.image_id {
-            Some(ami) if !is_id(ami, "ami") => e.add("ec2.imageId", "An AMI ID looks like ami-0123456789abcdef0."),
-            None if ec2.root_volume_gib < ECS_AMI_SNAPSHOT_GIB => e.add(
+            Some(ami) if !is_id(ami, "ami") => {
+                e.rule("cluster.ec2.imageId", "ec2.imageId", "An AMI ID looks like ami-0123456789abcdef0.")
+            }
+            None if ec2.root_volume_gib < ECS_AMI_SNAPSHOT_GIB => e.rule(
+                "cluster.ec2.rootVolume",
                 "ec2.rootVolumeGib",
                 format!("The ECS-optimized AMI needs a root volume of at least {ECS_AMI_SNAPSHOT_GIB} GiB."),
             ),
             _ => {}
         }
         if !(1..=MAX_ROOT_VOLUME_GIB).contains(&ec2.root_volume_gib) {
-            e.add("ec2.rootVolumeGib", format!("A root volume is 1-{MAX_ROOT_VOLUME_GIB} GiB."));
+            e.rule(
+                "cluster.ec2.rootVolume",
+                "ec2.rootVolumeGib",
+                format!("A root volume is 1-{MAX_ROOT_VOLUME_GIB} GiB."),
+            );
         }
         if let Some(key) = &ec2.key_name
             && (key.is_empty() || char_len(key) > 255)
         {
-            e.add("ec2.keyName", "A key pair name is 1-255 characters (or leave it out).");
+            e.rule("cluster.ec2.keyName", "ec2.keyName", "A key pair name is 1-255 characters (or leave it out).");
         }
         if !is_id(&ec2.vpc_id, "vpc") {
             e.add("ec2.vpcId", "Choose a VPC.");
@@ -94,14 +106,22 @@ pub fn validate(spec: &ClusterSpec) -> Result<(), Vec<crate::error::FieldError>>
         }
         for (i, subnet) in ec2.subnet_ids.iter().enumerate() {
             if !is_id(subnet, "subnet") {
-                e.add(format!("ec2.subnetIds[{i}]"), format!("'{subnet}' is not a subnet ID."));
+                e.rule(
+                    "cluster.ec2.resourceId",
+                    format!("ec2.subnetIds[{i}]"),
+                    format!("'{subnet}' is not a subnet ID."),
+                );
             } else if ec2.subnet_ids[..i].contains(subnet) {
                 e.add(format!("ec2.subnetIds[{i}]"), format!("Subnet {subnet} is listed twice."));
             }
         }
         for (i, group) in ec2.security_group_ids.iter().enumerate() {
             if !is_id(group, "sg") {
-                e.add(format!("ec2.securityGroupIds[{i}]"), format!("'{group}' is not a security group ID."));
+                e.rule(
+                    "cluster.ec2.resourceId",
+                    format!("ec2.securityGroupIds[{i}]"),
+                    format!("'{group}' is not a security group ID."),
+                );
             }
         }
         match &ec2.open_ports {
@@ -118,7 +138,11 @@ pub fn validate(spec: &ClusterSpec) -> Result<(), Vec<crate::error::FieldError>>
             None => {}
         }
         if !is_role_name(&ec2.instance_role) {
-            e.add("ec2.instanceRole", "A role name is 1-64 letters, digits and + = , . @ _ -.");
+            e.rule(
+                "cluster.ec2.instanceRole",
+                "ec2.instanceRole",
+                "A role name is 1-64 letters, digits and + = , . @ _ -.",
+            );
         }
     }
     e.finish()

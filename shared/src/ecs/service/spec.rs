@@ -1,5 +1,5 @@
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::ecs::task_definition::KeyValueTag;
 /// Same shape as a task definition's (`type`, `expression`); a service also takes `distinctInstance`.
@@ -20,8 +20,7 @@ pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub load_balancers: Option<Vec<LoadBalancer>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
-    pub service_registries: Option<Vec<Value>>,
+    pub service_registries: Option<Vec<ServiceRegistry>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,15 +60,18 @@ pub struct ServiceSpec {
     pub enable_execute_command: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability_zone_rebalancing: Option<String>,
+    /// Passed through to CreateService as written (an object; Berth doesn't edit it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub service_connect_configuration: Option<Value>,
+    pub service_connect_configuration: Option<Map<String, Value>>,
+    /// Passed through to CreateService as written (objects; Berth doesn't edit them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
-    pub volume_configurations: Option<Vec<Value>>,
+    pub volume_configurations: Option<Vec<Map<String, Value>>>,
+    /// Passed through to CreateService as written (objects; Berth doesn't edit them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
-    pub vpc_lattice_configurations: Option<Vec<Value>>,
+    pub vpc_lattice_configurations: Option<Vec<Map<String, Value>>>,
 }
 
 impl ServiceSpec {
@@ -130,6 +132,38 @@ pub struct LoadBalancer {
     pub container_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i64>,
+    /// Blue/green deployments' second target group and listener rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advanced_configuration: Option<AdvancedConfiguration>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AdvancedConfiguration {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternate_target_group_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub production_listener_rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test_listener_rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+}
+
+/// A Cloud Map registration of the service's tasks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceRegistry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_port: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,6 +189,23 @@ pub struct DeploymentConfiguration {
     pub minimum_healthy_percent: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarms: Option<DeploymentAlarms>,
+    /// `ROLLING`, `BLUE_GREEN`, `LINEAR` or `CANARY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bake_time_in_minutes: Option<i64>,
+    /// Passed through to CreateService as written (objects; Berth doesn't edit them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
+    pub lifecycle_hooks: Option<Vec<Map<String, Value>>>,
+    /// Passed through to CreateService as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub linear_configuration: Option<Map<String, Value>>,
+    /// Passed through to CreateService as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub canary_configuration: Option<Map<String, Value>>,
 }
 
 impl DeploymentConfiguration {
@@ -165,7 +216,7 @@ impl DeploymentConfiguration {
             deployment_circuit_breaker: Some(CircuitBreaker { enable: true, rollback: true }),
             maximum_percent: Some(200),
             minimum_healthy_percent: Some(100),
-            alarms: None,
+            ..Self::default()
         }
     }
 }

@@ -73,7 +73,8 @@ fn counts_and_percentages_are_in_range() {
     let mut spec = replica(2);
     spec.deployment_configuration.as_mut().unwrap().deployment_circuit_breaker =
         Some(CircuitBreaker { enable: false, rollback: true });
-    assert_eq!(paths(&spec, None), ["deploymentConfiguration.deploymentCircuitBreaker.rollback"]);
+    // No AWS source shows CreateService refusing it (the rule has none in sources::RULES): not an error.
+    assert_eq!(paths(&spec, None), Vec::<String>::new());
 }
 
 #[test]

@@ -1,12 +1,18 @@
 //! Import: a `--cli-input-json` document, or `aws ecs describe-task-definition` output (whole, or
 //! its `taskDefinition`). Read-only fields are dropped with a notice naming them; an unknown key
 //! is an error naming it, as the AWS CLI does.
+//!
+//! A JSON `null` member: the AWS CLI refuses it ("Invalid type for parameter
+//! containerDefinitions[0].privileged, value: None", aws/aws-cli#3622), but it means "not set" and
+//! tools write it (console exports, Terraform). Import drops it with a notice naming its path
+//! (`nulls`); `berth validate` warns, and refuses it with `--strict`, as the CLI would.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::model::TaskDefinitionSpec;
 use crate::error::FieldError;
+use crate::validate::{from_value, strip_nulls};
 
 /// Fields AWS returns but RegisterTaskDefinition does not take.
 pub const READ_ONLY_FIELDS: [&str; 8] = [
@@ -27,6 +33,9 @@ pub struct Imported {
     pub spec: TaskDefinitionSpec,
     /// Read-only fields that were in the document and are not part of a registration.
     pub dropped: Vec<String>,
+    /// Paths of `null` members, dropped (the AWS CLI refuses them).
+    #[serde(default)]
+    pub nulls: Vec<String>,
 }
 
 pub fn import(json: &str) -> Result<Imported, Vec<FieldError>> {
@@ -49,12 +58,10 @@ pub fn import(json: &str) -> Result<Imported, Vec<FieldError>> {
         doc = inner;
     }
     let dropped = drop_read_only(&mut doc);
-    let spec = serde_path_to_error::deserialize(Value::Object(doc)).map_err(|e| {
-        let path = e.path().to_string();
-        let message = e.into_inner().to_string();
-        one(if path == "." { "" } else { &path }, message)
-    })?;
-    Ok(Imported { spec, dropped })
+    let mut doc = Value::Object(doc);
+    let nulls = strip_nulls(&mut doc);
+    let spec = from_value(doc).map_err(|e| vec![e])?;
+    Ok(Imported { spec, dropped, nulls })
 }
 
 fn drop_read_only(doc: &mut Map<String, Value>) -> Vec<String> {

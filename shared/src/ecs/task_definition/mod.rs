@@ -10,6 +10,7 @@ mod diff;
 mod fargate;
 mod import;
 mod model;
+mod pairs;
 mod rules;
 
 pub use advanced::*;
@@ -17,7 +18,9 @@ pub use diff::{Change, diff};
 pub use fargate::{FARGATE_CPU_MEMORY, fargate_memory_options, parse_task_cpu, parse_task_memory};
 pub use import::{Imported, READ_ONLY_FIELDS, import};
 pub use model::*;
-pub use rules::{MAX_CONTAINERS, MAX_DOCUMENT_BYTES, Report, Validation, check_document, validate};
+pub use rules::{
+    MAX_CONTAINERS, MAX_DOCUMENT_BYTES, Report, Validation, check_document, check_document_strict, validate,
+};
 
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::advanced::*;
+pub use super::pairs::NameValue;
 
 /// `aws ecs register-task-definition --cli-input-json`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -172,16 +173,6 @@ pub struct PortMapping {
     pub app_protocol: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_port_range: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct NameValue {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub value: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -27,19 +27,45 @@ pub struct Validation {
     pub warnings: Vec<FieldError>,
     /// Read-only fields of `describe-task-definition` output that a registration drops.
     pub dropped: Vec<String>,
+    /// Paths of `null` members, dropped; also among the warnings (errors when strict).
+    #[serde(default)]
+    pub nulls: Vec<String>,
 }
 
-/// Imports and validates a document, as `berth validate` and the API do.
+/// Imports and validates a document, as `berth validate` and the API do. A `null` member is
+/// dropped and warned about (see the import module for why).
 pub fn check_document(json: &str) -> Validation {
+    check(json, false)
+}
+
+/// As [`check_document`], but a `null` member is an error, as the AWS CLI makes it
+/// (`berth validate --strict`).
+pub fn check_document_strict(json: &str) -> Validation {
+    check(json, true)
+}
+
+fn check(json: &str, strict: bool) -> Validation {
     match super::import(json) {
         Err(errors) => Validation { valid: false, errors, ..Validation::default() },
         Ok(imported) => {
-            let report = validate(&imported.spec);
+            let mut report = validate(&imported.spec);
+            let found = imported.nulls.iter().map(|path| {
+                FieldError::new(
+                    path.clone(),
+                    "null: the AWS CLI refuses it (\"Invalid type for parameter …, value: None\"); leave the member out.",
+                )
+            });
+            if strict {
+                report.errors.extend(found)
+            } else {
+                report.warnings.extend(found)
+            }
             Validation {
                 valid: report.is_valid(),
                 errors: report.errors,
                 warnings: report.warnings,
                 dropped: imported.dropped,
+                nulls: imported.nulls,
             }
         }
     }
@@ -64,30 +90,44 @@ fn is_name(s: &str) -> bool {
 pub const MAX_CONTAINERS: usize = 10;
 
 /// AWS's hard limits on the whole document, checked before any rule: a document past them is
-/// refused at once, whatever else it holds, so its size never makes the rules slow.
-fn limits(spec: &TaskDefinitionSpec) -> Option<FieldError> {
+/// refused at once, whatever else it holds, so its size never makes the rules slow. True if over.
+fn limits(spec: &TaskDefinitionSpec, e: &mut Errors) -> bool {
     let count = spec.container_definitions.len();
     if count > MAX_CONTAINERS {
-        return Some(FieldError::new(
+        e.rule(
+            "td.containers.max",
             "containerDefinitions",
             format!("A task definition has at most {MAX_CONTAINERS} containers (AWS's limit), not {count}."),
-        ));
+        );
+        return true;
     }
-    (serde_json::to_vec(spec).map_or(0, |v| v.len()) > MAX_DOCUMENT_BYTES).then(|| {
-        FieldError::new("", format!("A task definition can be at most {} KiB of JSON.", MAX_DOCUMENT_BYTES / 1024))
-    })
+    let over = serde_json::to_vec(spec).map_or(0, |v| v.len()) > MAX_DOCUMENT_BYTES;
+    if over {
+        e.rule(
+            "td.size.max",
+            "",
+            format!("A task definition can be at most {} KiB of JSON.", MAX_DOCUMENT_BYTES / 1024),
+        );
+    }
+    over
 }
 
 pub fn validate(spec: &TaskDefinitionSpec) -> Report {
-    if let Some(over) = limits(spec) {
-        return Report { errors: vec![over], warnings: Vec::new() };
-    }
     let mut e = Errors::new();
     let mut warnings = Errors::new();
+    if limits(spec, &mut e) {
+        let (errors, warnings) = e.split();
+        return Report { errors, warnings };
+    }
     family(spec, &mut e);
+    namespaces(spec, &mut e);
     let network = spec.network_mode.as_deref().unwrap_or("bridge");
     if !NETWORK_MODES.contains(&network) {
-        e.add("networkMode", format!("Network mode must be bridge, host, awsvpc or none, not '{network}'."));
+        e.rule(
+            "td.networkMode",
+            "networkMode",
+            format!("Network mode must be bridge, host, awsvpc or none, not '{network}'."),
+        );
     }
     let task_cpu =
         task_size(&mut e, "cpu", spec.cpu.as_deref(), parse_task_cpu, "CPU units (\"1024\") or vCPUs (\"1 vCPU\")");
@@ -97,14 +137,39 @@ pub fn validate(spec: &TaskDefinitionSpec) -> Report {
     volumes(spec.volumes.as_deref().unwrap_or_default(), &mut e);
     containers(spec, network, task_cpu, task_memory, &mut e, &mut warnings);
     e.add_integer_overflows(spec);
-    Report { errors: e.into_vec(), warnings: warnings.into_vec() }
+    let (errors, unsourced) = e.split();
+    let mut warnings = warnings.into_vec();
+    warnings.extend(unsourced);
+    Report { errors, warnings }
 }
 
 fn family(spec: &TaskDefinitionSpec, e: &mut Errors) {
     if spec.family.is_empty() {
-        e.add("family", "Family is required.");
+        e.rule("td.family", "family", "Family is required.");
     } else if !is_name(&spec.family) {
-        e.add("family", "Family must be 1-255 letters, digits, hyphens and underscores.");
+        e.rule("td.family", "family", "Family must be 1-255 letters, digits, hyphens and underscores.");
+    }
+}
+
+/// `pidMode` and `ipcMode` are enums: an empty string (some generators write one) is refused.
+fn namespaces(spec: &TaskDefinitionSpec, e: &mut Errors) {
+    if let Some(mode) = spec.pid_mode.as_deref()
+        && !["host", "task"].contains(&mode)
+    {
+        e.rule(
+            "td.pidMode",
+            "pidMode",
+            format!("pidMode is host or task, not '{mode}'; leave it out for the default."),
+        );
+    }
+    if let Some(mode) = spec.ipc_mode.as_deref()
+        && !["host", "task", "none"].contains(&mode)
+    {
+        e.rule(
+            "td.ipcMode",
+            "ipcMode",
+            format!("ipcMode is host, task or none, not '{mode}'; leave it out for the default."),
+        );
     }
 }
 
@@ -112,7 +177,7 @@ fn task_size(e: &mut Errors, path: &str, text: Option<&str>, parse: fn(&str) -> 
     let text = text?;
     let value = parse(text);
     if value.is_none_or(|v| v <= 0) {
-        e.add(path, format!("'{text}' is not a size: use {how}."));
+        e.rule("td.size.format", path, format!("'{text}' is not a size: use {how}."));
     }
     value
 }
@@ -121,7 +186,8 @@ fn compatibilities(spec: &TaskDefinitionSpec, network: &str, cpu: Option<i64>, m
     let list = spec.requires_compatibilities.as_deref().unwrap_or_default();
     for (i, c) in list.iter().enumerate() {
         if !["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"].contains(&c.as_str()) {
-            e.add(
+            e.rule(
+                "td.requiresCompatibilities",
                 format!("requiresCompatibilities[{i}]"),
                 format!("'{c}' is not EC2, FARGATE, EXTERNAL or MANAGED_INSTANCES."),
             );
@@ -129,15 +195,16 @@ fn compatibilities(spec: &TaskDefinitionSpec, network: &str, cpu: Option<i64>, m
     }
     if list.iter().any(|c| c == "FARGATE") {
         if network != "awsvpc" {
-            e.add("networkMode", "Fargate needs the awsvpc network mode.");
+            e.rule("td.fargate.awsvpc", "networkMode", "Fargate needs the awsvpc network mode.");
         }
         match (cpu, memory) {
-            (None, _) => e.add("cpu", "Fargate needs a task CPU size."),
-            (_, None) => e.add("memory", "Fargate needs a task memory size."),
+            (None, _) => e.rule("td.fargate.size", "cpu", "Fargate needs a task CPU size."),
+            (_, None) => e.rule("td.fargate.size", "memory", "Fargate needs a task memory size."),
             (Some(cpu), Some(memory)) => {
                 let options = fargate_memory_options(cpu);
                 if options.is_empty() {
-                    e.add(
+                    e.rule(
+                        "td.fargate.size",
                         "cpu",
                         format!("Fargate offers 256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units, not {cpu}."),
                     );
@@ -147,7 +214,11 @@ fn compatibilities(spec: &TaskDefinitionSpec, network: &str, cpu: Option<i64>, m
                     } else {
                         format!("{}-{} in steps of {}", options[0], options[options.len() - 1], options[1] - options[0])
                     };
-                    e.add("memory", format!("With {cpu} CPU units Fargate offers {offered} MiB, not {memory}."));
+                    e.rule(
+                        "td.fargate.size",
+                        "memory",
+                        format!("With {cpu} CPU units Fargate offers {offered} MiB, not {memory}."),
+                    );
                 }
             }
         }
@@ -156,7 +227,8 @@ fn compatibilities(spec: &TaskDefinitionSpec, network: &str, cpu: Option<i64>, m
     if (list.is_empty() || list.iter().any(|c| c == "EC2")) && memory.is_none() {
         for (i, c) in spec.container_definitions.iter().enumerate() {
             if c.memory.is_none() && c.memory_reservation.is_none() {
-                e.add(
+                e.rule(
+                    "td.ec2.containerMemory",
                     format!("containerDefinitions[{i}].memory"),
                     "On EC2 without a task memory size, each container needs memory or memoryReservation.",
                 );
@@ -170,19 +242,25 @@ fn volumes(volumes: &[Volume], e: &mut Errors) {
     for (i, v) in volumes.iter().enumerate() {
         let path = format!("volumes[{i}]");
         if !is_name(&v.name) {
-            e.add(format!("{path}.name"), "Volume names are 1-255 letters, digits, hyphens and underscores.");
+            e.rule(
+                "td.volume.name",
+                format!("{path}.name"),
+                "Volume names are 1-255 letters, digits, hyphens and underscores.",
+            );
         } else if !seen.insert(v.name.as_str()) {
-            e.add(format!("{path}.name"), format!("Volume name '{}' is used twice.", v.name));
+            e.rule("td.volume.unique", format!("{path}.name"), format!("Volume name '{}' is used twice.", v.name));
         }
         if let Some(d) = &v.docker_volume_configuration {
             let scope = d.scope.as_deref().unwrap_or("task");
             if scope != "task" && scope != "shared" {
-                e.add(
+                e.rule(
+                    "td.volume.scope",
                     format!("{path}.dockerVolumeConfiguration.scope"),
                     format!("Scope must be task or shared, not '{scope}'."),
                 );
             } else if d.autoprovision == Some(true) && scope != "shared" {
-                e.add(
+                e.rule(
+                    "td.volume.autoprovision",
                     format!("{path}.dockerVolumeConfiguration.autoprovision"),
                     "Autoprovision works only with the shared scope.",
                 );
@@ -191,14 +269,18 @@ fn volumes(volumes: &[Volume], e: &mut Errors) {
         if let Some(efs) = &v.efs_volume_configuration
             && efs.file_system_id.trim().is_empty()
         {
-            e.add(format!("{path}.efsVolumeConfiguration.fileSystemId"), "An EFS volume needs its file system ID.");
+            e.rule(
+                "td.volume.efs",
+                format!("{path}.efsVolumeConfiguration.fileSystemId"),
+                "An EFS volume needs its file system ID.",
+            );
         }
         let kinds = usize::from(v.host.is_some())
             + usize::from(v.docker_volume_configuration.is_some())
             + usize::from(v.efs_volume_configuration.is_some())
             + usize::from(v.fsx_windows_file_server_volume_configuration.is_some());
         if kinds > 1 {
-            e.add(path, "A volume is one kind: host, docker, EFS or FSx, not several.");
+            e.rule("td.volume.oneKind", path, "A volume is one kind: host, docker, EFS or FSx, not several.");
         }
     }
 }
@@ -213,10 +295,14 @@ fn containers(
 ) {
     let list = &spec.container_definitions;
     if list.is_empty() {
-        e.add("containerDefinitions", format!("A task definition has 1 to {MAX_CONTAINERS} containers, not 0."));
+        e.rule(
+            "td.containers.min",
+            "containerDefinitions",
+            format!("A task definition has 1 to {MAX_CONTAINERS} containers, not 0."),
+        );
     }
     if !list.is_empty() && !list.iter().any(ContainerDefinition::is_essential) {
-        e.add("containerDefinitions", "At least one container must be essential.");
+        e.rule("td.containers.essential", "containerDefinitions", "At least one container must be essential.");
     }
     // Lookups by name go through sets and maps, so the rules stay linear in the document's size.
     let volume_names: HashSet<&str> = spec.volumes.iter().flatten().map(|v| v.name.as_str()).collect();
@@ -230,37 +316,52 @@ fn containers(
     for (i, c) in list.iter().enumerate() {
         let at = |field: &str| format!("containerDefinitions[{i}].{field}");
         if !is_name(&c.name) {
-            e.add(at("name"), "Container names are 1-255 letters, digits, hyphens and underscores.");
+            e.rule(
+                "td.container.name",
+                at("name"),
+                "Container names are 1-255 letters, digits, hyphens and underscores.",
+            );
         } else if !seen.insert(c.name.as_str()) {
-            e.add(at("name"), format!("Container name '{}' is used twice.", c.name));
+            e.rule("td.container.name.unique", at("name"), format!("Container name '{}' is used twice.", c.name));
         }
         image(c, &at("image"), e, w);
         memory(c, &at, task_memory, e);
         reserved = reserved.saturating_add(c.memory_reservation.or(c.memory).unwrap_or(0));
         cpu_sum = cpu_sum.saturating_add(c.cpu.unwrap_or(0));
         if c.cpu.is_some_and(|v| v < 0) {
-            e.add(at("cpu"), "Container CPU can't be negative.");
+            e.rule("td.container.cpu", at("cpu"), "Container CPU can't be negative.");
         }
         ports(c, network, &at, e);
         if network == "awsvpc" && c.links.as_ref().is_some_and(|l| !l.is_empty()) {
-            e.add(at("links"), "Links are not supported with the awsvpc network mode.");
+            e.rule("td.links.awsvpc", at("links"), "Links are not supported with the awsvpc network mode.");
         }
         for (j, m) in c.mount_points.iter().flatten().enumerate() {
             match m.source_volume.as_deref() {
                 Some(v) if volume_names.contains(&v) => {}
-                Some(v) => {
-                    e.add(at(&format!("mountPoints[{j}].sourceVolume")), format!("No volume named '{v}' is declared."))
-                }
-                None => e.add(at(&format!("mountPoints[{j}].sourceVolume")), "Name the volume to mount."),
+                Some(v) => e.rule(
+                    "td.mount.sourceVolume",
+                    at(&format!("mountPoints[{j}].sourceVolume")),
+                    format!("No volume named '{v}' is declared."),
+                ),
+                None => e.rule(
+                    "td.mount.sourceVolume",
+                    at(&format!("mountPoints[{j}].sourceVolume")),
+                    "Name the volume to mount.",
+                ),
             }
             if m.container_path.as_deref().is_none_or(str::is_empty) {
-                e.add(at(&format!("mountPoints[{j}].containerPath")), "Give the path inside the container.");
+                e.rule(
+                    "td.mount.containerPath",
+                    at(&format!("mountPoints[{j}].containerPath")),
+                    "Give the path inside the container.",
+                );
             }
         }
         for (j, v) in c.volumes_from.iter().flatten().enumerate() {
             let source = v.source_container.as_deref().unwrap_or_default();
             if !by_name.contains_key(source) || source == c.name {
-                e.add(
+                e.rule(
+                    "td.volumesFrom",
                     at(&format!("volumesFrom[{j}].sourceContainer")),
                     format!("No other container named '{source}'."),
                 );
@@ -269,54 +370,73 @@ fn containers(
         for (j, d) in c.depends_on.iter().flatten().enumerate() {
             let target = by_name.get(d.container_name.as_str()).filter(|o| o.name != c.name);
             if target.is_none() {
-                e.add(
+                e.rule(
+                    "td.dependsOn.containerName",
                     at(&format!("dependsOn[{j}].containerName")),
                     format!("No other container named '{}'.", d.container_name),
                 );
             }
             if !CONDITIONS.contains(&d.condition.as_str()) {
-                e.add(
+                e.rule(
+                    "td.dependsOn.condition",
                     at(&format!("dependsOn[{j}].condition")),
                     "Condition must be START, COMPLETE, SUCCESS or HEALTHY.",
                 );
             } else if d.condition == "HEALTHY" && target.is_some_and(|t| t.health_check.is_none()) {
-                e.add(
+                e.rule(
+                    "td.dependsOn.healthy",
                     at(&format!("dependsOn[{j}].condition")),
                     format!("HEALTHY needs a health check on '{}'.", d.container_name),
                 );
             }
         }
-        health_check(c, &at, e);
+        health_check(c, &at, e, w);
         for (j, s) in c.secrets.iter().flatten().enumerate() {
             if s.value_from.trim().is_empty() {
-                e.add(at(&format!("secrets[{j}].valueFrom")), "Give the secret's ARN or parameter name.");
+                e.rule(
+                    "td.secret.valueFrom",
+                    at(&format!("secrets[{j}].valueFrom")),
+                    "Give the secret's ARN or parameter name.",
+                );
             }
         }
         for (j, u) in c.ulimits.iter().flatten().enumerate() {
             if u.soft_limit > u.hard_limit {
-                e.add(at(&format!("ulimits[{j}].softLimit")), "The soft limit can't exceed the hard limit.");
+                e.rule(
+                    "td.ulimit",
+                    at(&format!("ulimits[{j}].softLimit")),
+                    "The soft limit can't exceed the hard limit.",
+                );
             }
         }
     }
     if let Some(task_memory) = task_memory
         && reserved > task_memory
     {
-        e.add("memory", format!("The containers reserve {reserved} MiB, more than the task's {task_memory} MiB."));
+        e.rule(
+            "td.sum.memoryReservation",
+            "memory",
+            format!("The containers reserve {reserved} MiB, more than the task's {task_memory} MiB."),
+        );
     }
     if let Some(task_cpu) = task_cpu
         && cpu_sum > task_cpu
     {
-        e.add("cpu", format!("The containers ask for {cpu_sum} CPU units, more than the task's {task_cpu}."));
+        e.rule(
+            "td.sum.cpu",
+            "cpu",
+            format!("The containers ask for {cpu_sum} CPU units, more than the task's {task_cpu}."),
+        );
     }
 }
 
 fn image(c: &ContainerDefinition, path: &str, e: &mut Errors, w: &mut Errors) {
     if c.image.trim().is_empty() {
-        e.add(path, "Image is required.");
+        e.rule("td.container.image", path, "Image is required.");
         return;
     }
     if c.image.chars().any(char::is_whitespace) {
-        e.add(path, "An image reference has no spaces.");
+        e.rule("td.container.image", path, "An image reference has no spaces.");
         return;
     }
     if c.image.contains('@') {
@@ -332,20 +452,21 @@ fn image(c: &ContainerDefinition, path: &str, e: &mut Errors, w: &mut Errors) {
 
 fn memory(c: &ContainerDefinition, at: &dyn Fn(&str) -> String, task_memory: Option<i64>, e: &mut Errors) {
     if c.memory.is_some_and(|m| m < 6) {
-        e.add(at("memory"), "A container needs at least 6 MiB.");
+        e.rule("td.container.memory.min", at("memory"), "A container needs at least 6 MiB.");
     }
     if let (Some(reservation), Some(limit)) = (c.memory_reservation, c.memory)
-        && reservation >= limit
+        && reservation > limit
     {
-        e.add(
+        e.rule(
+            "td.container.memoryReservation",
             at("memoryReservation"),
-            format!("The reservation ({reservation} MiB) must be below the memory limit ({limit} MiB)."),
+            format!("The reservation ({reservation} MiB) can't be above the memory limit ({limit} MiB)."),
         );
     }
     if let (Some(limit), Some(task)) = (c.memory, task_memory)
         && limit > task
     {
-        e.add(at("memory"), format!("{limit} MiB is more than the task's {task} MiB."));
+        e.rule("td.container.memory.task", at("memory"), format!("{limit} MiB is more than the task's {task} MiB."));
     }
 }
 
@@ -353,47 +474,55 @@ fn ports(c: &ContainerDefinition, network: &str, at: &dyn Fn(&str) -> String, e:
     for (j, p) in c.port_mappings.iter().flatten().enumerate() {
         let field = |f: &str| at(&format!("portMappings[{j}].{f}"));
         match p.container_port {
-            Some(port) if !(1..=65535).contains(&port) => e.add(field("containerPort"), "Ports are 1-65535."),
-            None if p.container_port_range.is_none() => e.add(field("containerPort"), "Give the container port."),
+            Some(port) if !(1..=65535).contains(&port) => {
+                e.rule("td.port.containerPort", field("containerPort"), "Ports are 1-65535.")
+            }
+            None if p.container_port_range.is_none() => {
+                e.rule("td.port.containerPort", field("containerPort"), "Give the container port.")
+            }
             _ => {}
         }
         if let Some(host) = p.host_port {
             if !(0..=65535).contains(&host) {
-                e.add(field("hostPort"), "Host ports are 0-65535 (0: dynamic, bridge mode).");
+                e.rule("td.port.hostPort", field("hostPort"), "Host ports are 0-65535 (0: dynamic, bridge mode).");
             } else if network == "awsvpc" && Some(host) != p.container_port {
-                e.add(field("hostPort"), "With awsvpc the host port must equal the container port (or be left out).");
+                e.rule(
+                    "td.port.hostPort",
+                    field("hostPort"),
+                    "With awsvpc the host port must equal the container port (or be left out).",
+                );
             }
         }
         if let Some(protocol) = &p.protocol
             && protocol != "tcp"
             && protocol != "udp"
         {
-            e.add(field("protocol"), format!("Protocol must be tcp or udp, not '{protocol}'."));
+            e.rule("td.port.protocol", field("protocol"), format!("Protocol must be tcp or udp, not '{protocol}'."));
         }
     }
 }
 
-fn health_check(c: &ContainerDefinition, at: &dyn Fn(&str) -> String, e: &mut Errors) {
+/// A command that doesn't start with CMD or CMD-SHELL is registered (AWS doesn't refuse it;
+/// aws/aws-cdk#34389 registers `["/healthcheck"]`), but Docker won't run it as meant: a warning.
+fn health_check(c: &ContainerDefinition, at: &dyn Fn(&str) -> String, e: &mut Errors, w: &mut Errors) {
     let Some(h) = &c.health_check else { return };
     match h.command.first().map(String::as_str) {
         Some("CMD" | "CMD-SHELL") if h.command.len() > 1 => {}
         Some("NONE") => {}
-        _ => e.add(at("healthCheck.command"), "Start the command with CMD or CMD-SHELL, then what to run."),
+        _ => w.add(
+            at("healthCheck.command"),
+            "Docker runs a health check that starts with CMD or CMD-SHELL, then what to run; this one may never pass.",
+        ),
     }
     let ranges = [
         ("interval", h.interval, 5, 300),
-        ("timeout", h.timeout, 2, 120),
+        ("timeout", h.timeout, 2, 60),
         ("retries", h.retries, 1, 10),
         ("startPeriod", h.start_period, 0, 300),
     ];
     for (name, value, low, high) in ranges {
         if value.is_some_and(|v| !(low..=high).contains(&v)) {
-            e.add(at(&format!("healthCheck.{name}")), format!("{name} must be {low}-{high}."));
+            e.rule("td.healthCheck.range", at(&format!("healthCheck.{name}")), format!("{name} must be {low}-{high}."));
         }
-    }
-    if let (Some(timeout), Some(interval)) = (h.timeout, h.interval)
-        && timeout >= interval
-    {
-        e.add(at("healthCheck.timeout"), "The timeout must be shorter than the interval.");
     }
 }
