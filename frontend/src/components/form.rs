@@ -15,10 +15,6 @@ use shared::error::FieldError;
 pub trait Document: Clone + Default + Send + Sync + 'static {}
 impl<S: Clone + Default + Send + Sync + 'static> Document for S {}
 
-/// The rules' verdict on a document that only reports errors (`Err(errors)`), as a [`Report`].
-pub fn errors_only(result: Result<(), Vec<FieldError>>) -> Report {
-    Report { errors: result.err().unwrap_or_default(), warnings: Vec::new() }
-}
 
 /// The document being edited, its rule report, and which fields the user has left.
 pub struct Form<S: Document> {
