@@ -31,10 +31,7 @@ fn inline_script_hashes(index_html: &str) -> Vec<String> {
 
 /// The policy for every app (each one's index.html).
 pub fn content_security_policy(static_dir: &Path) -> String {
-    let apps = ["admin", "history"].into_iter().chain(crate::static_files::APPS.iter().map(|(name, _)| *name));
-    let pages: Vec<_> = std::iter::once(static_dir.join("index.html"))
-        .chain(apps.map(|a| static_dir.join(a).join("index.html")))
-        .collect();
+    let pages = crate::static_files::index_pages(static_dir);
     let scripts: Vec<String> =
         pages.iter().flat_map(|p| inline_script_hashes(&std::fs::read_to_string(p).unwrap_or_default())).collect();
     let scripts = scripts.join(" ");

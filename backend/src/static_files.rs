@@ -1,25 +1,26 @@
 //! The built front end: files from `dist/`, and an app's page for every other non-API path so the
-//! browser's router can take deep links. Five apps (separate WebAssembly bundles): the admin area
-//! (`dist/admin/`, under `/admin/`), the cluster, service and task definition pages (files under
-//! `/clusters/`, `/services/` and `/taskdefs/`, pages at the sections of `/e/{env}/...` that [`APPS`] lists), and
-//! the console (`dist/`) everywhere else.
+//! browser's router can take deep links. The apps (separate WebAssembly bundles) and the pages each
+//! renders are listed once, in `frontend/apps.txt` ([`shared::apps`]): each app's files are under
+//! `/<app>/` (`dist/<app>/`), its page answers its URL prefixes, and the console (`dist/`) answers
+//! everything else.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
+use shared::apps::{CONSOLE, apps};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The apps under `/e/{env}/`: their `dist/` directory and the sections they render.
-/// A section may be two segments deep: the wizards are apps of their own.
-pub const APPS: [(&str, &[&str]); 5] = [
-    ("clusters", &["clusters", "cluster"]),
-    ("services", &["services"]),
-    ("servicewizard", &["services/new"]),
-    ("taskdefs", &["task-definitions"]),
-    ("taskwizard", &["task-definitions/new"]),
-];
+/// Where an app is built: the console into `dist/` itself, every other app into `dist/<app>/`.
+fn app_dir(dir: &Path, name: &str) -> PathBuf {
+    if name == CONSOLE { dir.to_path_buf() } else { dir.join(name) }
+}
+
+/// Every app's page (`index.html`), the console's first.
+pub fn index_pages(dir: &Path) -> Vec<PathBuf> {
+    apps().iter().map(|a| app_dir(dir, a.name).join("index.html")).collect()
+}
 
 fn page(dir: &Path) -> ServeFile {
     let index = dir.join("index.html");
@@ -34,19 +35,16 @@ fn app(dir: &Path) -> ServeDir<ServeFile> {
 }
 
 pub fn router(dir: &Path) -> Router {
-    let history = dir.join("history");
-    let mut router = Router::new()
-        .nest_service("/admin", app(&dir.join("admin")))
-        .nest_service("/history", app(&history))
-        .route_service("/deployments", page(&history))
-        .route_service("/deployments/{*rest}", page(&history));
-    for (name, sections) in APPS {
-        let files = dir.join(name);
-        router = router.nest_service(&format!("/{name}"), app(&files));
-        for section in sections {
+    let mut router = Router::new();
+    for entry in apps().into_iter().filter(|a| a.name != CONSOLE) {
+        let files = app_dir(dir, entry.name);
+        let own = format!("/{}", entry.name);
+        router = router.nest_service(&own, app(&files));
+        // A prefix equal to the app's own directory is already answered by its files' fallback.
+        for prefix in entry.prefixes.into_iter().filter(|p| *p != own) {
             router = router
-                .route_service(&format!("/e/{{env}}/{section}"), page(&files))
-                .route_service(&format!("/e/{{env}}/{section}/{{*rest}}"), page(&files));
+                .route_service(prefix, page(&files))
+                .route_service(&format!("{prefix}/{{*rest}}"), page(&files));
         }
     }
     // index.html must be revalidated so a new build is picked up; hashed assets may be cached.
@@ -73,10 +71,9 @@ mod tests {
     #[tokio::test]
     async fn each_path_gets_its_apps_page_and_the_wizards_are_apps_of_their_own() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("index.html"), "console").unwrap();
-        for name in ["admin", "history"].into_iter().chain(APPS.iter().map(|(name, _)| *name)) {
-            std::fs::create_dir_all(dir.path().join(name)).unwrap();
-            std::fs::write(dir.path().join(name).join("index.html"), name).unwrap();
+        for (page, entry) in index_pages(dir.path()).iter().zip(apps()) {
+            std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+            std::fs::write(page, entry.name).unwrap();
         }
         let router = router(dir.path());
         for (path, app) in [
@@ -84,6 +81,8 @@ mod tests {
             ("/e/local/repositories", "console"),
             ("/e/local/repository/team%2Fweb", "console"),
             ("/admin/users", "admin"),
+            ("/admin/", "admin"),
+            ("/administrators", "console"),
             ("/deployments", "history"),
             ("/deployments/42", "history"),
             ("/e/local/clusters", "clusters"),
@@ -96,6 +95,39 @@ mod tests {
             ("/e/local/task-definitions/new", "taskwizard"),
         ] {
             assert_eq!(app_of(&router, path).await, app, "{path}");
+            assert_eq!(shared::apps::app_for(path), app, "the console's navigation agrees: {path}");
+        }
+    }
+
+    /// Trunk needs a page and a binary per app: they must be exactly the list's.
+    #[test]
+    fn each_app_in_the_list_has_its_page_and_binary_and_no_other_exists() {
+        let frontend = Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend");
+        let names: Vec<&str> = apps().iter().map(|a| a.name).collect();
+        let stems = |dir: &Path, ext: &str| -> Vec<String> {
+            let mut found: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .filter_map(|e| e.ok()?.file_name().into_string().ok()?.strip_suffix(ext).map(String::from))
+                .collect();
+            found.sort();
+            found
+        };
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(stems(&frontend, ".html"), sorted, "frontend/<app>.html");
+        assert_eq!(stems(&frontend.join("src/bin"), ".rs"), sorted, "frontend/src/bin/<app>.rs");
+        let manifest = std::fs::read_to_string(frontend.join("Cargo.toml")).unwrap();
+        let bins: Vec<&str> = manifest
+            .split("[[bin]]")
+            .skip(1)
+            .filter_map(|b| b.split("name = \"").nth(1)?.split('"').next())
+            .collect();
+        assert_eq!(bins, names, "frontend/Cargo.toml's [[bin]]s, in the list's order");
+        for name in names {
+            let html = std::fs::read_to_string(frontend.join(format!("{name}.html"))).unwrap();
+            assert!(html.contains(&format!("data-bin=\"{name}\"")), "{name}.html builds the binary {name}");
+            let main = std::fs::read_to_string(frontend.join(format!("src/bin/{name}.rs"))).unwrap();
+            assert!(main.contains(&format!("berth_frontend::{name}()")), "src/bin/{name}.rs starts the app {name}");
         }
     }
 }

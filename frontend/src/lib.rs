@@ -1,13 +1,11 @@
-//! Berth's web console: seven apps over this library — the console (home, repositories), the
-//! cluster pages (list, page, wizard), the service page, the service wizard, the task definition
-//! pages (families, revisions, diffs), the task definition wizard and the admin area (users, API
-//! tokens, audit log).
+//! Berth's web console: the apps of `frontend/apps.txt` over this library, one entry function each.
 //! They are separate WebAssembly bundles so no first page load carries pages it does not need;
 //! links between them are full page loads (`rel="external"`), the session cookie carries over.
 //! Pages fetch through `api`; components only render what they are given.
 
 mod api;
 mod components;
+mod context;
 mod format;
 mod load;
 mod pages;
@@ -22,7 +20,6 @@ use pages::{
     HistoryPage, Home, NotFound, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage,
     TaskFamiliesPage, TaskFamilyPage, TaskRevisionPage, TokensPage, UsersPage,
 };
-pub use shell::Area;
 
 fn console_routes() -> AnyView {
     view! {
@@ -109,40 +106,40 @@ fn admin_routes() -> AnyView {
 
 /// The console: `/` and `/e/...`.
 pub fn console() {
-    shell::mount(Area::Console, console_routes);
+    shell::mount("console", console_routes);
 }
 
 /// The cluster pages: `/e/{env}/clusters`, `/e/{env}/cluster/...`.
 pub fn clusters() {
-    shell::mount(Area::Clusters, cluster_routes);
+    shell::mount("clusters", cluster_routes);
 }
 
 /// The service pages: `/e/{env}/services/...`.
 pub fn services() {
-    shell::mount(Area::Services, service_routes);
+    shell::mount("services", service_routes);
 }
 
 /// The service wizard: `/e/{env}/services/new`.
-pub fn service_wizard() {
-    shell::mount(Area::ServiceWizard, service_wizard_routes);
+pub fn servicewizard() {
+    shell::mount("servicewizard", service_wizard_routes);
 }
 
 /// The task definition wizard: `/e/{env}/task-definitions/new`.
-pub fn task_wizard() {
-    shell::mount(Area::TaskWizard, task_wizard_routes);
+pub fn taskwizard() {
+    shell::mount("taskwizard", task_wizard_routes);
 }
 
 /// The task definition pages: `/e/{env}/task-definitions/...`.
-pub fn task_definitions() {
-    shell::mount(Area::TaskDefinitions, task_definition_routes);
+pub fn taskdefs() {
+    shell::mount("taskdefs", task_definition_routes);
+}
+
+/// The deployment history: `/deployments`, `/deployments/{id}`.
+pub fn history() {
+    shell::mount("history", history_routes);
 }
 
 /// The admin area: `/admin/...`.
-/// The deployment history: `/deployments`, `/deployments/{id}`.
-pub fn history() {
-    shell::mount(Area::History, history_routes);
-}
-
 pub fn admin() {
-    shell::mount(Area::Admin, admin_routes);
+    shell::mount("admin", admin_routes);
 }

@@ -1,64 +1,30 @@
-//! What both apps share: the session gate (login page until logged in), the environments, and the
-//! header with the navigation across both.
+//! What every app shares: the session gate (login page until logged in), the environments, and the
+//! header with the navigation across the apps. Which app renders a link's page comes from the one
+//! list of apps (`frontend/apps.txt`, `shared::apps`): a link into another app is a full page load.
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use leptos_router::hooks::{use_location, use_navigate};
-use shared::auth::{Me, Role, is_global_admin, role_in};
-use shared::env::EnvironmentInfo;
+use shared::apps::app_for;
+use shared::auth::Me;
 
 use crate::api::{self, paths};
-use crate::load::{Loaded, load};
+use crate::context::{Environments, Session, go, session};
+use crate::load::load;
 use crate::pages::LoginPage;
 
-/// Which app this is: links into the other one are full page loads.
+/// Which app this is: a name from `frontend/apps.txt`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Area {
-    Console,
-    Clusters,
-    Services,
-    ServiceWizard,
-    TaskDefinitions,
-    TaskWizard,
-    History,
-    Admin,
-}
+struct Here(&'static str);
 
-pub fn mount(area: Area, routes: fn() -> AnyView) {
-    leptos::mount::mount_to_body(move || view! { <App area routes/> });
-}
-
-/// The configured environments, fetched once and shared with every page.
-#[derive(Clone, Copy)]
-pub struct Environments(pub Loaded<Vec<EnvironmentInfo>>);
-
-/// Who is logged in (`None`: nobody, the login page shows).
-#[derive(Clone, Copy)]
-pub struct Session(pub RwSignal<Option<Me>>);
-
-impl Session {
-    pub fn role_in(&self, environment: &str) -> Option<Role> {
-        self.0.with(|me| me.as_ref().and_then(|me| role_in(&me.grants, environment)))
-    }
-    pub fn is_global_admin(&self) -> bool {
-        self.0.with(|me| me.as_ref().is_some_and(|me| is_global_admin(&me.grants)))
-    }
-}
-
-/// A full page load: into another app (its own bundle).
-pub fn go(path: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().set_href(path);
-    }
-}
-
-pub fn session() -> Session {
-    expect_context::<Session>()
+pub fn mount(app: &'static str, routes: fn() -> AnyView) {
+    debug_assert!(shared::apps::apps().iter().any(|a| a.name == app), "{app} is not in frontend/apps.txt");
+    leptos::mount::mount_to_body(move || view! { <App here=Here(app) routes/> });
 }
 
 #[component]
-fn App(area: Area, routes: fn() -> AnyView) -> impl IntoView {
-    provide_context(area);
+fn App(here: Here, routes: fn() -> AnyView) -> impl IntoView {
+    provide_context(here);
     let me = RwSignal::new(None::<Me>);
     let checked = RwSignal::new(false);
     provide_context(Session(me));
@@ -109,22 +75,19 @@ fn Header() -> impl IntoView {
     let location = use_location();
     // `aria-current="page"` on the navigation link of the current area (styled in style.css).
     let current = move |prefix: &'static str| move || location.pathname.get().starts_with(prefix).then_some("page");
-    let here = expect_context::<Area>();
-    // Into the other app: a full page load, not the router's client-side navigation.
-    let rel = move |area: Area| (area != here).then_some("external");
+    let here = expect_context::<Here>().0;
+    // Into another app: a full page load, not the router's client-side navigation.
+    let rel = move |href: &str| (app_for(href) != here).then_some("external");
     let navigate = use_navigate();
     // Switching environments stays on the same kind of page.
     let on_change = move |ev| {
         let picked = event_target_value(&ev);
-        let (target, same_app) = match here {
-            Area::TaskDefinitions => (paths::task_definitions(&picked), true),
-            Area::TaskWizard => (paths::task_definitions(&picked), false),
-            Area::Clusters => (paths::clusters(&picked), true),
-            Area::Services | Area::ServiceWizard => (paths::clusters(&picked), false),
-            Area::Console => (paths::repositories(&picked), true),
-            Area::Admin | Area::History => (paths::repositories(&picked), false),
+        let target = match here {
+            "taskdefs" | "taskwizard" => paths::task_definitions(&picked),
+            "clusters" | "services" | "servicewizard" => paths::clusters(&picked),
+            _ => paths::repositories(&picked),
         };
-        if same_app {
+        if app_for(&target) == here {
             navigate(&target, Default::default());
         } else {
             go(&target);
@@ -143,19 +106,27 @@ fn Header() -> impl IntoView {
     };
     view! {
         <header class="topbar">
-            <a href="/" class="brand" rel=rel(Area::Console)>"⚓ Berth"</a>
+            <a href="/" class="brand" rel=rel("/")>"⚓ Berth"</a>
             <nav>
-                <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::repositories(&e))
-                    rel=rel(Area::Console) aria-current=move || (here == Area::Console).then(current("/e/")).flatten()>"Repositories"</a>
-                <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::clusters(&e))
-                    rel=rel(Area::Clusters) aria-current=move || matches!(here, Area::Clusters | Area::Services | Area::ServiceWizard).then_some("page")>"Clusters"</a>
-                <a href=move || link_env().map_or_else(|| "/".to_string(), |e| paths::task_definitions(&e))
-                    rel=rel(Area::TaskDefinitions) aria-current=move || matches!(here, Area::TaskDefinitions | Area::TaskWizard).then_some("page")>"Task definitions"</a>
-                <a href=paths::history("") rel=rel(Area::History) aria-current=move || (here == Area::History).then_some("page")>"Deployments"</a>
+                {move || {
+                    let env = link_env();
+                    let in_env = |to: fn(&str) -> String| env.as_deref().map_or_else(|| "/".to_string(), to);
+                    let (repositories, clusters, task_definitions) =
+                        (in_env(paths::repositories), in_env(paths::clusters), in_env(paths::task_definitions));
+                    view! {
+                        <a rel=rel(&repositories) href=repositories
+                            aria-current=move || (here == "console").then(current("/e/")).flatten()>"Repositories"</a>
+                        <a rel=rel(&clusters) href=clusters
+                            aria-current=move || matches!(here, "clusters" | "services" | "servicewizard").then_some("page")>"Clusters"</a>
+                        <a rel=rel(&task_definitions) href=task_definitions
+                            aria-current=move || matches!(here, "taskdefs" | "taskwizard").then_some("page")>"Task definitions"</a>
+                    }
+                }}
+                <a href=paths::history("") rel=rel(&paths::history("")) aria-current=move || (here == "history").then_some("page")>"Deployments"</a>
                 <Show when=move || session.is_global_admin()>
-                    <a href=paths::USERS rel=rel(Area::Admin) aria-current=current(paths::USERS)>"Users"</a>
-                    <a href=paths::TOKENS rel=rel(Area::Admin) aria-current=current(paths::TOKENS)>"API tokens"</a>
-                    <a href=paths::AUDIT rel=rel(Area::Admin) aria-current=current(paths::AUDIT)>"Audit log"</a>
+                    <a href=paths::USERS rel=rel(paths::USERS) aria-current=current(paths::USERS)>"Users"</a>
+                    <a href=paths::TOKENS rel=rel(paths::TOKENS) aria-current=current(paths::TOKENS)>"API tokens"</a>
+                    <a href=paths::AUDIT rel=rel(paths::AUDIT) aria-current=current(paths::AUDIT)>"Audit log"</a>
                 </Show>
             </nav>
             <div class="spacer"></div>

@@ -1,4 +1,4 @@
 fn main() {
     console_error_panic_hook::set_once();
-    berth_frontend::task_definitions();
+    berth_frontend::taskdefs();
 }

@@ -4,23 +4,11 @@
 //! acknowledgement it needs.
 
 use leptos::prelude::*;
-use shared::deploy::{DeployedImage, Outcome, RedeployPlan};
+use shared::deploy::{DeployedImage, RedeployPlan};
 use shared::ecs::task_definition::Change;
 
+use super::outcome_badge;
 use crate::format::local_time;
-
-fn outcome_class(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Succeeded => "ok",
-        Outcome::InProgress => "info",
-        Outcome::Superseded | Outcome::TimedOut => "warn",
-        Outcome::Failed => "bad",
-    }
-}
-
-pub fn outcome_badge(outcome: Outcome) -> impl IntoView {
-    view! { <span class=format!("badge {}", outcome_class(outcome))>{outcome.as_str()}</span> }
-}
 
 /// A task definition diff: field, before, after. Long values wrap inside their cell.
 #[component]

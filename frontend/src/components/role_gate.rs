@@ -13,7 +13,7 @@ pub fn role_gate(
     doing: &'static str,
     page: fn() -> AnyView,
 ) -> impl IntoView {
-    let session = crate::shell::session();
+    let session = crate::context::session();
     // A memo: the page is rebuilt only when the answer changes, not on every signal it reads.
     let refusal = Memo::new(move |_| {
         let env = env.get();
@@ -31,7 +31,7 @@ pub fn role_gate(
 
 /// `page` for admins of every environment (`*`): users, API tokens, the audit log.
 pub fn global_admin_gate(title: &'static str, doing: &'static str, page: fn() -> AnyView) -> impl IntoView {
-    let session = crate::shell::session();
+    let session = crate::context::session();
     let refusal = Memo::new(move |_| {
         (!session.is_global_admin()).then(|| {
             let grants = session.0.with(|me| me.as_ref().map(|m| describe(&m.grants)).unwrap_or_default());

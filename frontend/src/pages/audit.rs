@@ -7,7 +7,7 @@ use shared::error::ApiError;
 use crate::api::{self, enc};
 use crate::components::{ErrorBanner, global_admin_gate};
 use crate::format::local_time;
-use crate::shell::Environments;
+use crate::context::Environments;
 
 #[derive(Clone, Copy)]
 struct Filters {

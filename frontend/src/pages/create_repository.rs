@@ -6,11 +6,11 @@ use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use shared::auth::Role;
 use shared::ecr::{EncryptionConfiguration, EncryptionType, ImageTagMutability, RepositorySpec, Tag};
-use shared::error::{ApiError, FieldError};
+use shared::error::ApiError;
 
 use super::param;
 use crate::api::{self, paths};
-use crate::components::{CopyButton, ErrorBanner, role_gate};
+use crate::components::{ErrorBanner, JsonExport, TagsEditor, role_gate};
 use crate::load::send;
 
 #[derive(Clone, Copy)]
@@ -160,7 +160,11 @@ fn RepositoryForm() -> impl IntoView {
                 </Show>
             </fieldset>
 
-            <TagsEditor tags=form.tags errors=rule_errors.into()/>
+            <TagsEditor path="tags" members=("Key", "Value") errors=rule_errors
+                tags=Signal::derive(move || form.tags.get().into_iter().map(|t| (t.key, t.value)).collect::<Vec<_>>())
+                set=Callback::new(move |list: Vec<(String, String)>| {
+                    form.tags.set(list.into_iter().map(|(key, value)| Tag { key, value }).collect())
+                })/>
 
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || !can_submit()>
@@ -168,7 +172,8 @@ fn RepositoryForm() -> impl IntoView {
                 </button>
             </div>
         </form>
-        <JsonPanel spec=spec.into()/>
+        <JsonExport summary="CLI JSON" json=Signal::derive(move || crate::format::pretty_json(&spec.get()))
+            hint=view! { "What this form creates, as "<code>"aws ecr create-repository --cli-input-json"</code>" takes it." }.into_any()/>
     }
 }
 
@@ -201,56 +206,3 @@ fn Radio(
     }
 }
 
-#[component]
-fn TagsEditor(tags: RwSignal<Vec<Tag>>, errors: Signal<Vec<FieldError>>) -> impl IntoView {
-    let error_at = move |path: String| errors.read().iter().find(|e| e.path == path).map(|e| e.message.clone());
-    let rows = move || {
-        (0..tags.read().len())
-            .map(|i| {
-                let key = move || tags.read().get(i).map(|t| t.key.clone()).unwrap_or_default();
-                let value = move || tags.read().get(i).map(|t| t.value.clone()).unwrap_or_default();
-                let key_error = Signal::derive(move || error_at(format!("tags[{i}].Key")));
-                let value_error = Signal::derive(move || error_at(format!("tags[{i}].Value")));
-                view! {
-                    <div class="tag-row">
-                        <div>
-                            <input placeholder="Key" prop:value=key aria-label=format!("Tag {} key", i + 1)
-                                on:input=move |ev| tags.update(|t| t[i].key = event_target_value(&ev))/>
-                            <FieldMessage id=format!("tags{i}-key-error") message=key_error/>
-                        </div>
-                        <div>
-                            <input placeholder="Value (optional)" prop:value=value aria-label=format!("Tag {} value", i + 1)
-                                on:input=move |ev| tags.update(|t| t[i].value = event_target_value(&ev))/>
-                            <FieldMessage id=format!("tags{i}-value-error") message=value_error/>
-                        </div>
-                        <button type="button" class="icon" aria-label="Remove tag"
-                            on:click=move |_| tags.update(|t| { t.remove(i); })>"✕"</button>
-                    </div>
-                }
-            })
-            .collect_view()
-    };
-    view! {
-        <fieldset>
-            <legend>"Tags"</legend>
-            {rows}
-            <FieldMessage id="tags-error" message=Signal::derive(move || error_at("tags".into()))/>
-            <button type="button" on:click=move |_| tags.update(|t| t.push(Tag { key: String::new(), value: String::new() }))>
-                "Add tag"
-            </button>
-        </fieldset>
-    }
-}
-
-/// The form as `aws ecr create-repository --cli-input-json` JSON, to copy.
-#[component]
-fn JsonPanel(spec: Signal<RepositorySpec>) -> impl IntoView {
-    let json = move || crate::format::pretty_json(&spec.get());
-    view! {
-        <details class="json-panel">
-            <summary>"CLI JSON"</summary>
-            <p class="hint">"What this form creates, as "<code>"aws ecr create-repository --cli-input-json"</code>" takes it."</p>
-            <div class="code-block"><pre>{json}</pre><CopyButton text=Signal::derive(json)/></div>
-        </details>
-    }
-}

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::paths;
 use crate::components::ErrorBanner;
-use crate::shell::Environments;
+use crate::context::Environments;
 
 /// `/`: goes to the first environment's repositories.
 #[component]

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::load::send;
-use crate::shell::session;
+use crate::context::session;
 
 /// Shown instead of the console while nobody is logged in.
 #[component]

@@ -24,7 +24,7 @@ pub fn RepositoriesPage() -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>"Private repositories"</h1>
-            <Show when=move || crate::shell::session().role_in(&env.get()) == Some(shared::auth::Role::Admin)>
+            <Show when=move || crate::context::session().role_in(&env.get()) == Some(shared::auth::Role::Admin)>
                 <a href=move || paths::new_repository(&env.get()) class="button primary">"Create repository"</a>
             </Show>
         </div>

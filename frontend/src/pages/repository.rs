@@ -50,7 +50,7 @@ fn Overview(detail: RepositoryDetail) -> impl IntoView {
     let image_count = r.image_count.unwrap_or(0);
     let name = r.repository_name.clone();
     let env = param("env");
-    let session = crate::shell::session();
+    let session = crate::context::session();
     let can_delete = Memo::new(move |_| session.role_in(&env.get()) == Some(shared::auth::Role::Admin));
     view! {
         <div class="page-head">

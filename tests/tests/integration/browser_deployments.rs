@@ -22,12 +22,17 @@ async fn a_deploy_from_the_service_page_finishes_live_is_in_the_history_and_roll
     wait().for_element(Locator::Id("deployButton")).await.unwrap().click().await.unwrap();
     // The container's repository is preselected from its current image; pick v1, pinned by digest.
     wait()
-        .for_element(Locator::Css("fieldset[data-container='nginx-web'] select[name='image'] option:nth-child(2)"))
+        .for_element(Locator::Css("fieldset[data-container='nginx-web'] select[name='pickImage'] option:nth-child(2)"))
         .await
         .unwrap();
-    let images = c.find(Locator::Css("fieldset[data-container='nginx-web'] select[name='image']")).await.unwrap();
-    let v1 = images.find(Locator::XPath(".//option[starts-with(normalize-space(.), 'v1 ')]")).await.unwrap();
-    let digest = v1.attr("value").await.unwrap().unwrap();
+    let images = c.find(Locator::Css("fieldset[data-container='nginx-web'] select[name='pickImage']")).await.unwrap();
+    let v1 = images
+        .find(Locator::XPath(".//option[starts-with(normalize-space(.), 'v1 ') and contains(., 'by digest')]"))
+        .await
+        .unwrap();
+    let reference = v1.attr("value").await.unwrap().unwrap();
+    let digest = reference.split_once('@').map(|(_, d)| d.to_string()).expect("a reference by digest");
+    assert!(digest.starts_with("sha256:"), "{reference}");
     v1.click().await.unwrap();
     let field = c.find(Locator::Css("fieldset[data-container='nginx-web'] input[name='newImage']")).await.unwrap();
     let chosen = field.prop("value").await.unwrap().unwrap();

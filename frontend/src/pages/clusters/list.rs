@@ -13,7 +13,7 @@ pub fn ClustersPage() -> impl IntoView {
         let env = env.get();
         async move { api::list_clusters(&env).await }
     });
-    let admin = move || crate::shell::session().role_in(&env.get()) == Some(shared::auth::Role::Admin);
+    let admin = move || crate::context::session().role_in(&env.get()) == Some(shared::auth::Role::Admin);
     view! {
         <div class="page-head">
             <h1>"Clusters"</h1>

@@ -29,7 +29,7 @@ fn ClusterView(detail: ClusterDetail) -> impl IntoView {
     let env = param("env");
     let c = detail.cluster.clone();
     let deleting = RwSignal::new(false);
-    let admin = move || crate::shell::session().role_in(&env.get()) == Some(shared::auth::Role::Admin);
+    let admin = move || crate::context::session().role_in(&env.get()) == Some(shared::auth::Role::Admin);
     let instances = detail
         .container_instances
         .iter()
@@ -148,7 +148,7 @@ fn DeleteDialog(name: String, has_built: bool, on_close: Callback<()>) -> impl I
             let list = paths::clusters(&env);
             let remove = remove_capacity.get_untracked();
             send(pending, async move { api::delete_cluster(&env, &name, remove).await }, move |answer| match answer {
-                Ok(()) => crate::shell::go(&list),
+                Ok(()) => crate::context::go(&list),
                 Err(e) => error.set(Some(e)),
             });
         }

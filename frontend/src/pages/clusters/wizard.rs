@@ -10,7 +10,7 @@ use shared::error::{ApiError, FieldError};
 
 use super::steps::CreationSteps;
 use crate::api::{self, paths};
-use crate::components::{ErrorBanner, role_gate};
+use crate::components::{ErrorBanner, TagsEditor, role_gate};
 use crate::load::{load, send};
 use crate::pages::param;
 
@@ -173,7 +173,11 @@ fn ClusterWizard() -> impl IntoView {
                 <Show when=move || form.input.use_ec2.get()>
                     <Ec2Fields form/>
                 </Show>
-                <TagRows form/>
+                <TagsEditor path="tags" members=("key", "value") errors=form.errors
+                    tags=Signal::derive(move || form.input.tags.get().into_iter().map(|t| (t.key, t.value)).collect::<Vec<_>>())
+                    set=Callback::new(move |list: Vec<(String, String)>| {
+                        form.input.tags.set(list.into_iter().map(|(key, value)| KeyValueTag { key, value }).collect())
+                    })/>
                 <div class="actions">
                     <button type="submit" class="primary" id="createCluster" disabled=move || pending.get()>
                         {move || if pending.get() { "Starting…" } else { "Create" }}
@@ -395,39 +399,3 @@ fn Checklist(
     }
 }
 
-#[component]
-fn TagRows(form: Form) -> impl IntoView {
-    let rows = move || {
-        (0..form.input.tags.read().len())
-            .map(|i| {
-                let key = move || form.input.tags.read().get(i).map(|t| t.key.clone()).unwrap_or_default();
-                let value = move || form.input.tags.read().get(i).map(|t| t.value.clone()).unwrap_or_default();
-                view! {
-                    <div class="tag-row">
-                        <input placeholder="Key" prop:value=key aria-label=format!("Tag {} key", i + 1)
-                            on:input=move |ev| form.input.tags.update(|t| t[i].key = event_target_value(&ev))/>
-                        <input placeholder="Value" prop:value=value aria-label=format!("Tag {} value", i + 1)
-                            on:input=move |ev| form.input.tags.update(|t| t[i].value = event_target_value(&ev))/>
-                        <button type="button" class="icon" aria-label="Remove tag" on:click=move |_| form.input.tags.update(|t| { t.remove(i); })>"✕"</button>
-                    </div>
-                }
-            })
-            .collect_view()
-    };
-    let errors = move || {
-        form.errors
-            .read()
-            .iter()
-            .filter(|e| e.path.starts_with("tags"))
-            .map(|e| view! { <p class="field-error">{format!("{}: {}", e.path, e.message)}</p> })
-            .collect_view()
-    };
-    view! {
-        <fieldset>
-            <legend>"Tags"</legend>
-            {rows}
-            {errors}
-            <button type="button" on:click=move |_| form.input.tags.update(|t| t.push(KeyValueTag::default()))>"Add tag"</button>
-        </fieldset>
-    }
-}

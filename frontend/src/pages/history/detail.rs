@@ -23,7 +23,7 @@ pub fn DeploymentPage() -> impl IntoView {
             Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
             Some(Ok(found)) => {
                 let d = found.deployment;
-                let can_deploy = crate::shell::session().role_in(&d.environment).is_some_and(|r| r >= Role::Deployer);
+                let can_deploy = crate::context::session().role_in(&d.environment).is_some_and(|r| r >= Role::Deployer);
                 let revision_link = |td: &Option<String>| td.as_ref().map(|td| {
                     let (family, rev) = td.rsplit_once(':').unwrap_or((td, "0"));
                     view! { <a class="mono" rel="external" href=paths::task_revision(&d.environment, family, rev.parse().unwrap_or(0))>{td.clone()}</a> }
@@ -129,7 +129,7 @@ fn RedeployDialog(id: i64, target: String, on_close: Callback<()>) -> impl IntoV
         let request =
             RedeployRequest { acknowledge_failure: acknowledged.get_untracked().then_some(true), ..Default::default() };
         send(pending, async move { api::redeploy(id, &request).await }, move |answer| match answer {
-            Ok(_) => crate::shell::go(&target),
+            Ok(_) => crate::context::go(&target),
             Err(e) => error.set(Some(e)),
         });
     };

@@ -8,7 +8,7 @@ use crate::api::{self, enc, paths};
 use crate::components::ErrorBanner;
 use crate::format::local_time;
 use crate::load::load;
-use crate::pages::services::outcome_badge;
+use crate::components::outcome_badge;
 
 const FILTERS: [&str; 7] = ["environment", "cluster", "service", "actor", "outcome", "from", "to"];
 

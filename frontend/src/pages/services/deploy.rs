@@ -5,13 +5,12 @@
 use leptos::prelude::*;
 use shared::deploy::snippets::{SnippetContainer, github, gitlab, repository_of};
 use shared::deploy::{DeployPreview, DeployRequest, DeploymentRecord, ImageChange, Outcome, RedeployRequest};
-use shared::ecr::Image;
 use shared::ecs::service::ServiceDetail;
 use shared::error::ApiError;
 
 use crate::api::{self, paths};
-use crate::components::{ChangeTable, CopyButton, ErrorBanner, Modal, PlanView, outcome_badge};
-use crate::format::{local_time, short_digest};
+use crate::components::{ChangeTable, CopyButton, EcrPicker, ErrorBanner, Modal, PlanView, outcome_badge};
+use crate::format::local_time;
 use crate::load::{load, send};
 
 /// `family:revision` -> its containers' names and images.
@@ -113,83 +112,11 @@ pub fn DeployDialog(
 /// One container: its current image, and the new one typed or picked from ECR.
 #[component]
 fn ContainerImage(env: Memo<String>, name: String, current: String, value: RwSignal<String>) -> impl IntoView {
-    let repositories = load(move || {
-        let env = env.get();
-        async move { api::list_repositories(&env).await }
-    });
-    let current_repository = repository_of(&current);
-    let repository = RwSignal::new(String::new());
-    // The repository the current image comes from, once the list is in.
-    Effect::new(move |_| {
-        if let Some(Ok(list)) = repositories.get()
-            && let Some(r) = list.iter().find(|r| r.repository_uri == current_repository)
-        {
-            repository.set(r.repository_name.clone());
-        }
-    });
-    let images = load(move || {
-        let (env, repo) = (env.get(), repository.get());
-        async move {
-            if repo.is_empty() {
-                return Ok(Vec::new());
-            }
-            let mut found = api::list_images(&env, &repo).await?;
-            found.sort_by(|a, b| b.pushed_at.cmp(&a.pushed_at));
-            Ok(found)
-        }
-    });
-    let by_digest = RwSignal::new(true);
-    let picked = RwSignal::new(String::new());
-    let uri = move || {
-        let repo = repository.get();
-        repositories
-            .get()
-            .and_then(Result::ok)
-            .and_then(|l| l.into_iter().find(|r| r.repository_name == repo))
-            .map(|r| r.repository_uri)
-    };
-    // Picking an image (or switching digest/tag) writes the reference into the field.
-    Effect::new(move |_| {
-        let digest = picked.get();
-        let Some(uri) = uri() else { return };
-        let Some(Ok(list)) = images.get() else { return };
-        let Some(image) = list.iter().find(|i| i.image_digest == digest) else { return };
-        let reference = match (by_digest.get(), image.image_tags.first()) {
-            (false, Some(tag)) => format!("{uri}:{tag}"),
-            _ => format!("{uri}@{}", image.image_digest),
-        };
-        value.set(reference);
-    });
-    let label = |i: &Image| {
-        let tags = if i.image_tags.is_empty() { "untagged".to_string() } else { i.image_tags.join(", ") };
-        format!("{tags} · {} · pushed {}", short_digest(&i.image_digest), local_time(i.pushed_at.as_deref()))
-    };
     view! {
         <fieldset class="container-image" data-container=name.clone()>
             <legend>{format!("Container {name}")}</legend>
             <p class="hint">"Now: "<span class="mono">{current.clone()}</span></p>
-            <div class="field-pair">
-                <label>"ECR repository"
-                    <select name="repository" prop:value=move || repository.get() on:change=move |ev| repository.set(event_target_value(&ev))>
-                        <option value="">"—"</option>
-                        {move || repositories.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|r| view! {
-                            <option value=r.repository_name.clone()>{r.repository_name.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label>"Image (newest first)"
-                    <select name="image" prop:value=move || picked.get() on:change=move |ev| picked.set(event_target_value(&ev))>
-                        <option value="">"—"</option>
-                        {move || images.get().and_then(Result::ok).unwrap_or_default().iter().map(|i| view! {
-                            <option value=i.image_digest.clone()>{label(i)}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-            </div>
-            <div class="choice-row">
-                <label class="check"><input type="radio" name=format!("pin-{name}") prop:checked=move || by_digest.get() on:change=move |_| by_digest.set(true)/>"Pin by digest (the exact image)"</label>
-                <label class="check"><input type="radio" name=format!("pin-{name}") prop:checked=move || !by_digest.get() on:change=move |_| by_digest.set(false)/>"By tag"</label>
-            </div>
+            <EcrPicker env current pick=Callback::new(move |reference| value.set(reference))/>
             <label>"New image"<input type="text" name="newImage" class="mono" placeholder="Keep the current one"
                 prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/></label>
         </fieldset>

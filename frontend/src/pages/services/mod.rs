@@ -6,6 +6,5 @@ mod page;
 mod update_json;
 mod wizard;
 
-pub use crate::components::outcome_badge;
 pub use page::ServicePage;
 pub use wizard::CreateServicePage;

@@ -7,7 +7,7 @@ use shared::ecs::service::{Deployment, ServiceDetail, ServiceUpdate};
 use shared::error::ApiError;
 
 use crate::api::{self, paths};
-use crate::components::{CopyButton, ErrorBanner, Modal};
+use crate::components::{ErrorBanner, JsonExport, Modal};
 use crate::format::local_time;
 use crate::load::{load, send};
 use crate::pages::param;
@@ -92,7 +92,7 @@ pub fn ServicePage() -> impl IntoView {
 fn roles() -> (impl Fn() -> bool + Copy, impl Fn() -> bool + Copy) {
     use shared::auth::Role;
     let env = param("env");
-    let role = move || crate::shell::session().role_in(&env.get());
+    let role = move || crate::context::session().role_in(&env.get());
     (move || role().is_some_and(|r| r >= Role::Deployer), move || role() == Some(Role::Admin))
 }
 
@@ -334,11 +334,8 @@ fn ExportPanel() -> impl IntoView {
     });
     let text = move || json.get().and_then(Result::ok).map(|s| crate::format::pretty_json(&s)).unwrap_or_default();
     view! {
-        <details class="json-panel">
-            <summary>"Export as create-service JSON"</summary>
-            <p class="hint"><code>"aws ecs create-service --cli-input-json"</code>" takes it as is."</p>
-            <div class="code-block"><pre id="exportJson">{text}</pre><CopyButton text=Signal::derive(text)/></div>
-        </details>
+        <JsonExport summary="Export as create-service JSON" id="exportJson" json=Signal::derive(text)
+            hint=view! { <code>"aws ecs create-service --cli-input-json"</code>" takes it as is." }.into_any()/>
     }
 }
 
@@ -358,7 +355,7 @@ fn DeleteDialog(desired: i64, on_close: Callback<()>) -> impl IntoView {
             api::delete_service(&env, &cluster, &service, force).await
         };
         send(pending, work, move |answer| match answer {
-            Ok(()) => crate::shell::go(&back),
+            Ok(()) => crate::context::go(&back),
             Err(e) => error.set(Some(e)),
         });
     };

@@ -112,7 +112,7 @@ fn ServiceWizard() -> impl IntoView {
             async move { api::create_service(&env, &body).await }
         };
         send(pending, request, move |answer| match answer {
-            Ok(created) => crate::shell::go(&paths::service(&env, &created.cluster, &created.service_name)),
+            Ok(created) => crate::context::go(&paths::service(&env, &created.cluster, &created.service_name)),
             Err(e) => server_error.set(Some(e)),
         });
     };

@@ -44,5 +44,5 @@ fn status_tabs(base: Signal<String>, status: Memo<String>) -> impl IntoView {
 }
 
 fn is_admin(env: &str) -> bool {
-    crate::shell::session().role_in(env) == Some(shared::auth::Role::Admin)
+    crate::context::session().role_in(env) == Some(shared::auth::Role::Admin)
 }

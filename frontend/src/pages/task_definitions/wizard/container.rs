@@ -264,7 +264,7 @@ fn logging(c: Lens<C>) -> impl IntoView {
         Memo::new(move |_| log.get().map(|l| l.log_driver).unwrap_or_default())
     };
     let env = param("env");
-    let environments = expect_context::<crate::shell::Environments>().0;
+    let environments = expect_context::<crate::context::Environments>().0;
     let (write, inner) = (log.clone(), log.some());
     // CloudWatch Logs as the AWS console fills it in: a group per family, this region, prefix "ecs".
     let awslogs = move || {

@@ -12,12 +12,12 @@ mod volumes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::auth::Role;
-use shared::ecs::task_definition::{ContainerDefinition, TaskDefinitionSpec};
+use shared::ecs::task_definition::{ContainerDefinition, TaskDefinitionSpec, validate};
 use shared::error::{ApiError, FieldError};
 
 use super::pretty_json;
 use crate::api::{self, paths};
-use crate::components::{CopyButton, ErrorBanner, role_gate};
+use crate::components::{ErrorBanner, JsonExport, role_gate};
 use crate::load::send;
 use crate::pages::param;
 use fields::{Form, kept_as_is, kept_view};
@@ -49,7 +49,7 @@ pub fn TaskDefinitionWizard() -> impl IntoView {
 fn Wizard() -> impl IntoView {
     let env = param("env");
     let query = use_query_map();
-    let form = Form::new();
+    let form = Form::new(validate);
     form.spec.set(TaskDefinitionSpec {
         container_definitions: vec![ContainerDefinition::default()],
         ..TaskDefinitionSpec::default()
@@ -87,7 +87,7 @@ fn Wizard() -> impl IntoView {
         send(pending, request, move |answer| match answer {
             Ok(r) => {
                 let page = paths::task_revision(&env, &r.family, r.revision);
-                crate::shell::go(&format!("{page}?registered=1"));
+                crate::context::go(&format!("{page}?registered=1"));
             }
             Err(e) => server_error.set(Some(e)),
         });
@@ -117,7 +117,8 @@ fn Wizard() -> impl IntoView {
                 </button>
             </div>
         </form>
-        <JsonExport form/>
+        <JsonExport summary="CLI JSON" json=Signal::derive(move || pretty_json(&form.spec.get()))
+            hint=view! { "What this form registers, as "<code>"aws ecs register-task-definition --cli-input-json"</code>" takes it." }.into_any()/>
     }
 }
 
@@ -146,18 +147,5 @@ fn problems(form: Form, server_error: RwSignal<Option<ApiError>>) -> impl IntoVi
                 </div>
             })}
         }
-    }
-}
-
-/// The document as `aws ecs register-task-definition --cli-input-json` takes it.
-#[component]
-fn JsonExport(form: Form) -> impl IntoView {
-    let json = move || pretty_json(&form.spec.get());
-    view! {
-        <details class="json-panel">
-            <summary>"CLI JSON"</summary>
-            <p class="hint">"What this form registers, as "<code>"aws ecs register-task-definition --cli-input-json"</code>" takes it."</p>
-            <div class="code-block"><pre>{json}</pre><CopyButton text=Signal::derive(json)/></div>
-        </details>
     }
 }

@@ -6,7 +6,8 @@ use shared::ecs::task_definition::{
     parse_task_memory,
 };
 
-use super::fields::{Form, Lens, message, opt_text, rows, select, text};
+use super::fields::{Form, Lens, message, opt_text, select, text};
+use crate::components::TagsEditor;
 
 const NETWORK_MODES: &[(&str, &str)] = &[
     ("", "Default (bridge on EC2)"),
@@ -171,13 +172,15 @@ fn fargate_size(form: Form, cpu: Lens<Option<String>>, memory: Lens<Option<Strin
 
 pub fn tags(form: Form) -> impl IntoView {
     let lens = form.root().field("tags", |s: &mut Spec| Some(&mut s.tags));
+    let (read, write) = (lens.clone(), lens);
+    // Messages show once the form was submitted, as for every other field of the wizard.
+    let errors = Signal::derive(move || if form.submitted.get() { form.report.get().errors } else { Vec::new() });
     view! {
-        <fieldset>
-            <legend>"Tags"</legend>
-            {rows(lens, "Tags", "Add tag", |tag: Lens<KeyValueTag>| view! {
-                {text(tag.field("key", |t: &mut KeyValueTag| Some(&mut t.key)), "Key", None)}
-                {text(tag.field("value", |t: &mut KeyValueTag| Some(&mut t.value)), "Value", None)}
-            }.into_any())}
-        </fieldset>
+        <TagsEditor path="tags" members=("key", "value") errors
+            tags=Signal::derive(move || read.get().unwrap_or_default().into_iter().map(|t| (t.key, t.value)).collect::<Vec<_>>())
+            set=Callback::new(move |list: Vec<(String, String)>| {
+                let list: Vec<KeyValueTag> = list.into_iter().map(|(key, value)| KeyValueTag { key, value }).collect();
+                write.set((!list.is_empty()).then_some(list));
+            })/>
     }
 }
