@@ -6,7 +6,7 @@ use shared::auth::{AuditEntry, AuditPage};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::auth::Principal;
-use crate::auth::time::{from_rfc3339, now, to_rfc3339};
+use crate::auth::time::{now, to_rfc3339};
 use crate::error::AppError;
 
 /// What was acted on.
@@ -79,22 +79,16 @@ pub struct AuditFilter {
 /// `id, at, actor, via, environment, resource, action, outcome`.
 type AuditRow = (i64, i64, String, String, Option<String>, Option<String>, String, String);
 
-pub async fn query(pool: &SqlitePool, f: &AuditFilter) -> Result<AuditPage, AppError> {
-    let time = |field: &str, value: &Option<String>| -> Result<Option<i64>, AppError> {
-        value
-            .as_deref()
-            .map(|v| {
-                from_rfc3339(v).ok_or_else(|| {
-                    AppError::Validation(vec![shared::error::FieldError::new(
-                        field,
-                        "Use an RFC 3339 time, e.g. 2026-11-24T09:00:00Z.",
-                    )])
-                })
-            })
-            .transpose()
-    };
-    let (from, to) = (time("from", &f.from)?, time("to", &f.to)?);
-    let limit = i64::from(f.limit.unwrap_or(50).clamp(1, 200));
+/// The audit log's filters, checked (see `ops::audit`): times as Unix seconds, limit in 1–200.
+pub struct AuditQuery<'a> {
+    pub filter: &'a AuditFilter,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub limit: i64,
+}
+
+pub async fn query(pool: &SqlitePool, checked: &AuditQuery<'_>) -> Result<AuditPage, AppError> {
+    let (f, from, to, limit) = (checked.filter, checked.from, checked.to, checked.limit);
     let mut q: QueryBuilder<Sqlite> =
         QueryBuilder::new("SELECT id, at, actor, via, environment, resource, action, outcome FROM audit_log WHERE 1=1");
     if let Some(v) = &f.actor {

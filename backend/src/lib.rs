@@ -1,19 +1,20 @@
 //! Berth's server as a library; `main.rs` only parses the command line and calls into it, so tests
-//! build the very same application on port 0.
+//! build the very same application on port 0. A module is `pub` only when the tests, the CLI or
+//! the benchmarks use it; the rest is `pub(crate)`, so the compiler reports what nothing uses.
 
 pub mod audit;
 pub mod auth;
 pub mod aws;
 pub mod config;
-pub mod demo;
+pub(crate) mod demo;
 pub mod deploy;
 pub mod error;
-pub mod extract;
-pub mod ops;
+pub(crate) mod extract;
+pub(crate) mod ops;
 pub mod routes;
-pub mod security_headers;
+pub(crate) mod security_headers;
 pub mod startup;
 pub mod state;
-pub mod static_files;
+pub(crate) mod static_files;
 pub mod store;
 pub mod telemetry;

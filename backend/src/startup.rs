@@ -77,8 +77,8 @@ impl Application {
 pub fn router(state: AppState, settings: &Settings) -> Router {
     let (public, _) = routes::public().split_for_parts();
     let (protected, _) = routes::protected().split_for_parts();
-    let protected =
-        protected.route_layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::require_login));
+    let gate = crate::auth::LoginGate { store: state.store.clone(), auth: state.auth.clone() };
+    let protected = protected.route_layer(axum::middleware::from_fn_with_state(gate, crate::auth::require_login));
     // `/api` and `/api/` are API paths too: a JSON 404, not the web page.
     let api = public
         .merge(protected)

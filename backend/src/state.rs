@@ -1,21 +1,4 @@
-use std::sync::Arc;
+//! What every handler can reach: the use cases' [`AppState`], named here for the router, the
+//! benchmarks and the tests.
 
-use crate::auth::rate_limit::LoginLimiter;
-use crate::aws::Environments;
-use crate::ops::clusters::Creations;
-use crate::config::AuthSettings;
-use crate::deploy::Deployer;
-use crate::store::Store;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub environments: Arc<Environments>,
-    pub store: Store,
-    pub auth: Arc<AuthSettings>,
-    pub login_limiter: Arc<LoginLimiter>,
-    /// Cluster creations running or ended since start-up.
-    pub creations: Creations,
-    /// The deploy engine and the pollers of watched services.
-    pub deployer: Deployer,
-}
+pub use crate::ops::AppState;

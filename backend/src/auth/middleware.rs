@@ -11,16 +11,24 @@ use super::principal::{Principal, Via};
 use super::{sessions, tokens, users};
 use crate::error::AppError;
 use crate::extract::BODY_LIMIT;
-use crate::state::AppState;
+use crate::config::AuthSettings;
+use crate::store::Store;
 
 /// The header that carries the session's CSRF token. A cross-site form can't set a header, and a
 /// cross-site script can't read the token.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
+/// What the login check reads: the store (sessions, tokens, users) and the session settings.
+#[derive(Clone)]
+pub struct LoginGate {
+    pub store: Store,
+    pub auth: std::sync::Arc<AuthSettings>,
+}
+
 /// Authenticates the request (bearer token, else session cookie) or answers 401; refuses a
 /// state-changing cookie request without the session's CSRF token (403).
-pub async fn require_login(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let principal = match authenticate(&state, req.headers()).await {
+pub async fn require_login(State(gate): State<LoginGate>, mut req: Request, next: Next) -> Response {
+    let principal = match authenticate(&gate, req.headers()).await {
         Ok(p) => p,
         Err(e) => return refuse(req, e).await,
     };
@@ -72,8 +80,8 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
         .find_map(|pair| pair.trim().strip_prefix(sessions::COOKIE)?.strip_prefix('='))
 }
 
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal, AppError> {
-    let pool = state.store.pool();
+async fn authenticate(gate: &LoginGate, headers: &HeaderMap) -> Result<Principal, AppError> {
+    let pool = gate.store.pool();
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let secret =
             value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(|| {
@@ -97,7 +105,7 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Principal
     let Some(cookie) = session_cookie(headers) else {
         return Err(AppError::Unauthorized("Log in first.".into()));
     };
-    let session = sessions::resume(pool, cookie, &state.auth)
+    let session = sessions::resume(pool, cookie, &gate.auth)
         .await?
         .ok_or_else(|| AppError::Unauthorized("Your session has ended: log in again.".into()))?;
     Ok(Principal {

@@ -11,5 +11,5 @@ pub mod users;
 mod middleware;
 mod principal;
 
-pub use middleware::{CSRF_HEADER, require_login};
+pub use middleware::{CSRF_HEADER, LoginGate, require_login};
 pub use principal::{Auth, Principal, Via};

@@ -14,6 +14,7 @@ mod errors;
 #[cfg(feature = "bench")]
 pub mod instant;
 mod network;
+mod service_convert;
 mod services;
 mod task_definition_advanced;
 mod task_definition_convert;
@@ -31,7 +32,7 @@ use crate::error::AppError;
 pub(crate) use capacity::resource_name;
 pub use ecr::DemoImage;
 pub(crate) use ecs::status_of;
-pub(crate) use services::export as export_service;
+pub(crate) use service_convert::export as export_service;
 
 /// One configured environment and its AWS clients.
 pub struct AwsEnv {

@@ -7,7 +7,7 @@ use shared::ecs::service::{Deployment, ServiceDetail};
 
 use crate::aws::AwsEnv;
 
-use super::hub::ServiceKey;
+use super::key::ServiceKey;
 use super::records::{self, Documents, Ending, External};
 
 pub fn ms_of(rfc3339: Option<&str>) -> Option<i64> {

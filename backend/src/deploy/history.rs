@@ -1,86 +1,50 @@
 //! The history: filtered pages of deployments, newest first, with keyset pagination (a cursor of
 //! `started_at` and `id`, so page 1,000 costs what page 1 does), and the charts' figures.
 
-use shared::deploy::{DayCount, DeployedService, DeploymentRecord, HistoryPage, HistoryQuery, HistoryStats, Outcome};
-use shared::error::FieldError;
+use shared::deploy::{
+    DAY_MS, DayCount, DeployedService, DeploymentRecord, HistoryFilter, HistoryPage, HistoryQuery, HistoryStats, Outcome,
+};
 use sqlx::SqlitePool;
 
 use super::records::{LIST_COLUMNS, Row};
 use crate::error::AppError;
-
-const DAY_MS: i64 = 86_400_000;
 
 enum Value {
     Text(String),
     Int(i64),
 }
 
-/// The WHERE clause and its values for the filters (not the cursor).
-fn filters(q: &HistoryQuery, visible: &[String]) -> Result<(Vec<String>, Vec<Value>), AppError> {
+/// The WHERE clause and its values for the filters (not the cursor): the query's rules are
+/// shared's (`HistoryQuery::check`), and only the environments the caller can see.
+fn filters(f: &HistoryFilter, visible: &[String]) -> (Vec<String>, Vec<Value>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
-    let mut errors = Vec::new();
-    for (column, value) in
-        [("environment", &q.environment), ("cluster", &q.cluster), ("service", &q.service), ("actor", &q.actor)]
-    {
-        if let Some(v) = value.as_ref().filter(|v| !v.is_empty()) {
-            clauses.push(format!("{column} = ?"));
-            values.push(Value::Text(v.clone()));
-        }
+    for (column, value) in &f.equal {
+        clauses.push(format!("{column} = ?"));
+        values.push(Value::Text(value.clone()));
     }
-    if let Some(outcome) = q.outcome.as_ref().filter(|v| !v.is_empty()) {
-        match Outcome::parse(outcome) {
-            Some(o) => {
-                clauses.push("outcome = ?".into());
-                values.push(Value::Text(o.as_str().into()));
-            }
-            None => {
-                let all: Vec<&str> = Outcome::ALL.iter().map(|o| o.as_str()).collect();
-                errors.push(FieldError::new("outcome", format!("Outcome is one of {}.", all.join(", "))));
-            }
-        }
+    if let Some(outcome) = f.outcome {
+        clauses.push("outcome = ?".into());
+        values.push(Value::Text(outcome.as_str().into()));
     }
-    for (field, value, end) in [("from", &q.from, false), ("to", &q.to, true)] {
-        if let Some(day) = value.as_ref().filter(|v| !v.is_empty()) {
-            match day_ms(day) {
-                Some(ms) if end => {
-                    clauses.push("started_at < ?".into());
-                    values.push(Value::Int(ms + DAY_MS));
-                }
-                Some(ms) => {
-                    clauses.push("started_at >= ?".into());
-                    values.push(Value::Int(ms));
-                }
-                None => errors.push(FieldError::new(field, "A day is written YYYY-MM-DD.")),
-            }
-        }
+    if let Some(ms) = f.from_ms {
+        clauses.push("started_at >= ?".into());
+        values.push(Value::Int(ms));
     }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+    if let Some(ms) = f.until_ms {
+        clauses.push("started_at < ?".into());
+        values.push(Value::Int(ms));
     }
-    // Only the environments the caller can see.
     clauses.push(format!("environment IN ({})", vec!["?"; visible.len().max(1)].join(", ")));
     if visible.is_empty() {
         values.push(Value::Text(String::new()));
     }
     values.extend(visible.iter().cloned().map(Value::Text));
-    Ok((clauses, values))
-}
-
-fn day_ms(day: &str) -> Option<i64> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = time::Date::parse(day, &format).ok()?;
-    Some((date.midnight().assume_utc().unix_timestamp_nanos() / 1_000_000) as i64)
+    (clauses, values)
 }
 
 fn cursor(record: &Row) -> String {
     format!("{}.{}", record.started_at, record.id)
-}
-
-fn parse_cursor(text: &str) -> Result<(i64, i64), AppError> {
-    text.split_once('.').and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?))).ok_or_else(|| {
-        AppError::Validation(vec![FieldError::new("after", "Pass the `next` value of the previous page.")])
-    })
 }
 
 fn bind_all<'q, O>(
@@ -97,13 +61,10 @@ fn bind_all<'q, O>(
 }
 
 pub async fn page(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Result<HistoryPage, AppError> {
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(AppError::Validation(vec![FieldError::new("limit", "A page holds 1 to 200 deployments.")]));
-    }
-    let (mut clauses, mut values) = filters(q, visible)?;
-    if let Some(after) = q.after.as_ref().filter(|a| !a.is_empty()) {
-        let (started, id) = parse_cursor(after)?;
+    let filter = q.check()?;
+    let limit = filter.limit;
+    let (mut clauses, mut values) = filters(&filter, visible);
+    if let Some((started, id)) = filter.after {
         clauses.push("(started_at, id) < (?, ?)".into());
         values.push(Value::Int(started));
         values.push(Value::Int(id));
@@ -126,7 +87,7 @@ pub async fn page(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Re
 }
 
 pub async fn stats(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Result<HistoryStats, AppError> {
-    let (mut clauses, values) = filters(q, visible)?;
+    let (mut clauses, values) = filters(&q.check()?, visible);
     clauses.push("ended_at IS NOT NULL".into());
     let sql = format!(
         "SELECT started_at, ended_at, outcome FROM deployments WHERE {} ORDER BY started_at",
@@ -220,13 +181,5 @@ mod tests {
         assert_eq!(stats.change_failure_rate, Some(0.25));
         assert_eq!(stats.median_duration_ms, Some(25));
         assert_eq!(figures(&[]).change_failure_rate, None);
-    }
-
-    #[test]
-    fn days_and_cursors_are_read_strictly() {
-        assert_eq!(day_ms("1970-01-02"), Some(DAY_MS));
-        assert_eq!(day_ms("02/01/1970"), None);
-        assert!(parse_cursor("12.3").is_ok());
-        assert!(parse_cursor("12").is_err());
     }
 }

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use shared::deploy::ServiceSnapshot;
 use tokio::sync::{Notify, watch};
 
+pub use super::key::ServiceKey;
 use super::{external, records};
 use crate::aws::Environments;
 use crate::config::DeploySettings;
@@ -18,12 +19,6 @@ use crate::store::Store;
 /// What a watcher of a service receives: each poll's snapshot.
 pub type Snapshots = watch::Receiver<Arc<ServiceSnapshot>>;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ServiceKey {
-    pub environment: String,
-    pub cluster: String,
-    pub service: String,
-}
 
 struct Watch {
     tx: watch::Sender<Arc<ServiceSnapshot>>,

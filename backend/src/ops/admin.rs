@@ -5,11 +5,10 @@
 use shared::auth::{CreatedToken, Grant, NewUser, TokenInfo, TokenSpec, UserInfo, is_global_admin, validate_new_grants};
 use shared::error::FieldError;
 
-use super::{Action, Caller, Needs};
+use super::{Action, AppState, Caller, Needs};
 use crate::auth::time::{from_rfc3339, now};
 use crate::auth::{tokens, users};
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// A token lives at most a year.
 const MAX_LIFETIME_SECS: i64 = 366 * 24 * 3600;

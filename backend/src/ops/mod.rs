@@ -5,21 +5,40 @@
 //! an internal error's log line.
 
 pub(crate) mod admin;
+pub(crate) mod audit_log;
 pub(crate) mod clusters;
 pub(crate) mod deployments;
 pub(crate) mod repositories;
 pub(crate) mod services;
 pub(crate) mod task_definitions;
 
+use std::sync::Arc;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use shared::auth::Role;
 
 use crate::audit;
+use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::{Auth, Principal};
-use crate::aws::AwsEnv;
+use crate::aws::{AwsEnv, Environments};
+use crate::config::AuthSettings;
+use crate::deploy::Deployer;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::store::Store;
+
+/// What every handler and use case can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub environments: Arc<Environments>,
+    pub store: Store,
+    pub auth: Arc<AuthSettings>,
+    pub login_limiter: Arc<LoginLimiter>,
+    /// Cluster creations running or ended since start-up.
+    pub creations: clusters::Creations,
+    /// The deploy engine and the pollers of watched services.
+    pub deployer: Deployer,
+}
 
 /// Who calls, and what the server holds: the argument of every use case. A handler gets it as an
 /// extractor; a request without a principal (not behind login) is refused with 401.

@@ -6,10 +6,10 @@ use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::audit::{self, AuditFilter};
+use crate::audit::AuditFilter;
 use crate::error::AppError;
 use crate::extract::ApiQuery;
-use crate::ops::Caller;
+use crate::ops::{self, Caller};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -21,6 +21,5 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/audit", tag = "audit", params(AuditFilter),
     responses((status = 200, body = AuditPage), (status = 403, body = ApiError)))]
 async fn list_audit(caller: Caller, ApiQuery(filter): ApiQuery<AuditFilter>) -> Result<Json<AuditPage>, AppError> {
-    caller.principal.require_global_admin()?;
-    Ok(Json(audit::query(caller.state.store.pool(), &filter).await?))
+    Ok(Json(ops::audit_log::entries(&caller, &filter).await?))
 }

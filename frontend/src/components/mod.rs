@@ -4,6 +4,7 @@
 mod banner;
 mod copy;
 mod ecr_picker;
+mod field_message;
 pub mod form;
 mod json_export;
 mod modal;
@@ -15,6 +16,7 @@ mod tags;
 pub use banner::ErrorBanner;
 pub use copy::CopyButton;
 pub use ecr_picker::EcrPicker;
+pub use field_message::FieldMessage;
 pub use json_export::JsonExport;
 pub use modal::Modal;
 pub use outcome::outcome_badge;

@@ -4,6 +4,8 @@
 use leptos::prelude::*;
 use shared::error::FieldError;
 
+use super::FieldMessage;
+
 /// A tag as the editor holds it, whatever the resource calls its members (`Key`/`key`).
 pub type TagPair = (String, String);
 
@@ -56,14 +58,5 @@ pub fn TagsEditor(
             <FieldMessage id="tags-error" message=Signal::derive(move || error_at(path.into()))/>
             <button type="button" on:click=move |_| edit(Box::new(|t| t.push(Default::default())))>"Add tag"</button>
         </fieldset>
-    }
-}
-
-#[component]
-fn FieldMessage(#[prop(into)] id: String, message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <Show when=move || message.get().is_some()>
-            <p class="field-error" id=id.clone() role="alert">{move || message.get()}</p>
-        </Show>
     }
 }

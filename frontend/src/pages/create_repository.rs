@@ -10,7 +10,7 @@ use shared::error::ApiError;
 
 use super::param;
 use crate::api::{self, paths};
-use crate::components::{ErrorBanner, JsonExport, TagsEditor, role_gate};
+use crate::components::{ErrorBanner, FieldMessage, JsonExport, TagsEditor, role_gate};
 use crate::load::send;
 
 #[derive(Clone, Copy)]
@@ -179,15 +179,6 @@ fn RepositoryForm() -> impl IntoView {
 
 fn is_form_path(path: &str) -> bool {
     path == "repositoryName" || path == "encryptionConfiguration.kmsKey" || path.starts_with("tags")
-}
-
-#[component]
-fn FieldMessage(#[prop(into)] id: String, message: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <Show when=move || message.get().is_some()>
-            <p class="field-error" id=id.clone() role="alert">{move || message.get()}</p>
-        </Show>
-    }
 }
 
 #[component]

@@ -2,6 +2,7 @@
 //! outside Berth), the history's filters and pages, and the rules a deploy request must meet.
 
 mod filters;
+mod history_query;
 mod image_ref;
 mod model;
 mod plan;
@@ -10,6 +11,7 @@ pub mod snippets;
 mod verdict;
 
 pub use filters::*;
+pub use history_query::{DAY_MS, HistoryFilter, day_ms};
 pub use image_ref::{EcrReference, ecr_reference};
 pub use model::*;
 pub use plan::*;

@@ -69,10 +69,24 @@ fn realworld_nulls_are_warned_about_and_refused_with_strict() {
     assert!(out.contains("containerDefinitions[0].healthCheck: null"), "{out}");
 }
 
+/// Imports a published create-service document (after its task definition) through the route. Its
+/// subnets and security groups are the publisher's account's, which this account doesn't have (AWS
+/// answers InvalidSubnetID.NotFound, as it would): they are swapped for the local default VPC's.
 async fn import_service(app: &TestApp, task_definition: &str, service: &str) -> Value {
     let read =
         |name: &str| -> Value { serde_json::from_str(&std::fs::read_to_string(corpus().join(name)).unwrap()).unwrap() };
-    let (task_definition, service) = (read(task_definition), read(service));
+    let (task_definition, mut service) = (read(task_definition), read(service));
+    if let Some(awsvpc) = service.pointer_mut("/networkConfiguration/awsvpcConfiguration") {
+        let vpcs = json_with_status(app.get("/api/envs/local/network/vpcs").await, 200).await;
+        let vpcs = vpcs.as_array().expect("VPCs");
+        let vpc = vpcs.iter().find(|v| v["isDefault"] == true).unwrap_or(&vpcs[0])["id"].as_str().unwrap().to_string();
+        let ids = |choices: Value| -> Value { choices.as_array().unwrap().iter().map(|c| c["id"].clone()).take(2).collect() };
+        let subnets = json_with_status(app.get(&format!("/api/envs/local/network/vpcs/{vpc}/subnets")).await, 200).await;
+        let groups =
+            json_with_status(app.get(&format!("/api/envs/local/network/vpcs/{vpc}/security-groups")).await, 200).await;
+        awsvpc["subnets"] = ids(subnets);
+        awsvpc["securityGroups"] = ids(groups);
+    }
     app.ecs("CreateCluster", serde_json::json!({"clusterName": service["cluster"]})).await;
     json_with_status(app.post_json("/api/envs/local/task-definitions", &task_definition).await, 201).await;
     json_with_status(app.post_json("/api/envs/local/services", &service).await, 201).await

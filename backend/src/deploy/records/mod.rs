@@ -172,29 +172,36 @@ pub async fn events(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<ServiceEvent
     Ok(rows.into_iter().map(|(id, created_at, message)| ServiceEvent { id, created_at, message }).collect())
 }
 
-/// The service's deployments, newest first, without their documents (the rollback choice).
-pub async fn of_service(pool: &SqlitePool, environment: &str, cluster: &str, service: &str) -> sqlx::Result<Vec<Row>> {
+/// The service's `limit` newest deployments, without their documents.
+async fn newest_of(pool: &SqlitePool, environment: &str, cluster: &str, service: &str, limit: i64) -> sqlx::Result<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
-         ORDER BY started_at DESC, id DESC LIMIT 500"
+         ORDER BY started_at DESC, id DESC LIMIT ?"
     )))
     .bind(environment)
     .bind(cluster)
     .bind(service)
+    .bind(limit)
     .fetch_all(pool)
     .await
+}
+
+/// The service's deployments, newest first, without their documents (the rollback choice).
+pub async fn of_service(pool: &SqlitePool, environment: &str, cluster: &str, service: &str) -> sqlx::Result<Vec<Row>> {
+    newest_of(pool, environment, cluster, service, 500).await
 }
 
 /// Services whose last successful deployment is `family:revision` (never deregister it).
 pub async fn last_good_users(pool: &SqlitePool, environment: &str, task_definition: &str) -> sqlx::Result<Vec<String>> {
     let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT d.cluster, d.service FROM deployments d WHERE d.environment = ? AND d.outcome = 'SUCCEEDED' \
-         AND d.to_task_definition = ? AND d.id = (SELECT id FROM deployments e WHERE e.environment = d.environment \
-         AND e.cluster = d.cluster AND e.service = d.service AND e.outcome = 'SUCCEEDED' \
+        "SELECT d.cluster, d.service FROM deployments d WHERE d.environment = ?1 AND d.outcome = ?3 \
+         AND d.to_task_definition = ?2 AND d.id = (SELECT id FROM deployments e WHERE e.environment = d.environment \
+         AND e.cluster = d.cluster AND e.service = d.service AND e.outcome = ?3 \
          ORDER BY e.started_at DESC, e.id DESC LIMIT 1)",
     )
     .bind(environment)
     .bind(task_definition)
+    .bind(Outcome::Succeeded)
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(|(c, s)| format!("{c}/{s}")).collect())
@@ -211,24 +218,10 @@ pub async fn by_ecs_deployment(pool: &SqlitePool, ecs_deployment_id: &str) -> sq
     .await
 }
 
-/// The service's latest deployment.
-pub async fn latest_of(
-    pool: &SqlitePool,
-    environment: &str,
-    cluster: &str,
-    service: &str,
-) -> sqlx::Result<Option<Row>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
-         ORDER BY started_at DESC, id DESC LIMIT 1"
-    )))
-    .bind(environment)
-    .bind(cluster)
-    .bind(service)
-    .fetch_optional(pool)
-    .await
+/// The service's latest deployment, without its documents.
+pub async fn latest_of(pool: &SqlitePool, environment: &str, cluster: &str, service: &str) -> sqlx::Result<Option<Row>> {
+    Ok(newest_of(pool, environment, cluster, service, 1).await?.into_iter().next())
 }
-
 
 #[cfg(test)]
 mod tests {

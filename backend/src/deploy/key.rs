@@ -1,0 +1,9 @@
+//! The service a poller, a deployment or a viewer is about: environment, cluster and service
+//! (two clusters' services of one name stay apart).
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ServiceKey {
+    pub environment: String,
+    pub cluster: String,
+    pub service: String,
+}
