@@ -1,11 +1,8 @@
 //! The audit log: every state-changing action, appended (the table refuses updates and deletes).
 
-use std::future::Future;
-
 use shared::auth::{AuditEntry, AuditPage};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use crate::auth::Principal;
 use crate::auth::time::{now, to_rfc3339};
 use crate::error::AppError;
 
@@ -40,18 +37,6 @@ pub async fn append(pool: &SqlitePool, actor: &str, via: &str, target: &Target<'
     if let Err(e) = written {
         tracing::error!(error = %e, action = target.action, actor, "could not write the audit log");
     }
-}
-
-/// Runs an action (its role check included, so refusals are logged too) and records its outcome.
-pub async fn audited<T>(
-    pool: &SqlitePool,
-    principal: &Principal,
-    target: Target<'_>,
-    action: impl Future<Output = Result<T, AppError>>,
-) -> Result<T, AppError> {
-    let result = action.await;
-    append(pool, &principal.name, &principal.via_label(), &target, &outcome(&result)).await;
-    result
 }
 
 /// Filters of `GET /api/audit`; all optional.

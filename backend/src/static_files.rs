@@ -42,9 +42,8 @@ pub fn router(dir: &Path) -> Router {
         router = router.nest_service(&own, app(&files));
         // A prefix equal to the app's own directory is already answered by its files' fallback.
         for prefix in entry.prefixes.into_iter().filter(|p| *p != own) {
-            router = router
-                .route_service(prefix, page(&files))
-                .route_service(&format!("{prefix}/{{*rest}}"), page(&files));
+            router =
+                router.route_service(prefix, page(&files)).route_service(&format!("{prefix}/{{*rest}}"), page(&files));
         }
     }
     // index.html must be revalidated so a new build is picked up; hashed assets may be cached.
@@ -117,11 +116,8 @@ mod tests {
         assert_eq!(stems(&frontend, ".html"), sorted, "frontend/<app>.html");
         assert_eq!(stems(&frontend.join("src/bin"), ".rs"), sorted, "frontend/src/bin/<app>.rs");
         let manifest = std::fs::read_to_string(frontend.join("Cargo.toml")).unwrap();
-        let bins: Vec<&str> = manifest
-            .split("[[bin]]")
-            .skip(1)
-            .filter_map(|b| b.split("name = \"").nth(1)?.split('"').next())
-            .collect();
+        let bins: Vec<&str> =
+            manifest.split("[[bin]]").skip(1).filter_map(|b| b.split("name = \"").nth(1)?.split('"').next()).collect();
         assert_eq!(bins, names, "frontend/Cargo.toml's [[bin]]s, in the list's order");
         for name in names {
             let html = std::fs::read_to_string(frontend.join(format!("{name}.html"))).unwrap();

@@ -9,9 +9,9 @@ use futures::StreamExt;
 
 use super::principal::{Principal, Via};
 use super::{sessions, tokens, users};
+use crate::config::AuthSettings;
 use crate::error::AppError;
 use crate::extract::BODY_LIMIT;
-use crate::config::AuthSettings;
 use crate::store::Store;
 
 /// The header that carries the session's CSRF token. A cross-site form can't set a header, and a

@@ -21,7 +21,9 @@ pub(super) fn short(arn: &str) -> String {
     last_segment(arn).to_string()
 }
 
-pub(super) fn strategy(items: &[CapacityProviderStrategyItem]) -> Result<Vec<sdk::CapacityProviderStrategyItem>, AppError> {
+pub(super) fn strategy(
+    items: &[CapacityProviderStrategyItem],
+) -> Result<Vec<sdk::CapacityProviderStrategyItem>, AppError> {
     items
         .iter()
         .enumerate()
@@ -303,7 +305,6 @@ pub(super) fn task(t: &sdk::Task) -> Task {
     }
 }
 
-
 /// A service as `aws ecs create-service --cli-input-json` would create it again.
 pub(crate) fn export(d: &ServiceDetail) -> ServiceSpec {
     let daemon = d.scheduling_strategy == "DAEMON";
@@ -325,5 +326,3 @@ pub(crate) fn export(d: &ServiceDetail) -> ServiceSpec {
         ..ServiceSpec::default()
     }
 }
-
-#[cfg(test)]

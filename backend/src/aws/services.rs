@@ -207,5 +207,6 @@ impl AwsEnv {
     }
 }
 
+#[cfg(test)]
 #[path = "services_wire_tests.rs"]
 mod wire_tests;

@@ -2,7 +2,7 @@
 //! `started_at` and `id`, so page 1,000 costs what page 1 does), and the charts' figures.
 
 use shared::deploy::{
-    DAY_MS, DayCount, DeployedService, DeploymentRecord, HistoryFilter, HistoryPage, HistoryQuery, HistoryStats, Outcome,
+    DayCount, DeployedService, DeploymentRecord, HistoryFilter, HistoryPage, HistoryQuery, HistoryStats, Outcome,
 };
 use sqlx::SqlitePool;
 
@@ -164,6 +164,8 @@ fn day_of(ms: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use shared::deploy::DAY_MS;
+
     use super::*;
 
     #[test]

@@ -19,7 +19,6 @@ use crate::store::Store;
 /// What a watcher of a service receives: each poll's snapshot.
 pub type Snapshots = watch::Receiver<Arc<ServiceSnapshot>>;
 
-
 struct Watch {
     tx: watch::Sender<Arc<ServiceSnapshot>>,
     poke: Arc<Notify>,

@@ -290,7 +290,6 @@ impl Deployer {
         result
     }
 
-
     /// The crash test's hook (only in a build with the `fault-injection` feature): with
     /// `pause_after_step` set to `step`, says so on stderr and blocks this thread for good (the test
     /// then kills the process).

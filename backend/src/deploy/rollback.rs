@@ -24,12 +24,13 @@ pub struct Choice<'a> {
 /// `rows`: the service's deployments, newest first. `current`: the `family:revision` it runs.
 pub fn choose<'a>(rows: &'a [Row], current: &str) -> Choice<'a> {
     let runs = |r: &Row| r.to_task_definition.as_deref() == Some(current);
-    let release =
-        rows.iter().find(|r| runs(r) && !(r.outcome == Outcome::Failed && r.rolled_back_to.is_some()));
+    let release = rows.iter().find(|r| runs(r) && !(r.outcome == Outcome::Failed && r.rolled_back_to.is_some()));
     // A rollback or redeploy brings back an earlier release: "older" counts from that one.
     let mut anchor = release;
     for _ in 0..rows.len() {
-        let Some(a) = anchor.filter(|a| matches!(a.kind, DeploymentKind::Rollback | DeploymentKind::Redeploy)) else { break };
+        let Some(a) = anchor.filter(|a| matches!(a.kind, DeploymentKind::Rollback | DeploymentKind::Redeploy)) else {
+            break;
+        };
         match a.request.revision_of.and_then(|id| rows.iter().find(|r| r.id == id)) {
             Some(source) if source.id != a.id => anchor = Some(source),
             _ => break,
@@ -40,9 +41,9 @@ pub fn choose<'a>(rows: &'a [Row], current: &str) -> Choice<'a> {
             && r.to_task_definition.as_deref().is_some_and(|t| t != current)
             && anchor.is_none_or(|a| (r.started_at, r.id) < (a.started_at, a.id))
     });
-    let already_rolled_back = rows.first().filter(|latest| {
-        latest.outcome == Outcome::Failed && latest.rolled_back_to.as_deref() == Some(current)
-    });
+    let already_rolled_back = rows
+        .first()
+        .filter(|latest| latest.outcome == Outcome::Failed && latest.rolled_back_to.as_deref() == Some(current));
     Choice { target, already_rolled_back, release }
 }
 

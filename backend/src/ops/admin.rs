@@ -2,7 +2,9 @@
 //! deleted, and the last admin of every environment can be neither disabled nor demoted: nobody
 //! locks Berth out. A token's secret is shown once, at creation.
 
-use shared::auth::{CreatedToken, Grant, NewUser, TokenInfo, TokenSpec, UserInfo, is_global_admin, validate_new_grants};
+use shared::auth::{
+    CreatedToken, Grant, NewUser, TokenInfo, TokenSpec, UserInfo, is_global_admin, validate_new_grants,
+};
 use shared::error::FieldError;
 
 use super::{Action, AppState, Caller, Needs};

@@ -25,7 +25,9 @@ pub(crate) async fn deploy(
 ) -> Result<Started, AppError> {
     let action = Action::on_service("service.deploy", &request.cluster, &request.service, Role::Deployer);
     caller
-        .act(env, action, async |_| caller.state.deployer.deploy(&caller.principal, env, request, idempotency_key).await)
+        .act(env, action, async |_| {
+            caller.state.deployer.deploy(&caller.principal, env, request, idempotency_key).await
+        })
         .await
 }
 
@@ -42,7 +44,12 @@ pub(crate) async fn preview(caller: &Caller, env: &str, request: &DeployRequest)
 }
 
 /// What "Roll back" would do (see [`plan::for_rollback`]).
-pub(crate) async fn rollback_plan(caller: &Caller, env: &str, cluster: &str, service: &str) -> Result<RedeployPlan, AppError> {
+pub(crate) async fn rollback_plan(
+    caller: &Caller,
+    env: &str,
+    cluster: &str,
+    service: &str,
+) -> Result<RedeployPlan, AppError> {
     let aws = caller.read(env)?;
     Ok(plan::for_rollback(aws, caller.state.store.pool(), env, cluster, service, None).await?.plan)
 }

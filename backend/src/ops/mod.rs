@@ -141,11 +141,22 @@ impl Caller {
         }
     }
 
-    async fn record<T>(&self, env: Option<&str>, action: &Action<'_>, result: Result<T, AppError>) -> Result<T, AppError> {
+    async fn record<T>(
+        &self,
+        env: Option<&str>,
+        action: &Action<'_>,
+        result: Result<T, AppError>,
+    ) -> Result<T, AppError> {
         let target = audit::Target { environment: env, resource: Some(action.resource.clone()), action: action.name };
         let principal = &self.principal;
-        audit::append(self.state.store.pool(), &principal.name, &principal.via_label(), &target, &audit::outcome(&result))
-            .await;
+        audit::append(
+            self.state.store.pool(),
+            &principal.name,
+            &principal.via_label(),
+            &target,
+            &audit::outcome(&result),
+        )
+        .await;
         result.map_err(|e| match e {
             AppError::Internal(e) => AppError::Internal(e.context(format!("{} of {}", action.name, action.resource))),
             e => e,

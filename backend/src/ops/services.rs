@@ -204,7 +204,13 @@ pub(crate) async fn scale(
 }
 
 /// Deletes a service: scaled to 0 first, or with `force`.
-pub(crate) async fn delete(caller: &Caller, env: &str, cluster: &str, service: &str, force: bool) -> Result<(), AppError> {
+pub(crate) async fn delete(
+    caller: &Caller,
+    env: &str,
+    cluster: &str,
+    service: &str,
+    force: bool,
+) -> Result<(), AppError> {
     let action = Action::on_service("service.delete", cluster, service, Role::Admin);
     caller.act(env, action, async |aws| aws.delete_service(cluster, service, force).await).await
 }

@@ -3,8 +3,8 @@
 //! last known-good revision of a service).
 
 use shared::auth::Role;
-use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, Validation, check_document, diff, import};
 use shared::ecs::task_definition::validate as validate_spec;
+use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, Validation, check_document, diff, import};
 
 use super::{Action, Caller, Needs};
 use crate::aws::status_of;
@@ -14,7 +14,9 @@ use crate::extract::parse_json;
 
 /// Parsing and checking a document of up to the body limit is CPU work: it runs off the async
 /// workers so it never stalls other requests (the rules refuse an oversized document first).
-async fn off_runtime<T: Send + 'static>(work: impl FnOnce() -> Result<T, AppError> + Send + 'static) -> Result<T, AppError> {
+async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
     tokio::task::spawn_blocking(work).await.map_err(|e| AppError::Internal(e.into()))?
 }
 
@@ -25,7 +27,8 @@ pub(crate) async fn check(body: bytes::Bytes) -> Result<Validation, AppError> {
 
 /// Reads a document into a registration: read-only fields dropped and named, unknown keys refused.
 pub(crate) async fn read(body: bytes::Bytes) -> Result<Imported, AppError> {
-    off_runtime(move || import(&parse_json::<serde_json::Value>(&body)?.to_string()).map_err(AppError::Validation)).await
+    off_runtime(move || import(&parse_json::<serde_json::Value>(&body)?.to_string()).map_err(AppError::Validation))
+        .await
 }
 
 /// Registers a document as the next revision of its family, after AWS's rules pass.
@@ -52,7 +55,12 @@ pub(crate) async fn families(caller: &Caller, env: &str, status: Option<&str>) -
 }
 
 /// A family's revision numbers in the given status, newest first.
-pub(crate) async fn revisions(caller: &Caller, env: &str, family: &str, status: Option<&str>) -> Result<Vec<i64>, AppError> {
+pub(crate) async fn revisions(
+    caller: &Caller,
+    env: &str,
+    family: &str,
+    status: Option<&str>,
+) -> Result<Vec<i64>, AppError> {
     caller.read(env)?.list_revisions(family, status_of(status)?).await
 }
 
@@ -61,14 +69,25 @@ pub(crate) async fn revision(caller: &Caller, env: &str, family: &str, revision:
 }
 
 /// Field-by-field changes from one revision of a family to another.
-pub(crate) async fn changes(caller: &Caller, env: &str, family: &str, from: i64, to: i64) -> Result<Vec<Change>, AppError> {
+pub(crate) async fn changes(
+    caller: &Caller,
+    env: &str,
+    family: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Change>, AppError> {
     let aws = caller.read(env)?;
     let (from, to) = tokio::try_join!(aws.describe_revision(family, from), aws.describe_revision(family, to))?;
     Ok(diff(&from.spec, &to.spec))
 }
 
 /// The services with a deployment on this revision: what deregistering it would affect.
-pub(crate) async fn services_using(caller: &Caller, env: &str, family: &str, revision: i64) -> Result<Vec<ServiceUse>, AppError> {
+pub(crate) async fn services_using(
+    caller: &Caller,
+    env: &str,
+    family: &str,
+    revision: i64,
+) -> Result<Vec<ServiceUse>, AppError> {
     let aws = caller.read(env)?;
     let described = aws.describe_revision(family, revision).await?;
     aws.services_using(&described.task_definition_arn).await
@@ -78,7 +97,8 @@ pub(crate) async fn services_using(caller: &Caller, env: &str, family: &str, rev
 /// the last known-good revision of a service, so a rollback can always go back to it.
 pub(crate) async fn deregister(caller: &Caller, env: &str, family: &str, revision: i64) -> Result<Revision, AppError> {
     let reference = format!("{family}:{revision}");
-    let action = Action::new("task-definition.deregister", format!("task definition {reference}"), Needs::Role(Role::Admin));
+    let action =
+        Action::new("task-definition.deregister", format!("task definition {reference}"), Needs::Role(Role::Admin));
     caller
         .act(env, action, async |aws| {
             let users = records::last_good_users(caller.state.store.pool(), env, &reference).await?;

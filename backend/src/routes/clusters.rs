@@ -52,7 +52,10 @@ async fn create_cluster(
 #[utoipa::path(get, path = "/api/envs/{env}/clusters/{name}", tag = "clusters",
     params(("env" = String, Path, description = "Environment name"), ("name" = String, Path, description = "Cluster name")),
     responses((status = 200, body = ClusterDetail), (status = 404, body = ApiError), (status = "4XX", body = ApiError)))]
-async fn get_cluster(caller: Caller, ApiPath((env, name)): ApiPath<(String, String)>) -> Result<Json<ClusterDetail>, AppError> {
+async fn get_cluster(
+    caller: Caller,
+    ApiPath((env, name)): ApiPath<(String, String)>,
+) -> Result<Json<ClusterDetail>, AppError> {
     Ok(Json(clusters::page(&caller, &env, &name).await?))
 }
 
@@ -82,7 +85,10 @@ async fn delete_cluster(
 #[utoipa::path(get, path = "/api/envs/{env}/cluster-creations/{id}", tag = "clusters",
     params(("env" = String, Path, description = "Environment name"), ("id" = String, Path, description = "Creation id")),
     responses((status = 200, body = Creation), (status = 404, body = ApiError)))]
-async fn get_creation(caller: Caller, ApiPath((env, id)): ApiPath<(String, String)>) -> Result<Json<Creation>, AppError> {
+async fn get_creation(
+    caller: Caller,
+    ApiPath((env, id)): ApiPath<(String, String)>,
+) -> Result<Json<Creation>, AppError> {
     Ok(Json(clusters::creation(&caller, &env, &id)?))
 }
 
@@ -109,7 +115,10 @@ async fn list_vpcs(caller: Caller, ApiPath(env): ApiPath<String>) -> Result<Json
 #[utoipa::path(get, path = "/api/envs/{env}/network/vpcs/{vpc}/subnets", tag = "clusters",
     params(("env" = String, Path, description = "Environment name"), ("vpc" = String, Path, description = "VPC ID")),
     responses((status = 200, body = Vec<Choice>), (status = "4XX", body = ApiError)))]
-async fn list_subnets(caller: Caller, ApiPath((env, vpc)): ApiPath<(String, String)>) -> Result<Json<Vec<Choice>>, AppError> {
+async fn list_subnets(
+    caller: Caller,
+    ApiPath((env, vpc)): ApiPath<(String, String)>,
+) -> Result<Json<Vec<Choice>>, AppError> {
     Ok(Json(clusters::subnets(&caller, &env, &vpc).await?))
 }
 

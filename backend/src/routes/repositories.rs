@@ -83,6 +83,9 @@ async fn delete_repository(
     params(("env" = String, Path, description = "Environment name"),
         ("name" = String, Path, description = "Repository name, `/` percent-encoded")),
     responses((status = 200, body = Vec<Image>), (status = 404, body = ApiError), (status = "5XX", body = ApiError)))]
-async fn list_images(caller: Caller, ApiPath((env, name)): ApiPath<(String, String)>) -> Result<Json<Vec<Image>>, AppError> {
+async fn list_images(
+    caller: Caller,
+    ApiPath((env, name)): ApiPath<(String, String)>,
+) -> Result<Json<Vec<Image>>, AppError> {
     Ok(Json(repositories::images(&caller, &env, &name).await?))
 }

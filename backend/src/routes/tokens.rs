@@ -26,7 +26,10 @@ async fn list_tokens(caller: Caller) -> Result<Json<Vec<TokenInfo>>, AppError> {
 /// Creates a token; the answer holds its secret, which is never shown again.
 #[utoipa::path(post, path = "/api/tokens", tag = "tokens", request_body = TokenSpec,
     responses((status = 201, body = CreatedToken), (status = 403, body = ApiError), (status = 422, body = ApiError)))]
-async fn create_token(caller: Caller, ApiJson(spec): ApiJson<TokenSpec>) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
+async fn create_token(
+    caller: Caller,
+    ApiJson(spec): ApiJson<TokenSpec>,
+) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
     Ok((StatusCode::CREATED, Json(admin::create_token(&caller, &spec).await?)))
 }
 

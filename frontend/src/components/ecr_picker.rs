@@ -76,11 +76,7 @@ fn references(uri: &str, image: &Image) -> impl Iterator<Item = (String, String)
 /// `current`: the image the field holds now; its repository is preselected. Picking an image
 /// writes its reference through `pick`.
 #[component]
-pub fn EcrPicker(
-    env: Memo<String>,
-    #[prop(optional, into)] current: String,
-    pick: Callback<String>,
-) -> impl IntoView {
+pub fn EcrPicker(env: Memo<String>, #[prop(optional, into)] current: String, pick: Callback<String>) -> impl IntoView {
     let repository = RwSignal::new(String::new());
     let list = Signal::derive(move || repositories(&env.get()).get());
     let current = repository_of(&current);

@@ -15,7 +15,6 @@ use shared::error::FieldError;
 pub trait Document: Clone + Default + Send + Sync + 'static {}
 impl<S: Clone + Default + Send + Sync + 'static> Document for S {}
 
-
 /// The document being edited, its rule report, and which fields the user has left.
 pub struct Form<S: Document> {
     pub spec: RwSignal<S>,
@@ -224,7 +223,11 @@ pub fn text<S: Document>(lens: Lens<S, String>, label: &'static str, hint: Optio
 }
 
 /// A string member that is absent when left empty.
-pub fn opt_text<S: Document>(lens: Lens<S, Option<String>>, label: &'static str, placeholder: &'static str) -> impl IntoView {
+pub fn opt_text<S: Document>(
+    lens: Lens<S, Option<String>>,
+    label: &'static str,
+    placeholder: &'static str,
+) -> impl IntoView {
     let (form, path) = (lens.form, lens.path.clone());
     let (read, write) = (lens.clone(), lens.clone());
     let input = view! {
@@ -241,7 +244,11 @@ pub fn opt_text<S: Document>(lens: Lens<S, Option<String>>, label: &'static str,
 }
 
 /// An integer member, absent when empty (what is not yet a number is left as typed).
-pub fn number<S: Document>(lens: Lens<S, Option<i64>>, label: &'static str, hint: Option<&'static str>) -> impl IntoView {
+pub fn number<S: Document>(
+    lens: Lens<S, Option<i64>>,
+    label: &'static str,
+    hint: Option<&'static str>,
+) -> impl IntoView {
     let (form, path) = (lens.form, lens.path.clone());
     let (read, write) = (lens.clone(), lens.clone());
     let input = view! {
@@ -321,7 +328,11 @@ fn lines_input<S: Document>(
 }
 
 /// An optional list of strings, absent when empty.
-pub fn lines<S: Document>(lens: Lens<S, Option<Vec<String>>>, label: &'static str, hint: Option<&'static str>) -> impl IntoView {
+pub fn lines<S: Document>(
+    lens: Lens<S, Option<Vec<String>>>,
+    label: &'static str,
+    hint: Option<&'static str>,
+) -> impl IntoView {
     let (read, write) = (lens.clone(), lens.clone());
     let read = move || read.get().unwrap_or_default();
     let write = move |list: Vec<String>| write.set(if list.is_empty() { None } else { Some(list) });
@@ -329,7 +340,11 @@ pub fn lines<S: Document>(lens: Lens<S, Option<Vec<String>>>, label: &'static st
 }
 
 /// A required list of strings.
-pub fn required_lines<S: Document>(lens: Lens<S, Vec<String>>, label: &'static str, hint: Option<&'static str>) -> impl IntoView {
+pub fn required_lines<S: Document>(
+    lens: Lens<S, Vec<String>>,
+    label: &'static str,
+    hint: Option<&'static str>,
+) -> impl IntoView {
     let (read, write) = (lens.clone(), lens.clone());
     lines_input(lens.form, lens.path.clone(), label, hint, move || read.get(), move |list| write.set(list))
 }

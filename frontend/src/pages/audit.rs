@@ -6,8 +6,8 @@ use shared::error::ApiError;
 
 use crate::api::{self, enc};
 use crate::components::{ErrorBanner, global_admin_gate};
-use crate::format::local_time;
 use crate::context::Environments;
+use crate::format::local_time;
 
 #[derive(Clone, Copy)]
 struct Filters {

@@ -196,4 +196,3 @@ fn Radio(
         </label>
     }
 }
-

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::load::send;
 use crate::context::session;
+use crate::load::send;
 
 /// Shown instead of the console while nobody is logged in.
 #[component]

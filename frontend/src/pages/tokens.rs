@@ -6,9 +6,9 @@ use shared::error::ApiError;
 
 use crate::api;
 use crate::components::{CopyButton, ErrorBanner, global_admin_gate};
+use crate::context::Environments;
 use crate::format::local_time;
 use crate::load::{load, send};
-use crate::context::Environments;
 
 /// RFC 3339 for `days` from now, from the browser's clock.
 fn days_from_now(days: u32) -> String {

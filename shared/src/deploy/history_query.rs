@@ -53,10 +53,15 @@ impl HistoryQuery {
     pub fn check(&self) -> Result<HistoryFilter, Vec<FieldError>> {
         let given = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
         let mut errors = Vec::new();
-        let equal = [("environment", &self.environment), ("cluster", &self.cluster), ("service", &self.service), ("actor", &self.actor)]
-            .into_iter()
-            .filter_map(|(column, v)| given(v).map(|v| (column, v)))
-            .collect();
+        let equal = [
+            ("environment", &self.environment),
+            ("cluster", &self.cluster),
+            ("service", &self.service),
+            ("actor", &self.actor),
+        ]
+        .into_iter()
+        .filter_map(|(column, v)| given(v).map(|v| (column, v)))
+        .collect();
         let outcome = given(&self.outcome).and_then(|o| {
             let found = Outcome::parse(&o);
             if found.is_none() {
@@ -87,7 +92,11 @@ impl HistoryQuery {
         if !(1..=200).contains(&limit) {
             errors.push(FieldError::new("limit", "A page holds 1 to 200 deployments."));
         }
-        if errors.is_empty() { Ok(HistoryFilter { equal, outcome, from_ms, until_ms, after, limit }) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(HistoryFilter { equal, outcome, from_ms, until_ms, after, limit })
+        } else {
+            Err(errors)
+        }
     }
 }
 

@@ -80,8 +80,10 @@ async fn import_service(app: &TestApp, task_definition: &str, service: &str) -> 
         let vpcs = json_with_status(app.get("/api/envs/local/network/vpcs").await, 200).await;
         let vpcs = vpcs.as_array().expect("VPCs");
         let vpc = vpcs.iter().find(|v| v["isDefault"] == true).unwrap_or(&vpcs[0])["id"].as_str().unwrap().to_string();
-        let ids = |choices: Value| -> Value { choices.as_array().unwrap().iter().map(|c| c["id"].clone()).take(2).collect() };
-        let subnets = json_with_status(app.get(&format!("/api/envs/local/network/vpcs/{vpc}/subnets")).await, 200).await;
+        let ids =
+            |choices: Value| -> Value { choices.as_array().unwrap().iter().map(|c| c["id"].clone()).take(2).collect() };
+        let subnets =
+            json_with_status(app.get(&format!("/api/envs/local/network/vpcs/{vpc}/subnets")).await, 200).await;
         let groups =
             json_with_status(app.get(&format!("/api/envs/local/network/vpcs/{vpc}/security-groups")).await, 200).await;
         awsvpc["subnets"] = ids(subnets);

@@ -173,7 +173,13 @@ pub async fn events(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<ServiceEvent
 }
 
 /// The service's `limit` newest deployments, without their documents.
-async fn newest_of(pool: &SqlitePool, environment: &str, cluster: &str, service: &str, limit: i64) -> sqlx::Result<Vec<Row>> {
+async fn newest_of(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
          ORDER BY started_at DESC, id DESC LIMIT ?"
@@ -219,7 +225,12 @@ pub async fn by_ecs_deployment(pool: &SqlitePool, ecs_deployment_id: &str) -> sq
 }
 
 /// The service's latest deployment, without its documents.
-pub async fn latest_of(pool: &SqlitePool, environment: &str, cluster: &str, service: &str) -> sqlx::Result<Option<Row>> {
+pub async fn latest_of(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+) -> sqlx::Result<Option<Row>> {
     Ok(newest_of(pool, environment, cluster, service, 1).await?.into_iter().next())
 }
 
@@ -261,7 +272,10 @@ mod tests {
             panic!("not inserted")
         };
         let row = get(store.pool(), id).await.unwrap().unwrap();
-        assert_eq!((row.kind, row.step, row.outcome), (DeploymentKind::Deploy, DeployStep::Recorded, Outcome::InProgress));
+        assert_eq!(
+            (row.kind, row.step, row.outcome),
+            (DeploymentKind::Deploy, DeployStep::Recorded, Outcome::InProgress)
+        );
         assert_eq!(row.request.0.images, Some(images));
         finish(store.pool(), id, &Ending::new(Outcome::Failed, "refused")).await.unwrap();
         let row = get(store.pool(), id).await.unwrap().unwrap();
@@ -272,7 +286,8 @@ mod tests {
     async fn a_stored_value_that_does_not_decode_is_an_error_not_a_default() {
         let (store, _dir) = store().await;
         let Inserted::New(id) = insert(store.pool(), &deploy(Asked::default())).await.unwrap() else { panic!() };
-        for (column, value) in [("request", "{\"imagez\":[]}"), ("images", "not json"), ("verdict", "{\"summary\":3}")] {
+        for (column, value) in [("request", "{\"imagez\":[]}"), ("images", "not json"), ("verdict", "{\"summary\":3}")]
+        {
             let restore: (Option<String>,) =
                 sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {column} FROM deployments WHERE id = ?")))
                     .bind(id)

@@ -113,17 +113,15 @@ pub async fn set_registered(
     spec: &TaskDefinitionSpec,
     images: &[DeployedImage],
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE deployments SET step = ?, to_task_definition = ?, to_spec = ?, images = ? WHERE id = ?",
-    )
-    .bind(DeployStep::Registered)
-    .bind(task_definition)
-    .bind(Json(spec))
-    .bind(Json(images))
-    .bind(id)
-    .execute(pool)
-    .await
-    .map(drop)
+    sqlx::query("UPDATE deployments SET step = ?, to_task_definition = ?, to_spec = ?, images = ? WHERE id = ?")
+        .bind(DeployStep::Registered)
+        .bind(task_definition)
+        .bind(Json(spec))
+        .bind(Json(images))
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop)
 }
 
 pub async fn set_updated(pool: &SqlitePool, id: i64, ecs_deployment_id: &str) -> sqlx::Result<()> {
@@ -195,4 +193,3 @@ pub async fn add_events(pool: &SqlitePool, id: i64, events: &[ServiceEvent]) -> 
     }
     Ok(())
 }
-

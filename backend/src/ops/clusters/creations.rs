@@ -118,7 +118,9 @@ impl Creations {
 
     async fn finish(&self, aws: &AwsEnv, id: &str, spec: &ClusterSpec) {
         let outcome = self.run(aws, id, spec).await;
-        self.update(id, |e| e.creation.state = if outcome.is_ok() { CreationState::Succeeded } else { CreationState::Failed });
+        self.update(id, |e| {
+            e.creation.state = if outcome.is_ok() { CreationState::Succeeded } else { CreationState::Failed }
+        });
     }
 
     /// Starts creating; returns at once with the planned steps.
@@ -244,8 +246,10 @@ impl Creations {
         .await?;
 
         let wanted = ec2.desired_capacity;
-        self.step(id, StepId::Instances, wait_for_instances(aws, name, wanted), |n| format!("{n} of {wanted} registered"))
-            .await?;
+        self.step(id, StepId::Instances, wait_for_instances(aws, name, wanted), |n| {
+            format!("{n} of {wanted} registered")
+        })
+        .await?;
         Ok(())
     }
 

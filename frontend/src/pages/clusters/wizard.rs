@@ -398,4 +398,3 @@ fn Checklist(
         </div>
     }
 }
-

@@ -6,9 +6,9 @@ use super::charts::{Figures, Timeline};
 use super::service_filter::{ServiceFilter, one_service, partial};
 use crate::api::{self, enc, paths};
 use crate::components::ErrorBanner;
+use crate::components::outcome_badge;
 use crate::format::local_time;
 use crate::load::load;
-use crate::components::outcome_badge;
 
 const FILTERS: [&str; 7] = ["environment", "cluster", "service", "actor", "outcome", "from", "to"];
 
