@@ -5,6 +5,7 @@ use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use crate::auth::time::{now, to_rfc3339};
 use crate::error::AppError;
+use crate::store::Doing;
 
 /// What was acted on.
 pub struct Target<'a> {
@@ -13,7 +14,7 @@ pub struct Target<'a> {
     pub action: &'static str,
 }
 
-pub fn outcome<T>(result: &Result<T, AppError>) -> String {
+pub(crate) fn outcome<T>(result: &Result<T, AppError>) -> String {
     match result {
         Ok(_) => "success".into(),
         Err(AppError::Forbidden(_)) => "denied".into(),
@@ -43,7 +44,7 @@ pub async fn append(pool: &SqlitePool, actor: &str, via: &str, target: &Target<'
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
-pub struct AuditFilter {
+pub(crate) struct AuditFilter {
     /// Exact user name.
     pub actor: Option<String>,
     pub environment: Option<String>,
@@ -65,14 +66,14 @@ pub struct AuditFilter {
 type AuditRow = (i64, i64, String, String, Option<String>, Option<String>, String, String);
 
 /// The audit log's filters, checked (see `ops::audit`): times as Unix seconds, limit in 1–200.
-pub struct AuditQuery<'a> {
+pub(crate) struct AuditQuery<'a> {
     pub filter: &'a AuditFilter,
     pub from: Option<i64>,
     pub to: Option<i64>,
     pub limit: i64,
 }
 
-pub async fn query(pool: &SqlitePool, checked: &AuditQuery<'_>) -> Result<AuditPage, AppError> {
+pub(crate) async fn query(pool: &SqlitePool, checked: &AuditQuery<'_>) -> Result<AuditPage, AppError> {
     let (f, from, to, limit) = (checked.filter, checked.from, checked.to, checked.limit);
     let mut q: QueryBuilder<Sqlite> =
         QueryBuilder::new("SELECT id, at, actor, via, environment, resource, action, outcome FROM audit_log WHERE 1=1");
@@ -98,7 +99,7 @@ pub async fn query(pool: &SqlitePool, checked: &AuditQuery<'_>) -> Result<AuditP
         q.push(" AND id < ").push_bind(v);
     }
     q.push(" ORDER BY id DESC LIMIT ").push_bind(limit + 1);
-    let rows: Vec<AuditRow> = q.build_query_as().fetch_all(pool).await.map_err(anyhow::Error::from)?;
+    let rows: Vec<AuditRow> = q.build_query_as().fetch_all(pool).await.doing(|| "reading the audit log".into())?;
     let more = rows.len() as i64 > limit;
     let entries: Vec<AuditEntry> = rows
         .into_iter()

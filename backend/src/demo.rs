@@ -13,7 +13,7 @@ use crate::aws::{DemoImage, Environments};
 use crate::error::AppError;
 use crate::store::Store;
 
-pub const DEMO_REPOSITORY: &str = "nginxweb";
+pub(crate) const DEMO_REPOSITORY: &str = "nginxweb";
 
 fn manifest(config_digest: char, layer_digest: char, layer_size: u64) -> String {
     let hex = |c: char| c.to_string().repeat(64);
@@ -34,7 +34,7 @@ fn manifest(config_digest: char, layer_digest: char, layer_size: u64) -> String 
     .to_string()
 }
 
-pub fn demo_images() -> Vec<DemoImage> {
+pub(crate) fn demo_images() -> Vec<DemoImage> {
     let v1 = manifest('1', 'a', 67_108_864);
     let v2 = manifest('2', 'b', 67_371_008);
     // An image that exists but can't start (local mode's `cannot-start` convention): the lab's
@@ -48,17 +48,17 @@ pub fn demo_images() -> Vec<DemoImage> {
     ]
 }
 
-pub const DEMO_CLUSTER: &str = "itflex-nginx";
+pub(crate) const DEMO_CLUSTER: &str = "itflex-nginx";
 
 /// Loads the demo data into the environment `local`; does nothing if there is none.
-pub async fn load(environments: &Environments) -> Result<(), AppError> {
+pub(crate) async fn load(environments: &Environments) -> Result<(), AppError> {
     let Ok(local) = environments.get("local") else { return Ok(()) };
     local.ensure_demo_repository(DEMO_REPOSITORY, &demo_images()).await?;
     ensure_demo_cluster(local).await?;
     ensure_demo_service(local).await
 }
 
-pub const DEMO_SERVICE: &str = "nginx-web-access";
+pub(crate) const DEMO_SERVICE: &str = "nginx-web-access";
 const SEED_TASK_DEFINITION: &str = include_str!("../assets/lab-task-definition.json");
 
 /// The lab's task definition (its image pointed at the demo repository) and its service.
@@ -118,11 +118,11 @@ async fn ensure_demo_cluster(local: &crate::aws::AwsEnv) -> Result<(), AppError>
     }
 }
 
-pub const DEMO_ADMIN: &str = "admin";
+pub(crate) const DEMO_ADMIN: &str = "admin";
 
 /// Creates the user `admin` (admin everywhere) with a random password and prints it, once: when
 /// the user already exists nothing is printed (`berth user passwd admin` sets a new password).
-pub async fn ensure_admin(store: &Store) -> anyhow::Result<()> {
+pub(crate) async fn ensure_admin(store: &Store) -> anyhow::Result<()> {
     if users::exists(store.pool(), DEMO_ADMIN).await? {
         println!(
             "Log in as '{DEMO_ADMIN}' (its password was printed when it was created; `berth user passwd {DEMO_ADMIN}` sets a new one)."

@@ -53,7 +53,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn status(&self) -> StatusCode {
+    pub(crate) fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -73,7 +73,7 @@ impl AppError {
     }
 
     /// The body sent to the client; whatever of the input it quotes is cut short.
-    pub fn to_api_error(&self) -> ApiError {
+    pub(crate) fn to_api_error(&self) -> ApiError {
         let mut body = self.body();
         body.message = shorten(&body.message);
         for field in &mut body.fields {
@@ -137,8 +137,8 @@ impl From<Vec<FieldError>> for AppError {
 }
 
 /// A store call that failed: a 500, logged with what failed (the use case adds what it was doing).
-impl From<sqlx::Error> for AppError {
-    fn from(e: sqlx::Error) -> Self {
-        Self::Internal(anyhow::Error::new(e).context("a database call"))
+impl From<crate::store::StoreError> for AppError {
+    fn from(e: crate::store::StoreError) -> Self {
+        Self::Internal(anyhow::Error::new(e))
     }
 }

@@ -11,10 +11,10 @@ use serde::de::DeserializeOwned;
 use crate::error::AppError;
 
 /// Largest request body the server reads.
-pub const BODY_LIMIT: usize = 1024 * 1024;
+pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Like `axum::Json`, but type errors name the field (`tags[0].Key: invalid type ...`).
-pub struct ApiJson<T>(pub T);
+pub(crate) struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
@@ -27,7 +27,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 /// A JSON body, read (within [`BODY_LIMIT`]) but not parsed: for handlers that parse a large
 /// document off the async workers with [`parse_json`].
-pub struct JsonBytes(pub Bytes);
+pub(crate) struct JsonBytes(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for JsonBytes {
     type Rejection = AppError;
@@ -49,7 +49,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBytes {
 }
 
 /// Parses JSON, telling a syntax error (400) from a shape error on a named field (422).
-pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
@@ -73,7 +73,7 @@ fn strip_position(message: &str) -> String {
 }
 
 /// Like `axum::extract::Query`, with a 400 in the shared shape.
-pub struct ApiQuery<T>(pub T);
+pub(crate) struct ApiQuery<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = AppError;
@@ -87,7 +87,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// Like `axum::extract::Path`, with a 400 in the shared shape (e.g. for `%FF` in a segment).
-pub struct ApiPath<T>(pub T);
+pub(crate) struct ApiPath<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
     type Rejection = AppError;

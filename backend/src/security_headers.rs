@@ -30,7 +30,7 @@ fn inline_script_hashes(index_html: &str) -> Vec<String> {
 }
 
 /// The policy for every app (each one's index.html).
-pub fn content_security_policy(static_dir: &Path) -> String {
+pub(crate) fn content_security_policy(static_dir: &Path) -> String {
     let pages = crate::static_files::index_pages(static_dir);
     let scripts: Vec<String> =
         pages.iter().flat_map(|p| inline_script_hashes(&std::fs::read_to_string(p).unwrap_or_default())).collect();
@@ -41,7 +41,7 @@ pub fn content_security_policy(static_dir: &Path) -> String {
     )
 }
 
-pub fn apply(router: Router, static_dir: &Path) -> Router {
+pub(crate) fn apply(router: Router, static_dir: &Path) -> Router {
     let csp = HeaderValue::from_str(&content_security_policy(static_dir))
         .unwrap_or(HeaderValue::from_static("default-src 'self'"));
     let set = |name: HeaderName, value: HeaderValue| SetResponseHeaderLayer::overriding(name, value);

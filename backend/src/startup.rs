@@ -59,10 +59,6 @@ impl Application {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
-    pub fn port(&self) -> u16 {
-        self.address().port()
-    }
-
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         // Connection info gives the login rate limiter the client's address.

@@ -18,7 +18,7 @@ fn app_dir(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// Every app's page (`index.html`), the console's first.
-pub fn index_pages(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn index_pages(dir: &Path) -> Vec<PathBuf> {
     apps().iter().map(|a| app_dir(dir, a.name).join("index.html")).collect()
 }
 
@@ -34,7 +34,7 @@ fn app(dir: &Path) -> ServeDir<ServeFile> {
     ServeDir::new(dir).precompressed_gzip().fallback(page(dir))
 }
 
-pub fn router(dir: &Path) -> Router {
+pub(crate) fn router(dir: &Path) -> Router {
     let mut router = Router::new();
     for entry in apps().into_iter().filter(|a| a.name != CONSOLE) {
         let files = app_dir(dir, entry.name);

@@ -1,10 +1,34 @@
-//! The SQLite store. Migrations are embedded in the binary and run at start-up.
+//! The SQLite store. Migrations are embedded in the binary and run at start-up. Every query says
+//! what it was doing ([`Doing`]): a failure's log line names it, and nothing turns a bare
+//! `sqlx::Error` into an API error.
 
 use std::path::Path;
 use std::str::FromStr;
 
 use anyhow::Context;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+
+/// A store call that failed, and what it was doing.
+#[derive(Debug, thiserror::Error)]
+#[error("the store, {doing}")]
+pub(crate) struct StoreError {
+    doing: String,
+    #[source]
+    source: sqlx::Error,
+}
+
+pub(crate) type StoreResult<T> = Result<T, StoreError>;
+
+/// Names what a store call was doing: `query.await.doing(|| format!("reading deployment #{id}"))`.
+pub(crate) trait Doing<T> {
+    fn doing(self, what: impl FnOnce() -> String) -> StoreResult<T>;
+}
+
+impl<T> Doing<T> for sqlx::Result<T> {
+    fn doing(self, what: impl FnOnce() -> String) -> StoreResult<T> {
+        self.map_err(|source| StoreError { doing: what(), source })
+    }
+}
 
 #[derive(Clone)]
 pub struct Store {
@@ -34,7 +58,7 @@ impl Store {
     }
 
     /// True when the database answers a query.
-    pub async fn ping(&self) -> bool {
+    pub(crate) async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
     }
 

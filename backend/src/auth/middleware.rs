@@ -16,18 +16,18 @@ use crate::store::Store;
 
 /// The header that carries the session's CSRF token. A cross-site form can't set a header, and a
 /// cross-site script can't read the token.
-pub const CSRF_HEADER: &str = "x-csrf-token";
+pub(crate) const CSRF_HEADER: &str = "x-csrf-token";
 
 /// What the login check reads: the store (sessions, tokens, users) and the session settings.
 #[derive(Clone)]
-pub struct LoginGate {
+pub(crate) struct LoginGate {
     pub store: Store,
     pub auth: std::sync::Arc<AuthSettings>,
 }
 
 /// Authenticates the request (bearer token, else session cookie) or answers 401; refuses a
 /// state-changing cookie request without the session's CSRF token (403).
-pub async fn require_login(State(gate): State<LoginGate>, mut req: Request, next: Next) -> Response {
+pub(crate) async fn require_login(State(gate): State<LoginGate>, mut req: Request, next: Next) -> Response {
     let principal = match authenticate(&gate, req.headers()).await {
         Ok(p) => p,
         Err(e) => return refuse(req, e).await,
@@ -71,7 +71,7 @@ async fn drain(body: Body) -> bool {
     true
 }
 
-pub fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<&str> {
     headers
         .get_all(header::COOKIE)
         .iter()

@@ -3,13 +3,14 @@
 
 pub mod rate_limit;
 pub mod secrets;
-pub mod sessions;
-pub mod time;
-pub mod tokens;
+pub(crate) mod sessions;
+pub(crate) mod time;
+pub(crate) mod tokens;
 pub mod users;
 
 mod middleware;
 mod principal;
 
-pub use middleware::{CSRF_HEADER, LoginGate, require_login};
-pub use principal::{Auth, Principal, Via};
+pub(crate) use middleware::{LoginGate, require_login};
+pub(crate) use principal::Auth;
+pub use principal::{Principal, Via};

@@ -24,7 +24,7 @@ pub struct Principal {
 
 impl Principal {
     /// 403 unless the principal has at least `needed` in `environment`.
-    pub fn require(&self, environment: &str, needed: Role) -> Result<(), AppError> {
+    pub(crate) fn require(&self, environment: &str, needed: Role) -> Result<(), AppError> {
         match role_in(&self.grants, environment) {
             Some(have) if have >= needed => Ok(()),
             have => Err(AppError::Forbidden(format!(
@@ -36,7 +36,7 @@ impl Principal {
     }
 
     /// Users, tokens and the audit log belong to admins of every environment (`*`).
-    pub fn require_global_admin(&self) -> Result<(), AppError> {
+    pub(crate) fn require_global_admin(&self) -> Result<(), AppError> {
         if is_global_admin(&self.grants) && !matches!(self.via, Via::Token { .. }) {
             Ok(())
         } else {
@@ -46,7 +46,7 @@ impl Principal {
 
     /// 403 unless the principal has at least `needed` in `environment` and, for a token limited
     /// to some services, `cluster/service` is one of them. Checked before any AWS call.
-    pub fn require_service(
+    pub(crate) fn require_service(
         &self,
         environment: &str,
         cluster: &str,
@@ -66,12 +66,12 @@ impl Principal {
         Ok(())
     }
 
-    pub fn can_see(&self, environment: &str) -> bool {
+    pub(crate) fn can_see(&self, environment: &str) -> bool {
         role_in(&self.grants, environment).is_some()
     }
 
     /// For the audit log: `session`, `token 3 (gitlab-ci)`, `cli`.
-    pub fn via_label(&self) -> String {
+    pub(crate) fn via_label(&self) -> String {
         match &self.via {
             Via::Session { .. } => "session".into(),
             Via::Token { id, name } => format!("token {id} ({name})"),
@@ -82,7 +82,7 @@ impl Principal {
 
 /// The principal that [`super::require_login`] put on the request. A route that is not behind
 /// the middleware gets a 401 here rather than running unauthenticated.
-pub struct Auth(pub Principal);
+pub(crate) struct Auth(pub Principal);
 
 impl<S: Send + Sync> FromRequestParts<S> for Auth {
     type Rejection = AppError;

@@ -14,13 +14,13 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy)]
-pub struct Limit {
+pub(crate) struct Limit {
     pub max: usize,
     pub window: Duration,
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(crate) struct Limits {
     pub per_user_and_address: Limit,
     pub per_user: Limit,
     pub per_address: Limit,
@@ -44,7 +44,7 @@ pub struct LoginLimiter {
 
 /// A reserved attempt: counted as a failure unless [`LoginLimiter::succeeded`] gives it back.
 #[must_use = "a successful login must give its slot back"]
-pub struct Attempt {
+pub(crate) struct Attempt {
     keys: [String; 3],
     user_and_address: String,
     at: Instant,
@@ -57,7 +57,7 @@ impl Default for LoginLimiter {
 }
 
 impl LoginLimiter {
-    pub fn new(limits: Limits) -> Self {
+    pub(crate) fn new(limits: Limits) -> Self {
         Self { limits, attempts: Mutex::new(HashMap::new()) }
     }
 
@@ -71,7 +71,7 @@ impl LoginLimiter {
     }
 
     /// Takes a slot in every limit, or says how many seconds until one frees up.
-    pub fn reserve(&self, ip: &str, user: &str) -> Result<Attempt, u64> {
+    pub(crate) fn reserve(&self, ip: &str, user: &str) -> Result<Attempt, u64> {
         let keyed = self.keyed(ip, user);
         let now = Instant::now();
         let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
@@ -103,7 +103,7 @@ impl LoginLimiter {
 
     /// The password was right: the attempt's slots are given back, and the failures of this user
     /// from this address are forgotten (not those from elsewhere, nor the address's).
-    pub fn succeeded(&self, attempt: Attempt) {
+    pub(crate) fn succeeded(&self, attempt: Attempt) {
         let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
         map.remove(&attempt.user_and_address);
         for key in &attempt.keys {

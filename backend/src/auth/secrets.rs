@@ -10,13 +10,13 @@ use sha2::{Digest, Sha256};
 
 /// Argon2 takes tens of milliseconds of CPU on purpose: run off the async workers, so logins
 /// and password changes never stall other requests.
-pub async fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
+pub(crate) async fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || hash_password(&password)).await?
 }
 
 /// [`verify_password`] (or, with no hash, [`verify_nothing`]) off the async workers.
-pub async fn verify_password_blocking(password: &str, hash: Option<String>) -> bool {
+pub(crate) async fn verify_password_blocking(password: &str, hash: Option<String>) -> bool {
     let password = password.to_string();
     let verified = tokio::task::spawn_blocking(move || match hash {
         Some(hash) => verify_password(&password, &hash),
@@ -28,7 +28,7 @@ pub async fn verify_password_blocking(password: &str, hash: Option<String>) -> b
     verified.await.unwrap_or(false)
 }
 
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
+pub(crate) fn hash_password(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("{e}"))?.to_string())
 }
@@ -38,20 +38,20 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// Spends the time of one verification, so an unknown user name takes as long as a wrong password.
-pub fn verify_nothing(password: &str) {
+pub(crate) fn verify_nothing(password: &str) {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let hash = DUMMY.get_or_init(|| hash_password("berth-timing-equaliser").unwrap_or_default());
     let _ = verify_password(password, hash);
 }
 
 /// A random URL-safe secret of 32 bytes.
-pub fn random_secret() -> String {
+pub(crate) fn random_secret() -> String {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-pub fn sha256_hex(secret: &str) -> String {
+pub(crate) fn sha256_hex(secret: &str) -> String {
     format!("{:x}", Sha256::digest(secret.as_bytes()))
 }
 

@@ -2,6 +2,7 @@
 //! token is derived from the cookie value (see [`csrf_token`]), so it is never stored either:
 //! whoever reads the database can neither resume a session nor forge its CSRF token.
 
+use anyhow::Context;
 use sqlx::SqlitePool;
 
 use base64::Engine;
@@ -12,29 +13,29 @@ use super::secrets::{random_secret, sha256_hex};
 use super::time::now;
 use crate::config::AuthSettings;
 
-pub const COOKIE: &str = "berth_session";
+pub(crate) const COOKIE: &str = "berth_session";
 
 /// The session's CSRF token: SHA-256 of a label and the cookie value. The label keeps it apart
 /// from the stored hash of the id; without the cookie (256 random bits) it can't be computed.
-pub fn csrf_token(cookie_value: &str) -> String {
+pub(crate) fn csrf_token(cookie_value: &str) -> String {
     let digest = Sha256::new().chain_update(b"berth csrf token v1\0").chain_update(cookie_value.as_bytes()).finalize();
     URL_SAFE_NO_PAD.encode(digest)
 }
 
-pub struct NewSession {
+pub(crate) struct NewSession {
     /// The cookie value: shown to the browser once, never stored.
     pub id: String,
     pub csrf_token: String,
 }
 
-pub struct LiveSession {
+pub(crate) struct LiveSession {
     pub id_hash: String,
     pub user_id: i64,
     pub name: String,
     pub csrf_token: String,
 }
 
-pub async fn create(pool: &SqlitePool, user_id: i64) -> anyhow::Result<NewSession> {
+pub(crate) async fn create(pool: &SqlitePool, user_id: i64) -> anyhow::Result<NewSession> {
     let id = random_secret();
     let session = NewSession { csrf_token: csrf_token(&id), id };
     let t = now();
@@ -44,12 +45,13 @@ pub async fn create(pool: &SqlitePool, user_id: i64) -> anyhow::Result<NewSessio
         .bind(t)
         .bind(t)
         .execute(pool)
-        .await?;
+        .await
+        .with_context(|| format!("creating a session for user #{user_id}"))?;
     Ok(session)
 }
 
 /// The session for a cookie value, if it is neither idle too long nor too old; touches it.
-pub async fn resume(pool: &SqlitePool, id: &str, limits: &AuthSettings) -> anyhow::Result<Option<LiveSession>> {
+pub(crate) async fn resume(pool: &SqlitePool, id: &str, limits: &AuthSettings) -> anyhow::Result<Option<LiveSession>> {
     let t = now();
     let idle_cutoff = t - limits.session_idle.as_secs() as i64;
     let age_cutoff = t - limits.session_max.as_secs() as i64;
@@ -58,21 +60,31 @@ pub async fn resume(pool: &SqlitePool, id: &str, limits: &AuthSettings) -> anyho
         .bind(idle_cutoff)
         .bind(age_cutoff)
         .execute(pool)
-        .await?;
+        .await
+        .context("resuming a session")?;
     let id_hash = sha256_hex(id);
     let user_id: Option<i64> =
         sqlx::query_scalar("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ? RETURNING user_id")
             .bind(t)
             .bind(&id_hash)
             .fetch_optional(pool)
-            .await?;
+            .await
+            .context("resuming a session")?;
     let Some(user_id) = user_id else { return Ok(None) };
-    let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = ?").bind(user_id).fetch_one(pool).await?;
+    let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
+        .context("resuming a session")?;
     Ok(Some(LiveSession { id_hash, user_id, name, csrf_token: csrf_token(id) }))
 }
 
-pub async fn end(pool: &SqlitePool, id_hash: &str) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = ?").bind(id_hash).execute(pool).await?;
+pub(crate) async fn end(pool: &SqlitePool, id_hash: &str) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+        .bind(id_hash)
+        .execute(pool)
+        .await
+        .context("ending a session")?;
     Ok(())
 }
 

@@ -5,7 +5,8 @@ use shared::auth::{Grant, Role};
 use sqlx::SqlitePool;
 
 use shared::auth::UserInfo;
-pub use shared::auth::{validate_password, validate_user_name as validate_name};
+pub(crate) use shared::auth::validate_password;
+pub use shared::auth::validate_user_name as validate_name;
 
 use super::secrets::hash_password_blocking;
 use super::time::{now, to_rfc3339};
@@ -14,11 +15,16 @@ pub async fn add(pool: &SqlitePool, name: &str, password: &str, grant: &Grant) -
     add_with_grants(pool, name, password, std::slice::from_ref(grant)).await
 }
 
-pub async fn add_with_grants(pool: &SqlitePool, name: &str, password: &str, grants: &[Grant]) -> anyhow::Result<i64> {
+pub(crate) async fn add_with_grants(
+    pool: &SqlitePool,
+    name: &str,
+    password: &str,
+    grants: &[Grant],
+) -> anyhow::Result<i64> {
     validate_name(name).map_err(anyhow::Error::msg)?;
     validate_password(password).map_err(anyhow::Error::msg)?;
     let hash = hash_password_blocking(password).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin().await.with_context(|| format!("adding user {name}"))?;
     let id: i64 =
         sqlx::query_scalar("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) RETURNING id")
             .bind(name)
@@ -28,7 +34,7 @@ pub async fn add_with_grants(pool: &SqlitePool, name: &str, password: &str, gran
             .await
             .with_context(|| format!("adding user {name} (does it exist already?)"))?;
     insert_grants(&mut tx, id, grants).await?;
-    tx.commit().await?;
+    tx.commit().await.with_context(|| format!("adding user {name}"))?;
     Ok(id)
 }
 
@@ -37,19 +43,21 @@ async fn insert_grants(tx: &mut sqlx::SqliteConnection, user_id: i64, grants: &[
         sqlx::query("INSERT INTO grants (user_id, environment, role) VALUES (?, ?, ?)")
             .bind(user_id)
             .bind(&grant.environment)
-            .bind(grant.role.as_str())
+            .bind(grant.role)
             .execute(&mut *tx)
-            .await?;
+            .await
+            .with_context(|| format!("granting roles to user #{user_id}"))?;
     }
     Ok(())
 }
 
 /// Active users, by name.
-pub async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<UserInfo>> {
+pub(crate) async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<UserInfo>> {
     let rows: Vec<(i64, String, i64)> =
         sqlx::query_as("SELECT id, name, created_at FROM users WHERE disabled_at IS NULL ORDER BY name")
             .fetch_all(pool)
-            .await?;
+            .await
+            .context("listing the users")?;
     let mut users = Vec::with_capacity(rows.len());
     for (id, name, created_at) in rows {
         users.push(UserInfo { name, grants: grants(pool, id).await?, created_at: to_rfc3339(created_at) });
@@ -57,59 +65,79 @@ pub async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<UserInfo>> {
     Ok(users)
 }
 
-pub async fn info(pool: &SqlitePool, name: &str) -> anyhow::Result<Option<UserInfo>> {
+pub(crate) async fn info(pool: &SqlitePool, name: &str) -> anyhow::Result<Option<UserInfo>> {
     Ok(list(pool).await?.into_iter().find(|u| u.name == name))
 }
 
 /// Replaces a user's grants; `false` when there is no such active user.
-pub async fn set_grants(pool: &SqlitePool, name: &str, new: &[Grant]) -> anyhow::Result<bool> {
+pub(crate) async fn set_grants(pool: &SqlitePool, name: &str, new: &[Grant]) -> anyhow::Result<bool> {
     let Some((id, _)) = credentials(pool, name).await? else { return Ok(false) };
-    let mut tx = pool.begin().await?;
-    sqlx::query("DELETE FROM grants WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+    let mut tx = pool.begin().await.with_context(|| format!("changing the roles of user {name}"))?;
+    sqlx::query("DELETE FROM grants WHERE user_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .with_context(|| format!("changing the roles of user {name}"))?;
     insert_grants(&mut tx, id, new).await?;
-    tx.commit().await?;
+    tx.commit().await.with_context(|| format!("changing the roles of user {name}"))?;
     Ok(true)
 }
 
 /// Disables a user: their sessions end and their tokens are revoked; the name stays taken so the
 /// audit log keeps meaning one person. `false` when there is no such active user.
-pub async fn disable(pool: &SqlitePool, name: &str) -> anyhow::Result<bool> {
+pub(crate) async fn disable(pool: &SqlitePool, name: &str) -> anyhow::Result<bool> {
     let Some((id, _)) = credentials(pool, name).await? else { return Ok(false) };
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin().await.with_context(|| format!("disabling user {name}"))?;
     let t = now();
-    sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?").bind(t).bind(id).execute(&mut *tx).await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
+        .bind(t)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .with_context(|| format!("disabling user {name}"))?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .with_context(|| format!("disabling user {name}"))?;
     sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL")
         .bind(t)
         .bind(id)
         .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
+        .await
+        .with_context(|| format!("disabling user {name}"))?;
+    tx.commit().await.with_context(|| format!("disabling user {name}"))?;
     Ok(true)
 }
 
 /// How many active users are admins of every environment.
-pub async fn global_admins(pool: &SqlitePool) -> anyhow::Result<i64> {
+pub(crate) async fn global_admins(pool: &SqlitePool) -> anyhow::Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT count(*) FROM users u JOIN grants g ON g.user_id = u.id \
          WHERE u.disabled_at IS NULL AND g.environment = '*' AND g.role = 'admin'",
     )
     .fetch_one(pool)
-    .await?)
+    .await
+    .context("counting the global admins")?)
 }
 
 pub async fn set_password(pool: &SqlitePool, name: &str, password: &str) -> anyhow::Result<()> {
     validate_password(password).map_err(anyhow::Error::msg)?;
     let hash = hash_password_blocking(password).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin().await.with_context(|| format!("setting the password of user {name}"))?;
     let id: Option<i64> = sqlx::query_scalar("UPDATE users SET password_hash = ? WHERE name = ? RETURNING id")
         .bind(hash)
         .bind(name)
         .fetch_optional(&mut *tx)
-        .await?;
+        .await
+        .with_context(|| format!("setting the password of user {name}"))?;
     let id = id.with_context(|| format!("no user named {name}"))?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-    tx.commit().await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .with_context(|| format!("setting the password of user {name}"))?;
+    tx.commit().await.with_context(|| format!("setting the password of user {name}"))?;
     Ok(())
 }
 
@@ -118,24 +146,26 @@ pub async fn credentials(pool: &SqlitePool, name: &str) -> anyhow::Result<Option
     Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE name = ? AND disabled_at IS NULL")
         .bind(name)
         .fetch_optional(pool)
-        .await?)
+        .await
+        .with_context(|| format!("reading the credentials of user {name}"))?)
 }
 
 /// Whether the name is taken (by an active or a disabled user).
-pub async fn exists(pool: &SqlitePool, name: &str) -> anyhow::Result<bool> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE name = ?").bind(name).fetch_optional(pool).await?;
+pub(crate) async fn exists(pool: &SqlitePool, name: &str) -> anyhow::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE name = ?")
+        .bind(name)
+        .fetch_optional(pool)
+        .await
+        .with_context(|| format!("looking up user {name}"))?;
     Ok(found.is_some())
 }
 
 pub async fn grants(pool: &SqlitePool, user_id: i64) -> anyhow::Result<Vec<Grant>> {
-    let rows: Vec<(String, String)> =
+    let rows: Vec<(String, Role)> =
         sqlx::query_as("SELECT environment, role FROM grants WHERE user_id = ? ORDER BY environment")
             .bind(user_id)
             .fetch_all(pool)
-            .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(environment, role)| Role::parse(&role).map(|role| Grant { environment, role }))
-        .collect())
+            .await
+            .with_context(|| format!("reading the roles of user #{user_id}"))?;
+    Ok(rows.into_iter().map(|(environment, role)| Grant { environment, role }).collect())
 }

@@ -39,7 +39,7 @@ fn to_image(d: &sdk::ImageDetail) -> Image {
 }
 
 /// A demo image: a manifest pushed under a tag (local mode's seed data).
-pub struct DemoImage {
+pub(crate) struct DemoImage {
     pub tag: &'static str,
     pub manifest: String,
 }

@@ -1,12 +1,18 @@
-//! ECS task definitions: register, list, describe, deregister. Lists use the SDK's paginators.
+//! The ECS calls a deployment makes: task definitions registered, listed and described (a resumed
+//! deployment looks for the revision it registered), services described and updated. What the
+//! task definition pages alone need (families, deregistering, the services that run a revision) is
+//! in task_definitions.rs; creating and deleting services, and the service page, in services.rs.
 
 use aws_sdk_ecs::types as sdk;
-use shared::ecs::task_definition::{Revision, ServiceUse, TaskDefinitionSpec};
+use shared::ecs::service::{ServiceDetail, ServiceUpdate};
+use shared::ecs::task_definition::{Revision, TaskDefinitionSpec};
 
 use super::AwsEnv;
-use super::convert::{last_segment, timestamp};
+use super::convert::timestamp;
 use super::errors::AwsResult;
-use super::task_definition_convert::{from_sdk, to_sdk};
+use super::service_convert::{deployment_configuration, detail, i32_at, load_balancers, network, placement, strategy};
+use super::task_definition_from_sdk::from_sdk;
+use super::task_definition_to_sdk::to_sdk;
 use crate::error::AppError;
 
 /// Which revisions a list asks for: registered ones, or deregistered ones.
@@ -24,7 +30,7 @@ impl RevisionStatus {
         }
     }
 
-    fn family_sdk(self) -> sdk::TaskDefinitionFamilyStatus {
+    pub(super) fn family_sdk(self) -> sdk::TaskDefinitionFamilyStatus {
         match self {
             Self::Active => sdk::TaskDefinitionFamilyStatus::Active,
             Self::Inactive => sdk::TaskDefinitionFamilyStatus::Inactive,
@@ -41,7 +47,7 @@ pub(crate) fn status_of(text: Option<&str>) -> Result<RevisionStatus, AppError> 
     }
 }
 
-fn revision_of(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> Revision {
+pub(super) fn revision_of(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> Revision {
     Revision {
         task_definition_arn: td.task_definition_arn().unwrap_or_default().to_string(),
         family: td.family().unwrap_or_default().to_string(),
@@ -53,7 +59,7 @@ fn revision_of(td: &sdk::TaskDefinition, tags: &[sdk::Tag]) -> Revision {
 }
 
 impl AwsEnv {
-    fn no_revision(&self, family: &str, revision: i64) -> AppError {
+    pub(super) fn no_revision(&self, family: &str, revision: i64) -> AppError {
         self.no_reference(&format!("{family}:{revision}"))
     }
 
@@ -96,19 +102,6 @@ impl AwsEnv {
         let td =
             out.task_definition().ok_or_else(|| AppError::Internal(anyhow::anyhow!("no task definition returned")))?;
         Ok(revision_of(td, out.tags()))
-    }
-
-    /// Family names that have revisions in `status`.
-    pub(crate) async fn list_task_definition_families(&self, status: RevisionStatus) -> Result<Vec<String>, AppError> {
-        self.ecs
-            .list_task_definition_families()
-            .status(status.family_sdk())
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await
-            .or_aws(self.cx("ecs:ListTaskDefinitionFamilies"))
     }
 
     /// Revision numbers of one family in `status`, newest first.
@@ -164,40 +157,54 @@ impl AwsEnv {
         Ok(revision_of(td, out.tags()))
     }
 
-    pub(crate) async fn deregister_revision(&self, family: &str, revision: i64) -> Result<Revision, AppError> {
+    /// The service as ECS describes it (a deployment's starting point and each step's check).
+    pub(crate) async fn describe_service(&self, cluster: &str, name: &str) -> Result<ServiceDetail, AppError> {
+        let out = self.ecs.describe_services().cluster(cluster).services(name).send().await.or_aws_on(
+            self.cx("ecs:DescribeServices"),
+            "ClusterNotFoundException",
+            || self.no_service(cluster, name),
+        )?;
+        out.services()
+            .iter()
+            .find(|s| s.status() != Some("INACTIVE"))
+            .map(detail)
+            .ok_or_else(|| self.no_service(cluster, name))
+    }
+
+    /// UpdateService: a deployment's last step (and a settings change or an update-service
+    /// document from the service page).
+    pub(crate) async fn update_service(&self, update: &ServiceUpdate) -> Result<ServiceDetail, AppError> {
+        let cluster = update.cluster.clone().unwrap_or_else(|| "default".into());
+        let (constraints, strategies) = placement(&update.placement_constraints, &update.placement_strategy);
         let out = self
             .ecs
-            .deregister_task_definition()
-            .task_definition(format!("{family}:{revision}"))
+            .update_service()
+            .cluster(&cluster)
+            .service(&update.service)
+            .set_desired_count(i32_at(update.desired_count, "desiredCount")?)
+            .set_task_definition(update.task_definition.clone())
+            .set_capacity_provider_strategy(update.capacity_provider_strategy.as_deref().map(strategy).transpose()?)
+            .set_deployment_configuration(
+                update.deployment_configuration.as_ref().map(deployment_configuration).transpose()?,
+            )
+            .set_network_configuration(update.network_configuration.as_ref().map(network).transpose()?.flatten())
+            .set_placement_constraints(constraints)
+            .set_placement_strategy(strategies)
+            .set_platform_version(update.platform_version.clone())
+            .set_force_new_deployment(update.force_new_deployment)
+            .set_health_check_grace_period_seconds(i32_at(
+                update.health_check_grace_period_seconds,
+                "healthCheckGracePeriodSeconds",
+            )?)
+            .set_enable_execute_command(update.enable_execute_command)
+            .set_enable_ecs_managed_tags(update.enable_ecs_managed_tags)
+            .set_load_balancers(update.load_balancers.as_deref().map(load_balancers).transpose()?)
+            .set_propagate_tags(update.propagate_tags.as_deref().map(sdk::PropagateTags::from))
             .send()
             .await
-            .or_aws_on(self.cx("ecs:DeregisterTaskDefinition"), "ClientException", || {
-                self.no_revision(family, revision)
+            .or_aws_on(self.cx("ecs:UpdateService"), "ServiceNotFoundException", || {
+                self.no_service(&cluster, &update.service)
             })?;
-        let td = out.task_definition().ok_or_else(|| self.no_revision(family, revision))?;
-        Ok(revision_of(td, &[]))
-    }
-}
-
-impl AwsEnv {
-    /// Every service in every cluster with a deployment on `task_definition_arn`.
-    pub(crate) async fn services_using(&self, task_definition_arn: &str) -> Result<Vec<ServiceUse>, AppError> {
-        let mut uses = Vec::new();
-        for cluster in self.cluster_arns().await? {
-            for service in self.describe_all_services(&cluster).await? {
-                let running = service.deployments().iter().find(|d| d.task_definition() == Some(task_definition_arn));
-                let status = match running {
-                    Some(d) => d.status().unwrap_or("PRIMARY").to_string(),
-                    None if service.task_definition() == Some(task_definition_arn) => "PRIMARY".to_string(),
-                    None => continue,
-                };
-                uses.push(ServiceUse {
-                    cluster: last_segment(&cluster).to_string(),
-                    service: service.service_name().unwrap_or_default().to_string(),
-                    deployment_status: status,
-                });
-            }
-        }
-        Ok(uses)
+        out.service().map(detail).ok_or_else(|| self.no_service(&cluster, &update.service))
     }
 }

@@ -17,7 +17,9 @@ mod network;
 mod service_convert;
 mod services;
 mod task_definition_advanced;
-mod task_definition_convert;
+mod task_definition_from_sdk;
+mod task_definition_to_sdk;
+mod task_definitions;
 
 use std::time::Duration;
 
@@ -30,7 +32,7 @@ use crate::config::{Credentials, EnvironmentConfig, Settings};
 use crate::error::AppError;
 
 pub(crate) use capacity::resource_name;
-pub use ecr::DemoImage;
+pub(crate) use ecr::DemoImage;
 pub(crate) use ecs::status_of;
 pub(crate) use service_convert::export as export_service;
 
@@ -92,7 +94,7 @@ impl AwsEnv {
         Self::with_clients(&config, ecr, ecs, &sdk)
     }
 
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         &self.info.name
     }
 

@@ -10,7 +10,7 @@ use shared::ecs::service::{ServiceSpec, ServiceUpdate};
 use shared::ecs::task_definition::TaskDefinitionSpec;
 
 use crate::aws::AwsEnv;
-use crate::aws::task_definition_convert::to_sdk;
+use crate::aws::task_definition_to_sdk::to_sdk;
 use crate::error::AppError;
 
 const TOO_BIG: i64 = 1 << 40;

@@ -1,9 +1,9 @@
-//! ECS services as AWS has them: create (from a create-service document), describe (page and
-//! export), update (an update-service document), delete. The conversions are in
+//! ECS services as AWS has them: create (from a create-service document), the service page (its
+//! tasks), every service, delete. Describing and updating one, which a deployment does, is in ecs.rs. The conversions are in
 //! `service_convert`.
 
 use aws_sdk_ecs::types as sdk;
-use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate, Task};
+use shared::ecs::service::{ServiceDetail, ServiceSpec, Task};
 
 use super::AwsEnv;
 use super::chunks::describe_in_chunks;
@@ -51,7 +51,7 @@ impl AwsEnv {
         Ok(stopped)
     }
 
-    fn no_service(&self, cluster: &str, name: &str) -> AppError {
+    pub(super) fn no_service(&self, cluster: &str, name: &str) -> AppError {
         AppError::NotFound(format!("No service {name} in cluster {cluster} (environment '{}').", self.name()))
     }
 
@@ -132,20 +132,7 @@ impl AwsEnv {
         Ok(found)
     }
 
-    pub(crate) async fn describe_service(&self, cluster: &str, name: &str) -> Result<ServiceDetail, AppError> {
-        let out = self.ecs.describe_services().cluster(cluster).services(name).send().await.or_aws_on(
-            self.cx("ecs:DescribeServices"),
-            "ClusterNotFoundException",
-            || self.no_service(cluster, name),
-        )?;
-        out.services()
-            .iter()
-            .find(|s| s.status() != Some("INACTIVE"))
-            .map(detail)
-            .ok_or_else(|| self.no_service(cluster, name))
-    }
-
-    /// The service page: [`describe_service`](Self::describe_service) and its tasks (running and
+    /// The service page: `describe_service` and its tasks (running and
     /// pending, then the latest stopped ones). Only the page needs the tasks.
     pub(crate) async fn service_page(&self, cluster: &str, name: &str) -> Result<ServiceDetail, AppError> {
         let (mut found, mut live, mut stopped) = tokio::try_join!(
@@ -159,41 +146,6 @@ impl AwsEnv {
         live.extend(stopped);
         found.tasks = live;
         Ok(found)
-    }
-
-    pub(crate) async fn update_service(&self, update: &ServiceUpdate) -> Result<ServiceDetail, AppError> {
-        let cluster = update.cluster.clone().unwrap_or_else(|| "default".into());
-        let (constraints, strategies) = placement(&update.placement_constraints, &update.placement_strategy);
-        let out = self
-            .ecs
-            .update_service()
-            .cluster(&cluster)
-            .service(&update.service)
-            .set_desired_count(i32_at(update.desired_count, "desiredCount")?)
-            .set_task_definition(update.task_definition.clone())
-            .set_capacity_provider_strategy(update.capacity_provider_strategy.as_deref().map(strategy).transpose()?)
-            .set_deployment_configuration(
-                update.deployment_configuration.as_ref().map(deployment_configuration).transpose()?,
-            )
-            .set_network_configuration(update.network_configuration.as_ref().map(network).transpose()?.flatten())
-            .set_placement_constraints(constraints)
-            .set_placement_strategy(strategies)
-            .set_platform_version(update.platform_version.clone())
-            .set_force_new_deployment(update.force_new_deployment)
-            .set_health_check_grace_period_seconds(i32_at(
-                update.health_check_grace_period_seconds,
-                "healthCheckGracePeriodSeconds",
-            )?)
-            .set_enable_execute_command(update.enable_execute_command)
-            .set_enable_ecs_managed_tags(update.enable_ecs_managed_tags)
-            .set_load_balancers(update.load_balancers.as_deref().map(load_balancers).transpose()?)
-            .set_propagate_tags(update.propagate_tags.as_deref().map(sdk::PropagateTags::from))
-            .send()
-            .await
-            .or_aws_on(self.cx("ecs:UpdateService"), "ServiceNotFoundException", || {
-                self.no_service(&cluster, &update.service)
-            })?;
-        out.service().map(detail).ok_or_else(|| self.no_service(&cluster, &update.service))
     }
 
     /// Deletes a service; `force` deletes one still scaled above 0 (its tasks are stopped).

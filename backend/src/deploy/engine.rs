@@ -1,25 +1,31 @@
-//! The steps of one deployment. Each step is written to the store as soon as it is done, and each
-//! can be resumed: `recorded` -> RegisterTaskDefinition (the revision is tagged with the deployment
+//! Starting a deployment: its images checked, the record written before acting (one deployment at
+//! a time per service), then the steps, each written to the store as soon as it is done and each
+//! resumable: `recorded` -> RegisterTaskDefinition (the revision is tagged with the deployment
 //! id, so a resumed step finds it instead of registering twice) -> `registered` -> UpdateService
 //! (a resumed step that finds the service already on the revision takes its deployment) ->
 //! `updated` -> followed until ECS says how it ended -> `ended`.
 
-use shared::deploy::{DeployedImage, DeploymentKind, ImageChange, Outcome};
+use shared::deploy::{
+    DeployRequest, DeployStep, DeployedImage, DeploymentKind, ImageChange, Outcome, ecr_reference, validate_deploy,
+};
 use shared::ecs::service::{ServiceDetail, ServiceUpdate};
 use shared::ecs::task_definition::{KeyValueTag, TaskDefinitionSpec, validate};
 use shared::error::FieldError;
 
 use super::external::observe;
 use super::hub::ServiceKey;
-use super::records::{self, Ending, Row};
+use super::records::{self, Ending, Inserted, NewDeployment, Row};
+use super::{Deployer, Started, Target};
+use crate::auth::Principal;
 use crate::aws::AwsEnv;
 use crate::error::AppError;
+use crate::store::StoreError;
 
 /// The tag that marks the revision a deployment registered.
-pub const DEPLOYMENT_TAG: &str = "berth:deployment";
+pub(crate) const DEPLOYMENT_TAG: &str = "berth:deployment";
 
 /// Why a step stopped.
-pub enum StepError {
+pub(crate) enum StepError {
     /// The request can't be done as asked (nothing was changed in AWS): the record is dropped.
     Refused(AppError),
     /// AWS refused or failed a step: the deployment is recorded as FAILED.
@@ -30,13 +36,125 @@ fn refused(path: &str, message: String) -> StepError {
     StepError::Refused(AppError::Validation(vec![FieldError::new(path, message)]))
 }
 
+impl Deployer {
+    /// Deploys new images: records, registers the revision, updates the service, then follows
+    /// the rollout in the background. The caller's role and scope are checked (`ops`).
+    pub async fn deploy(
+        &self,
+        principal: &Principal,
+        environment: &str,
+        request: &DeployRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<Started, AppError> {
+        validate_deploy(request)?;
+        let aws = self.environments.get(environment)?;
+        check_images(aws, &request.images).await?;
+        let new = NewDeployment {
+            environment,
+            cluster: &request.cluster,
+            service: &request.service,
+            kind: DeploymentKind::Deploy,
+            actor: &principal.name,
+            via: &principal.via_label(),
+            note: request.note.as_deref(),
+            idempotency_key,
+            request: records::Asked { images: Some(request.images.clone()), revision_of: None },
+            to_task_definition: None,
+            to_spec: None,
+        };
+        self.begin(&new).await
+    }
+
+    /// Deploys again the revision of an earlier deployment (re-registered if it was deregistered).
+    pub(crate) async fn redeploy(
+        &self,
+        principal: &Principal,
+        target: &Target,
+        note: Option<&str>,
+        idempotency_key: Option<&str>,
+    ) -> Result<Started, AppError> {
+        let new = NewDeployment {
+            environment: &target.environment,
+            cluster: &target.cluster,
+            service: &target.service,
+            kind: target.kind,
+            actor: &principal.name,
+            via: &principal.via_label(),
+            note,
+            idempotency_key,
+            request: records::Asked { images: None, revision_of: Some(target.source.id) },
+            to_task_definition: target.source.to_task_definition.as_deref(),
+            to_spec: target.source.to_spec.as_ref().map(|s| &s.0),
+        };
+        self.begin(&new).await
+    }
+
+    async fn begin(&self, new: &NewDeployment<'_>) -> Result<Started, AppError> {
+        let pool = self.store.pool();
+        let id = match records::insert(pool, new).await? {
+            Inserted::Repeated(id) => return Ok(Started { record: self.record(id).await?, repeated: true }),
+            Inserted::Locked(holder) => {
+                return Err(AppError::Conflict {
+                    message: format!(
+                        "Service {} is being deployed by {} (deployment #{}, started {}); wait for it to end.",
+                        holder.service,
+                        holder.actor,
+                        holder.id,
+                        holder.record().started_at
+                    ),
+                    field: None,
+                });
+            }
+            Inserted::New(id) => id,
+        };
+        self.pause_point("recorded");
+        match self.advance(id, false).await {
+            Ok(()) => {}
+            Err(StepError::Refused(e)) => {
+                records::delete(pool, id).await?;
+                return Err(e);
+            }
+            Err(StepError::Failed(e)) => return Err(e),
+        }
+        self.spawn_follow(id);
+        Ok(Started { record: self.record(id).await?, repeated: false })
+    }
+
+    /// Runs the steps not yet done, up to the service update. A failure is recorded as FAILED.
+    pub(super) async fn advance(&self, id: i64, resumed: bool) -> Result<(), StepError> {
+        let pool = self.store.pool();
+        let result = async {
+            let row = self.row(id).await.map_err(StepError::Failed)?;
+            let aws = self.environments.get(&row.environment).map_err(StepError::Failed)?;
+            if row.step == DeployStep::Recorded {
+                register(aws, pool, &row, resumed, &|step| self.pause_point(step)).await?;
+                self.pause_point("registered");
+            }
+            let row = self.row(id).await.map_err(StepError::Failed)?;
+            if row.step == DeployStep::Registered {
+                update(aws, pool, &row, resumed, &|step| self.pause_point(step)).await?;
+                self.pause_point("updated");
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(StepError::Failed(e)) = &result {
+            let message = e.to_api_error().message;
+            let verdict = shared::deploy::Verdict { summary: message.clone(), ..Default::default() };
+            let _ = records::set_verdict(pool, id, &verdict).await;
+            let _ = records::finish(pool, id, &Ending::new(Outcome::Failed, message)).await;
+        }
+        result
+    }
+}
+
 /// The service's PRIMARY deployment.
-pub fn primary(service: &ServiceDetail) -> Option<&shared::ecs::service::Deployment> {
+pub(super) fn primary(service: &ServiceDetail) -> Option<&shared::ecs::service::Deployment> {
     service.deployments.iter().find(|d| d.status == "PRIMARY")
 }
 
 /// The spec with new images, tagged for this deployment, and what was deployed where.
-pub fn with_images(
+pub(crate) fn with_images(
     spec: &TaskDefinitionSpec,
     changes: &[ImageChange],
     id: i64,
@@ -67,7 +185,7 @@ pub fn with_images(
 }
 
 /// The spec with `berth:deployment = id` (replacing the tag a previous deployment left).
-pub fn tagged(spec: &TaskDefinitionSpec, id: i64) -> TaskDefinitionSpec {
+pub(super) fn tagged(spec: &TaskDefinitionSpec, id: i64) -> TaskDefinitionSpec {
     let mut next = spec.clone();
     let mut tags: Vec<KeyValueTag> =
         next.tags.take().unwrap_or_default().into_iter().filter(|t| t.key != DEPLOYMENT_TAG).collect();
@@ -98,7 +216,7 @@ async fn registered_before(
 }
 
 /// Tag and digest of ECR images (best effort: other registries stay as typed).
-pub async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
+pub(super) async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
     for image in images.iter_mut() {
         let Some(r) = shared::deploy::ecr_reference(&image.image) else { continue };
         let Ok(Some(hit)) = aws.find_image(&r.account, &r.repository, r.tag.as_deref(), r.digest.as_deref()).await
@@ -112,7 +230,7 @@ pub async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
 
 /// `recorded` -> `registered`: the revision to deploy exists in ECS.
 /// `pause` is the crash test's hook, called between the AWS call and its record.
-pub async fn register(
+pub(super) async fn register(
     aws: &AwsEnv,
     pool: &sqlx::SqlitePool,
     row: &Row,
@@ -182,7 +300,7 @@ pub async fn register(
 }
 
 /// `registered` -> `updated`: the service rolls out the revision; returns ECS's deployment id.
-pub async fn update(
+pub(super) async fn update(
     aws: &AwsEnv,
     pool: &sqlx::SqlitePool,
     row: &Row,
@@ -214,42 +332,67 @@ pub async fn update(
     Ok(id)
 }
 
-fn db(e: sqlx::Error) -> StepError {
-    StepError::Failed(AppError::Internal(e.into()))
+fn db(e: StoreError) -> StepError {
+    StepError::Failed(e.into())
 }
 
-/// How the ECS deployment `ecs_id` stands in a poll of its service: `None` while it rolls out.
-pub fn judge(service: &ServiceDetail, ecs_id: &str) -> Option<Ending> {
-    let primary = primary(service);
-    let other_primary = primary.filter(|p| p.id != ecs_id);
-    let ours = service.deployments.iter().find(|d| d.id == ecs_id);
-    let failed_event = format!("(deployment {ecs_id}) deployment failed");
-    let failed_by_event = service.events.iter().any(|e| e.message.contains(&failed_event));
-    match ours.and_then(|d| d.rollout_state.as_deref()) {
-        Some("COMPLETED") => {
-            let reason = ours.and_then(|d| d.rollout_state_reason.clone()).unwrap_or_else(|| "Completed.".into());
-            Some(Ending::new(Outcome::Succeeded, reason))
+/// The warnings, or a 422 naming `images[i].image` for each image ECR does not have.
+pub(crate) async fn check_images(aws: &AwsEnv, images: &[ImageChange]) -> Result<Vec<FieldError>, AppError> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for (i, change) in images.iter().enumerate() {
+        let path = format!("images[{i}].image");
+        let Some(reference) = ecr_reference(&change.image) else {
+            warnings.push(FieldError::new(
+                &path,
+                "Not in an ECR registry: Berth can't check that this image exists; ECS will pull it when tasks start.",
+            ));
+            continue;
+        };
+        if reference.region != aws.info.region {
+            warnings.push(FieldError::new(
+                &path,
+                format!(
+                    "In ECR of {}, not of this environment's region ({}): Berth can't check that it exists.",
+                    reference.region, aws.info.region
+                ),
+            ));
+            continue;
         }
-        Some("FAILED") => Some(failure(ours.and_then(|d| d.rollout_state_reason.clone()), other_primary)),
-        _ if ours.is_none() && failed_by_event => Some(failure(None, other_primary)),
-        _ => other_primary.map(|p| {
-            Ending::new(
-                Outcome::Superseded,
-                format!("Deployment {} ({}) replaced it before its rollout ended.", p.id, p.task_definition),
+        let found = aws
+            .find_image(
+                &reference.account,
+                &reference.repository,
+                reference.tag.as_deref(),
+                reference.digest.as_deref(),
             )
-        }),
+            .await;
+        match found {
+            Ok(Some(_)) => {}
+            Ok(None) => errors.push(FieldError::new(
+                &path,
+                match (&reference.tag, &reference.digest) {
+                    (_, Some(digest)) => format!(
+                        "Repository {} has no image with digest {digest} (ECR DescribeImages).",
+                        reference.repository
+                    ),
+                    (tag, None) => format!(
+                        "Repository {} has no image tagged {} (ECR DescribeImages): push it first.",
+                        reference.repository,
+                        tag.as_deref().unwrap_or("latest")
+                    ),
+                },
+            )),
+            Err(AppError::NotFound(message)) => errors.push(FieldError::new(&path, message)),
+            Err(AppError::Forbidden(_)) | Err(AppError::AccessDenied { .. }) => warnings.push(FieldError::new(
+                &path,
+                format!(
+                    "Registry {} did not let Berth look this image up (another account?): it can't be checked.",
+                    reference.account
+                ),
+            )),
+            Err(e) => return Err(e),
+        }
     }
-}
-
-fn failure(reason: Option<String>, rollback: Option<&shared::ecs::service::Deployment>) -> Ending {
-    let reason = reason.unwrap_or_else(|| "The rollout failed.".into());
-    match rollback {
-        Some(back) => Ending {
-            outcome: Outcome::Failed,
-            reason: Some(format!("{reason} Rolled back to {}.", back.task_definition)),
-            rolled_back_to: Some((back.task_definition.clone(), back.id.clone())),
-            ended_at: None,
-        },
-        None => Ending { outcome: Outcome::Failed, reason: Some(reason), rolled_back_to: None, ended_at: None },
-    }
+    if errors.is_empty() { Ok(warnings) } else { Err(AppError::Validation(errors)) }
 }

@@ -5,18 +5,21 @@
 use shared::deploy::{DeployedImage, DeploymentKind, Outcome};
 use shared::ecs::service::{Deployment, ServiceDetail};
 
+use crate::auth::Principal;
 use crate::aws::AwsEnv;
+use crate::error::AppError;
+use crate::store::StoreResult;
 
 use super::key::ServiceKey;
 use super::records::{self, Documents, Ending, External};
 
-pub fn ms_of(rfc3339: Option<&str>) -> Option<i64> {
+pub(crate) fn ms_of(rfc3339: Option<&str>) -> Option<i64> {
     let t = time::OffsetDateTime::parse(rfc3339?, &time::format_description::well_known::Rfc3339).ok()?;
     Some((t.unix_timestamp_nanos() / 1_000_000) as i64)
 }
 
 /// How ECS says a rollout ended, if it has.
-pub fn ending_of(d: &Deployment) -> Option<Ending> {
+pub(crate) fn ending_of(d: &Deployment) -> Option<Ending> {
     let outcome = match d.rollout_state.as_deref() {
         Some("COMPLETED") => Outcome::Succeeded,
         Some("FAILED") => Outcome::Failed,
@@ -31,14 +34,14 @@ pub fn ending_of(d: &Deployment) -> Option<Ending> {
 /// deployment is then recorded first, as the history's starting point). `by`: (actor, via) when a
 /// service update made in Berth started it; otherwise it was made outside Berth. `aws`: to keep
 /// the new record's task definitions and images (for its diff), as Berth's own deployments do.
-pub async fn observe(
+pub(crate) async fn observe(
     pool: &sqlx::SqlitePool,
     aws: Option<&AwsEnv>,
     key: &ServiceKey,
     service: &ServiceDetail,
     deploying: bool,
     by: Option<(&str, &str)>,
-) -> sqlx::Result<()> {
+) -> StoreResult<()> {
     let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY") else { return Ok(()) };
     end_replaced(pool, key, service, primary).await?;
     if let Some(row) = records::by_ecs_deployment(pool, &primary.id).await? {
@@ -92,7 +95,7 @@ async fn end_replaced(
     key: &ServiceKey,
     service: &ServiceDetail,
     primary: &Deployment,
-) -> sqlx::Result<()> {
+) -> StoreResult<()> {
     for row in records::open_followed(pool, &key.environment, &key.cluster, &key.service).await? {
         let Some(ecs_id) = row.ecs_deployment_id.as_deref().filter(|id| *id != primary.id) else { continue };
         let seen = service.deployments.iter().find(|d| d.id == ecs_id);
@@ -112,7 +115,7 @@ async fn end_replaced(
 
 /// The revisions' documents and images, as a Berth deployment keeps them (best effort: a
 /// revision AWS no longer describes is left out).
-pub async fn documents(aws: &AwsEnv, from: Option<&str>, to: &str) -> Documents {
+pub(crate) async fn documents(aws: &AwsEnv, from: Option<&str>, to: &str) -> Documents {
     let mut kept = Documents::default();
     if let Some(from) = from
         && let Ok(before) = aws.describe_task_definition_ref(from).await
@@ -135,7 +138,7 @@ pub async fn documents(aws: &AwsEnv, from: Option<&str>, to: &str) -> Documents 
 /// Every `every`, each service of each environment is checked once (ListClusters, ListServices,
 /// DescribeServices 10 at a time), so a deployment made outside Berth is recorded even when nobody
 /// has its page open.
-pub async fn sweep(
+pub(crate) async fn sweep(
     environments: std::sync::Arc<crate::aws::Environments>,
     pool: sqlx::SqlitePool,
     every: std::time::Duration,
@@ -162,5 +165,66 @@ pub async fn sweep(
                 }
             }
         }
+    }
+}
+
+impl super::Deployer {
+    /// A service update made in Berth (settings, an update-service document) that started a new
+    /// ECS deployment is recorded with who made it, not as made outside Berth.
+    pub(crate) async fn note_service_update(
+        &self,
+        principal: &Principal,
+        environment: &str,
+        before: &ServiceDetail,
+        after: &ServiceDetail,
+    ) -> Result<(), AppError> {
+        let primary = |s: &ServiceDetail| s.deployments.iter().find(|d| d.status == "PRIMARY").map(|d| d.id.clone());
+        if primary(after).is_none() || primary(after) == primary(before) {
+            return Ok(());
+        }
+        let key = ServiceKey {
+            environment: environment.to_string(),
+            cluster: after.cluster.clone(),
+            service: after.service_name.clone(),
+        };
+        let via = principal.via_label();
+        let aws = self.environments.get(environment).ok();
+        let pool = self.store.pool();
+        // What ran before is the history's starting point if Berth had not seen it yet (a
+        // rollback needs it as the last good release).
+        observe(pool, aws, &key, before, false, None).await?;
+        observe(pool, aws, &key, after, false, Some((&principal.name, &via))).await?;
+        Ok(())
+    }
+
+    /// A service created in Berth: its first deployment is recorded as created by the caller.
+    pub(crate) async fn note_service_created(
+        &self,
+        principal: &Principal,
+        environment: &str,
+        created: &ServiceDetail,
+    ) -> Result<(), AppError> {
+        let Some(primary) = created.deployments.iter().find(|d| d.status == "PRIMARY") else { return Ok(()) };
+        let via = principal.via_label();
+        let pool = self.store.pool();
+        let documents = match self.environments.get(environment) {
+            Ok(aws) => documents(aws, None, &primary.task_definition).await,
+            Err(_) => records::Documents::default(),
+        };
+        let external = records::External {
+            environment,
+            cluster: &created.cluster,
+            service: &created.service_name,
+            kind: DeploymentKind::Create,
+            ecs_deployment_id: &primary.id,
+            from_task_definition: None,
+            to_task_definition: &primary.task_definition,
+            started_at: ms_of(primary.created_at.as_deref()).unwrap_or_else(records::now_ms),
+            deploying: true,
+            by: Some((&principal.name, &via)),
+            documents,
+        };
+        records::insert_external(pool, &external).await?;
+        Ok(())
     }
 }

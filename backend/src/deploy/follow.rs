@@ -2,12 +2,15 @@
 //! poller until ECS says how it ended (its events kept, a failure's verdict read), deployments
 //! left in flight by a restart taken up again, and waiting for the ending.
 
-use shared::deploy::DeploymentRecord;
+use shared::deploy::{DeploymentKind, DeploymentRecord, Outcome};
+use shared::ecs::service::ServiceDetail;
 
-use super::engine::{StepError, judge};
+use super::engine::{StepError, primary};
 use super::hub::ServiceKey;
 use super::records::{self, Ending, Row};
-use super::{Deployer, external, internal, verdict};
+use super::{Deployer, Started, Target, external, plan, verdict};
+use crate::auth::Principal;
+use crate::aws::AwsEnv;
 use crate::error::AppError;
 
 impl Deployer {
@@ -42,12 +45,12 @@ impl Deployer {
             if changed.is_err() || left <= 0 {
                 let minutes = self.settings.timeout.as_secs().div_ceil(60);
                 let ending = Ending::new(
-                    shared::deploy::Outcome::TimedOut,
+                    Outcome::TimedOut,
                     format!("Not ended after {minutes} min; Berth stopped waiting (ECS goes on with the rollout)."),
                 );
                 let last = rx.borrow().service.clone();
                 self.keep_verdict(&row, &ecs_id, last.as_ref(), &ending).await;
-                records::finish(pool, id, &ending).await.map_err(internal)?;
+                records::finish(pool, id, &ending).await?;
                 break;
             }
             if changed.is_ok_and(|r| r.is_err()) {
@@ -59,9 +62,8 @@ impl Deployer {
             }
             if let Some(error) = &snapshot.error {
                 if error.code == shared::error::ErrorCode::NotFound {
-                    let ending =
-                        Ending::new(shared::deploy::Outcome::Failed, "The service was deleted during the rollout.");
-                    records::finish(pool, id, &ending).await.map_err(internal)?;
+                    let ending = Ending::new(Outcome::Failed, "The service was deleted during the rollout.");
+                    records::finish(pool, id, &ending).await?;
                     break;
                 }
                 continue;
@@ -73,12 +75,12 @@ impl Deployer {
                 .filter(|e| external::ms_of(e.created_at.as_deref()).is_none_or(|t| t + 1000 >= row.started_at))
                 .cloned()
                 .collect();
-            records::add_events(pool, id, &during).await.map_err(internal)?;
+            records::add_events(pool, id, &during).await?;
             if let Some(ending) = judge(service, &ecs_id) {
-                if ending.outcome == shared::deploy::Outcome::Failed {
+                if ending.outcome == Outcome::Failed {
                     self.keep_verdict(&row, &ecs_id, Some(service), &ending).await;
                 }
-                records::finish(pool, id, &ending).await.map_err(internal)?;
+                records::finish(pool, id, &ending).await?;
                 break;
             }
         }
@@ -90,13 +92,7 @@ impl Deployer {
     }
 
     /// Keeps why the rollout failed (best effort: a verdict that can't be read leaves the reason).
-    pub(super) async fn keep_verdict(
-        &self,
-        row: &Row,
-        ecs_id: &str,
-        service: Option<&shared::ecs::service::ServiceDetail>,
-        ending: &Ending,
-    ) {
+    pub(super) async fn keep_verdict(&self, row: &Row, ecs_id: &str, service: Option<&ServiceDetail>, ending: &Ending) {
         let Ok(aws) = self.environments.get(&row.environment) else { return };
         let row = self.row(row.id).await.unwrap_or_else(|_| row.clone());
         let found = verdict::read(aws, &row, ecs_id, service, ending.reason.as_deref()).await;
@@ -106,7 +102,7 @@ impl Deployer {
     }
 
     /// After a restart: every deployment left in flight is taken up where it stopped.
-    pub async fn resume_in_flight(&self) {
+    pub(crate) async fn resume_in_flight(&self) {
         let rows = match records::all_in_flight(self.store.pool()).await {
             Ok(rows) => rows,
             Err(e) => return tracing::error!(error = ?e, "listing deployments in flight"),
@@ -116,7 +112,7 @@ impl Deployer {
             match self.advance(row.id, true).await {
                 Ok(()) => self.spawn_follow(row.id),
                 Err(StepError::Refused(e)) => {
-                    let ending = Ending::new(shared::deploy::Outcome::Failed, e.to_api_error().message);
+                    let ending = Ending::new(Outcome::Failed, e.to_api_error().message);
                     let _ = records::finish(self.store.pool(), row.id, &ending).await;
                 }
                 Err(StepError::Failed(_)) => {}
@@ -133,5 +129,79 @@ impl Deployer {
             }
             tokio::time::sleep(self.settings.poll_interval / 2).await;
         }
+    }
+
+    /// Stops a rollout that keeps failing: a Berth deployment in flight ends FAILED (stopped by the
+    /// caller, with its verdict), then the last good revision is deployed again as a rollback.
+    pub(crate) async fn stop_rollout(
+        &self,
+        principal: &Principal,
+        aws: &AwsEnv,
+        environment: &str,
+        cluster: &str,
+        service: &str,
+        note: Option<&str>,
+    ) -> Result<Started, AppError> {
+        let pool = self.store.pool();
+        let resolved = plan::for_rollback(aws, pool, environment, cluster, service, None).await?;
+        let Some(source) = resolved.target else {
+            return Err(AppError::Conflict { message: resolved.plan.message, field: None });
+        };
+        let back_to = source.to_task_definition.clone().unwrap_or_default();
+        if let Some(stuck) = records::in_flight_of(pool, environment, cluster, service).await? {
+            let ending = Ending::new(
+                Outcome::Failed,
+                format!("Stopped by {}: the service goes back to {back_to}.", principal.name),
+            );
+            if let Some(ecs_id) = stuck.ecs_deployment_id.clone() {
+                let current = aws.describe_service(cluster, service).await.ok();
+                self.keep_verdict(&stuck, &ecs_id, current.as_ref(), &ending).await;
+            }
+            records::finish(pool, stuck.id, &ending).await?;
+        }
+        let target = Target {
+            environment: environment.to_string(),
+            cluster: cluster.to_string(),
+            service: service.to_string(),
+            kind: DeploymentKind::Rollback,
+            source,
+        };
+        self.redeploy(principal, &target, note, None).await
+    }
+}
+
+/// How the ECS deployment `ecs_id` stands in a poll of its service: `None` while it rolls out.
+pub(crate) fn judge(service: &ServiceDetail, ecs_id: &str) -> Option<Ending> {
+    let primary = primary(service);
+    let other_primary = primary.filter(|p| p.id != ecs_id);
+    let ours = service.deployments.iter().find(|d| d.id == ecs_id);
+    let failed_event = format!("(deployment {ecs_id}) deployment failed");
+    let failed_by_event = service.events.iter().any(|e| e.message.contains(&failed_event));
+    match ours.and_then(|d| d.rollout_state.as_deref()) {
+        Some("COMPLETED") => {
+            let reason = ours.and_then(|d| d.rollout_state_reason.clone()).unwrap_or_else(|| "Completed.".into());
+            Some(Ending::new(Outcome::Succeeded, reason))
+        }
+        Some("FAILED") => Some(failure(ours.and_then(|d| d.rollout_state_reason.clone()), other_primary)),
+        _ if ours.is_none() && failed_by_event => Some(failure(None, other_primary)),
+        _ => other_primary.map(|p| {
+            Ending::new(
+                Outcome::Superseded,
+                format!("Deployment {} ({}) replaced it before its rollout ended.", p.id, p.task_definition),
+            )
+        }),
+    }
+}
+
+fn failure(reason: Option<String>, rollback: Option<&shared::ecs::service::Deployment>) -> Ending {
+    let reason = reason.unwrap_or_else(|| "The rollout failed.".into());
+    match rollback {
+        Some(back) => Ending {
+            outcome: Outcome::Failed,
+            reason: Some(format!("{reason} Rolled back to {}.", back.task_definition)),
+            rolled_back_to: Some((back.task_definition.clone(), back.id.clone())),
+            ended_at: None,
+        },
+        None => Ending { outcome: Outcome::Failed, reason: Some(reason), rolled_back_to: None, ended_at: None },
     }
 }

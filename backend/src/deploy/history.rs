@@ -8,6 +8,7 @@ use sqlx::SqlitePool;
 
 use super::records::{LIST_COLUMNS, Row};
 use crate::error::AppError;
+use crate::store::Doing;
 
 enum Value {
     Text(String),
@@ -77,7 +78,7 @@ pub async fn page(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Re
     let mut rows: Vec<Row> = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), values)
         .fetch_all(pool)
         .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .doing(|| "reading a page of the history".into())?;
     let next = (rows.len() as i64 > limit).then(|| {
         rows.truncate(limit as usize);
         rows.last().map(cursor)
@@ -86,7 +87,7 @@ pub async fn page(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Re
     Ok(HistoryPage { items, next: next.flatten() })
 }
 
-pub async fn stats(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Result<HistoryStats, AppError> {
+pub(crate) async fn stats(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Result<HistoryStats, AppError> {
     let (mut clauses, values) = filters(&q.check()?, visible);
     clauses.push("ended_at IS NOT NULL".into());
     let sql = format!(
@@ -96,14 +97,14 @@ pub async fn stats(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> R
     let rows: Vec<(i64, i64, Outcome)> = bind_all(sqlx::query_as(sqlx::AssertSqlSafe(sql)), values)
         .fetch_all(pool)
         .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .doing(|| "reading the history's figures".into())?;
     Ok(figures(&rows))
 }
 
 /// The services that have deployments in the `visible` environments, sorted. A loose index scan
 /// (one index seek per service, on `deployments_by_service`) rather than `SELECT DISTINCT`, which
 /// reads every row: the history may hold millions of deployments of a few hundred services.
-pub async fn services(pool: &SqlitePool, visible: &[String]) -> Result<Vec<DeployedService>, AppError> {
+pub(crate) async fn services(pool: &SqlitePool, visible: &[String]) -> Result<Vec<DeployedService>, AppError> {
     const NEXT: &str = "SELECT cluster, service FROM deployments WHERE environment = ? AND (cluster, service) > (?, ?) \
         ORDER BY cluster, service LIMIT 1";
     let mut environments = visible.to_vec();
@@ -117,7 +118,7 @@ pub async fn services(pool: &SqlitePool, visible: &[String]) -> Result<Vec<Deplo
             .bind(&service)
             .fetch_optional(pool)
             .await
-            .map_err(|e| AppError::Internal(e.into()))?
+            .doing(|| format!("listing the deployed services of {environment}"))?
         {
             found.push(DeployedService { environment: environment.clone(), cluster: c.clone(), service: s.clone() });
             (cluster, service) = (c, s);
@@ -128,7 +129,7 @@ pub async fn services(pool: &SqlitePool, visible: &[String]) -> Result<Vec<Deplo
 
 /// Per day (UTC) totals and failures; failure rate and median duration over all of them.
 /// Superseded and timed-out deployments count as ended but not as failed changes.
-pub fn figures(rows: &[(i64, i64, Outcome)]) -> HistoryStats {
+pub(crate) fn figures(rows: &[(i64, i64, Outcome)]) -> HistoryStats {
     let mut days: Vec<DayCount> = Vec::new();
     for (started, _, outcome) in rows {
         let day = day_of(*started);

@@ -3,13 +3,12 @@
 //! AWS throttles, records deployments made outside Berth, and stops when nobody watches.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use shared::deploy::ServiceSnapshot;
 use tokio::sync::{Notify, watch};
 
-pub use super::key::ServiceKey;
+pub(crate) use super::key::ServiceKey;
 use super::{external, records};
 use crate::aws::Environments;
 use crate::config::DeploySettings;
@@ -17,38 +16,28 @@ use crate::error::AppError;
 use crate::store::Store;
 
 /// What a watcher of a service receives: each poll's snapshot.
-pub type Snapshots = watch::Receiver<Arc<ServiceSnapshot>>;
+pub(crate) type Snapshots = watch::Receiver<Arc<ServiceSnapshot>>;
 
 struct Watch {
     tx: watch::Sender<Arc<ServiceSnapshot>>,
     poke: Arc<Notify>,
 }
 
-pub struct Hub {
+pub(crate) struct Hub {
     environments: Arc<Environments>,
     store: Store,
     settings: DeploySettings,
     watches: Mutex<HashMap<ServiceKey, Watch>>,
-    /// Every service poll made (each is one DescribeServices call).
-    polls: AtomicU64,
 }
 
 impl Hub {
-    pub fn new(environments: Arc<Environments>, store: Store, settings: DeploySettings) -> Arc<Self> {
-        Arc::new(Self { environments, store, settings, watches: Mutex::default(), polls: AtomicU64::new(0) })
-    }
-
-    pub fn polls(&self) -> u64 {
-        self.polls.load(Ordering::Relaxed)
-    }
-
-    pub fn settings(&self) -> &DeploySettings {
-        &self.settings
+    pub(crate) fn new(environments: Arc<Environments>, store: Store, settings: DeploySettings) -> Arc<Self> {
+        Arc::new(Self { environments, store, settings, watches: Mutex::default() })
     }
 
     /// Follows the service: the receiver sees each poll's snapshot. The first subscriber starts
     /// the poller; it stops after the last receiver is dropped.
-    pub fn subscribe(self: &Arc<Self>, key: ServiceKey) -> Result<Snapshots, AppError> {
+    pub(crate) fn subscribe(self: &Arc<Self>, key: ServiceKey) -> Result<Snapshots, AppError> {
         self.environments.get(&key.environment)?;
         let mut watches = self.watches.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(w) = watches.get(&key) {
@@ -63,7 +52,7 @@ impl Hub {
     }
 
     /// Polls the service now rather than at the end of the interval (after a deployment changed).
-    pub fn poke(&self, key: &ServiceKey) {
+    pub(crate) fn poke(&self, key: &ServiceKey) {
         if let Some(w) = self.watches.lock().unwrap_or_else(|p| p.into_inner()).get(key) {
             w.poke.notify_one();
         }
@@ -103,7 +92,6 @@ impl Hub {
             Ok(aws) => aws,
             Err(e) => return failed(seq, polled_at_ms, &e),
         };
-        self.polls.fetch_add(1, Ordering::Relaxed);
         let service = match aws.service_page(&key.cluster, &key.service).await {
             Ok(service) => service,
             Err(e) => return failed(seq, polled_at_ms, &e),

@@ -2,7 +2,7 @@
 //! (two clusters' services of one name stay apart).
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ServiceKey {
+pub(crate) struct ServiceKey {
     pub environment: String,
     pub cluster: String,
     pub service: String,

@@ -11,13 +11,13 @@ use crate::aws::AwsEnv;
 use crate::error::AppError;
 
 /// A plan and the rows it was made from (the POST routes act on `target`).
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub plan: RedeployPlan,
     pub target: Option<Row>,
 }
 
 /// `explicit`: the deployment a rollback was asked to use; `None`: Berth's choice.
-pub async fn for_rollback(
+pub(crate) async fn for_rollback(
     aws: &AwsEnv,
     pool: &sqlx::SqlitePool,
     environment: &str,
@@ -26,7 +26,7 @@ pub async fn for_rollback(
     explicit: Option<i64>,
 ) -> Result<Resolved, AppError> {
     let current = aws.describe_service(cluster, service).await?.task_definition;
-    let rows = records::of_service(pool, environment, cluster, service).await.map_err(internal)?;
+    let rows = records::of_service(pool, environment, cluster, service).await?;
     let choice = rollback::choose(&rows, &current);
     let already = choice.already_rolled_back.map(|failed| rollback::already_message(failed, &current));
     let target = match explicit {
@@ -60,10 +60,9 @@ pub async fn for_rollback(
     resolve(aws, pool, &rows, &current, release_images, target, already, message).await
 }
 
-pub async fn for_redeploy(aws: &AwsEnv, pool: &sqlx::SqlitePool, source: &Row) -> Result<Resolved, AppError> {
+pub(crate) async fn for_redeploy(aws: &AwsEnv, pool: &sqlx::SqlitePool, source: &Row) -> Result<Resolved, AppError> {
     let current = aws.describe_service(&source.cluster, &source.service).await?.task_definition;
-    let rows =
-        records::of_service(pool, &source.environment, &source.cluster, &source.service).await.map_err(internal)?;
+    let rows = records::of_service(pool, &source.environment, &source.cluster, &source.service).await?;
     let release_images = rollback::choose(&rows, &current).release.map(|r| r.record().images).unwrap_or_default();
     let target = rows.iter().find(|r| r.id == source.id).unwrap_or(source);
     let message = format!(
@@ -101,7 +100,7 @@ async fn resolve(
         return Ok(Resolved { plan, target: None });
     };
     // The whole row: its document is the diff's other side (and what a re-registration uses).
-    let full = records::get(pool, target.id).await.map_err(internal)?.unwrap_or_else(|| target.clone());
+    let full = records::get(pool, target.id).await?.unwrap_or_else(|| target.clone());
     let revision = full.to_task_definition.clone().unwrap_or_default();
     let then = match full.to_spec.as_ref() {
         Some(spec) => Some(spec.0.clone()),
@@ -135,8 +134,4 @@ fn images_of(spec: Option<&TaskDefinitionSpec>) -> Vec<DeployedImage> {
             .collect()
     })
     .unwrap_or_default()
-}
-
-fn internal(e: sqlx::Error) -> AppError {
-    AppError::Internal(e.into())
 }

@@ -12,7 +12,7 @@ use super::records::Row;
 
 /// What a rollback of a service would do.
 #[derive(Debug, Default)]
-pub struct Choice<'a> {
+pub(crate) struct Choice<'a> {
     /// The deployment whose revision goes out again.
     pub target: Option<&'a Row>,
     /// The service's latest deployment, FAILED and already rolled back by ECS to what runs now.
@@ -22,7 +22,7 @@ pub struct Choice<'a> {
 }
 
 /// `rows`: the service's deployments, newest first. `current`: the `family:revision` it runs.
-pub fn choose<'a>(rows: &'a [Row], current: &str) -> Choice<'a> {
+pub(crate) fn choose<'a>(rows: &'a [Row], current: &str) -> Choice<'a> {
     let runs = |r: &Row| r.to_task_definition.as_deref() == Some(current);
     let release = rows.iter().find(|r| runs(r) && !(r.outcome == Outcome::Failed && r.rolled_back_to.is_some()));
     // A rollback or redeploy brings back an earlier release: "older" counts from that one.
@@ -48,7 +48,7 @@ pub fn choose<'a>(rows: &'a [Row], current: &str) -> Choice<'a> {
 }
 
 /// When `revision`'s latest deployment of the service FAILED: that deployment and why.
-pub fn failed_before(rows: &[Row], revision: &str) -> Option<FailedBefore> {
+pub(crate) fn failed_before(rows: &[Row], revision: &str) -> Option<FailedBefore> {
     let latest = rows.iter().find(|r| r.to_task_definition.as_deref() == Some(revision))?;
     if latest.outcome != Outcome::Failed {
         return None;
@@ -66,7 +66,7 @@ pub fn failed_before(rows: &[Row], revision: &str) -> Option<FailedBefore> {
 }
 
 /// The sentence that says the service already runs the last good release.
-pub fn already_message(failed: &Row, current: &str) -> String {
+pub(crate) fn already_message(failed: &Row, current: &str) -> String {
     format!(
         "Deployment #{} failed and ECS rolled it back; the service already runs the last good release {current}.",
         failed.id

@@ -7,7 +7,7 @@ use shared::ecs::service::ServiceDetail;
 use super::records::Row;
 use crate::aws::AwsEnv;
 
-pub async fn read(
+pub(crate) async fn read(
     aws: &AwsEnv,
     row: &Row,
     ecs_id: &str,

@@ -5,14 +5,14 @@
 use shared::auth::Role;
 use shared::deploy::{
     DeployPreview, DeployRequest, DeployedService, DeploymentDetail, DeploymentKind, DeploymentRecord, HistoryPage,
-    HistoryQuery, HistoryStats, RedeployPlan, RedeployRequest,
+    HistoryQuery, HistoryStats, ImageChange, RedeployPlan, RedeployRequest,
 };
-use shared::ecs::task_definition::diff;
+use shared::ecs::task_definition::{TaskDefinitionSpec, diff};
 use shared::error::FieldError;
 
 use super::{Action, Caller};
 use crate::deploy::hub::{ServiceKey, Snapshots};
-use crate::deploy::{self, Started, Target, history, plan, records};
+use crate::deploy::{self, Started, StepError, Target, history, plan, records};
 use crate::error::AppError;
 
 /// Deploys new images to a service: registers a revision of its task definition with them and
@@ -36,10 +36,10 @@ pub(crate) async fn deploy(
 pub(crate) async fn preview(caller: &Caller, env: &str, request: &DeployRequest) -> Result<DeployPreview, AppError> {
     let aws = caller.read(env)?;
     shared::deploy::validate_deploy(request)?;
-    let warnings = deploy::images::check(aws, &request.images).await?;
+    let warnings = deploy::check_images(aws, &request.images).await?;
     let service = aws.describe_service(&request.cluster, &request.service).await?;
     let current = aws.describe_task_definition_ref(&service.task_definition).await?;
-    let (next, _) = deploy::preview(&current.spec, &request.images)?;
+    let next = preview_of(&current.spec, &request.images)?;
     Ok(DeployPreview { changes: diff(&current.spec, &next), warnings })
 }
 
@@ -191,4 +191,13 @@ pub(crate) fn watch(caller: &Caller, env: &str, cluster: &str, service: &str) ->
     caller.read(env)?;
     let key = ServiceKey { environment: env.to_string(), cluster: cluster.to_string(), service: service.to_string() };
     caller.state.deployer.hub.subscribe(key)
+}
+
+/// The task definition a deploy of `images` would register, without the deployment's tag (the
+/// preview's diff).
+fn preview_of(spec: &TaskDefinitionSpec, images: &[ImageChange]) -> Result<TaskDefinitionSpec, AppError> {
+    let (mut next, _) =
+        deploy::with_images(spec, images, 0).map_err(|(StepError::Refused(e) | StepError::Failed(e))| e)?;
+    next.tags = spec.tags.clone();
+    Ok(next)
 }

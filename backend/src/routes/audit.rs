@@ -12,7 +12,7 @@ use crate::extract::ApiQuery;
 use crate::ops::{self, Caller};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_audit))
 }
 

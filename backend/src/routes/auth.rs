@@ -18,11 +18,11 @@ use crate::extract::ApiJson;
 use crate::state::AppState;
 
 /// Routes anyone may call.
-pub fn public_router() -> OpenApiRouter<AppState> {
+pub(crate) fn public_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(login))
 }
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(logout)).routes(routes!(me))
 }
 

@@ -22,7 +22,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::ops::{Caller, deployments};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(deploy_images))
         .routes(routes!(preview))

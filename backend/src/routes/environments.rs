@@ -7,7 +7,7 @@ use utoipa_axum::routes;
 use crate::auth::Auth;
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_environments))
 }
 

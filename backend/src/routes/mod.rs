@@ -58,12 +58,12 @@ impl Modify for Security {
 }
 
 /// Routes anyone may call: health and login. Everything else is [`protected`].
-pub fn public() -> OpenApiRouter<AppState> {
+pub(crate) fn public() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().merge(health::router()).merge(auth::public_router())
 }
 
 /// Routes behind login; a route added here is authenticated without further ado.
-pub fn protected() -> OpenApiRouter<AppState> {
+pub(crate) fn protected() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(openapi::router())
         .merge(auth::router())
@@ -84,10 +84,10 @@ pub fn doc() -> utoipa::openapi::OpenApi {
 }
 
 /// Any `/api/...` path that is not a route.
-pub async fn not_found(uri: Uri) -> AppError {
+pub(crate) async fn not_found(uri: Uri) -> AppError {
     AppError::NotFound(format!("No API route {}.", uri.path()))
 }
 
-pub async fn method_not_allowed() -> AppError {
+pub(crate) async fn method_not_allowed() -> AppError {
     AppError::MethodNotAllowed
 }

@@ -17,7 +17,7 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::ops::{Caller, services};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_service))
         .routes(routes!(update_service))

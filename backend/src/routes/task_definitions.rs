@@ -15,7 +15,7 @@ use crate::extract::{ApiPath, ApiQuery, JsonBytes};
 use crate::ops::{Caller, task_definitions};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(validate))
         .routes(routes!(import_document))

@@ -12,7 +12,7 @@ use crate::extract::{ApiJson, ApiPath};
 use crate::ops::{Caller, admin};
 use crate::state::AppState;
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_users, add_user)).routes(routes!(disable_user)).routes(routes!(set_grants))
 }
 

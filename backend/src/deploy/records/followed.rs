@@ -1,6 +1,7 @@
 //! Deployments Berth follows without driving them: made outside Berth (AWS CLI, console, another
 //! tool, or a service update made in Berth), and a service's first one when Berth created it.
 
+use crate::store::{Doing, StoreResult};
 use shared::deploy::{DeployStep, DeployedImage, DeploymentKind, Outcome};
 use shared::ecs::task_definition::TaskDefinitionSpec;
 use sqlx::SqlitePool;
@@ -9,7 +10,7 @@ use sqlx::types::Json;
 use super::Asked;
 
 /// An ECS deployment Berth did not make, as first seen.
-pub struct External<'a> {
+pub(crate) struct External<'a> {
     pub environment: &'a str,
     pub cluster: &'a str,
     pub service: &'a str,
@@ -30,7 +31,7 @@ pub struct External<'a> {
 
 /// What a record keeps of the revisions it went between (`images` empty if unknown).
 #[derive(Debug, Default)]
-pub struct Documents {
+pub(crate) struct Documents {
     pub from_spec: Option<TaskDefinitionSpec>,
     pub to_spec: Option<TaskDefinitionSpec>,
     pub images: Vec<DeployedImage>,
@@ -38,7 +39,7 @@ pub struct Documents {
 
 /// Records an external deployment unless a record knows its id or Berth deploys the service right
 /// now (one statement, so it can't race with a deployment that ends meanwhile).
-pub async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> sqlx::Result<Option<i64>> {
+pub(crate) async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> StoreResult<Option<i64>> {
     let done = sqlx::query(
         "INSERT INTO deployments (environment, cluster, service, kind, actor, via, request, step, outcome, \
          from_task_definition, to_task_definition, ecs_deployment_id, started_at, from_spec, to_spec, images) \
@@ -65,16 +66,17 @@ pub async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> sqlx::Resul
     .bind(DeployStep::Updated)
     .bind(Outcome::InProgress)
     .execute(pool)
-    .await?;
+    .await
+    .doing(|| format!("recording ECS deployment {} of {}/{}", e.ecs_deployment_id, e.cluster, e.service))?;
     Ok((done.rows_affected() == 1).then(|| done.last_insert_rowid()))
 }
 
 /// The actor and via of a deployment made outside Berth.
-pub const OUTSIDE: (&str, &str) = ("external", "outside Berth");
+pub(crate) const OUTSIDE: (&str, &str) = ("external", "outside Berth");
 
 /// Names who made a deployment a poll recorded as made outside Berth (a service update made in
 /// Berth that a poll saw first).
-pub async fn claim_external(pool: &SqlitePool, id: i64, actor: &str, via: &str) -> sqlx::Result<()> {
+pub(crate) async fn claim_external(pool: &SqlitePool, id: i64, actor: &str, via: &str) -> StoreResult<()> {
     sqlx::query("UPDATE deployments SET actor = ?2, via = ?3 WHERE id = ?1 AND kind = ?5 AND actor = ?4")
         .bind(id)
         .bind(actor)
@@ -82,6 +84,7 @@ pub async fn claim_external(pool: &SqlitePool, id: i64, actor: &str, via: &str) 
         .bind(OUTSIDE.0)
         .bind(DeploymentKind::External)
         .execute(pool)
-        .await?;
+        .await
+        .doing(|| format!("naming {actor} as who made deployment #{id}"))?;
     Ok(())
 }

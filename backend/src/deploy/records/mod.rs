@@ -6,18 +6,19 @@
 mod followed;
 mod write;
 
-pub use followed::{Documents, External, OUTSIDE, claim_external, insert_external};
+pub(crate) use followed::{Documents, External, claim_external, insert_external};
 use shared::deploy::{DeployStep, DeployedImage, DeploymentKind, DeploymentRecord, ImageChange, Outcome, Verdict};
 use shared::ecs::service::ServiceEvent;
 use shared::ecs::task_definition::TaskDefinitionSpec;
 use sqlx::SqlitePool;
 use sqlx::types::Json;
-pub use write::{
+pub(crate) use write::{
     Ending, Inserted, NewDeployment, add_events, delete, finish, insert, set_from, set_registered, set_updated,
     set_verdict,
 };
 
 use crate::auth::time::to_rfc3339;
+use crate::store::{Doing, StoreResult};
 
 pub fn now_ms() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp_nanos().div_euclid(1_000_000) as i64
@@ -34,7 +35,7 @@ fn rfc3339_ms(ms: i64) -> String {
 /// deployment again. Deployments Berth did not make store `{}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Asked {
+pub(crate) struct Asked {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageChange>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -43,7 +44,7 @@ pub struct Asked {
 
 /// A row as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Row {
+pub(crate) struct Row {
     pub id: i64,
     pub environment: String,
     pub cluster: String,
@@ -68,12 +69,12 @@ pub struct Row {
     pub verdict: Option<Json<Verdict>>,
 }
 
-pub const COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, outcome, reason, \
+pub(crate) const COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, outcome, reason, \
     from_task_definition, to_task_definition, from_spec, to_spec, images, ecs_deployment_id, rolled_back_to, \
     started_at, ended_at, verdict";
 
 /// The columns of a history line (no documents).
-pub const LIST_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, '{}' AS request, step, \
+pub(crate) const LIST_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, '{}' AS request, step, \
     outcome, reason, from_task_definition, to_task_definition, NULL AS from_spec, NULL AS to_spec, images, \
     ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict";
 
@@ -83,7 +84,7 @@ const PLAN_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via,
     ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict";
 
 impl Row {
-    pub fn record(&self) -> DeploymentRecord {
+    pub(crate) fn record(&self) -> DeploymentRecord {
         DeploymentRecord {
             id: self.id,
             environment: self.environment.clone(),
@@ -109,19 +110,20 @@ impl Row {
     }
 }
 
-pub async fn get(pool: &SqlitePool, id: i64) -> sqlx::Result<Option<Row>> {
+pub(crate) async fn get(pool: &SqlitePool, id: i64) -> StoreResult<Option<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deployments WHERE id = ?")))
         .bind(id)
         .fetch_optional(pool)
         .await
+        .doing(|| format!("reading deployment #{id}"))
 }
 
-pub async fn in_flight_of(
+pub(crate) async fn in_flight_of(
     pool: &SqlitePool,
     environment: &str,
     cluster: &str,
     service: &str,
-) -> sqlx::Result<Option<Row>> {
+) -> StoreResult<Option<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
          AND ended_at IS NULL AND kind NOT IN ('external', 'create')"
@@ -131,24 +133,26 @@ pub async fn in_flight_of(
     .bind(service)
     .fetch_optional(pool)
     .await
+    .doing(|| format!("looking for a deployment of {cluster}/{service} in flight"))
 }
 
 /// Berth's deployments left in flight (by a crash or a restart), oldest first.
-pub async fn all_in_flight(pool: &SqlitePool) -> sqlx::Result<Vec<Row>> {
+pub(crate) async fn all_in_flight(pool: &SqlitePool) -> StoreResult<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM deployments WHERE ended_at IS NULL AND kind NOT IN ('external', 'create') ORDER BY id"
     )))
     .fetch_all(pool)
     .await
+    .doing(|| "listing the deployments in flight".into())
 }
 
 /// Records Berth follows without driving them (external, create) that have not ended.
-pub async fn open_followed(
+pub(crate) async fn open_followed(
     pool: &SqlitePool,
     environment: &str,
     cluster: &str,
     service: &str,
-) -> sqlx::Result<Vec<Row>> {
+) -> StoreResult<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {LIST_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
          AND ended_at IS NULL AND kind IN ('external', 'create')"
@@ -158,17 +162,19 @@ pub async fn open_followed(
     .bind(service)
     .fetch_all(pool)
     .await
+    .doing(|| format!("listing the followed deployments of {cluster}/{service}"))
 }
 
 /// Newest first.
-pub async fn events(pool: &SqlitePool, id: i64) -> sqlx::Result<Vec<ServiceEvent>> {
+pub(crate) async fn events(pool: &SqlitePool, id: i64) -> StoreResult<Vec<ServiceEvent>> {
     let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
         "SELECT event_id, created_at, message FROM deployment_events WHERE deployment_id = ? \
          ORDER BY created_at DESC, rowid DESC",
     )
     .bind(id)
     .fetch_all(pool)
-    .await?;
+    .await
+    .doing(|| format!("reading deployment #{id}'s events"))?;
     Ok(rows.into_iter().map(|(id, created_at, message)| ServiceEvent { id, created_at, message }).collect())
 }
 
@@ -179,7 +185,7 @@ async fn newest_of(
     cluster: &str,
     service: &str,
     limit: i64,
-) -> sqlx::Result<Vec<Row>> {
+) -> StoreResult<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
          ORDER BY started_at DESC, id DESC LIMIT ?"
@@ -190,15 +196,25 @@ async fn newest_of(
     .bind(limit)
     .fetch_all(pool)
     .await
+    .doing(|| format!("listing the deployments of {cluster}/{service}"))
 }
 
 /// The service's deployments, newest first, without their documents (the rollback choice).
-pub async fn of_service(pool: &SqlitePool, environment: &str, cluster: &str, service: &str) -> sqlx::Result<Vec<Row>> {
+pub(crate) async fn of_service(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+) -> StoreResult<Vec<Row>> {
     newest_of(pool, environment, cluster, service, 500).await
 }
 
 /// Services whose last successful deployment is `family:revision` (never deregister it).
-pub async fn last_good_users(pool: &SqlitePool, environment: &str, task_definition: &str) -> sqlx::Result<Vec<String>> {
+pub(crate) async fn last_good_users(
+    pool: &SqlitePool,
+    environment: &str,
+    task_definition: &str,
+) -> StoreResult<Vec<String>> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT d.cluster, d.service FROM deployments d WHERE d.environment = ?1 AND d.outcome = ?3 \
          AND d.to_task_definition = ?2 AND d.id = (SELECT id FROM deployments e WHERE e.environment = d.environment \
@@ -209,12 +225,13 @@ pub async fn last_good_users(pool: &SqlitePool, environment: &str, task_definiti
     .bind(task_definition)
     .bind(Outcome::Succeeded)
     .fetch_all(pool)
-    .await?;
+    .await
+    .doing(|| format!("looking for services whose last good release is {task_definition}"))?;
     Ok(rows.into_iter().map(|(c, s)| format!("{c}/{s}")).collect())
 }
 
 /// The record of an ECS deployment (Berth's own or an external one already seen).
-pub async fn by_ecs_deployment(pool: &SqlitePool, ecs_deployment_id: &str) -> sqlx::Result<Option<Row>> {
+pub(crate) async fn by_ecs_deployment(pool: &SqlitePool, ecs_deployment_id: &str) -> StoreResult<Option<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM deployments WHERE ecs_deployment_id = ?1 OR rollback_ecs_deployment_id = ?1 \
          ORDER BY id DESC LIMIT 1"
@@ -222,15 +239,16 @@ pub async fn by_ecs_deployment(pool: &SqlitePool, ecs_deployment_id: &str) -> sq
     .bind(ecs_deployment_id)
     .fetch_optional(pool)
     .await
+    .doing(|| format!("looking up ECS deployment {ecs_deployment_id}"))
 }
 
 /// The service's latest deployment, without its documents.
-pub async fn latest_of(
+pub(crate) async fn latest_of(
     pool: &SqlitePool,
     environment: &str,
     cluster: &str,
     service: &str,
-) -> sqlx::Result<Option<Row>> {
+) -> StoreResult<Option<Row>> {
     Ok(newest_of(pool, environment, cluster, service, 1).await?.into_iter().next())
 }
 

@@ -8,9 +8,10 @@ use sqlx::SqlitePool;
 use sqlx::types::Json;
 
 use super::{Asked, Row, in_flight_of, now_ms};
+use crate::store::{Doing, StoreResult};
 
 /// What a new Berth deployment records before acting.
-pub struct NewDeployment<'a> {
+pub(crate) struct NewDeployment<'a> {
     pub environment: &'a str,
     pub cluster: &'a str,
     pub service: &'a str,
@@ -25,7 +26,7 @@ pub struct NewDeployment<'a> {
     pub to_spec: Option<&'a TaskDefinitionSpec>,
 }
 
-pub enum Inserted {
+pub(crate) enum Inserted {
     New(i64),
     /// The same actor sent the same idempotency key before.
     Repeated(i64),
@@ -34,17 +35,18 @@ pub enum Inserted {
 }
 
 /// The deployment the same actor started with the same idempotency key.
-async fn by_key(pool: &SqlitePool, new: &NewDeployment<'_>) -> sqlx::Result<Option<i64>> {
+async fn by_key(pool: &SqlitePool, new: &NewDeployment<'_>) -> StoreResult<Option<i64>> {
     let Some(key) = new.idempotency_key else { return Ok(None) };
     let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM deployments WHERE actor = ? AND idempotency_key = ?")
         .bind(new.actor)
         .bind(key)
         .fetch_optional(pool)
-        .await?;
+        .await
+        .doing(|| format!("looking up idempotency key {key}"))?;
     Ok(found.map(|(id,)| id))
 }
 
-pub async fn insert(pool: &SqlitePool, new: &NewDeployment<'_>) -> sqlx::Result<Inserted> {
+pub(crate) async fn insert(pool: &SqlitePool, new: &NewDeployment<'_>) -> StoreResult<Inserted> {
     if let Some(id) = by_key(pool, new).await? {
         return Ok(Inserted::Repeated(id));
     }
@@ -69,6 +71,7 @@ pub async fn insert(pool: &SqlitePool, new: &NewDeployment<'_>) -> sqlx::Result<
     .bind(now_ms())
     .execute(pool)
     .await;
+    let what = || format!("recording a deployment of {}/{}", new.cluster, new.service);
     match result {
         Ok(done) => Ok(Inserted::New(done.last_insert_rowid())),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -78,25 +81,25 @@ pub async fn insert(pool: &SqlitePool, new: &NewDeployment<'_>) -> sqlx::Result<
             }
             match in_flight_of(pool, new.environment, new.cluster, new.service).await? {
                 Some(holder) => Ok(Inserted::Locked(Box::new(holder))),
-                None => Err(sqlx::Error::Database(e)),
+                None => Err(sqlx::Error::Database(e)).doing(what),
             }
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e).doing(what),
     }
 }
 
 /// Drops a deployment refused before anything changed in AWS.
-pub async fn delete(pool: &SqlitePool, id: i64) -> sqlx::Result<()> {
+pub(crate) async fn delete(pool: &SqlitePool, id: i64) -> StoreResult<()> {
     let query = sqlx::query("DELETE FROM deployments WHERE id = ? AND step = ?").bind(id).bind(DeployStep::Recorded);
-    query.execute(pool).await.map(drop)
+    query.execute(pool).await.map(drop).doing(|| format!("dropping deployment #{id}"))
 }
 
-pub async fn set_from(
+pub(crate) async fn set_from(
     pool: &SqlitePool,
     id: i64,
     task_definition: &str,
     spec: &TaskDefinitionSpec,
-) -> sqlx::Result<()> {
+) -> StoreResult<()> {
     sqlx::query("UPDATE deployments SET from_task_definition = ?, from_spec = ? WHERE id = ?")
         .bind(task_definition)
         .bind(Json(spec))
@@ -104,15 +107,16 @@ pub async fn set_from(
         .execute(pool)
         .await
         .map(drop)
+        .doing(|| format!("recording deployment #{id}'s starting revision"))
 }
 
-pub async fn set_registered(
+pub(crate) async fn set_registered(
     pool: &SqlitePool,
     id: i64,
     task_definition: &str,
     spec: &TaskDefinitionSpec,
     images: &[DeployedImage],
-) -> sqlx::Result<()> {
+) -> StoreResult<()> {
     sqlx::query("UPDATE deployments SET step = ?, to_task_definition = ?, to_spec = ?, images = ? WHERE id = ?")
         .bind(DeployStep::Registered)
         .bind(task_definition)
@@ -122,9 +126,10 @@ pub async fn set_registered(
         .execute(pool)
         .await
         .map(drop)
+        .doing(|| format!("recording deployment #{id}'s registered revision"))
 }
 
-pub async fn set_updated(pool: &SqlitePool, id: i64, ecs_deployment_id: &str) -> sqlx::Result<()> {
+pub(crate) async fn set_updated(pool: &SqlitePool, id: i64, ecs_deployment_id: &str) -> StoreResult<()> {
     sqlx::query("UPDATE deployments SET step = ?, ecs_deployment_id = ? WHERE id = ?")
         .bind(DeployStep::Updated)
         .bind(ecs_deployment_id)
@@ -132,11 +137,12 @@ pub async fn set_updated(pool: &SqlitePool, id: i64, ecs_deployment_id: &str) ->
         .execute(pool)
         .await
         .map(drop)
+        .doing(|| format!("recording deployment #{id}'s service update"))
 }
 
 /// How a deployment ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ending {
+pub(crate) struct Ending {
     pub outcome: Outcome,
     pub reason: Option<String>,
     /// With a circuit-breaker rollback: the revision and the ECS deployment that rolled back.
@@ -146,12 +152,12 @@ pub struct Ending {
 }
 
 impl Ending {
-    pub fn new(outcome: Outcome, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(outcome: Outcome, reason: impl Into<String>) -> Self {
         Self { outcome, reason: Some(reason.into()), rolled_back_to: None, ended_at: None }
     }
 }
 
-pub async fn finish(pool: &SqlitePool, id: i64, ending: &Ending) -> sqlx::Result<()> {
+pub(crate) async fn finish(pool: &SqlitePool, id: i64, ending: &Ending) -> StoreResult<()> {
     sqlx::query(
         "UPDATE deployments SET step = ?, outcome = ?, reason = ?, rolled_back_to = ?, \
          rollback_ecs_deployment_id = ?, ended_at = ? WHERE id = ? AND ended_at IS NULL",
@@ -166,20 +172,22 @@ pub async fn finish(pool: &SqlitePool, id: i64, ending: &Ending) -> sqlx::Result
     .execute(pool)
     .await
     .map(drop)
+    .doing(|| format!("ending deployment #{id}"))
 }
 
 /// Keeps why a deployment failed (before it is ended, so whoever waits for the ending reads it).
-pub async fn set_verdict(pool: &SqlitePool, id: i64, verdict: &Verdict) -> sqlx::Result<()> {
+pub(crate) async fn set_verdict(pool: &SqlitePool, id: i64, verdict: &Verdict) -> StoreResult<()> {
     sqlx::query("UPDATE deployments SET verdict = ? WHERE id = ? AND ended_at IS NULL")
         .bind(Json(verdict))
         .bind(id)
         .execute(pool)
         .await
         .map(drop)
+        .doing(|| format!("keeping deployment #{id}'s verdict"))
 }
 
 /// Keeps the rollout's events (ECS keeps only the latest 100 of a service).
-pub async fn add_events(pool: &SqlitePool, id: i64, events: &[ServiceEvent]) -> sqlx::Result<()> {
+pub(crate) async fn add_events(pool: &SqlitePool, id: i64, events: &[ServiceEvent]) -> StoreResult<()> {
     for e in events {
         sqlx::query(
             "INSERT OR IGNORE INTO deployment_events (deployment_id, event_id, created_at, message) VALUES (?, ?, ?, ?)",
@@ -189,7 +197,8 @@ pub async fn add_events(pool: &SqlitePool, id: i64, events: &[ServiceEvent]) -> 
         .bind(&e.created_at)
         .bind(&e.message)
         .execute(pool)
-        .await?;
+        .await
+        .doing(|| format!("keeping deployment #{id}'s events"))?;
     }
     Ok(())
 }

@@ -82,7 +82,7 @@ fn reason(e: &AppError) -> String {
 }
 
 impl Creations {
-    pub fn get(&self, environment: &str, id: &str) -> Option<Creation> {
+    pub(crate) fn get(&self, environment: &str, id: &str) -> Option<Creation> {
         let map = self.0.lock().ok()?;
         map.get(id).filter(|e| e.environment == environment).map(|e| e.creation.clone())
     }
@@ -124,7 +124,7 @@ impl Creations {
     }
 
     /// Starts creating; returns at once with the planned steps.
-    pub fn start(&self, environments: Arc<Environments>, environment: &str, spec: ClusterSpec) -> Creation {
+    pub(crate) fn start(&self, environments: Arc<Environments>, environment: &str, spec: ClusterSpec) -> Creation {
         let creation = self.begin(environment, &spec);
         let (this, id, environment) = (self.clone(), creation.id.clone(), environment.to_string());
         tokio::spawn(async move {
@@ -136,7 +136,7 @@ impl Creations {
     }
 
     /// Creates and waits for the end (local mode's demo data).
-    pub async fn create_now(&self, aws: &AwsEnv, spec: ClusterSpec) -> Creation {
+    pub(crate) async fn create_now(&self, aws: &AwsEnv, spec: ClusterSpec) -> Creation {
         let begun = self.begin(aws.name(), &spec);
         self.finish(aws, &begun.id, &spec).await;
         self.get(aws.name(), &begun.id).unwrap_or(begun)
@@ -254,7 +254,12 @@ impl Creations {
     }
 
     /// Removes what a failed creation made, newest first. Returns at once; the steps show progress.
-    pub fn remove(&self, environments: Arc<Environments>, environment: &str, id: &str) -> Result<Creation, AppError> {
+    pub(crate) fn remove(
+        &self,
+        environments: Arc<Environments>,
+        environment: &str,
+        id: &str,
+    ) -> Result<Creation, AppError> {
         let (creation, made) = {
             let mut map = self.0.lock().map_err(|_| AppError::Internal(anyhow::anyhow!("creations lock poisoned")))?;
             let entry = map
@@ -350,7 +355,7 @@ async fn wait_for_no_instances(aws: &AwsEnv, cluster: &str) -> Result<(), AppErr
 /// Deletes a cluster: refused while it has services (naming them); with `remove_capacity`, first
 /// the capacity Berth built for it (capacity provider, Auto Scaling group and its instances,
 /// launch template, security group).
-pub async fn delete_cluster(aws: &AwsEnv, name: &str, remove_capacity: bool) -> Result<(), AppError> {
+pub(crate) async fn delete_cluster(aws: &AwsEnv, name: &str, remove_capacity: bool) -> Result<(), AppError> {
     let services = aws.services_of(name).await?;
     if !services.is_empty() {
         let names: Vec<&str> = services.iter().map(|s| s.service_name.as_str()).collect();
