@@ -14,7 +14,7 @@ pub fn settings(poll_interval: Duration) -> DeploySettings {
         max_backoff: Duration::from_secs(30),
         timeout: Duration::from_secs(600),
         external_sweep: None,
-        pause_after_step: None,
+        ..DeploySettings::default()
     }
 }
 
