@@ -24,6 +24,7 @@ class SchedulerState:
     def __init__(self):
         self.rollouts = {}  # service ARN -> [Rollout], PRIMARY first
         self.tasks = {}  # task ARN -> ServiceTask
+        self.next_port = {}  # container instance ARN -> the next ephemeral host port to hand out
         self.retired = {}  # service ARN -> rollouts no longer deployed (their STOPPED tasks stay listed)
 
 
@@ -75,9 +76,15 @@ class Rollout:
         }
 
 
+# The ephemeral host ports ECS hands out for `hostPort: 0` in bridge mode (the agent's default
+# range, ECS_DYNAMIC_HOST_PORT_RANGE) — what "Open" and a task's page show.
+EPHEMERAL_PORTS = (32768, 61000)
+
+
 class TaskContainer:
     """A container of a service's task, as DescribeTasks reports it: why a task stopped is often
-    only here (a pull error's reason, an exit code)."""
+    only here (a pull error's reason, an exit code), and where it answers (its network bindings,
+    container port -> host port, in bridge and host network modes)."""
 
     def __init__(self, task_arn, definition):
         self.container_arn = f"{task_arn}/{uuid.uuid4()}"
@@ -89,6 +96,26 @@ class TaskContainer:
         self.reason = None
         self.health_status = "UNKNOWN"
         self.network_interfaces = []
+        self.network_bindings = []
+        self.port_mappings = definition.get("portMappings") or []
+
+    def bind(self, network_mode, next_port):
+        """The bindings a RUNNING container has: host mode maps each port to itself; bridge mode
+        to the mapping's hostPort, or one from the ephemeral range when it is 0 or absent; awsvpc
+        has none (the task's ENI has the ports)."""
+        if network_mode not in ("bridge", "host"):
+            return
+        for mapping in self.port_mappings:
+            container_port = mapping.get("containerPort")
+            if container_port is None:
+                continue
+            host_port = container_port if network_mode == "host" else (mapping.get("hostPort") or next_port())
+            self.network_bindings.append({
+                "bindIP": "0.0.0.0",
+                "containerPort": container_port,
+                "hostPort": host_port,
+                "protocol": mapping.get("protocol") or "tcp",
+            })
 
 
 class ServiceTask:
@@ -111,9 +138,14 @@ class ServiceTask:
             definition = backend.describe_task_definition(rollout.task_definition)
             self.checks_health = any(c.get("healthCheck") for c in definition.container_definitions)
             containers = definition.container_definitions
+            # ECS's default on EC2 is bridge.
+            self.network_mode = definition.network_mode or "bridge"
         except Exception:
             self.checks_health = False
             containers = []
+            self.network_mode = "bridge"
+        self.availability_zone = _zone_of(backend, service.cluster_name, instance_arn)
+        self._ports = state_of(backend).next_port
         self.created_at = utcnow()
         self.started_at = None
         self.stopped_at = None
@@ -131,6 +163,12 @@ class ServiceTask:
             self.health_status = "HEALTHY" if self.checks_health else "UNKNOWN"
             for container in self.containers:
                 container.last_status = "RUNNING"
+                container.bind(self.network_mode, self._next_port)
+
+    def _next_port(self):
+        port = self._ports.get(self.container_instance_arn, EPHEMERAL_PORTS[0])
+        self._ports[self.container_instance_arn] = EPHEMERAL_PORTS[0] if port >= EPHEMERAL_PORTS[1] else port + 1
+        return port
 
     def stop(self, code, reason, container_reason=None):
         """`container_reason`: the pull error ECS puts on each container of a task that failed to
@@ -144,3 +182,12 @@ class ServiceTask:
                 container.last_status = "STOPPED"
                 container.reason = container_reason
                 container.exit_code = 0 if ran else None
+                container.network_bindings = []
+
+
+def _zone_of(backend, cluster, instance_arn):
+    """The availability zone of the container instance a task runs on, as ECS reports it."""
+    for instance in backend.container_instances.get(cluster, {}).values():
+        if instance.container_instance_arn == instance_arn:
+            return instance.attributes.get("ecs.availability-zone")
+    return None

@@ -99,13 +99,13 @@ pub(crate) async fn disable(pool: &SqlitePool, name: &str) -> anyhow::Result<boo
         .bind(id)
         .execute(&mut *tx)
         .await
-        .with_context(|| format!("disabling user {name}"))?;
+        .with_context(|| format!("ending the sessions of user {name}"))?;
     sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL")
         .bind(t)
         .bind(id)
         .execute(&mut *tx)
         .await
-        .with_context(|| format!("disabling user {name}"))?;
+        .with_context(|| format!("revoking the tokens of user {name}"))?;
     tx.commit().await.with_context(|| format!("disabling user {name}"))?;
     Ok(true)
 }

@@ -20,6 +20,7 @@ mod task_definition_advanced;
 mod task_definition_from_sdk;
 mod task_definition_to_sdk;
 mod task_definitions;
+mod tasks;
 
 use std::time::Duration;
 

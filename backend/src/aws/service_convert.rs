@@ -245,6 +245,17 @@ pub(super) fn detail(s: &sdk::Service) -> ServiceDetail {
         scheduling_strategy: s.scheduling_strategy().map_or("REPLICA", |x| x.as_str()).to_string(),
         deployment_configuration: s.deployment_configuration().map(deployment_configuration_of),
         network_configuration: s.network_configuration().map(network_of),
+        load_balancers: s
+            .load_balancers()
+            .iter()
+            .map(|l| LoadBalancer {
+                target_group_arn: l.target_group_arn().map(str::to_string),
+                load_balancer_name: l.load_balancer_name().map(str::to_string),
+                container_name: l.container_name().map(str::to_string),
+                container_port: l.container_port().map(i64::from),
+                advanced_configuration: None,
+            })
+            .collect(),
         enable_ecs_managed_tags: s.enable_ecs_managed_tags(),
         propagate_tags: s.propagate_tags().map(|p| p.as_str().to_string()),
         enable_execute_command: s.enable_execute_command(),
@@ -318,6 +329,7 @@ pub(crate) fn export(d: &ServiceDetail) -> ServiceSpec {
             .then(|| d.capacity_provider_strategy.clone()),
         deployment_configuration: d.deployment_configuration.clone(),
         network_configuration: d.network_configuration.clone(),
+        load_balancers: (!d.load_balancers.is_empty()).then(|| d.load_balancers.clone()),
         health_check_grace_period_seconds: d.health_check_grace_period_seconds,
         scheduling_strategy: Some(d.scheduling_strategy.clone()),
         enable_ecs_managed_tags: Some(d.enable_ecs_managed_tags),

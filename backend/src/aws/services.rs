@@ -15,10 +15,15 @@ use crate::error::AppError;
 const STOPPED_SHOWN: usize = 20;
 
 impl AwsEnv {
-    /// The service's tasks with `status` (`RUNNING` also lists pending ones, as ECS does).
-    async fn tasks_of(&self, cluster: &str, service: &str, status: sdk::DesiredStatus) -> Result<Vec<Task>, AppError> {
-        let arns: Vec<String> = self
-            .ecs
+    /// The ARNs of the service's tasks with `status` (`RUNNING` also lists pending ones, as ECS
+    /// does).
+    pub(super) async fn task_arns(
+        &self,
+        cluster: &str,
+        service: &str,
+        status: sdk::DesiredStatus,
+    ) -> Result<Vec<String>, AppError> {
+        self.ecs
             .list_tasks()
             .cluster(cluster)
             .service_name(service)
@@ -28,7 +33,12 @@ impl AwsEnv {
             .send()
             .try_collect()
             .await
-            .or_aws(self.cx("ecs:ListTasks"))?;
+            .or_aws(self.cx("ecs:ListTasks"))
+    }
+
+    /// The service's tasks with `status`, as its page lists them.
+    async fn tasks_of(&self, cluster: &str, service: &str, status: sdk::DesiredStatus) -> Result<Vec<Task>, AppError> {
+        let arns = self.task_arns(cluster, service, status).await?;
         describe_in_chunks(&arns, 100, |chunk| async move {
             let out = self
                 .ecs

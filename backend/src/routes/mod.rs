@@ -11,6 +11,7 @@ mod openapi;
 mod repositories;
 mod services;
 mod task_definitions;
+mod tasks;
 mod tokens;
 mod users;
 
@@ -75,6 +76,7 @@ pub(crate) fn protected() -> OpenApiRouter<AppState> {
         .merge(task_definitions::router())
         .merge(clusters::router())
         .merge(services::router())
+        .merge(tasks::router())
         .merge(deployments::router())
 }
 

@@ -2,4 +2,5 @@
 
 pub mod cluster;
 pub mod service;
+pub mod task;
 pub mod task_definition;

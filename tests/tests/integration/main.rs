@@ -27,3 +27,4 @@ mod route_scopes;
 mod security;
 mod services;
 mod task_definitions;
+mod tasks;

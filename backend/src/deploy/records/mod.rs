@@ -252,6 +252,27 @@ pub(crate) async fn latest_of(
     Ok(newest_of(pool, environment, cluster, service, 1).await?.into_iter().next())
 }
 
+/// The task `task_id` of `cluster` as the newest failed deployment's verdict that names it kept it
+/// (ECS forgets stopped tasks after about an hour).
+pub(crate) async fn kept_task(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    task_id: &str,
+) -> StoreResult<Option<shared::deploy::StoppedTask>> {
+    let verdicts: Vec<(Json<Verdict>,)> = sqlx::query_as(
+        "SELECT verdict FROM deployments WHERE environment = ? AND cluster = ? AND verdict IS NOT NULL \
+         AND instr(verdict, ?) > 0 ORDER BY id DESC LIMIT 5",
+    )
+    .bind(environment)
+    .bind(cluster)
+    .bind(task_id)
+    .fetch_all(pool)
+    .await
+    .doing(|| format!("looking for task {task_id} in the kept verdicts"))?;
+    Ok(verdicts.into_iter().find_map(|(Json(v),)| v.stopped_tasks.into_iter().find(|t| t.task_id == task_id)))
+}
+
 #[cfg(test)]
 mod tests {
     use shared::deploy::{DeployStep, DeploymentKind, ImageChange, Outcome};
@@ -327,5 +348,27 @@ mod tests {
                 .unwrap();
         }
         assert!(get(store.pool(), id).await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn a_task_ecs_forgot_is_found_in_the_newest_verdict_that_kept_it() {
+        let (store, _dir) = store().await;
+        let pool = store.pool();
+        let kept = |reason: &str| shared::deploy::StoppedTask {
+            task_id: "4f2b0c".into(),
+            task_definition: "nginx-web:7".into(),
+            stopped_reason: Some(reason.into()),
+            ..Default::default()
+        };
+        for reason in ["first failure", "second failure"] {
+            let Inserted::New(id) = insert(pool, &deploy(Asked::default())).await.unwrap() else { panic!() };
+            let verdict = Verdict { summary: reason.into(), stopped_tasks: vec![kept(reason)], ..Default::default() };
+            set_verdict(pool, id, &verdict).await.unwrap();
+            finish(pool, id, &Ending::new(Outcome::Failed, reason)).await.unwrap();
+        }
+        let found = kept_task(pool, "local", "demo", "4f2b0c").await.unwrap().unwrap();
+        assert_eq!(found, kept("second failure"));
+        assert_eq!(kept_task(pool, "local", "other", "4f2b0c").await.unwrap(), None, "another cluster's task");
+        assert_eq!(kept_task(pool, "local", "demo", "4f2b").await.unwrap(), None, "only the whole ID matches");
     }
 }

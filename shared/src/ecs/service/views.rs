@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::spec::{CapacityProviderStrategyItem, DeploymentConfiguration, NetworkConfiguration};
+use super::spec::{CapacityProviderStrategyItem, DeploymentConfiguration, LoadBalancer, NetworkConfiguration};
 
 /// One ECS deployment of a service (PRIMARY: the one rolling out or done; ACTIVE: draining).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +51,9 @@ pub struct ServiceDetail {
     pub scheduling_strategy: String,
     pub deployment_configuration: Option<DeploymentConfiguration>,
     pub network_configuration: Option<NetworkConfiguration>,
+    /// The target groups (or Classic Load Balancers) in front of the service's containers.
+    #[serde(default)]
+    pub load_balancers: Vec<LoadBalancer>,
     pub enable_ecs_managed_tags: bool,
     pub propagate_tags: Option<String>,
     pub enable_execute_command: bool,

@@ -1,0 +1,77 @@
+//! Tasks: one task's page (kept by Berth when ECS has forgotten it), and where a service answers.
+
+use shared::ecs::task::{ServiceAddresses, TaskDetail, addresses_of};
+
+use super::Caller;
+use crate::deploy::records;
+use crate::error::AppError;
+
+/// A task of `cluster`: as ECS describes it, else as a failed deployment's verdict kept it.
+pub(crate) async fn detail(caller: &Caller, env: &str, cluster: &str, task_id: &str) -> Result<TaskDetail, AppError> {
+    let aws = caller.read(env)?;
+    if let Some(found) = aws.task_details(cluster, &[task_id.to_string()]).await?.into_iter().next() {
+        return Ok(found);
+    }
+    let pool = caller.state.store.pool();
+    let Some(kept) = records::kept_task(pool, env, cluster, task_id).await? else {
+        return Err(AppError::NotFound(format!(
+            "No task {task_id} in cluster {cluster}: ECS forgets stopped tasks after about an hour, and Berth kept no copy."
+        )));
+    };
+    Ok(TaskDetail {
+        cluster: cluster.to_string(),
+        task_id: kept.task_id,
+        task_definition: kept.task_definition,
+        last_status: "STOPPED".into(),
+        desired_status: "STOPPED".into(),
+        stopped_at: kept.stopped_at,
+        stop_code: kept.stop_code,
+        stopped_reason: kept.stopped_reason,
+        containers: kept
+            .containers
+            .into_iter()
+            .map(|c| shared::ecs::task::TaskContainer {
+                name: c.name,
+                last_status: c.last_status,
+                exit_code: c.exit_code,
+                reason: c.reason,
+                ..Default::default()
+            })
+            .collect(),
+        kept: true,
+        ..TaskDetail::default()
+    })
+}
+
+/// Where the service answers: each RUNNING task's host ports on its instance's public IP (else
+/// its private one), and notes for what those leave out.
+pub(crate) async fn addresses(
+    caller: &Caller,
+    env: &str,
+    cluster: &str,
+    service: &str,
+) -> Result<ServiceAddresses, AppError> {
+    let aws = caller.read(env)?;
+    let (found, tasks) = tokio::try_join!(aws.describe_service(cluster, service), aws.running_tasks(cluster, service))?;
+    let mut notes = Vec::new();
+    for lb in &found.load_balancers {
+        let target = lb.target_group_arn.as_deref().or(lb.load_balancer_name.as_deref()).unwrap_or("a load balancer");
+        notes.push(format!(
+            "Behind {target} ({}:{}): the load balancer's DNS name is the address to open (EC2 console, Load Balancers); Berth does not read Elastic Load Balancing.",
+            lb.container_name.as_deref().unwrap_or("?"),
+            lb.container_port.map_or("?".to_string(), |p| p.to_string())
+        ));
+    }
+    for task in tasks.iter().filter(|t| t.last_status == "RUNNING") {
+        if let Some(ip) = &task.private_ip {
+            notes.push(format!(
+                "Task {} (awsvpc) has its own network interface, private IP {ip}, on its container ports.",
+                task.task_id
+            ));
+        }
+    }
+    if !tasks.iter().any(|t| t.last_status == "RUNNING") {
+        notes.push("No task is running: nothing answers.".into());
+    }
+    Ok(ServiceAddresses { addresses: addresses_of(&tasks), notes })
+}

@@ -1,0 +1,79 @@
+//! A page per task and where a service answers ("Open"), against the local AWS: the lab's service
+//! on its two instances' public IPs (the lab's final test), a running task's host, containers and
+//! port bindings, a failed deployment's stopped task, and an unknown task.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, json_with_status};
+
+const SERVICE: &str = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
+
+async fn running_task(app: &TestApp) -> Value {
+    let page = json_with_status(app.get(SERVICE).await, 200).await;
+    let id = page["tasks"].as_array().unwrap().iter().find(|t| t["lastStatus"] == "RUNNING").unwrap()["taskId"].clone();
+    json_with_status(
+        app.get(&format!("/api/envs/local/clusters/itflex-nginx/tasks/{}", id.as_str().unwrap())).await,
+        200,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_lab_s_service_answers_on_its_instances_public_ips_over_http_and_https() {
+    let app = TestApp::spawn_demo_with(|_| {}).await;
+    let open = json_with_status(app.get(&format!("{SERVICE}/addresses")).await, 200).await;
+    let addresses = open["addresses"].as_array().unwrap();
+    assert!(open["notes"].as_array().unwrap().is_empty(), "{open}");
+    let task = running_task(&app).await;
+    let ip = task["host"]["publicIp"].as_str().unwrap();
+    let urls: Vec<&str> = addresses.iter().map(|a| a["url"].as_str().unwrap()).collect();
+    assert!(urls.contains(&format!("http://{ip}").as_str()), "{urls:?}");
+    assert!(urls.contains(&format!("https://{ip}").as_str()), "{urls:?}");
+    // The lab's two instances, each with its own public IP.
+    let instances: std::collections::BTreeSet<&str> =
+        addresses.iter().map(|a| a["ec2InstanceId"].as_str().unwrap()).collect();
+    assert_eq!(instances.len(), 2, "{open}");
+    assert!(addresses.iter().all(|a| a["public"] == true && a["container"] == "nginx-web"), "{open}");
+}
+
+#[tokio::test]
+async fn a_running_task_s_page_shows_its_instance_zone_containers_and_port_bindings() {
+    let app = TestApp::spawn_demo_with(|_| {}).await;
+    let task = running_task(&app).await;
+    assert_eq!(task["lastStatus"], "RUNNING");
+    assert_eq!(task["kept"], false);
+    assert!(task["taskDefinition"].as_str().unwrap().starts_with("nginx-web:"), "{task}");
+    assert_eq!(task["group"], "service:nginx-web-access");
+    assert!(task["startedBy"].as_str().unwrap().starts_with("ecs-svc/"), "{task}");
+    let host = &task["host"];
+    assert!(host["ec2InstanceId"].as_str().unwrap().starts_with("i-"), "{task}");
+    assert_eq!(host["instanceType"], "t2.micro");
+    assert_eq!(task["availabilityZone"], host["availabilityZone"], "{task}");
+    assert!(host["privateIp"].as_str().is_some() && host["publicIp"].as_str().is_some(), "{task}");
+    let container = &task["containers"][0];
+    assert_eq!(container["name"], "nginx-web");
+    assert!(container["image"].as_str().unwrap().contains("nginxweb"), "{task}");
+    assert_eq!(
+        container["networkBindings"],
+        json!([{"containerPort": 80, "hostPort": 80, "protocol": "tcp"}, {"containerPort": 443, "hostPort": 443, "protocol": "tcp"}])
+    );
+}
+
+#[tokio::test]
+async fn a_failed_deployment_s_stopped_task_has_a_page_with_its_cause_and_an_unknown_task_is_a_404() {
+    let app = TestApp::spawn_demo_with(|_| {}).await;
+    let uri = app.repository_uri("nginxweb").await;
+    let request = json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
+        "images": [{"container": "nginx-web", "image": format!("{uri}:v3-cannot-start")}]});
+    let failed = json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request).await, 424).await;
+    let id = failed["verdict"]["stoppedTasks"][0]["taskId"].as_str().unwrap().to_string();
+    let task = json_with_status(app.get(&format!("/api/envs/local/clusters/itflex-nginx/tasks/{id}")).await, 200).await;
+    assert_eq!((task["lastStatus"].as_str(), task["stopCode"].as_str()), (Some("STOPPED"), Some("TaskFailedToStart")));
+    assert_eq!(task["taskDefinition"], failed["toTaskDefinition"]);
+    assert!(task["containers"][0]["reason"].as_str().unwrap().starts_with("CannotPullContainerError"), "{task}");
+    assert_eq!(task["containers"][0]["networkBindings"], json!([]), "a task that never ran binds no port");
+
+    let missing =
+        json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/tasks/0123456789abcdef").await, 404).await;
+    assert!(missing["message"].as_str().unwrap().contains("ECS forgets stopped tasks"), "{missing}");
+}
