@@ -13,6 +13,7 @@ use shared::deploy::{
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
 use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
 use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate, UpdateOutcome};
+use shared::ecs::task::{ServiceAddresses, TaskDetail};
 use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, TaskDefinitionSpec};
 use shared::env::EnvironmentInfo;
 use shared::error::{ApiError, ErrorCode};
@@ -307,6 +308,14 @@ pub async fn get_service(env: &str, cluster: &str, service: &str) -> Result<Serv
     get(&service_url(env, cluster, service)).await
 }
 
+pub async fn get_task(env: &str, cluster: &str, task: &str) -> Result<TaskDetail, ApiError> {
+    get(&format!("/api/envs/{}/clusters/{}/tasks/{}", enc(env), enc(cluster), enc(task))).await
+}
+
+pub async fn service_addresses(env: &str, cluster: &str, service: &str) -> Result<ServiceAddresses, ApiError> {
+    get(&format!("/api/envs/{}/clusters/{}/services/{}/addresses", enc(env), enc(cluster), enc(service))).await
+}
+
 pub async fn export_service(env: &str, cluster: &str, service: &str) -> Result<ServiceSpec, ApiError> {
     get(&format!("{}/export", service_url(env, cluster, service))).await
 }
@@ -429,6 +438,9 @@ pub mod paths {
     }
     pub fn service(env: &str, cluster: &str, service: &str) -> String {
         format!("/e/{}/services/{}/{}", enc(env), enc(cluster), enc(service))
+    }
+    pub fn task(env: &str, cluster: &str, task: &str) -> String {
+        format!("/e/{}/tasks/{}/{}", enc(env), enc(cluster), enc(task))
     }
     /// The history, with a query string of filters (may be empty).
     pub fn history(query: &str) -> String {

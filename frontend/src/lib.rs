@@ -18,7 +18,7 @@ use leptos_router::path;
 use pages::{
     AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
     HistoryPage, Home, NotFound, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage,
-    TaskFamiliesPage, TaskFamilyPage, TaskRevisionPage, TokensPage, UsersPage,
+    TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage, UsersPage,
 };
 
 fn console_routes() -> AnyView {
@@ -83,6 +83,15 @@ fn task_definition_routes() -> AnyView {
     .into_any()
 }
 
+fn task_routes() -> AnyView {
+    view! {
+        <Routes fallback=|| view! { <NotFound/> }>
+            <Route path=path!("/e/:env/tasks/:cluster/:task") view=TaskPage/>
+        </Routes>
+    }
+    .into_any()
+}
+
 fn history_routes() -> AnyView {
     view! {
         <Routes fallback=|| view! { <NotFound/> }>
@@ -132,6 +141,11 @@ pub fn taskwizard() {
 /// The task definition pages: `/e/{env}/task-definitions/...`.
 pub fn taskdefs() {
     shell::mount("taskdefs", task_definition_routes);
+}
+
+/// A task's page: `/e/{env}/tasks/{cluster}/{task}`.
+pub fn tasks() {
+    shell::mount("tasks", task_routes);
 }
 
 /// The deployment history: `/deployments`, `/deployments/{id}`.

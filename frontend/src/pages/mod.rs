@@ -11,6 +11,7 @@ mod repositories;
 mod repository;
 mod services;
 mod task_definitions;
+mod tasks;
 mod tokens;
 mod users;
 
@@ -25,6 +26,7 @@ pub use repositories::RepositoriesPage;
 pub use repository::RepositoryPage;
 pub use services::{CreateServicePage, ServicePage};
 pub use task_definitions::{TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskRevisionPage};
+pub use tasks::TaskPage;
 pub use tokens::TokensPage;
 pub use users::UsersPage;
 
