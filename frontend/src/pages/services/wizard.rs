@@ -98,7 +98,7 @@ fn ServiceWizard() -> impl IntoView {
         let (env, family, chosen) = (env.get(), family.get(), chosen.get());
         async move {
             match chosen {
-                Some(r) if !family.is_empty() => api::get_task_revision(&env, &family, r).await.map(|r| Some(r.spec)),
+                Some(r) if !family.is_empty() => api::task_revision_basics(&env, &family, r).await.map(Some),
                 _ => Ok(None),
             }
         }
