@@ -227,6 +227,64 @@ pub async fn get_task_revision(env: &str, family: &str, revision: i64) -> Result
     get(&revision_url(env, family, revision)).await
 }
 
+/// What the service wizard reads of a revision: the members the shared service rules check a
+/// service against (launch types, network mode, containers and their ports). Reading only these
+/// keeps the task definition's whole model out of the service wizard's bundle.
+#[derive(serde::Deserialize)]
+struct RevisionBasics {
+    spec: TaskBasics,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TaskBasics {
+    network_mode: Option<String>,
+    requires_compatibilities: Option<Vec<String>>,
+    #[serde(default)]
+    container_definitions: Vec<ContainerBasics>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ContainerBasics {
+    #[serde(default)]
+    name: String,
+    port_mappings: Option<Vec<PortBasics>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PortBasics {
+    container_port: Option<i64>,
+}
+
+/// A revision's document with only the members the service rules read (the rest left default).
+pub async fn task_revision_basics(env: &str, family: &str, revision: i64) -> Result<TaskDefinitionSpec, ApiError> {
+    let basics: RevisionBasics = get(&revision_url(env, family, revision)).await?;
+    let t = basics.spec;
+    Ok(TaskDefinitionSpec {
+        network_mode: t.network_mode,
+        requires_compatibilities: t.requires_compatibilities,
+        container_definitions: t
+            .container_definitions
+            .into_iter()
+            .map(|c| shared::ecs::task_definition::ContainerDefinition {
+                name: c.name,
+                port_mappings: c.port_mappings.map(|l| {
+                    l.into_iter()
+                        .map(|p| shared::ecs::task_definition::PortMapping {
+                            container_port: p.container_port,
+                            ..Default::default()
+                        })
+                        .collect()
+                }),
+                ..Default::default()
+            })
+            .collect(),
+        ..TaskDefinitionSpec::default()
+    })
+}
+
 pub async fn services_using(env: &str, family: &str, revision: i64) -> Result<Vec<ServiceUse>, ApiError> {
     get(&format!("{}/services", revision_url(env, family, revision))).await
 }
@@ -289,7 +347,16 @@ fn service_url(env: &str, cluster: &str, service: &str) -> String {
     format!("/api/envs/{}/clusters/{}/services/{}", enc(env), enc(cluster), enc(service))
 }
 
-pub async fn create_service(env: &str, spec: &ServiceSpec) -> Result<ServiceDetail, ApiError> {
+/// The service CreateService made: the wizard only goes to its page (reading the whole answer
+/// would put the service page's model into the wizard's bundle).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedService {
+    pub cluster: String,
+    pub service_name: String,
+}
+
+pub async fn create_service(env: &str, spec: &ServiceSpec) -> Result<CreatedService, ApiError> {
     post(&format!("/api/envs/{}/services", enc(env)), spec).await
 }
 

@@ -6,13 +6,15 @@ use serde::{Deserialize, Serialize};
 use crate::error::FieldError;
 use crate::validate::{Errors, char_len};
 
-/// What a principal may do in an environment; each role includes the ones before it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// What a principal may do in an environment; each role includes the ones before it. The default
+/// is the least (a form starts from it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
 pub enum Role {
     /// Read everything.
+    #[default]
     Viewer,
     /// Read, deploy and roll back.
     Deployer,

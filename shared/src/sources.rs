@@ -328,5 +328,22 @@ pub fn source_of(id: &str) -> Option<&'static str> {
     RULES.iter().find(|r| r.id == id).map(|r| r.source)
 }
 
+/// Whether rule `id` is listed with a source (it is then an error, else a warning). Reads a table
+/// computed at compile time from [`RULES`], so a program that only validates (the browser's
+/// bundles) carries the ids, not the sources' text.
+pub fn is_sourced(id: &str) -> bool {
+    SOURCED.iter().any(|&(rule, sourced)| sourced && rule == id)
+}
+
+static SOURCED: [(&str, bool); RULES.len()] = {
+    let mut table = [("", false); RULES.len()];
+    let mut i = 0;
+    while i < RULES.len() {
+        table[i] = (RULES[i].id, !RULES[i].source.is_empty());
+        i += 1;
+    }
+    table
+};
+
 #[cfg(test)]
 mod tests;

@@ -29,7 +29,7 @@ impl Errors {
     /// A broken AWS rule, by its id in [`sources::RULES`].
     pub fn rule(&mut self, id: &'static str, path: impl Into<String>, message: impl Into<String>) {
         let error = FieldError::new(path, message).breaking(id);
-        if sources::source_of(id).is_some_and(|s| !s.is_empty()) {
+        if sources::is_sourced(id) {
             self.errors.push(error);
         } else {
             self.unsourced.push(error);

@@ -4,8 +4,8 @@
 mod banner;
 mod copy;
 mod ecr_picker;
-mod field_message;
 pub mod form;
+mod import_panel;
 mod json_export;
 mod modal;
 mod outcome;
@@ -16,7 +16,7 @@ mod tags;
 pub use banner::ErrorBanner;
 pub use copy::CopyButton;
 pub use ecr_picker::EcrPicker;
-pub use field_message::FieldMessage;
+pub use import_panel::{ImportOutcome, ImportPanel};
 pub use json_export::JsonExport;
 pub use modal::Modal;
 pub use outcome::outcome_badge;

@@ -1,49 +1,55 @@
 //! Key/value tags for any resource: a row per tag (key, value, remove), "Add tag", and the
-//! validator's message under the field it names.
+//! form's messages under the fields they name.
 
 use leptos::prelude::*;
-use shared::error::FieldError;
 
-use super::FieldMessage;
+use super::form::{Fields, message};
 
 /// A tag as the editor holds it, whatever the resource calls its members (`Key`/`key`).
 pub type TagPair = (String, String);
 
-/// `errors` are the validator's, keyed by JSON path: `{path}[i].{key}` / `{path}[i].{value}`
-/// (`members` names the two), and `{path}` for the list itself.
+/// Messages come from the form's `fields` at `{path}[i].{key}` / `{path}[i].{value}` (`members`
+/// names the two), and `{path}` for the list itself.
 #[component]
 pub fn TagsEditor(
     #[prop(into)] tags: Signal<Vec<TagPair>>,
     set: Callback<Vec<TagPair>>,
-    #[prop(into)] errors: Signal<Vec<FieldError>>,
+    fields: Fields,
     path: &'static str,
     members: (&'static str, &'static str),
 ) -> impl IntoView {
-    let error_at = move |at: String| errors.read().iter().find(|e| e.path == at).map(|e| e.message.clone());
     let edit = move |f: Box<dyn FnOnce(&mut Vec<TagPair>)>| {
         let mut list = tags.get_untracked();
         f(&mut list);
         set.run(list);
     };
+    let cell = move |i: usize, second: bool| {
+        let at = format!("{path}[{i}].{}", if second { members.1 } else { members.0 });
+        let value = move || tags.read().get(i).map(|t| if second { t.1.clone() } else { t.0.clone() }).unwrap_or_default();
+        let input = {
+            let at = at.clone();
+            move |ev| {
+                let v = event_target_value(&ev);
+                edit(Box::new(move |t| if second { t[i].1 = v } else { t[i].0 = v }));
+                fields.touch(&at);
+            }
+        };
+        view! {
+            <div>
+                <input placeholder=if second { "Value (optional)" } else { "Key" } prop:value=value
+                    aria-label=format!("Tag {} {}", i + 1, if second { "value" } else { "key" }) on:input=input/>
+                {message(fields, at)}
+            </div>
+        }
+    };
+    let len = Memo::new(move |_| tags.read().len());
     let rows = move || {
-        (0..tags.read().len())
+        (0..len.get())
             .map(|i| {
-                let key = move || tags.read().get(i).map(|t| t.0.clone()).unwrap_or_default();
-                let value = move || tags.read().get(i).map(|t| t.1.clone()).unwrap_or_default();
-                let key_error = Signal::derive(move || error_at(format!("{path}[{i}].{}", members.0)));
-                let value_error = Signal::derive(move || error_at(format!("{path}[{i}].{}", members.1)));
                 view! {
                     <div class="tag-row">
-                        <div>
-                            <input placeholder="Key" prop:value=key aria-label=format!("Tag {} key", i + 1)
-                                on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |t| t[i].0 = v)) }/>
-                            <FieldMessage id=format!("tags{i}-key-error") message=key_error/>
-                        </div>
-                        <div>
-                            <input placeholder="Value (optional)" prop:value=value aria-label=format!("Tag {} value", i + 1)
-                                on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |t| t[i].1 = v)) }/>
-                            <FieldMessage id=format!("tags{i}-value-error") message=value_error/>
-                        </div>
+                        {cell(i, false)}
+                        {cell(i, true)}
                         <button type="button" class="icon" aria-label="Remove tag"
                             on:click=move |_| edit(Box::new(move |t| { t.remove(i); }))>"✕"</button>
                     </div>
@@ -55,7 +61,7 @@ pub fn TagsEditor(
         <fieldset>
             <legend>"Tags"</legend>
             {rows}
-            <FieldMessage id="tags-error" message=Signal::derive(move || error_at(path.into()))/>
+            {message(fields, path)}
             <button type="button" on:click=move |_| edit(Box::new(|t| t.push(Default::default())))>"Add tag"</button>
         </fieldset>
     }

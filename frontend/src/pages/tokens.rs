@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 use shared::auth::{CreatedToken, Role, TokenInfo, TokenSpec};
-use shared::error::ApiError;
 
 use crate::api;
+use crate::components::form::{Form, Input, checklist, errors_only, options, parsed_text, select_by, text_input};
 use crate::components::{CopyButton, ErrorBanner, global_admin_gate};
 use crate::context::Environments;
 use crate::format::local_time;
@@ -50,85 +50,66 @@ fn Tokens() -> impl IntoView {
     }
 }
 
+const ROLES: &[(&str, &str)] = &[("deployer", "deployer — read, deploy, roll back"), ("viewer", "viewer — read only")];
+
+const EXPIRY: &[(&str, &str)] = &[("7", "7 days"), ("30", "30 days"), ("90", "90 days"), ("365", "1 year")];
+
 #[component]
 fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
     let envs = expect_context::<Environments>().0;
-    let name = RwSignal::new(String::new());
-    let role = RwSignal::new(Role::Deployer);
-    let chosen = RwSignal::new(Vec::<String>::new());
-    let services = RwSignal::new(String::new());
     let days = RwSignal::new(90u32);
-    let spec = move || TokenSpec {
-        name: name.get(),
-        role: role.get(),
-        environments: chosen.get(),
-        services: Some(services.get())
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| s.split(',').map(|x| x.trim().to_string()).collect()),
-        expires_at: days_from_now(days.get()),
+    let initial = TokenSpec {
+        name: String::new(),
+        role: Role::Deployer,
+        environments: Vec::new(),
+        services: None,
+        expires_at: days_from_now(90),
     };
-    let errors = Memo::new(move |_| spec().validate().err().unwrap_or_default());
-    let error_at =
-        move |path: &'static str| move || errors.read().iter().find(|e| e.path == path).map(|e| e.message.clone());
+    let form = Form::checked(initial, |s: &TokenSpec| errors_only(s.validate()));
+    let root = form.root();
     let pending = RwSignal::new(false);
-    let touched = RwSignal::new(false);
-    let server_error = RwSignal::new(None::<ApiError>);
-    let create = move |spec: TokenSpec| {
+    let create = move || {
+        // The expiry counts from now, not from when the page opened.
+        form.spec.update(|s| s.expires_at = days_from_now(days.get_untracked()));
+        let spec = form.spec.get_untracked();
         send(pending, async move { api::create_token(&spec).await }, move |answer| match answer {
             Ok(token) => {
-                server_error.set(None);
-                touched.set(false);
-                name.set(String::new());
+                form.spec.update(|s| s.name.clear());
+                form.fields.reset();
                 on_created.run(token);
             }
-            Err(e) => server_error.set(Some(e)),
+            Err(e) => form.fields.server.set(Some(e)),
         });
     };
+    let env_items = Signal::derive(move || {
+        envs.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| (e.name, String::new())).collect::<Vec<_>>()
+    });
     view! {
         <form class="wizard" on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            touched.set(true);
-            if errors.read_untracked().is_empty() { create(spec()); }
+            if form.fields.submit() { create(); }
         }>
             <fieldset>
                 <legend>"New token"</legend>
-                <label for="tokenName">"Name"</label>
-                <input id="tokenName" placeholder="gitlab-ci nginx-web" prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))/>
-                {move || error_at("name")().filter(|_| touched.get()).map(|m| view! { <p class="field-error">{m}</p> })}
-                <label for="tokenRole">"Role"</label>
-                <select id="tokenRole" on:change=move |ev| role.set(if event_target_value(&ev) == "viewer" { Role::Viewer } else { Role::Deployer })>
-                    <option value="deployer" selected>"deployer — read, deploy, roll back"</option>
-                    <option value="viewer">"viewer — read only"</option>
-                </select>
-                <span class="label">"Environments"</span>
-                <div class="envs">
-                    {move || envs.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| {
-                        let env = e.name.clone();
-                        view! {
-                            <label class="check">
-                                <input type="checkbox" on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    let env = env.clone();
-                                    chosen.update(|c| { c.retain(|x| *x != env); if on { c.push(env) } });
-                                }/>
-                                {e.name.clone()}
-                            </label>
-                        }
-                    }).collect_view()}
-                </div>
-                {move || error_at("environments")().filter(|_| touched.get()).map(|m| view! { <p class="field-error">{m}</p> })}
-                <label for="tokenServices">"Services (optional, comma-separated, each as cluster/service; empty = any service)"</label>
-                <input id="tokenServices" placeholder="itflex-nginx/nginx-web-access" on:input=move |ev| services.set(event_target_value(&ev))/>
-                <label for="tokenExpiry">"Expires in"</label>
-                <select id="tokenExpiry" on:change=move |ev| days.set(event_target_value(&ev).parse().unwrap_or(90))>
-                    <option value="7">"7 days"</option>
-                    <option value="30">"30 days"</option>
-                    <option value="90" selected>"90 days"</option>
-                    <option value="365">"1 year"</option>
-                </select>
+                {text_input(root.field("name", |s: &mut TokenSpec| Some(&mut s.name)),
+                    Input::new("Name").id("tokenName").placeholder("gitlab-ci nginx-web"))}
+                {select_by(root.field("role", |s: &mut TokenSpec| Some(&mut s.role)), Input::new("Role").id("tokenRole"), options(ROLES),
+                    |r| r.as_str().to_string(), |v| Some(if v == "viewer" { Role::Viewer } else { Role::Deployer }))}
+                {checklist(root.field("environments", |s: &mut TokenSpec| Some(&mut s.environments)), "environments", "Environments", "envs", env_items)}
+                {parsed_text(root.field("services", |s: &mut TokenSpec| Some(&mut s.services)),
+                    Input::new("Services (optional, comma-separated, each as cluster/service; empty = any service)")
+                        .id("tokenServices").placeholder("itflex-nginx/nginx-web-access").under(),
+                    |list| list.unwrap_or_default().join(", "),
+                    |text| (!text.trim().is_empty()).then(|| text.split(',').map(|x| x.trim().to_string()).collect()))}
+                {select_by(root.field("expiresAt", |s: &mut TokenSpec| Some(&mut s.expires_at)), Input::new("Expires in").id("tokenExpiry"), options(EXPIRY),
+                    move |_| days.get().to_string(),
+                    move |v| {
+                        let d = v.parse().unwrap_or(90);
+                        days.set(d);
+                        Some(days_from_now(d))
+                    })}
             </fieldset>
-            {move || server_error.get().map(|e| view! { <ErrorBanner error=e/> })}
+            {move || form.fields.unplaced_error().map(|e| view! { <ErrorBanner error=e/> })}
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || pending.get()>"Create token"</button>
             </div>

@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 use shared::auth::{Grant, NewUser, Role, UserInfo};
-use shared::error::ApiError;
+use shared::error::{ApiError, FieldError};
 
 use crate::api;
+use crate::components::form::{Form, Input, Report, errors_only, text_input};
 use crate::components::{ErrorBanner, global_admin_gate};
 use crate::format::local_time;
 use crate::load::{load, send};
@@ -99,59 +100,67 @@ fn UserRow(user: UserInfo, error: RwSignal<Option<ApiError>>, on_change: Callbac
     }
 }
 
+/// What the new-user form holds: the roles as typed (`environment:role, …`).
+#[derive(Clone)]
+struct Draft {
+    name: String,
+    password: String,
+    roles: String,
+}
+
+impl Draft {
+    fn user(&self) -> NewUser {
+        NewUser {
+            name: self.name.clone(),
+            password: self.password.clone(),
+            grants: parse_grants(&self.roles).unwrap_or_default(),
+        }
+    }
+}
+
+/// The user's rules, and the roles' spelling first (at `grants`, where the rules name them).
+fn check(draft: &Draft) -> Report {
+    let mut report = errors_only(draft.user().validate());
+    if let Err(m) = parse_grants(&draft.roles) {
+        report.errors.insert(0, FieldError::new("grants", m));
+    }
+    report
+}
+
 #[component]
 fn NewUserForm(on_added: Callback<()>) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let roles = RwSignal::new(String::from("*:viewer"));
+    let draft = Draft { name: String::new(), password: String::new(), roles: "*:viewer".into() };
+    let form = Form::checked(draft, check);
+    let root = form.root();
     let pending = RwSignal::new(false);
-    let server_error = RwSignal::new(None::<ApiError>);
-    let user = move || NewUser {
-        name: name.get(),
-        password: password.get(),
-        grants: parse_grants(&roles.get()).unwrap_or_default(),
-    };
-    let problems = Memo::new(move |_| {
-        let mut list: Vec<String> =
-            user().validate().err().unwrap_or_default().into_iter().map(|e| e.message).collect();
-        if let Err(m) = parse_grants(&roles.get()) {
-            list.insert(0, m);
-        }
-        list
-    });
-    let touched = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        touched.set(true);
-        if !problems.read_untracked().is_empty() {
+        if !form.fields.submit() {
             return;
         }
-        let new = user();
+        let new = form.spec.with_untracked(Draft::user);
         send(pending, async move { api::add_user(&new).await }, move |answer| match answer {
             Ok(_) => {
-                server_error.set(None);
-                touched.set(false);
-                name.set(String::new());
-                password.set(String::new());
+                form.spec.update(|d| {
+                    d.name.clear();
+                    d.password.clear();
+                });
+                form.fields.reset();
                 on_added.run(());
             }
-            Err(e) => server_error.set(Some(e)),
+            Err(e) => form.fields.server.set(Some(e)),
         });
     };
     view! {
         <form class="wizard" on:submit=on_submit>
             <fieldset>
                 <legend>"New user"</legend>
-                <label for="userName">"Name"</label>
-                <input id="userName" autocomplete="off" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                <label for="userPassword">"Password (at least 10 characters)"</label>
-                <input id="userPassword" type="password" autocomplete="new-password" prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))/>
-                <label for="userRoles">"Roles"</label>
-                <input id="userRoles" prop:value=move || roles.get() on:input=move |ev| roles.set(event_target_value(&ev))/>
-                {move || touched.get().then(|| problems.get().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view())}
+                {text_input(root.field("name", |d: &mut Draft| Some(&mut d.name)), Input::new("Name").id("userName"))}
+                {text_input(root.field("password", |d: &mut Draft| Some(&mut d.password)),
+                    Input::new("Password (at least 10 characters)").id("userPassword").password())}
+                {text_input(root.field("grants", |d: &mut Draft| Some(&mut d.roles)), Input::new("Roles").id("userRoles").under())}
             </fieldset>
-            {move || server_error.get().map(|e| view! { <ErrorBanner error=e/> })}
+            {move || form.fields.unplaced_error().map(|e| view! { <ErrorBanner error=e/> })}
             <div class="actions"><button type="submit" class="primary" disabled=move || pending.get()>"Add user"</button></div>
         </form>
     }

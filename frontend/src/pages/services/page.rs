@@ -3,10 +3,11 @@
 //! roll back, scale, settings, export, CI snippets, delete.
 
 use leptos::prelude::*;
-use shared::ecs::service::{Deployment, ServiceDetail, ServiceUpdate};
+use shared::ecs::service::{CircuitBreaker, Deployment, DeploymentConfiguration, ServiceDetail, ServiceUpdate};
 use shared::error::ApiError;
 
 use crate::api::{self, paths};
+use crate::components::form::{Form, Input, Report, number_input, toggle};
 use crate::components::{ErrorBanner, JsonExport, Modal};
 use crate::format::local_time;
 use crate::load::{load, send};
@@ -265,60 +266,62 @@ fn ScaleForm(current: i64, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// Deployment settings and ECS Exec, applied with UpdateService (optionally forcing a new deployment).
+/// Deployment settings and ECS Exec, applied with UpdateService (optionally forcing a new
+/// deployment): the console's form over the UpdateService document. The rules that need the whole
+/// service are the server's; its refusal shows at the fields it names.
 #[component]
 fn SettingsForm(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
     let env = param("env");
     let config = detail.deployment_configuration.clone().unwrap_or_default();
     let breaker = config.deployment_circuit_breaker.clone().unwrap_or_default();
-    let min = RwSignal::new(config.minimum_healthy_percent.unwrap_or(100).to_string());
-    let max = RwSignal::new(config.maximum_percent.unwrap_or(200).to_string());
-    let circuit = RwSignal::new(breaker.enable);
-    let exec = RwSignal::new(detail.enable_execute_command);
-    let force = RwSignal::new(false);
+    let initial = ServiceUpdate {
+        cluster: Some(detail.cluster.clone()),
+        service: detail.service_name.clone(),
+        deployment_configuration: Some(DeploymentConfiguration {
+            deployment_circuit_breaker: Some(CircuitBreaker { enable: breaker.enable, rollback: breaker.enable }),
+            maximum_percent: Some(config.maximum_percent.unwrap_or(200)),
+            minimum_healthy_percent: Some(config.minimum_healthy_percent.unwrap_or(100)),
+            ..Default::default()
+        }),
+        enable_execute_command: Some(detail.enable_execute_command),
+        force_new_deployment: Some(false),
+        ..ServiceUpdate::default()
+    };
+    let form = Form::checked(initial, |_: &ServiceUpdate| Report::default());
+    let root = form.root();
+    let deployment = root.field("deploymentConfiguration", |u: &mut ServiceUpdate| u.deployment_configuration.as_mut());
     let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
-    let (cluster, service) = (detail.cluster.clone(), detail.service_name.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let number = |s: RwSignal<String>| s.get_untracked().trim().parse::<i64>().ok();
-        let update = ServiceUpdate {
-            cluster: Some(cluster.clone()),
-            service: service.clone(),
-            deployment_configuration: Some(shared::ecs::service::DeploymentConfiguration {
-                deployment_circuit_breaker: Some(shared::ecs::service::CircuitBreaker {
-                    enable: circuit.get_untracked(),
-                    rollback: circuit.get_untracked(),
-                }),
-                maximum_percent: number(max),
-                minimum_healthy_percent: number(min),
-                ..Default::default()
-            }),
-            enable_execute_command: Some(exec.get_untracked()),
-            force_new_deployment: Some(force.get_untracked()),
-            ..ServiceUpdate::default()
-        };
-        let env = env.get_untracked();
+        form.fields.submit();
+        let (env, update) = (env.get_untracked(), form.spec.get_untracked());
         send(pending, async move { api::update_service(&env, &update).await }, move |answer| match answer {
             Ok(_) => {
-                error.set(None);
+                form.fields.reset();
                 reload.run(());
             }
-            Err(e) => error.set(Some(e)),
+            Err(e) => form.fields.server.set(Some(e)),
         });
     };
+    let flag = |on: Option<bool>| on == Some(true);
     view! {
         <details class="json-panel" id="settings">
             <summary>"Settings"</summary>
             <form class="wizard" on:submit=submit>
                 <div class="field-pair">
-                    <label>"Minimum healthy %"<input type="number" name="minimumHealthyPercent" prop:value=move || min.get() on:input=move |ev| min.set(event_target_value(&ev))/></label>
-                    <label>"Maximum %"<input type="number" name="maximumPercent" prop:value=move || max.get() on:input=move |ev| max.set(event_target_value(&ev))/></label>
+                    {number_input(deployment.field("minimumHealthyPercent", |c: &mut DeploymentConfiguration| Some(&mut c.minimum_healthy_percent)),
+                        Input::new("Minimum healthy %").name("minimumHealthyPercent"))}
+                    {number_input(deployment.field("maximumPercent", |c: &mut DeploymentConfiguration| Some(&mut c.maximum_percent)),
+                        Input::new("Maximum %").name("maximumPercent"))}
                 </div>
-                <label class="check"><input type="checkbox" name="circuitBreaker" prop:checked=move || circuit.get() on:change=move |ev| circuit.set(event_target_checked(&ev))/>"Deployment circuit breaker, with rollback"</label>
-                <label class="check"><input type="checkbox" name="executeCommand" prop:checked=move || exec.get() on:change=move |ev| exec.set(event_target_checked(&ev))/>"ECS Exec"</label>
-                <label class="check"><input type="checkbox" name="forceNewDeployment" prop:checked=move || force.get() on:change=move |ev| force.set(event_target_checked(&ev))/>"Force a new deployment (replace every task)"</label>
-                {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+                {toggle(deployment.field("deploymentCircuitBreaker", |c: &mut DeploymentConfiguration| Some(&mut c.deployment_circuit_breaker)),
+                    Input::new("Deployment circuit breaker, with rollback").name("circuitBreaker"),
+                    |b| b.is_some_and(|b| b.enable), |on| Some(CircuitBreaker { enable: on, rollback: on }))}
+                {toggle(root.field("enableExecuteCommand", |u: &mut ServiceUpdate| Some(&mut u.enable_execute_command)),
+                    Input::new("ECS Exec").name("executeCommand"), flag, Some)}
+                {toggle(root.field("forceNewDeployment", |u: &mut ServiceUpdate| Some(&mut u.force_new_deployment)),
+                    Input::new("Force a new deployment (replace every task)").name("forceNewDeployment"), flag, Some)}
+                {move || form.fields.server.get().map(|e| view! { <ErrorBanner error=e/> })}
                 <div class="actions"><button type="submit" class="primary" id="applySettings" disabled=move || pending.get()>"Apply"</button></div>
             </form>
         </details>

@@ -1,7 +1,8 @@
 //! The create-service wizard, mirroring the lab: cluster, task definition (latest revision by
 //! default), launch type or capacity provider strategy, REPLICA with a count or DAEMON, deployment
 //! settings (circuit breaker with rollback on by default), network for awsvpc, placement, tags,
-//! load balancer, grace period. Checked with the shared rules against the chosen revision.
+//! load balancer, grace period. The console's form over the CreateService document, checked with the
+//! shared rules against the chosen revision.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -11,10 +12,13 @@ use shared::ecs::service::{
     NetworkConfiguration, PlacementStrategy, ServiceSpec, validate,
 };
 use shared::ecs::task_definition::TaskDefinitionSpec;
-use shared::error::{ApiError, FieldError};
 
 use crate::api::{self, paths};
-use crate::components::{ErrorBanner, role_gate};
+use crate::components::form::{
+    Choice, Input, checklist, errors_only, message, number_input, opt_checklist, opt_text_input, options, problems, radio,
+    select_input, text_input, toggle,
+};
+use crate::components::{ErrorBanner, ImportOutcome, ImportPanel, role_gate};
 use crate::load::{load, send};
 use crate::pages::param;
 
@@ -40,15 +44,36 @@ pub fn CreateServicePage() -> impl IntoView {
     })
 }
 
+type Form = crate::components::form::Form<ServiceSpec>;
+
+const SCHEDULING: &[Choice] = &[
+    ("REPLICA", "REPLICA: keep a number of tasks running", ""),
+    ("DAEMON", "DAEMON: one task on every container instance", ""),
+];
+
+const PROPAGATE_TAGS: &[(&str, &str)] =
+    &[("SERVICE", "the service"), ("TASK_DEFINITION", "the task definition"), ("NONE", "nowhere")];
+
+/// DAEMON runs one task per instance: no count, and a deployment stops the old task first.
+fn set_daemon(s: &mut ServiceSpec, on: bool) {
+    s.scheduling_strategy = Some(if on { "DAEMON" } else { "REPLICA" }.into());
+    s.desired_count = if on { None } else { Some(1) };
+    if let Some(c) = s.deployment_configuration.as_mut() {
+        c.maximum_percent = Some(if on { 100 } else { 200 });
+        c.minimum_healthy_percent = Some(if on { 0 } else { 100 });
+    }
+}
+
+fn names(list: Vec<String>) -> Vec<(String, String)> {
+    list.into_iter().map(|n| (n.clone(), n)).collect()
+}
+
 #[component]
 fn ServiceWizard() -> impl IntoView {
     let env = param("env");
     let query = use_query_map();
-    let spec = RwSignal::new(initial(query.read_untracked().get("cluster").unwrap_or_default()));
     let family = RwSignal::new(String::new());
     let revision = RwSignal::new(None::<i64>);
-    let submitted = RwSignal::new(false);
-    let server_error = RwSignal::new(None::<ApiError>);
     let pending = RwSignal::new(false);
 
     let clusters = load(move || {
@@ -73,37 +98,26 @@ fn ServiceWizard() -> impl IntoView {
         let (env, family, chosen) = (env.get(), family.get(), chosen.get());
         async move {
             match chosen {
-                Some(r) if !family.is_empty() => api::get_task_revision(&env, &family, r).await.map(|r| Some(r.spec)),
+                Some(r) if !family.is_empty() => api::task_revision_basics(&env, &family, r).await.map(Some),
                 _ => Ok(None),
             }
         }
     });
     let task_spec = Memo::new(move |_| task.get().and_then(Result::ok).flatten());
+    let form = Form::checked(initial(query.read_untracked().get("cluster").unwrap_or_default()), move |s: &ServiceSpec| {
+        task_spec.with(|td: &Option<TaskDefinitionSpec>| errors_only(validate(s, td.as_ref())))
+    });
+    let spec = form.spec;
+    let root = form.root();
     Effect::new(move |_| {
         let reference = chosen.get().map(|r| format!("{}:{r}", family.get()));
         spec.update(|s| s.task_definition = reference);
     });
     let awsvpc =
         Memo::new(move |_| task_spec.with(|t| t.as_ref().is_some_and(|t| t.network_mode.as_deref() == Some("awsvpc"))));
-    let errors = Memo::new(move |_| {
-        let td: Option<TaskDefinitionSpec> = task_spec.get();
-        validate(&spec.get(), td.as_ref()).err().unwrap_or_default()
-    });
-    let msg = move |path: &'static str| {
-        move || {
-            submitted
-                .get()
-                .then(|| errors.read().iter().find(|e| e.path == path).map(|e| e.message.clone()))
-                .flatten()
-                .map(|m| {
-                    view! { <p class="field-error" data-for=path role="alert">{m}</p> }
-                })
-        }
-    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        submitted.set(true);
-        if !errors.read_untracked().is_empty() {
+        if !form.fields.submit() {
             return;
         }
         let (env, body) = (env.get_untracked(), spec.get_untracked());
@@ -113,7 +127,7 @@ fn ServiceWizard() -> impl IntoView {
         };
         send(pending, request, move |answer| match answer {
             Ok(created) => crate::context::go(&paths::service(&env, &created.cluster, &created.service_name)),
-            Err(e) => server_error.set(Some(e)),
+            Err(e) => form.fields.server.set(Some(e)),
         });
     };
     let cluster_name = move || spec.with(|s| s.cluster.clone().unwrap_or_default());
@@ -181,66 +195,66 @@ fn ServiceWizard() -> impl IntoView {
         });
     });
     let daemon = move || spec.with(ServiceSpec::is_daemon);
-    let set_daemon = move |on: bool| {
-        spec.update(|s| {
-            s.scheduling_strategy = Some(if on { "DAEMON" } else { "REPLICA" }.into());
-            s.desired_count = if on { None } else { Some(1) };
-            if let Some(c) = s.deployment_configuration.as_mut() {
-                c.maximum_percent = Some(if on { 100 } else { 200 });
-                c.minimum_healthy_percent = Some(if on { 0 } else { 100 });
-            }
-        })
+    let deployment = root.field("deploymentConfiguration", |s: &mut ServiceSpec| s.deployment_configuration.as_mut());
+    let cluster_options = Signal::derive(move || {
+        names(clusters.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| c.cluster_name).collect())
+    });
+    let scheduling = move || {
+        radio(form.root().reported_at("schedulingStrategy"), "scheduling", SCHEDULING, false,
+            |s| if s.is_daemon() { "DAEMON" } else { "REPLICA" },
+            move |v| {
+                let mut s = spec.get_untracked();
+                set_daemon(&mut s, v == "DAEMON");
+                Some(s)
+            })
     };
-    let config = move |f: fn(&DeploymentConfiguration) -> i64| {
-        spec.with(|s| s.deployment_configuration.as_ref().map_or(0, f)).to_string()
+    let desired = move || number_input(form.root().field("desiredCount", |s: &mut ServiceSpec| Some(&mut s.desired_count)), Input::new("Desired tasks"));
+    let spread = move || {
+        toggle(form.root().field("placementStrategy", |s: &mut ServiceSpec| Some(&mut s.placement_strategy)),
+            Input::new("Spread tasks across availability zones").name("spreadAz"),
+            |p| p.is_some(), |on| on.then(|| vec![PlacementStrategy::spread_across_zones()]))
     };
-    let breaker = move |f: fn(&CircuitBreaker) -> bool| {
-        spec.with(|s| {
-            s.deployment_configuration.as_ref().and_then(|c| c.deployment_circuit_breaker.as_ref()).is_some_and(f)
-        })
-    };
-    let set_breaker = move |enable: bool, rollback: bool| {
-        spec.update(|s| {
-            if let Some(c) = s.deployment_configuration.as_mut() {
-                c.deployment_circuit_breaker = Some(CircuitBreaker { enable, rollback: rollback && enable });
-            }
-        })
-    };
-    let problems = move || {
-        let list: Vec<FieldError> = errors.get();
-        (submitted.get() && !list.is_empty()).then(|| view! {
-            <div class="problems" id="problems"><ul>{list.into_iter().map(|e| view! { <li><code>{e.path}</code>": "{e.message}</li> }).collect_view()}</ul></div>
-        })
-    };
+    let outcome = RwSignal::new(ImportOutcome::None);
+    let import = Callback::new(move |text: String| match shared::ecs::service::import(&text) {
+        Ok(shared::ecs::service::ImportedService { spec: imported, nulls }) => {
+            let reference = imported.task_definition.clone().unwrap_or_default();
+            let name = reference.rsplit('/').next().unwrap_or_default().to_string();
+            let (f, r) = name.split_once(':').map_or((name.clone(), None), |(f, r)| (f.to_string(), r.parse().ok()));
+            family.set(f);
+            revision.set(r);
+            spec.set(imported);
+            // The AWS CLI refuses a null member; the import drops it and says which.
+            outcome.set(Some(Ok(if nulls.is_empty() {
+                "Imported.".to_string()
+            } else {
+                format!("Imported; null members dropped: {}.", nulls.join(", "))
+            })));
+        }
+        Err(errors) => outcome.set(Some(Err(errors))),
+    });
     view! {
         <div class="page-head">
             <h1>"Create service"</h1>
             <a href=move || paths::cluster(&env.get(), &cluster_name()) rel="external" class="button">"Cancel"</a>
         </div>
-        {move || server_error.get().map(|e| view! { <ErrorBanner error=e/> })}
-        <ImportPanel spec family revision/>
+        {move || form.fields.server.get().map(|e| view! { <ErrorBanner error=e/> })}
+        <ImportPanel summary="Import create-service JSON" text_id="importService" button_id="importServiceButton" outcome on_import=import
+            hint=view! { "Paste what "<code>"aws ecs create-service --cli-input-json"</code>" takes (the lab's template imports as is). It replaces what the form holds." }.into_any()/>
         <form class="wizard" on:submit=submit novalidate>
             <fieldset>
                 <legend>"Service"</legend>
-                <label>"Cluster"
-                    <select name="cluster" prop:value=cluster_name on:change=move |ev| { let v = event_target_value(&ev); spec.update(|s| s.cluster = Some(v)) }>
-                        {move || clusters.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| view! { <option value=c.cluster_name.clone()>{c.cluster_name.clone()}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label>"Service name"
-                    <input name="serviceName" autocomplete="off" prop:value=move || spec.with(|s| s.service_name.clone())
-                        on:input=move |ev| { let v = event_target_value(&ev); spec.update(|s| s.service_name = v) }/>
-                </label>
-                {msg("serviceName")}
+                {select_input(root.field("cluster", |s: &mut ServiceSpec| Some(&mut s.cluster)), Input::new("Cluster"), cluster_options)}
+                {text_input(root.field("serviceName", |s: &mut ServiceSpec| Some(&mut s.service_name)), Input::new("Service name"))}
                 <div class="field-pair">
                     <label>"Task definition family"
-                        <select name="family" on:change=move |ev| { family.set(event_target_value(&ev)); revision.set(None) }>
+                        <select name="family" prop:value=move || { families.get(); family.get() }
+                            on:change=move |ev| { family.set(event_target_value(&ev)); revision.set(None) }>
                             <option value="">"Choose…"</option>
                             {move || families.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| view! { <option value=f.clone()>{f.clone()}</option> }).collect_view()}
                         </select>
                     </label>
                     <label>"Revision"
-                        <select name="revision" prop:value=move || chosen.get().map(|r| r.to_string()).unwrap_or_default()
+                        <select name="revision" prop:value=move || { revisions.get(); chosen.get().map(|r| r.to_string()).unwrap_or_default() }
                             on:change=move |ev| revision.set(event_target_value(&ev).parse().ok())>
                             {move || revisions.get().and_then(Result::ok).unwrap_or_default().into_iter().enumerate().map(|(i, r)| {
                                 let label = if i == 0 { format!("{r} (latest)") } else { r.to_string() };
@@ -249,7 +263,7 @@ fn ServiceWizard() -> impl IntoView {
                         </select>
                     </label>
                 </div>
-                {msg("taskDefinition")}
+                {message(form, "taskDefinition")}
             </fieldset>
             <fieldset>
                 <legend>"Compute"</legend>
@@ -259,73 +273,41 @@ fn ServiceWizard() -> impl IntoView {
                     <option value="strategy">"Capacity provider strategy (the cluster's EC2 capacity)"</option>
                 </select>
                 {move || switched.get().map(|why| view! { <p class="hint" id="launchTypeSwitched">{why}</p> })}
-                {msg("launchType")}{msg("capacityProviderStrategy")}
-                <div class="choices-inline">
-                    <label class="check"><input type="radio" name="scheduling" value="REPLICA" prop:checked=move || !daemon() on:change=move |_| set_daemon(false)/>"REPLICA: keep a number of tasks running"</label>
-                    <label class="check"><input type="radio" name="scheduling" value="DAEMON" prop:checked=daemon on:change=move |_| set_daemon(true)/>"DAEMON: one task on every container instance"</label>
-                </div>
-                {msg("schedulingStrategy")}
-                <Show when=move || !daemon()>
-                    <label>"Desired tasks"
-                        <input type="number" min="0" name="desiredCount" prop:value=move || spec.with(|s| s.desired_count.unwrap_or(0).to_string())
-                            on:input=move |ev| if let Ok(n) = event_target_value(&ev).parse() { spec.update(|s| s.desired_count = Some(n)) }/>
-                    </label>
-                    {msg("desiredCount")}
-                </Show>
+                {message(form, "launchType")}{crate::components::form::message_under(form, "capacityProviderStrategy")}
+                {scheduling}
+                <Show when=move || !daemon()>{desired}</Show>
             </fieldset>
             <fieldset>
                 <legend>"Deployment"</legend>
                 <div class="field-pair">
-                    <label>"Minimum healthy %"
-                        <input type="number" name="minimumHealthyPercent" prop:value=move || config(|c| c.minimum_healthy_percent.unwrap_or(100))
-                            on:input=move |ev| if let Ok(n) = event_target_value(&ev).parse() { spec.update(|s| if let Some(c) = s.deployment_configuration.as_mut() { c.minimum_healthy_percent = Some(n) }) }/>
-                    </label>
-                    <label>"Maximum %"
-                        <input type="number" name="maximumPercent" prop:value=move || config(|c| c.maximum_percent.unwrap_or(200))
-                            on:input=move |ev| if let Ok(n) = event_target_value(&ev).parse() { spec.update(|s| if let Some(c) = s.deployment_configuration.as_mut() { c.maximum_percent = Some(n) }) }/>
-                    </label>
+                    {number_input(deployment.field("minimumHealthyPercent", |c: &mut DeploymentConfiguration| Some(&mut c.minimum_healthy_percent)),
+                        Input::new("Minimum healthy %").name("minimumHealthyPercent"))}
+                    {number_input(deployment.field("maximumPercent", |c: &mut DeploymentConfiguration| Some(&mut c.maximum_percent)),
+                        Input::new("Maximum %").name("maximumPercent"))}
                 </div>
-                {msg("deploymentConfiguration.minimumHealthyPercent")}{msg("deploymentConfiguration.maximumPercent")}
-                <label class="check">
-                    <input type="checkbox" name="circuitBreaker" prop:checked=move || breaker(|b| b.enable)
-                        on:change=move |ev| { let on = event_target_checked(&ev); set_breaker(on, on) }/>
-                    "Deployment circuit breaker, with rollback"
-                </label>
+                {toggle(deployment.field("deploymentCircuitBreaker", |c: &mut DeploymentConfiguration| Some(&mut c.deployment_circuit_breaker)),
+                    Input::new("Deployment circuit breaker, with rollback").name("circuitBreaker"),
+                    |b| b.is_some_and(|b| b.enable), |on| Some(CircuitBreaker { enable: on, rollback: on }))}
                 <p class="hint">"On by default: without it, a deployment whose tasks cannot start retries for ever and never reports FAILED; with it, ECS stops such a deployment and puts the last working revision back."</p>
             </fieldset>
             <Show when=move || awsvpc.get()>
-                <NetworkFields spec/>
-                {msg("networkConfiguration")}
+                {network_fields(form)}
+                {message(form, "networkConfiguration")}
             </Show>
             <fieldset>
                 <legend>"Placement, tags, access"</legend>
-                <Show when=move || mode() != "FARGATE">
-                    <label class="check">
-                        <input type="checkbox" name="spreadAz" prop:checked=move || spec.with(|s| s.placement_strategy.is_some())
-                            on:change=move |ev| { let on = event_target_checked(&ev); spec.update(|s| s.placement_strategy = on.then(|| vec![PlacementStrategy::spread_across_zones()])) }/>
-                        "Spread tasks across availability zones"
-                    </label>
-                </Show>
-                <label class="check">
-                    <input type="checkbox" name="managedTags" prop:checked=move || spec.with(|s| s.enable_ecs_managed_tags == Some(true))
-                        on:change=move |ev| { let on = event_target_checked(&ev); spec.update(|s| s.enable_ecs_managed_tags = Some(on)) }/>
-                    "ECS managed tags (cluster and service names on each task)"
-                </label>
-                <label>"Propagate tags from"
-                    <select name="propagateTags" prop:value=move || spec.with(|s| s.propagate_tags.clone().unwrap_or_default())
-                        on:change=move |ev| { let v = event_target_value(&ev); spec.update(|s| s.propagate_tags = Some(v)) }>
-                        <option value="SERVICE">"the service"</option><option value="TASK_DEFINITION">"the task definition"</option><option value="NONE">"nowhere"</option>
-                    </select>
-                </label>
-                <label class="check">
-                    <input type="checkbox" name="executeCommand" prop:checked=move || spec.with(|s| s.enable_execute_command == Some(true))
-                        on:change=move |ev| { let on = event_target_checked(&ev); spec.update(|s| s.enable_execute_command = Some(on)) }/>
-                    "ECS Exec (aws ecs execute-command into running containers)"
-                </label>
+                <Show when=move || mode() != "FARGATE">{spread}</Show>
+                {toggle(root.field("enableECSManagedTags", |s: &mut ServiceSpec| Some(&mut s.enable_ecs_managed_tags)),
+                    Input::new("ECS managed tags (cluster and service names on each task)").name("managedTags"),
+                    |v| v == Some(true), Some)}
+                {select_input(root.field("propagateTags", |s: &mut ServiceSpec| Some(&mut s.propagate_tags)),
+                    Input::new("Propagate tags from"), options(PROPAGATE_TAGS))}
+                {toggle(root.field("enableExecuteCommand", |s: &mut ServiceSpec| Some(&mut s.enable_execute_command)),
+                    Input::new("ECS Exec (aws ecs execute-command into running containers)").name("executeCommand"),
+                    |v| v == Some(true), Some)}
             </fieldset>
-            <LoadBalancerFields spec task=task_spec.into()/>
-            {msg("loadBalancers[0].containerName")}{msg("loadBalancers[0].containerPort")}{msg("healthCheckGracePeriodSeconds")}
-            {problems}
+            {load_balancer_fields(form, task_spec.into())}
+            {problems(form, "creating")}
             <div class="actions">
                 <button type="submit" class="primary" id="createService" disabled=move || pending.get()>
                     {move || if pending.get() { "Creating…" } else { "Create service" }}
@@ -335,8 +317,8 @@ fn ServiceWizard() -> impl IntoView {
     }
 }
 
-#[component]
-fn NetworkFields(spec: RwSignal<ServiceSpec>) -> impl IntoView {
+/// Subnets and security groups of the environment's default VPC (else its first), for awsvpc.
+fn network_fields(form: Form) -> impl IntoView {
     let env = param("env");
     let vpc = load(move || {
         let env = env.get();
@@ -350,52 +332,14 @@ fn NetworkFields(spec: RwSignal<ServiceSpec>) -> impl IntoView {
             Ok((subnets, groups))
         }
     });
-    let vpc_config = move |f: fn(&mut AwsVpcConfiguration)| {
-        spec.update(|s| {
-            let n = s.network_configuration.get_or_insert_with(NetworkConfiguration::default);
-            f(n.awsvpc_configuration.get_or_insert_with(AwsVpcConfiguration::default));
-        })
-    };
-    let has = move |kind: &'static str, id: &str| {
-        spec.with(|s| {
-            let c = s.network_configuration.as_ref().and_then(|n| n.awsvpc_configuration.as_ref());
-            c.is_some_and(|c| {
-                if kind == "subnet" {
-                    c.subnets.iter().any(|x| x == id)
-                } else {
-                    c.security_groups.iter().flatten().any(|x| x == id)
-                }
-            })
-        })
-    };
-    let toggle = move |kind: &'static str, id: String, on: bool| {
-        spec.update(|s| {
-            let n = s.network_configuration.get_or_insert_with(NetworkConfiguration::default);
-            let c = n.awsvpc_configuration.get_or_insert_with(AwsVpcConfiguration::default);
-            let list = if kind == "subnet" { &mut c.subnets } else { c.security_groups.get_or_insert_with(Vec::new) };
-            list.retain(|x| *x != id);
-            if on {
-                list.push(id);
-            }
-        })
-    };
-    let boxes = move |kind: &'static str, items: Vec<shared::ecs::cluster::Choice>| {
-        items
-            .into_iter()
-            .map(|item| {
-                let id = item.id.clone();
-                let checked = {
-                    let id = id.clone();
-                    move || has(kind, &id)
-                };
-                view! {
-                    <label class="check"><input type="checkbox" name=kind value=id.clone() prop:checked=checked
-                        on:change=move |ev| toggle(kind, id.clone(), event_target_checked(&ev))/>
-                        <span class="mono">{item.id.clone()}</span>" "<small>{item.label.clone()}</small></label>
-                }
-            })
-            .collect_view()
-    };
+    let awsvpc = form
+        .root()
+        .field("networkConfiguration", |s: &mut ServiceSpec| Some(&mut s.network_configuration))
+        .made()
+        .field("awsvpcConfiguration", |n: &mut NetworkConfiguration| Some(&mut n.awsvpc_configuration))
+        .made();
+    let items = |list: Vec<shared::ecs::cluster::Choice>| Signal::stored(list.into_iter().map(|c| (c.id, c.label)).collect::<Vec<_>>());
+    let public_ip = awsvpc.field("assignPublicIp", |c: &mut AwsVpcConfiguration| Some(&mut c.assign_public_ip));
     view! {
         <fieldset>
             <legend>"Networking (awsvpc)"</legend>
@@ -403,94 +347,47 @@ fn NetworkFields(spec: RwSignal<ServiceSpec>) -> impl IntoView {
                 None => view! { <p class="muted">"Loading the VPC…"</p> }.into_any(),
                 Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
                 Some(Ok((subnets, groups))) => view! {
-                    <span class="label">"Subnets"</span>{boxes("subnet", subnets)}
-                    <span class="label">"Security groups"</span>{boxes("securityGroup", groups)}
+                    {checklist(awsvpc.field("subnets", |c: &mut AwsVpcConfiguration| Some(&mut c.subnets)), "subnet", "Subnets", "", items(subnets))}
+                    {opt_checklist(awsvpc.field("securityGroups", |c: &mut AwsVpcConfiguration| Some(&mut c.security_groups)),
+                        "securityGroup", "Security groups", items(groups))}
                 }.into_any(),
             }}
-            <label class="check">
-                <input type="checkbox" name="assignPublicIp" on:change=move |ev| {
-                    let on = event_target_checked(&ev);
-                    vpc_config(if on { |c| c.assign_public_ip = Some("ENABLED".into()) } else { |c| c.assign_public_ip = Some("DISABLED".into()) })
-                }/>
-                "Assign a public IP (needed in public subnets without a NAT gateway to pull images)"
-            </label>
+            {toggle(public_ip, Input::new("Assign a public IP (needed in public subnets without a NAT gateway to pull images)").name("assignPublicIp"),
+                |v| v.as_deref() == Some("ENABLED"), |on| Some(if on { "ENABLED" } else { "DISABLED" }.to_string()))}
         </fieldset>
     }
 }
 
-#[component]
-fn LoadBalancerFields(spec: RwSignal<ServiceSpec>, task: Signal<Option<TaskDefinitionSpec>>) -> impl IntoView {
-    let lb = move |f: fn(&LoadBalancer) -> String| {
-        spec.with(|s| s.load_balancers.as_ref().and_then(|l| l.first()).map(f).unwrap_or_default())
-    };
-    let edit = move |f: Box<dyn FnOnce(&mut LoadBalancer)>| {
-        spec.update(|s| {
-            let list = s.load_balancers.get_or_insert_with(|| vec![LoadBalancer::default()]);
-            f(&mut list[0]);
-            if list[0] == LoadBalancer::default() {
-                s.load_balancers = None;
-            }
-        })
-    };
-    let containers = move || task.get().map(|t| t.container_definitions).unwrap_or_default();
+/// The first load balancer (absent while all its inputs are empty) and the grace period.
+fn load_balancer_fields(form: Form, task: Signal<Option<TaskDefinitionSpec>>) -> impl IntoView {
+    let lb = form.lens("loadBalancers[0]", |s: &mut ServiceSpec, create| {
+        if create && s.load_balancers.as_ref().is_none_or(Vec::is_empty) {
+            s.load_balancers = Some(vec![LoadBalancer::default()]);
+        }
+        s.load_balancers.as_mut().and_then(|l| l.first_mut())
+    });
+    // Emptied, it is no load balancer at all.
+    Effect::new(move |_| {
+        if form.spec.with(|s| s.load_balancers.as_ref().is_some_and(|l| l.len() == 1 && l[0] == LoadBalancer::default())) {
+            form.spec.update(|s| s.load_balancers = None);
+        }
+    });
+    let containers = Signal::derive(move || {
+        let mut list = vec![(String::new(), "—".to_string())];
+        list.extend(names(task.get().map(|t| t.container_definitions).unwrap_or_default().into_iter().map(|c| c.name).collect()));
+        list
+    });
     view! {
         <details class="json-panel">
             <summary>"Load balancer and health check grace period (optional)"</summary>
-            <label>"Target group ARN"
-                <input name="targetGroupArn" placeholder="arn:aws:elasticloadbalancing:…:targetgroup/…" prop:value=move || lb(|l| l.target_group_arn.clone().unwrap_or_default())
-                    on:input=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |l| l.target_group_arn = (!v.is_empty()).then_some(v))) }/>
-            </label>
+            {opt_text_input(lb.field("targetGroupArn", |l: &mut LoadBalancer| Some(&mut l.target_group_arn)),
+                Input::new("Target group ARN").name("targetGroupArn").placeholder("arn:aws:elasticloadbalancing:…:targetgroup/…"))}
             <div class="field-pair">
-                <label>"Container"
-                    <select name="lbContainer" on:change=move |ev| { let v = event_target_value(&ev); edit(Box::new(move |l| l.container_name = (!v.is_empty()).then_some(v))) }>
-                        <option value="">"—"</option>
-                        {move || containers().into_iter().map(|c| view! { <option value=c.name.clone()>{c.name.clone()}</option> }).collect_view()}
-                    </select>
-                </label>
-                <label>"Container port"
-                    <input type="number" name="lbPort" prop:value=move || lb(|l| l.container_port.map(|p| p.to_string()).unwrap_or_default())
-                        on:input=move |ev| { let v = event_target_value(&ev).parse().ok(); edit(Box::new(move |l| l.container_port = v)) }/>
-                </label>
+                {select_input(lb.field("containerName", |l: &mut LoadBalancer| Some(&mut l.container_name)), Input::new("Container").name("lbContainer"), containers)}
+                {number_input(lb.field("containerPort", |l: &mut LoadBalancer| Some(&mut l.container_port)), Input::new("Container port").name("lbPort"))}
             </div>
-            <label>"Health check grace period (seconds)"
-                <input type="number" name="healthCheckGracePeriodSeconds" prop:value=move || spec.with(|s| s.health_check_grace_period_seconds.map(|g| g.to_string()).unwrap_or_default())
-                    on:input=move |ev| { let v = event_target_value(&ev).parse().ok(); spec.update(|s| s.health_check_grace_period_seconds = v) }/>
-            </label>
-        </details>
-    }
-}
-
-/// Fills the wizard from an `aws ecs create-service --cli-input-json` document (the seed's, as is).
-#[component]
-fn ImportPanel(
-    spec: RwSignal<ServiceSpec>,
-    family: RwSignal<String>,
-    revision: RwSignal<Option<i64>>,
-) -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let run = move |_| match shared::ecs::service::import(&text.get_untracked()) {
-        Ok(shared::ecs::service::ImportedService { spec: imported, nulls }) => {
-            let reference = imported.task_definition.clone().unwrap_or_default();
-            let name = reference.rsplit('/').next().unwrap_or_default().to_string();
-            let (f, r) = name.split_once(':').map_or((name.clone(), None), |(f, r)| (f.to_string(), r.parse().ok()));
-            family.set(f);
-            revision.set(r);
-            spec.set(imported);
-            // The AWS CLI refuses a null member; the import drops it and says which.
-            error.set((!nulls.is_empty()).then(|| format!("Imported; null members dropped: {}.", nulls.join(", "))));
-        }
-        Err(errors) => {
-            let found: Vec<String> = errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect();
-            error.set(Some(format!("Not a create-service document: {}", found.join("; "))))
-        }
-    };
-    view! {
-        <details class="import">
-            <summary>"Import create-service JSON"</summary>
-            <textarea id="importService" rows="8" spellcheck="false" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-            <button type="button" id="importServiceButton" on:click=run>"Import"</button>
-            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
+            {number_input(form.root().field("healthCheckGracePeriodSeconds", |s: &mut ServiceSpec| Some(&mut s.health_check_grace_period_seconds)),
+                Input::new("Health check grace period (seconds)"))}
         </details>
     }
 }

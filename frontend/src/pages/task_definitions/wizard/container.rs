@@ -49,7 +49,7 @@ pub fn containers(form: Form) -> impl IntoView {
     view! {
         <fieldset>
             <legend>"Containers"</legend>
-            {message(form, "containerDefinitions".into())}
+            {message(form, "containerDefinitions")}
             {move || (0..len.get()).map(|i| container(list.clone(), i)).collect_view()}
             <button type="button" class="add" on:click=add>"Add container"</button>
         </fieldset>

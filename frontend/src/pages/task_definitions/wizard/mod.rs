@@ -13,11 +13,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::auth::Role;
 use shared::ecs::task_definition::{ContainerDefinition, TaskDefinitionSpec, validate};
-use shared::error::{ApiError, FieldError};
+use shared::error::ApiError;
 
 use super::pretty_json;
 use crate::api::{self, paths};
-use crate::components::{ErrorBanner, JsonExport, role_gate};
+use crate::components::{ErrorBanner, JsonExport, form, role_gate};
 use crate::load::send;
 use crate::pages::param;
 use fields::{Form, kept_as_is, kept_view};
@@ -66,17 +66,10 @@ fn Wizard() -> impl IntoView {
             }
         });
     }
-    // What the server said about the last submit; cleared when the document changes.
-    let server_error = RwSignal::new(None::<ApiError>);
-    Effect::new(move |_| {
-        form.spec.track();
-        server_error.set(None);
-    });
     let pending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        form.submitted.set(true);
-        if !form.report.read_untracked().is_valid() {
+        if !form.fields.submit() {
             return;
         }
         let (env, spec) = (env.get_untracked(), form.spec.get_untracked());
@@ -89,7 +82,7 @@ fn Wizard() -> impl IntoView {
                 let page = paths::task_revision(&env, &r.family, r.revision);
                 crate::context::go(&format!("{page}?registered=1"));
             }
-            Err(e) => server_error.set(Some(e)),
+            Err(e) => form.fields.server.set(Some(e)),
         });
     };
     let title = move || match &from {
@@ -110,7 +103,7 @@ fn Wizard() -> impl IntoView {
             {container::containers(form)}
             {task::tags(form)}
             {kept}
-            {problems(form, server_error)}
+            {problems(form)}
             <div class="actions">
                 <button type="submit" class="primary" id="register" disabled=move || pending.get()>
                     {move || if pending.get() { "Registering…" } else { "Register" }}
@@ -122,30 +115,17 @@ fn Wizard() -> impl IntoView {
     }
 }
 
-/// Every error and warning with its path: after a submit was tried, or when the server refused.
-fn problems(form: Form, server_error: RwSignal<Option<ApiError>>) -> impl IntoView {
-    let item = |f: FieldError| {
-        let path = if f.path.is_empty() { "document".to_string() } else { f.path };
-        view! { <li><code>{path}</code>": "{f.message}</li> }
+/// The server's refusal (its fields listed with their paths), and every error and warning once a
+/// submit was tried.
+fn problems(form: Form) -> impl IntoView {
+    let server = move || {
+        form.fields.server.get().map(|e| {
+            let fields = e.fields.clone();
+            view! {
+                <ErrorBanner error=e/>
+                <ul class="problems">{fields.into_iter().map(|f| view! { <li><code>{f.path}</code>": "{f.message}</li> }).collect_view()}</ul>
+            }
+        })
     };
-    move || {
-        let report = form.report.get();
-        let server = server_error.get();
-        let shown = form.submitted.get() && !(report.errors.is_empty() && report.warnings.is_empty());
-        view! {
-            {server.map(|e| view! { <ErrorBanner error=e.clone()/> <ul class="problems">{e.fields.into_iter().map(item).collect_view()}</ul> })}
-            {shown.then(|| view! {
-                <div class="problems" id="problems">
-                    {(!report.errors.is_empty()).then(|| view! {
-                        <p class="field-error">{format!("{} problem(s) to fix before registering:", report.errors.len())}</p>
-                        <ul>{report.errors.iter().cloned().map(item).collect_view()}</ul>
-                    })}
-                    {(!report.warnings.is_empty()).then(|| view! {
-                        <p class="field-warning">"Warnings (registering is allowed):"</p>
-                        <ul>{report.warnings.iter().cloned().map(item).collect_view()}</ul>
-                    })}
-                </div>
-            })}
-        }
-    }
+    view! { {server} {form::problems(form, "registering")} }
 }

@@ -74,7 +74,7 @@ fn launch_types(form: Form) -> impl IntoView {
                 {check("EC2", "EC2 instances")}
                 {check("FARGATE", "AWS Fargate")}
             </div>
-            {message(form, "requiresCompatibilities".into())}
+            {message(form, "requiresCompatibilities")}
         </div>
     }
 }
@@ -147,7 +147,7 @@ fn fargate_size(form: Form, cpu: Lens<Option<String>>, memory: Lens<Option<Strin
                         {FARGATE_CPU_MEMORY.iter().map(|(c, ..)| view! { <option value=c.to_string()>{vcpu_label(*c)}</option> }).collect_view()}
                     </select>
                 </label>
-                {message(form, "cpu".into())}
+                {message(form, "cpu")}
             </div>
             <div class="field">
                 <label>
@@ -164,7 +164,7 @@ fn fargate_size(form: Form, cpu: Lens<Option<String>>, memory: Lens<Option<Strin
                         {memory_options}
                     </select>
                 </label>
-                {message(form, "memory".into())}
+                {message(form, "memory")}
             </div>
         </div>
     }
@@ -173,10 +173,8 @@ fn fargate_size(form: Form, cpu: Lens<Option<String>>, memory: Lens<Option<Strin
 pub fn tags(form: Form) -> impl IntoView {
     let lens = form.root().field("tags", |s: &mut Spec| Some(&mut s.tags));
     let (read, write) = (lens.clone(), lens);
-    // Messages show once the form was submitted, as for every other field of the wizard.
-    let errors = Signal::derive(move || if form.submitted.get() { form.report.get().errors } else { Vec::new() });
     view! {
-        <TagsEditor path="tags" members=("key", "value") errors
+        <TagsEditor path="tags" members=("key", "value") fields=form.fields
             tags=Signal::derive(move || read.get().unwrap_or_default().into_iter().map(|t| (t.key, t.value)).collect::<Vec<_>>())
             set=Callback::new(move |list: Vec<(String, String)>| {
                 let list: Vec<KeyValueTag> = list.into_iter().map(|(key, value)| KeyValueTag { key, value }).collect();
