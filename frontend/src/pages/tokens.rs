@@ -109,7 +109,7 @@ fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
                         Some(days_from_now(d))
                     })}
             </fieldset>
-            {move || form.fields.unplaced_error().map(|e| view! { <ErrorBanner error=e/> })}
+            {move || form.fields.server.get().map(|e| view! { <ErrorBanner error=e/> })}
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || pending.get()>"Create token"</button>
             </div>
