@@ -82,7 +82,12 @@ fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
         });
     };
     let env_items = Signal::derive(move || {
-        envs.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| (e.name, String::new())).collect::<Vec<_>>()
+        envs.get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.name, String::new()))
+            .collect::<Vec<_>>()
     });
     view! {
         <form class="wizard" on:submit=move |ev: leptos::ev::SubmitEvent| {
