@@ -25,7 +25,8 @@ pub fn TagsEditor(
     };
     let cell = move |i: usize, second: bool| {
         let at = format!("{path}[{i}].{}", if second { members.1 } else { members.0 });
-        let value = move || tags.read().get(i).map(|t| if second { t.1.clone() } else { t.0.clone() }).unwrap_or_default();
+        let value =
+            move || tags.read().get(i).map(|t| if second { t.1.clone() } else { t.0.clone() }).unwrap_or_default();
         let input = {
             let at = at.clone();
             move |ev| {

@@ -26,7 +26,10 @@ const ENCRYPTION: &[Choice] = &[
 
 fn initial() -> RepositorySpec {
     RepositorySpec {
-        encryption_configuration: Some(EncryptionConfiguration { encryption_type: EncryptionType::Aes256, kms_key: None }),
+        encryption_configuration: Some(EncryptionConfiguration {
+            encryption_type: EncryptionType::Aes256,
+            kms_key: None,
+        }),
         ..RepositorySpec::named("")
     }
 }
@@ -44,8 +47,11 @@ fn RepositoryForm() -> impl IntoView {
     let env = param("env");
     let form = Form::checked(initial(), |s: &RepositorySpec| errors_only(s.validate())).live();
     let root = form.root();
-    let encryption = root.field("encryptionConfiguration", |s: &mut RepositorySpec| Some(&mut s.encryption_configuration));
-    let kms = Memo::new(move |_| form.spec.with(|s| s.encryption_configuration.as_ref().is_some_and(|e| e.encryption_type.uses_kms())));
+    let encryption =
+        root.field("encryptionConfiguration", |s: &mut RepositorySpec| Some(&mut s.encryption_configuration));
+    let kms = Memo::new(move |_| {
+        form.spec.with(|s| s.encryption_configuration.as_ref().is_some_and(|e| e.encryption_type.uses_kms()))
+    });
     let tags = root.field("tags", |s: &mut RepositorySpec| Some(&mut s.tags));
 
     let navigate = use_navigate();

@@ -82,7 +82,12 @@ fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
         });
     };
     let env_items = Signal::derive(move || {
-        envs.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| (e.name, String::new())).collect::<Vec<_>>()
+        envs.get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.name, String::new()))
+            .collect::<Vec<_>>()
     });
     view! {
         <form class="wizard" on:submit=move |ev: leptos::ev::SubmitEvent| {
@@ -109,7 +114,7 @@ fn NewToken(on_created: Callback<CreatedToken>) -> impl IntoView {
                         Some(days_from_now(d))
                     })}
             </fieldset>
-            {move || form.fields.unplaced_error().map(|e| view! { <ErrorBanner error=e/> })}
+            {move || form.fields.server.get().map(|e| view! { <ErrorBanner error=e/> })}
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || pending.get()>"Create token"</button>
             </div>

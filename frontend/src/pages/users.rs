@@ -160,7 +160,7 @@ fn NewUserForm(on_added: Callback<()>) -> impl IntoView {
                     Input::new("Password (at least 10 characters)").id("userPassword").password())}
                 {text_input(root.field("grants", |d: &mut Draft| Some(&mut d.roles)), Input::new("Roles").id("userRoles").under())}
             </fieldset>
-            {move || form.fields.unplaced_error().map(|e| view! { <ErrorBanner error=e/> })}
+            {move || form.fields.server.get().map(|e| view! { <ErrorBanner error=e/> })}
             <div class="actions"><button type="submit" class="primary" disabled=move || pending.get()>"Add user"</button></div>
         </form>
     }

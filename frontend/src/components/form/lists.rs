@@ -23,11 +23,12 @@ fn checklist_view(
     chosen: Signal<Vec<String>>,
     set: Callback<Vec<String>>,
 ) -> AnyView {
-    let boxes = {
-        let path = path.clone();
-        move || {
+    let boxes =
+        {
             let path = path.clone();
-            items
+            move || {
+                let path = path.clone();
+                items
                 .get()
                 .into_iter()
                 .map(|(id, label)| {
@@ -53,8 +54,8 @@ fn checklist_view(
                     }
                 })
                 .collect_view()
-        }
-    };
+            }
+        };
     view! {
         <div class="field checklist" data-path=path.clone()>
             <span class="label">{title}</span>
@@ -130,7 +131,11 @@ pub fn lines<S: Document>(
 }
 
 /// A required list of strings.
-pub fn required_lines<S: Document>(lens: Lens<S, Vec<String>>, label: &'static str, hint: Option<&'static str>) -> AnyView {
+pub fn required_lines<S: Document>(
+    lens: Lens<S, Vec<String>>,
+    label: &'static str,
+    hint: Option<&'static str>,
+) -> AnyView {
     let (value, set) = lens.bind(|l| l.join("\n"), |text| Some(split_lines(text)));
     lines_view(lens.form.fields, lens.path, label, hint, "", value, set)
 }
@@ -218,17 +223,19 @@ pub fn problems(fields: impl Into<Fields>, what: &'static str) -> AnyView {
     (move || {
         let report = fields.report.get();
         let shown = fields.submitted.get() && !(report.errors.is_empty() && report.warnings.is_empty());
-        shown.then(|| view! {
-            <div class="problems" id="problems">
-                {(!report.errors.is_empty()).then(|| view! {
-                    <p class="field-error">{format!("{} problem(s) to fix before {what}:", report.errors.len())}</p>
-                    <ul>{report.errors.iter().cloned().map(item).collect_view()}</ul>
-                })}
-                {(!report.warnings.is_empty()).then(|| view! {
-                    <p class="field-warning">{format!("Warnings ({what} is allowed):")}</p>
-                    <ul>{report.warnings.iter().cloned().map(item).collect_view()}</ul>
-                })}
-            </div>
+        shown.then(|| {
+            view! {
+                <div class="problems" id="problems">
+                    {(!report.errors.is_empty()).then(|| view! {
+                        <p class="field-error">{format!("{} problem(s) to fix before {what}:", report.errors.len())}</p>
+                        <ul>{report.errors.iter().cloned().map(item).collect_view()}</ul>
+                    })}
+                    {(!report.warnings.is_empty()).then(|| view! {
+                        <p class="field-warning">{format!("Warnings ({what} is allowed):")}</p>
+                        <ul>{report.warnings.iter().cloned().map(item).collect_view()}</ul>
+                    })}
+                </div>
+            }
         })
     })
     .into_any()

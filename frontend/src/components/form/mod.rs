@@ -16,9 +16,9 @@ mod widgets;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+pub use lists::*;
 pub use shared::ecs::task_definition::Report;
 use shared::error::{ApiError, FieldError};
-pub use lists::*;
 pub use widgets::*;
 
 /// What a form's document may be: the shared crate's specs are.
@@ -67,7 +67,10 @@ impl Fields {
     fn find(&self, path: &str, under: bool) -> Option<(bool, String)> {
         let at = |list: &[FieldError]| {
             list.iter()
-                .find(|e| e.path == path || (under && e.path.starts_with(path) && e.path[path.len()..].starts_with(['[', '.'])))
+                .find(|e| {
+                    e.path == path
+                        || (under && e.path.starts_with(path) && e.path[path.len()..].starts_with(['[', '.']))
+                })
                 .map(|e| e.message.clone())
         };
         if self.seen(path) {
@@ -308,7 +311,9 @@ impl<S: Document, T: Clone + Default + Send + Sync + 'static> Lens<S, Option<Vec
         Lens {
             form: self.form,
             path: format!("{}[{index}]", self.path),
-            at: Arc::new(pick(move |s: &mut S, c| parent(s, c).and_then(|l| l.as_mut()).and_then(|l| l.get_mut(index)))),
+            at: Arc::new(pick(move |s: &mut S, c| {
+                parent(s, c).and_then(|l| l.as_mut()).and_then(|l| l.get_mut(index))
+            })),
         }
     }
 

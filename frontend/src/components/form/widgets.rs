@@ -23,7 +23,17 @@ pub struct Input {
 
 impl Input {
     pub const fn new(label: &'static str) -> Self {
-        Self { label, hint: None, id: None, name: None, placeholder: "", kind: "text", list: None, note: None, under: false }
+        Self {
+            label,
+            hint: None,
+            id: None,
+            name: None,
+            placeholder: "",
+            kind: "text",
+            list: None,
+            note: None,
+            under: false,
+        }
     }
 
     pub const fn hint(self, hint: &'static str) -> Self {

@@ -11,8 +11,8 @@ use shared::error::ApiError;
 use super::steps::CreationSteps;
 use crate::api::{self, paths};
 use crate::components::form::{
-    Choice, Input, checklist, errors_only, flag, int_input, opt_text_input, parsed_text, radio, select_by, select_input,
-    text_input, toggle,
+    Choice, Input, checklist, errors_only, flag, int_input, opt_text_input, parsed_text, radio, select_by,
+    select_input, text_input, toggle,
 };
 use crate::components::{ErrorBanner, TagsEditor, role_gate};
 use crate::load::{load, send};
@@ -40,7 +40,10 @@ const INFRASTRUCTURE: &[Choice] = &[
 
 /// The lab's: EC2 instances, and a new security group opening 80 and 443.
 fn initial() -> ClusterSpec {
-    ClusterSpec { ec2: Some(Ec2Capacity { open_ports: Some(vec![80, 443]), ..Ec2Capacity::default() }), ..ClusterSpec::default() }
+    ClusterSpec {
+        ec2: Some(Ec2Capacity { open_ports: Some(vec![80, 443]), ..Ec2Capacity::default() }),
+        ..ClusterSpec::default()
+    }
 }
 
 /// `/e/:env/clusters/new` (admins of the environment).
@@ -71,18 +74,25 @@ fn ClusterWizard() -> impl IntoView {
     };
     // The EC2 settings are kept while Fargate is chosen, in case the user comes back.
     let kept = StoredValue::new(Ec2Capacity::default());
-    let infrastructure = move || radio(form.root().field("ec2", |s: &mut ClusterSpec| Some(&mut s.ec2)), "infrastructure", INFRASTRUCTURE, true,
-        |ec2| if ec2.is_some() { "ec2" } else { "fargate" },
-        move |v| {
-            if v == "ec2" {
-                Some(Some(kept.get_value()))
-            } else {
-                if let Some(ec2) = form.spec.with_untracked(|s| s.ec2.clone()) {
-                    kept.set_value(ec2);
+    let infrastructure = move || {
+        radio(
+            form.root().field("ec2", |s: &mut ClusterSpec| Some(&mut s.ec2)),
+            "infrastructure",
+            INFRASTRUCTURE,
+            true,
+            |ec2| if ec2.is_some() { "ec2" } else { "fargate" },
+            move |v| {
+                if v == "ec2" {
+                    Some(Some(kept.get_value()))
+                } else {
+                    if let Some(ec2) = form.spec.with_untracked(|s| s.ec2.clone()) {
+                        kept.set_value(ec2);
+                    }
+                    Some(None)
                 }
-                Some(None)
-            }
-        });
+            },
+        )
+    };
     let use_ec2 = Memo::new(move |_| form.spec.with(|s| s.ec2.is_some()));
     let tags = root.field("tags", |s: &mut ClusterSpec| Some(&mut s.tags));
     let (read_tags, write_tags) = (tags.clone(), tags);
@@ -211,10 +221,19 @@ fn ec2_fields(form: Form) -> impl IntoView {
         list
     });
     let vpc_options = Signal::derive(move || {
-        vpcs.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|v| {
-            let label = if v.is_default { format!("{} — {} (default)", v.id, v.label) } else { format!("{} — {}", v.id, v.label) };
-            (v.id, label)
-        }).collect::<Vec<_>>()
+        vpcs.get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| {
+                let label = if v.is_default {
+                    format!("{} — {} (default)", v.id, v.label)
+                } else {
+                    format!("{} — {}", v.id, v.label)
+                };
+                (v.id, label)
+            })
+            .collect::<Vec<_>>()
     });
     // A new security group's ports, kept while none is asked for.
     let kept_ports = StoredValue::new(vec![80, 443]);

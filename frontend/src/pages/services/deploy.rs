@@ -246,7 +246,13 @@ fn stuck(detail: &ServiceDetail, ecs_id: Option<&str>) -> Option<impl IntoView +
     }
     let started = primary.created_at.as_deref().map(js_sys::Date::parse).filter(|t| t.is_finite());
     let minutes = started.map(|t| ((js_sys::Date::now() - t) / 60_000.0).max(1.0 / 60.0));
-    let rate = minutes.map(|m| format!(", {:.1} per minute", primary.failed_tasks as f64 / m)).unwrap_or_default();
+    // In tenths with integers: formatting an f64 would add its formatter (~4 KB gzipped) to the bundle.
+    let rate = minutes
+        .map(|m| {
+            let tenths = (primary.failed_tasks as f64 / m * 10.0).round() as i64;
+            format!(", {}.{} per minute", tenths / 10, tenths % 10)
+        })
+        .unwrap_or_default();
     let reason = detail
         .tasks
         .iter()

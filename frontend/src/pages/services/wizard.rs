@@ -15,8 +15,8 @@ use shared::ecs::task_definition::TaskDefinitionSpec;
 
 use crate::api::{self, paths};
 use crate::components::form::{
-    Choice, Input, checklist, errors_only, message, number_input, opt_checklist, opt_text_input, options, problems, radio,
-    select_input, text_input, toggle,
+    Choice, Input, checklist, errors_only, message, number_input, opt_checklist, opt_text_input, options, problems,
+    radio, select_input, text_input, toggle,
 };
 use crate::components::{ErrorBanner, ImportOutcome, ImportPanel, role_gate};
 use crate::load::{load, send};
@@ -104,9 +104,10 @@ fn ServiceWizard() -> impl IntoView {
         }
     });
     let task_spec = Memo::new(move |_| task.get().and_then(Result::ok).flatten());
-    let form = Form::checked(initial(query.read_untracked().get("cluster").unwrap_or_default()), move |s: &ServiceSpec| {
-        task_spec.with(|td: &Option<TaskDefinitionSpec>| errors_only(validate(s, td.as_ref())))
-    });
+    let form =
+        Form::checked(initial(query.read_untracked().get("cluster").unwrap_or_default()), move |s: &ServiceSpec| {
+            task_spec.with(|td: &Option<TaskDefinitionSpec>| errors_only(validate(s, td.as_ref())))
+        });
     let spec = form.spec;
     let root = form.root();
     Effect::new(move |_| {
@@ -200,19 +201,32 @@ fn ServiceWizard() -> impl IntoView {
         names(clusters.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|c| c.cluster_name).collect())
     });
     let scheduling = move || {
-        radio(form.root().reported_at("schedulingStrategy"), "scheduling", SCHEDULING, false,
+        radio(
+            form.root().reported_at("schedulingStrategy"),
+            "scheduling",
+            SCHEDULING,
+            false,
             |s| if s.is_daemon() { "DAEMON" } else { "REPLICA" },
             move |v| {
                 let mut s = spec.get_untracked();
                 set_daemon(&mut s, v == "DAEMON");
                 Some(s)
-            })
+            },
+        )
     };
-    let desired = move || number_input(form.root().field("desiredCount", |s: &mut ServiceSpec| Some(&mut s.desired_count)), Input::new("Desired tasks"));
+    let desired = move || {
+        number_input(
+            form.root().field("desiredCount", |s: &mut ServiceSpec| Some(&mut s.desired_count)),
+            Input::new("Desired tasks"),
+        )
+    };
     let spread = move || {
-        toggle(form.root().field("placementStrategy", |s: &mut ServiceSpec| Some(&mut s.placement_strategy)),
+        toggle(
+            form.root().field("placementStrategy", |s: &mut ServiceSpec| Some(&mut s.placement_strategy)),
             Input::new("Spread tasks across availability zones").name("spreadAz"),
-            |p| p.is_some(), |on| on.then(|| vec![PlacementStrategy::spread_across_zones()]))
+            |p| p.is_some(),
+            |on| on.then(|| vec![PlacementStrategy::spread_across_zones()]),
+        )
     };
     let outcome = RwSignal::new(ImportOutcome::None);
     let import = Callback::new(move |text: String| match shared::ecs::service::import(&text) {
@@ -338,7 +352,9 @@ fn network_fields(form: Form) -> impl IntoView {
         .made()
         .field("awsvpcConfiguration", |n: &mut NetworkConfiguration| Some(&mut n.awsvpc_configuration))
         .made();
-    let items = |list: Vec<shared::ecs::cluster::Choice>| Signal::stored(list.into_iter().map(|c| (c.id, c.label)).collect::<Vec<_>>());
+    let items = |list: Vec<shared::ecs::cluster::Choice>| {
+        Signal::stored(list.into_iter().map(|c| (c.id, c.label)).collect::<Vec<_>>())
+    };
     let public_ip = awsvpc.field("assignPublicIp", |c: &mut AwsVpcConfiguration| Some(&mut c.assign_public_ip));
     view! {
         <fieldset>
@@ -368,13 +384,18 @@ fn load_balancer_fields(form: Form, task: Signal<Option<TaskDefinitionSpec>>) ->
     });
     // Emptied, it is no load balancer at all.
     Effect::new(move |_| {
-        if form.spec.with(|s| s.load_balancers.as_ref().is_some_and(|l| l.len() == 1 && l[0] == LoadBalancer::default())) {
+        if form
+            .spec
+            .with(|s| s.load_balancers.as_ref().is_some_and(|l| l.len() == 1 && l[0] == LoadBalancer::default()))
+        {
             form.spec.update(|s| s.load_balancers = None);
         }
     });
     let containers = Signal::derive(move || {
         let mut list = vec![(String::new(), "—".to_string())];
-        list.extend(names(task.get().map(|t| t.container_definitions).unwrap_or_default().into_iter().map(|c| c.name).collect()));
+        list.extend(names(
+            task.get().map(|t| t.container_definitions).unwrap_or_default().into_iter().map(|c| c.name).collect(),
+        ));
         list
     });
     view! {

@@ -19,7 +19,10 @@ pub fn import_panel(form: Form, open: bool) -> impl IntoView {
                 outcome.set(Some(Ok(if imported.dropped.is_empty() {
                     "Imported.".to_string()
                 } else {
-                    format!("Imported. Dropped read-only fields a registration does not take: {}.", imported.dropped.join(", "))
+                    format!(
+                        "Imported. Dropped read-only fields a registration does not take: {}.",
+                        imported.dropped.join(", ")
+                    )
                 })));
                 form.spec.set(imported.spec);
                 form.submitted.set(true);
