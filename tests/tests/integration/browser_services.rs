@@ -269,3 +269,31 @@ async fn a_fargate_only_task_definition_picks_fargate_and_asks_for_its_network()
     assert!(facts.contains("FARGATE"), "{facts}");
     browser.client.close().await.unwrap();
 }
+
+/// The lab's final test, one click away: the service page lists where it answers (the instances'
+/// public IPs), and a task row opens the task's page with its instance and port bindings.
+#[tokio::test]
+async fn the_service_page_opens_the_app_and_a_task_row_opens_its_task_page() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1100).await.unwrap();
+    browser.login(&app.address, "/e/local/services/itflex-nginx/nginx-web-access", "admin", PASSWORD).await;
+    let wait = || c.wait().at_most(Duration::from_secs(20));
+    let link = wait().for_element(Locator::Css("#openAddresses a[href^='http://']")).await.unwrap();
+    let href = link.attr("href").await.unwrap().unwrap();
+    assert!(href.starts_with("http://") && href.split('.').count() == 4, "an IPv4 address: {href}");
+    assert!(c.find(Locator::Css("#openAddresses a[href^='https://']")).await.is_ok(), "port 443 as https");
+    save_screenshot(c, "service-open").await;
+
+    let task = wait().for_element(Locator::Css("#tasks tr[data-status='RUNNING'] a")).await.unwrap();
+    task.click().await.unwrap();
+    let host = wait().for_element(Locator::Id("taskHost")).await.unwrap().text().await.unwrap();
+    assert!(host.contains("t2.micro") && host.contains("i-"), "{host}");
+    assert_eq!(c.find(Locator::Id("taskStatus")).await.unwrap().text().await.unwrap(), "RUNNING");
+    let containers = c.find(Locator::Id("taskContainers")).await.unwrap().text().await.unwrap();
+    assert!(containers.contains("80 → 80/tcp") && containers.contains("443 → 443/tcp"), "{containers}");
+    save_screenshot(c, "task-page").await;
+    c.set_window_size(1024, 900).await.unwrap();
+    save_screenshot(c, "task-page-1024").await;
+}

@@ -173,7 +173,38 @@ fn ServiceSummary(detail: ServiceDetail, children: Children) -> impl IntoView {
                 _ => "off",
             }}</dd>
         </dl>
+        <Addresses cluster=d.cluster.clone() service=d.service_name.clone()/>
         {children()}
+    }
+}
+
+/// "Open": where the service answers — its running tasks' host ports on their instances' public
+/// IPs (private ones marked), with what those leave out.
+#[component]
+fn Addresses(cluster: String, service: String) -> impl IntoView {
+    let env = param("env");
+    let found = load(move || {
+        let (env, cluster, service) = (env.get(), cluster.clone(), service.clone());
+        async move { api::service_addresses(&env, &cluster, &service).await }
+    });
+    view! {
+        <div class="open-links" id="openAddresses">
+            <strong>"Open"</strong>
+            {move || match found.get() {
+                None => view! { <span class="muted">"…"</span> }.into_any(),
+                Some(Err(e)) => view! { <span class="muted">{e.message}</span> }.into_any(),
+                Some(Ok(a)) => view! {
+                    {a.addresses.into_iter().map(|a| {
+                        let title = format!("task {} ({}:{} → host port {})", a.task_id, a.container, a.container_port, a.host_port);
+                        view! {
+                            <a href=a.url.clone() target="_blank" rel="noopener external" title=title>{a.url.clone()}</a>
+                            {(!a.public).then(|| view! { <small class="muted">" (private)"</small> })}
+                        }
+                    }).collect_view()}
+                    {a.notes.into_iter().map(|n| view! { <small class="muted">{n}</small> }).collect_view()}
+                }.into_any(),
+            }}
+        </div>
     }
 }
 
@@ -201,9 +232,10 @@ fn ServiceTables(detail: ServiceDetail) -> impl IntoView {
         .take(50)
         .map(|e| view! { <li><time>{local_time(e.created_at.as_deref())}</time>" "{e.message.clone()}</li> })
         .collect_view();
+    let env = param("env").get_untracked();
     let tasks = d.tasks.iter().map(|t| view! {
                     <tr data-status=t.last_status.clone()>
-                        <td class="mono">{t.task_id.chars().take(12).collect::<String>()}</td>
+                        <td class="mono"><a href=paths::task(&env, &d.cluster, &t.task_id) rel="external">{t.task_id.chars().take(12).collect::<String>()}</a></td>
                         <td>{t.last_status.clone()}</td>
                         <td>{t.health_status.clone().unwrap_or_else(|| "—".into())}</td>
                         <td class="mono">{t.task_definition.clone()}</td>
