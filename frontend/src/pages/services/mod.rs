@@ -2,6 +2,7 @@
 
 mod deploy;
 mod live;
+mod open;
 mod page;
 mod update_json;
 mod wizard;

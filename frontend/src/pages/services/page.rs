@@ -14,6 +14,7 @@ use crate::load::{load, send};
 use crate::pages::param;
 
 use super::deploy::{CiPanel, DeployDialog, RollbackDialog, RolloutPanel};
+use super::open::Addresses;
 use super::update_json::UpdateJsonPanel;
 
 /// `/e/:env/services/:cluster/:service`.
@@ -175,36 +176,6 @@ fn ServiceSummary(detail: ServiceDetail, children: Children) -> impl IntoView {
         </dl>
         <Addresses cluster=d.cluster.clone() service=d.service_name.clone()/>
         {children()}
-    }
-}
-
-/// "Open": where the service answers — its running tasks' host ports on their instances' public
-/// IPs (private ones marked), with what those leave out.
-#[component]
-fn Addresses(cluster: String, service: String) -> impl IntoView {
-    let env = param("env");
-    let found = load(move || {
-        let (env, cluster, service) = (env.get(), cluster.clone(), service.clone());
-        async move { api::service_addresses(&env, &cluster, &service).await }
-    });
-    view! {
-        <div class="open-links" id="openAddresses">
-            <strong>"Open"</strong>
-            {move || match found.get() {
-                None => view! { <span class="muted">"…"</span> }.into_any(),
-                Some(Err(e)) => view! { <span class="muted">{e.message}</span> }.into_any(),
-                Some(Ok(a)) => view! {
-                    {a.addresses.into_iter().map(|a| {
-                        let title = format!("task {} ({}:{} → host port {})", a.task_id, a.container, a.container_port, a.host_port);
-                        view! {
-                            <a href=a.url.clone() target="_blank" rel="noopener external" title=title>{a.url.clone()}</a>
-                            {(!a.public).then(|| view! { <small class="muted">" (private)"</small> })}
-                        }
-                    }).collect_view()}
-                    {a.notes.into_iter().map(|n| view! { <small class="muted">{n}</small> }).collect_view()}
-                }.into_any(),
-            }}
-        </div>
     }
 }
 

@@ -1,0 +1,37 @@
+//! "Open" on the service page: where the service answers, one click away (the lab's final test).
+
+use leptos::prelude::*;
+
+use crate::api;
+use crate::load::load;
+use crate::pages::param;
+
+/// "Open": where the service answers — its running tasks' host ports on their instances' public
+/// IPs (private ones marked), with what those leave out.
+#[component]
+pub(super) fn Addresses(cluster: String, service: String) -> impl IntoView {
+    let env = param("env");
+    let found = load(move || {
+        let (env, cluster, service) = (env.get(), cluster.clone(), service.clone());
+        async move { api::service_addresses(&env, &cluster, &service).await }
+    });
+    view! {
+        <div class="open-links" id="openAddresses">
+            <strong>"Open"</strong>
+            {move || match found.get() {
+                None => view! { <span class="muted">"…"</span> }.into_any(),
+                Some(Err(e)) => view! { <span class="muted">{e.message}</span> }.into_any(),
+                Some(Ok(a)) => view! {
+                    {a.addresses.into_iter().map(|a| {
+                        let title = format!("task {} ({}:{} → host port {})", a.task_id, a.container, a.container_port, a.host_port);
+                        view! {
+                            <a href=a.url.clone() target="_blank" rel="noopener external" title=title>{a.url.clone()}</a>
+                            {(!a.public).then(|| view! { <small class="muted">" (private)"</small> })}
+                        }
+                    }).collect_view()}
+                    {a.notes.into_iter().map(|n| view! { <small class="muted">{n}</small> }).collect_view()}
+                }.into_any(),
+            }}
+        </div>
+    }
+}
