@@ -19,7 +19,8 @@ event is ever written. Here:
 - the service's tasks exist: ListTasks (by serviceName, desiredStatus RUNNING by default, as ECS)
   and DescribeTasks show them PENDING, then RUNNING on a container instance (spread over them), and
   STOPPED with ECS's stop codes and reasons when a deployment replaces them, scaling removes them or
-  their image cannot start.
+  their image cannot start; a stopped task is forgotten after an hour, as ECS does
+  (`BERTH_LOCAL_ECS_STOPPED_TASK_SECONDS`).
 
 Time is read on each call (no background thread), from `clock()`: a describe after STEP seconds
 sees the next phase.
@@ -40,6 +41,8 @@ from .ecs_state import LOCK, Rollout, ServiceTask, state_of
 from .patching import patch, require
 
 STEP = float(os.environ.get("BERTH_LOCAL_ECS_STEP_SECONDS", "1.0"))
+# ECS keeps a stopped task visible (ListTasks, DescribeTasks) for about an hour, then forgets it.
+STOPPED_TASK_SECONDS = float(os.environ.get("BERTH_LOCAL_ECS_STOPPED_TASK_SECONDS", "3600"))
 FAILING_MARK = "cannot-start"
 KEPT = {
     "deploymentConfiguration": "deployment_configuration",
@@ -311,6 +314,11 @@ def _describe_services(original):
     return describe_services
 
 
+def _forgotten(task):
+    """A task stopped longer ago than ECS keeps stopped tasks."""
+    return task.last_status == "STOPPED" and task.stopped_clock is not None and clock() - task.stopped_clock > STOPPED_TASK_SECONDS
+
+
 def _list_tasks(original):
     def list_tasks(self, cluster_str=None, container_instance=None, family=None, started_by=None, service_name=None, desiredStatus=None):
         found = [] if service_name else original(self, cluster_str, container_instance, family, started_by, service_name, desiredStatus)
@@ -322,7 +330,8 @@ def _list_tasks(original):
             tick(self, service)
             for rollout in state.rollouts.get(service.arn, []) + state.retired.get(service.arn, []):
                 for task in rollout.tasks:
-                    if task.desired_status == (desiredStatus or "RUNNING") and (not started_by or task.started_by == started_by):
+                    wanted = task.desired_status == (desiredStatus or "RUNNING") and (not started_by or task.started_by == started_by)
+                    if wanted and not _forgotten(task):
                         found.append(task)
         return found
 
@@ -332,10 +341,10 @@ def _list_tasks(original):
 def _describe_tasks(original):
     def describe_tasks(self, cluster_str, tasks):
         known = state_of(self).tasks
-        ours = [task for arn, task in known.items() if arn in tasks or task.id in tasks]
-        ids = {t.task_arn for t in ours} | {t.id for t in ours}
+        mine = [task for arn, task in known.items() if arn in tasks or task.id in tasks]
+        ids = {t.task_arn for t in mine} | {t.id for t in mine}
         rest = [t for t in tasks if t not in ids]
-        return (original(self, cluster_str, rest) if rest else []) + ours
+        return (original(self, cluster_str, rest) if rest else []) + [t for t in mine if not _forgotten(t)]
 
     return describe_tasks
 

@@ -149,6 +149,7 @@ class ServiceTask:
         self.created_at = utcnow()
         self.started_at = None
         self.stopped_at = None
+        self.stopped_clock = None  # on the scheduler's clock: ECS forgets a stopped task after an hour
         self.stopped_reason = None
         self.stop_code = None
         self.tags = []
@@ -177,6 +178,9 @@ class ServiceTask:
             ran = self.last_status == "RUNNING"
             self.desired_status = self.last_status = "STOPPED"
             self.stopped_at, self.stop_code, self.stopped_reason = utcnow(), code, reason
+            from . import ecs_scheduler  # the clock tests replace; imported here (it imports this module)
+
+            self.stopped_clock = ecs_scheduler.clock()
             self.health_status = "UNKNOWN"
             for container in self.containers:
                 container.last_status = "STOPPED"

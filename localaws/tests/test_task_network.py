@@ -79,3 +79,18 @@ def test_a_stopped_task_has_no_bindings(client, clock):
     arns = ecs.list_tasks(cluster="lab", serviceName="lab-web", desiredStatus="STOPPED")["taskArns"]
     stopped = ecs.describe_tasks(cluster="lab", tasks=arns)["tasks"]
     assert stopped and all(t["lastStatus"] == "STOPPED" and bindings(t) == [] for t in stopped)
+
+
+def test_a_stopped_task_is_forgotten_after_an_hour_as_ecs_does(client, clock):
+    ecs, _ = lab_with_instances(client, 1)
+    serve(ecs, clock, "lab-web", "bridge", [{"containerPort": 80, "hostPort": 80}], 1)
+    ecs.update_service(cluster="lab", service="lab-web", desiredCount=0)
+    clock.steps(5)
+    ecs.describe_services(cluster="lab", services=["lab-web"])
+    arns = ecs.list_tasks(cluster="lab", serviceName="lab-web", desiredStatus="STOPPED")["taskArns"]
+    assert len(arns) == 1
+    clock.now += 3500
+    assert ecs.list_tasks(cluster="lab", serviceName="lab-web", desiredStatus="STOPPED")["taskArns"] == arns
+    clock.now += 200
+    assert ecs.list_tasks(cluster="lab", serviceName="lab-web", desiredStatus="STOPPED")["taskArns"] == []
+    assert ecs.describe_tasks(cluster="lab", tasks=arns)["tasks"] == []
