@@ -60,7 +60,7 @@ mod tests {
         let names: Vec<_> = apps().iter().map(|a| a.name).collect();
         assert_eq!(
             names,
-            ["console", "admin", "history", "clusters", "services", "servicewizard", "taskdefs", "taskwizard"]
+            ["console", "admin", "history", "clusters", "services", "servicewizard", "taskdefs", "taskwizard", "tasks"]
         );
         assert!(apps().iter().all(|a| !a.prefixes.is_empty() && a.prefixes.iter().all(|p| p.starts_with('/'))));
     }
@@ -72,6 +72,7 @@ mod tests {
             ("/e/local/repositories", "console"),
             ("/e/local/repository/team%2Fweb", "console"),
             ("/admin/users", "admin"),
+            ("/e/local/tasks/itflex-nginx/4f2b0c", "tasks"),
             ("/administrators", "console"),
             ("/deployments", "history"),
             ("/deployments/42?x=1", "history"),
