@@ -7,6 +7,7 @@ use shared::ecs::task::{TaskContainer, TaskDetail};
 
 use crate::api::{self, paths};
 use crate::components::ErrorBanner;
+use crate::format::local_time;
 use crate::load::load;
 use crate::pages::param;
 
@@ -79,10 +80,10 @@ fn TaskView(task: TaskDetail) -> impl IntoView {
             <dt>"Launch type"</dt><dd>{or_dash(&task.launch_type)}</dd>
             <dt>"Availability zone"</dt><dd>{or_dash(&task.availability_zone)}</dd>
             <dt>"Started by"</dt><dd class="mono">{or_dash(&task.started_by)}</dd>
-            <dt>"Created"</dt><dd>{or_dash(&task.created_at)}</dd>
-            <dt>"Started"</dt><dd>{or_dash(&task.started_at)}</dd>
+            <dt>"Created"</dt><dd>{local_time(task.created_at.as_deref())}</dd>
+            <dt>"Started"</dt><dd>{local_time(task.started_at.as_deref())}</dd>
             {task.private_ip.clone().map(|ip| view! { <dt>"Task IP (awsvpc)"</dt><dd class="mono">{ip}</dd> })}
-            {task.stopped_at.clone().map(|at| view! { <dt>"Stopped"</dt><dd>{at}</dd> })}
+            {task.stopped_at.clone().map(|at| view! { <dt>"Stopped"</dt><dd>{local_time(Some(&at))}</dd> })}
             {task.stop_code.clone().map(|code| view! { <dt>"Stop code"</dt><dd class="mono" id="stopCode">{code}</dd> })}
             {task.stopped_reason.clone().map(|why| view! { <dt>"Stopped reason"</dt><dd id="stoppedReason">{why}</dd> })}
         </dl>
