@@ -6,7 +6,6 @@ use aws_sdk_ecs::types as sdk;
 use shared::ecs::service::{ServiceDetail, ServiceSpec, Task};
 
 use super::AwsEnv;
-use super::chunks::describe_in_chunks;
 use super::errors::AwsResult;
 use super::service_convert::*;
 use crate::error::AppError;
@@ -39,18 +38,7 @@ impl AwsEnv {
     /// The service's tasks with `status`, as its page lists them.
     async fn tasks_of(&self, cluster: &str, service: &str, status: sdk::DesiredStatus) -> Result<Vec<Task>, AppError> {
         let arns = self.task_arns(cluster, service, status).await?;
-        describe_in_chunks(&arns, 100, |chunk| async move {
-            let out = self
-                .ecs
-                .describe_tasks()
-                .cluster(cluster)
-                .set_tasks(Some(chunk))
-                .send()
-                .await
-                .or_aws(self.cx("ecs:DescribeTasks"))?;
-            Ok(out.tasks().iter().map(task).collect())
-        })
-        .await
+        Ok(self.describe_tasks(cluster, &arns).await?.iter().map(task).collect())
     }
 
     /// The service's stopped tasks (ECS keeps them about an hour), newest first: a failed

@@ -15,7 +15,14 @@ use crate::error::AppError;
 impl AwsEnv {
     /// The tasks `ids` (IDs or ARNs) of `cluster` that ECS still has, with their hosts.
     pub(crate) async fn task_details(&self, cluster: &str, ids: &[String]) -> Result<Vec<TaskDetail>, AppError> {
-        let tasks: Vec<sdk::Task> = describe_in_chunks(ids, 100, |chunk| async move {
+        let tasks = self.describe_tasks(cluster, ids).await?;
+        let hosts = self.hosts(cluster, &tasks).await?;
+        Ok(tasks.iter().map(|t| detail(cluster, t, &hosts)).collect())
+    }
+
+    /// DescribeTasks over `ids` (IDs or ARNs), 100 at a time; tasks ECS no longer has are left out.
+    pub(super) async fn describe_tasks(&self, cluster: &str, ids: &[String]) -> Result<Vec<sdk::Task>, AppError> {
+        describe_in_chunks(ids, 100, |chunk| async move {
             let out = self
                 .ecs
                 .describe_tasks()
@@ -26,9 +33,7 @@ impl AwsEnv {
                 .or_aws(self.cx("ecs:DescribeTasks"))?;
             Ok(out.tasks().to_vec())
         })
-        .await?;
-        let hosts = self.hosts(cluster, &tasks).await?;
-        Ok(tasks.iter().map(|t| detail(cluster, t, &hosts)).collect())
+        .await
     }
 
     /// The RUNNING tasks of a service, in detail.
