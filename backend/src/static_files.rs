@@ -1,14 +1,17 @@
 //! The built front end: files from `dist/`, and an app's page for every other non-API path so the
 //! browser's router can take deep links. The apps (separate WebAssembly bundles) and the pages each
 //! renders are listed once, in `frontend/apps.txt` ([`shared::apps`]): each app's files are under
-//! `/<app>/` (`dist/<app>/`), its page answers its URL prefixes, and the console (`dist/`) answers
-//! everything else.
+//! `/<app>/` (`dist/<app>/`), its page answers the paths [`shared::apps::app_for`] gives it, and the
+//! console (`dist/`) answers everything else.
 
 use std::path::{Path, PathBuf};
 
 use axum::Router;
+use axum::extract::Request;
+use axum::response::IntoResponse;
 use axum::http::{HeaderValue, header};
-use shared::apps::{CONSOLE, apps};
+use shared::apps::{CONSOLE, app_for, apps};
+use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -36,19 +39,29 @@ fn app(dir: &Path) -> ServeDir<ServeFile> {
 
 pub(crate) fn router(dir: &Path) -> Router {
     let mut router = Router::new();
+    let mut pages = Vec::new();
     for entry in apps().into_iter().filter(|a| a.name != CONSOLE) {
         let files = app_dir(dir, entry.name);
-        let own = format!("/{}", entry.name);
-        router = router.nest_service(&own, app(&files));
-        // A prefix equal to the app's own directory is already answered by its files' fallback.
-        for prefix in entry.prefixes.into_iter().filter(|p| *p != own) {
-            router =
-                router.route_service(prefix, page(&files)).route_service(&format!("{prefix}/{{*rest}}"), page(&files));
-        }
+        router = router.nest_service(&format!("/{}", entry.name), app(&files));
+        pages.push((entry.name, page(&files)));
     }
+    // Any other path: the page of the app whose prefix matches it (`shared::apps::app_for`, as the
+    // front end's links decide), else the console's files.
+    let console = app(dir);
+    let fallback = move |request: Request| {
+        let which = app_for(request.uri().path());
+        let page = pages.iter().find(|(name, _)| *name == which).map(|(_, p)| p.clone());
+        let console = console.clone();
+        async move {
+            match page {
+                Some(page) => page.oneshot(request).await.map(IntoResponse::into_response),
+                None => console.oneshot(request).await.map(IntoResponse::into_response),
+            }
+        }
+    };
     // index.html must be revalidated so a new build is picked up; hashed assets may be cached.
     router
-        .fallback_service(app(dir))
+        .fallback(fallback)
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
 }
 
@@ -89,6 +102,9 @@ mod tests {
             ("/e/local/cluster/itflex-nginx", "clusters"),
             ("/e/local/services/itflex-nginx/web", "services"),
             ("/e/local/services/new", "servicewizard"),
+            ("/e/local/services/itflex-nginx/web/update", "serviceupdate"),
+            ("/e/local/services/itflex-nginx/web/update/", "serviceupdate"),
+            ("/e/local/services/itflex-nginx/update", "services"),
             ("/e/local/task-definitions", "taskdefs"),
             ("/e/local/task-definitions/family/web/3", "taskdefs"),
             ("/e/local/task-definitions/new", "taskwizard"),

@@ -506,6 +506,9 @@ pub mod paths {
     pub fn service(env: &str, cluster: &str, service: &str) -> String {
         format!("/e/{}/services/{}/{}", enc(env), enc(cluster), enc(service))
     }
+    pub fn service_update(env: &str, cluster: &str, name: &str) -> String {
+        format!("{}/update", service(env, cluster, name))
+    }
     pub fn task(env: &str, cluster: &str, task: &str) -> String {
         format!("/e/{}/tasks/{}/{}", enc(env), enc(cluster), enc(task))
     }

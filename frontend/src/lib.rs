@@ -9,151 +9,98 @@ mod context;
 mod format;
 mod load;
 mod pages;
+mod router;
 mod shell;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Routes};
-use leptos_router::path;
+use router::Route;
 
 use pages::{
     AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
-    HistoryPage, Home, NotFound, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage,
-    TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage, UsersPage,
+    HistoryPage, Home, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage,
+    TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage, UpdateServicePage, UsersPage,
 };
 
-fn console_routes() -> AnyView {
-    view! {
-        <Routes fallback=|| view! { <NotFound/> }>
-            <Route path=path!("/") view=Home/>
-            <Route path=path!("/e/:env/repositories") view=RepositoriesPage/>
-            <Route path=path!("/e/:env/repositories/new") view=CreateRepositoryPage/>
-            <Route path=path!("/e/:env/repository/:name") view=RepositoryPage/>
-        </Routes>
-    }
-    .into_any()
-}
-
-fn cluster_routes() -> AnyView {
-    view! {
-        <Routes fallback=|| view! { <NotFound/> }>
-            <Route path=path!("/e/:env/clusters") view=ClustersPage/>
-            <Route path=path!("/e/:env/clusters/new") view=CreateClusterPage/>
-            <Route path=path!("/e/:env/cluster/:name") view=ClusterPage/>
-        </Routes>
-    }
-    .into_any()
-}
-
-fn service_routes() -> AnyView {
-    view! {
-        <Routes fallback=|| view! { <NotFound/> }>
-            <Route path=path!("/e/:env/services/:cluster/:service") view=ServicePage/>
-        </Routes>
-    }
-    .into_any()
-}
-
-fn service_wizard_routes() -> AnyView {
-    view! {
-        <Routes fallback=|| view! { <NotFound/> }>
-            <Route path=path!("/e/:env/services/new") view=CreateServicePage/>
-        </Routes>
-    }
-    .into_any()
-}
-
-fn task_wizard_routes() -> AnyView {
-    view! {
-        <Routes fallback=|| view! { <NotFound/> }>
-            <Route path=path!("/e/:env/task-definitions/new") view=TaskDefinitionWizard/>
-        </Routes>
-    }
-    .into_any()
-}
-
-fn task_definition_routes() -> AnyView {
-    view! {
-        <Routes fallback=|| view! { <NotFound/> }>
-            <Route path=path!("/e/:env/task-definitions") view=TaskFamiliesPage/>
-            <Route path=path!("/e/:env/task-definitions/family/:family") view=TaskFamilyPage/>
-            <Route path=path!("/e/:env/task-definitions/family/:family/diff") view=TaskDiffPage/>
-            <Route path=path!("/e/:env/task-definitions/family/:family/:revision") view=TaskRevisionPage/>
-        </Routes>
-    }
-    .into_any()
-}
-
-fn task_routes() -> AnyView {
-    view! {
-        <Routes fallback=|| view! { <NotFound/> }>
-            <Route path=path!("/e/:env/tasks/:cluster/:task") view=TaskPage/>
-        </Routes>
-    }
-    .into_any()
-}
-
-fn history_routes() -> AnyView {
-    view! {
-        <Routes fallback=|| view! { <NotFound/> }>
-            <Route path=path!("/deployments") view=HistoryPage/>
-            <Route path=path!("/deployments/:id") view=DeploymentPage/>
-        </Routes>
-    }
-    .into_any()
-}
-
-fn admin_routes() -> AnyView {
-    view! {
-        <Routes fallback=|| view! { <NotFound/> }>
-            <Route path=path!("/admin/users") view=UsersPage/>
-            <Route path=path!("/admin/tokens") view=TokensPage/>
-            <Route path=path!("/admin/audit") view=AuditPage/>
-        </Routes>
-    }
-    .into_any()
-}
+/// Each app's pages (`router::routes` tries them in order; a page no route matches is NotFound).
+const CONSOLE: &[Route] = &[
+    ("/", || view! { <Home/> }.into_any()),
+    ("/e/:env/repositories", || view! { <RepositoriesPage/> }.into_any()),
+    ("/e/:env/repositories/new", || view! { <CreateRepositoryPage/> }.into_any()),
+    ("/e/:env/repository/:name", || view! { <RepositoryPage/> }.into_any()),
+];
+const CLUSTERS: &[Route] = &[
+    ("/e/:env/clusters", || view! { <ClustersPage/> }.into_any()),
+    ("/e/:env/clusters/new", || view! { <CreateClusterPage/> }.into_any()),
+    ("/e/:env/cluster/:name", || view! { <ClusterPage/> }.into_any()),
+];
+const SERVICES: &[Route] = &[("/e/:env/services/:cluster/:service", || view! { <ServicePage/> }.into_any())];
+const SERVICE_UPDATE: &[Route] =
+    &[("/e/:env/services/:cluster/:service/update", || view! { <UpdateServicePage/> }.into_any())];
+const SERVICE_WIZARD: &[Route] = &[("/e/:env/services/new", || view! { <CreateServicePage/> }.into_any())];
+const TASK_WIZARD: &[Route] = &[("/e/:env/task-definitions/new", || view! { <TaskDefinitionWizard/> }.into_any())];
+const TASK_DEFINITIONS: &[Route] = &[
+    ("/e/:env/task-definitions", || view! { <TaskFamiliesPage/> }.into_any()),
+    ("/e/:env/task-definitions/family/:family", || view! { <TaskFamilyPage/> }.into_any()),
+    ("/e/:env/task-definitions/family/:family/diff", || view! { <TaskDiffPage/> }.into_any()),
+    ("/e/:env/task-definitions/family/:family/:revision", || view! { <TaskRevisionPage/> }.into_any()),
+];
+const TASKS: &[Route] = &[("/e/:env/tasks/:cluster/:task", || view! { <TaskPage/> }.into_any())];
+const HISTORY: &[Route] = &[
+    ("/deployments", || view! { <HistoryPage/> }.into_any()),
+    ("/deployments/:id", || view! { <DeploymentPage/> }.into_any()),
+];
+const ADMIN: &[Route] = &[
+    ("/admin/users", || view! { <UsersPage/> }.into_any()),
+    ("/admin/tokens", || view! { <TokensPage/> }.into_any()),
+    ("/admin/audit", || view! { <AuditPage/> }.into_any()),
+];
 
 /// The console: `/` and `/e/...`.
 pub fn console() {
-    shell::mount("console", console_routes);
+    shell::mount("console", CONSOLE);
 }
 
 /// The cluster pages: `/e/{env}/clusters`, `/e/{env}/cluster/...`.
 pub fn clusters() {
-    shell::mount("clusters", cluster_routes);
+    shell::mount("clusters", CLUSTERS);
 }
 
 /// The service pages: `/e/{env}/services/...`.
 pub fn services() {
-    shell::mount("services", service_routes);
+    shell::mount("services", SERVICES);
 }
 
 /// The service wizard: `/e/{env}/services/new`.
 pub fn servicewizard() {
-    shell::mount("servicewizard", service_wizard_routes);
+    shell::mount("servicewizard", SERVICE_WIZARD);
+}
+
+/// "Update service": `/e/{env}/services/{cluster}/{service}/update`.
+pub fn serviceupdate() {
+    shell::mount("serviceupdate", SERVICE_UPDATE);
 }
 
 /// The task definition wizard: `/e/{env}/task-definitions/new`.
 pub fn taskwizard() {
-    shell::mount("taskwizard", task_wizard_routes);
+    shell::mount("taskwizard", TASK_WIZARD);
 }
 
 /// The task definition pages: `/e/{env}/task-definitions/...`.
 pub fn taskdefs() {
-    shell::mount("taskdefs", task_definition_routes);
+    shell::mount("taskdefs", TASK_DEFINITIONS);
 }
 
 /// A task's page: `/e/{env}/tasks/{cluster}/{task}`.
 pub fn tasks() {
-    shell::mount("tasks", task_routes);
+    shell::mount("tasks", TASKS);
 }
 
 /// The deployment history: `/deployments`, `/deployments/{id}`.
 pub fn history() {
-    shell::mount("history", history_routes);
+    shell::mount("history", HISTORY);
 }
 
 /// The admin area: `/admin/...`.
 pub fn admin() {
-    shell::mount("admin", admin_routes);
+    shell::mount("admin", ADMIN);
 }

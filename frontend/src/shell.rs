@@ -3,28 +3,28 @@
 //! list of apps (`frontend/apps.txt`, `shared::apps`): a link into another app is a full page load.
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
-use leptos_router::hooks::{use_location, use_navigate};
 use shared::apps::app_for;
 use shared::auth::Me;
 
 use crate::api::{self, paths};
-use crate::context::{Environments, Session, go, session};
+use crate::context::{Environments, Session, session};
 use crate::load::load;
-use crate::pages::LoginPage;
+use crate::pages::{LoginPage, NotFound};
+use crate::router::{self, Route, navigate};
 
 /// Which app this is: a name from `frontend/apps.txt`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Here(&'static str);
 
-pub fn mount(app: &'static str, routes: fn() -> AnyView) {
+pub fn mount(app: &'static str, routes: &'static [Route]) {
     debug_assert!(shared::apps::apps().iter().any(|a| a.name == app), "{app} is not in frontend/apps.txt");
     leptos::mount::mount_to_body(move || view! { <App here=Here(app) routes/> });
 }
 
 #[component]
-fn App(here: Here, routes: fn() -> AnyView) -> impl IntoView {
+fn App(here: Here, routes: &'static [Route]) -> impl IntoView {
     provide_context(here);
+    router::provide(here.0);
     let me = RwSignal::new(None::<Me>);
     let checked = RwSignal::new(false);
     provide_context(Session(me));
@@ -36,31 +36,27 @@ fn App(here: Here, routes: fn() -> AnyView) -> impl IntoView {
         checked.set(true);
     });
     let logged_in = Memo::new(move |_| me.with(Option::is_some));
-    view! {
-        <Router>
-            {move || match (checked.get(), logged_in.get()) {
-                (false, _) => view! { <p class="muted boot">"Loading…"</p> }.into_any(),
-                (true, false) => view! { <LoginPage/> }.into_any(),
-                (true, true) => view! { <Console routes/> }.into_any(),
-            }}
-        </Router>
+    move || match (checked.get(), logged_in.get()) {
+        (false, _) => view! { <p class="muted boot">"Loading…"</p> }.into_any(),
+        (true, false) => view! { <LoginPage/> }.into_any(),
+        (true, true) => view! { <Console routes/> }.into_any(),
     }
 }
 
 #[component]
-fn Console(routes: fn() -> AnyView) -> impl IntoView {
+fn Console(routes: &'static [Route]) -> impl IntoView {
     provide_context(Environments(load(api::list_environments)));
     view! {
         <Header/>
-        <main>{routes()}</main>
+        <main>{router::routes(routes, || view! { <NotFound/> }.into_any())}</main>
     }
 }
 
 /// The environment named in the current URL (`/e/{env}/...`).
 fn current_env() -> Memo<Option<String>> {
-    let location = use_location();
+    let path = router::pathname();
     Memo::new(move |_| {
-        let path = location.pathname.get();
+        let path = path.get();
         let rest = path.strip_prefix("/e/")?;
         let env = rest.split('/').next().filter(|s| !s.is_empty())?;
         Some(String::from(js_sys::decode_uri_component(env).ok()?))
@@ -72,26 +68,21 @@ fn Header() -> impl IntoView {
     let envs = expect_context::<Environments>().0;
     let session = session();
     let env = current_env();
-    let location = use_location();
+    let path = router::pathname();
     // `aria-current="page"` on the navigation link of the current area (styled in style.css).
-    let current = move |prefix: &'static str| move || location.pathname.get().starts_with(prefix).then_some("page");
+    let current = move |prefix: &'static str| move || path.get().starts_with(prefix).then_some("page");
     let here = expect_context::<Here>().0;
     // Into another app: a full page load, not the router's client-side navigation.
     let rel = move |href: &str| (app_for(href) != here).then_some("external");
-    let navigate = use_navigate();
     // Switching environments stays on the same kind of page.
     let on_change = move |ev| {
         let picked = event_target_value(&ev);
         let target = match here {
             "taskdefs" | "taskwizard" => paths::task_definitions(&picked),
-            "clusters" | "services" | "servicewizard" => paths::clusters(&picked),
+            "clusters" | "services" | "servicewizard" | "serviceupdate" => paths::clusters(&picked),
             _ => paths::repositories(&picked),
         };
-        if app_for(&target) == here {
-            navigate(&target, Default::default());
-        } else {
-            go(&target);
-        }
+        navigate(&target, false);
     };
     // Pages outside an environment (admin, home) link to the first one.
     let link_env =
@@ -117,7 +108,7 @@ fn Header() -> impl IntoView {
                         <a rel=rel(&repositories) href=repositories
                             aria-current=move || (here == "console").then(current("/e/")).flatten()>"Repositories"</a>
                         <a rel=rel(&clusters) href=clusters
-                            aria-current=move || matches!(here, "clusters" | "services" | "servicewizard").then_some("page")>"Clusters"</a>
+                            aria-current=move || matches!(here, "clusters" | "services" | "servicewizard" | "serviceupdate").then_some("page")>"Clusters"</a>
                         <a rel=rel(&task_definitions) href=task_definitions
                             aria-current=move || matches!(here, "taskdefs" | "taskwizard").then_some("page")>"Task definitions"</a>
                     }

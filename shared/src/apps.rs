@@ -7,7 +7,8 @@ pub const APPS_TXT: &str = include_str!("../../frontend/apps.txt");
 /// The app built into `dist/` itself, which renders every page no other app claims.
 pub const CONSOLE: &str = "console";
 
-/// One app: its bundle's name and the URL prefixes of its pages (`{env}`: one path segment).
+/// One app: its bundle's name and the URL prefixes of its pages (`{env}`, `{cluster}`, …: one path
+/// segment).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct App {
     pub name: &'static str,
@@ -42,11 +43,11 @@ pub fn app_for(path: &str) -> &'static str {
     best.0
 }
 
-/// `prefix` matches `path` segment by segment, `{env}` matching any one segment.
+/// `prefix` matches `path` segment by segment, a `{name}` matching any one segment.
 fn matches(prefix: &str, path: &str) -> bool {
     let mut path = path.split('/').filter(|s| !s.is_empty());
     prefix.split('/').filter(|s| !s.is_empty()).all(|want| match path.next() {
-        Some(have) => want == "{env}" || want == have,
+        Some(have) => (want.starts_with('{') && want.ends_with('}')) || want == have,
         None => false,
     })
 }
@@ -60,7 +61,7 @@ mod tests {
         let names: Vec<_> = apps().iter().map(|a| a.name).collect();
         assert_eq!(
             names,
-            ["console", "admin", "history", "clusters", "services", "servicewizard", "taskdefs", "taskwizard", "tasks"]
+            ["console", "admin", "history", "clusters", "services", "servicewizard", "serviceupdate", "taskdefs", "taskwizard", "tasks"]
         );
         assert!(apps().iter().all(|a| !a.prefixes.is_empty() && a.prefixes.iter().all(|p| p.starts_with('/'))));
     }
@@ -82,6 +83,8 @@ mod tests {
             ("/e/local/services/itflex-nginx/web", "services"),
             ("/e/local/services/new", "servicewizard"),
             ("/e/local/services/new?cluster=a", "servicewizard"),
+            ("/e/local/services/itflex-nginx/web/update", "serviceupdate"),
+            ("/e/local/services/itflex-nginx/update", "services"),
             ("/e/local/task-definitions", "taskdefs"),
             ("/e/local/task-definitions/family/web/3", "taskdefs"),
             ("/e/local/task-definitions/new", "taskwizard"),

@@ -3,8 +3,7 @@
 //! submit stays disabled until they all pass.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
+use crate::router::navigate;
 use shared::auth::Role;
 use shared::ecr::{EncryptionConfiguration, EncryptionType, ImageTagMutability, RepositorySpec, Tag};
 
@@ -53,8 +52,6 @@ fn RepositoryForm() -> impl IntoView {
         form.spec.with(|s| s.encryption_configuration.as_ref().is_some_and(|e| e.encryption_type.uses_kms()))
     });
     let tags = root.field("tags", |s: &mut RepositorySpec| Some(&mut s.tags));
-
-    let navigate = use_navigate();
     let pending = RwSignal::new(false);
     let can_submit = move || form.report.read().is_valid() && !pending.get();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -66,7 +63,7 @@ fn RepositoryForm() -> impl IntoView {
         let navigate = navigate.clone();
         let list = paths::repositories(&env);
         send(pending, async move { api::create_repository(&env, &spec).await }, move |answer| match answer {
-            Ok(repo) => navigate(&format!("{list}?created={}", repo.repository_name), NavigateOptions::default()),
+            Ok(repo) => navigate(&format!("{list}?created={}", repo.repository_name), false),
             Err(e) => form.fields.server.set(Some(e)),
         });
     };

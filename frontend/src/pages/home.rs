@@ -1,6 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
+use crate::router::navigate;
 
 use crate::api::paths;
 use crate::components::ErrorBanner;
@@ -10,12 +9,11 @@ use crate::context::Environments;
 #[component]
 pub fn Home() -> impl IntoView {
     let envs = expect_context::<Environments>().0;
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(list)) = envs.get()
             && let Some(first) = list.first()
         {
-            navigate(&paths::repositories(&first.name), NavigateOptions { replace: true, ..Default::default() });
+            navigate(&paths::repositories(&first.name), true);
         }
     });
     view! {

@@ -24,20 +24,19 @@ pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use repositories::RepositoriesPage;
 pub use repository::RepositoryPage;
-pub use services::{CreateServicePage, ServicePage};
+pub use services::{CreateServicePage, ServicePage, UpdateServicePage};
 pub use task_definitions::{TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskRevisionPage};
 pub use tasks::TaskPage;
 pub use tokens::TokensPage;
 pub use users::UsersPage;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 /// A route parameter, percent-decoded (repository names carry `/` as `%2F`).
 pub(crate) fn param(key: &'static str) -> Memo<String> {
-    let params = use_params_map();
+    let raw = crate::router::raw_param(key);
     Memo::new(move |_| {
-        let raw = params.read().get(key).unwrap_or_default();
+        let raw = raw.get().unwrap_or_default();
         js_sys::decode_uri_component(&raw).map(String::from).unwrap_or(raw)
     })
 }

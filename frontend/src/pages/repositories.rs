@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use crate::router::query_map;
 use shared::ecr::Repository;
 
 use super::param;
@@ -13,7 +13,7 @@ use crate::load::load;
 pub fn RepositoriesPage() -> impl IntoView {
     let env = param("env");
     let created = Memo::new({
-        let query = use_query_map();
+        let query = query_map();
         move |_| query.read().get("created")
     });
     let repos = load(move || {

@@ -1,8 +1,7 @@
 //! `/e/:env/repository/:name`: settings, images, lifecycle policy, push commands, delete.
 
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
+use crate::router::navigate;
 use shared::ecr::{Image, PushCommand, RepositoryDetail};
 
 use super::param;
@@ -109,7 +108,6 @@ fn DeleteDialog(name: String, image_count: u64, on_close: Callback<()>) -> impl 
     let env = param("env");
     let (typed, set_typed) = signal(String::new());
     let (with_images, set_with_images) = signal(false);
-    let navigate = use_navigate();
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<shared::error::ApiError>);
     let confirm_name = name.clone();
@@ -120,7 +118,7 @@ fn DeleteDialog(name: String, image_count: u64, on_close: Callback<()>) -> impl 
         let navigate = navigate.clone();
         let list = paths::repositories(&env);
         send(pending, async move { api::delete_repository(&env, &name, force).await }, move |answer| match answer {
-            Ok(()) => navigate(&list, NavigateOptions::default()),
+            Ok(()) => navigate(&list, false),
             Err(e) => error.set(Some(e)),
         });
     };

@@ -31,6 +31,7 @@ async fn a_viewer_opening_create_pages_by_url_is_told_the_role_they_need_instead
         ("/e/local/task-definitions/new", "Registering a task definition"),
         ("/e/local/task-definitions/new?from=nginx-web:1", "Registering a task definition"),
         ("/e/local/services/new?cluster=lab", "Creating a service"),
+        ("/e/local/services/itflex-nginx/nginx-web-access/update", "Updating a service"),
     ] {
         let text = refusal(c, &app, path).await;
         assert!(

@@ -52,9 +52,11 @@ async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
     assert_eq!(running.len(), 3, "the tasks, running");
     save_screenshot(c, "service-page").await;
 
-    // Update settings: force a new deployment; the page shows it roll out too.
-    c.find(Locator::Css("#settings summary")).await.unwrap().click().await.unwrap();
-    c.find(Locator::Css("#settings input[name='forceNewDeployment']")).await.unwrap().click().await.unwrap();
+    // Update settings on the "Update service" page: force a new deployment; back on the service
+    // page, it rolls out.
+    c.find(Locator::Id("updateService")).await.unwrap().click().await.unwrap();
+    wait().for_element(Locator::Css("#settings input[name='forceNewDeployment']")).await.unwrap().click().await.unwrap();
+    save_screenshot(c, "service-update-page").await;
     c.find(Locator::Id("applySettings")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Css("#deployments tr[data-status='ACTIVE']")).await.unwrap();
     c.wait()
@@ -98,7 +100,7 @@ async fn the_seeds_create_service_json_is_imported_in_the_wizard_and_runs_one_ta
 }
 
 #[tokio::test]
-async fn the_seeds_update_service_json_is_applied_on_the_service_page_and_only_to_the_service_it_names() {
+async fn the_seeds_update_service_json_is_applied_on_the_update_page_and_only_to_the_service_it_names() {
     let app = TestApp::spawn_with(|s| s.demo_data = true).await;
     let browser = Browser::open().await;
     let c = &browser.client;
@@ -110,7 +112,7 @@ async fn the_seeds_update_service_json_is_applied_on_the_service_page_and_only_t
         c.find(Locator::Id("breaker")).await.unwrap().text().await.unwrap(),
         "on, rolls back a failed deployment"
     );
-    c.find(Locator::Css("#updateJson summary")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Id("updateService")).await.unwrap().click().await.unwrap();
     let textarea = wait().for_element(Locator::Id("updateServiceJson")).await.unwrap();
 
     // A document for another service is refused on the page: nothing is sent.
@@ -140,10 +142,11 @@ async fn the_seeds_update_service_json_is_applied_on_the_service_page_and_only_t
         preview.contains("Keeps nginx-web:1") && preview.contains("turns the deployment circuit breaker off"),
         "{preview}"
     );
+    save_screenshot(c, "service-update-json").await;
     c.find(Locator::Id("applyUpdateJson")).await.unwrap().click().await.unwrap();
-    wait().for_element(Locator::Id("updateApplied")).await.unwrap();
-    // Live, without a reload: the settings change shows, and the latest deployment is the one the
-    // update started, named for who made it, followed to its end.
+    // Back on the service page, live: the settings change shows, and the latest deployment is the
+    // one the update started, named for who made it, followed to its end.
+    wait().for_element(Locator::Id("breaker")).await.unwrap();
     let (mut breaker, mut latest, mut outcome) = (String::new(), String::new(), None);
     for _ in 0..150 {
         breaker = c.find(Locator::Id("breaker")).await.unwrap().text().await.unwrap();
@@ -165,7 +168,6 @@ async fn the_seeds_update_service_json_is_applied_on_the_service_page_and_only_t
     .await;
     let config = &service["deploymentConfiguration"];
     assert_eq!((&config["maximumPercent"], &config["minimumHealthyPercent"]), (&100.into(), &0.into()), "{service}");
-    save_screenshot(c, "service-update-json").await;
     browser.client.close().await.unwrap();
 }
 

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use crate::router::{navigate, query_map};
 use shared::deploy::Outcome;
 
 use super::charts::{Figures, Timeline};
@@ -15,7 +15,7 @@ const FILTERS: [&str; 7] = ["environment", "cluster", "service", "actor", "outco
 /// `/deployments?environment=&cluster=&service=&actor=&outcome=&from=&to=&after=`.
 #[component]
 pub fn HistoryPage() -> impl IntoView {
-    let query = use_query_map();
+    let query = query_map();
     let value = move |key: &str| query.with(|q| q.get(key).unwrap_or_default());
     // The filters as a query string (without the page cursor).
     let filters = Memo::new(move |_| {
@@ -39,7 +39,6 @@ pub fn HistoryPage() -> impl IntoView {
         async move { api::history_stats(&filters).await }
     });
     let fields: Vec<(&'static str, RwSignal<String>)> = FILTERS.iter().map(|k| (*k, RwSignal::new(value(k)))).collect();
-    let navigate = use_navigate();
     let for_submit = fields.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -49,7 +48,7 @@ pub fn HistoryPage() -> impl IntoView {
             .filter(|(_, v)| !v.trim().is_empty())
             .map(|(k, v)| format!("{k}={}", enc(v.trim())))
             .collect();
-        navigate(&paths::history(&q.join("&")), Default::default());
+        navigate(&paths::history(&q.join("&")), false);
     };
     let field = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| *v).expect("a filter");
     let text = move |key: &'static str, label: &'static str, kind: &'static str| {

@@ -1,11 +1,13 @@
-//! Services: the live service page and the create wizard.
+//! Services: the live service page, the create wizard and the "Update service" page.
 
 mod deploy;
 mod live;
 mod open;
 mod page;
+mod update;
 mod update_json;
 mod wizard;
 
 pub use page::ServicePage;
+pub use update::UpdateServicePage;
 pub use wizard::CreateServicePage;

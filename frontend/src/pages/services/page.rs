@@ -1,13 +1,12 @@
 //! The service page, live while open (the server's watch stream): the latest Berth deployment
 //! with its progress, ECS deployments with their rollout, tasks, events newest first; deploy,
-//! roll back, scale, settings, export, CI snippets, delete.
+//! roll back, scale, export, CI snippets, delete, and the way to the "Update service" page.
 
 use leptos::prelude::*;
-use shared::ecs::service::{CircuitBreaker, Deployment, DeploymentConfiguration, ServiceDetail, ServiceUpdate};
+use shared::ecs::service::{Deployment, ServiceDetail};
 use shared::error::ApiError;
 
 use crate::api::{self, paths};
-use crate::components::form::{Form, Input, Report, number_input, toggle};
 use crate::components::{ErrorBanner, JsonExport, Modal};
 use crate::format::local_time;
 use crate::load::{load, send};
@@ -15,7 +14,6 @@ use crate::pages::param;
 
 use super::deploy::{CiPanel, DeployDialog, RollbackDialog, RolloutPanel};
 use super::open::Addresses;
-use super::update_json::UpdateJsonPanel;
 
 /// `/e/:env/services/:cluster/:service`.
 #[component]
@@ -46,19 +44,9 @@ pub fn ServicePage() -> impl IntoView {
     // rollout): a value being typed, an open panel or a message stays while the page is live.
     let loaded = Memo::new(move |_| detail.with(|d| matches!(d, Some(Ok(_)))));
     let settings = Memo::new(move |_| {
-        detail.with(|d| {
-            d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| {
-                (
-                    d.deployment_configuration.clone(),
-                    d.enable_execute_command,
-                    d.desired_count,
-                    d.scheduling_strategy.clone(),
-                )
-            })
-        })
+        detail.with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| (d.desired_count, d.scheduling_strategy.clone())))
     });
     let current = move || detail.get_untracked().and_then(Result::ok);
-    let (_, is_admin) = roles();
     view! {
         {move || match detail.get() {
             None => view! { <p class="muted">"Loading…"</p> }.into_any(),
@@ -69,7 +57,6 @@ pub fn ServicePage() -> impl IntoView {
             }
         }}
         {move || settings.get().and(current()).map(|d| view! { <Controls detail=d reload/> })}
-        {move || loaded.get().then(|| view! { <Show when=is_admin><UpdateJsonPanel reload/></Show> })}
         {move || detail.get().and_then(Result::ok).map(|d| view! { <ServiceTables detail=d/> })}
         {move || loaded.get().then(|| view! { <ExportPanel/> })}
         <Show when=known>
@@ -142,6 +129,7 @@ fn ServiceSummary(detail: ServiceDetail, children: Children) -> impl IntoView {
     let family = d.task_definition.split(':').next().unwrap_or_default().to_string();
     let revision: i64 = d.task_definition.rsplit(':').next().and_then(|r| r.parse().ok()).unwrap_or(0);
     let td_link = paths::task_revision(&env.get_untracked(), &family, revision);
+    let update_link = paths::service_update(&env.get_untracked(), &d.cluster, &d.service_name);
     let history_link = paths::history(&format!(
         "environment={}&cluster={}&service={}",
         api::enc(&env.get_untracked()),
@@ -160,6 +148,8 @@ fn ServiceSummary(detail: ServiceDetail, children: Children) -> impl IntoView {
             <a href=history_link rel="external" class="button" id="historyLink">"History"</a>
             <a href=paths::cluster(&env.get_untracked(), &d.cluster) rel="external" class="button">{format!("Cluster {}", d.cluster)}</a>
             <Show when=is_admin>
+                <a href=update_link.clone() rel="external" class="button"
+                    id="updateService">"Update service"</a>
                 <button type="button" class="danger" id="deleteService" on:click=move |_| ui.deleting.set(true)>"Delete service"</button>
             </Show>
         </div>
@@ -179,17 +169,13 @@ fn ServiceSummary(detail: ServiceDetail, children: Children) -> impl IntoView {
     }
 }
 
-/// Scale and settings, built from the service as it was when they were last rebuilt.
+/// Scale, built from the service as it was when it was last rebuilt (settings and the
+/// update-service JSON are on the "Update service" page).
 #[component]
 fn Controls(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
-    let (can_deploy, is_admin) = roles();
+    let (can_deploy, _) = roles();
     let daemon = detail.scheduling_strategy == "DAEMON";
-    view! {
-        {(!daemon).then(|| view! { <Show when=can_deploy><ScaleForm current=detail.desired_count reload/></Show> })}
-        <Show when=is_admin>
-            <SettingsForm detail=detail.clone() reload/>
-        </Show>
-    }
+    (!daemon).then(|| view! { <Show when=can_deploy><ScaleForm current=detail.desired_count reload/></Show> })
 }
 
 /// ECS's deployments, the tasks and the events: re-rendered with each snapshot.
@@ -266,68 +252,6 @@ fn ScaleForm(current: i64, reload: Callback<()>) -> impl IntoView {
             <button type="submit" disabled=move || pending.get()>"Scale"</button>
         </form>
         {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
-    }
-}
-
-/// Deployment settings and ECS Exec, applied with UpdateService (optionally forcing a new
-/// deployment): the console's form over the UpdateService document. The rules that need the whole
-/// service are the server's; its refusal shows at the fields it names.
-#[component]
-fn SettingsForm(detail: ServiceDetail, reload: Callback<()>) -> impl IntoView {
-    let env = param("env");
-    let config = detail.deployment_configuration.clone().unwrap_or_default();
-    let breaker = config.deployment_circuit_breaker.clone().unwrap_or_default();
-    let initial = ServiceUpdate {
-        cluster: Some(detail.cluster.clone()),
-        service: detail.service_name.clone(),
-        deployment_configuration: Some(DeploymentConfiguration {
-            deployment_circuit_breaker: Some(CircuitBreaker { enable: breaker.enable, rollback: breaker.enable }),
-            maximum_percent: Some(config.maximum_percent.unwrap_or(200)),
-            minimum_healthy_percent: Some(config.minimum_healthy_percent.unwrap_or(100)),
-            ..Default::default()
-        }),
-        enable_execute_command: Some(detail.enable_execute_command),
-        force_new_deployment: Some(false),
-        ..ServiceUpdate::default()
-    };
-    let form = Form::checked(initial, |_: &ServiceUpdate| Report::default());
-    let root = form.root();
-    let deployment = root.field("deploymentConfiguration", |u: &mut ServiceUpdate| u.deployment_configuration.as_mut());
-    let pending = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        form.fields.submit();
-        let (env, update) = (env.get_untracked(), form.spec.get_untracked());
-        send(pending, async move { api::update_service(&env, &update).await }, move |answer| match answer {
-            Ok(_) => {
-                form.fields.reset();
-                reload.run(());
-            }
-            Err(e) => form.fields.server.set(Some(e)),
-        });
-    };
-    let flag = |on: Option<bool>| on == Some(true);
-    view! {
-        <details class="json-panel" id="settings">
-            <summary>"Settings"</summary>
-            <form class="wizard" on:submit=submit>
-                <div class="field-pair">
-                    {number_input(deployment.field("minimumHealthyPercent", |c: &mut DeploymentConfiguration| Some(&mut c.minimum_healthy_percent)),
-                        Input::new("Minimum healthy %").name("minimumHealthyPercent"))}
-                    {number_input(deployment.field("maximumPercent", |c: &mut DeploymentConfiguration| Some(&mut c.maximum_percent)),
-                        Input::new("Maximum %").name("maximumPercent"))}
-                </div>
-                {toggle(deployment.field("deploymentCircuitBreaker", |c: &mut DeploymentConfiguration| Some(&mut c.deployment_circuit_breaker)),
-                    Input::new("Deployment circuit breaker, with rollback").name("circuitBreaker"),
-                    |b| b.is_some_and(|b| b.enable), |on| Some(CircuitBreaker { enable: on, rollback: on }))}
-                {toggle(root.field("enableExecuteCommand", |u: &mut ServiceUpdate| Some(&mut u.enable_execute_command)),
-                    Input::new("ECS Exec").name("executeCommand"), flag, Some)}
-                {toggle(root.field("forceNewDeployment", |u: &mut ServiceUpdate| Some(&mut u.force_new_deployment)),
-                    Input::new("Force a new deployment (replace every task)").name("forceNewDeployment"), flag, Some)}
-                {move || form.fields.server.get().map(|e| view! { <ErrorBanner error=e/> })}
-                <div class="actions"><button type="submit" class="primary" id="applySettings" disabled=move || pending.get()>"Apply"</button></div>
-            </form>
-        </details>
     }
 }
 

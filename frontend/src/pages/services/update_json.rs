@@ -26,7 +26,7 @@ fn target(text: &str) -> Result<(String, String), String> {
 /// means, the diff against what runs, warnings such as the circuit breaker turned off), then
 /// "Apply" sends that exact revision.
 #[component]
-pub fn UpdateJsonPanel(reload: Callback<()>) -> impl IntoView {
+pub fn UpdateJsonPanel(on_applied: Callback<()>) -> impl IntoView {
     let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
     let text = RwSignal::new(String::new());
     let mismatch = RwSignal::new(None::<String>);
@@ -70,15 +70,15 @@ pub fn UpdateJsonPanel(reload: Callback<()>) -> impl IntoView {
                     preview.set(None);
                     let revision = outcome.service.map(|s| s.task_definition).unwrap_or_default();
                     applied.set(Some(format!("Applied: the service now deploys {revision}.")));
-                    reload.run(());
+                    on_applied.run(());
                 }
                 Err(e) => error.set(Some(e)),
             }
         });
     };
     view! {
-        <details class="json-panel" id="updateJson">
-            <summary>"Apply an update-service JSON"</summary>
+        <section class="json-panel" id="updateJson">
+            <h2>"Apply an update-service JSON"</h2>
             <p class="hint">"What "<code>"aws ecs update-service --cli-input-json"</code>" takes, e.g. the lab pipeline's template. It must name this service."</p>
             <textarea id="updateServiceJson" rows="8" spellcheck="false" prop:value=move || text.get()
                 on:input=move |ev| { text.set(event_target_value(&ev)); preview.set(None); }></textarea>
@@ -101,6 +101,6 @@ pub fn UpdateJsonPanel(reload: Callback<()>) -> impl IntoView {
                 <button type="button" class="primary" id="applyUpdateJson" on:click=move |_| run(false)
                     disabled=move || pending.get() || preview.get().is_none()>"Apply"</button>
             </div>
-        </details>
+        </section>
     }
 }

@@ -5,7 +5,7 @@
 //! shared rules against the chosen revision.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use crate::router::query_map;
 use shared::auth::Role;
 use shared::ecs::service::{
     AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, DeploymentConfiguration, LoadBalancer,
@@ -71,7 +71,7 @@ fn names(list: Vec<String>) -> Vec<(String, String)> {
 #[component]
 fn ServiceWizard() -> impl IntoView {
     let env = param("env");
-    let query = use_query_map();
+    let query = query_map();
     let family = RwSignal::new(String::new());
     let revision = RwSignal::new(None::<i64>);
     let pending = RwSignal::new(false);

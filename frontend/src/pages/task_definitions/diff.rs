@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use crate::router::query_map;
 use shared::ecs::task_definition::Change;
 use shared::error::{ApiError, ErrorCode};
 
@@ -12,7 +12,7 @@ use crate::pages::param;
 #[component]
 pub fn TaskDiffPage() -> impl IntoView {
     let (env, family) = (param("env"), param("family"));
-    let query = use_query_map();
+    let query = query_map();
     let revision =
         move |key: &'static str| Memo::new(move |_| query.read().get(key).and_then(|v| v.parse::<i64>().ok()));
     let (from, to) = (revision("from"), revision("to"));

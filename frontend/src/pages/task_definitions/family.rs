@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use crate::router::navigate;
 
 use super::{status_filter, status_tabs};
 use crate::api::{self, paths};
@@ -56,7 +56,6 @@ fn ComparePicker(revisions: Signal<Vec<i64>>) -> impl IntoView {
     let older = move || revisions.get().get(1).copied().unwrap_or(1);
     let from = RwSignal::new(None::<i64>);
     let to = RwSignal::new(None::<i64>);
-    let navigate = use_navigate();
     let options = move |selected: i64| {
         revisions
             .get()
@@ -68,7 +67,7 @@ fn ComparePicker(revisions: Signal<Vec<i64>>) -> impl IntoView {
         <form class="inline-form" on:submit=move |ev| {
             ev.prevent_default();
             let (a, b) = (from.get().unwrap_or_else(older), to.get().unwrap_or_else(newest));
-            navigate(&paths::task_diff(&env.get(), &family.get(), a, b), Default::default());
+            navigate(&paths::task_diff(&env.get(), &family.get(), a, b), false);
         }>
             <strong>"Compare revisions"</strong>
             <label>"from "<select id="diffFrom" on:change=move |ev| from.set(event_target_value(&ev).parse().ok())>

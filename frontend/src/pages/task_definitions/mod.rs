@@ -16,11 +16,11 @@ pub use revision::TaskRevisionPage;
 pub use wizard::TaskDefinitionWizard;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use crate::router::query_map;
 
 /// The `status` filter of a listing (`?status=INACTIVE`), ACTIVE by default.
 fn status_filter() -> Memo<String> {
-    let query = use_query_map();
+    let query = query_map();
     Memo::new(move |_| match query.read().get("status").as_deref() {
         Some("INACTIVE") => "INACTIVE".to_string(),
         _ => "ACTIVE".to_string(),

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use crate::router::query_map;
 use serde_json::Value;
 use shared::ecs::task_definition::ServiceUse;
 use shared::error::ApiError;
@@ -25,7 +25,7 @@ pub fn TaskRevisionPage() -> impl IntoView {
         }
     });
     let registered = Memo::new({
-        let query = use_query_map();
+        let query = query_map();
         move |_| query.read().get("registered").is_some()
     });
     view! {

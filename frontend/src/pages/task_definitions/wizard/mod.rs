@@ -10,7 +10,7 @@ mod task;
 mod volumes;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use crate::router::query_map;
 use shared::auth::Role;
 use shared::ecs::task_definition::{ContainerDefinition, TaskDefinitionSpec, validate};
 use shared::error::ApiError;
@@ -48,7 +48,7 @@ pub fn TaskDefinitionWizard() -> impl IntoView {
 #[component]
 fn Wizard() -> impl IntoView {
     let env = param("env");
-    let query = use_query_map();
+    let query = query_map();
     let form = Form::new(validate);
     form.spec.set(TaskDefinitionSpec {
         container_definitions: vec![ContainerDefinition::default()],

@@ -1,0 +1,111 @@
+//! "Update service" (`/e/:env/services/:cluster/:service/update`, its own bundle as in the AWS
+//! console): the deployment settings and ECS Exec as a form, and an update-service JSON to preview
+//! and apply. Either applied, the service page follows the deployment it starts.
+
+use leptos::prelude::*;
+use shared::auth::Role;
+use shared::ecs::service::{CircuitBreaker, DeploymentConfiguration, ServiceDetail, ServiceUpdate};
+
+use crate::api::{self, paths};
+use crate::components::form::{Form, Input, Report, number_input, toggle};
+use crate::components::{ErrorBanner, role_gate};
+use crate::load::{load, send};
+use crate::pages::param;
+
+use super::update_json::UpdateJsonPanel;
+
+#[component]
+pub fn UpdateServicePage() -> impl IntoView {
+    role_gate(param("env"), Role::Admin, "Update service", "Updating a service", || view! { <Update/> }.into_any())
+}
+
+/// Back to the service's page, where the deployment an update started rolls out live.
+fn back_to_service() {
+    let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
+    crate::context::go(&paths::service(&env.get_untracked(), &cluster.get_untracked(), &service.get_untracked()));
+}
+
+#[component]
+fn Update() -> impl IntoView {
+    let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
+    let detail = load(move || {
+        let (env, cluster, service) = (env.get(), cluster.get(), service.get());
+        async move { api::get_service(&env, &cluster, &service).await }
+    });
+    let back = move || paths::service(&env.get(), &cluster.get(), &service.get());
+    view! {
+        <div class="page-head">
+            <h1>{move || format!("Update service {}", service.get())}</h1>
+            <div class="spacer"></div>
+            <a href=back rel="external" class="button" id="backToService">"Cancel"</a>
+        </div>
+        {move || match detail.get() {
+            None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
+            Some(Ok(d)) => view! {
+                <SettingsForm detail=d/>
+                <UpdateJsonPanel on_applied=Callback::new(|()| back_to_service())/>
+            }.into_any(),
+        }}
+    }
+}
+
+/// Deployment settings and ECS Exec, applied with UpdateService (optionally forcing a new
+/// deployment): the console's form over the UpdateService document. The rules that need the whole
+/// service are the server's; its refusal shows at the fields it names.
+#[component]
+fn SettingsForm(detail: ServiceDetail) -> impl IntoView {
+    let env = param("env");
+    let config = detail.deployment_configuration.clone().unwrap_or_default();
+    let breaker = config.deployment_circuit_breaker.clone().unwrap_or_default();
+    let initial = ServiceUpdate {
+        cluster: Some(detail.cluster.clone()),
+        service: detail.service_name.clone(),
+        deployment_configuration: Some(DeploymentConfiguration {
+            deployment_circuit_breaker: Some(CircuitBreaker { enable: breaker.enable, rollback: breaker.enable }),
+            maximum_percent: Some(config.maximum_percent.unwrap_or(200)),
+            minimum_healthy_percent: Some(config.minimum_healthy_percent.unwrap_or(100)),
+            ..Default::default()
+        }),
+        enable_execute_command: Some(detail.enable_execute_command),
+        force_new_deployment: Some(false),
+        ..ServiceUpdate::default()
+    };
+    let form = Form::checked(initial, |_: &ServiceUpdate| Report::default());
+    let root = form.root();
+    let deployment = root.field("deploymentConfiguration", |u: &mut ServiceUpdate| u.deployment_configuration.as_mut());
+    let pending = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.fields.submit();
+        let (env, update) = (env.get_untracked(), form.spec.get_untracked());
+        send(pending, async move { api::update_service(&env, &update).await }, move |answer| match answer {
+            Ok(_) => back_to_service(),
+            Err(e) => form.fields.server.set(Some(e)),
+        });
+    };
+    let flag = |on: Option<bool>| on == Some(true);
+    view! {
+        <section class="json-panel" id="settings">
+            <h2>"Settings"</h2>
+            <form class="wizard" on:submit=submit>
+                <div class="field-pair">
+                    {number_input(deployment.field("minimumHealthyPercent", |c: &mut DeploymentConfiguration| Some(&mut c.minimum_healthy_percent)),
+                        Input::new("Minimum healthy %").name("minimumHealthyPercent"))}
+                    {number_input(deployment.field("maximumPercent", |c: &mut DeploymentConfiguration| Some(&mut c.maximum_percent)),
+                        Input::new("Maximum %").name("maximumPercent"))}
+                </div>
+                {toggle(deployment.field("deploymentCircuitBreaker", |c: &mut DeploymentConfiguration| Some(&mut c.deployment_circuit_breaker)),
+                    Input::new("Deployment circuit breaker, with rollback").name("circuitBreaker"),
+                    |b| b.is_some_and(|b| b.enable), |on| Some(CircuitBreaker { enable: on, rollback: on }))}
+                {toggle(root.field("enableExecuteCommand", |u: &mut ServiceUpdate| Some(&mut u.enable_execute_command)),
+                    Input::new("ECS Exec").name("executeCommand"), flag, Some)}
+                {toggle(root.field("forceNewDeployment", |u: &mut ServiceUpdate| Some(&mut u.force_new_deployment)),
+                    Input::new("Force a new deployment (replace every task)").name("forceNewDeployment"), flag, Some)}
+                {move || form.fields.server.get().map(|e| view! { <ErrorBanner error=e/> })}
+                <div class="actions"><button type="submit" class="primary" id="applySettings" disabled=move || pending.get()>"Apply"</button></div>
+            </form>
+        </section>
+    }
+}
+
