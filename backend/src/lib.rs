@@ -9,6 +9,7 @@ pub mod config;
 pub(crate) mod demo;
 pub mod deploy;
 pub mod error;
+pub(crate) mod notify;
 pub(crate) mod extract;
 pub(crate) mod ops;
 pub mod routes;

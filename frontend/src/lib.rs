@@ -17,7 +17,7 @@ use leptos_router::path;
 
 use pages::{
     AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
-    HistoryPage, Home, NotFound, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage,
+    HistoryPage, Home, NotFound, NotificationsPage, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage,
     TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage, UsersPage,
 };
 
@@ -108,6 +108,7 @@ fn admin_routes() -> AnyView {
             <Route path=path!("/admin/users") view=UsersPage/>
             <Route path=path!("/admin/tokens") view=TokensPage/>
             <Route path=path!("/admin/audit") view=AuditPage/>
+            <Route path=path!("/admin/notifications/:env") view=NotificationsPage/>
         </Routes>
     }
     .into_any()
