@@ -165,15 +165,8 @@ fn NewDestinationForm(env: Memo<String>, on_added: Callback<()>) -> impl IntoVie
 #[component]
 fn DeliveryLog(env: Memo<String>, id: i64) -> impl IntoView {
     let log = load(move || api::deliveries(env.get(), id));
-    // Pending deliveries change on their own: look again while any is.
-    let handle = leptos::prelude::set_interval_with_handle(move || log.reload(), std::time::Duration::from_secs(2)).ok();
-    on_cleanup(move || {
-        if let Some(h) = handle {
-            h.clear();
-        }
-    });
     view! {
-        <h2>"Deliveries"</h2>
+        <h2>"Deliveries " <button type="button" on:click=move |_| log.reload()>"Refresh"</button></h2>
         {move || match log.get() {
             None => view! { <p class="muted">"Loading deliveries…"</p> }.into_any(),
             Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
