@@ -13,6 +13,7 @@ use crate::store::{Doing, StoreResult};
 #[derive(sqlx::FromRow)]
 pub(crate) struct Due {
     pub id: i64,
+    pub destination_id: i64,
     pub attempts: i64,
     pub next_attempt_at: i64,
     pub kind: DestinationKind,
@@ -24,7 +25,7 @@ pub(crate) struct Due {
 /// Up to `limit` deliveries due at `now`, oldest first.
 pub(crate) async fn due(pool: &SqlitePool, now: i64, limit: i64) -> StoreResult<Vec<Due>> {
     sqlx::query_as(
-        "SELECT d.id, d.attempts, d.next_attempt_at, t.kind, t.url, t.secret, o.notice \
+        "SELECT d.id, d.destination_id, d.attempts, d.next_attempt_at, t.kind, t.url, t.secret, o.notice \
          FROM notification_deliveries d JOIN notification_destinations t ON t.id = d.destination_id \
          JOIN notification_outbox o ON o.id = d.outbox_id \
          WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?",

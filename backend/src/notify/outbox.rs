@@ -94,13 +94,17 @@ pub(crate) async fn enqueue(conn: &mut SqliteConnection, id: i64, change: Change
             .await
             .doing(what)?;
     let Some(row) = row else { return Ok(()) };
+    // Records that started before it (a Berth deployment recorded just before it does not count:
+    // Berth records the service's current deployment as its history's start when it first deploys).
     let (earlier,): (i64,) = sqlx::query_as(
-        "SELECT count(*) FROM deployments WHERE environment = ? AND cluster = ? AND service = ? AND id < ?",
+        "SELECT count(*) FROM deployments WHERE environment = ?1 AND cluster = ?2 AND service = ?3 AND id != ?4 \
+         AND (started_at < ?5 OR (started_at = ?5 AND id < ?4))",
     )
     .bind(&row.environment)
     .bind(&row.cluster)
     .bind(&row.service)
     .bind(id)
+    .bind(row.started_at)
     .fetch_one(&mut *conn)
     .await
     .doing(what)?;

@@ -94,34 +94,46 @@ impl Sender {
     async fn send_due(&self) -> crate::store::StoreResult<()> {
         let pool = self.store.pool();
         loop {
-            let now = now_ms();
-            let due = deliveries::due(pool, now, 16).await?;
+            let due = deliveries::due(pool, now_ms(), 16).await?;
             if due.is_empty() {
                 return Ok(());
             }
-            let lease_until = now + self.settings.timeout.as_millis() as i64 + 5_000;
-            let mut taken = Vec::new();
-            for d in due {
-                if deliveries::lease(pool, &d, now, lease_until).await? {
-                    taken.push(d);
+            // Destinations in parallel; each one's deliveries in the order they were recorded.
+            let mut by_destination: Vec<Vec<&Due>> = Vec::new();
+            for d in &due {
+                match by_destination.iter_mut().find(|g| g[0].destination_id == d.destination_id) {
+                    Some(group) => group.push(d),
+                    None => by_destination.push(vec![d]),
                 }
             }
-            let results = futures::future::join_all(taken.iter().map(|d| self.attempt(d))).await;
-            for (d, result) in taken.iter().zip(results) {
-                let attempts = d.attempts + 1;
-                match result {
-                    Ok(status) => deliveries::delivered(pool, d.id, status, now_ms()).await?,
-                    Err((status, error)) => {
-                        let retry = (attempts < i64::from(self.settings.max_attempts)).then(|| {
-                            now_ms() + backoff(self.settings.retry_base, attempts as u32).as_millis() as i64
-                        });
-                        let key = &d.notice.0.idempotency_key;
-                        tracing::warn!(delivery = d.id, key = %key, attempts, error = %error, "a notification attempt failed");
-                        deliveries::failed(pool, d.id, status, &error, retry).await?;
-                    }
+            let results = futures::future::join_all(by_destination.into_iter().map(|group| self.send_in_order(group)));
+            for result in results.await {
+                result?;
+            }
+        }
+    }
+
+    async fn send_in_order(&self, group: Vec<&Due>) -> crate::store::StoreResult<()> {
+        let pool = self.store.pool();
+        for d in group {
+            // Leased just before its attempt, for as long as the attempt may take.
+            let now = now_ms();
+            if !deliveries::lease(pool, d, now, now + self.settings.timeout.as_millis() as i64 + 5_000).await? {
+                continue;
+            }
+            let attempts = d.attempts + 1;
+            match self.attempt(d).await {
+                Ok(status) => deliveries::delivered(pool, d.id, status, now_ms()).await?,
+                Err((status, error)) => {
+                    let retry = (attempts < i64::from(self.settings.max_attempts))
+                        .then(|| now_ms() + backoff(self.settings.retry_base, attempts as u32).as_millis() as i64);
+                    let key = &d.notice.0.idempotency_key;
+                    tracing::warn!(delivery = d.id, key = %key, attempts, error = %error, "a notification attempt failed");
+                    deliveries::failed(pool, d.id, status, &error, retry).await?;
                 }
             }
         }
+        Ok(())
     }
 
     /// One attempt: the answer's status if 2xx, else the status (if any) and why it failed.

@@ -69,7 +69,8 @@ async fn a_signed_webhook_gets_a_deploys_events_with_links_and_its_filter_keeps_
     let id = done["id"].as_i64().unwrap();
     let got = receiver.wait_for(2).await;
     let events: Vec<Value> = got.iter().map(|r| r.json()["event"].clone()).collect();
-    assert_eq!(events, ["deployment.started", "deployment.succeeded"]);
+    let bodies: Vec<Value> = got.iter().map(|r| r.json()).collect();
+    assert_eq!(events, ["deployment.started", "deployment.succeeded"], "{bodies:#?}");
     for r in &got {
         assert!(r.signed_with(SECRET), "bad signature: {r:?}");
         assert!(!r.signed_with("another-secret-0123456789"));

@@ -50,10 +50,10 @@ fn start(db: &std::path::Path, account: &str, hold: bool) -> Server {
 }
 
 async fn login(app: &TestApp, server: &Server) -> crate::helpers::Session {
-    let anon = crate::helpers::Session { base: server.base.clone(), ..app.anonymous() };
     for _ in 0..100 {
-        if let Ok(session) = anon.login("ops", PASSWORD).await {
-            return session;
+        if app.http.get(format!("{}/api/health", server.base)).send().await.is_ok_and(|r| r.status() == 200) {
+            let anon = crate::helpers::Session { base: server.base.clone(), ..app.anonymous() };
+            return anon.login("ops", PASSWORD).await.expect("ops logs in");
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
