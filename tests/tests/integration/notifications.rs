@@ -179,3 +179,52 @@ async fn bad_destinations_name_the_field_and_only_admins_of_the_environment_mana
     assert_eq!(remove.status(), 204);
     json_with_status(app.get(&format!("{DESTINATIONS}/{}/deliveries", hook["id"])).await, 404).await;
 }
+
+#[tokio::test]
+async fn a_deployment_made_outside_berth_is_announced_but_not_the_start_of_a_services_history() {
+    let app = TestApp::spawn_with(|s| {
+        s.demo_data = true;
+        s.deploy.external_sweep = Some(std::time::Duration::from_millis(300));
+    })
+    .await;
+    let receiver = Receiver::start("/hook", 0).await;
+    add(
+        &app,
+        json!({"name": "outside", "kind": "webhook", "url": receiver.url, "secret": SECRET,
+               "events": ["deployment.external", "deployment.succeeded"]}),
+    )
+    .await;
+    // The sweep records the service's current deployment, the start of its history, and it ends.
+    let ended = async {
+        for _ in 0..100 {
+            let page = json_with_status(app.get("/api/deployments?service=nginx-web-access").await, 200).await;
+            if page["items"].as_array().unwrap().iter().any(|d| d["outcome"] == "SUCCEEDED") {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        panic!("the service's first deployment was never recorded as ended");
+    };
+    ended.await;
+    let service = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
+    let current = service["taskDefinition"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
+    let td = json_with_status(app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{current}")).await, 200)
+        .await;
+    let mut spec = td["spec"].clone();
+    spec["containerDefinitions"][0]["image"] = json!("nginx:1.27");
+    let registered = app.ecs("RegisterTaskDefinition", spec).await;
+    let arn = registered["taskDefinition"]["taskDefinitionArn"].as_str().unwrap();
+    let short = arn.rsplit('/').next().unwrap();
+    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn}))
+        .await;
+
+    let got = receiver.wait_for(2).await;
+    let bodies: Vec<Value> = got.iter().map(|r| r.json()).collect();
+    assert_eq!(bodies[0]["event"], "deployment.external", "{bodies:#?}");
+    assert_eq!(bodies[0]["deployment"]["actor"], "external");
+    assert_eq!(bodies[0]["deployment"]["toTaskDefinition"], short);
+    assert_eq!(bodies[1]["event"], "deployment.succeeded", "{bodies:#?}");
+    assert!(bodies.iter().all(|b| b["deployment"]["id"] == bodies[0]["deployment"]["id"]), "{bodies:#?}");
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    assert_eq!(receiver.received().len(), 2, "nothing about the start of the service's history");
+}
