@@ -17,8 +17,9 @@ use leptos_router::path;
 
 use pages::{
     AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
-    HistoryPage, Home, NotFound, NotificationsPage, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage,
-    TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage, UsersPage,
+    HistoryPage, Home, NotFound, NotificationsPage, RepositoriesPage, RepositoryPage, ServicePage,
+    TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage,
+    UsersPage,
 };
 
 fn console_routes() -> AnyView {

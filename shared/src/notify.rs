@@ -191,7 +191,8 @@ impl NewDestination {
             (DestinationKind::Webhook, Some(secret)) => {
                 let n = char_len(secret);
                 if !(SECRET_MIN..=SECRET_MAX).contains(&n) {
-                    errors.add("secret", format!("Secret must be {SECRET_MIN} to {SECRET_MAX} characters (it is {n})."));
+                    errors
+                        .add("secret", format!("Secret must be {SECRET_MIN} to {SECRET_MAX} characters (it is {n})."));
                 }
             }
             (DestinationKind::Slack, None) => {}
@@ -289,11 +290,8 @@ pub fn url_hint(url: &str) -> String {
     let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
     let chars: Vec<char> = rest.chars().collect();
-    let tail: String = if chars.len() > host.chars().count() + 8 {
-        chars[chars.len() - 4..].iter().collect()
-    } else {
-        String::new()
-    };
+    let tail: String =
+        if chars.len() > host.chars().count() + 8 { chars[chars.len() - 4..].iter().collect() } else { String::new() };
     format!("{scheme}://{host}/…{tail}")
 }
 

@@ -231,6 +231,57 @@ pub(crate) async fn enqueue_test(
 mod tests {
     use super::*;
 
+    fn row(kind: DeploymentKind, outcome: Outcome, rolled_back_to: Option<&str>) -> Row {
+        Row {
+            id: 7,
+            environment: "local".into(),
+            cluster: "demo".into(),
+            service: "web".into(),
+            kind,
+            actor: if kind == DeploymentKind::External { "external".into() } else { "ann".into() },
+            via: "session".into(),
+            note: None,
+            request: Json(Default::default()),
+            step: shared::deploy::DeployStep::Ended,
+            outcome,
+            reason: None,
+            from_task_definition: None,
+            to_task_definition: None,
+            from_spec: None,
+            to_spec: None,
+            images: Json(vec![]),
+            ecs_deployment_id: None,
+            rolled_back_to: rolled_back_to.map(str::to_string),
+            started_at: 0,
+            ended_at: None,
+            verdict: None,
+        }
+    }
+
+    #[test]
+    fn each_ending_is_its_event() {
+        use DeploymentKind::{Deploy, External, Rollback};
+        let ended = |kind, outcome, back| event_of(&row(kind, outcome, back), Change::Ended, false);
+        assert_eq!(ended(Deploy, Outcome::Succeeded, None), Some(NotifyEvent::Succeeded));
+        assert_eq!(ended(Deploy, Outcome::Failed, None), Some(NotifyEvent::Failed));
+        assert_eq!(ended(Deploy, Outcome::Failed, Some("web:3")), Some(NotifyEvent::RolledBack));
+        assert_eq!(ended(Rollback, Outcome::Succeeded, None), Some(NotifyEvent::RolledBack));
+        assert_eq!(ended(Deploy, Outcome::Superseded, None), Some(NotifyEvent::Stopped));
+        assert_eq!(ended(Deploy, Outcome::TimedOut, None), Some(NotifyEvent::Stopped));
+        assert_eq!(ended(External, Outcome::Succeeded, None), Some(NotifyEvent::Succeeded));
+        let first = row(External, Outcome::Succeeded, None);
+        assert_eq!(event_of(&first, Change::Followed, true), None, "the start of a service's history");
+        assert_eq!(event_of(&first, Change::Ended, true), None);
+        assert_eq!(event_of(&first, Change::Followed, false), Some(NotifyEvent::External));
+        let mut by_berth = first.clone();
+        by_berth.actor = "ann".into();
+        assert_eq!(
+            event_of(&by_berth, Change::Followed, false),
+            Some(NotifyEvent::Started),
+            "a service update in Berth"
+        );
+    }
+
     #[test]
     fn keys_name_the_deployment_and_the_event() {
         assert_eq!(key_of(12, NotifyEvent::Succeeded), "deployment-12-succeeded");
@@ -239,11 +290,7 @@ mod tests {
 
     #[test]
     fn a_filter_takes_its_events_of_its_services() {
-        let filter = Filter {
-            id: 1,
-            services: Json(vec!["demo/web".into()]),
-            events: Json(vec![NotifyEvent::Failed]),
-        };
+        let filter = Filter { id: 1, services: Json(vec!["demo/web".into()]), events: Json(vec![NotifyEvent::Failed]) };
         assert!(filter.takes(NotifyEvent::Failed, "demo/web"));
         assert!(!filter.takes(NotifyEvent::Succeeded, "demo/web"));
         assert!(!filter.takes(NotifyEvent::Failed, "other/web"));

@@ -141,7 +141,8 @@ mod tests {
 
     #[test]
     fn the_webhook_body_is_the_notice_with_links() {
-        let body: serde_json::Value = serde_json::from_slice(&webhook_body(&failed(), "https://berth.example/")).unwrap();
+        let body: serde_json::Value =
+            serde_json::from_slice(&webhook_body(&failed(), "https://berth.example/")).unwrap();
         assert_eq!(body["idempotencyKey"], "deployment-7-failed");
         assert_eq!(body["event"], "deployment.failed");
         assert_eq!(body["deployment"]["summary"], "4 of 4 tasks failed to start: <CannotPull>");

@@ -140,9 +140,7 @@ impl Sender {
     async fn attempt(&self, d: &Due) -> Result<u16, (Option<u16>, String)> {
         let notice = &d.notice.0;
         let request = match d.kind {
-            DestinationKind::Slack => {
-                self.client.post(&d.url).body(render::slack_body(notice, &self.public_url))
-            }
+            DestinationKind::Slack => self.client.post(&d.url).body(render::slack_body(notice, &self.public_url)),
             DestinationKind::Webhook => {
                 let body = render::webhook_body(notice, &self.public_url);
                 let timestamp = now_ms() / 1000;

@@ -47,7 +47,11 @@ pub(crate) async fn add(caller: &Caller, env: &str, new: &NewDestination) -> Res
 }
 
 pub(crate) async fn remove(caller: &Caller, env: &str, id: i64) -> Result<(), AppError> {
-    let action = Action::new("notification.destination.remove", format!("notification destination #{id}"), Needs::Role(Role::Admin));
+    let action = Action::new(
+        "notification.destination.remove",
+        format!("notification destination #{id}"),
+        Needs::Role(Role::Admin),
+    );
     caller
         .act(env, action, async |_| {
             if destinations::remove(caller.state.store.pool(), env, id).await? {
@@ -69,7 +73,11 @@ pub(crate) async fn log(caller: &Caller, env: &str, id: i64) -> Result<Vec<Deliv
 /// Queues a test notification to the destination (whatever its filter) and wakes the sender;
 /// answers the delivery, pending (its log shows how it went).
 pub(crate) async fn test(caller: &Caller, env: &str, id: i64) -> Result<DeliveryInfo, AppError> {
-    let action = Action::new("notification.destination.test", format!("notification destination #{id}"), Needs::Role(Role::Admin));
+    let action = Action::new(
+        "notification.destination.test",
+        format!("notification destination #{id}"),
+        Needs::Role(Role::Admin),
+    );
     caller
         .act(env, action, async |_| {
             let pool = caller.state.store.pool();

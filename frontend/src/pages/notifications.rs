@@ -70,14 +70,15 @@ fn destination_row(
             Err(e) => error.set(Some(e)),
         })
     };
-    let remove = move |_| {
-        send(pending, async move { api::remove_destination(&env.get_untracked(), id).await }, move |answer| {
-            match answer {
-                Ok(()) => reload.run(()),
-                Err(e) => error.set(Some(e)),
-            }
-        })
-    };
+    let remove =
+        move |_| {
+            send(pending, async move { api::remove_destination(&env.get_untracked(), id).await }, move |answer| {
+                match answer {
+                    Ok(()) => reload.run(()),
+                    Err(e) => error.set(Some(e)),
+                }
+            })
+        };
     let kind = match d.kind {
         DestinationKind::Slack => "Slack",
         DestinationKind::Webhook => "Webhook",
@@ -111,25 +112,31 @@ fn NewDestinationForm(env: Memo<String>, on_added: Callback<()>) -> impl IntoVie
     let pending = RwSignal::new(false);
     let add = move || {
         let new = form.spec.get_untracked();
-        send(pending, async move { api::add_destination(&env.get_untracked(), &new).await }, move |answer| {
-            match answer {
-                Ok(_) => {
-                    form.spec.update(|s| {
-                        s.name.clear();
-                        s.url.clear();
-                        s.secret = None;
-                    });
-                    form.fields.reset();
-                    on_added.run(());
-                }
-                Err(e) => form.fields.server.set(Some(e)),
+        send(pending, async move { api::add_destination(&env.get_untracked(), &new).await }, move |answer| match answer
+        {
+            Ok(_) => {
+                form.spec.update(|s| {
+                    s.name.clear();
+                    s.url.clear();
+                    s.secret = None;
+                });
+                form.fields.reset();
+                on_added.run(());
             }
+            Err(e) => form.fields.server.set(Some(e)),
         })
     };
     let events = Signal::stored(
         NotifyEvent::CHOOSABLE.iter().map(|e| (e.as_str().to_string(), e.label().to_string())).collect::<Vec<_>>(),
     );
     let webhook = move || form.spec.with(|s| s.kind == DestinationKind::Webhook);
+    // Only a webhook has a secret: its field comes and goes with the kind.
+    let secret = root.field("secret", |s: &mut NewDestination| Some(&mut s.secret));
+    Effect::new(move |_| {
+        if form.spec.with(|s| s.kind == DestinationKind::Slack && s.secret.is_some()) {
+            form.spec.update(|s| s.secret = None);
+        }
+    });
     view! {
         <form class="wizard" on:submit=move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
@@ -144,7 +151,7 @@ fn NewDestinationForm(env: Memo<String>, on_added: Callback<()>) -> impl IntoVie
                     |v| Some(if v == "webhook" { DestinationKind::Webhook } else { DestinationKind::Slack }))}
                 {text_input(root.field("url", |s: &mut NewDestination| Some(&mut s.url)),
                     Input::new("URL").id("destinationUrl").placeholder("https://hooks.slack.com/services/…"))}
-                {move || webhook().then(|| opt_text_input(root.field("secret", |s: &mut NewDestination| Some(&mut s.secret)),
+                {move || webhook().then(|| opt_text_input(secret.clone(),
                     Input::new("Secret (16 to 256 characters; signs each request)").id("destinationSecret").password()))}
                 {parsed_text(root.field("services", |s: &mut NewDestination| Some(&mut s.services)),
                     Input::new("Services (comma-separated, each as cluster/service; empty = every service)")

@@ -90,8 +90,8 @@ async fn a_signed_webhook_gets_a_deploys_events_with_links_and_its_filter_keeps_
     assert!(log(&app, other["id"].as_i64().unwrap()).await.is_empty(), "another service's destination got it");
 
     // "Send test" reaches the destination whatever its filter, signed too.
-    let test = json_with_status(app.post_json(&format!("{DESTINATIONS}/{}/test", hook["id"]), &json!({})).await, 202)
-        .await;
+    let test =
+        json_with_status(app.post_json(&format!("{DESTINATIONS}/{}/test", hook["id"]), &json!({})).await, 202).await;
     assert_eq!(test["event"], "test");
     let got = receiver.wait_for(3).await;
     assert!(got[2].signed_with(SECRET));
@@ -124,7 +124,8 @@ async fn slack_gets_the_outcome_colour_and_links_and_a_500_is_retried_with_the_s
     assert_eq!(attachment["color"], "#daa038", "rolled back by the circuit breaker: {message}");
     assert_eq!(attachment["title_link"], app.url(&format!("/deployments/{id}")));
     assert!(attachment["title"].as_str().unwrap().starts_with("Rolled back: nginx-web-access"), "{message}");
-    let service_link = format!("<{}|itflex-nginx/nginx-web-access>", app.url("/e/local/services/itflex-nginx/nginx-web-access"));
+    let service_link =
+        format!("<{}|itflex-nginx/nginx-web-access>", app.url("/e/local/services/itflex-nginx/nginx-web-access"));
     assert_eq!(attachment["fields"][0]["value"], service_link.as_str());
     let summary = failed["verdict"]["summary"].as_str().unwrap_or_default();
     assert!(!summary.is_empty() && attachment["text"] == summary, "the verdict's summary: {message}");
@@ -206,10 +207,14 @@ async fn a_deployment_made_outside_berth_is_announced_but_not_the_start_of_a_ser
         panic!("the service's first deployment was never recorded as ended");
     };
     ended.await;
-    let service = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
+    let service =
+        json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
     let current = service["taskDefinition"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
-    let td = json_with_status(app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{current}")).await, 200)
-        .await;
+    let td = json_with_status(
+        app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{current}")).await,
+        200,
+    )
+    .await;
     let mut spec = td["spec"].clone();
     spec["containerDefinitions"][0]["image"] = json!("nginx:1.27");
     let registered = app.ecs("RegisterTaskDefinition", spec).await;
