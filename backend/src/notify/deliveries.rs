@@ -93,6 +93,19 @@ pub(crate) async fn failed(
     .doing(|| format!("recording notification delivery #{id}'s failed attempt"))
 }
 
+/// Forgets events recorded before `before` that nothing waits to send, with their deliveries.
+pub(crate) async fn prune(pool: &SqlitePool, before: i64) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "DELETE FROM notification_outbox WHERE created_at < ? AND NOT EXISTS \
+         (SELECT 1 FROM notification_deliveries d WHERE d.outbox_id = notification_outbox.id AND d.status = 'pending')",
+    )
+    .bind(before)
+    .execute(pool)
+    .await
+    .doing(|| "forgetting old notifications".into())?;
+    Ok(done.rows_affected())
+}
+
 #[derive(sqlx::FromRow)]
 struct Logged {
     id: i64,

@@ -44,6 +44,10 @@ impl Default for NotifySettings {
     }
 }
 
+/// Events and their delivery logs are kept 30 days (those still pending, until they are not).
+const KEEP_MS: i64 = 30 * 24 * 3600 * 1000;
+const PRUNE_EVERY_MS: i64 = 3600 * 1000;
+
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
 /// The wait after the `attempts`-th failed attempt.
@@ -58,7 +62,13 @@ pub(crate) fn spawn(store: Store, settings: NotifySettings, public_url: String) 
         tracing::warn!("notifications are held (fault injection): recorded, not sent");
         return;
     }
-    let client = match reqwest::Client::builder().timeout(settings.timeout).user_agent(USER_AGENT).build() {
+    let client = match reqwest::Client::builder()
+        .timeout(settings.timeout)
+        .user_agent(USER_AGENT)
+        // A redirect is an answer, not a 2xx: the destination is what the admin saved, nowhere else.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+    {
         Ok(client) => client,
         Err(e) => {
             tracing::error!(error = %e, "building the notification sender's HTTP client: notifications are not sent");
@@ -80,9 +90,16 @@ struct Sender {
 
 impl Sender {
     async fn run(self) {
+        let mut pruned_at = 0;
         loop {
             if let Err(e) = self.send_due().await {
                 tracing::error!(error = ?e, "sending notifications");
+            }
+            if now_ms() - pruned_at > PRUNE_EVERY_MS {
+                pruned_at = now_ms();
+                if let Err(e) = deliveries::prune(self.store.pool(), pruned_at - KEEP_MS).await {
+                    tracing::error!(error = ?e, "pruning old notifications");
+                }
             }
             tokio::select! {
                 () = tokio::time::sleep(self.settings.poll_interval) => {}
