@@ -72,6 +72,7 @@ mod tests {
             ("/e/local/repositories", "console"),
             ("/e/local/repository/team%2Fweb", "console"),
             ("/admin/users", "admin"),
+            ("/admin/notifications/local", "admin"),
             ("/e/local/tasks/itflex-nginx/4f2b0c", "tasks"),
             ("/administrators", "console"),
             ("/deployments", "history"),
