@@ -46,6 +46,7 @@ async fn main() {
         aws_timeout: Duration::from_secs(5),
         auth: AuthSettings::default(),
         deploy: deploy.clone(),
+        notify: Default::default(),
     };
     let state = AppState {
         environments: environments.clone(),

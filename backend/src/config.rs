@@ -10,6 +10,8 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
+pub use crate::notify::NotifySettings;
+
 #[derive(Debug, Parser)]
 #[command(name = "berth", version, about = "A self-hosted web console for Amazon ECS and ECR")]
 pub struct Cli {
@@ -119,6 +121,22 @@ pub struct ServeArgs {
     /// Seconds after which a deployment that has not ended is recorded as TIMED_OUT.
     #[arg(long, env = "BERTH_DEPLOY_TIMEOUT_SECS", default_value_t = 30 * 60)]
     pub deploy_timeout_secs: u64,
+    /// Berth's address as people open it (e.g. `https://berth.example.com`), for the links in
+    /// notifications; the address it listens on by default.
+    #[arg(long, env = "BERTH_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Milliseconds to wait after a notification's first failed attempt; the wait doubles after
+    /// each further one (at most an hour).
+    #[arg(long, env = "BERTH_NOTIFY_RETRY_BASE_MS", default_value_t = 10_000)]
+    pub notify_retry_base_ms: u64,
+    /// Attempts per notification, the first included; then it is given up (logged as such).
+    #[arg(long, env = "BERTH_NOTIFY_MAX_ATTEMPTS", default_value_t = 10)]
+    pub notify_max_attempts: u32,
+    /// Fault injection for the notification crash test: notifications are recorded, never sent.
+    /// Only a build with the `fault-injection` feature has it.
+    #[cfg(feature = "fault-injection")]
+    #[arg(long, env = "BERTH_NOTIFY_HOLD", hide = true)]
+    pub notify_hold: bool,
     /// Fault injection for the crash test: a deployment stops for good right after recording this
     /// step (`recorded`, `registering`, `registered`, `updating`, `updated`; the -ing ones between
     /// the AWS call and its record), so the test can kill -9 the server there.
@@ -186,6 +204,7 @@ pub struct Settings {
     pub aws_timeout: Duration,
     pub auth: AuthSettings,
     pub deploy: DeploySettings,
+    pub notify: NotifySettings,
 }
 
 /// How deployments are followed.
@@ -273,6 +292,14 @@ impl ServeArgs {
                 #[cfg(feature = "fault-injection")]
                 pause_after_step: self.pause_after_step.filter(|s| !s.is_empty()),
                 ..DeploySettings::default()
+            },
+            notify: NotifySettings {
+                public_url: self.public_url.filter(|u| !u.trim().is_empty()),
+                retry_base: Duration::from_millis(self.notify_retry_base_ms.max(1)),
+                max_attempts: self.notify_max_attempts.max(1),
+                #[cfg(feature = "fault-injection")]
+                hold: self.notify_hold,
+                ..NotifySettings::default()
             },
         })
     }

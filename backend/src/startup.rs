@@ -52,6 +52,11 @@ impl Application {
         };
         let listener =
             TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
+        let public_url = match &settings.notify.public_url {
+            Some(url) => url.clone(),
+            None => format!("http://{}", listener.local_addr().context("the listener's address")?),
+        };
+        crate::notify::sender::spawn(state.store.clone(), settings.notify.clone(), public_url);
         Ok(Self { listener, router: router(state, &settings) })
     }
 

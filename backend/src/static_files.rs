@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use axum::Router;
 use axum::extract::Request;
-use axum::response::IntoResponse;
 use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
 use shared::apps::{CONSOLE, app_for, apps};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};

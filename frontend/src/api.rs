@@ -17,6 +17,7 @@ use shared::ecs::task::{ServiceAddresses, TaskDetail};
 use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, TaskDefinitionSpec};
 use shared::env::EnvironmentInfo;
 use shared::error::{ApiError, ErrorCode};
+use shared::notify::{DeliveryInfo, DestinationInfo, NewDestination};
 
 thread_local! {
     /// The session's CSRF token: in memory only (never in the browser's storage).
@@ -145,6 +146,30 @@ pub async fn create_token(spec: &TokenSpec) -> Result<CreatedToken, ApiError> {
 
 pub async fn revoke_token(id: i64) -> Result<(), ApiError> {
     delete(&format!("/api/tokens/{id}")).await
+}
+
+fn destinations(env: &str) -> String {
+    format!("/api/envs/{}/notifications/destinations", enc(env))
+}
+
+pub async fn list_destinations(env: String) -> Result<Vec<DestinationInfo>, ApiError> {
+    get(&destinations(&env)).await
+}
+
+pub async fn add_destination(env: &str, new: &NewDestination) -> Result<DestinationInfo, ApiError> {
+    post(&destinations(env), new).await
+}
+
+pub async fn remove_destination(env: &str, id: i64) -> Result<(), ApiError> {
+    delete(&format!("{}/{id}", destinations(env))).await
+}
+
+pub async fn deliveries(env: String, id: i64) -> Result<Vec<DeliveryInfo>, ApiError> {
+    get(&format!("{}/{id}/deliveries", destinations(&env))).await
+}
+
+pub async fn send_test(env: &str, id: i64) -> Result<DeliveryInfo, ApiError> {
+    post_document(&format!("{}/{id}/test", destinations(env)), "{}".into()).await
 }
 
 pub async fn list_users() -> Result<Vec<UserInfo>, ApiError> {
@@ -522,4 +547,7 @@ pub mod paths {
     pub const USERS: &str = "/admin/users";
     pub const TOKENS: &str = "/admin/tokens";
     pub const AUDIT: &str = "/admin/audit";
+    pub fn notifications(env: &str) -> String {
+        format!("/admin/notifications/{}", enc(env))
+    }
 }

@@ -17,8 +17,9 @@ use router::Route;
 
 use pages::{
     AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
-    HistoryPage, Home, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard, TaskDiffPage,
-    TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage, UpdateServicePage, UsersPage,
+    HistoryPage, Home, NotificationsPage, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard,
+    TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage, UpdateServicePage,
+    UsersPage,
 };
 
 /// Each app's pages (`router::routes` tries them in order; a page no route matches is NotFound).
@@ -53,6 +54,7 @@ const ADMIN: &[Route] = &[
     ("/admin/users", || view! { <UsersPage/> }.into_any()),
     ("/admin/tokens", || view! { <TokensPage/> }.into_any()),
     ("/admin/audit", || view! { <AuditPage/> }.into_any()),
+    ("/admin/notifications/:env", || view! { <NotificationsPage/> }.into_any()),
 ];
 
 /// The console: `/` and `/e/...`.

@@ -48,10 +48,17 @@ pub fn provide(app: &'static str) {
     };
     let _ = window_event_listener(leptos::ev::popstate, move |_| sync());
     let _ = window_event_listener(leptos::ev::click, move |ev| {
-        if ev.default_prevented() || ev.button() != 0 || ev.meta_key() || ev.ctrl_key() || ev.shift_key() || ev.alt_key() {
+        if ev.default_prevented()
+            || ev.button() != 0
+            || ev.meta_key()
+            || ev.ctrl_key()
+            || ev.shift_key()
+            || ev.alt_key()
+        {
             return;
         }
-        let Some(anchor) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("a").ok().flatten())
+        let Some(anchor) =
+            ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("a").ok().flatten())
         else {
             return;
         };
@@ -123,8 +130,11 @@ pub fn raw_param(key: &'static str) -> Memo<Option<String>> {
 /// The page of the first route whose pattern matches the path, or `fallback`.
 pub fn routes(table: &'static [Route], fallback: fn() -> AnyView) -> impl IntoView {
     let path = location().path;
-    let matched = Memo::new(move |_| path.with(|p| table.iter().enumerate().find_map(|(i, r)| Some((i, matches(r.0, p)?)))));
-    provide_context(Params(Memo::new(move |_| matched.with(|m| m.as_ref().map(|(_, p)| p.clone()).unwrap_or_default()))));
+    let matched =
+        Memo::new(move |_| path.with(|p| table.iter().enumerate().find_map(|(i, r)| Some((i, matches(r.0, p)?)))));
+    provide_context(Params(Memo::new(move |_| {
+        matched.with(|m| m.as_ref().map(|(_, p)| p.clone()).unwrap_or_default())
+    })));
     let index = Memo::new(move |_| matched.with(|m| m.as_ref().map(|(i, _)| *i)));
     move || match index.get() {
         Some(i) => (table[i].1)(),

@@ -114,6 +114,11 @@ fn Header() -> impl IntoView {
                     }
                 }}
                 <a href=paths::history("") rel=rel(&paths::history("")) aria-current=move || (here == "history").then_some("page")>"Deployments"</a>
+                // Notifications are per environment, for its admins.
+                {move || link_env().filter(|e| session.role_in(e) == Some(shared::auth::Role::Admin)).map(|e| {
+                    let to = paths::notifications(&e);
+                    view! { <a rel=rel(&to) href=to aria-current=current("/admin/notifications")>"Notifications"</a> }
+                })}
                 <Show when=move || session.is_global_admin()>
                     <a href=paths::USERS rel=rel(paths::USERS) aria-current=current(paths::USERS)>"Users"</a>
                     <a href=paths::TOKENS rel=rel(paths::TOKENS) aria-current=current(paths::TOKENS)>"API tokens"</a>

@@ -61,7 +61,18 @@ mod tests {
         let names: Vec<_> = apps().iter().map(|a| a.name).collect();
         assert_eq!(
             names,
-            ["console", "admin", "history", "clusters", "services", "servicewizard", "serviceupdate", "taskdefs", "taskwizard", "tasks"]
+            [
+                "console",
+                "admin",
+                "history",
+                "clusters",
+                "services",
+                "servicewizard",
+                "serviceupdate",
+                "taskdefs",
+                "taskwizard",
+                "tasks"
+            ]
         );
         assert!(apps().iter().all(|a| !a.prefixes.is_empty() && a.prefixes.iter().all(|p| p.starts_with('/'))));
     }
@@ -73,6 +84,7 @@ mod tests {
             ("/e/local/repositories", "console"),
             ("/e/local/repository/team%2Fweb", "console"),
             ("/admin/users", "admin"),
+            ("/admin/notifications/local", "admin"),
             ("/e/local/tasks/itflex-nginx/4f2b0c", "tasks"),
             ("/administrators", "console"),
             ("/deployments", "history"),

@@ -10,5 +10,6 @@ pub mod ecs;
 pub mod env;
 pub mod error;
 pub mod health;
+pub mod notify;
 pub mod sources;
 pub mod validate;

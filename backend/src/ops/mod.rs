@@ -8,6 +8,7 @@ pub(crate) mod admin;
 pub(crate) mod audit_log;
 pub(crate) mod clusters;
 pub(crate) mod deployments;
+pub(crate) mod notifications;
 pub(crate) mod repositories;
 pub(crate) mod services;
 pub(crate) mod task_definitions;

@@ -7,6 +7,7 @@ mod clusters;
 mod deployments;
 mod environments;
 mod health;
+mod notifications;
 mod openapi;
 mod repositories;
 mod services;
@@ -40,6 +41,7 @@ use crate::state::AppState;
         (name = "users", description = "User accounts and their roles"),
         (name = "audit", description = "Who did what"),
         (name = "deployments", description = "Deploy, roll back, the history, live service updates"),
+        (name = "notifications", description = "Where deployment events are sent, and how each delivery went"),
     )
 )]
 struct ApiDoc;
@@ -78,6 +80,7 @@ pub(crate) fn protected() -> OpenApiRouter<AppState> {
         .merge(services::router())
         .merge(tasks::router())
         .merge(deployments::router())
+        .merge(notifications::router())
 }
 
 /// The OpenAPI document of every route.

@@ -2,8 +2,8 @@
 //! field is checked as you type with the rules in `shared` (the same ones the server applies);
 //! submit stays disabled until they all pass.
 
-use leptos::prelude::*;
 use crate::router::navigate;
+use leptos::prelude::*;
 use shared::auth::Role;
 use shared::ecr::{EncryptionConfiguration, EncryptionType, ImageTagMutability, RepositorySpec, Tag};
 

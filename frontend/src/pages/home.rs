@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::router::navigate;
+use leptos::prelude::*;
 
 use crate::api::paths;
 use crate::components::ErrorBanner;

@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::router::query_map;
+use leptos::prelude::*;
 use shared::ecr::Repository;
 
 use super::param;

@@ -1,7 +1,7 @@
 //! `/e/:env/repository/:name`: settings, images, lifecycle policy, push commands, delete.
 
-use leptos::prelude::*;
 use crate::router::navigate;
+use leptos::prelude::*;
 use shared::ecr::{Image, PushCommand, RepositoryDetail};
 
 use super::param;

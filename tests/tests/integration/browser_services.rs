@@ -55,7 +55,13 @@ async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
     // Update settings on the "Update service" page: force a new deployment; back on the service
     // page, it rolls out.
     c.find(Locator::Id("updateService")).await.unwrap().click().await.unwrap();
-    wait().for_element(Locator::Css("#settings input[name='forceNewDeployment']")).await.unwrap().click().await.unwrap();
+    wait()
+        .for_element(Locator::Css("#settings input[name='forceNewDeployment']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     save_screenshot(c, "service-update-page").await;
     c.find(Locator::Id("applySettings")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Css("#deployments tr[data-status='ACTIVE']")).await.unwrap();

@@ -21,6 +21,8 @@ mod fixtures;
 mod helpers;
 mod history_filters;
 mod local_ecs;
+mod notifications;
+mod notifications_crash;
 mod realworld;
 mod repositories;
 mod route_scopes;

@@ -38,8 +38,11 @@ pub(crate) struct Documents {
 }
 
 /// Records an external deployment unless a record knows its id or Berth deploys the service right
-/// now (one statement, so it can't race with a deployment that ends meanwhile).
+/// now (one statement, so it can't race with a deployment that ends meanwhile), with its
+/// notification in the same transaction.
 pub(crate) async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> StoreResult<Option<i64>> {
+    let what = || format!("recording ECS deployment {} of {}/{}", e.ecs_deployment_id, e.cluster, e.service);
+    let mut tx = pool.begin().await.doing(what)?;
     let done = sqlx::query(
         "INSERT INTO deployments (environment, cluster, service, kind, actor, via, request, step, outcome, \
          from_task_definition, to_task_definition, ecs_deployment_id, started_at, from_spec, to_spec, images) \
@@ -65,10 +68,15 @@ pub(crate) async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> Stor
     .bind(Json(Asked::default()))
     .bind(DeployStep::Updated)
     .bind(Outcome::InProgress)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
-    .doing(|| format!("recording ECS deployment {} of {}/{}", e.ecs_deployment_id, e.cluster, e.service))?;
-    Ok((done.rows_affected() == 1).then(|| done.last_insert_rowid()))
+    .doing(what)?;
+    let inserted = (done.rows_affected() == 1).then(|| done.last_insert_rowid());
+    if let Some(id) = inserted {
+        crate::notify::outbox::enqueue(&mut tx, id, crate::notify::Change::Followed).await?;
+    }
+    tx.commit().await.doing(what)?;
+    Ok(inserted)
 }
 
 /// The actor and via of a deployment made outside Berth.

@@ -6,7 +6,7 @@
 mod followed;
 mod write;
 
-pub(crate) use followed::{Documents, External, claim_external, insert_external};
+pub(crate) use followed::{Documents, External, OUTSIDE, claim_external, insert_external};
 use shared::deploy::{DeployStep, DeployedImage, DeploymentKind, DeploymentRecord, ImageChange, Outcome, Verdict};
 use shared::ecs::service::ServiceEvent;
 use shared::ecs::task_definition::TaskDefinitionSpec;

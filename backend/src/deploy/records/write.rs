@@ -8,6 +8,7 @@ use sqlx::SqlitePool;
 use sqlx::types::Json;
 
 use super::{Asked, Row, in_flight_of, now_ms};
+use crate::notify::{self, Change};
 use crate::store::{Doing, StoreResult};
 
 /// What a new Berth deployment records before acting.
@@ -129,15 +130,19 @@ pub(crate) async fn set_registered(
         .doing(|| format!("recording deployment #{id}'s registered revision"))
 }
 
+/// The service update is recorded with the `deployment.started` notification, in one transaction.
 pub(crate) async fn set_updated(pool: &SqlitePool, id: i64, ecs_deployment_id: &str) -> StoreResult<()> {
+    let what = || format!("recording deployment #{id}'s service update");
+    let mut tx = pool.begin().await.doing(what)?;
     sqlx::query("UPDATE deployments SET step = ?, ecs_deployment_id = ? WHERE id = ?")
         .bind(DeployStep::Updated)
         .bind(ecs_deployment_id)
         .bind(id)
-        .execute(pool)
+        .execute(&mut *tx)
         .await
-        .map(drop)
-        .doing(|| format!("recording deployment #{id}'s service update"))
+        .doing(what)?;
+    notify::outbox::enqueue(&mut tx, id, Change::Started).await?;
+    tx.commit().await.doing(what)
 }
 
 /// How a deployment ended.
@@ -157,8 +162,11 @@ impl Ending {
     }
 }
 
+/// Ends a deployment (once) and records its notification in the same transaction.
 pub(crate) async fn finish(pool: &SqlitePool, id: i64, ending: &Ending) -> StoreResult<()> {
-    sqlx::query(
+    let what = || format!("ending deployment #{id}");
+    let mut tx = pool.begin().await.doing(what)?;
+    let done = sqlx::query(
         "UPDATE deployments SET step = ?, outcome = ?, reason = ?, rolled_back_to = ?, \
          rollback_ecs_deployment_id = ?, ended_at = ? WHERE id = ? AND ended_at IS NULL",
     )
@@ -169,10 +177,13 @@ pub(crate) async fn finish(pool: &SqlitePool, id: i64, ending: &Ending) -> Store
     .bind(ending.rolled_back_to.as_ref().map(|r| &r.1))
     .bind(ending.ended_at.unwrap_or_else(now_ms))
     .bind(id)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
-    .map(drop)
-    .doing(|| format!("ending deployment #{id}"))
+    .doing(what)?;
+    if done.rows_affected() == 1 {
+        notify::outbox::enqueue(&mut tx, id, Change::Ended).await?;
+    }
+    tx.commit().await.doing(what)
 }
 
 /// Keeps why a deployment failed (before it is ended, so whoever waits for the ending reads it).

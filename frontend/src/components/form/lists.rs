@@ -78,6 +78,22 @@ pub fn checklist<S: Document>(
     checklist_view(lens.form.fields, lens.path, name, title, class, items, chosen, set)
 }
 
+/// A list of typed choices chosen with checkboxes, each named by `to` (and read back by `from`).
+pub fn checklist_by<S: Document, T: Clone + Send + Sync + 'static>(
+    lens: Lens<S, Vec<T>>,
+    name: &'static str,
+    title: &'static str,
+    items: Signal<Vec<(String, String)>>,
+    to: fn(&T) -> String,
+    from: fn(&str) -> Option<T>,
+) -> AnyView {
+    let (chosen, set) = lens.bind(
+        move |v: Vec<T>| v.iter().map(to).collect(),
+        move |v: Vec<String>| Some(v.iter().filter_map(|s| from(s)).collect()),
+    );
+    checklist_view(lens.form.fields, lens.path, name, title, "", items, chosen, set)
+}
+
 /// An optional list of ids chosen with checkboxes, absent when none is.
 pub fn opt_checklist<S: Document>(
     lens: Lens<S, Option<Vec<String>>>,

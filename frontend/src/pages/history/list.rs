@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::router::{navigate, query_map};
+use leptos::prelude::*;
 use shared::deploy::Outcome;
 
 use super::charts::{Figures, Timeline};

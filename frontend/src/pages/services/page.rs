@@ -44,7 +44,9 @@ pub fn ServicePage() -> impl IntoView {
     // rollout): a value being typed, an open panel or a message stays while the page is live.
     let loaded = Memo::new(move |_| detail.with(|d| matches!(d, Some(Ok(_)))));
     let settings = Memo::new(move |_| {
-        detail.with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| (d.desired_count, d.scheduling_strategy.clone())))
+        detail.with(|d| {
+            d.as_ref().and_then(|r| r.as_ref().ok()).map(|d| (d.desired_count, d.scheduling_strategy.clone()))
+        })
     });
     let current = move || detail.get_untracked().and_then(Result::ok);
     view! {

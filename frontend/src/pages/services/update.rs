@@ -108,4 +108,3 @@ fn SettingsForm(detail: ServiceDetail) -> impl IntoView {
         </section>
     }
 }
-

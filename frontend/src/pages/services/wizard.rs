@@ -4,8 +4,8 @@
 //! load balancer, grace period. The console's form over the CreateService document, checked with the
 //! shared rules against the chosen revision.
 
-use leptos::prelude::*;
 use crate::router::query_map;
+use leptos::prelude::*;
 use shared::auth::Role;
 use shared::ecs::service::{
     AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, DeploymentConfiguration, LoadBalancer,

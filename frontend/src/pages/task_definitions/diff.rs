@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::router::query_map;
+use leptos::prelude::*;
 use shared::ecs::task_definition::Change;
 use shared::error::{ApiError, ErrorCode};
 

@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::router::navigate;
+use leptos::prelude::*;
 
 use super::{status_filter, status_tabs};
 use crate::api::{self, paths};

@@ -15,8 +15,8 @@ pub use family::TaskFamilyPage;
 pub use revision::TaskRevisionPage;
 pub use wizard::TaskDefinitionWizard;
 
-use leptos::prelude::*;
 use crate::router::query_map;
+use leptos::prelude::*;
 
 /// The `status` filter of a listing (`?status=INACTIVE`), ACTIVE by default.
 fn status_filter() -> Memo<String> {

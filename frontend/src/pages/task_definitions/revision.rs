@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::router::query_map;
+use leptos::prelude::*;
 use serde_json::Value;
 use shared::ecs::task_definition::ServiceUse;
 use shared::error::ApiError;

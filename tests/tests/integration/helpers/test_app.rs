@@ -2,7 +2,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use berth::aws::AwsEnv;
-use berth::config::{AuthSettings, DeploySettings, Settings, local_environment};
+use berth::config::{AuthSettings, DeploySettings, NotifySettings, Settings, local_environment};
 use berth::startup::Application;
 use berth::store::Store;
 use reqwest::{Client, Method, RequestBuilder, Response};
@@ -68,6 +68,12 @@ impl TestApp {
                 timeout: Duration::from_secs(90),
                 external_sweep: None,
                 ..DeploySettings::default()
+            },
+            notify: NotifySettings {
+                poll_interval: Duration::from_millis(100),
+                retry_base: Duration::from_millis(300),
+                max_attempts: 3,
+                ..NotifySettings::default()
             },
         };
         adjust(&mut settings);

@@ -9,8 +9,8 @@ mod import;
 mod task;
 mod volumes;
 
-use leptos::prelude::*;
 use crate::router::query_map;
+use leptos::prelude::*;
 use shared::auth::Role;
 use shared::ecs::task_definition::{ContainerDefinition, TaskDefinitionSpec, validate};
 use shared::error::ApiError;
