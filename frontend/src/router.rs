@@ -5,6 +5,8 @@
 //! Navigation inside the app (a link or `navigate` to a path the same app renders) changes the
 //! URL with the History API and re-renders; a path another app renders is a full page load.
 
+use std::cell::Cell;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -22,8 +24,14 @@ struct Location {
 }
 
 /// The matched route's parameters, raw (still percent-encoded).
-#[derive(Clone, Copy)]
-struct Params(Memo<Vec<(&'static str, String)>>);
+type Params = Memo<Vec<(&'static str, String)>>;
+
+// One app per page, one router per app: kept here rather than in a context, so that navigating and
+// reading a parameter work from event handlers and callbacks too, outside the components' owners.
+thread_local! {
+    static LOCATION: Cell<Option<Location>> = const { Cell::new(None) };
+    static PARAMS: Cell<Option<Params>> = const { Cell::new(None) };
+}
 
 /// A URL's query, decoded: `get` gives a key's first value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -40,7 +48,7 @@ impl QueryMap {
 pub fn provide(app: &'static str) {
     let (path, query) = browser_url();
     let location = Location { app, path: RwSignal::new(path), query: RwSignal::new(query) };
-    provide_context(location);
+    LOCATION.set(Some(location));
     let sync = move || {
         let (path, query) = browser_url();
         location.path.set(path);
@@ -85,7 +93,7 @@ fn renders(app: &'static str, href: &str) -> bool {
 }
 
 fn location() -> Location {
-    expect_context::<Location>()
+    LOCATION.get().expect("router::provide runs first")
 }
 
 /// Goes to `to` (a path with an optional query): in this app through the History API (`replace`
@@ -123,8 +131,8 @@ pub fn query_map() -> Memo<QueryMap> {
 
 /// A route parameter, raw; `None` outside a matched route or for a name the pattern lacks.
 pub fn raw_param(key: &'static str) -> Memo<Option<String>> {
-    let params = use_context::<Params>();
-    Memo::new(move |_| params?.0.with(|p| p.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())))
+    let params = PARAMS.get();
+    Memo::new(move |_| params?.with(|p| p.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone())))
 }
 
 /// The page of the first route whose pattern matches the path, or `fallback`.
@@ -132,9 +140,7 @@ pub fn routes(table: &'static [Route], fallback: fn() -> AnyView) -> impl IntoVi
     let path = location().path;
     let matched =
         Memo::new(move |_| path.with(|p| table.iter().enumerate().find_map(|(i, r)| Some((i, matches(r.0, p)?)))));
-    provide_context(Params(Memo::new(move |_| {
-        matched.with(|m| m.as_ref().map(|(_, p)| p.clone()).unwrap_or_default())
-    })));
+    PARAMS.set(Some(Memo::new(move |_| matched.with(|m| m.as_ref().map(|(_, p)| p.clone()).unwrap_or_default()))));
     let index = Memo::new(move |_| matched.with(|m| m.as_ref().map(|(i, _)| *i)));
     move || match index.get() {
         Some(i) => (table[i].1)(),

@@ -21,8 +21,7 @@ pub fn UpdateServicePage() -> impl IntoView {
 
 /// Back to the service's page, where the deployment an update started rolls out live.
 fn back_to_service() {
-    let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
-    crate::context::go(&paths::service(&env.get_untracked(), &cluster.get_untracked(), &service.get_untracked()));
+    crate::context::go(location().pathname().unwrap_or_default().trim_end_matches("/update"));
 }
 
 #[component]
