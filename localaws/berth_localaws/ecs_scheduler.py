@@ -8,7 +8,11 @@ event is ever written. Here:
   writes ("has started 2 tasks", "has stopped 2 running tasks", "deployment completed", "has
   reached a steady state");
 - an image that cannot start — local mode's convention: any image whose reference contains
-  `cannot-start` (push one as `nginxweb:cannot-start`) — makes its tasks fail; with the deployment
+  `cannot-start` — makes its tasks fail, the two ways ECS tasks fail at start: an ECR image this
+  account's registry holds (the demo's `nginxweb:v3-cannot-start`) is pulled and its container
+  exits 1 (`EssentialContainerExited`, "Essential container in task exited"); any other (a tag
+  never pushed, another registry) can't be pulled (`TaskFailedToStart`,
+  `CannotPullContainerError: … not found`) — and with the deployment
   circuit breaker on, the rollout ends FAILED once the failure threshold is reached (half the
   desired count, at least 3, at most 200, as ECS computes it) and, with rollback, a new deployment
   of the last COMPLETED task definition takes over;
@@ -106,6 +110,38 @@ def _image_fails(backend, task_definition_arn):
     return any(FAILING_MARK in image for image in _image_names(backend, task_definition_arn))
 
 
+def _in_local_ecr(backend, image):
+    """Whether `image` is an ECR reference (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`
+    or `@<digest>`) of this account that its registry holds."""
+    from moto.ecr.models import ecr_backends
+
+    host, _, rest = image.partition("/")
+    parts = host.split(".")
+    if len(parts) < 6 or parts[1:3] != ["dkr", "ecr"] or parts[0] != backend.account_id:
+        return False
+    if "@" in rest:
+        name, digest = rest.split("@", 1)
+        wanted = lambda i: i.get_image_digest() == digest  # noqa: E731
+    else:
+        name, _, tag = rest.rpartition(":") if ":" in rest else (rest, "", "latest")
+        wanted = lambda i: tag in i.image_tags  # noqa: E731
+    try:
+        repository = ecr_backends[backend.account_id][parts[3]].repositories.get(name)
+    except KeyError:
+        return False
+    return repository is not None and any(wanted(i) for i in repository.images)
+
+
+def _stop_failing(backend, task, image):
+    """Stops a task of a failing image as ECS does: a crash on start when the image could be
+    pulled, a pull error otherwise."""
+    if _in_local_ecr(backend, image):
+        task.stop("EssentialContainerExited", "Essential container in task exited", crashed=lambda c: c.image == image)
+    else:
+        pull = f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: not found"
+        task.stop("TaskFailedToStart", pull, pull)
+
+
 def _config(service):
     config = getattr(service, "deployment_configuration", None) or {}
     breaker = config.get("deploymentCircuitBreaker") or {}
@@ -160,8 +196,7 @@ def tick(backend, service):
             image = next((t for t in _image_names(backend, primary.task_definition) if FAILING_MARK in t), FAILING_MARK)
             for task in primary.tasks:
                 if task.desired_status == "RUNNING":
-                    pull = f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: not found"
-                    task.stop("TaskFailedToStart", pull, pull)
+                    _stop_failing(backend, task, image)
             primary.pending = primary.desired
             primary.updated_at = utcnow()
             _reconcile(backend, service, primary)

@@ -171,13 +171,17 @@ class ServiceTask:
         self._ports[self.container_instance_arn] = EPHEMERAL_PORTS[0] if port >= EPHEMERAL_PORTS[1] else port + 1
         return port
 
-    def stop(self, code, reason, container_reason=None):
+    def stop(self, code, reason, container_reason=None, crashed=None):
         """`container_reason`: the pull error ECS puts on each container of a task that failed to
-        start; a container that ran and was stopped exits 0 (ECS's SIGTERM, handled)."""
+        start; a container that ran and was stopped exits 0 (ECS's SIGTERM, handled). `crashed`:
+        for a task whose essential container exited on its own, which containers exited 1 (the task
+        ran, so the others were stopped and exit 0)."""
         if self.desired_status != "STOPPED":
-            ran = self.last_status == "RUNNING"
+            ran = self.last_status == "RUNNING" or crashed is not None
             self.desired_status = self.last_status = "STOPPED"
             self.stopped_at, self.stop_code, self.stopped_reason = utcnow(), code, reason
+            if crashed and self.started_at is None:
+                self.started_at = utcnow()
             from . import ecs_scheduler  # the clock tests replace; imported here (it imports this module)
 
             self.stopped_clock = ecs_scheduler.clock()
@@ -185,7 +189,7 @@ class ServiceTask:
             for container in self.containers:
                 container.last_status = "STOPPED"
                 container.reason = container_reason
-                container.exit_code = 0 if ran else None
+                container.exit_code = (1 if crashed(container) else 0) if crashed else (0 if ran else None)
                 container.network_bindings = []
 
 

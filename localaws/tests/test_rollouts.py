@@ -159,3 +159,34 @@ def test_without_the_breaker_a_failing_rollout_keeps_retrying_in_progress(lab, c
 @pytest.mark.parametrize("desired,threshold", [(1, 3), (4, 3), (7, 4), (10, 5), (1000, 200)])
 def test_the_breaker_threshold_is_ecs_s(desired, threshold):
     assert ecs_scheduler.failure_threshold(desired) == threshold
+
+
+def test_an_image_the_registry_holds_is_pulled_and_crashes_and_one_it_lacks_cannot_be_pulled(client, account, clock):
+    """The two ways a task fails at start: the demo's pushed `v3-cannot-start` runs and its
+    essential container exits 1; a tag never pushed to the same repository can't be pulled."""
+    ecs, ecr = client("ecs"), client("ecr")
+    ecr.create_repository(repositoryName="nginxweb")
+    manifest = '{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "layers": []}'
+    ecr.put_image(repositoryName="nginxweb", imageManifest=manifest, imageTag="v3-cannot-start")
+    repo = f"{account}.dkr.ecr.us-east-1.amazonaws.com/nginxweb"
+    ecs.create_cluster(clusterName="lab")
+    register(ecs, f"{repo}:v3-cannot-start")
+    register(ecs, f"{repo}:cannot-start")
+    create(ecs, revision="web:1", desired=2)
+    clock.steps(1)
+    crashed = [t for t in tasks(ecs, "STOPPED")]
+    assert len(crashed) == 2
+    for task in crashed:
+        assert (task["stopCode"], task["stoppedReason"]) == ("EssentialContainerExited", "Essential container in task exited")
+        assert [(c.get("reason"), c["exitCode"]) for c in task["containers"]] == [(None, 1)]
+        assert task.get("startedAt"), "the task ran before its container exited"
+
+    ecs.update_service(cluster="lab", service="web", taskDefinition="web:2")
+    failing = service(ecs)["deployments"][0]["id"]
+    clock.steps(1)
+    unpulled = [t for t in tasks(ecs, "STOPPED") if t["startedBy"] == failing]
+    assert len(unpulled) == 2
+    pull = f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {repo}:cannot-start: not found"
+    for task in unpulled:
+        assert (task["stopCode"], task["stoppedReason"]) == ("TaskFailedToStart", pull)
+        assert [(c["reason"], c.get("exitCode")) for c in task["containers"]] == [(pull, None)]

@@ -28,7 +28,7 @@ async fn after_a_failed_deploy_rolled_back_by_ecs_the_dialogs_say_what_happened_
     // The CI answer (424) carries why it failed.
     let failed = deploy("v3-cannot-start", 424).await;
     let summary = failed["verdict"]["summary"].as_str().unwrap().to_string();
-    assert!(summary.contains("CannotPullContainerError"), "{failed}");
+    assert!(summary.contains("Essential container in task exited (nginx-web exited with code 1)"), "{failed}");
     let good_revision = good["toTaskDefinition"].as_str().unwrap();
 
     let browser = Browser::open().await;
@@ -61,12 +61,12 @@ async fn after_a_failed_deploy_rolled_back_by_ecs_the_dialogs_say_what_happened_
     let why = wait().for_element(Locator::Css("#verdict strong")).await.unwrap().text().await.unwrap();
     assert_eq!(why, summary);
     let stopped = c.find(Locator::Id("stoppedTasks")).await.unwrap().text().await.unwrap();
-    assert!(stopped.contains("TaskFailedToStart"), "{stopped}");
+    assert!(stopped.contains("EssentialContainerExited"), "{stopped}");
     c.find(Locator::Id("redeploy")).await.unwrap().click().await.unwrap();
     let failed_before = wait().for_element(Locator::Id("failedBefore")).await.unwrap().text().await.unwrap();
     assert!(
         failed_before.contains(&format!("failed on #{}", failed["id"]))
-            && failed_before.contains("CannotPullContainerError"),
+            && failed_before.contains("Essential container in task exited"),
         "{failed_before}"
     );
     let confirm = c.find(Locator::Id("confirmRedeploy")).await.unwrap();
@@ -106,7 +106,7 @@ async fn a_rollout_that_keeps_failing_without_the_circuit_breaker_is_shown_stuck
     let wait = || c.wait().at_most(Duration::from_secs(30));
     let stuck = wait().for_element(Locator::Id("stuckRollout")).await.unwrap().text().await.unwrap();
     assert!(stuck.contains("keeps failing") && stuck.contains("tasks failed"), "{stuck}");
-    assert!(stuck.contains("CannotPullContainerError"), "the latest stop reason: {stuck}");
+    assert!(stuck.contains("Essential container in task exited"), "the latest stop reason: {stuck}");
     save_screenshot(c, "rollout-stuck").await;
     c.find(Locator::Id("stopRollout")).await.unwrap().click().await.unwrap();
     let back =

@@ -68,10 +68,13 @@ async fn a_failed_deployment_s_stopped_task_has_a_page_with_its_cause_and_an_unk
     let failed = json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request).await, 424).await;
     let id = failed["verdict"]["stoppedTasks"][0]["taskId"].as_str().unwrap().to_string();
     let task = json_with_status(app.get(&format!("/api/envs/local/clusters/itflex-nginx/tasks/{id}")).await, 200).await;
-    assert_eq!((task["lastStatus"].as_str(), task["stopCode"].as_str()), (Some("STOPPED"), Some("TaskFailedToStart")));
+    assert_eq!(
+        (task["lastStatus"].as_str(), task["stopCode"].as_str()),
+        (Some("STOPPED"), Some("EssentialContainerExited"))
+    );
     assert_eq!(task["taskDefinition"], failed["toTaskDefinition"]);
-    assert!(task["containers"][0]["reason"].as_str().unwrap().starts_with("CannotPullContainerError"), "{task}");
-    assert_eq!(task["containers"][0]["networkBindings"], json!([]), "a task that never ran binds no port");
+    assert_eq!((&task["containers"][0]["exitCode"], task["stoppedReason"].as_str()), (&json!(1), Some("Essential container in task exited")), "{task}");
+    assert_eq!(task["containers"][0]["networkBindings"], json!([]), "a stopped task binds no port");
 
     let missing =
         json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/tasks/0123456789abcdef").await, 404).await;
