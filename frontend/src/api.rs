@@ -385,7 +385,7 @@ pub async fn create_service(env: &str, spec: &ServiceSpec) -> Result<CreatedServ
     post(&format!("/api/envs/{}/services", enc(env)), spec).await
 }
 
-pub async fn update_service(env: &str, update: &ServiceUpdate) -> Result<ServiceDetail, ApiError> {
+pub async fn update_service(env: &str, update: &ServiceUpdate) -> Result<UpdateOutcome, ApiError> {
     post(&format!("/api/envs/{}/services/update", enc(env)), update).await
 }
 

@@ -125,7 +125,10 @@ async fn a_failed_deploy_keeps_its_verdict_in_the_ci_answer_the_deployment_page_
     assert_eq!(verdict["threshold"], 3, "{verdict}");
     assert!(verdict["failedTasks"].as_i64().unwrap() >= 3, "{verdict}");
     let task = &verdict["stoppedTasks"][0];
-    assert_eq!((&task["stopCode"], &task["stoppedReason"]), (&json!("EssentialContainerExited"), &json!("Essential container in task exited")));
+    assert_eq!(
+        (&task["stopCode"], &task["stoppedReason"]),
+        (&json!("EssentialContainerExited"), &json!("Essential container in task exited"))
+    );
     assert_eq!(task["taskDefinition"], failed["toTaskDefinition"]);
     assert_eq!(task["containers"][0]["name"], "nginx-web", "{task}");
     assert_eq!(task["containers"][0]["exitCode"], 1, "{task}");

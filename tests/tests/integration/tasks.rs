@@ -73,7 +73,11 @@ async fn a_failed_deployment_s_stopped_task_has_a_page_with_its_cause_and_an_unk
         (Some("STOPPED"), Some("EssentialContainerExited"))
     );
     assert_eq!(task["taskDefinition"], failed["toTaskDefinition"]);
-    assert_eq!((&task["containers"][0]["exitCode"], task["stoppedReason"].as_str()), (&json!(1), Some("Essential container in task exited")), "{task}");
+    assert_eq!(
+        (&task["containers"][0]["exitCode"], task["stoppedReason"].as_str()),
+        (&json!(1), Some("Essential container in task exited")),
+        "{task}"
+    );
     assert_eq!(task["containers"][0]["networkBindings"], json!([]), "a stopped task binds no port");
 
     let missing =
