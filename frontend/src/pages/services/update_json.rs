@@ -1,5 +1,5 @@
 //! "Apply an update-service JSON": what the lab's pipeline ran with `aws ecs update-service
-//! --cli-input-json`, pasted on the service's page. The server checks the document (unknown keys
+//! --cli-input-json`, pasted on the "Update service" page. The server checks the document (unknown keys
 //! and rules named by path); the page first checks that it names this service, so a document
 //! pasted on the wrong page changes nothing.
 
