@@ -12,10 +12,17 @@ event is ever written. Here:
   account's registry holds (the demo's `nginxweb:v3-cannot-start`) is pulled and its container
   exits 1 (`EssentialContainerExited`, "Essential container in task exited"); any other (a tag
   never pushed, another registry) can't be pulled (`TaskFailedToStart`,
-  `CannotPullContainerError: … not found`) — and with the deployment
-  circuit breaker on, the rollout ends FAILED once the failure threshold is reached (half the
-  desired count, at least 3, at most 200, as ECS computes it) and, with rollback, a new deployment
-  of the last COMPLETED task definition takes over;
+  `CannotPullContainerError: … not found`);
+- a container whose awslogs log group does not exist (and whose `awslogs-create-group` is not
+  "true") can't start either: `TaskFailedToStart`, `CannotStartContainerError: … failed to
+  initialize logging driver: … The specified log group does not exist.` (see `ecs_logs`);
+- whether a deployment's tasks can start is decided (`start_failure`, in the order ECS meets the
+  causes: pull, logging driver, the container's own exit) at the moment its first tasks would start,
+  and again at each later attempt of a failing deployment: a log group created meanwhile lets the
+  next attempt start, as on ECS. With the deployment circuit breaker on, the rollout ends FAILED
+  once the failure threshold is reached (half the desired count, at least 3, at most 200, as ECS
+  computes it) and, with rollback, a new deployment of the last COMPLETED task definition takes
+  over; without it, the failing deployment keeps trying every STEP;
 - scaling moves the counts without a new deployment; DAEMON services want one task per ACTIVE
   container instance;
 - deploymentConfiguration, enableECSManagedTags, propagateTags, enableExecuteCommand, placement,
@@ -24,7 +31,8 @@ event is ever written. Here:
   and DescribeTasks show them PENDING, then RUNNING on a container instance (spread over them), and
   STOPPED with ECS's stop codes and reasons when a deployment replaces them, scaling removes them or
   their image cannot start; a stopped task is forgotten after an hour, as ECS does
-  (`BERTH_LOCAL_ECS_STOPPED_TASK_SECONDS`).
+  (`BERTH_LOCAL_ECS_STOPPED_TASK_SECONDS`); their containers' awslogs lines go to CloudWatch Logs
+  (`ecs_logs`, which listens to the tasks starting and stopping).
 
 Time is read on each call (no background thread), from `clock()`: a describe after STEP seconds
 sees the next phase.
@@ -36,11 +44,13 @@ import math
 import os
 import time
 import uuid
+from typing import NamedTuple
 
 from moto.core.utils import utcnow
 from moto.ecs.models import EC2ContainerServiceBackend, Service
 from moto.ecs.responses import EC2ContainerServiceResponse
 
+from . import ecs_logs
 from .ecs_state import LOCK, Rollout, ServiceTask, state_of
 from .patching import patch, require
 
@@ -98,16 +108,34 @@ def _task_ids(tasks):
     return " ".join(f"(task {t.id})" for t in tasks[:10])
 
 
-def _image_names(backend, task_definition_arn):
+class StartFailure(NamedTuple):
+    """Why the tasks of a task definition can't start. `kind`: "pull" (`image` can't be pulled),
+    "logs" (the awslogs log group `group` does not exist) — both TaskFailedToStart, the container
+    never ran — or "crash" (`image` is pulled, runs and exits 1: EssentialContainerExited)."""
+
+    kind: str
+    image: str = None
+    group: str = None
+
+
+def start_failure(backend, task_definition_arn):
+    """Why a task of this task definition can't start now, or None when it can. ECS meets the
+    causes in this order: the images are pulled, then the containers are created (the logging
+    driver starts then), then they run."""
     try:
-        td = backend.describe_task_definition(task_definition_arn)
+        containers = backend.describe_task_definition(task_definition_arn).container_definitions
     except Exception:
-        return []
-    return [c.get("image") or "" for c in td.container_definitions]
-
-
-def _image_fails(backend, task_definition_arn):
-    return any(FAILING_MARK in image for image in _image_names(backend, task_definition_arn))
+        return None
+    failing = [c.get("image") or "" for c in containers if FAILING_MARK in (c.get("image") or "")]
+    for image in failing:
+        if not _in_local_ecr(backend, image):
+            return StartFailure("pull", image=image)
+    group = ecs_logs.missing_group(backend, containers)
+    if group is not None:
+        return StartFailure("logs", group=group)
+    if failing:
+        return StartFailure("crash", image=failing[0])
+    return None
 
 
 def _in_local_ecr(backend, image):
@@ -132,14 +160,17 @@ def _in_local_ecr(backend, image):
     return repository is not None and any(wanted(i) for i in repository.images)
 
 
-def _stop_failing(backend, task, image):
-    """Stops a task of a failing image as ECS does: a crash on start when the image could be
-    pulled, a pull error otherwise."""
-    if _in_local_ecr(backend, image):
-        task.stop("EssentialContainerExited", "Essential container in task exited", crashed=lambda c: c.image == image)
+def _stop_failing(task, failure):
+    """Stops a task that can't start as ECS does: its container crashes on start, or it never
+    starts (the image can't be pulled, the logging driver can't start)."""
+    if failure.kind == "crash":
+        task.stop("EssentialContainerExited", "Essential container in task exited", crashed=lambda c: c.image == failure.image)
+        return
+    if failure.kind == "pull":
+        reason = f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {failure.image}: not found"
     else:
-        pull = f"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref {image}: not found"
-        task.stop("TaskFailedToStart", pull, pull)
+        reason = ecs_logs.MISSING_GROUP_REASON
+    task.stop("TaskFailedToStart", reason, reason)
 
 
 def _config(service):
@@ -156,8 +187,7 @@ def _daemon_desired(backend, service):
 def _start(backend, service, network=None):
     """A new PRIMARY deployment of the service's task definition; the previous ones become ACTIVE."""
     desired = _daemon_desired(backend, service) if service.scheduling_strategy == "DAEMON" else service.desired_count
-    fails = _image_fails(backend, service.task_definition)
-    rollout = Rollout(service, service.task_definition, desired, fails, network, clock())
+    rollout = Rollout(service, service.task_definition, desired, network, clock())
     previous = state_of(backend).rollouts.setdefault(service.arn, [])
     for old in previous:
         old.status = "ACTIVE"
@@ -187,35 +217,13 @@ def tick(backend, service):
         service.desired_count = primary.desired
     else:
         primary.desired = service.desired_count
-    age = now - primary.started
-    if primary.fails:
-        cycles = int(age // STEP)
-        while primary.cycles < cycles and primary.state == "IN_PROGRESS":
-            primary.cycles += 1
-            primary.failed += primary.desired
-            image = next((t for t in _image_names(backend, primary.task_definition) if FAILING_MARK in t), FAILING_MARK)
-            for task in primary.tasks:
-                if task.desired_status == "RUNNING":
-                    _stop_failing(backend, task, image)
-            primary.pending = primary.desired
-            primary.updated_at = utcnow()
-            _reconcile(backend, service, primary)
-            fresh = [t for t in primary.tasks if t.desired_status == "RUNNING"]
-            _event(service, f"has started {primary.desired} tasks: {_task_ids(fresh)}.")
-            breaker, rollback = _config(service)
-            if breaker and primary.failed >= failure_threshold(primary.desired):
-                primary.state = "FAILED"
-                primary.reason = "ECS deployment circuit breaker: tasks failed to start."
-                primary.pending = 0
-                _reconcile(backend, service, primary, "ServiceSchedulerInitiated", f"Scaling activity initiated by (deployment {primary.id})")
-                _event(service, f"(deployment {primary.id}) deployment failed: tasks failed to start.")
-                good = next((r for r in rollouts[1:] if r.state == "COMPLETED"), None)
-                if rollback and good is not None:
-                    service.task_definition = good.task_definition
-                    back = _start(backend, service, primary.network)
-                    _event(service, f"(deployment {back.id}) rolling back to task definition {good.task_definition.split('/')[-1]}.")
-                    return tick(backend, service)
-    else:
+    if primary.failure is None and primary.state == "IN_PROGRESS" and primary.running == 0 and primary.pending and now - primary.started >= STEP:
+        # The moment the deployment's first tasks would start: can they?
+        primary.failure = start_failure(backend, primary.task_definition)
+    if primary.failure and _fail(backend, service, rollouts, now):
+        return tick(backend, service)  # rolled back: the new PRIMARY moves on from here
+    if not primary.failure:
+        age = now - primary.started
         if age >= STEP and (primary.running != primary.desired or primary.pending):
             surplus = [t for t in primary.tasks if t.desired_status == "RUNNING"][primary.desired:]
             if surplus:
@@ -241,13 +249,52 @@ def tick(backend, service):
     _publish(backend, service)
 
 
+def _fail(backend, service, rollouts, now):
+    """The failing PRIMARY's attempts up to now, one every STEP: its pending tasks fail to start and
+    new ones are started, until the circuit breaker trips. Before each attempt the cause is looked
+    at again; once it is gone (a log group created meanwhile), that attempt's tasks start as a new
+    deployment's do one STEP after it began, and `failure` is None again. Returns True when the
+    breaker rolled the service back (a new PRIMARY)."""
+    primary = rollouts[0]
+    cycles = int((now - primary.started) // STEP)
+    while primary.cycles < cycles and primary.state == "IN_PROGRESS":
+        primary.cycles += 1
+        primary.failure = start_failure(backend, primary.task_definition)
+        if primary.failure is None:
+            primary.started += (primary.cycles - 1) * STEP
+            return False
+        primary.failed += primary.desired
+        for task in primary.tasks:
+            if task.desired_status == "RUNNING":
+                _stop_failing(task, primary.failure)
+        primary.pending = primary.desired
+        primary.updated_at = utcnow()
+        _reconcile(backend, service, primary)
+        fresh = [t for t in primary.tasks if t.desired_status == "RUNNING"]
+        _event(service, f"has started {primary.desired} tasks: {_task_ids(fresh)}.")
+        breaker, rollback = _config(service)
+        if breaker and primary.failed >= failure_threshold(primary.desired):
+            primary.state = "FAILED"
+            primary.reason = "ECS deployment circuit breaker: tasks failed to start."
+            primary.pending = 0
+            _reconcile(backend, service, primary, "ServiceSchedulerInitiated", f"Scaling activity initiated by (deployment {primary.id})")
+            _event(service, f"(deployment {primary.id}) deployment failed: tasks failed to start.")
+            good = next((r for r in rollouts[1:] if r.state == "COMPLETED"), None)
+            if rollback and good is not None:
+                service.task_definition = good.task_definition
+                back = _start(backend, service, primary.network)
+                _event(service, f"(deployment {back.id}) rolling back to task definition {good.task_definition.split('/')[-1]}.")
+                return True
+    return False
+
+
 def _scale(backend, service):
     """A new desired count: the PRIMARY deployment starts or stops tasks, no new deployment."""
     rollouts = state_of(backend).rollouts.get(service.arn)
     if not rollouts:
         return
     primary = rollouts[0]
-    if service.desired_count > primary.running and not primary.fails:
+    if service.desired_count > primary.running and not primary.failure:
         primary.pending = service.desired_count - primary.running
         before = len(primary.tasks)
         _reconcile(backend, service, primary)
@@ -278,6 +325,12 @@ def _keep(response, service):
             "maximumPercent": 100 if daemon else 200,
             "minimumHealthyPercent": 0 if daemon else 100,
         }
+
+
+def tick_all(backend):
+    """Moves every service of this ECS backend (account and region) to where it is by now."""
+    for service in list(backend.services.values()):
+        tick(backend, service)
 
 
 def live_tasks(backend, cluster):

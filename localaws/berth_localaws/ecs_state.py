@@ -5,7 +5,11 @@ backend, clears it with the rest, and accounts never see each other's tasks.
 `LOCK` serializes every change to ECS state in the process: each ECS request holds it (its state
 changes and the serialization of its answer, so a describe never sees a deployment COMPLETED without
 the events written with it), and so does the instance agent when it registers or deregisters
-container instances from an Auto Scaling request's thread.
+container instances from an Auto Scaling request's thread, and the awslogs driver (`ecs_logs`) when
+it writes a running task's lines before a CloudWatch Logs read.
+
+`LISTENERS` hear a task's containers start and the task stop (`ecs_logs` writes their log lines
+then), with LOCK held, after the change: each has `started(task)` and `stopped(task)`.
 """
 
 import threading
@@ -14,6 +18,7 @@ import uuid
 from moto.core.utils import utcnow
 
 LOCK = threading.RLock()
+LISTENERS = []
 
 _ATTRIBUTE = "berth_ecs_scheduler"
 
@@ -38,11 +43,13 @@ def state_of(backend):
 
 
 class Rollout:
-    def __init__(self, service, task_definition, desired, fails, network, started):
+    def __init__(self, service, task_definition, desired, network, started):
         self.id = f"ecs-svc/{uuid.uuid4().int % 10**19:019d}"
         self.task_definition = task_definition
         self.desired = desired
-        self.fails = fails
+        # Why its tasks can't start (ecs_scheduler.StartFailure), decided when its first tasks would
+        # start and again at each failed attempt; None while they can (or before it is known).
+        self.failure = None
         self.network = network
         self.started = started
         self.created_at = utcnow()
@@ -91,6 +98,8 @@ class TaskContainer:
         self.task_arn = task_arn
         self.name = definition.get("name")
         self.image = definition.get("image")
+        self.log_configuration = definition.get("logConfiguration") or {}
+        self.runtime_id = None  # the Docker container's id, once created
         self.last_status = "PENDING"
         self.exit_code = None
         self.reason = None
@@ -98,6 +107,12 @@ class TaskContainer:
         self.network_interfaces = []
         self.network_bindings = []
         self.port_mappings = definition.get("portMappings") or []
+
+    def create(self):
+        """Docker creates the container: it gets its id (DescribeTasks' runtimeId; the awslogs
+        stream's name when there is no stream prefix)."""
+        if self.runtime_id is None:
+            self.runtime_id = uuid.uuid4().hex + uuid.uuid4().hex
 
     def bind(self, network_mode, next_port):
         """The bindings a RUNNING container has: host mode maps each port to itself; bridge mode
@@ -123,6 +138,7 @@ class ServiceTask:
 
     def __init__(self, backend, service, rollout, instance_arn):
         self.id = uuid.uuid4().hex
+        self.account_id, self.region = backend.account_id, backend.region_name
         self.cluster_arn = service.cluster_arn
         self.task_arn = f"arn:aws:ecs:{backend.region_name}:{backend.account_id}:task/{service.cluster_name}/{self.id}"
         self.task_definition_arn = rollout.task_definition
@@ -163,8 +179,11 @@ class ServiceTask:
             self.last_status, self.started_at = "RUNNING", utcnow()
             self.health_status = "HEALTHY" if self.checks_health else "UNKNOWN"
             for container in self.containers:
+                container.create()
                 container.last_status = "RUNNING"
                 container.bind(self.network_mode, self._next_port)
+            for listener in LISTENERS:
+                listener.started(self)
 
     def _next_port(self):
         port = self._ports.get(self.container_instance_arn, EPHEMERAL_PORTS[0])
@@ -172,10 +191,11 @@ class ServiceTask:
         return port
 
     def stop(self, code, reason, container_reason=None, crashed=None):
-        """`container_reason`: the pull error ECS puts on each container of a task that failed to
-        start; a container that ran and was stopped exits 0 (ECS's SIGTERM, handled). `crashed`:
-        for a task whose essential container exited on its own, which containers exited 1 (the task
-        ran, so the others were stopped and exit 0)."""
+        """`container_reason`: the error ECS puts on each container of a task that failed to start
+        (the image's pull, the logging driver's start); such a container was never created (no
+        runtimeId, no exit code). A container that ran and was stopped exits 0 (ECS's stop signal,
+        handled). `crashed`: for a task whose essential container exited on its own, which
+        containers exited 1 (the task ran, so the others were stopped and exit 0)."""
         if self.desired_status != "STOPPED":
             ran = self.last_status == "RUNNING" or crashed is not None
             self.desired_status = self.last_status = "STOPPED"
@@ -187,10 +207,14 @@ class ServiceTask:
             self.stopped_clock = ecs_scheduler.clock()
             self.health_status = "UNKNOWN"
             for container in self.containers:
+                if ran:
+                    container.create()
                 container.last_status = "STOPPED"
                 container.reason = container_reason
                 container.exit_code = (1 if crashed(container) else 0) if crashed else (0 if ran else None)
                 container.network_bindings = []
+            for listener in LISTENERS:
+                listener.stopped(self)
 
 
 def _zone_of(backend, cluster, instance_arn):

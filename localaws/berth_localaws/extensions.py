@@ -17,7 +17,7 @@ def install():
             return
         moto_version.check()
         # Imported only now: on another moto, importing them may fail before the version is named.
-        from . import accounts, ecr, ecs_agent, ecs_counts, ecs_scheduler, ecs_task_definitions
+        from . import accounts, ecr, ecs_agent, ecs_counts, ecs_logs, ecs_scheduler, ecs_task_definitions, logs
 
         accounts.install()
         ecr.install()
@@ -25,4 +25,6 @@ def install():
         ecs_scheduler.install()
         ecs_counts.install()
         ecs_task_definitions.install()
+        logs.install()
+        ecs_logs.install()
         _installed = True
