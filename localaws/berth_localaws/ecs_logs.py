@@ -57,7 +57,7 @@ from .patching import patch, require
 
 ACCESS_SECONDS = float(os.environ.get("BERTH_LOCAL_LOGS_ACCESS_SECONDS", "5"))
 CATCH_UP_LINES = 200
-READS = {"FilterLogEvents", "GetLogEvents", "DescribeLogStreams", "StartLiveTail"}
+READS = {"DescribeLogGroups", "DescribeLogStreams", "FilterLogEvents", "GetLogEvents", "StartLiveTail"}
 MISSING_GROUP_REASON = (
     "CannotStartContainerError: Error response from daemon: failed to initialize logging driver: "
     "failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist."

@@ -115,6 +115,8 @@ def test_a_running_container_writes_nginx_s_start_up_to_prefix_container_task_id
         logs.describe_log_streams(logGroupName=GROUP)  # PENDING: no container has started yet
     before = int(time.time() * 1000)
     clock.steps(1)
+    # The read moves the service on first: the tasks start, the driver creates the group.
+    assert [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]] == [GROUP]
     ids = running_task_ids(ecs)
     after = int(time.time() * 1000)
     assert len(ids) == 2
@@ -299,6 +301,10 @@ def test_filter_log_events_by_stream_prefix_and_names_not_both(lab, clock):
     assert logs.filter_log_events(logGroupName=GROUP, logStreamNamePrefix="nothing/")["events"] == []
     everything = logs.filter_log_events(logGroupName=GROUP, logStreamNamePrefix="ecs/web/")["events"]
     assert {e["logStreamName"] for e in everything} == {f"ecs/web/{one}", f"ecs/web/{other}"}
+    clock.now += 2 * ecs_logs.ACCESS_SECONDS
+    timed = logs.filter_log_events(logGroupName=GROUP)["events"]
+    assert [e["timestamp"] for e in timed] == sorted(e["timestamp"] for e in timed)
+    assert [e["message"] for e in timed[-4:]] == [access(e["timestamp"]) for e in timed[-4:]]
     arn = logs.describe_log_groups(logGroupNamePrefix=GROUP)["logGroups"][0]["logGroupArn"]
     by_arn = logs.filter_log_events(logGroupIdentifier=arn, logStreamNamePrefix=f"ecs/web/{other}")["events"]
     assert {e["logStreamName"] for e in by_arn} == {f"ecs/web/{other}"}
