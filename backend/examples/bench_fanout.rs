@@ -54,7 +54,8 @@ async fn main() {
         auth: Arc::new(AuthSettings::default()),
         login_limiter: Arc::new(LoginLimiter::default()),
         creations: Default::default(),
-        deployer: Deployer::new(environments, store, deploy),
+        deployer: Deployer::new(environments.clone(), store.clone(), deploy.clone()),
+        logs: berth::logs::tail::LogHub::new(environments, store, deploy),
     };
     let app = berth::startup::router(state, &settings);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,7 +1,8 @@
 //! Local mode's demo data: the seed lab's repository `nginxweb` with images `v1`, `v2` and
 //! `latest` (the same image as `v2`, as after the lab's pipeline pushed v2), and its cluster
 //! `itflex-nginx` with 2 t2.micro instances, built as the cluster wizard builds it, running the
-//! lab's task definition `nginx-web` as the service `nginx-web-access` (REPLICA, 4 tasks).
+//! lab's task definition `nginx-web` (plus CloudWatch Logs, `/ecs/nginx-web`) as the service
+//! `nginx-web-access` (REPLICA, 4 tasks).
 
 use shared::auth::{Grant, Role};
 use shared::ecs::cluster::{ClusterSpec, Ec2Capacity};
@@ -71,6 +72,9 @@ async fn ensure_demo_service(local: &crate::aws::AwsEnv) -> Result<(), AppError>
     let repository = local.describe_repository(DEMO_REPOSITORY).await?;
     for container in &mut task.container_definitions {
         container.image = format!("{}:v2", repository.repository_uri);
+        // The lab sends no logs anywhere; the demo adds CloudWatch Logs as the task definition
+        // wizard fills them in, so its Logs panel has lines.
+        container.log_configuration = Some(shared::logs::awslogs_default(&task.family, &local.info.region));
     }
     local.register_task_definition(&task).await?;
     let service = ServiceSpec {

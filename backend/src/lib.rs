@@ -10,6 +10,7 @@ pub(crate) mod demo;
 pub mod deploy;
 pub mod error;
 pub(crate) mod extract;
+pub mod logs;
 pub(crate) mod notify;
 pub(crate) mod ops;
 pub mod routes;

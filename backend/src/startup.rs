@@ -42,10 +42,12 @@ impl Application {
         let deployer = crate::deploy::Deployer::new(environments.clone(), store.clone(), settings.deploy.clone());
         let resuming = deployer.clone();
         tokio::spawn(async move { resuming.resume_in_flight().await });
+        let logs = crate::logs::tail::LogHub::new(environments.clone(), store.clone(), settings.deploy.clone());
         let state = AppState {
             environments,
             store,
             deployer,
+            logs,
             auth: Arc::new(settings.auth.clone()),
             login_limiter: Arc::new(LoginLimiter::default()),
             creations: Default::default(),

@@ -17,6 +17,7 @@ use shared::ecs::task::{ServiceAddresses, TaskDetail};
 use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, TaskDefinitionSpec};
 use shared::env::EnvironmentInfo;
 use shared::error::{ApiError, ErrorCode};
+use shared::logs::{LogQuery, Logs};
 use shared::notify::{DeliveryInfo, DestinationInfo, NewDestination};
 
 thread_local! {
@@ -404,6 +405,36 @@ pub async fn get_task(env: &str, cluster: &str, task: &str) -> Result<TaskDetail
     get(&format!("/api/envs/{}/clusters/{}/tasks/{}", enc(env), enc(cluster), enc(task))).await
 }
 
+/// A logs query as URL parameters (`?container=…&text=…`, or nothing).
+fn log_params(query: &LogQuery) -> String {
+    let mut pairs = Vec::new();
+    let mut add = |key: &str, value: Option<String>| {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            pairs.push(format!("{key}={}", enc(&v)));
+        }
+    };
+    add("container", query.container.clone());
+    add("task", query.task.clone());
+    add("revision", query.revision.clone());
+    add("text", query.text.clone());
+    add("start", query.start.map(|t| t.to_string()));
+    add("end", query.end.map(|t| t.to_string()));
+    if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) }
+}
+
+pub async fn service_logs(env: &str, cluster: &str, service: &str, query: &LogQuery) -> Result<Logs, ApiError> {
+    get(&format!("{}/logs{}", service_url(env, cluster, service), log_params(query))).await
+}
+
+pub async fn task_logs(env: &str, cluster: &str, task: &str) -> Result<Logs, ApiError> {
+    get(&format!("/api/envs/{}/clusters/{}/tasks/{}/logs", enc(env), enc(cluster), enc(task))).await
+}
+
+/// The service's new lines, live (SSE), with the viewer's filters.
+pub fn follow_logs_url(env: &str, cluster: &str, service: &str, query: &LogQuery) -> String {
+    format!("{}/logs/follow{}", service_url(env, cluster, service), log_params(&LogQuery { start: None, end: None, ..query.clone() }))
+}
+
 pub async fn service_addresses(env: &str, cluster: &str, service: &str) -> Result<ServiceAddresses, ApiError> {
     get(&format!("/api/envs/{}/clusters/{}/services/{}/addresses", enc(env), enc(cluster), enc(service))).await
 }
@@ -530,6 +561,9 @@ pub mod paths {
     }
     pub fn service(env: &str, cluster: &str, service: &str) -> String {
         format!("/e/{}/services/{}/{}", enc(env), enc(cluster), enc(service))
+    }
+    pub fn service_logs(env: &str, cluster: &str, service: &str) -> String {
+        format!("/e/{}/services/{}/{}/logs", enc(env), enc(cluster), enc(service))
     }
     pub fn service_update(env: &str, cluster: &str, name: &str) -> String {
         format!("{}/update", service(env, cluster, name))

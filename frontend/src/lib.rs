@@ -17,7 +17,7 @@ use router::Route;
 
 use pages::{
     AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
-    HistoryPage, Home, NotificationsPage, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard,
+    HistoryPage, Home, NotificationsPage, ServiceLogsPage, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard,
     TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage, UpdateServicePage,
     UsersPage,
 };
@@ -45,7 +45,10 @@ const TASK_DEFINITIONS: &[Route] = &[
     ("/e/:env/task-definitions/family/:family/diff", || view! { <TaskDiffPage/> }.into_any()),
     ("/e/:env/task-definitions/family/:family/:revision", || view! { <TaskRevisionPage/> }.into_any()),
 ];
-const TASKS: &[Route] = &[("/e/:env/tasks/:cluster/:task", || view! { <TaskPage/> }.into_any())];
+const TASKS: &[Route] = &[
+    ("/e/:env/tasks/:cluster/:task", || view! { <TaskPage/> }.into_any()),
+    ("/e/:env/services/:cluster/:service/logs", || view! { <ServiceLogsPage/> }.into_any()),
+];
 const HISTORY: &[Route] = &[
     ("/deployments", || view! { <HistoryPage/> }.into_any()),
     ("/deployments/:id", || view! { <DeploymentPage/> }.into_any()),
@@ -92,7 +95,8 @@ pub fn taskdefs() {
     shell::mount("taskdefs", TASK_DEFINITIONS);
 }
 
-/// A task's page: `/e/{env}/tasks/{cluster}/{task}`.
+/// A task's page (`/e/{env}/tasks/{cluster}/{task}`) and a service's logs
+/// (`/e/{env}/services/{cluster}/{service}/logs`).
 pub fn tasks() {
     shell::mount("tasks", TASKS);
 }

@@ -96,6 +96,8 @@ mod tests {
             ("/e/local/services/new", "servicewizard"),
             ("/e/local/services/new?cluster=a", "servicewizard"),
             ("/e/local/services/itflex-nginx/web/update", "serviceupdate"),
+            ("/e/local/services/itflex-nginx/web/logs", "tasks"),
+            ("/e/local/services/itflex-nginx/web/logs?task=abc", "tasks"),
             ("/e/local/services/itflex-nginx/update", "services"),
             ("/e/local/task-definitions", "taskdefs"),
             ("/e/local/task-definitions/family/web/3", "taskdefs"),

@@ -10,6 +10,7 @@ pub mod ecs;
 pub mod env;
 pub mod error;
 pub mod health;
+pub mod logs;
 pub mod notify;
 pub mod sources;
 pub mod validate;

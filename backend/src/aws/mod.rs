@@ -13,6 +13,7 @@ mod ecs;
 mod errors;
 #[cfg(feature = "bench")]
 pub mod instant;
+mod logs;
 mod network;
 mod service_convert;
 mod services;
@@ -35,6 +36,7 @@ use crate::error::AppError;
 pub(crate) use capacity::resource_name;
 pub(crate) use ecr::DemoImage;
 pub(crate) use ecs::status_of;
+pub(crate) use logs::{EventFilter, LogEvent};
 pub(crate) use service_convert::export as export_service;
 
 /// One configured environment and its AWS clients.
@@ -46,6 +48,7 @@ pub struct AwsEnv {
     autoscaling: aws_sdk_autoscaling::Client,
     iam: aws_sdk_iam::Client,
     ssm: aws_sdk_ssm::Client,
+    logs: aws_sdk_cloudwatchlogs::Client,
 }
 
 impl AwsEnv {
@@ -75,6 +78,7 @@ impl AwsEnv {
             autoscaling: aws_sdk_autoscaling::Client::new(sdk),
             iam: aws_sdk_iam::Client::new(sdk),
             ssm: aws_sdk_ssm::Client::new(sdk),
+            logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
         }
     }
 

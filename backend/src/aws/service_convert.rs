@@ -311,6 +311,7 @@ pub(super) fn task(t: &sdk::Task) -> Task {
                 last_status: c.last_status().map(str::to_string),
                 exit_code: c.exit_code().map(i64::from),
                 reason: c.reason().map(str::to_string),
+                last_lines: Vec::new(),
             })
             .collect(),
     }

@@ -41,6 +41,11 @@ impl AwsEnv {
         Ok(self.describe_tasks(cluster, &arns).await?.iter().map(task).collect())
     }
 
+    /// The service's RUNNING (and PENDING) tasks, as its page lists them.
+    pub(crate) async fn live_tasks(&self, cluster: &str, service: &str) -> Result<Vec<Task>, AppError> {
+        self.tasks_of(cluster, service, sdk::DesiredStatus::Running).await
+    }
+
     /// The service's stopped tasks (ECS keeps them about an hour), newest first: a failed
     /// rollout's verdict is read from them.
     pub(crate) async fn stopped_tasks(&self, cluster: &str, service: &str) -> Result<Vec<Task>, AppError> {

@@ -38,6 +38,7 @@ pub(crate) async fn read(
     // The tasks that failed by themselves first (newest first within each kind), then the rest.
     stopped_tasks.sort_by_key(|t| !failed_by_itself(t));
     stopped_tasks.truncate(KEPT_TASKS);
+    crate::logs::kept::last_lines(aws, &mut stopped_tasks).await;
     let failed_tasks = deployment.map(|d| d.failed_tasks);
     let desired = deployment.map(|d| d.desired_count);
     let breaker = service

@@ -8,6 +8,7 @@ pub(crate) mod admin;
 pub(crate) mod audit_log;
 pub(crate) mod clusters;
 pub(crate) mod deployments;
+pub(crate) mod logs;
 pub(crate) mod notifications;
 pub(crate) mod repositories;
 pub(crate) mod services;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub creations: clusters::Creations,
     /// The deploy engine and the pollers of watched services.
     pub deployer: Deployer,
+    /// The pollers of followed services' logs.
+    pub logs: Arc<crate::logs::tail::LogHub>,
 }
 
 /// Who calls, and what the server holds: the argument of every use case. A handler gets it as an

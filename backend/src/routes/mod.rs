@@ -7,6 +7,7 @@ mod clusters;
 mod deployments;
 mod environments;
 mod health;
+mod logs;
 mod notifications;
 mod openapi;
 mod repositories;
@@ -79,6 +80,7 @@ pub(crate) fn protected() -> OpenApiRouter<AppState> {
         .merge(clusters::router())
         .merge(services::router())
         .merge(tasks::router())
+        .merge(logs::router())
         .merge(deployments::router())
         .merge(notifications::router())
 }

@@ -1,6 +1,7 @@
 //! `/e/:env/tasks/:cluster/:task`: one task — its revision, where it runs (EC2 instance, zone,
 //! IPs), its containers (image and digest, status, exit code, reason, health, ports) and why it
-//! stopped; a task ECS has forgotten shows what Berth kept of it with a failed deployment.
+//! stopped, and its logs; a task ECS has forgotten shows what Berth kept of it with a failed
+//! deployment.
 
 use leptos::prelude::*;
 use shared::ecs::task::{TaskContainer, TaskDetail};
@@ -9,6 +10,7 @@ use crate::api::{self, paths};
 use crate::components::ErrorBanner;
 use crate::format::local_time;
 use crate::load::load;
+use crate::pages::logs::TaskLogs;
 use crate::pages::param;
 
 #[component]
@@ -94,6 +96,7 @@ fn TaskView(task: TaskDetail) -> impl IntoView {
                 <th>"Reason"</th><th>"Ports (container → host)"</th></tr></thead>
             <tbody>{containers}</tbody>
         </table>
+        <TaskLogs cluster=task.cluster.clone() task=task.task_id.clone()/>
     }
 }
 

@@ -22,6 +22,7 @@ mod fixtures;
 mod helpers;
 mod history_filters;
 mod local_ecs;
+mod logs;
 mod notifications;
 mod notifications_crash;
 mod realworld;

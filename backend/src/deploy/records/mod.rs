@@ -273,6 +273,27 @@ pub(crate) async fn kept_task(
     Ok(verdicts.into_iter().find_map(|(Json(v),)| v.stopped_tasks.into_iter().find(|t| t.task_id == task_id)))
 }
 
+/// The stopped tasks the newest failed deployments of a service kept (their logs outlive ECS's
+/// memory of them), newest deployment first.
+pub(crate) async fn kept_tasks_of_service(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+) -> StoreResult<Vec<shared::deploy::StoppedTask>> {
+    let verdicts: Vec<(Json<Verdict>,)> = sqlx::query_as(
+        "SELECT verdict FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
+         AND verdict IS NOT NULL ORDER BY id DESC LIMIT 20",
+    )
+    .bind(environment)
+    .bind(cluster)
+    .bind(service)
+    .fetch_all(pool)
+    .await
+    .doing(|| format!("reading the kept tasks of service {service}"))?;
+    Ok(verdicts.into_iter().flat_map(|(Json(v),)| v.stopped_tasks).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use shared::deploy::{DeployStep, DeploymentKind, ImageChange, Outcome};

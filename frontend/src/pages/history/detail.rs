@@ -1,12 +1,13 @@
 use leptos::prelude::*;
 use shared::auth::Role;
-use shared::deploy::{RedeployRequest, Verdict};
+use shared::deploy::{Outcome, RedeployRequest, Verdict};
 use shared::error::ApiError;
 
 use crate::api::{self, paths};
 use crate::components::{ChangeTable, ErrorBanner, ImageTable, Modal, PlanView, outcome_badge};
 use crate::format::local_time;
 use crate::load::{load, send};
+use crate::pages::logs::{LogLines, RolloutLogs};
 use crate::pages::param;
 
 /// `/deployments/:id`: who, when, how it ended, from -> to, images, the diff and the events.
@@ -36,7 +37,10 @@ pub fn DeploymentPage() -> impl IntoView {
                         {can_deploy.then(|| view! { <RedeployButton id=d.id env=d.environment.clone() cluster=d.cluster.clone() service=d.service.clone()/> })}
                         <a class="button" rel="external" href=paths::service(&d.environment, &d.cluster, &d.service)>{format!("Service {}", d.service)}</a>
                     </div>
-                    {d.verdict.clone().map(|v| view! { <VerdictPanel verdict=v/> })}
+                    {d.verdict.clone().map(|v| view! { <VerdictPanel verdict=v env=d.environment.clone() cluster=d.cluster.clone()/> })}
+                    {(d.outcome == Outcome::InProgress).then(|| d.to_task_definition.clone()).flatten().map(|revision| view! {
+                        <RolloutLogs env=d.environment.clone() cluster=d.cluster.clone() service=d.service.clone() revision/>
+                    })}
                     <dl class="facts" id="deploymentFacts">
                         <dt>"Service"</dt><dd>{format!("{} / {} / {}", d.environment, d.cluster, d.service)}</dd>
                         <dt>"Kind"</dt><dd>{d.kind_label()}</dd>
@@ -66,7 +70,7 @@ pub fn DeploymentPage() -> impl IntoView {
 
 /// Why it failed, first: the summary, then each stopped task's stop code, reason and containers.
 #[component]
-fn VerdictPanel(verdict: Verdict) -> impl IntoView {
+fn VerdictPanel(verdict: Verdict, env: String, cluster: String) -> impl IntoView {
     let breaker = match (verdict.failed_tasks, verdict.threshold) {
         (Some(n), Some(t)) => format!("Circuit breaker: {n} failed tasks, threshold {t}."),
         (Some(n), None) => format!("{n} failed tasks (no circuit breaker)."),
@@ -86,6 +90,10 @@ fn VerdictPanel(verdict: Verdict) -> impl IntoView {
                     }).collect_view()}</tbody>
                 </table></div>
             })}
+            {verdict.stopped_tasks.iter().flat_map(|t| t.containers.iter().filter(|c| !c.last_lines.is_empty()).map(move |c| (t, c))).take(3).map(|(t, c)| view! {
+                <h3 class="kept-lines">{format!("Last lines of {} in task {}", c.name, t.task_id)}</h3>
+                <LogLines lines=Signal::stored(c.last_lines.clone()) tasks_in=(env.clone(), cluster.clone())/>
+            }).collect_view()}
         </section>
     }
 }

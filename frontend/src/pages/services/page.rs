@@ -147,6 +147,7 @@ fn ServiceSummary(detail: ServiceDetail, children: Children) -> impl IntoView {
                 <button type="button" class="primary" id="deployButton" on:click=move |_| ui.deploying.set(true)>"Deploy"</button>
                 <button type="button" id="rollbackButton" on:click=move |_| ui.rolling_back.set(true)>"Roll back"</button>
             </Show>
+            <a href=paths::service_logs(&env.get_untracked(), &d.cluster, &d.service_name) rel="external" class="button" id="logsLink">"Logs"</a>
             <a href=history_link rel="external" class="button" id="historyLink">"History"</a>
             <a href=paths::cluster(&env.get_untracked(), &d.cluster) rel="external" class="button">{format!("Cluster {}", d.cluster)}</a>
             <Show when=is_admin>

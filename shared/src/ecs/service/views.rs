@@ -100,6 +100,11 @@ pub struct ContainerState {
     pub exit_code: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Its last log lines, kept with a failed deployment's verdict for a container that failed
+    /// (at most [`crate::logs::KEPT_LINES`]), so the failure is explained after CloudWatch
+    /// retention and ECS forget it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub last_lines: Vec<crate::logs::LogLine>,
 }
 
 /// What applying an update-service document does (or, with `dryRun`, would do).

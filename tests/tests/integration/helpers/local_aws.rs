@@ -24,6 +24,8 @@ fn start() -> LocalAws {
         .arg("--exit-on-stdin-eof")
         // The local ECS scheduler's phases: short, so rollouts end within a test's patience.
         .env("BERTH_LOCAL_ECS_STEP_SECONDS", "0.4")
+        // A running container's access lines: often, so following picks new ones up quickly.
+        .env("BERTH_LOCAL_LOGS_ACCESS_SECONDS", "0.5")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(stderr)

@@ -119,15 +119,24 @@ impl TestApp {
     /// Calls the local AWS's ECS API directly (JSON protocol, this test's account) — for state
     /// Berth does not create itself, such as services before the services issue.
     pub async fn ecs(&self, action: &str, body: Value) -> Value {
+        self.aws_json("ecs", &format!("AmazonEC2ContainerServiceV20141113.{action}"), body).await
+    }
+
+    /// Calls the local AWS's CloudWatch Logs API directly (this test's account).
+    pub async fn cloudwatch_logs(&self, action: &str, body: Value) -> Value {
+        self.aws_json("logs", &format!("Logs_20140328.{action}"), body).await
+    }
+
+    async fn aws_json(&self, service: &str, target: &str, body: Value) -> Value {
         let resp = self
             .http
             .post(local_aws_url())
-            .header("x-amz-target", format!("AmazonEC2ContainerServiceV20141113.{action}"))
+            .header("x-amz-target", target)
             .header("content-type", "application/x-amz-json-1.1")
             .header(
                 "authorization",
                 format!(
-                    "AWS4-HMAC-SHA256 Credential=LOCALAWS{}/20260101/us-east-1/ecs/aws4_request, SignedHeaders=host, Signature=0",
+                    "AWS4-HMAC-SHA256 Credential=LOCALAWS{}/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0",
                     self.account
                 ),
             )
@@ -135,8 +144,10 @@ impl TestApp {
             .send()
             .await
             .expect("the local AWS answers");
-        assert!(resp.status().is_success(), "ECS {action}: {}", resp.text().await.unwrap_or_default());
-        resp.json().await.expect("ECS answers JSON")
+        assert!(resp.status().is_success(), "{target}: {}", resp.text().await.unwrap_or_default());
+        // Some actions (DeleteLogGroup) answer an empty body.
+        let text = resp.text().await.expect("the local AWS answers");
+        if text.is_empty() { Value::Null } else { serde_json::from_str(&text).expect("the local AWS answers JSON") }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,8 +1,6 @@
 //! One container definition: what users set most, grouped as the AWS console groups it; the
 //! rarer members are kept and shown read-only.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use shared::ecs::task_definition::{
     ContainerDefinition as C, ContainerDependency, HealthCheck, LogConfiguration, MountPoint, NameValue, PortMapping,
@@ -274,15 +272,7 @@ fn logging(c: Lens<C>) -> impl IntoView {
             .and_then(Result::ok)
             .and_then(|l| l.into_iter().find(|e| e.name == env.get_untracked()).map(|e| e.region))
             .unwrap_or_else(|| "us-east-1".into());
-        let family = form.spec.with_untracked(|s| s.family.clone());
-        let family = if family.is_empty() { "my-task".to_string() } else { family };
-        let options = BTreeMap::from([
-            ("awslogs-group".to_string(), format!("/ecs/{family}")),
-            ("awslogs-region".to_string(), region),
-            ("awslogs-stream-prefix".to_string(), "ecs".to_string()),
-            ("awslogs-create-group".to_string(), "true".to_string()),
-        ]);
-        LogConfiguration { log_driver: "awslogs".into(), options: Some(options), secret_options: None }
+        shared::logs::awslogs_default(&form.spec.with_untracked(|s| s.family.clone()), &region)
     };
     view! {
         <details open=driver.get_untracked() != "">
