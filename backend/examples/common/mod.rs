@@ -28,3 +28,72 @@ pub fn percentiles(mut ms: Vec<f64>) -> (f64, f64, f64) {
     let at = |p: f64| ms[((ms.len() as f64 * p).ceil() as usize).saturating_sub(1).min(ms.len() - 1)];
     (at(0.50), at(0.99), ms[ms.len() - 1])
 }
+
+/// Berth's real router over `environments` on a free port, with a viewer `bench` logged in: the
+/// server's base URL, the session cookie, and an HTTP client.
+pub async fn serve(
+    environments: std::sync::Arc<berth::aws::Environments>,
+    dir: &tempfile::TempDir,
+    interval: Duration,
+) -> (String, String, reqwest::Client) {
+    use berth::auth::rate_limit::LoginLimiter;
+    use berth::config::{AuthSettings, Settings};
+    use shared::auth::{Grant, Role};
+    let store = store(dir).await;
+    let viewer = Grant { environment: "*".into(), role: Role::Viewer };
+    berth::auth::users::add(store.pool(), "bench", "bench-password-1", &viewer).await.unwrap();
+    let deploy = settings(interval);
+    let settings = Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        database: dir.path().join("berth.db"),
+        static_dir: dir.path().join("dist"),
+        environments: Vec::new(),
+        demo_data: false,
+        demo_admin: false,
+        aws_max_attempts: 1,
+        aws_timeout: Duration::from_secs(5),
+        auth: AuthSettings::default(),
+        deploy: deploy.clone(),
+        notify: Default::default(),
+    };
+    let state = berth::state::AppState {
+        environments: environments.clone(),
+        store: store.clone(),
+        auth: std::sync::Arc::new(AuthSettings::default()),
+        login_limiter: std::sync::Arc::new(LoginLimiter::default()),
+        creations: Default::default(),
+        deployer: berth::deploy::Deployer::new(environments.clone(), store.clone(), deploy.clone()),
+        logs: berth::logs::tail::LogHub::new(environments, store, deploy),
+    };
+    let app = berth::startup::router(state, &settings);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+    });
+    let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+    let login = http
+        .post(format!("{base}/api/auth/login"))
+        .json(&serde_json::json!({"name": "bench", "password": "bench-password-1"}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    (base, cookie, http)
+}
+
+/// Reads the server-sent events of `url` and calls `each` with each event's data, until the stream
+/// ends.
+pub async fn each_event(http: reqwest::Client, url: String, cookie: String, mut each: impl FnMut(&str)) {
+    let mut resp = http.get(&url).header("cookie", cookie).send().await.expect("the stream opens");
+    let mut buffer = String::new();
+    while let Ok(Some(chunk)) = resp.chunk().await {
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data: ")) {
+                each(data);
+            }
+        }
+    }
+}

@@ -7,12 +7,16 @@ use std::sync::Arc;
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
+use aws_sdk_ecs::operation::describe_tasks::DescribeTasksOutput;
 use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
 use aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionOutput;
 use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
 use aws_sdk_ecs::types::{
+    LogConfiguration, LogDriver, Task,
     ContainerDefinition, Deployment, DeploymentRolloutState, Service, TaskDefinition, TaskDefinitionStatus,
 };
+use aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput;
+use aws_sdk_cloudwatchlogs::types::FilteredLogEvent;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 
 use super::{AwsEnv, Environments};
@@ -54,14 +58,32 @@ fn task_definition(revision: i32) -> TaskDefinition {
         .revision(revision)
         .status(TaskDefinitionStatus::Active)
         .container_definitions(
-            ContainerDefinition::builder().name("web").image("nginx:1.27").memory(128).essential(true).build(),
+            ContainerDefinition::builder()
+                .name("web")
+                .image("nginx:1.27")
+                .memory(128)
+                .essential(true)
+                .log_configuration(
+                    LogConfiguration::builder()
+                        .log_driver(LogDriver::Awslogs)
+                        .options("awslogs-group", "/ecs/web")
+                        .options("awslogs-stream-prefix", "ecs")
+                        .build()
+                        .expect("a log driver is set"),
+                )
+                .build(),
         )
         .build()
 }
 
 /// The rules: every service is steady on ECS deployment `ecs-svc/new` (so a deploy ends at its
-/// first poll); describe, register and update answer at once.
-fn rules() -> Vec<Rule> {
+/// first poll); describe, register and update answer at once; with `task`, the service has one
+/// RUNNING task, `0123abcd` (else none).
+fn rules(task: bool) -> Vec<Rule> {
+    let tasks = move || {
+        let arn = "arn:aws:ecs:eu-west-1:111122223333:task/prod/0123abcd";
+        if task { ListTasksOutput::builder().task_arns(arn).build() } else { ListTasksOutput::builder().build() }
+    };
     vec![
         mock!(Client::describe_services)
             .then_output(|| DescribeServicesOutput::builder().services(service("ecs-svc/new", 2)).build()),
@@ -71,23 +93,69 @@ fn rules() -> Vec<Rule> {
             .then_output(|| RegisterTaskDefinitionOutput::builder().task_definition(task_definition(2)).build()),
         mock!(Client::update_service)
             .then_output(|| UpdateServiceOutput::builder().service(service("ecs-svc/new", 2)).build()),
+        mock!(Client::list_tasks)
+            .match_requests(|r| r.desired_status() != Some(&aws_sdk_ecs::types::DesiredStatus::Stopped))
+            .then_output(tasks),
         mock!(Client::list_tasks).then_output(|| ListTasksOutput::builder().build()),
+        mock!(Client::describe_tasks).then_output(|| {
+            let task = Task::builder()
+                .task_arn("arn:aws:ecs:eu-west-1:111122223333:task/prod/0123abcd")
+                .task_definition_arn(format!("{TD}:1"))
+                .last_status("RUNNING")
+                .desired_status("RUNNING")
+                .build();
+            DescribeTasksOutput::builder().tasks(task).build()
+        }),
     ]
 }
 
 impl InstantEcs {
     /// The environment `prod` over this ECS.
     pub fn new() -> Self {
-        let rules = rules();
+        Self::build(false, None)
+    }
+
+    /// The environment `prod` whose service `web` has a running task logging to CloudWatch Logs
+    /// (`/ecs/web`), and a CloudWatch Logs that answers each FilterLogEvents at once with one new
+    /// line stamped with the moment it answered.
+    pub fn with_logs() -> Self {
+        let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let log_rules = vec![mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events).then_output(move || {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+            let event = FilteredLogEvent::builder()
+                .log_stream_name("ecs/web/0123abcd")
+                .timestamp(now.as_millis() as i64)
+                .event_id(format!("{n:020}"))
+                .message(format!("10.0.0.12 - - \"GET / HTTP/1.1\" 200 615 line {n}"))
+                .build();
+            FilterLogEventsOutput::builder().events(event).build()
+        })];
+        Self::build(true, Some(log_rules))
+    }
+
+    fn build(task: bool, log_rules: Option<Vec<Rule>>) -> Self {
+        let mut rules = rules(task);
         let refs: Vec<&Rule> = rules.iter().collect();
         let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, &refs);
-        let environments = Arc::new(Environments::from_envs(vec![AwsEnv::scripted("prod", None, Some(client))]));
+        let mut env = AwsEnv::scripted("prod", None, Some(client));
+        if let Some(log_rules) = log_rules {
+            let refs: Vec<&Rule> = log_rules.iter().collect();
+            env.logs = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &refs);
+            rules.extend(log_rules);
+        }
+        let environments = Arc::new(Environments::from_envs(vec![env]));
         InstantEcs { environments, rules }
     }
 
     /// How many DescribeServices calls ECS has answered so far.
     pub fn describe_services_calls(&self) -> usize {
         self.rules[0].num_calls()
+    }
+
+    /// How many FilterLogEvents calls CloudWatch Logs has answered so far (with [`Self::with_logs`]).
+    pub fn filter_log_events_calls(&self) -> usize {
+        self.rules.last().map_or(0, Rule::num_calls)
     }
 }
 

@@ -25,6 +25,11 @@ pub(crate) struct TaskRef {
 
 type Sources = Arc<Vec<Result<LogSource, NoLogs>>>;
 
+/// A read takes at most this many times the lines asked for before the range is narrowed.
+const READ_FACTOR: usize = 5;
+/// How often a range is halved, at most (a week halves to about ten minutes in 10).
+const NARROWINGS: usize = 10;
+
 /// Each revision's log sources, read once: a revision never changes.
 #[derive(Default)]
 pub struct Resolver {
@@ -96,8 +101,10 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// The matching lines between `start` and `end`, oldest first: at most `limit`, the newest
-    /// kept (`true` when older ones were left out).
+    /// The matching lines between `start` and `end` (now when absent), oldest first: at most
+    /// `limit`, the newest kept (`true` when older ones were left out). CloudWatch Logs answers
+    /// oldest first, so a range with more lines than a read takes is narrowed to its newer half
+    /// until one read holds it, rather than paging through all of it.
     pub(crate) async fn read(
         &self,
         aws: &AwsEnv,
@@ -106,27 +113,47 @@ impl Plan {
         pattern: Option<&str>,
         limit: usize,
     ) -> Result<(Vec<LogLine>, bool), AppError> {
+        let mut start = start;
+        let last = end.unwrap_or_else(records::now_ms);
+        let mut narrowed = false;
+        for _ in 0..NARROWINGS {
+            let (mut lines, more) = self.read_once(aws, start, end, pattern, limit.saturating_mul(READ_FACTOR)).await?;
+            let whole = start.is_none_or(|s| s >= last) || !more;
+            if whole || lines.len() < limit {
+                // Enough lines, or nothing left to narrow: keep the newest.
+                lines.sort_by(|a, b| (a.timestamp, &a.event_id).cmp(&(b.timestamp, &b.event_id)));
+                let truncated = narrowed || more || lines.len() > limit;
+                let excess = lines.len().saturating_sub(limit);
+                lines.drain(..excess);
+                return Ok((lines, truncated));
+            }
+            let from = start.unwrap_or(0);
+            start = Some(from + (last - from) / 2);
+            narrowed = true;
+        }
+        let (mut lines, _) = self.read_once(aws, start, end, pattern, limit).await?;
+        lines.sort_by(|a, b| (a.timestamp, &a.event_id).cmp(&(b.timestamp, &b.event_id)));
+        Ok((lines, true))
+    }
+
+    /// One read of every group's streams; `true` when some group had more than `cap` lines.
+    async fn read_once(
+        &self,
+        aws: &AwsEnv,
+        start: Option<i64>,
+        end: Option<i64>,
+        pattern: Option<&str>,
+        cap: usize,
+    ) -> Result<(Vec<LogLine>, bool), AppError> {
         let mut lines = Vec::new();
-        let mut truncated = false;
+        let mut more = false;
         for ((group, region), streams) in &self.streams {
-            let filter = EventFilter {
-                group,
-                region: region.as_deref(),
-                streams,
-                start,
-                end,
-                pattern,
-                limit: usize::MAX,
-            };
-            let (events, _) = aws.filter_log_events(&filter).await?;
+            let filter = EventFilter { group, region: region.as_deref(), streams, start, end, pattern, limit: cap };
+            let (events, over) = aws.filter_log_events(&filter).await?;
+            more |= over;
             lines.extend(events.into_iter().filter_map(|e| self.line(group, e)));
         }
-        lines.sort_by(|a, b| (a.timestamp, &a.event_id).cmp(&(b.timestamp, &b.event_id)));
-        if lines.len() > limit {
-            truncated = true;
-            lines.drain(..lines.len() - limit);
-        }
-        Ok((lines, truncated))
+        Ok((lines, more))
     }
 
     fn line(&self, group: &str, event: LogEvent) -> Option<LogLine> {

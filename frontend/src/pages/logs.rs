@@ -37,8 +37,20 @@ pub fn LogLines(
     #[prop(into)] lines: Signal<Vec<LogLine>>,
     #[prop(optional)] tasks_in: Option<(String, String)>,
 ) -> impl IntoView {
+    let block = NodeRef::<leptos::html::Div>::new();
+    // The newest lines stay in view as they arrive, unless the reader scrolled up.
+    Effect::new(move |shown_before: Option<bool>| {
+        let shown = !lines.with(Vec::is_empty);
+        if let Some(el) = block.get_untracked() {
+            let at_end = el.scroll_top() + el.client_height() >= el.scroll_height() - 48;
+            if at_end || shown_before != Some(true) {
+                request_animation_frame(move || el.set_scroll_top(el.scroll_height()));
+            }
+        }
+        shown_before == Some(true) || shown
+    });
     view! {
-        <div class="log-lines" id="logLines">
+        <div class="log-lines" id="logLines" node_ref=block>
             {move || {
                 let lines = lines.get();
                 if lines.is_empty() {

@@ -2,25 +2,13 @@
 //! deployment finished with the right outcome and exactly one revision registered for it.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use shared::auth::{Grant, Role};
 
-use crate::helpers::{PASSWORD, TestApp, json_with_status, local_aws_url, repo_root};
-
-/// The `berth` binary `cargo test --workspace` built beside this test binary.
-pub(crate) fn berth_binary() -> std::path::PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let path = exe.parent().and_then(|deps| deps.parent()).unwrap().join("berth");
-    assert!(path.exists(), "{} is missing: run the tests with scripts/test (cargo test --workspace)", path.display());
-    path
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+use crate::helpers::{PASSWORD, TestApp, berth_serve, json_with_status};
 
 struct Server {
     child: Child,
@@ -29,20 +17,8 @@ struct Server {
 
 /// Starts the server process; with `pause`, a deployment stops after that step.
 fn start(db: &std::path::Path, account: &str, pause: Option<&str>) -> (Server, std::sync::mpsc::Receiver<String>) {
-    let port = free_port();
-    let mut command = Command::new(berth_binary());
-    command
-        .arg("serve")
-        .env("BERTH_LISTEN", format!("127.0.0.1:{port}"))
-        .env("BERTH_DATABASE", db)
-        .env("BERTH_STATIC_DIR", repo_root().join("dist"))
-        .env("BERTH_LOCAL_AWS_URL", local_aws_url())
-        .env("BERTH_LOCAL_AWS_ACCOUNT", account)
-        .env("BERTH_POLL_INTERVAL_MS", "200")
-        .env("BERTH_AWS_MAX_ATTEMPTS", "1")
-        .env_remove("BERTH_PAUSE_AFTER_STEP")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+    let (mut command, port) = berth_serve(db, account);
+    command.stderr(Stdio::piped());
     if let Some(step) = pause {
         command.env("BERTH_PAUSE_AFTER_STEP", step);
     }

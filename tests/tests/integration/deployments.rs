@@ -228,19 +228,13 @@ async fn the_watch_stream_sends_snapshots_and_a_deployment_outside_berth_is_reco
     let (app, uri) = demo().await;
     // Outside Berth: the AWS CLI registers a revision and updates the service.
     let current = service(&app).await;
-    let td = json_with_status(app.get(&revision_path(current["taskDefinition"].as_str().unwrap())).await, 200).await;
-    let mut spec = td["spec"].clone();
-    spec["containerDefinitions"][0]["image"] = json!(format!("{uri}:v1"));
-    let registered = app.ecs("RegisterTaskDefinition", spec).await;
-    let arn = registered["taskDefinition"]["taskDefinitionArn"].as_str().unwrap();
-    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn}))
-        .await;
+    let short = app.deploy_outside_berth(&format!("{uri}:v1")).await;
 
     let mut stream = app.admin.get(&format!("{SERVICE}/watch")).await;
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
     let mut text = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !text.contains("\"rolloutState\":\"COMPLETED\"") || !text.contains(arn.rsplit('/').next().unwrap()) {
+    while !text.contains("\"rolloutState\":\"COMPLETED\"") || !text.contains(&short) {
         let chunk =
             tokio::time::timeout_at(deadline, stream.chunk()).await.expect("snapshots keep coming").unwrap().unwrap();
         text.push_str(&String::from_utf8_lossy(&chunk));
@@ -249,7 +243,7 @@ async fn the_watch_stream_sends_snapshots_and_a_deployment_outside_berth_is_reco
     drop(stream);
     let page = json_with_status(app.get("/api/deployments?actor=external").await, 200).await;
     let items = page["items"].as_array().unwrap();
-    assert_eq!(items[0]["toTaskDefinition"], arn.rsplit('/').next().unwrap(), "{page}");
+    assert_eq!(items[0]["toTaskDefinition"], short.as_str(), "{page}");
     assert_eq!(items[0]["kind"], "external");
     assert_eq!(items[0]["fromTaskDefinition"], current["taskDefinition"]);
 }
@@ -312,15 +306,7 @@ async fn the_sweep_records_an_outside_deployment_of_a_service_nobody_watches() {
         s.deploy.external_sweep = Some(Duration::from_millis(300));
     })
     .await;
-    let current = service(&app).await;
-    let td = json_with_status(app.get(&revision_path(current["taskDefinition"].as_str().unwrap())).await, 200).await;
-    let mut spec = td["spec"].clone();
-    spec["containerDefinitions"][0]["image"] = json!("nginx:1.27");
-    let registered = app.ecs("RegisterTaskDefinition", spec).await;
-    let arn = registered["taskDefinition"]["taskDefinitionArn"].as_str().unwrap();
-    let short = arn.rsplit('/').next().unwrap();
-    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn}))
-        .await;
+    let short = app.deploy_outside_berth("nginx:1.27").await;
     for _ in 0..60 {
         let page = json_with_status(app.get("/api/deployments?actor=external&outcome=SUCCEEDED").await, 200).await;
         if page["items"].as_array().unwrap().iter().any(|d| d["toTaskDefinition"] == short) {

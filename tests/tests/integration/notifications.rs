@@ -207,27 +207,13 @@ async fn a_deployment_made_outside_berth_is_announced_but_not_the_start_of_a_ser
         panic!("the service's first deployment was never recorded as ended");
     };
     ended.await;
-    let service =
-        json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
-    let current = service["taskDefinition"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
-    let td = json_with_status(
-        app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{current}")).await,
-        200,
-    )
-    .await;
-    let mut spec = td["spec"].clone();
-    spec["containerDefinitions"][0]["image"] = json!("nginx:1.27");
-    let registered = app.ecs("RegisterTaskDefinition", spec).await;
-    let arn = registered["taskDefinition"]["taskDefinitionArn"].as_str().unwrap();
-    let short = arn.rsplit('/').next().unwrap();
-    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn}))
-        .await;
+    let short = app.deploy_outside_berth("nginx:1.27").await;
 
     let got = receiver.wait_for(2).await;
     let bodies: Vec<Value> = got.iter().map(|r| r.json()).collect();
     assert_eq!(bodies[0]["event"], "deployment.external", "{bodies:#?}");
     assert_eq!(bodies[0]["deployment"]["actor"], "external");
-    assert_eq!(bodies[0]["deployment"]["toTaskDefinition"], short);
+    assert_eq!(bodies[0]["deployment"]["toTaskDefinition"], short.as_str());
     assert_eq!(bodies[1]["event"], "deployment.succeeded", "{bodies:#?}");
     assert!(bodies.iter().all(|b| b["deployment"]["id"] == bodies[0]["deployment"]["id"]), "{bodies:#?}");
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;

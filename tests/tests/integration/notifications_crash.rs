@@ -1,14 +1,13 @@
 //! kill -9 Berth between recording a deployment's notifications and sending them: after a restart
 //! on the same database each is delivered, once.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use shared::auth::{Grant, Role};
 
-use crate::crash::berth_binary;
-use crate::helpers::{PASSWORD, Receiver, TestApp, json_with_status, local_aws_url, repo_root};
+use crate::helpers::{PASSWORD, Receiver, TestApp, berth_serve, json_with_status};
 
 const SECRET: &str = "whsec-crash-test-0123456789";
 
@@ -26,23 +25,8 @@ impl Drop for Server {
 
 /// The server process; with `hold`, it records notifications but sends none.
 fn start(db: &std::path::Path, account: &str, hold: bool) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut command = Command::new(berth_binary());
-    command
-        .arg("serve")
-        .env("BERTH_LISTEN", format!("127.0.0.1:{port}"))
-        .env("BERTH_DATABASE", db)
-        .env("BERTH_STATIC_DIR", repo_root().join("dist"))
-        .env("BERTH_LOCAL_AWS_URL", local_aws_url())
-        .env("BERTH_LOCAL_AWS_ACCOUNT", account)
-        .env("BERTH_POLL_INTERVAL_MS", "200")
-        .env("BERTH_AWS_MAX_ATTEMPTS", "1")
-        .env("BERTH_EXTERNAL_SWEEP_SECS", "0")
-        .env("BERTH_NOTIFY_RETRY_BASE_MS", "200")
-        .env_remove("BERTH_PAUSE_AFTER_STEP")
-        .env_remove("BERTH_NOTIFY_HOLD")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    let (mut command, port) = berth_serve(db, account);
+    command.env("BERTH_EXTERNAL_SWEEP_SECS", "0").env("BERTH_NOTIFY_RETRY_BASE_MS", "200").stderr(Stdio::null());
     if hold {
         command.env("BERTH_NOTIFY_HOLD", "true");
     }

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::crash::berth_binary;
+use crate::helpers::berth_binary;
 use crate::helpers::{TestApp, json_with_status, repo_root};
 
 fn corpus() -> PathBuf {

@@ -84,3 +84,35 @@ async fn a_failed_deployment_s_stopped_task_has_a_page_with_its_cause_and_an_unk
         json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/tasks/0123456789abcdef").await, 404).await;
     assert!(missing["message"].as_str().unwrap().contains("ECS forgets stopped tasks"), "{missing}");
 }
+
+#[tokio::test]
+async fn a_failed_task_ecs_has_forgotten_still_has_its_page_cause_and_lines() {
+    // This local AWS forgets stopped tasks after 3 s (ECS: about an hour).
+    let forgetful = crate::helpers::forgetful_local_aws_url();
+    let app = TestApp::spawn_demo_with(|s| s.environments[0].endpoint_url = Some(forgetful.to_string())).await;
+    let uri = app.repository_uri("nginxweb").await;
+    let request = json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
+        "images": [{"container": "nginx-web", "image": format!("{uri}:v3-cannot-start")}]});
+    let failed = json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request).await, 424).await;
+    let id = failed["verdict"]["stoppedTasks"][0]["taskId"].as_str().unwrap().to_string();
+    let path = format!("/api/envs/local/clusters/itflex-nginx/tasks/{id}");
+    let mut task = Value::Null;
+    for _ in 0..60 {
+        task = json_with_status(app.get(&path).await, 200).await;
+        if task["kept"] == true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(task["kept"], true, "ECS forgot the task; Berth answers what it kept: {task}");
+    assert_eq!(
+        (task["stopCode"].as_str(), task["stoppedReason"].as_str(), &task["containers"][0]["exitCode"]),
+        (Some("EssentialContainerExited"), Some("Essential container in task exited"), &json!(1)),
+        "{task}"
+    );
+    assert_eq!(task["taskDefinition"], failed["toTaskDefinition"]);
+    // Its lines are still in CloudWatch Logs (retention outlives ECS's memory): the crash's own words.
+    let logs = json_with_status(app.get(&format!("{path}/logs")).await, 200).await;
+    let last = logs["lines"].as_array().unwrap().last().unwrap()["message"].as_str().unwrap();
+    assert!(last.starts_with("nginx: [emerg]"), "{logs}");
+}

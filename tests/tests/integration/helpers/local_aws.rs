@@ -12,12 +12,19 @@ struct LocalAws {
 }
 
 static LOCAL_AWS: OnceLock<LocalAws> = OnceLock::new();
+static FORGETFUL_LOCAL_AWS: OnceLock<LocalAws> = OnceLock::new();
 
 pub fn local_aws_url() -> &'static str {
-    &LOCAL_AWS.get_or_init(start).url
+    &LOCAL_AWS.get_or_init(|| start(&[])).url
 }
 
-fn start() -> LocalAws {
+/// A second local AWS whose ECS forgets a stopped task after 3 seconds instead of an hour: what
+/// Berth shows of a task ECS no longer has, within a test's patience.
+pub fn forgetful_local_aws_url() -> &'static str {
+    &FORGETFUL_LOCAL_AWS.get_or_init(|| start(&[("BERTH_LOCAL_ECS_STOPPED_TASK_SECONDS", "3")])).url
+}
+
+fn start(env: &[(&str, &str)]) -> LocalAws {
     let script = super::repo_root().join("scripts/local-aws");
     let stderr = if std::env::var_os("BERTH_TEST_LOCAL_AWS_LOG").is_some() { Stdio::inherit() } else { Stdio::null() };
     let mut child = Command::new(&script)
@@ -26,6 +33,7 @@ fn start() -> LocalAws {
         .env("BERTH_LOCAL_ECS_STEP_SECONDS", "0.4")
         // A running container's access lines: often, so following picks new ones up quickly.
         .env("BERTH_LOCAL_LOGS_ACCESS_SECONDS", "0.5")
+        .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(stderr)

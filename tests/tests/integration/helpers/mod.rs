@@ -1,11 +1,13 @@
 mod browser;
 mod local_aws;
+mod process;
 mod raw_http;
 mod receiver;
 mod test_app;
 
 pub use browser::{Browser, save_screenshot, set_text};
-pub use local_aws::local_aws_url;
+pub use local_aws::{forgetful_local_aws_url, local_aws_url};
+pub use process::{berth_binary, berth_serve};
 pub use raw_http::RawConnection;
 pub use receiver::Receiver;
 pub use test_app::{PASSWORD, Session, TestApp, json_with_status};

@@ -127,6 +127,22 @@ impl TestApp {
         self.aws_json("logs", &format!("Logs_20140328.{action}"), body).await
     }
 
+    /// What the lab's CI does, outside Berth: registers the demo service's current revision with
+    /// `image` (AWS CLI) and updates the service to it; answers the new `family:revision`.
+    pub async fn deploy_outside_berth(&self, image: &str) -> String {
+        let service = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
+        let current = json_with_status(self.get(service).await, 200).await;
+        let revision = current["taskDefinition"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
+        let path = format!("/api/envs/local/task-definitions/nginx-web/revisions/{revision}");
+        let mut spec = json_with_status(self.get(&path).await, 200).await["spec"].clone();
+        spec["containerDefinitions"][0]["image"] = Value::from(image);
+        let registered = self.ecs("RegisterTaskDefinition", spec).await;
+        let arn = registered["taskDefinition"]["taskDefinitionArn"].as_str().unwrap().to_string();
+        let update = serde_json::json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn});
+        self.ecs("UpdateService", update).await;
+        arn.rsplit('/').next().unwrap().to_string()
+    }
+
     async fn aws_json(&self, service: &str, target: &str, body: Value) -> Value {
         let resp = self
             .http
