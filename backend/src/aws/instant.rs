@@ -141,7 +141,7 @@ impl InstantEcs {
         let mut env = AwsEnv::scripted("prod", None, Some(client));
         if let Some(log_rules) = log_rules {
             let refs: Vec<&Rule> = log_rules.iter().collect();
-            env.logs = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &refs);
+            env = env.with_logs_client(mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &refs));
             rules.extend(log_rules);
         }
         let environments = Arc::new(Environments::from_envs(vec![env]));

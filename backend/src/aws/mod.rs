@@ -10,6 +10,7 @@ mod convert;
 mod deploy_scripted_tests;
 mod ecr;
 mod ecs;
+mod elb;
 mod errors;
 #[cfg(feature = "bench")]
 pub mod instant;
@@ -49,6 +50,7 @@ pub struct AwsEnv {
     iam: aws_sdk_iam::Client,
     ssm: aws_sdk_ssm::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
+    elb: aws_sdk_elasticloadbalancingv2::Client,
 }
 
 impl AwsEnv {
@@ -79,6 +81,7 @@ impl AwsEnv {
             iam: aws_sdk_iam::Client::new(sdk),
             ssm: aws_sdk_ssm::Client::new(sdk),
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
+            elb: aws_sdk_elasticloadbalancingv2::Client::new(sdk),
         }
     }
 
@@ -97,6 +100,13 @@ impl AwsEnv {
         let ecr = ecr.unwrap_or_else(|| aws_sdk_ecr::Client::new(&sdk));
         let ecs = ecs.unwrap_or_else(|| aws_sdk_ecs::Client::new(&sdk));
         Self::with_clients(&config, ecr, ecs, &sdk)
+    }
+
+    /// This environment over a given CloudWatch Logs client (tests and benchmarks pass scripted ones).
+    #[cfg(any(test, feature = "bench"))]
+    pub(crate) fn with_logs_client(mut self, logs: aws_sdk_cloudwatchlogs::Client) -> Self {
+        self.logs = logs;
+        self
     }
 
     pub(crate) fn name(&self) -> &str {

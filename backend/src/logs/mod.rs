@@ -116,11 +116,12 @@ impl Plan {
         let mut start = start;
         let last = end.unwrap_or_else(records::now_ms);
         let mut narrowed = false;
-        for _ in 0..NARROWINGS {
+        let mut round = 0;
+        loop {
             let (mut lines, more) = self.read_once(aws, start, end, pattern, limit.saturating_mul(READ_FACTOR)).await?;
-            let whole = start.is_none_or(|s| s >= last) || !more;
-            if whole || lines.len() < limit {
-                // Enough lines, or nothing left to narrow: keep the newest.
+            let narrowest = round == NARROWINGS || start.is_some_and(|s| s >= last);
+            if !more || lines.len() < limit || narrowest {
+                // All of the range, or enough of its newest part: keep the newest `limit`.
                 lines.sort_by(|a, b| (a.timestamp, &a.event_id).cmp(&(b.timestamp, &b.event_id)));
                 let truncated = narrowed || more || lines.len() > limit;
                 let excess = lines.len().saturating_sub(limit);
@@ -130,10 +131,8 @@ impl Plan {
             let from = start.unwrap_or(0);
             start = Some(from + (last - from) / 2);
             narrowed = true;
+            round += 1;
         }
-        let (mut lines, _) = self.read_once(aws, start, end, pattern, limit).await?;
-        lines.sort_by(|a, b| (a.timestamp, &a.event_id).cmp(&(b.timestamp, &b.event_id)));
-        Ok((lines, true))
     }
 
     /// One read of every group's streams; `true` when some group had more than `cap` lines.
@@ -219,4 +218,49 @@ pub(crate) async fn read(
     let start = query.start.or(default_start);
     let (lines, truncated) = plan.read(aws, start, query.end, pattern.as_deref(), shared::logs::MAX_LINES).await?;
     Ok(plan.answer(lines, truncated))
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_cloudwatchlogs::Client;
+    use aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput;
+    use aws_sdk_cloudwatchlogs::types::FilteredLogEvent;
+    use aws_smithy_mocks::{RuleMode, mock, mock_client};
+
+    use super::*;
+
+    fn events(times: &[i64]) -> FilterLogEventsOutput {
+        let events = times.iter().map(|t| {
+            FilteredLogEvent::builder()
+                .log_stream_name("ecs/web/t1")
+                .timestamp(*t)
+                .event_id(t.to_string())
+                .message(format!("line at {t}"))
+                .build()
+        });
+        FilterLogEventsOutput::builder().set_events(Some(events.collect())).build()
+    }
+
+    /// CloudWatch Logs answers oldest first: a range with more lines than a read takes is narrowed
+    /// to its newer half, so the newest lines are the ones shown.
+    #[tokio::test]
+    async fn a_busy_range_shows_its_newest_lines_not_its_oldest() {
+        let wide = mock!(Client::filter_log_events)
+            .match_requests(|r| r.start_time() == Some(0))
+            .then_output(|| events(&(0..20).map(|i| i * 10).collect::<Vec<_>>()));
+        let narrow = mock!(Client::filter_log_events)
+            .match_requests(|r| r.start_time() == Some(500))
+            .then_output(|| events(&[900, 950, 990]));
+        let client = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &[&wide, &narrow]);
+        let aws = AwsEnv::scripted("prod", None, None).with_logs_client(client);
+        let mut plan = Plan::default();
+        plan.streams.insert(("/ecs/web".into(), None), vec!["ecs/web/t1".into()]);
+        plan.owners.insert(("/ecs/web".into(), "ecs/web/t1".into()), ("t1".into(), "web".into(), "web:1".into()));
+        let (lines, truncated) = plan.read(&aws, Some(0), Some(1000), None, 2).await.unwrap();
+        let times: Vec<i64> = lines.iter().map(|l| l.timestamp).collect();
+        assert_eq!(times, [950, 990]);
+        assert!(truncated);
+        assert_eq!((wide.num_calls(), narrow.num_calls()), (1, 1));
+        assert_eq!((lines[0].task_id.as_str(), lines[0].container.as_str()), ("t1", "web"));
+    }
 }

@@ -43,8 +43,9 @@ pub(crate) async fn detail(caller: &Caller, env: &str, cluster: &str, task_id: &
     })
 }
 
-/// Where the service answers: each RUNNING task's host ports on its instance's public IP (else
-/// its private one), and notes for what those leave out.
+/// Where the service answers: its load balancers' DNS names on their listeners' ports, then each
+/// RUNNING task's host ports on its instance's public IP (else its private one), and notes for what
+/// those leave out. Load balancers Berth may not read (IAM) become a note, not a failure.
 pub(crate) async fn addresses(
     caller: &Caller,
     env: &str,
@@ -54,13 +55,22 @@ pub(crate) async fn addresses(
     let aws = caller.read(env)?;
     let (found, tasks) = tokio::try_join!(aws.describe_service(cluster, service), aws.running_tasks(cluster, service))?;
     let mut notes = Vec::new();
-    for lb in &found.load_balancers {
-        let target = lb.target_group_arn.as_deref().or(lb.load_balancer_name.as_deref()).unwrap_or("a load balancer");
+    let target_groups: Vec<String> = found.load_balancers.iter().filter_map(|lb| lb.target_group_arn.clone()).collect();
+    let load_balancers = match aws.load_balancer_addresses(&target_groups).await {
+        Ok(found) => found,
+        Err(e) => {
+            notes.push(format!("The load balancers in front of the service could not be read: {}", e.to_api_error().message));
+            Vec::new()
+        }
+    };
+    for lb in found.load_balancers.iter().filter(|lb| lb.target_group_arn.is_none()) {
         notes.push(format!(
-            "Behind {target} ({}:{}): the load balancer's DNS name is the address to open (EC2 console, Load Balancers); Berth does not read Elastic Load Balancing.",
-            lb.container_name.as_deref().unwrap_or("?"),
-            lb.container_port.map_or("?".to_string(), |p| p.to_string())
+            "Behind the Classic Load Balancer {}: its DNS name is the address to open (EC2 console, Load Balancers).",
+            lb.load_balancer_name.as_deref().unwrap_or("?")
         ));
+    }
+    for lb in load_balancers.iter().filter(|lb| lb.scheme == "internal") {
+        notes.push(format!("{} is internal: reachable only from inside its VPC.", lb.load_balancer_name));
     }
     for task in tasks.iter().filter(|t| t.last_status == "RUNNING") {
         if let Some(ip) = &task.private_ip {
@@ -73,5 +83,5 @@ pub(crate) async fn addresses(
     if !tasks.iter().any(|t| t.last_status == "RUNNING") {
         notes.push("No task is running: nothing answers.".into());
     }
-    Ok(ServiceAddresses { addresses: addresses_of(&tasks), notes })
+    Ok(ServiceAddresses { load_balancers, addresses: addresses_of(&tasks), notes })
 }

@@ -96,11 +96,41 @@ pub struct ServiceAddress {
     pub ec2_instance_id: Option<String>,
 }
 
+/// A load balancer's listener that forwards to one of the service's target groups.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LoadBalancerAddress {
+    /// `http://my-alb-123.us-east-1.elb.amazonaws.com` (the port when not the scheme's default).
+    pub url: String,
+    pub load_balancer_name: String,
+    pub dns_name: String,
+    /// `internet-facing`, or `internal` (reachable only from inside the VPC).
+    pub scheme: String,
+    pub port: i64,
+    /// The listener's protocol: `HTTP`, `HTTPS`, `TCP`, `TLS`, …
+    pub protocol: String,
+    pub target_group_arn: String,
+}
+
+/// The URL of a listener: https for HTTPS and TLS, http otherwise; the port left out when it is
+/// the scheme's default.
+pub fn listener_url(dns_name: &str, protocol: &str, port: i64) -> String {
+    let scheme = if matches!(protocol, "HTTPS" | "TLS") { "https" } else { "http" };
+    match (scheme, port) {
+        ("http", 80) | ("https", 443) => format!("{scheme}://{dns_name}"),
+        _ => format!("{scheme}://{dns_name}:{port}"),
+    }
+}
+
 /// Where a service answers: `GET /api/envs/{env}/clusters/{cluster}/services/{service}/addresses`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceAddresses {
+    /// The load balancers in front of the service: their DNS names on the listeners' ports.
+    #[serde(default)]
+    pub load_balancers: Vec<LoadBalancerAddress>,
     pub addresses: Vec<ServiceAddress>,
     /// What the addresses leave out (a load balancer in front, awsvpc tasks, no running task).
     pub notes: Vec<String>,
@@ -147,6 +177,16 @@ fn url(ip: &str, container_port: i64, host_port: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_listener_s_url_has_its_scheme_and_a_port_only_when_not_the_default() {
+        let dns = "web-1.eu-west-1.elb.amazonaws.com";
+        assert_eq!(listener_url(dns, "HTTP", 80), format!("http://{dns}"));
+        assert_eq!(listener_url(dns, "HTTPS", 443), format!("https://{dns}"));
+        assert_eq!(listener_url(dns, "HTTP", 8080), format!("http://{dns}:8080"));
+        assert_eq!(listener_url(dns, "TLS", 8443), format!("https://{dns}:8443"));
+        assert_eq!(listener_url(dns, "TCP", 443), format!("http://{dns}:443"));
+    }
 
     fn task(id: &str, status: &str, public_ip: Option<&str>, bindings: &[(i64, i64, &str)]) -> TaskDetail {
         TaskDetail {

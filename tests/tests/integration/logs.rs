@@ -113,9 +113,7 @@ async fn a_stopped_task_s_lines_end_with_nginx_s_graceful_stop() {
 async fn a_revision_without_cloudwatch_logs_says_so_and_how_to_turn_them_on() {
     let app = TestApp::spawn_demo_with(|_| {}).await;
     // The lab's own task definition, as its CI registers it: no log configuration.
-    let seed = std::fs::read_to_string(crate::helpers::repo_root().join("../shared/seed/fixtures/task-definition-template.json"))
-        .unwrap();
-    let mut spec: Value = serde_json::from_str(&seed).unwrap();
+    let mut spec: Value = serde_json::from_str(include_str!("../../fixtures/seed/task-definition-template.json")).unwrap();
     spec["containerDefinitions"][0]["image"] = json!(format!("{}:v1", app.repository_uri("nginxweb").await));
     let arn = app.ecs("RegisterTaskDefinition", spec).await["taskDefinition"]["taskDefinitionArn"].as_str().unwrap().to_string();
     app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn})).await;

@@ -116,3 +116,71 @@ async fn a_failed_task_ecs_has_forgotten_still_has_its_page_cause_and_lines() {
     let last = logs["lines"].as_array().unwrap().last().unwrap()["message"].as_str().unwrap();
     assert!(last.starts_with("nginx: [emerg]"), "{logs}");
 }
+
+/// The text of the first `<tag>…</tag>` in `xml`.
+fn xml_value<'a>(xml: &'a str, tag: &str) -> &'a str {
+    let open = format!("<{tag}>");
+    let start = xml.find(&open).unwrap_or_else(|| panic!("no <{tag}> in {xml}")) + open.len();
+    let end = xml[start..].find(&format!("</{tag}>")).unwrap() + start;
+    &xml[start..end]
+}
+
+#[tokio::test]
+async fn a_service_behind_a_load_balancer_opens_on_its_dns_name_and_listener_port() {
+    let app = TestApp::spawn_demo_with(|_| {}).await;
+    // An Application Load Balancer, a target group and a listener forwarding to it, as the EC2
+    // console's wizard makes them.
+    let subnets = app.aws_query("ec2", &[("Action", "DescribeSubnets"), ("Version", "2016-11-15")]).await;
+    let ids: Vec<&str> = subnets.split("<subnetId>").skip(1).map(|s| &s[..s.find('<').unwrap()]).take(2).collect();
+    let elb = |params: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let mut all: Vec<(&str, &str)> = vec![("Version", "2015-12-01")];
+            all.extend(params.iter().map(|(k, v)| (*k, v.as_str())));
+            app.aws_query("elasticloadbalancing", &all).await
+        }
+    };
+    let lb = elb(vec![
+        ("Action", "CreateLoadBalancer".into()),
+        ("Name", "web".into()),
+        ("Subnets.member.1", ids[0].into()),
+        ("Subnets.member.2", ids[1].into()),
+    ])
+    .await;
+    let (dns, lb_arn) = (xml_value(&lb, "DNSName").to_string(), xml_value(&lb, "LoadBalancerArn").to_string());
+    let tg = elb(vec![
+        ("Action", "CreateTargetGroup".into()),
+        ("Name", "web".into()),
+        ("Protocol", "HTTP".into()),
+        ("Port", "80".into()),
+        ("VpcId", xml_value(&subnets, "vpcId").into()),
+    ])
+    .await;
+    let tg_arn = xml_value(&tg, "TargetGroupArn").to_string();
+    elb(vec![
+        ("Action", "CreateListener".into()),
+        ("LoadBalancerArn", lb_arn),
+        ("Protocol", "HTTP".into()),
+        ("Port", "8080".into()),
+        ("DefaultActions.member.1.Type", "forward".into()),
+        ("DefaultActions.member.1.TargetGroupArn", tg_arn.clone()),
+    ])
+    .await;
+    app.ecs(
+        "CreateService",
+        json!({"cluster": "itflex-nginx", "serviceName": "web-behind-lb", "taskDefinition": "nginx-web", "desiredCount": 1,
+            "loadBalancers": [{"targetGroupArn": tg_arn, "containerName": "nginx-web", "containerPort": 80}]}),
+    )
+    .await;
+    let open = json_with_status(
+        app.get("/api/envs/local/clusters/itflex-nginx/services/web-behind-lb/addresses").await,
+        200,
+    )
+    .await;
+    let lb = &open["loadBalancers"][0];
+    assert_eq!(lb["url"], format!("http://{dns}:8080"), "{open}");
+    assert_eq!((&lb["scheme"], &lb["port"], &lb["protocol"]), (&json!("internet-facing"), &json!(8080), &json!("HTTP")));
+    assert_eq!(lb["targetGroupArn"], tg_arn.as_str());
+    let notes = open["notes"].as_array().unwrap();
+    assert!(!notes.iter().any(|n| n.as_str().unwrap().contains("load balancer")), "read, not a note: {open}");
+}

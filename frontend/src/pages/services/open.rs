@@ -6,8 +6,8 @@ use crate::api;
 use crate::load::load;
 use crate::pages::param;
 
-/// "Open": where the service answers — its running tasks' host ports on their instances' public
-/// IPs (private ones marked), with what those leave out.
+/// "Open": where the service answers — its load balancers' DNS names, then its running tasks' host
+/// ports on their instances' public IPs (private ones marked), with what those leave out.
 #[component]
 pub(super) fn Addresses(cluster: String, service: String) -> impl IntoView {
     let env = param("env");
@@ -22,6 +22,13 @@ pub(super) fn Addresses(cluster: String, service: String) -> impl IntoView {
                 None => view! { <span class="muted">"…"</span> }.into_any(),
                 Some(Err(e)) => view! { <span class="muted">{e.message}</span> }.into_any(),
                 Some(Ok(a)) => view! {
+                    {a.load_balancers.into_iter().map(|lb| {
+                        let title = format!("{} ({} {}) → target group {}", lb.load_balancer_name, lb.protocol, lb.port, lb.target_group_arn);
+                        view! {
+                            <a href=lb.url.clone() target="_blank" rel="noopener external" title=title class="lb">{lb.url.clone()}</a>
+                            <small class="muted">{if lb.scheme == "internal" { " (load balancer, internal)" } else { " (load balancer)" }}</small>
+                        }
+                    }).collect_view()}
                     {a.addresses.into_iter().map(|a| {
                         let title = format!("task {} ({}:{} → host port {})", a.task_id, a.container, a.container_port, a.host_port);
                         view! {

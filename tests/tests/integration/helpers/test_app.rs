@@ -143,6 +143,30 @@ impl TestApp {
         arn.rsplit('/').next().unwrap().to_string()
     }
 
+    /// Calls a query-protocol API of the local AWS (EC2, Elastic Load Balancing) with `params`
+    /// (this test's account); answers its XML.
+    pub async fn aws_query(&self, service: &str, params: &[(&str, &str)]) -> String {
+        let resp = self
+            .http
+            .post(local_aws_url())
+            .header(
+                "authorization",
+                format!(
+                    "AWS4-HMAC-SHA256 Credential=LOCALAWS{}/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=0",
+                    self.account
+                ),
+            )
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form_body(params))
+            .send()
+            .await
+            .expect("the local AWS answers");
+        let status = resp.status();
+        let text = resp.text().await.expect("the local AWS answers");
+        assert!(status.is_success(), "{service} {params:?}: {text}");
+        text
+    }
+
     async fn aws_json(&self, service: &str, target: &str, body: Value) -> Value {
         let resp = self
             .http
@@ -269,4 +293,17 @@ pub async fn json_with_status(resp: Response, status: u16) -> Value {
     let body = resp.text().await.unwrap();
     assert_eq!(actual, status, "body: {body}");
     serde_json::from_str(&body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+/// `params` as an `application/x-www-form-urlencoded` body.
+fn form_body(params: &[(&str, &str)]) -> String {
+    let encode = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    params.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
 }
