@@ -439,8 +439,11 @@ pub async fn service_addresses(env: &str, cluster: &str, service: &str) -> Resul
     get(&format!("/api/envs/{}/clusters/{}/services/{}/addresses", enc(env), enc(cluster), enc(service))).await
 }
 
-pub async fn export_service(env: &str, cluster: &str, service: &str) -> Result<ServiceSpec, ApiError> {
-    get(&format!("{}/export", service_url(env, cluster, service))).await
+/// The service as `create-service` JSON, pretty-printed: the server's text as is (not read into a
+/// model, so the service page's bundle carries no code for it).
+pub async fn export_service(env: &str, cluster: &str, service: &str) -> Result<String, ApiError> {
+    let text = call(Request::get(&format!("{}/export", service_url(env, cluster, service))).build()).await?;
+    Ok(crate::format::pretty_text(&text))
 }
 
 pub async fn scale_service(env: &str, cluster: &str, service: &str, desired: i64) -> Result<ServiceDetail, ApiError> {

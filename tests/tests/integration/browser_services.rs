@@ -306,6 +306,20 @@ async fn the_service_page_opens_the_app_and_a_task_row_opens_its_task_page() {
     assert!(href.starts_with("http://") && href.split('.').count() == 4, "an IPv4 address: {href}");
     assert!(c.find(Locator::Css("#openAddresses a[href^='https://']")).await.is_ok(), "port 443 as https");
     save_screenshot(c, "service-open").await;
+    // The create-service JSON export, as the server wrote it, indented.
+    c.execute("document.querySelector('.json-panel').open = true", vec![]).await.unwrap();
+    let export = wait().for_element(Locator::Id("exportJson")).await.unwrap();
+    let mut text = String::new();
+    for _ in 0..40 {
+        text = export.text().await.unwrap();
+        if !text.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let exported: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!((exported["serviceName"].as_str(), exported["desiredCount"].as_i64()), (Some("nginx-web-access"), Some(4)));
+    assert!(text.contains("\n  \"serviceName\": \"nginx-web-access\""), "indented: {text}");
 
     let task = wait().for_element(Locator::Css("#tasks tr[data-status='RUNNING'] a")).await.unwrap();
     task.click().await.unwrap();

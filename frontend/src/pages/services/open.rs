@@ -23,17 +23,15 @@ pub(super) fn Addresses(cluster: String, service: String) -> impl IntoView {
                 Some(Err(e)) => view! { <span class="muted">{e.message}</span> }.into_any(),
                 Some(Ok(a)) => view! {
                     {a.load_balancers.into_iter().map(|lb| {
-                        let title = format!("{} ({} {}) → target group {}", lb.load_balancer_name, lb.protocol, lb.port, lb.target_group_arn);
-                        view! {
-                            <a href=lb.url.clone() target="_blank" rel="noopener external" title=title class="lb">{lb.url.clone()}</a>
-                            <small class="muted">{if lb.scheme == "internal" { " (load balancer, internal)" } else { " (load balancer)" }}</small>
-                        }
-                    }).collect_view()}
-                    {a.addresses.into_iter().map(|a| {
+                        (lb.url, lb.load_balancer_name, " (load balancer)")
+                    }).chain(a.addresses.into_iter().map(|a| {
                         let title = format!("task {} ({}:{} → host port {})", a.task_id, a.container, a.container_port, a.host_port);
+                        (a.url, title, if a.public { "" } else { " (private)" })
+                    })).map(|(url, title, note)| {
+                        let text = url.clone();
                         view! {
-                            <a href=a.url.clone() target="_blank" rel="noopener external" title=title>{a.url.clone()}</a>
-                            {(!a.public).then(|| view! { <small class="muted">" (private)"</small> })}
+                            <a href=url target="_blank" rel="noopener external" title=title>{text}</a>
+                            <small class="muted">{note}</small>
                         }
                     }).collect_view()}
                     {a.notes.into_iter().map(|n| view! { <small class="muted">{n}</small> }).collect_view()}

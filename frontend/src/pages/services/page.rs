@@ -265,7 +265,7 @@ fn ExportPanel() -> impl IntoView {
         let (env, cluster, service) = (env.get(), cluster.get(), service.get());
         async move { api::export_service(&env, &cluster, &service).await }
     });
-    let text = move || json.get().and_then(Result::ok).map(|s| crate::format::pretty_json(&s)).unwrap_or_default();
+    let text = move || json.get().and_then(Result::ok).unwrap_or_default();
     view! {
         <JsonExport summary="Export as create-service JSON" id="exportJson" json=Signal::derive(text)
             hint=view! { <code>"aws ecs create-service --cli-input-json"</code>" takes it as is." }.into_any()/>
