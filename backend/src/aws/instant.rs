@@ -1,6 +1,6 @@
 //! An ECS that answers at once from scripted responses (`aws-smithy-mocks`), for the benchmarks
-//! (`backend/examples/`): their figures are then Berth's own time. Built only with the `bench`
-//! feature; the SDK stays in this module as everywhere else.
+//! (`backend/examples/`): their figures are then Berth's own time. Built with the `bench` feature
+//! (and for the unit tests); the SDK stays in this module as everywhere else.
 
 use std::sync::Arc;
 
@@ -132,6 +132,13 @@ impl InstantEcs {
             FilterLogEventsOutput::builder().events(event).build()
         })];
         Self::build(true, Some(log_rules))
+    }
+
+    /// The environment of [`Self::with_logs`] over the given CloudWatch Logs rules (the last one
+    /// counts as FilterLogEvents).
+    #[cfg(test)]
+    pub(crate) fn with_log_rules(rules: Vec<Rule>) -> Self {
+        Self::build(true, Some(rules))
     }
 
     fn build(task: bool, log_rules: Option<Vec<Rule>>) -> Self {

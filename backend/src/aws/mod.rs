@@ -12,7 +12,7 @@ mod ecr;
 mod ecs;
 mod elb;
 mod errors;
-#[cfg(feature = "bench")]
+#[cfg(any(test, feature = "bench"))]
 pub mod instant;
 mod logs;
 mod network;

@@ -159,7 +159,62 @@ pub(crate) fn kept_for(query: &LogQuery, lines: &[LogLine]) -> Vec<LogLine> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, Instant};
+
+    use aws_sdk_cloudwatchlogs::error::ErrorMetadata;
+    use aws_sdk_cloudwatchlogs::operation::filter_log_events::{FilterLogEventsError, FilterLogEventsOutput};
+    use aws_sdk_cloudwatchlogs::types::FilteredLogEvent;
+    use aws_smithy_mocks::mock;
+
     use super::*;
+    use crate::aws::instant::InstantEcs;
+
+    /// Throttled three times, the poller waits 2, 4 and 8 intervals (capped), then reads at the
+    /// interval again; the line arrives once.
+    #[tokio::test]
+    async fn a_throttled_poller_backs_off_then_delivers() {
+        let throttled = || {
+            FilterLogEventsError::generic(ErrorMetadata::builder().code("ThrottlingException").message("Rate exceeded").build())
+        };
+        let line = || {
+            let event = FilteredLogEvent::builder()
+                .log_stream_name("ecs/web/0123abcd")
+                .timestamp(now_ms())
+                .event_id("e1")
+                .message("up")
+                .build();
+            FilterLogEventsOutput::builder().events(event).build()
+        };
+        let reads = mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events)
+            .sequence()
+            .error(throttled)
+            .times(3)
+            .output(line)
+            .repeatedly()
+            .build();
+        let aws = InstantEcs::with_log_rules(vec![reads]);
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("berth.db")).await.unwrap();
+        let settings = DeploySettings {
+            poll_interval: Duration::from_millis(50),
+            max_backoff: Duration::from_millis(300),
+            ..DeploySettings::default()
+        };
+        let hub = LogHub::new(aws.environments.clone(), store, settings);
+        let key = ServiceKey { environment: "prod".into(), cluster: "prod".into(), service: "web".into() };
+        let started = Instant::now();
+        let mut following = hub.follow(key).unwrap();
+        let batch = tokio::time::timeout(Duration::from_secs(10), following.batches.recv()).await.unwrap().unwrap();
+        let waited = started.elapsed();
+        assert_eq!(batch.iter().map(|l| (l.message.as_str(), l.task_id.as_str())).collect::<Vec<_>>(), [("up", "0123abcd")]);
+        // 100 + 200 + 300 ms of backing off (without it: 3 × 50 ms).
+        assert!(waited >= Duration::from_millis(600), "backed off: {waited:?}");
+        assert_eq!(aws.filter_log_events_calls(), 4);
+        // At the interval again, and the same event is not delivered twice.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(aws.filter_log_events_calls() >= 7, "{}", aws.filter_log_events_calls());
+        assert!(following.batches.try_recv().is_err(), "e1 once");
+    }
 
     fn line(id: &str, timestamp: i64) -> LogLine {
         LogLine { event_id: id.into(), timestamp, ..LogLine::default() }
