@@ -63,7 +63,9 @@ impl AwsEnv {
                 }
             }
         }
-        events.sort_by(|a, b| (a.timestamp, &a.event_id).cmp(&(b.timestamp, &b.event_id)));
+        // Stable, by time only: CloudWatch answers in time and then ingestion order, which event IDs
+        // don't always sort into as strings.
+        events.sort_by_key(|e| e.timestamp);
         if events.len() > filter.limit {
             more = true;
             events.truncate(filter.limit);

@@ -122,7 +122,8 @@ impl Plan {
             let narrowest = round == NARROWINGS || start.is_some_and(|s| s >= last);
             if !more || lines.len() < limit || narrowest {
                 // All of the range, or enough of its newest part: keep the newest `limit`.
-                lines.sort_by(|a, b| (a.timestamp, &a.event_id).cmp(&(b.timestamp, &b.event_id)));
+                // Stable: lines of one millisecond keep CloudWatch's (ingestion) order.
+                lines.sort_by_key(|l| l.timestamp);
                 let truncated = narrowed || more || lines.len() > limit;
                 let excess = lines.len().saturating_sub(limit);
                 lines.drain(..excess);

@@ -126,9 +126,14 @@ pub fn ServiceLogsPage() -> impl IntoView {
     });
     let lines = RwSignal::new(Vec::<LogLine>::new());
     let meta = RwSignal::new(None::<Logs>);
+    // The choices of the filters: every container and task seen, so a narrowed answer keeps them.
+    let containers = RwSignal::new(std::collections::BTreeSet::<String>::new());
+    let tasks = RwSignal::new(std::collections::BTreeSet::<String>::new());
     Effect::new(move |_| {
         if let Some(Ok(logs)) = loaded.get() {
             lines.set(logs.lines.clone());
+            containers.update(|c| c.extend(logs.sources.iter().map(|s| s.container.clone())));
+            tasks.update(|t| t.extend(logs.tasks.keys().cloned()));
             meta.set(Some(Logs { lines: Vec::new(), ..logs }));
         }
     });
@@ -150,8 +155,13 @@ pub fn ServiceLogsPage() -> impl IntoView {
         }
     };
     let back = move || paths::service(&env.get(), &cluster.get(), &service.get());
-    let options = move |pick: fn(&Logs) -> Vec<String>| {
-        meta.get().map(|m| pick(&m)).unwrap_or_default().into_iter().map(|v| view! { <option value=v.clone()>{v.clone()}</option> }).collect_view()
+    let options = move |choices: RwSignal<std::collections::BTreeSet<String>>, picked: RwSignal<String>| {
+        let picked = picked.get();
+        choices
+            .get()
+            .into_iter()
+            .map(|v| view! { <option value=v.clone() selected=v == picked>{v.clone()}</option> })
+            .collect_view()
     };
     view! {
         <div class="page-head">
@@ -163,13 +173,13 @@ pub fn ServiceLogsPage() -> impl IntoView {
             <label>"Container"
                 <select id="logContainer" on:change=move |ev| container.set(event_target_value(&ev))>
                     <option value="">"All"</option>
-                    {move || options(|m| { let mut c: Vec<String> = m.sources.iter().map(|s| s.container.clone()).collect(); c.sort(); c.dedup(); c })}
+                    {move || options(containers, container)}
                 </select>
             </label>
             <label>"Task"
                 <select id="logTask" on:change=move |ev| task.set(event_target_value(&ev))>
                     <option value="">"All"</option>
-                    {move || options(|m| m.tasks.keys().cloned().collect())}
+                    {move || options(tasks, task)}
                 </select>
             </label>
             <label>"Text"
