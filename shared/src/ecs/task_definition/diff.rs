@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::model::TaskDefinitionSpec;
+use crate::validate::as_value;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -21,7 +22,7 @@ pub struct Change {
 }
 
 pub fn diff(before: &TaskDefinitionSpec, after: &TaskDefinitionSpec) -> Vec<Change> {
-    let (a, b) = (serde_json::to_value(before).unwrap_or_default(), serde_json::to_value(after).unwrap_or_default());
+    let (a, b) = (as_value(before).unwrap_or_default(), as_value(after).unwrap_or_default());
     let mut changes = Vec::new();
     walk(String::new(), Some(&a), Some(&b), &mut changes);
     changes

@@ -13,9 +13,7 @@ pub type Lens<T> = crate::components::form::Lens<Spec, T>;
 
 /// Members the wizard has no inputs for, shown as they will be registered.
 pub fn kept_as_is<T: serde::Serialize>(value: &T, edited: &[&str]) -> Option<String> {
-    // Through a string, not `to_value`: one serializer less in the bundle.
-    let json = serde_json::to_string(value).ok()?;
-    let mut map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&json).ok()?;
+    let serde_json::Value::Object(mut map) = shared::validate::as_value(value)? else { return None };
     map.retain(|k, _| !edited.contains(&k.as_str()));
     (!map.is_empty()).then(|| super::super::pretty_json(&map))
 }
