@@ -236,7 +236,7 @@ class ServiceDeployment:
             "sourceServiceRevisions": sources,
             "targetServiceRevision": target,
             "lifecycleStage": self.stage,
-            "lifecycleHookDetails": [_prune(dict(h)) for h in self.hooks] or None,
+            "lifecycleHookDetails": [_prune({k: v for k, v in h.items() if not k.startswith("_")}) for h in self.hooks] or None,
             "deploymentConfiguration": self.configuration or None,
             "rollback": self.rollback,
             "deploymentCircuitBreaker": {
@@ -494,11 +494,9 @@ def stop_service_deployment(self):
         deployment.status_reason = "Service deployment stopped: a user requested the stop (StopServiceDeployment, ABORT)."
     deployment.requested_at = ecs_scheduler.clock()
     deployment.updated_at = utcnow()
-    if deployment.plan is not None:
-        from . import ecs_strategies
-
-        ecs_strategies.stop_requested(backend, deployment, stop_type)
-    elif deployment.rollout is not None:
+    # ABORT leaves everything where it is; a rolling deployment waits for its rollback likewise,
+    # while a blue/green one keeps its traffic until the rollback moves it (ecs_strategies).
+    if deployment.rollout is not None and (deployment.plan is None or stop_type == "ABORT"):
         deployment.rollout.frozen = True
     return ActionResult({"serviceDeploymentArn": arn})
 

@@ -50,7 +50,7 @@ from moto.core.utils import utcnow
 from moto.ecs.models import EC2ContainerServiceBackend, Service
 from moto.ecs.responses import EC2ContainerServiceResponse
 
-from . import ecs_deployments, ecs_logs
+from . import ecs_deployments, ecs_logs, ecs_strategies
 from .ecs_state import LOCK, Rollout, ServiceTask, state_of
 from .patching import patch, require
 
@@ -203,7 +203,11 @@ def _start(backend, service, network=None, rollback=None):
         old.status = "ACTIVE"
         old.drain_at = None
     previous.insert(0, rollout)
-    ecs_deployments.started(backend, service, rollout, rollback)
+    deployment = ecs_deployments.started(backend, service, rollout, rollback)
+    if rollback is None and ecs_strategies.applies(service, deployment):
+        ecs_strategies.begin(backend, service, deployment, rollout, previous[1:])
+        _publish(backend, service)
+        return rollout
     _reconcile(backend, service, rollout)
     if desired:
         _event(service, f"has started {desired} tasks: {_task_ids(rollout.tasks)}.")
@@ -238,6 +242,9 @@ def tick(backend, service):
     now = clock()
     primary = rollouts[0]
     if primary.frozen:  # stopped with ABORT (or about to roll back): nothing moves
+        _publish(backend, service)
+        return
+    if ecs_strategies.tick(backend, service, now):  # BLUE_GREEN, LINEAR, CANARY: their stages
         _publish(backend, service)
         return
     if service.scheduling_strategy == "DAEMON":
@@ -393,6 +400,7 @@ def _security_groups_optional(original):
 
 def _create_service(original):
     def create_service(self):
+        ecs_strategies.validate(self._get_param("deploymentConfiguration"))
         result = original(self)
         service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
         _keep(self, service)
@@ -407,6 +415,7 @@ def _update_service(original):
     def update_service(self):
         backend = self.ecs_backend
         cluster, name = self._get_param("cluster", "default"), self._get_param("service").split("/")[-1]
+        ecs_strategies.validate(self._get_param("deploymentConfiguration"))
         before = backend._get_service(cluster, name)
         tick(backend, before)  # the deployments as they are by now decide, e.g. which one COMPLETED
         old_definition, old_desired = before.task_definition, before.desired_count

@@ -74,6 +74,8 @@ class Rollout:
         self.frozen = False
         # A blue/green strategy keeps the blue revision's tasks requested until CLEAN_UP.
         self.kept = False
+        # The stages of a BLUE_GREEN / LINEAR / CANARY deployment this rollout is the green of.
+        self.plan = None
         # (target group ARN, container name, container port) its tasks register in (elb_traffic).
         self.targets = []
 
