@@ -50,7 +50,7 @@ from moto.core.utils import utcnow
 from moto.ecs.models import EC2ContainerServiceBackend, Service
 from moto.ecs.responses import EC2ContainerServiceResponse
 
-from . import ecs_logs
+from . import ecs_deployments, ecs_logs, ecs_strategies
 from .ecs_state import LOCK, Rollout, ServiceTask, state_of
 from .patching import patch, require
 
@@ -141,12 +141,17 @@ def start_failure(backend, task_definition_arn):
 def _in_local_ecr(backend, image):
     """Whether `image` is an ECR reference (`<account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>`
     or `@<digest>`) of this account that its registry holds."""
+    return local_ecr_image(backend, image) is not None
+
+
+def local_ecr_image(backend, image):
+    """The image of this account's ECR registry `image` refers to (by tag or digest), or None."""
     from moto.ecr.models import ecr_backends
 
     host, _, rest = image.partition("/")
     parts = host.split(".")
     if len(parts) < 6 or parts[1:3] != ["dkr", "ecr"] or parts[0] != backend.account_id:
-        return False
+        return None
     if "@" in rest:
         name, digest = rest.split("@", 1)
         wanted = lambda i: i.get_image_digest() == digest  # noqa: E731
@@ -156,8 +161,10 @@ def _in_local_ecr(backend, image):
     try:
         repository = ecr_backends[backend.account_id][parts[3]].repositories.get(name)
     except KeyError:
-        return False
-    return repository is not None and any(wanted(i) for i in repository.images)
+        return None
+    if repository is None:
+        return None
+    return next((i for i in repository.images if wanted(i)), None)
 
 
 def _stop_failing(task, failure):
@@ -184,20 +191,40 @@ def _daemon_desired(backend, service):
     return sum(1 for i in instances.values() if i.status == "ACTIVE")
 
 
-def _start(backend, service, network=None):
-    """A new PRIMARY deployment of the service's task definition; the previous ones become ACTIVE."""
+def _start(backend, service, network=None, rollback=None):
+    """A new PRIMARY deployment of the service's task definition; the previous ones become ACTIVE.
+    It is a new service deployment (`ecs_deployments`), or with `rollback` = (service deployment,
+    revision ARN, reason) that deployment's rollback."""
     desired = _daemon_desired(backend, service) if service.scheduling_strategy == "DAEMON" else service.desired_count
     rollout = Rollout(service, service.task_definition, desired, network, clock())
+    rollout.targets = _targets(service)
     previous = state_of(backend).rollouts.setdefault(service.arn, [])
     for old in previous:
         old.status = "ACTIVE"
         old.drain_at = None
     previous.insert(0, rollout)
+    deployment = ecs_deployments.started(backend, service, rollout, rollback)
+    if rollback is None and ecs_strategies.applies(service, deployment):
+        ecs_strategies.begin(backend, service, deployment, rollout, previous[1:])
+        _publish(backend, service)
+        return rollout
     _reconcile(backend, service, rollout)
     if desired:
         _event(service, f"has started {desired} tasks: {_task_ids(rollout.tasks)}.")
     _publish(backend, service)
     return rollout
+
+
+start = _start
+
+
+def _targets(service):
+    """(target group, container name, container port) of the service's load balancers."""
+    return [
+        (lb["targetGroupArn"], lb.get("containerName"), lb.get("containerPort"))
+        for lb in (service.load_balancers or [])
+        if lb.get("targetGroupArn")
+    ]
 
 
 def failure_threshold(desired):
@@ -210,8 +237,16 @@ def tick(backend, service):
     rollouts = state.rollouts.get(service.arn)
     if not rollouts or service.status != "ACTIVE":
         return
+    ecs_deployments.advance(backend, service)
+    rollouts = state.rollouts.get(service.arn)
     now = clock()
     primary = rollouts[0]
+    if primary.frozen:  # stopped with ABORT (or about to roll back): nothing moves
+        _publish(backend, service)
+        return
+    if ecs_strategies.tick(backend, service, now):  # BLUE_GREEN, LINEAR, CANARY: their stages
+        _publish(backend, service)
+        return
     if service.scheduling_strategy == "DAEMON":
         primary.desired = _daemon_desired(backend, service)
         service.desired_count = primary.desired
@@ -280,9 +315,15 @@ def _fail(backend, service, rollouts, now):
             _reconcile(backend, service, primary, "ServiceSchedulerInitiated", f"Scaling activity initiated by (deployment {primary.id})")
             _event(service, f"(deployment {primary.id}) deployment failed: tasks failed to start.")
             good = next((r for r in rollouts[1:] if r.state == "COMPLETED"), None)
+            deployment = state_of(backend).deployments.get(primary.deployment_arn)
+            if deployment is not None and deployment.rollout is primary:
+                deployment.breaker_tripped = True
             if rollback and good is not None:
                 service.task_definition = good.task_definition
-                back = _start(backend, service, primary.network)
+                undo = None
+                if deployment is not None and deployment.rollout is primary:
+                    undo = (deployment, good.revision_arn, "Circuit breaker initiated the rollback: tasks failed to start.")
+                back = _start(backend, service, primary.network, rollback=undo)
                 _event(service, f"(deployment {back.id}) rolling back to task definition {good.task_definition.split('/')[-1]}.")
                 return True
     return False
@@ -311,6 +352,7 @@ def _publish(backend, service):
     service.pending_count = sum(r.pending for r in rollouts)
     if rollouts:
         service.task_definition = rollouts[0].task_definition
+    ecs_deployments.sync(backend, service)
 
 
 def _keep(response, service):
@@ -358,6 +400,7 @@ def _security_groups_optional(original):
 
 def _create_service(original):
     def create_service(self):
+        ecs_strategies.validate(self._get_param("deploymentConfiguration"))
         result = original(self)
         service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
         _keep(self, service)
@@ -372,6 +415,7 @@ def _update_service(original):
     def update_service(self):
         backend = self.ecs_backend
         cluster, name = self._get_param("cluster", "default"), self._get_param("service").split("/")[-1]
+        ecs_strategies.validate(self._get_param("deploymentConfiguration"))
         before = backend._get_service(cluster, name)
         tick(backend, before)  # the deployments as they are by now decide, e.g. which one COMPLETED
         old_definition, old_desired = before.task_definition, before.desired_count
@@ -446,6 +490,7 @@ def _delete_service(original):
             rollout.running = rollout.pending = 0
             _reconcile(self, service, rollout, reason="Service deleted.")
             state.retired.setdefault(service.arn, []).append(rollout)
+        ecs_deployments.service_deleted(self, service)
         return result
 
     return delete_service

@@ -31,6 +31,8 @@ class SchedulerState:
         self.tasks = {}  # task ARN -> ServiceTask
         self.next_port = {}  # container instance ARN -> the next ephemeral host port to hand out
         self.retired = {}  # service ARN -> rollouts no longer deployed (their STOPPED tasks stay listed)
+        self.deployments = {}  # service deployment ARN -> ecs_deployments.ServiceDeployment
+        self.revisions = {}  # service revision ARN -> ecs_deployments.ServiceRevision
 
 
 def state_of(backend):
@@ -64,6 +66,18 @@ class Rollout:
         self.drain_at = None
         self.launch_type = service.launch_type
         self.tasks = []
+        # The service deployment and service revision it belongs to (ecs_deployments); a rollback's
+        # rollout has the revision it re-deploys and the deployment that rolls back.
+        self.deployment_arn = None
+        self.revision_arn = None
+        # Stopped with stopType ABORT: its counts and tasks stay as they are.
+        self.frozen = False
+        # A blue/green strategy keeps the blue revision's tasks requested until CLEAN_UP.
+        self.kept = False
+        # The stages of a BLUE_GREEN / LINEAR / CANARY deployment this rollout is the green of.
+        self.plan = None
+        # (target group ARN, container name, container port) its tasks register in (elb_traffic).
+        self.targets = []
 
     def as_dict(self):
         return {
@@ -146,6 +160,9 @@ class ServiceTask:
         self.service_arn = service.arn
         self.group = f"service:{service.name}"
         self.started_by = rollout.id
+        self.targets = list(rollout.targets)  # (target group ARN, container, port): elb_traffic
+        # awsvpc: the task's ENI address, what an `ip` target group registers (one per task).
+        self.private_ip = f"10.0.{int(self.id[:4], 16) % 250 + 1}.{int(self.id[4:8], 16) % 250 + 2}"
         self.launch_type = service.launch_type
         self.last_status = "PENDING"
         self.desired_status = "RUNNING"

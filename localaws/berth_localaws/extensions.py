@@ -17,12 +17,15 @@ def install():
             return
         moto_version.check()
         # Imported only now: on another moto, importing them may fail before the version is named.
-        from . import accounts, ecr, ecs_agent, ecs_counts, ecs_logs, ecs_scheduler, ecs_task_definitions, logs
+        from . import accounts, ecr, ecs_agent, ecs_counts, ecs_deployments, ecs_logs, ecs_scheduler, ecs_strategies, ecs_task_definitions, elb_traffic, logs
 
         accounts.install()
         ecr.install()
         ecs_agent.install()
         ecs_scheduler.install()
+        ecs_deployments.install()
+        ecs_strategies.install()
+        elb_traffic.install()
         ecs_counts.install()
         ecs_task_definitions.install()
         logs.install()

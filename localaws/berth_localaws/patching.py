@@ -1,7 +1,9 @@
-"""The one way the extensions change moto: `patch` replaces an attribute and `require` declares one
-they call as it is. Both check, at start-up, that the attribute exists and takes the parameters the
+"""The one way the extensions change moto: `patch` replaces an attribute, `add` gives moto one it
+lacks (an API action moto does not implement), and `require` declares one they call as it is. They
+check, at start-up, that the attribute exists and takes the parameters the
 extension was written against, so a moto whose internals moved fails loudly naming the attribute,
-instead of answering wrongly (or with an HTML 500) in the middle of a test.
+instead of answering wrongly (or with an HTML 500) in the middle of a test; `add` refuses a name
+moto already has (a moto that grew the action must be looked at, not silently overridden).
 
 A signature is written as `inspect.signature` prints it without annotations, e.g.
 `(self, cluster_str, tasks)`: names, kinds and defaults are the contract; annotations are not (moto
@@ -53,3 +55,15 @@ def patch(owner, name, expected, replacement):
     setattr(new, _PATCHED_MARK, True)
     setattr(owner, name, new)
     return original
+
+
+def add(owner, name, function):
+    """Sets `owner.name = function` after checking moto has no such attribute, once."""
+    if hasattr(owner, name):
+        where = _where(owner, name)
+        if getattr(getattr(owner, name), _PATCHED_MARK, False):
+            raise PatchError(f"{where} is already added (extensions installed twice)")
+        raise PatchError(f"moto has {where} now; the extensions expected to add it")
+    setattr(function, _PATCHED_MARK, True)
+    setattr(owner, name, function)
+    return function
