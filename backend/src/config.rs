@@ -182,6 +182,10 @@ pub struct EnvironmentConfig {
     /// Only for emulators or VPC endpoints; AWS's public endpoints otherwise.
     #[serde(default)]
     pub endpoint_url: Option<String>,
+    /// Who may answer a deployment paused at a PAUSE hook: `role` (default deployer) and
+    /// `fourEyes` (not the person who started it).
+    #[serde(default)]
+    pub approvals: shared::env::ApprovalPolicy,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -312,6 +316,7 @@ pub fn local_environment(url: &str, account_id: &str) -> EnvironmentConfig {
         region: "us-east-1".into(),
         credentials: Credentials::Local { account_id: account_id.into() },
         endpoint_url: Some(url.into()),
+        approvals: shared::env::ApprovalPolicy::default(),
     }
 }
 

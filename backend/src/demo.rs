@@ -2,11 +2,17 @@
 //! `latest` (the same image as `v2`, as after the lab's pipeline pushed v2), and its cluster
 //! `itflex-nginx` with 2 t2.micro instances, built as the cluster wizard builds it, running the
 //! lab's task definition `nginx-web` (plus CloudWatch Logs, `/ecs/nginx-web`) as the service
-//! `nginx-web-access` (REPLICA, 4 tasks).
+//! `nginx-web-access` (REPLICA, 4 tasks); and beside it `nginx-web-bluegreen` (2 tasks of the same
+//! image, `nginx-web-bg` with dynamic host ports) behind an Application Load Balancer with two
+//! target groups, deployed BLUE_GREEN with a PAUSE hook before production traffic moves — so a
+//! newcomer sees an approval.
 
 use shared::auth::{Grant, Role};
 use shared::ecs::cluster::{ClusterSpec, Ec2Capacity};
-use shared::ecs::service::{DeploymentConfiguration, PlacementStrategy, ServiceSpec};
+use shared::ecs::service::{
+    AdvancedConfiguration, DeploymentConfiguration, DeploymentController, HookTimeout, LifecycleHook, LoadBalancer,
+    PlacementStrategy, ServiceSpec,
+};
 use shared::ecs::task_definition::TaskDefinitionSpec;
 
 use crate::auth::{secrets, users};
@@ -56,7 +62,81 @@ pub(crate) async fn load(environments: &Environments) -> Result<(), AppError> {
     let Ok(local) = environments.get("local") else { return Ok(()) };
     local.ensure_demo_repository(DEMO_REPOSITORY, &demo_images()).await?;
     ensure_demo_cluster(local).await?;
-    ensure_demo_service(local).await
+    ensure_demo_service(local).await?;
+    ensure_blue_green_service(local).await
+}
+
+pub(crate) const DEMO_BLUE_GREEN_SERVICE: &str = "nginx-web-bluegreen";
+
+/// The demo's blue/green service: the lab's container with dynamic host ports (two revisions'
+/// tasks share the instances while traffic moves), behind the load balancer `nginx-web-alb`.
+async fn ensure_blue_green_service(local: &crate::aws::AwsEnv) -> Result<(), AppError> {
+    if local.describe_service(DEMO_CLUSTER, DEMO_BLUE_GREEN_SERVICE).await.is_ok() {
+        return Ok(());
+    }
+    let vpcs = local.list_vpcs().await?;
+    let Some(vpc) = vpcs.iter().find(|v| v.is_default).or(vpcs.first()) else { return Ok(()) };
+    let subnets: Vec<String> = local.list_subnets(&vpc.id).await?.into_iter().take(2).map(|s| s.id).collect();
+    let rig = local.ensure_traffic_rig("nginx-web-alb", &vpc.id, &subnets).await?;
+    let mut task: TaskDefinitionSpec = serde_json::from_str(SEED_TASK_DEFINITION)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("the seed task definition: {e}")))?;
+    task.family = "nginx-web-bg".into();
+    let repository = local.describe_repository(DEMO_REPOSITORY).await?;
+    for container in &mut task.container_definitions {
+        container.image = format!("{}:v2", repository.repository_uri);
+        container.log_configuration = Some(shared::logs::awslogs_default(&task.family, &local.info.region));
+        for mapping in container.port_mappings.iter_mut().flatten() {
+            mapping.host_port = Some(0);
+        }
+    }
+    local.register_task_definition(&task).await?;
+    let account = repository.repository_uri.split('.').next().unwrap_or_default().to_string();
+    let container = task.container_definitions.first().map(|c| c.name.clone());
+    let service = ServiceSpec {
+        cluster: Some(DEMO_CLUSTER.into()),
+        service_name: DEMO_BLUE_GREEN_SERVICE.into(),
+        task_definition: Some(task.family.clone()),
+        desired_count: Some(2),
+        launch_type: Some("EC2".into()),
+        scheduling_strategy: Some("REPLICA".into()),
+        load_balancers: Some(vec![LoadBalancer {
+            target_group_arn: Some(rig.blue_target_group),
+            container_name: container,
+            container_port: Some(80),
+            advanced_configuration: Some(AdvancedConfiguration {
+                alternate_target_group_arn: Some(rig.green_target_group),
+                production_listener_rule: Some(rig.production_rule),
+                test_listener_rule: Some(rig.test_rule),
+                role_arn: Some(format!("arn:aws:iam::{account}:role/ecsInfrastructureRoleForLoadBalancers")),
+            }),
+            ..LoadBalancer::default()
+        }]),
+        deployment_configuration: Some(DeploymentConfiguration {
+            strategy: Some("BLUE_GREEN".into()),
+            bake_time_in_minutes: Some(2),
+            ..DeploymentConfiguration::rolling_with_rollback()
+        }),
+        deployment_controller: Some(DeploymentController { kind: "ECS".into() }),
+        enable_ecs_managed_tags: Some(true),
+        ..ServiceSpec::default()
+    };
+    let created = local.create_service(&service).await?;
+    // The pause is added once the service exists: hooks run on every deployment, its first too,
+    // and the demo's first release needs nobody's approval.
+    let mut with_pause = created.deployment_configuration.unwrap_or_default();
+    with_pause.lifecycle_hooks = Some(vec![LifecycleHook {
+        target_type: Some("PAUSE".into()),
+        lifecycle_stages: Some(vec!["PRE_PRODUCTION_TRAFFIC_SHIFT".into()]),
+        timeout_configuration: Some(HookTimeout { timeout_in_minutes: Some(60), action: Some("ROLLBACK".into()) }),
+        ..LifecycleHook::default()
+    }]);
+    let update = shared::ecs::service::ServiceUpdate {
+        cluster: Some(DEMO_CLUSTER.into()),
+        service: DEMO_BLUE_GREEN_SERVICE.into(),
+        deployment_configuration: Some(with_pause),
+        ..Default::default()
+    };
+    local.update_service(&update).await.map(|_| ())
 }
 
 pub(crate) const DEMO_SERVICE: &str = "nginx-web-access";

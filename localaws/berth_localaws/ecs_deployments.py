@@ -371,7 +371,11 @@ def sync(backend, service):
 
 def publish(state, service):
     rollouts = state.rollouts.get(service.arn, [])
-    service.current_service_deployment = rollouts[0].deployment_arn if rollouts else None
+    # The service's newest deployment, also while (and after) it rolls back: ECS rolls back within
+    # the deployment that failed, so that one stays current, not the older one whose revision
+    # serves again.
+    deployments = of_service(state, service.arn)
+    service.current_service_deployment = deployments[-1].arn if deployments else None
     current = []
     for arn in _live_revisions(state, service.arn):
         mine = [r for r in rollouts if r.revision_arn == arn]

@@ -270,6 +270,78 @@ pub const RULES: &[Rule] = &[
         id: "svc.loadBalancer.container",
         source: "\"InvalidParameterException: The container app did not have a container port 80 defined.\" (pulumi/pulumi-awsx#1172)",
     },
+    // ECS's own deployment strategies (CreateService / UpdateService deploymentConfiguration).
+    Rule {
+        id: "svc.strategy",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html (strategy, Valid Values: ROLLING | BLUE_GREEN | LINEAR | CANARY)",
+    },
+    Rule {
+        id: "svc.strategy.controller",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html (\"This is only valid when you run CreateService or UpdateService with deploymentController set to ECS\"; the same in API_CanaryConfiguration)",
+    },
+    Rule {
+        id: "svc.strategy.bakeTime",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentConfiguration.html (bakeTimeInMinutes: \"You must provide this parameter when you use the BLUE_GREEN deployment strategy.\")",
+    },
+    // No AWS page states the range of the deployment's own bake time (only of the linear and
+    // canary bakes): a warning until one does.
+    Rule { id: "svc.bakeTime.range", source: "" },
+    Rule {
+        id: "svc.linear.strategy",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html (\"This is only valid when you run CreateService or UpdateService with deploymentController set to ECS and a deploymentConfiguration with a strategy set to LINEAR.\")",
+    },
+    Rule {
+        id: "svc.linear.stepPercent",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html (stepPercent: \"Valid values are multiples of 0.1 from 3.0 to 100.0.\")",
+    },
+    Rule {
+        id: "svc.linear.stepBakeTime",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html (stepBakeTimeInMinutes: \"Valid values are 0 to 1440 minutes (24 hours).\")",
+    },
+    Rule {
+        id: "svc.canary.strategy",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CanaryConfiguration.html (\"This is only valid when you run CreateService or UpdateService with deploymentController set to ECS and a deploymentConfiguration with a strategy set to CANARY.\")",
+    },
+    Rule {
+        id: "svc.canary.percent",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CanaryConfiguration.html (canaryPercent: \"Valid values are multiples of 0.1 from 0.1 to 100.0.\")",
+    },
+    Rule {
+        id: "svc.canary.bakeTime",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CanaryConfiguration.html (canaryBakeTimeInMinutes: \"Valid values are 0 to 1440 minutes (24 hours).\")",
+    },
+    Rule {
+        id: "svc.strategy.advancedConfiguration",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AdvancedConfiguration.html (\"Specify the alternate target group, listener rules, and IAM role required for traffic shifting during blue/green deployments\"); https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-deployment-implementation.html",
+    },
+    Rule {
+        id: "svc.strategy.alternateTargetGroup",
+        source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-service-advancedconfiguration.html (AlternateTargetGroupArn, \"Required: Yes\"); https://docs.aws.amazon.com/AmazonECS/latest/developerguide/alb-resources-for-blue-green.html (\"A primary target group for the blue service revision\", \"An alternate target group for the green service revision\")",
+    },
+    Rule {
+        id: "svc.strategy.productionListenerRule",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AdvancedConfiguration.html (productionListenerRule: the listener rule (ALB) or listener (NLB) \"for routing production traffic\"; \"listener rules ... required for traffic shifting\")",
+    },
+    Rule {
+        id: "svc.strategy.role",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AdvancedConfiguration.html (roleArn: \"the IAM role that grants Amazon ECS permission to call the Elastic Load Balancing APIs for you\"; \"IAM role required for traffic shifting\")",
+    },
+    Rule {
+        id: "svc.hook.targetType",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html (targetType, Valid Values: AWS_LAMBDA | PAUSE)",
+    },
+    Rule {
+        id: "svc.hook.lambda",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html (hookTargetArn: \"You must provide this parameter when configuring an AWS_LAMBDA lifecycle hook.\")",
+    },
+    Rule {
+        id: "svc.hook.stages",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html (lifecycleStages: \"Choose from these valid values\": RECONCILE_SERVICE, PRE_SCALE_UP, POST_SCALE_UP, TEST_TRAFFIC_SHIFT, POST_TEST_TRAFFIC_SHIFT, PRE_PRODUCTION_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, POST_PRODUCTION_TRAFFIC_SHIFT)",
+    },
+    Rule {
+        id: "svc.hook.timeoutAction",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHookDetail.html (timeoutAction: \"Valid values are CONTINUE and ROLLBACK.\")",
+    },
     // CreateCluster and the EC2 capacity behind it.
     Rule {
         id: "cluster.name",

@@ -93,3 +93,18 @@ mod tests {
 #[cfg(test)]
 #[path = "narrowing_scripted_tests.rs"]
 mod scripted_tests;
+
+/// A free-form SDK document (a hook's Lambda parameters) as JSON.
+pub(crate) fn document_to_json(d: &aws_smithy_types::Document) -> serde_json::Value {
+    use aws_smithy_types::{Document, Number};
+    match d {
+        Document::Object(map) => map.iter().map(|(k, v)| (k.clone(), document_to_json(v))).collect(),
+        Document::Array(items) => items.iter().map(document_to_json).collect(),
+        Document::Number(Number::PosInt(n)) => (*n).into(),
+        Document::Number(Number::NegInt(n)) => (*n).into(),
+        Document::Number(Number::Float(f)) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into),
+        Document::String(s) => s.clone().into(),
+        Document::Bool(b) => (*b).into(),
+        Document::Null => serde_json::Value::Null,
+    }
+}

@@ -10,7 +10,7 @@ use shared::ecs::task_definition::{Revision, TaskDefinitionSpec};
 use super::AwsEnv;
 use super::convert::timestamp;
 use super::errors::AwsResult;
-use super::service_convert::{deployment_configuration, detail, i32_at, load_balancers, network, placement, strategy};
+use super::service_convert::{add_to_body, deployment_configuration, deployment_passthrough, detail, i32_at, load_balancers, network, placement, strategy};
 use super::task_definition_from_sdk::from_sdk;
 use super::task_definition_to_sdk::to_sdk;
 use crate::error::AppError;
@@ -176,6 +176,7 @@ impl AwsEnv {
     pub(crate) async fn update_service(&self, update: &ServiceUpdate) -> Result<ServiceDetail, AppError> {
         let cluster = update.cluster.clone().unwrap_or_else(|| "default".into());
         let (constraints, strategies) = placement(&update.placement_constraints, &update.placement_strategy);
+        let extra = deployment_passthrough(update.deployment_configuration.as_ref());
         let out = self
             .ecs
             .update_service()
@@ -200,6 +201,8 @@ impl AwsEnv {
             .set_enable_ecs_managed_tags(update.enable_ecs_managed_tags)
             .set_load_balancers(update.load_balancers.as_deref().map(load_balancers).transpose()?)
             .set_propagate_tags(update.propagate_tags.as_deref().map(sdk::PropagateTags::from))
+            .customize()
+            .mutate_request(move |request| add_to_body(request, &extra))
             .send()
             .await
             .or_aws_on(self.cx("ecs:UpdateService"), "ServiceNotFoundException", || {

@@ -11,12 +11,14 @@ mod deploy_scripted_tests;
 mod ecr;
 mod ecs;
 mod elb;
+mod elb_demo;
 mod errors;
 #[cfg(any(test, feature = "bench"))]
 pub mod instant;
 mod logs;
 mod network;
 mod service_convert;
+mod service_deployments;
 mod services;
 mod task_definition_advanced;
 mod task_definition_from_sdk;
@@ -71,6 +73,7 @@ impl AwsEnv {
             name: config.name.clone(),
             region: config.region.clone(),
             local: matches!(config.credentials, Credentials::Local { .. }),
+            approvals: config.approvals.clone(),
         };
         Self {
             info,
@@ -94,6 +97,7 @@ impl AwsEnv {
             region: "eu-west-1".into(),
             credentials: Credentials::Default,
             endpoint_url: None,
+            approvals: shared::env::ApprovalPolicy::default(),
         };
         let sdk =
             SdkConfig::builder().behavior_version(BehaviorVersion::latest()).region(Region::new("eu-west-1")).build();

@@ -3,8 +3,9 @@
 
 use aws_sdk_ecs::types as sdk;
 use shared::ecs::service::{
-    AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, ContainerState, Deployment,
-    DeploymentConfiguration, LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, ServiceDetail,
+    AdvancedConfiguration, AwsVpcConfiguration, CanaryConfiguration, CapacityProviderStrategyItem, CircuitBreaker,
+    ContainerState, Deployment, DeploymentAlarms, DeploymentConfiguration, HookTimeout, LifecycleHook,
+    LinearConfiguration, LoadBalancer, NetworkConfiguration, PlacementConstraint, PlacementStrategy, ServiceDetail,
     ServiceEvent, ServiceRegistry, ServiceSpec, Task,
 };
 
@@ -76,7 +77,37 @@ pub(super) fn deployment_configuration_of(c: &sdk::DeploymentConfiguration) -> D
             .map(|b| CircuitBreaker { enable: b.enable(), rollback: b.rollback() }),
         maximum_percent: c.maximum_percent().map(i64::from),
         minimum_healthy_percent: c.minimum_healthy_percent().map(i64::from),
-        ..DeploymentConfiguration::default()
+        alarms: c.alarms().map(|a| DeploymentAlarms {
+            alarm_names: a.alarm_names().to_vec(),
+            enable: a.enable(),
+            rollback: a.rollback(),
+        }),
+        strategy: c.strategy().map(|s| s.as_str().to_string()),
+        bake_time_in_minutes: c.bake_time_in_minutes().map(i64::from),
+        lifecycle_hooks: (!c.lifecycle_hooks().is_empty()).then(|| c.lifecycle_hooks().iter().map(hook_of).collect()),
+        linear_configuration: c.linear_configuration().map(|l| LinearConfiguration {
+            step_percent: l.step_percent().and_then(serde_json::Number::from_f64),
+            step_bake_time_in_minutes: l.step_bake_time_in_minutes().map(i64::from),
+        }),
+        canary_configuration: c.canary_configuration().map(|l| CanaryConfiguration {
+            canary_percent: l.canary_percent().and_then(serde_json::Number::from_f64),
+            canary_bake_time_in_minutes: l.canary_bake_time_in_minutes().map(i64::from),
+        }),
+        early_success_criteria: None,
+    }
+}
+
+fn hook_of(h: &sdk::DeploymentLifecycleHook) -> LifecycleHook {
+    LifecycleHook {
+        target_type: h.target_type().map(|t| t.as_str().to_string()),
+        hook_target_arn: h.hook_target_arn().map(str::to_string),
+        role_arn: h.role_arn().map(str::to_string),
+        lifecycle_stages: Some(h.lifecycle_stages().iter().map(|s| s.as_str().to_string()).collect()),
+        hook_details: h.hook_details().map(super::convert::document_to_json),
+        timeout_configuration: h.timeout_configuration().map(|t| HookTimeout {
+            timeout_in_minutes: t.timeout_in_minutes().map(i64::from),
+            action: t.action().map(|a| a.as_str().to_string()),
+        }),
     }
 }
 
@@ -137,9 +168,10 @@ pub(super) fn registries(list: &[ServiceRegistry]) -> Result<Vec<sdk::ServiceReg
         .collect()
 }
 
-/// The CreateService members Berth keeps as written (service connect, volume and VPC Lattice
-/// configurations, deployment lifecycle hooks, linear and canary settings), as the JSON the request
-/// body gains: the SDK's builders for them are deep and Berth never edits them.
+/// The CreateService members Berth sends as JSON (service connect, volume and VPC Lattice
+/// configurations, deployment lifecycle hooks with their Lambda parameters, linear and canary
+/// settings, early success criteria), as the JSON the request body gains: the SDK's builders for
+/// them are deep (a hook's parameters are a free-form document) and the JSON is exactly the model's.
 pub(super) fn passthrough(spec: &ServiceSpec) -> serde_json::Map<String, serde_json::Value> {
     use serde_json::Value;
     let mut extra = serde_json::Map::new();
@@ -157,22 +189,44 @@ pub(super) fn passthrough(spec: &ServiceSpec) -> serde_json::Map<String, serde_j
         "vpcLatticeConfigurations",
         spec.vpc_lattice_configurations.as_ref().map(|l| l.iter().cloned().map(Value::Object).collect()),
     );
+    extra.extend(deployment_passthrough(spec.deployment_configuration.as_ref()));
+    extra
+}
+
+/// The deployment configuration's members sent as JSON (CreateService and UpdateService alike).
+pub(super) fn deployment_passthrough(c: Option<&DeploymentConfiguration>) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
     let mut deployment = serde_json::Map::new();
-    if let Some(c) = &spec.deployment_configuration {
-        if let Some(hooks) = &c.lifecycle_hooks {
-            deployment.insert("lifecycleHooks".into(), hooks.iter().cloned().map(Value::Object).collect());
-        }
-        if let Some(linear) = &c.linear_configuration {
-            deployment.insert("linearConfiguration".into(), Value::Object(linear.clone()));
-        }
-        if let Some(canary) = &c.canary_configuration {
-            deployment.insert("canaryConfiguration".into(), Value::Object(canary.clone()));
-        }
+    if let Some(c) = c {
+        let mut keep = |key: &str, value: Option<Value>| {
+            if let Some(value) = value {
+                deployment.insert(key.into(), value);
+            }
+        };
+        keep("lifecycleHooks", c.lifecycle_hooks.as_ref().and_then(|h| serde_json::to_value(h).ok()));
+        keep("linearConfiguration", c.linear_configuration.as_ref().and_then(|l| serde_json::to_value(l).ok()));
+        keep("canaryConfiguration", c.canary_configuration.as_ref().and_then(|l| serde_json::to_value(l).ok()));
+        keep("earlySuccessCriteria", c.early_success_criteria.clone().map(Value::Object));
     }
+    let mut extra = serde_json::Map::new();
     if !deployment.is_empty() {
         extra.insert("deploymentConfiguration".into(), Value::Object(deployment));
     }
     extra
+}
+
+/// Adds `extra` to a request's JSON body before it is signed (see [`merge_into_body`]).
+pub(super) fn add_to_body(
+    request: &mut aws_smithy_runtime_api::http::Request,
+    extra: &serde_json::Map<String, serde_json::Value>,
+) {
+    if extra.is_empty() {
+        return;
+    }
+    if let Some(body) = request.body().bytes().and_then(|b| merge_into_body(b, extra)) {
+        request.headers_mut().insert("content-length", body.len().to_string());
+        *request.body_mut() = body.into();
+    }
 }
 
 /// Merges `extra` into a JSON request body (objects member by member), before it is signed.
@@ -253,7 +307,12 @@ pub(super) fn detail(s: &sdk::Service) -> ServiceDetail {
                 load_balancer_name: l.load_balancer_name().map(str::to_string),
                 container_name: l.container_name().map(str::to_string),
                 container_port: l.container_port().map(i64::from),
-                advanced_configuration: None,
+                advanced_configuration: l.advanced_configuration().map(|a| AdvancedConfiguration {
+                    alternate_target_group_arn: a.alternate_target_group_arn().map(str::to_string),
+                    production_listener_rule: a.production_listener_rule().map(str::to_string),
+                    test_listener_rule: a.test_listener_rule().map(str::to_string),
+                    role_arn: a.role_arn().map(str::to_string),
+                }),
             })
             .collect(),
         enable_ecs_managed_tags: s.enable_ecs_managed_tags(),
@@ -278,6 +337,7 @@ pub(super) fn detail(s: &sdk::Service) -> ServiceDetail {
                 updated_at: time(d.updated_at()),
             })
             .collect(),
+        current_service_deployment: s.current_service_deployment().map(str::to_string),
         events: s
             .events()
             .iter()

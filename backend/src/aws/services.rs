@@ -110,15 +110,7 @@ impl AwsEnv {
                 spec.availability_zone_rebalancing.as_deref().map(sdk::AvailabilityZoneRebalancing::from),
             )
             .customize()
-            .mutate_request(move |request| {
-                if extra.is_empty() {
-                    return;
-                }
-                if let Some(body) = request.body().bytes().and_then(|b| merge_into_body(b, &extra)) {
-                    request.headers_mut().insert("content-length", body.len().to_string());
-                    *request.body_mut() = body.into();
-                }
-            })
+            .mutate_request(move |request| add_to_body(request, &extra))
             .send()
             .await
             .or_aws(self.cx("ecs:CreateService"))?;

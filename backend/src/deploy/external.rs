@@ -57,6 +57,11 @@ pub(crate) async fn observe(
         return Ok(());
     }
     let latest = records::latest_of(pool, &key.environment, &key.cluster, &key.service).await?;
+    if latest.is_none()
+        && let Some(aws) = aws
+    {
+        import_native_history(pool, aws, key, service).await?;
+    }
     // What ran before: the deployment ECS is draining, else the last record's revision.
     let draining = service.deployments.iter().find(|d| d.status != "PRIMARY").map(|d| d.task_definition.clone());
     let from = draining.or_else(|| latest.and_then(|l| l.rolled_back_to.or(l.to_task_definition)));
@@ -84,6 +89,62 @@ pub(crate) async fn observe(
     .await?;
     if let (Some(id), Some(ending)) = (inserted, ending_of(primary)) {
         records::finish(pool, id, &ending).await?;
+    }
+    Ok(())
+}
+
+/// How far back ECS keeps a service's deployments.
+const NATIVE_HISTORY_DAYS: i64 = 90;
+
+/// The first time Berth sees a service, its history starts with what ECS itself recorded (up to
+/// 90 days of service deployments, where the environment has them): each ended one becomes an
+/// external record with ECS's outcome and reason. The current one is recorded as any other
+/// (it is followed). Best effort: an environment without the API leaves nothing to import.
+async fn import_native_history(
+    pool: &sqlx::SqlitePool,
+    aws: &AwsEnv,
+    key: &ServiceKey,
+    service: &ServiceDetail,
+) -> StoreResult<()> {
+    let since = records::now_ms() - NATIVE_HISTORY_DAYS * shared::deploy::DAY_MS;
+    let rollouts = match aws.service_rollouts(&key.cluster, &key.service, since).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::info!(error = ?e, service = %key.service, "no native deployment history to import");
+            return Ok(());
+        }
+    };
+    for rollout in rollouts {
+        if Some(&rollout.arn) == service.current_service_deployment.as_ref() {
+            continue;
+        }
+        let (Some((outcome, reason)), Some(to)) =
+            (rollout.outcome(), rollout.target.as_ref().and_then(|t| t.task_definition.clone()))
+        else {
+            continue;
+        };
+        let from = rollout.source.first().and_then(|s| s.task_definition.clone());
+        let inserted = records::insert_external(
+            pool,
+            &External {
+                environment: &key.environment,
+                cluster: &key.cluster,
+                service: &key.service,
+                kind: DeploymentKind::External,
+                ecs_deployment_id: &rollout.arn,
+                from_task_definition: from.as_deref(),
+                to_task_definition: &to,
+                started_at: ms_of(rollout.started_at.as_deref()).unwrap_or_else(records::now_ms),
+                deploying: false,
+                by: None,
+                documents: Documents::default(),
+            },
+        )
+        .await?;
+        if let Some(id) = inserted {
+            let ending = Ending { outcome, reason, rolled_back_to: None, ended_at: ms_of(rollout.finished_at.as_deref()) };
+            records::finish(pool, id, &ending).await?;
+        }
     }
     Ok(())
 }

@@ -37,7 +37,10 @@ impl Deployer {
         self.hub.poke(&key);
         // Only polls started after this point can know the deployment.
         let since = records::now_ms();
-        let deadline = row.started_at + self.settings.timeout.as_millis() as i64;
+        let timeout_ms = self.settings.timeout.as_millis() as i64;
+        // A rollout waiting at a PAUSE hook waits for a person (the hook has its own timeout):
+        // Berth's clock restarts when it moves on.
+        let mut deadline = row.started_at + timeout_ms;
         loop {
             let left = deadline - records::now_ms();
             let changed =
@@ -69,6 +72,9 @@ impl Deployer {
                 continue;
             }
             let Some(service) = &snapshot.service else { continue };
+            if snapshot.rollout.as_ref().is_some_and(|r| r.awaiting_approval().is_some()) {
+                deadline = deadline.max(records::now_ms() + timeout_ms);
+            }
             let during: Vec<_> = service
                 .events
                 .iter()
@@ -76,7 +82,7 @@ impl Deployer {
                 .cloned()
                 .collect();
             records::add_events(pool, id, &during).await?;
-            if let Some(ending) = judge(service, &ecs_id) {
+            if let Some(ending) = judge(service, &ecs_id).map(|e| super::native::explain(e, snapshot.rollout.as_ref())) {
                 if ending.outcome == Outcome::Failed {
                     self.keep_verdict(&row, &ecs_id, Some(service), &ending).await;
                 }
@@ -120,11 +126,30 @@ impl Deployer {
         }
     }
 
-    /// Returns once the deployment has ended (for `wait`).
+    /// Returns once the deployment has ended (for `wait`), bake time included, or once its
+    /// rollout waits at a PAUSE hook for someone's answer (then `awaiting_approval` says which).
     pub async fn wait(&self, id: i64) -> Result<DeploymentRecord, AppError> {
+        let mut watched: Option<super::hub::Snapshots> = None;
         loop {
-            let record = self.record(id).await?;
+            let mut record = self.record(id).await?;
             if record.outcome.ended() {
+                return Ok(record);
+            }
+            let rx = match watched.as_ref() {
+                Some(rx) => rx,
+                None => watched.insert(self.hub.subscribe(ServiceKey {
+                    environment: record.environment.clone(),
+                    cluster: record.cluster.clone(),
+                    service: record.service.clone(),
+                })?),
+            };
+            let awaiting = {
+                let snapshot = rx.borrow();
+                let fresh = external::ms_of(Some(&record.started_at)).is_none_or(|t| snapshot.polled_at_ms >= t);
+                snapshot.rollout.as_ref().filter(|_| fresh).and_then(|r| r.awaiting_approval()).cloned()
+            };
+            if awaiting.is_some() {
+                record.awaiting_approval = awaiting;
                 return Ok(record);
             }
             tokio::time::sleep(self.settings.poll_interval / 2).await;

@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use shared::deploy::ServiceSnapshot;
+use shared::deploy::{NativeRollout, ServiceSnapshot};
 use tokio::sync::{Notify, watch};
 
 pub(crate) use super::key::ServiceKey;
-use super::{external, records};
+use super::{external, native, records};
 use crate::aws::Environments;
 use crate::config::DeploySettings;
 use crate::error::AppError;
@@ -43,7 +43,7 @@ impl Hub {
         if let Some(w) = watches.get(&key) {
             return Ok(w.tx.subscribe());
         }
-        let empty = ServiceSnapshot { seq: 0, polled_at_ms: 0, service: None, error: None, deployment: None };
+        let empty = ServiceSnapshot { seq: 0, polled_at_ms: 0, service: None, error: None, deployment: None, rollout: None };
         let (tx, rx) = watch::channel(Arc::new(empty));
         let poke = Arc::new(Notify::new());
         watches.insert(key.clone(), Watch { tx: tx.clone(), poke: poke.clone() });
@@ -61,10 +61,12 @@ impl Hub {
     async fn poll(self: Arc<Self>, key: ServiceKey, tx: watch::Sender<Arc<ServiceSnapshot>>, poke: Arc<Notify>) {
         let mut seq = 0;
         let mut backoff = self.settings.poll_interval;
+        let mut last_rollout = None;
         loop {
             seq += 1;
             let started = records::now_ms();
-            let snapshot = self.snapshot(&key, seq, started).await;
+            let snapshot = self.snapshot(&key, seq, started, last_rollout.take()).await;
+            last_rollout = snapshot.rollout.clone();
             let throttled = snapshot.error.as_ref().is_some_and(|e| e.code == shared::error::ErrorCode::Throttled);
             tx.send_replace(Arc::new(snapshot));
             let wait = if throttled {
@@ -87,7 +89,13 @@ impl Hub {
         }
     }
 
-    async fn snapshot(&self, key: &ServiceKey, seq: u64, polled_at_ms: i64) -> ServiceSnapshot {
+    async fn snapshot(
+        &self,
+        key: &ServiceKey,
+        seq: u64,
+        polled_at_ms: i64,
+        last_rollout: Option<NativeRollout>,
+    ) -> ServiceSnapshot {
         let aws = match self.environments.get(&key.environment) {
             Ok(aws) => aws,
             Err(e) => return failed(seq, polled_at_ms, &e),
@@ -104,7 +112,8 @@ impl Hub {
             .ok()
             .flatten()
             .map(|row| row.record());
-        ServiceSnapshot { seq, polled_at_ms, service: Some(service), error: None, deployment }
+        let rollout = native::follow(aws, &service, last_rollout, polled_at_ms).await;
+        ServiceSnapshot { seq, polled_at_ms, service: Some(service), error: None, deployment, rollout }
     }
 }
 
@@ -112,5 +121,5 @@ fn failed(seq: u64, polled_at_ms: i64, e: &AppError) -> ServiceSnapshot {
     if let AppError::Internal(err) = e {
         tracing::error!(error = ?err, "polling a service");
     }
-    ServiceSnapshot { seq, polled_at_ms, service: None, error: Some(e.to_api_error()), deployment: None }
+    ServiceSnapshot { seq, polled_at_ms, service: None, error: Some(e.to_api_error()), deployment: None, rollout: None }
 }

@@ -7,6 +7,7 @@ mod external;
 mod follow;
 pub mod history;
 pub(crate) mod hub;
+mod native;
 mod key;
 pub(crate) mod plan;
 pub mod records;
@@ -52,6 +53,15 @@ pub(crate) struct Target {
 }
 
 impl Deployer {
+    /// Polls the service now (after an answer to ECS changed its rollout).
+    pub(crate) fn poke(&self, environment: &str, cluster: &str, service: &str) {
+        self.hub.poke(&key::ServiceKey {
+            environment: environment.into(),
+            cluster: cluster.into(),
+            service: service.into(),
+        });
+    }
+
     #[cfg(test)]
     pub(crate) fn store(&self) -> &Store {
         &self.store

@@ -11,6 +11,7 @@ pub(crate) mod deployments;
 pub(crate) mod logs;
 pub(crate) mod notifications;
 pub(crate) mod repositories;
+pub(crate) mod rollouts;
 pub(crate) mod services;
 pub(crate) mod task_definitions;
 pub(crate) mod tasks;

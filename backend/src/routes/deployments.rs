@@ -65,6 +65,8 @@ async fn answer(
     }
     let record = deployments::ended(caller, started.record.id).await?;
     let status = match record.outcome {
+        // Waiting at a PAUSE hook: the job may poll the deployment or stop waiting.
+        Outcome::InProgress if record.awaiting_approval.is_some() => StatusCode::ACCEPTED,
         Outcome::Succeeded => StatusCode::OK,
         Outcome::Superseded => StatusCode::CONFLICT,
         Outcome::TimedOut => StatusCode::GATEWAY_TIMEOUT,
@@ -81,7 +83,7 @@ async fn answer(
         ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the same deployment")),
     request_body = DeployRequest,
     responses(
-        (status = 202, description = "Started: the service is rolling out", body = DeploymentRecord),
+        (status = 202, description = "Started: the service is rolling out; or (wait) the rollout waits at a PAUSE hook for approval (`awaitingApproval`)", body = DeploymentRecord),
         (status = 200, description = "Repeated key, or (wait) the rollout SUCCEEDED", body = DeploymentRecord),
         (status = 424, description = "(wait) the rollout FAILED", body = DeploymentRecord),
         (status = 409, description = "Another deployment of the service is in progress, or (wait) SUPERSEDED", body = ApiError),

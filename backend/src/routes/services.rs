@@ -1,11 +1,12 @@
 //! ECS services: create (a create-service document, checked against its task definition), the
 //! service page, export as create-service JSON, update (an update-service document), scale,
-//! delete, stop a rollout. The use cases are in `ops::services`.
+//! delete, stop a rollout; answer or stop ECS's own deployment (`ops::rollouts`). The use cases are
+//! in `ops::services`.
 
 use axum::Json;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use shared::deploy::{DeploymentRecord, RedeployRequest};
+use shared::deploy::{ApproveRollout, DeploymentRecord, NativeRollout, RedeployRequest, StopRollout};
 use shared::ecs::cluster::ServiceSummary;
 use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate, UpdateOutcome};
 use shared::error::ApiError;
@@ -14,7 +15,7 @@ use utoipa_axum::routes;
 
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::ops::{Caller, services};
+use crate::ops::{Caller, rollouts, services};
 use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -26,6 +27,9 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(export))
         .routes(routes!(scale))
         .routes(routes!(stop_rollout))
+        .routes(routes!(get_rollout))
+        .routes(routes!(answer_rollout))
+        .routes(routes!(stop_native_rollout))
 }
 
 /// Creates a service from an `aws ecs create-service --cli-input-json` document.
@@ -156,4 +160,49 @@ async fn stop_rollout(
     ApiJson(request): ApiJson<RedeployRequest>,
 ) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
     Ok((StatusCode::ACCEPTED, Json(services::stop_rollout(&caller, &env, &cluster, &service, &request).await?)))
+}
+
+/// Answers the deployment waiting at a PAUSE lifecycle hook (ContinueServiceDeployment):
+/// `CONTINUE` or `ROLLBACK`. The environment's approval policy says who may: its role (deployer by
+/// default) and, with four eyes, not the person who started the deployment. Audited.
+#[utoipa::path(post, path = "/api/envs/{env}/clusters/{cluster}/services/{service}/rollout/answer", tag = "services",
+    params(("env" = String, Path, description = "Environment name"), ("cluster" = String, Path, description = "Cluster name"),
+        ("service" = String, Path, description = "Service name")),
+    request_body = ApproveRollout,
+    responses((status = 200, body = NativeRollout), (status = 409, body = ApiError), (status = "4XX", body = ApiError)))]
+async fn answer_rollout(
+    caller: Caller,
+    ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
+    ApiJson(answer): ApiJson<ApproveRollout>,
+) -> Result<Json<NativeRollout>, AppError> {
+    Ok(Json(rollouts::answer(&caller, &env, &cluster, &service, &answer).await?))
+}
+
+/// Stops the service's deployment in progress (StopServiceDeployment): `ROLLBACK` to the source
+/// revision (the default) or `ABORT` where it stands. Deployers may; audited.
+#[utoipa::path(post, path = "/api/envs/{env}/clusters/{cluster}/services/{service}/rollout/stop", tag = "services",
+    params(("env" = String, Path, description = "Environment name"), ("cluster" = String, Path, description = "Cluster name"),
+        ("service" = String, Path, description = "Service name")),
+    request_body = StopRollout,
+    responses((status = 200, body = NativeRollout), (status = 409, body = ApiError), (status = "4XX", body = ApiError)))]
+async fn stop_native_rollout(
+    caller: Caller,
+    ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
+    ApiJson(request): ApiJson<StopRollout>,
+) -> Result<Json<NativeRollout>, AppError> {
+    Ok(Json(rollouts::stop(&caller, &env, &cluster, &service, &request).await?))
+}
+
+/// The service's current deployment as ECS records it (lifecycle stage, revisions with counts and
+/// traffic weights, circuit breaker, alarms, hooks — `awaitingApproval` is a PAUSE hook with
+/// status AWAITING_ACTION); `null` where the environment has no native deployment history.
+#[utoipa::path(get, path = "/api/envs/{env}/clusters/{cluster}/services/{service}/rollout", tag = "services",
+    params(("env" = String, Path, description = "Environment name"), ("cluster" = String, Path, description = "Cluster name"),
+        ("service" = String, Path, description = "Service name")),
+    responses((status = 200, body = Option<NativeRollout>), (status = "4XX", body = ApiError)))]
+async fn get_rollout(
+    caller: Caller,
+    ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
+) -> Result<Json<Option<NativeRollout>>, AppError> {
+    Ok(Json(rollouts::current_of(&caller, &env, &cluster, &service).await?))
 }

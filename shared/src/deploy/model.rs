@@ -199,6 +199,10 @@ pub struct DeploymentRecord {
     /// Why it FAILED: the stopped tasks' reasons, kept for ever.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<super::Verdict>,
+    /// In a `wait=true` answer (202): the rollout waits at this PAUSE hook for someone to continue
+    /// or roll it back (`POST …/services/S/rollout/answer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub awaiting_approval: Option<super::native::HookState>,
 }
 
 impl DeploymentRecord {
@@ -302,6 +306,9 @@ pub struct ServiceSnapshot {
     pub error: Option<crate::error::ApiError>,
     /// The Berth deployment of this service in progress, if any.
     pub deployment: Option<DeploymentRecord>,
+    /// ECS's own record of the service's current deployment, where the environment has it.
+    #[serde(default)]
+    pub rollout: Option<super::native::NativeRollout>,
 }
 
 #[cfg(test)]

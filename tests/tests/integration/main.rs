@@ -24,6 +24,7 @@ mod helpers;
 mod history_filters;
 mod local_ecs;
 mod logs;
+mod native_deployments;
 mod notifications;
 mod notifications_crash;
 mod realworld;

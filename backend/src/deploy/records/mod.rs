@@ -106,6 +106,7 @@ impl Row {
             ended_at: self.ended_at.map(rfc3339_ms),
             duration_ms: self.ended_at.map(|e| e - self.started_at),
             verdict: self.verdict.as_ref().map(|v| v.0.clone()),
+            awaiting_approval: None,
         }
     }
 }

@@ -112,6 +112,7 @@ pub fn validate(
     if let Some(message) = spec.desired_count.and_then(desired_count_error) {
         e.rule("svc.desiredCount", "desiredCount", message);
     }
+    super::strategy_rules::check(spec, &mut e);
     if let Some(config) = &spec.deployment_configuration {
         if let Some(min) = config.minimum_healthy_percent
             && !(0..=100).contains(&min)

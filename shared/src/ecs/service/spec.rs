@@ -194,18 +194,97 @@ pub struct DeploymentConfiguration {
     pub strategy: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bake_time_in_minutes: Option<i64>,
-    /// Passed through to CreateService as written (objects; Berth doesn't edit them).
+    /// Hooks that run a Lambda function, or PAUSE for someone's decision, at lifecycle stages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Object>>))]
-    pub lifecycle_hooks: Option<Vec<Map<String, Value>>>,
+    pub lifecycle_hooks: Option<Vec<LifecycleHook>>,
+    /// LINEAR: production traffic moves in equal steps with a bake between them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub linear_configuration: Option<LinearConfiguration>,
+    /// CANARY: a share of production traffic first, a bake, then the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary_configuration: Option<CanaryConfiguration>,
     /// Passed through to CreateService as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub linear_configuration: Option<Map<String, Value>>,
-    /// Passed through to CreateService as written.
+    pub early_success_criteria: Option<Map<String, Value>>,
+}
+
+/// The deployment strategies ECS runs itself (API_DeploymentConfiguration, `strategy`).
+pub const DEPLOYMENT_STRATEGIES: [&str; 4] = ["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"];
+
+/// The stages a lifecycle hook can run at (API_DeploymentLifecycleHook, `lifecycleStages`).
+pub const HOOK_STAGES: [&str; 8] = [
+    "RECONCILE_SERVICE",
+    "PRE_SCALE_UP",
+    "POST_SCALE_UP",
+    "TEST_TRAFFIC_SHIFT",
+    "POST_TEST_TRAFFIC_SHIFT",
+    "PRE_PRODUCTION_TRAFFIC_SHIFT",
+    "PRODUCTION_TRAFFIC_SHIFT",
+    "POST_PRODUCTION_TRAFFIC_SHIFT",
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LinearConfiguration {
+    /// A Double: a multiple of 0.1 from 3.0 to 100.0 (ECS's default 10.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
+    pub step_percent: Option<serde_json::Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_bake_time_in_minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CanaryConfiguration {
+    /// A Double: a multiple of 0.1 from 0.1 to 100.0 (ECS's default 5.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>))]
+    pub canary_percent: Option<serde_json::Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub canary_bake_time_in_minutes: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LifecycleHook {
+    /// `AWS_LAMBDA` or `PAUSE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<String>,
+    /// The Lambda function (AWS_LAMBDA only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hook_target_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle_stages: Option<Vec<String>>,
+    /// Parameters passed to the Lambda function as written (not used by PAUSE hooks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
-    pub canary_configuration: Option<Map<String, Value>>,
+    pub hook_details: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_configuration: Option<HookTimeout>,
+}
+
+impl LifecycleHook {
+    pub fn is_pause(&self) -> bool {
+        self.target_type.as_deref() == Some("PAUSE")
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HookTimeout {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_in_minutes: Option<i64>,
+    /// What ECS does when nobody answers in time: `CONTINUE` or `ROLLBACK`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
 }
 
 impl DeploymentConfiguration {

@@ -157,3 +157,100 @@ fn the_seeds_update_template_reads_as_an_update() {
     assert_eq!(update.force_new_deployment, Some(true));
     assert_eq!(update.service, "nginx-web-access");
 }
+
+mod strategies {
+    use super::super::*;
+
+    fn spec(json: serde_json::Value) -> ServiceSpec {
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn paths(spec: &ServiceSpec) -> Vec<String> {
+        validate(spec, None).err().unwrap_or_default().into_iter().map(|e| e.path).collect()
+    }
+
+    fn blue_green(advanced: serde_json::Value, deployment: serde_json::Value) -> ServiceSpec {
+        spec(serde_json::json!({
+            "serviceName": "web", "taskDefinition": "web:1", "desiredCount": 2,
+            "loadBalancers": [{"targetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/blue/1",
+                "containerName": "web", "containerPort": 80, "advancedConfiguration": advanced}],
+            "deploymentConfiguration": deployment,
+        }))
+    }
+
+    const ADVANCED: &str = r#"{"alternateTargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/2",
+        "productionListenerRule": "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/lb/1/2/3",
+        "roleArn": "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers"}"#;
+
+    #[test]
+    fn a_complete_blue_green_service_with_a_pause_hook_passes_and_round_trips() {
+        let json = serde_json::json!({"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5,
+            "lifecycleHooks": [{"targetType": "PAUSE", "lifecycleStages": ["PRE_PRODUCTION_TRAFFIC_SHIFT"],
+                "timeoutConfiguration": {"timeoutInMinutes": 60, "action": "ROLLBACK"}}]});
+        let s = blue_green(serde_json::from_str(ADVANCED).unwrap(), json.clone());
+        assert_eq!(paths(&s), Vec::<String>::new());
+        let back = serde_json::to_value(&s).unwrap();
+        assert_eq!(back["deploymentConfiguration"], json);
+    }
+
+    #[test]
+    fn blue_green_needs_a_bake_time_and_every_part_of_the_advanced_configuration() {
+        let s = blue_green(serde_json::json!({}), serde_json::json!({"strategy": "BLUE_GREEN"}));
+        assert_eq!(
+            paths(&s),
+            [
+                "deploymentConfiguration.bakeTimeInMinutes",
+                "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn",
+                "loadBalancers[0].advancedConfiguration.productionListenerRule",
+                "loadBalancers[0].advancedConfiguration.roleArn",
+            ]
+        );
+    }
+
+    #[test]
+    fn linear_and_canary_percentages_and_bakes_follow_ecs_ranges() {
+        let ok = |d: serde_json::Value| paths(&blue_green(serde_json::from_str(ADVANCED).unwrap(), d));
+        assert!(ok(serde_json::json!({"strategy": "LINEAR", "linearConfiguration": {"stepPercent": 12.5, "stepBakeTimeInMinutes": 6}})).is_empty());
+        assert_eq!(
+            ok(serde_json::json!({"strategy": "LINEAR", "linearConfiguration": {"stepPercent": 2.9, "stepBakeTimeInMinutes": 1441}})),
+            ["deploymentConfiguration.linearConfiguration.stepPercent", "deploymentConfiguration.linearConfiguration.stepBakeTimeInMinutes"]
+        );
+        assert_eq!(
+            ok(serde_json::json!({"strategy": "CANARY", "canaryConfiguration": {"canaryPercent": 5.05}})),
+            ["deploymentConfiguration.canaryConfiguration.canaryPercent"]
+        );
+        assert!(ok(serde_json::json!({"strategy": "CANARY", "canaryConfiguration": {"canaryPercent": 0.1, "canaryBakeTimeInMinutes": 0}})).is_empty());
+        // A configuration of the other strategy is refused where it is.
+        assert_eq!(
+            ok(serde_json::json!({"strategy": "LINEAR", "canaryConfiguration": {"canaryPercent": 10}})),
+            ["deploymentConfiguration.canaryConfiguration"]
+        );
+    }
+
+    #[test]
+    fn hooks_name_their_type_lambda_and_stages() {
+        let s = blue_green(
+            serde_json::from_str(ADVANCED).unwrap(),
+            serde_json::json!({"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 0, "lifecycleHooks": [
+                {"targetType": "AWS_LAMBDA", "lifecycleStages": ["SCALE_UP"]},
+                {"targetType": "SLEEP", "lifecycleStages": [], "timeoutConfiguration": {"action": "WAIT"}}]}),
+        );
+        assert_eq!(
+            paths(&s),
+            [
+                "deploymentConfiguration.lifecycleHooks[0].hookTargetArn",
+                "deploymentConfiguration.lifecycleHooks[0].lifecycleStages[0]",
+                "deploymentConfiguration.lifecycleHooks[1].targetType",
+                "deploymentConfiguration.lifecycleHooks[1].lifecycleStages",
+                "deploymentConfiguration.lifecycleHooks[1].timeoutConfiguration.action",
+            ]
+        );
+    }
+
+    #[test]
+    fn ecs_strategies_need_the_ecs_controller() {
+        let mut s = blue_green(serde_json::from_str(ADVANCED).unwrap(), serde_json::json!({"strategy": "CANARY"}));
+        s.deployment_controller = Some(DeploymentController { kind: "CODE_DEPLOY".into() });
+        assert_eq!(paths(&s), ["deploymentController.type"]);
+    }
+}

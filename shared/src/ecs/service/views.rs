@@ -60,6 +60,10 @@ pub struct ServiceDetail {
     pub health_check_grace_period_seconds: Option<i64>,
     pub created_at: Option<String>,
     pub deployments: Vec<Deployment>,
+    /// ECS's current service deployment (its ARN), where the environment has ECS's native
+    /// deployment history; Berth follows the rollout by it.
+    #[serde(default)]
+    pub current_service_deployment: Option<String>,
     pub events: Vec<ServiceEvent>,
     /// On the service page: running and pending tasks, then the most recently stopped ones (empty
     /// in the answers to create, update and scale).
