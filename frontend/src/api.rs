@@ -485,6 +485,20 @@ pub async fn rollback(
 }
 
 /// Updates the service back to its last good revision (a rollout that keeps failing).
+/// Continue (`CONTINUE`) or roll back (`ROLLBACK`) the deployment waiting at a PAUSE hook.
+pub async fn answer_rollout(env: &str, cluster: &str, service: &str, action: &str) -> Result<(), ApiError> {
+    let url = format!("{}/rollout/answer", service_url(env, cluster, service));
+    let body = shared::deploy::ApproveRollout { action: action.into() };
+    call(with_csrf(Request::post(&url)).json(&body)).await.map(drop)
+}
+
+/// StopServiceDeployment: `ROLLBACK` or `ABORT`.
+pub async fn stop_native_rollout(env: &str, cluster: &str, service: &str, stop_type: &str) -> Result<(), ApiError> {
+    let url = format!("{}/rollout/stop", service_url(env, cluster, service));
+    let body = shared::deploy::StopRollout { stop_type: Some(stop_type.into()) };
+    call(with_csrf(Request::post(&url)).json(&body)).await.map(drop)
+}
+
 pub async fn stop_rollout(env: &str, cluster: &str, service: &str) -> Result<DeploymentRecord, ApiError> {
     let url = format!("/api/envs/{}/clusters/{}/services/{}/stop-rollout", enc(env), enc(cluster), enc(service));
     post(&url, &RedeployRequest::default()).await

@@ -82,7 +82,8 @@ impl Deployer {
                 .cloned()
                 .collect();
             records::add_events(pool, id, &during).await?;
-            if let Some(ending) = judge(service, &ecs_id).map(|e| super::native::explain(e, snapshot.rollout.as_ref())) {
+            let ours = row.to_task_definition.as_deref();
+            if let Some(ending) = judge(service, &ecs_id).map(|e| super::native::explain(e, snapshot.rollout.as_ref(), ours)) {
                 if ending.outcome == Outcome::Failed {
                     self.keep_verdict(&row, &ecs_id, Some(service), &ending).await;
                 }

@@ -39,21 +39,28 @@ pub(crate) async fn follow(
     Some(rollout)
 }
 
-/// A failed rollout's reason, from ECS's own record where it has one (a rollback by an alarm, a
-/// hook or a person says so; `deployments[]` only says FAILED).
-pub(crate) fn explain(mut ending: Ending, rollout: Option<&NativeRollout>) -> Ending {
-    // ECS marks the deployment FAILED in `deployments[]` as its rollback starts; its own record
-    // already has the rollback's reason then.
-    let reason = rollout.and_then(|r| match r.outcome() {
-        Some((Outcome::Failed, reason)) => reason,
-        _ => r.rollback.as_ref().and_then(|b| b.reason.clone()).map(|why| format!("Rolled back: {why}")),
-    });
-    if ending.outcome == Outcome::Failed
-        && let Some(reason) = reason
-    {
-        ending.reason = Some(match &ending.rolled_back_to {
-            Some((to, _)) => format!("{reason} (back to {to})"),
-            None => reason,
+/// A rollout's ending told with ECS's own record where it has one: a rollback by an alarm, a hook,
+/// a stop or the circuit breaker says why (`deployments[]` only says FAILED), and a deployment ECS
+/// rolled back within itself is FAILED, not replaced. `ours`: the revision the deployment rolls
+/// out (its record's), so another deployment's record is never taken for it.
+pub(crate) fn explain(mut ending: Ending, rollout: Option<&NativeRollout>, ours: Option<&str>) -> Ending {
+    let Some(r) = rollout else { return ending };
+    let is_ours = r.target.as_ref().and_then(|t| t.task_definition.as_deref()).is_some_and(|t| Some(t) == ours);
+    let rolled_back = r.status.starts_with("ROLLBACK") || r.status == "STOPPED";
+    if ending.outcome == Outcome::Superseded && is_ours && rolled_back {
+        ending.outcome = Outcome::Failed;
+        ending.rolled_back_to = None;
+    }
+    if ending.outcome != Outcome::Failed || !is_ours {
+        return ending;
+    }
+    let why = r.rollback.as_ref().and_then(|b| b.reason.clone()).or_else(|| r.status_reason.clone());
+    if let Some(why) = why {
+        let why = why.trim_end_matches('.');
+        ending.reason = Some(match (&ending.rolled_back_to, r.status.as_str()) {
+            (Some((to, _)), _) => format!("{why}. Rolled back to {to}."),
+            (None, "STOPPED" | "STOP_REQUESTED") => format!("Stopped: {why}."),
+            (None, _) => format!("Rolled back: {why}."),
         });
     }
     ending

@@ -218,31 +218,41 @@ async fn cluster_figures_count_the_tasks_running_on_its_instances() {
     let mut page = Value::Null;
     for _ in 0..100 {
         page = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx").await, 200).await;
-        if page["services"][0]["runningCount"] == 4 && page["services"][0]["pendingCount"] == 0 {
+        // The demo's two services: the lab's (4 tasks) and the blue/green one (2).
+        let services = page["services"].as_array().unwrap();
+        let running: i64 = services.iter().map(|s| s["runningCount"].as_i64().unwrap()).sum();
+        let pending: i64 = services.iter().map(|s| s["pendingCount"].as_i64().unwrap()).sum();
+        if running == 6 && pending == 0 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(page["services"][0]["runningCount"], 4, "{page}");
+    let lab = page["services"].as_array().unwrap().iter().find(|s| s["serviceName"] == "nginx-web-access").unwrap();
+    assert_eq!(lab["runningCount"], 4, "{page}");
     let list = json_with_status(app.get("/api/envs/local/clusters").await, 200).await;
     let row = list.as_array().unwrap().iter().find(|c| c["clusterName"] == "itflex-nginx").unwrap();
     assert_eq!(
         (&row["runningTasks"], &row["pendingTasks"], &row["activeServices"], &row["registeredContainerInstances"]),
-        (&json!(4), &json!(0), &json!(1), &json!(2)),
+        (&json!(6), &json!(0), &json!(2), &json!(2)),
         "{row}"
     );
-    // Spread 2 + 2 over the two t2.micro (1024 CPU units, 982 MiB each). Each nginx-web task
-    // reserves its task-level 1024 units and 256 MiB: memory left 982 - 2 x 256; CPU is
-    // overcommitted (the local scheduler does not refuse placements as ECS would) and shows 0.
+    // 4 + 2 tasks over the two t2.micro (1024 CPU units, 982 MiB each). Each task reserves its
+    // task-level 1024 units and 256 MiB: memory left 982 - n x 256; CPU is overcommitted (the
+    // local scheduler does not refuse placements as ECS would) and shows 0.
+    let mut placed = 0;
     for instance in page["containerInstances"].as_array().unwrap() {
-        assert_eq!(instance["runningTasks"], 2, "{instance}");
+        let n = instance["runningTasks"].as_i64().unwrap();
+        placed += n;
         assert_eq!((&instance["registeredCpu"], &instance["registeredMemory"]), (&json!(1024), &json!(982)));
-        assert_eq!((&instance["remainingCpu"], &instance["remainingMemory"]), (&json!(0), &json!(470)), "{instance}");
+        assert_eq!((&instance["remainingCpu"], &instance["remainingMemory"]), (&json!(0), &json!(982 - n * 256)), "{instance}");
     }
+    assert_eq!(placed, 6, "{page}");
 
-    // Deleted, the service's tasks stop: the figures go back to an empty cluster.
-    let path = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access?force=true";
-    assert!(app.delete(path).await.status().is_success());
+    // Deleted, the services' tasks stop: the figures go back to an empty cluster.
+    for service in ["nginx-web-access", "nginx-web-bluegreen"] {
+        let path = format!("/api/envs/local/clusters/itflex-nginx/services/{service}?force=true");
+        assert!(app.delete(&path).await.status().is_success());
+    }
     let list = json_with_status(app.get("/api/envs/local/clusters").await, 200).await;
     let row = list.as_array().unwrap().iter().find(|c| c["clusterName"] == "itflex-nginx").unwrap();
     assert_eq!((&row["runningTasks"], &row["pendingTasks"], &row["activeServices"]), (&json!(0), &json!(0), &json!(0)));

@@ -101,7 +101,8 @@ async fn a_paused_deployment_rolled_back_at_the_hook_or_stopped_ends_failed_with
     json_with_status(app.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "ROLLBACK"})).await, 200).await;
     let done = until_ended(&app, paused["id"].as_i64().unwrap()).await;
     assert_eq!(done["outcome"], "FAILED", "{done}");
-    assert!(done["reason"].as_str().unwrap().starts_with("Rolled back"), "{done}");
+    let reason = done["reason"].as_str().unwrap();
+    assert!(reason.contains("Rolled back to nginx-web-bg:1") || reason.starts_with("Rolled back:"), "{done}");
 
     // Nothing waits now: an answer is a conflict, not an AWS error.
     json_with_status(app.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 409).await;

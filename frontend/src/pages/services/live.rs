@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::closure::Closure;
-use shared::deploy::{DeploymentRecord, ServiceSnapshot};
+use shared::deploy::{DeploymentRecord, NativeRollout, ServiceSnapshot};
 use shared::ecs::service::ServiceDetail;
 use shared::error::{ApiError, ErrorCode};
 
@@ -14,14 +14,17 @@ pub struct Live {
     pub detail: RwSignal<Option<Result<ServiceDetail, ApiError>>>,
     /// The service's latest deployment Berth recorded.
     pub deployment: RwSignal<Option<DeploymentRecord>>,
+    /// ECS's own record of the current deployment, where the environment has it.
+    pub rollout: RwSignal<Option<NativeRollout>>,
 }
 
 pub fn watch(env: &str, cluster: &str, service: &str) -> Live {
     let detail = RwSignal::new(None);
     let deployment = RwSignal::new(None);
+    let rollout = RwSignal::new(None);
     let Ok(source) = web_sys::EventSource::new(&api::watch_url(env, cluster, service)) else {
         detail.set(Some(Err(ApiError::new(ErrorCode::Unavailable, "This browser can't follow the service live."))));
-        return Live { detail, deployment };
+        return Live { detail, deployment, rollout };
     };
     let closer = source.clone();
     let on_snapshot = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
@@ -47,9 +50,12 @@ pub fn watch(env: &str, cluster: &str, service: &str) -> Live {
         if deployment.with_untracked(|d| d != &snapshot.deployment) {
             deployment.set(snapshot.deployment);
         }
+        if rollout.with_untracked(|r| r != &snapshot.rollout) {
+            rollout.set(snapshot.rollout);
+        }
     });
     let _ = source.add_event_listener_with_callback("snapshot", on_snapshot.as_ref().unchecked_ref());
     let held = StoredValue::new_local((source, on_snapshot));
     on_cleanup(move || held.with_value(|(source, _)| source.close()));
-    Live { detail, deployment }
+    Live { detail, deployment, rollout }
 }

@@ -3,7 +3,9 @@
 mod deploy;
 mod live;
 mod open;
+mod native;
 mod page;
+mod strategy_fields;
 mod update;
 mod update_json;
 mod wizard;

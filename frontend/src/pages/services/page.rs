@@ -13,6 +13,7 @@ use crate::load::{load, send};
 use crate::pages::param;
 
 use super::deploy::{CiPanel, DeployDialog, RollbackDialog, RolloutPanel};
+use super::native::NativeRolloutPanel;
 use super::open::Addresses;
 
 /// `/e/:env/services/:cluster/:service`.
@@ -20,7 +21,8 @@ use super::open::Addresses;
 pub fn ServicePage() -> impl IntoView {
     let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
     let live = super::live::watch(&env.get_untracked(), &cluster.get_untracked(), &service.get_untracked());
-    let (detail, deployment) = (live.detail, live.deployment);
+    let (detail, deployment, native) = (live.detail, live.deployment, live.rollout);
+    let (may_deploy, _) = roles();
     // After a change made here, show it now rather than at the next poll.
     let reload = Callback::new(move |()| {
         let (env, cluster, service) = (env.get_untracked(), cluster.get_untracked(), service.get_untracked());
@@ -55,7 +57,10 @@ pub fn ServicePage() -> impl IntoView {
             Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
             Some(Ok(d)) => {
                 let rollout = deployment.get().map(|r| view! { <RolloutPanel deployment=r detail=d.clone()/> });
-                view! { <ServiceSummary detail=d>{rollout}</ServiceSummary> }.into_any()
+                // ECS's own record: while it runs, and always for the strategies that move traffic.
+                let ecs = native.get().filter(|n| !n.is_over() || n.strategy.as_deref().is_some_and(|s| s != "ROLLING"));
+                let ecs = ecs.map(|n| view! { <NativeRolloutPanel rollout=n may_deploy=may_deploy() may_approve=may_deploy()/> });
+                view! { <ServiceSummary detail=d>{rollout}{ecs}</ServiceSummary> }.into_any()
             }
         }}
         {move || settings.get().and(current()).map(|d| view! { <Controls detail=d reload/> })}

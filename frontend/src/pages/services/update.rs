@@ -12,6 +12,7 @@ use crate::components::{ErrorBanner, role_gate};
 use crate::load::{load, send};
 use crate::pages::param;
 
+use super::strategy_fields::strategy_fields;
 use super::update_json::UpdateJsonPanel;
 
 #[component]
@@ -60,11 +61,12 @@ fn SettingsForm(detail: ServiceDetail) -> impl IntoView {
     let initial = ServiceUpdate {
         cluster: Some(detail.cluster.clone()),
         service: detail.service_name.clone(),
+        // Everything else the service has (strategy, hooks, alarms) is kept as it is.
         deployment_configuration: Some(DeploymentConfiguration {
             deployment_circuit_breaker: Some(CircuitBreaker { enable: breaker.enable, rollback: breaker.enable }),
             maximum_percent: Some(config.maximum_percent.unwrap_or(200)),
             minimum_healthy_percent: Some(config.minimum_healthy_percent.unwrap_or(100)),
-            ..Default::default()
+            ..config.clone()
         }),
         enable_execute_command: Some(detail.enable_execute_command),
         force_new_deployment: Some(false),
@@ -97,6 +99,7 @@ fn SettingsForm(detail: ServiceDetail) -> impl IntoView {
                 {toggle(deployment.field("deploymentCircuitBreaker", |c: &mut DeploymentConfiguration| Some(&mut c.deployment_circuit_breaker)),
                     Input::new("Deployment circuit breaker, with rollback").name("circuitBreaker"),
                     |b| b.is_some_and(|b| b.enable), |on| Some(CircuitBreaker { enable: on, rollback: on }))}
+                {strategy_fields(deployment.clone())}
                 {toggle(root.field("enableExecuteCommand", |u: &mut ServiceUpdate| Some(&mut u.enable_execute_command)),
                     Input::new("ECS Exec").name("executeCommand"), flag, Some)}
                 {toggle(root.field("forceNewDeployment", |u: &mut ServiceUpdate| Some(&mut u.force_new_deployment)),

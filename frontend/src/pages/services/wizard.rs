@@ -8,7 +8,7 @@ use crate::router::query_map;
 use leptos::prelude::*;
 use shared::auth::Role;
 use shared::ecs::service::{
-    AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, DeploymentConfiguration, LoadBalancer,
+    AdvancedConfiguration, AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, DeploymentConfiguration, LoadBalancer,
     NetworkConfiguration, PlacementStrategy, ServiceSpec, validate,
 };
 use shared::ecs::task_definition::TaskDefinitionSpec;
@@ -21,6 +21,8 @@ use crate::components::form::{
 use crate::components::{ErrorBanner, ImportOutcome, ImportPanel, role_gate};
 use crate::load::{load, send};
 use crate::pages::param;
+
+use super::strategy_fields::strategy_fields;
 
 fn initial(cluster: String) -> ServiceSpec {
     ServiceSpec {
@@ -45,6 +47,7 @@ pub fn CreateServicePage() -> impl IntoView {
 }
 
 type Form = crate::components::form::Form<ServiceSpec>;
+type Lens<T> = crate::components::form::Lens<ServiceSpec, T>;
 
 const SCHEDULING: &[Choice] = &[
     ("REPLICA", "REPLICA: keep a number of tasks running", ""),
@@ -303,6 +306,7 @@ fn ServiceWizard() -> impl IntoView {
                     Input::new("Deployment circuit breaker, with rollback").name("circuitBreaker"),
                     |b| b.is_some_and(|b| b.enable), |on| Some(CircuitBreaker { enable: on, rollback: on }))}
                 <p class="hint">"On by default: without it, a deployment whose tasks cannot start retries for ever and never reports FAILED; with it, ECS stops such a deployment and puts the last working revision back."</p>
+                {strategy_fields(deployment.clone())}
             </fieldset>
             <Show when=move || awsvpc.get()>
                 {network_fields(form)}
@@ -374,6 +378,23 @@ fn network_fields(form: Form) -> impl IntoView {
     }
 }
 
+/// What blue/green, linear and canary deployments shift traffic with (AdvancedConfiguration).
+fn advanced_fields(advanced: Lens<AdvancedConfiguration>) -> impl IntoView {
+    view! {
+        <p class="hint">"For BLUE_GREEN, LINEAR and CANARY: the alternate target group the new revision starts in, the listener rules ECS re-weights, and the role it does it with."</p>
+        {opt_text_input(advanced.field("alternateTargetGroupArn", |a: &mut AdvancedConfiguration| Some(&mut a.alternate_target_group_arn)),
+            Input::new("Alternate target group ARN").name("alternateTargetGroupArn"))}
+        <div class="field-pair">
+            {opt_text_input(advanced.field("productionListenerRule", |a: &mut AdvancedConfiguration| Some(&mut a.production_listener_rule)),
+                Input::new("Production listener rule ARN").name("productionListenerRule"))}
+            {opt_text_input(advanced.field("testListenerRule", |a: &mut AdvancedConfiguration| Some(&mut a.test_listener_rule)),
+                Input::new("Test listener rule ARN (optional)").name("testListenerRule"))}
+        </div>
+        {opt_text_input(advanced.field("roleArn", |a: &mut AdvancedConfiguration| Some(&mut a.role_arn)),
+            Input::new("Role ECS assumes for the load balancer (ARN)").name("advancedRoleArn"))}
+    }
+}
+
 /// The first load balancer (absent while all its inputs are empty) and the grace period.
 fn load_balancer_fields(form: Form, task: Signal<Option<TaskDefinitionSpec>>) -> impl IntoView {
     let lb = form.lens("loadBalancers[0]", |s: &mut ServiceSpec, create| {
@@ -407,6 +428,7 @@ fn load_balancer_fields(form: Form, task: Signal<Option<TaskDefinitionSpec>>) ->
                 {select_input(lb.field("containerName", |l: &mut LoadBalancer| Some(&mut l.container_name)), Input::new("Container").name("lbContainer"), containers)}
                 {number_input(lb.field("containerPort", |l: &mut LoadBalancer| Some(&mut l.container_port)), Input::new("Container port").name("lbPort"))}
             </div>
+            {advanced_fields(lb.field("advancedConfiguration", |l: &mut LoadBalancer| Some(&mut l.advanced_configuration)).made())}
             {number_input(form.root().field("healthCheckGracePeriodSeconds", |s: &mut ServiceSpec| Some(&mut s.health_check_grace_period_seconds)),
                 Input::new("Health check grace period (seconds)"))}
         </details>

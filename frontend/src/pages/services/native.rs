@@ -1,0 +1,197 @@
+//! ECS's own deployment of the service, live (the watch stream's `rollout`): its lifecycle stages
+//! as a track, the production (and test) traffic split between the source and target revisions,
+//! the bake timer, the circuit breaker and alarms, and — when it waits at a PAUSE hook — "Awaiting
+//! approval" with Continue and Roll back for those the environment lets answer; "Stop deployment"
+//! (roll back, or abort where it stands) while it runs.
+
+use leptos::prelude::*;
+use shared::deploy::{HookState, NativeRollout, RevisionCounts};
+use shared::error::ApiError;
+
+use crate::api;
+use crate::components::ErrorBanner;
+use crate::format::local_time;
+use crate::load::send;
+use crate::pages::param;
+
+/// The stages a strategy goes through, in order (ROLLING: scale up, clean up).
+fn stages(strategy: &str) -> &'static [&'static str] {
+    match strategy {
+        "BLUE_GREEN" | "LINEAR" | "CANARY" => &[
+            "PRE_SCALE_UP",
+            "SCALE_UP",
+            "POST_SCALE_UP",
+            "TEST_TRAFFIC_SHIFT",
+            "POST_TEST_TRAFFIC_SHIFT",
+            "PRODUCTION_TRAFFIC_SHIFT",
+            "POST_PRODUCTION_TRAFFIC_SHIFT",
+            "BAKE_TIME",
+            "CLEAN_UP",
+        ],
+        _ => &["SCALE_UP", "CLEAN_UP"],
+    }
+}
+
+fn words(stage: &str) -> String {
+    let lower = stage.replace('_', " ").to_lowercase();
+    let mut c = lower.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+}
+
+fn track(r: &NativeRollout) -> impl IntoView + use<> {
+    let strategy = r.strategy.clone().unwrap_or_else(|| "ROLLING".into());
+    let list = stages(&strategy);
+    let at = r.stage.as_deref().and_then(|s| list.iter().position(|x| *x == s));
+    let over = r.is_over();
+    let succeeded = r.status == "SUCCESSFUL";
+    let items = list
+        .iter()
+        .enumerate()
+        .map(|(i, stage)| {
+            let state = match at {
+                _ if over && succeeded => "done",
+                Some(a) if i < a => "done",
+                Some(a) if i == a => if over { "ended" } else { "now" },
+                _ => "later",
+            };
+            view! { <li class=format!("stage {state}") data-stage=*stage>{words(stage)}</li> }
+        })
+        .collect_view();
+    view! { <ol class="stage-track" id="stageTrack">{items}</ol> }
+}
+
+fn weight(c: Option<&RevisionCounts>, production: bool) -> f64 {
+    c.and_then(|c| if production { c.production_traffic_weight } else { c.test_traffic_weight }).unwrap_or(0.0)
+}
+
+/// The production split as a bar: source (blue) and target (green) shares.
+fn traffic(r: &NativeRollout) -> Option<impl IntoView + use<>> {
+    let target = r.target.as_ref();
+    target.and_then(|t| t.production_traffic_weight)?;
+    let to = weight(target, true).clamp(0.0, 100.0);
+    let test = weight(target, false);
+    Some(view! {
+        <div class="traffic" id="trafficSplit" data-target-weight=format!("{to:.0}")>
+            <span class="label">"Production traffic"</span>
+            <div class="split-bar">
+                <span class="source" style=format!("width: {}%", 100.0 - to)></span>
+                <span class="target" style=format!("width: {to}%")></span>
+            </div>
+            <small>{format!("{:.0}% old · {to:.0}% new · test traffic {test:.0}% new", 100.0 - to)}</small>
+        </div>
+    })
+}
+
+fn revision_line(label: &'static str, c: &RevisionCounts) -> impl IntoView + use<> {
+    view! {
+        <div class="progress-line">
+            <span>{label}" "<span class="mono">{c.task_definition.clone().unwrap_or_else(|| "?".into())}</span></span>
+            <progress max=c.requested.max(1).to_string() value=c.running.to_string()></progress>
+            <small>{format!("{} / {} running, {} pending", c.running, c.requested, c.pending)}</small>
+        </div>
+    }
+}
+
+/// Minutes of bake left, counted from when Berth first saw the stage.
+fn bake_left(r: &NativeRollout) -> Option<String> {
+    if r.stage.as_deref() != Some("BAKE_TIME") || r.is_over() {
+        return None;
+    }
+    let minutes = r.bake_time_in_minutes?;
+    let since = r.stage_seen_at_ms?;
+    let left_ms = since + minutes * 60_000 - js_sys::Date::now() as i64;
+    Some(format!("Baking: {minutes} min, about {} min left", (left_ms.max(0) + 59_999) / 60_000))
+}
+
+fn monitors(r: &NativeRollout) -> impl IntoView + use<> {
+    let breaker = r.circuit_breaker.clone().filter(|b| b.status != "DISABLED").map(|b| {
+        format!("Circuit breaker {}: {} of {} failed tasks", b.status.to_lowercase(), b.failure_count, b.threshold)
+    });
+    let alarms = r.alarms.clone().filter(|a| a.status != "DISABLED").map(|a| {
+        let fired = if a.triggered.is_empty() { String::new() } else { format!(" — triggered: {}", a.triggered.join(", ")) };
+        format!("Alarms {} ({}){fired}", a.status.to_lowercase(), a.alarm_names.join(", "))
+    });
+    view! {
+        {breaker.map(|b| view! { <p class="muted" id="breakerStatus">{b}</p> })}
+        {alarms.map(|a| view! { <p class="muted" id="alarmStatus">{a}</p> })}
+    }
+}
+
+#[component]
+fn Approval(hook: HookState, stage: String, may_answer: bool) -> impl IntoView {
+    let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let answer = move |action: &'static str| {
+        let (env, cluster, service) = (env.get_untracked(), cluster.get_untracked(), service.get_untracked());
+        send(pending, async move { api::answer_rollout(&env, &cluster, &service, action).await }, move |r| {
+            error.set(r.err());
+        });
+    };
+    let timeout = hook.timeout_action.clone().unwrap_or_else(|| "ROLLBACK".into());
+    view! {
+        <div class="banner warning approval" id="awaitingApproval" role="status">
+            <strong>"Awaiting approval"</strong>
+            <p>{format!("Paused at {} until someone continues or rolls it back; at {} ECS will {} it.",
+                words(&stage), local_time(hook.expires_at.as_deref()),
+                if timeout == "CONTINUE" { "continue" } else { "roll back" })}</p>
+            {may_answer.then(|| view! {
+                <div class="actions">
+                    <button class="primary" id="approveContinue" disabled=move || pending.get() on:click=move |_| answer("CONTINUE")>"Continue"</button>
+                    <button class="danger" id="approveRollback" disabled=move || pending.get() on:click=move |_| answer("ROLLBACK")>"Roll back"</button>
+                </div>
+            })}
+            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+        </div>
+    }
+}
+
+#[component]
+fn StopDeployment() -> impl IntoView {
+    let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let stop = move |stop_type: &'static str| {
+        let (env, cluster, service) = (env.get_untracked(), cluster.get_untracked(), service.get_untracked());
+        send(pending, async move { api::stop_native_rollout(&env, &cluster, &service, stop_type).await }, move |r| {
+            error.set(r.err());
+        });
+    };
+    view! {
+        <details class="stop-deployment">
+            <summary>"Stop deployment"</summary>
+            <p class="hint">"Roll back returns every task and all traffic to the previous revision; abort leaves things where they are now."</p>
+            <div class="actions">
+                <button class="danger" id="stopRollback" disabled=move || pending.get() on:click=move |_| stop("ROLLBACK")>"Stop and roll back"</button>
+                <button id="stopAbort" disabled=move || pending.get() on:click=move |_| stop("ABORT")>"Abort"</button>
+            </div>
+            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+        </details>
+    }
+}
+
+/// ECS's deployment of the service: stages, traffic, counts, bake, monitors, approval and stop.
+#[component]
+pub fn NativeRolloutPanel(rollout: NativeRollout, may_deploy: bool, may_approve: bool) -> impl IntoView {
+    let r = rollout;
+    let strategy = r.strategy.clone().unwrap_or_else(|| "ROLLING".into());
+    let awaiting = r.awaiting_approval().cloned();
+    let live = !r.is_over();
+    let stage = r.stage.clone().unwrap_or_default();
+    view! {
+        <section class="native-rollout" id="nativeRollout" data-status=r.status.clone() data-stage=stage.clone()>
+            <h3>{format!("ECS deployment · {strategy} · {}", words(&r.status))}
+                {awaiting.is_some().then(|| view! { " " <span class="badge warning">"awaiting approval"</span> })}</h3>
+            {track(&r)}
+            {traffic(&r)}
+            {r.source.first().map(|c| revision_line("From", c))}
+            {r.target.as_ref().map(|c| revision_line("To", c))}
+            {bake_left(&r).map(|b| view! { <p id="bakeTimer">{b}</p> })}
+            {monitors(&r)}
+            {r.rollback.clone().and_then(|b| b.reason).map(|why| view! { <p class="verdict">{format!("Rolled back: {why}")}</p> })}
+            {(!live).then(|| r.status_reason.clone().map(|why| view! { <p class="muted">{why}</p> }))}
+            {awaiting.map(|hook| view! { <Approval hook stage=stage.clone() may_answer=may_approve/> })}
+            {(live && may_deploy).then(|| view! { <StopDeployment/> })}
+        </section>
+    }
+}

@@ -1,0 +1,110 @@
+//! The deployment strategy's fields, in the service wizard and the "Update service" settings:
+//! ROLLING, BLUE_GREEN, LINEAR or CANARY, the bake time, the linear and canary steps, and a PAUSE
+//! hook for approval before production traffic moves. The rules that tie them together (and to
+//! the load balancer's alternate target group and listener rules) are shared/'s, answered at the
+//! field.
+
+use leptos::prelude::*;
+use shared::ecs::service::{CanaryConfiguration, DeploymentConfiguration, HookTimeout, LifecycleHook, LinearConfiguration};
+
+use crate::components::form::{Document, Input, Lens, number_input, parsed_text, select_input, options, toggle};
+
+const STRATEGIES: &[(&str, &str)] = &[
+    ("", "Rolling update (ECS's default)"),
+    ("ROLLING", "ROLLING — replace tasks in batches"),
+    ("BLUE_GREEN", "BLUE_GREEN — bring up the new revision, shift all traffic, bake"),
+    ("LINEAR", "LINEAR — shift traffic in equal steps"),
+    ("CANARY", "CANARY — a share of traffic first, then the rest"),
+];
+
+/// The stage a Berth approval pauses at: traffic has reached the test listener, production has not.
+const APPROVAL_STAGE: &str = "PRE_PRODUCTION_TRAFFIC_SHIFT";
+
+fn pause_hook() -> LifecycleHook {
+    LifecycleHook {
+        target_type: Some("PAUSE".into()),
+        lifecycle_stages: Some(vec![APPROVAL_STAGE.into()]),
+        timeout_configuration: Some(HookTimeout { timeout_in_minutes: Some(60), action: Some("ROLLBACK".into()) }),
+        ..LifecycleHook::default()
+    }
+}
+
+fn percent_text(n: Option<serde_json::Number>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_default()
+}
+
+fn percent_of(text: String) -> Option<serde_json::Number> {
+    text.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64)
+}
+
+/// A PAUSE hook before production traffic, on or off (other hooks are kept as they are).
+fn approval<S: Document>(hooks: Lens<S, Option<Vec<LifecycleHook>>>) -> AnyView {
+    let current = hooks.clone();
+    toggle(
+        hooks,
+        Input::new("Pause for approval before production traffic (a PAUSE hook; rolled back if nobody answers in 60 min)")
+            .name("approvalPause"),
+        |list: Option<Vec<LifecycleHook>>| list.is_some_and(|l| l.iter().any(LifecycleHook::is_pause)),
+        move |on| {
+            let mut list = current.get_untracked().unwrap_or_default();
+            list.retain(|h| !h.is_pause());
+            if on {
+                list.push(pause_hook());
+            }
+            (!list.is_empty()).then_some(list)
+        },
+    )
+}
+
+pub fn strategy_fields<S: Document>(deployment: Lens<S, DeploymentConfiguration>) -> AnyView {
+    let strategy = deployment.field("strategy", |c: &mut DeploymentConfiguration| Some(&mut c.strategy));
+    let chosen = {
+        let strategy = strategy.clone();
+        move || strategy.get().unwrap_or_default()
+    };
+    let shifts = { let chosen = chosen.clone(); move || matches!(chosen().as_str(), "BLUE_GREEN" | "LINEAR" | "CANARY") };
+    let linear = deployment.field("linearConfiguration", |c: &mut DeploymentConfiguration| Some(&mut c.linear_configuration)).made();
+    let canary = deployment.field("canaryConfiguration", |c: &mut DeploymentConfiguration| Some(&mut c.canary_configuration)).made();
+    let hooks = deployment.field("lifecycleHooks", |c: &mut DeploymentConfiguration| Some(&mut c.lifecycle_hooks));
+    let bake = deployment.field("bakeTimeInMinutes", |c: &mut DeploymentConfiguration| Some(&mut c.bake_time_in_minutes));
+    let linear_fields = {
+        let chosen = chosen.clone();
+        move || {
+            (chosen() == "LINEAR").then(|| view! {
+                <div class="field-pair">
+                    {parsed_text(linear.field("stepPercent", |l: &mut LinearConfiguration| Some(&mut l.step_percent)),
+                        Input::new("Step (% of traffic)").name("stepPercent"), percent_text, percent_of)}
+                    {number_input(linear.field("stepBakeTimeInMinutes", |l: &mut LinearConfiguration| Some(&mut l.step_bake_time_in_minutes)),
+                        Input::new("Bake between steps (min)").name("stepBakeTimeInMinutes"))}
+                </div>
+            })
+        }
+    };
+    let canary_fields = {
+        let chosen = chosen.clone();
+        move || {
+            (chosen() == "CANARY").then(|| view! {
+                <div class="field-pair">
+                    {parsed_text(canary.field("canaryPercent", |c: &mut CanaryConfiguration| Some(&mut c.canary_percent)),
+                        Input::new("Canary (% of traffic)").name("canaryPercent"), percent_text, percent_of)}
+                    {number_input(canary.field("canaryBakeTimeInMinutes", |c: &mut CanaryConfiguration| Some(&mut c.canary_bake_time_in_minutes)),
+                        Input::new("Canary bake (min)").name("canaryBakeTimeInMinutes"))}
+                </div>
+            })
+        }
+    };
+    view! {
+        <fieldset class="strategy">
+            <legend>"Deployment strategy"</legend>
+            {select_input(strategy, Input::new("Strategy").name("strategy"), options(STRATEGIES))}
+            {linear_fields}
+            {canary_fields}
+            {move || shifts().then(|| view! {
+                {number_input(bake.clone(), Input::new("Bake time after production traffic moved (min)").name("bakeTimeInMinutes"))}
+                {approval(hooks.clone())}
+                <p class="hint">"Traffic moves between the load balancer's target group and its alternate one: set both, the production listener rule and the role under Load balancing."</p>
+            })}
+        </fieldset>
+    }
+    .into_any()
+}
