@@ -5,6 +5,7 @@
 mod api_basics;
 mod auth;
 mod browser;
+mod browser_blue_green;
 mod browser_clusters;
 mod browser_deployments;
 mod browser_history_filters;
