@@ -77,3 +77,49 @@ fn forwards_to(listener: &sdk::Listener, group: &str) -> bool {
             || a.forward_config().is_some_and(|f| f.target_groups().iter().any(|t| t.target_group_arn() == Some(group)))
     })
 }
+
+impl AwsEnv {
+    /// The health of every target of the service's target groups (each load balancer's group and
+    /// its blue/green alternate), as the load balancer reports it.
+    pub(crate) async fn target_health(
+        &self,
+        load_balancers: &[shared::ecs::service::LoadBalancer],
+    ) -> Result<Vec<shared::deploy::TargetHealth>, AppError> {
+        let mut groups = Vec::new();
+        for lb in load_balancers {
+            if let Some(arn) = &lb.target_group_arn {
+                groups.push((arn.clone(), "primary"));
+            }
+            if let Some(arn) = lb.advanced_configuration.as_ref().and_then(|a| a.alternate_target_group_arn.clone()) {
+                groups.push((arn, "alternate"));
+            }
+        }
+        let mut found = Vec::new();
+        for (arn, role) in groups {
+            let out = self
+                .elb
+                .describe_target_health()
+                .target_group_arn(&arn)
+                .send()
+                .await
+                .or_aws(self.cx("elasticloadbalancing:DescribeTargetHealth"))?;
+            let name = arn.split('/').nth(1).unwrap_or(&arn).to_string();
+            for d in out.target_health_descriptions() {
+                let target = d.target().map_or(String::new(), |t| match t.port() {
+                    Some(port) => format!("{}:{port}", t.id().unwrap_or_default()),
+                    None => t.id().unwrap_or_default().to_string(),
+                });
+                let health = d.target_health();
+                found.push(shared::deploy::TargetHealth {
+                    target_group: name.clone(),
+                    role: role.to_string(),
+                    target,
+                    state: health.and_then(|h| h.state()).map_or("unavailable", |s| s.as_str()).to_string(),
+                    reason: health.and_then(|h| h.reason()).map(|r| r.as_str().to_string()),
+                    description: health.and_then(|h| h.description()).map(str::to_string),
+                });
+            }
+        }
+        Ok(found)
+    }
+}

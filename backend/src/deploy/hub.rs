@@ -1,6 +1,7 @@
 //! Watch once, fan out: one poller per watched service, however many browsers (SSE) and
 //! deployments follow it. The poller reads the service page once per interval, backs off while
-//! AWS throttles, records deployments made outside Berth, and stops when nobody watches.
+//! AWS throttles, records deployments made outside Berth, reads ECS's own record of the rollout
+//! and the load balancer targets' health, and stops when nobody watches.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -43,7 +44,7 @@ impl Hub {
         if let Some(w) = watches.get(&key) {
             return Ok(w.tx.subscribe());
         }
-        let empty = ServiceSnapshot { seq: 0, polled_at_ms: 0, service: None, error: None, deployment: None, rollout: None };
+        let empty = ServiceSnapshot { seq: 0, polled_at_ms: 0, service: None, error: None, deployment: None, rollout: None, targets: Vec::new() };
         let (tx, rx) = watch::channel(Arc::new(empty));
         let poke = Arc::new(Notify::new());
         watches.insert(key.clone(), Watch { tx: tx.clone(), poke: poke.clone() });
@@ -113,7 +114,8 @@ impl Hub {
             .flatten()
             .map(|row| row.record());
         let rollout = native::follow(aws, &service, last_rollout, polled_at_ms).await;
-        ServiceSnapshot { seq, polled_at_ms, service: Some(service), error: None, deployment, rollout }
+        let targets = native::targets(aws, &service).await;
+        ServiceSnapshot { seq, polled_at_ms, service: Some(service), error: None, deployment, rollout, targets }
     }
 }
 
@@ -121,5 +123,5 @@ fn failed(seq: u64, polled_at_ms: i64, e: &AppError) -> ServiceSnapshot {
     if let AppError::Internal(err) = e {
         tracing::error!(error = ?err, "polling a service");
     }
-    ServiceSnapshot { seq, polled_at_ms, service: None, error: Some(e.to_api_error()), deployment: None, rollout: None }
+    ServiceSnapshot { seq, polled_at_ms, service: None, error: Some(e.to_api_error()), deployment: None, rollout: None, targets: Vec::new() }
 }

@@ -4,7 +4,7 @@
 //! kept until the service names another. Where the environment has no such API (the field is
 //! absent), nothing is read and the rollout is followed by `deployments[]` as before.
 
-use shared::deploy::{NativeRollout, Outcome};
+use shared::deploy::{NativeRollout, Outcome, TargetHealth};
 use shared::ecs::service::ServiceDetail;
 
 use super::records::Ending;
@@ -64,4 +64,17 @@ pub(crate) fn explain(mut ending: Ending, rollout: Option<&NativeRollout>, ours:
         });
     }
     ending
+}
+
+/// The health of the service's load balancer targets (none without a load balancer; a read that
+/// fails — a role without elasticloadbalancing:DescribeTargetHealth — leaves the list empty and is
+/// logged).
+pub(crate) async fn targets(aws: &AwsEnv, service: &ServiceDetail) -> Vec<TargetHealth> {
+    if service.load_balancers.iter().all(|l| l.target_group_arn.is_none()) {
+        return Vec::new();
+    }
+    aws.target_health(&service.load_balancers).await.unwrap_or_else(|e| {
+        tracing::warn!(error = ?e, service = %service.service_name, "reading target health");
+        Vec::new()
+    })
 }

@@ -309,6 +309,9 @@ pub struct ServiceSnapshot {
     /// ECS's own record of the service's current deployment, where the environment has it.
     #[serde(default)]
     pub rollout: Option<super::native::NativeRollout>,
+    /// The targets of the service's target groups and their health (empty without a load balancer).
+    #[serde(default)]
+    pub targets: Vec<super::native::TargetHealth>,
 }
 
 #[cfg(test)]

@@ -92,6 +92,24 @@ pub struct NativeRollback {
     pub revision_arn: Option<String>,
 }
 
+/// One target of a target group in front of the service (DescribeTargetHealth): a task's
+/// instance and port (bridge, host) or IP and port (awsvpc), and how the load balancer sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TargetHealth {
+    pub target_group: String,
+    /// `primary` (the load balancer's target group) or `alternate` (blue/green's second one).
+    pub role: String,
+    /// `i-0abc…:32768` or `10.0.1.7:80`.
+    pub target: String,
+    /// initial, healthy, unhealthy, unused, draining or unavailable.
+    pub state: String,
+    /// e.g. `Target.DeregistrationInProgress`, `Elb.InitialHealthChecking`.
+    pub reason: Option<String>,
+    pub description: Option<String>,
+}
+
 /// The statuses after which ECS changes nothing more.
 pub const FINAL_STATUSES: [&str; 4] = ["SUCCESSFUL", "STOPPED", "ROLLBACK_SUCCESSFUL", "ROLLBACK_FAILED"];
 

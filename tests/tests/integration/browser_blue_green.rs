@@ -1,7 +1,8 @@
 //! The demo's load-balanced service (BLUE_GREEN with a PAUSE hook before production traffic) in
 //! headless Chromium: deploy a new image, watch the stages and the traffic split, approve at the
-//! pause, see SUCCEEDED after the bake with all production traffic on the new revision, find the
-//! approval in the audit log; then switch the service to CANARY in its settings and deploy again.
+//! pause, see SUCCEEDED after the bake with all production traffic on the new revision and its
+//! targets healthy, find the approval in the audit log; then switch the service to CANARY in its
+//! settings and deploy again.
 
 use std::time::Duration;
 
@@ -58,6 +59,8 @@ async fn a_blue_green_deploy_pauses_for_approval_moves_traffic_and_then_runs_as_
     let first = first.attr("data-id").await.unwrap().unwrap();
     wait().for_element(Locator::Css("#nativeRollout[data-status='SUCCESSFUL'] #trafficSplit[data-target-weight='100']")).await.unwrap();
     assert!(c.find(Locator::Id("awaitingApproval")).await.is_err(), "nothing waits any more");
+    // The load balancer's view of the new tasks: healthy targets in the group that now serves.
+    wait().for_element(Locator::Css("#targets tbody tr[data-state='healthy']")).await.unwrap();
     save_screenshot(c, "blue-green-succeeded").await;
 
     // The approval is in the audit log, with who.

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::wasm_bindgen::closure::Closure;
-use shared::deploy::{DeploymentRecord, NativeRollout, ServiceSnapshot};
+use shared::deploy::{DeploymentRecord, NativeRollout, ServiceSnapshot, TargetHealth};
 use shared::ecs::service::ServiceDetail;
 use shared::error::{ApiError, ErrorCode};
 
@@ -16,15 +16,18 @@ pub struct Live {
     pub deployment: RwSignal<Option<DeploymentRecord>>,
     /// ECS's own record of the current deployment, where the environment has it.
     pub rollout: RwSignal<Option<NativeRollout>>,
+    /// The load balancer targets' health.
+    pub targets: RwSignal<Vec<TargetHealth>>,
 }
 
 pub fn watch(env: &str, cluster: &str, service: &str) -> Live {
     let detail = RwSignal::new(None);
     let deployment = RwSignal::new(None);
     let rollout = RwSignal::new(None);
+    let targets = RwSignal::new(Vec::new());
     let Ok(source) = web_sys::EventSource::new(&api::watch_url(env, cluster, service)) else {
         detail.set(Some(Err(ApiError::new(ErrorCode::Unavailable, "This browser can't follow the service live."))));
-        return Live { detail, deployment, rollout };
+        return Live { detail, deployment, rollout, targets };
     };
     let closer = source.clone();
     let on_snapshot = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
@@ -53,9 +56,12 @@ pub fn watch(env: &str, cluster: &str, service: &str) -> Live {
         if rollout.with_untracked(|r| r != &snapshot.rollout) {
             rollout.set(snapshot.rollout);
         }
+        if targets.with_untracked(|t| t != &snapshot.targets) {
+            targets.set(snapshot.targets);
+        }
     });
     let _ = source.add_event_listener_with_callback("snapshot", on_snapshot.as_ref().unchecked_ref());
     let held = StoredValue::new_local((source, on_snapshot));
     on_cleanup(move || held.with_value(|(source, _)| source.close()));
-    Live { detail, deployment, rollout }
+    Live { detail, deployment, rollout, targets }
 }

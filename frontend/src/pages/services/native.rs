@@ -2,10 +2,10 @@
 //! as a track, the production (and test) traffic split between the source and target revisions,
 //! the bake timer, the circuit breaker and alarms, and — when it waits at a PAUSE hook — "Awaiting
 //! approval" with Continue and Roll back for those the environment lets answer; "Stop deployment"
-//! (roll back, or abort where it stands) while it runs.
+//! (roll back, or abort where it stands) while it runs. And the load balancer targets' health.
 
 use leptos::prelude::*;
-use shared::deploy::{HookState, NativeRollout, RevisionCounts};
+use shared::deploy::{HookState, NativeRollout, RevisionCounts, TargetHealth};
 use shared::error::ApiError;
 
 use crate::api;
@@ -198,6 +198,34 @@ pub fn NativeRolloutPanel(rollout: NativeRollout, may_deploy: bool, may_approve:
             {(!live).then(|| r.status_reason.clone().map(|why| view! { <p class="muted">{why}</p> }))}
             {awaiting.map(|hook| view! { <Approval hook stage=stage.clone() may_answer=may_approve/> })}
             {(live && may_deploy).then(|| view! { <StopDeployment/> })}
+        </section>
+    }
+}
+
+/// The load balancer's view of the service's tasks: each target of its target groups.
+#[component]
+pub fn TargetsTable(targets: Vec<TargetHealth>) -> impl IntoView {
+    let rows = targets
+        .into_iter()
+        .map(|t| {
+            let state = t.state.clone();
+            view! {
+                <tr data-state=state.clone()>
+                    <td class="mono">{t.target_group}<small>{format!(" ({})", t.role)}</small></td>
+                    <td class="mono">{t.target}</td>
+                    <td><span class=format!("badge {}", if state == "healthy" { "ok" } else if state == "unhealthy" { "bad" } else { "info" })>{state.clone()}</span></td>
+                    <td>{t.reason.unwrap_or_default()}<small>{t.description.map(|d| format!(" {d}"))}</small></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section id="targets">
+            <h2>"Load balancer targets"</h2>
+            <table class="grid">
+                <thead><tr><th>"Target group"</th><th>"Target"</th><th>"Health"</th><th>"Reason"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
         </section>
     }
 }

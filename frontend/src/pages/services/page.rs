@@ -13,7 +13,7 @@ use crate::load::{load, send};
 use crate::pages::param;
 
 use super::deploy::{CiPanel, DeployDialog, RollbackDialog, RolloutPanel};
-use super::native::NativeRolloutPanel;
+use super::native::{NativeRolloutPanel, TargetsTable};
 use super::open::Addresses;
 
 /// `/e/:env/services/:cluster/:service`.
@@ -21,7 +21,7 @@ use super::open::Addresses;
 pub fn ServicePage() -> impl IntoView {
     let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
     let live = super::live::watch(&env.get_untracked(), &cluster.get_untracked(), &service.get_untracked());
-    let (detail, deployment, native) = (live.detail, live.deployment, live.rollout);
+    let (detail, deployment, native, targets) = (live.detail, live.deployment, live.rollout, live.targets);
     let (may_deploy, _) = roles();
     // After a change made here, show it now rather than at the next poll.
     let reload = Callback::new(move |()| {
@@ -65,6 +65,7 @@ pub fn ServicePage() -> impl IntoView {
         }}
         {move || settings.get().and(current()).map(|d| view! { <Controls detail=d reload/> })}
         {move || detail.get().and_then(Result::ok).map(|d| view! { <ServiceTables detail=d/> })}
+        {move || { let t = targets.get(); (!t.is_empty()).then(|| view! { <TargetsTable targets=t/> }) }}
         {move || loaded.get().then(|| view! { <ExportPanel/> })}
         <Show when=known>
             <CiPanel env cluster=cluster.get_untracked() service=service.get_untracked() task_definition/>
