@@ -8,6 +8,8 @@ mod clusters;
 mod convert;
 #[cfg(test)]
 mod deploy_scripted_tests;
+#[cfg(test)]
+mod native_scripted_tests;
 mod ecr;
 mod ecs;
 mod elb;
