@@ -403,6 +403,17 @@ mod tests {
     }
 
     #[test]
+    fn an_environment_names_who_answers_its_paused_deployments() {
+        let file = "[[environments]]\nname='prod'\nregion='eu-west-1'\n[environments.approvals]\nrole='admin'\nfourEyes=true\n";
+        let envs = parse_environments(file).unwrap();
+        assert_eq!(envs[0].approvals, shared::env::ApprovalPolicy { role: shared::auth::Role::Admin, four_eyes: true });
+        let plain = parse_environments(FILE).unwrap();
+        assert_eq!(plain[0].approvals, shared::env::ApprovalPolicy { role: shared::auth::Role::Deployer, four_eyes: false });
+        let wrong = parse_environments("[[environments]]\nname='a'\nregion='x'\n[environments.approvals]\nfourEyse=true\n");
+        assert!(wrong.unwrap_err().to_string().contains("fourEyse"));
+    }
+
+    #[test]
     fn unknown_keys_in_the_file_are_errors() {
         let err = parse_environments("[[environments]]\nname='a'\nregion='x'\nregoin='y'\n").unwrap_err();
         assert!(err.to_string().contains("regoin"), "{err}");
