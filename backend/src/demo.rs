@@ -10,7 +10,7 @@
 use shared::auth::{Grant, Role};
 use shared::ecs::cluster::{ClusterSpec, Ec2Capacity};
 use shared::ecs::service::{
-    AdvancedConfiguration, DeploymentConfiguration, DeploymentController, HookTimeout, LifecycleHook, LoadBalancer,
+    AdvancedConfiguration, DeploymentConfiguration, DeploymentController, LifecycleHook, LoadBalancer,
     PlacementStrategy, ServiceSpec,
 };
 use shared::ecs::task_definition::TaskDefinitionSpec;
@@ -124,12 +124,7 @@ async fn ensure_blue_green_service(local: &crate::aws::AwsEnv) -> Result<(), App
     // The pause is added once the service exists: hooks run on every deployment, its first too,
     // and the demo's first release needs nobody's approval.
     let mut with_pause = created.deployment_configuration.unwrap_or_default();
-    with_pause.lifecycle_hooks = Some(vec![LifecycleHook {
-        target_type: Some("PAUSE".into()),
-        lifecycle_stages: Some(vec!["PRE_PRODUCTION_TRAFFIC_SHIFT".into()]),
-        timeout_configuration: Some(HookTimeout { timeout_in_minutes: Some(60), action: Some("ROLLBACK".into()) }),
-        ..LifecycleHook::default()
-    }]);
+    with_pause.lifecycle_hooks = Some(vec![LifecycleHook::approval_pause()]);
     let update = shared::ecs::service::ServiceUpdate {
         cluster: Some(DEMO_CLUSTER.into()),
         service: DEMO_BLUE_GREEN_SERVICE.into(),

@@ -484,7 +484,6 @@ pub async fn rollback(
     post(&rollback_url(env, cluster, service), request).await
 }
 
-/// Updates the service back to its last good revision (a rollout that keeps failing).
 /// Continue (`CONTINUE`) or roll back (`ROLLBACK`) the deployment waiting at a PAUSE hook.
 pub async fn answer_rollout(env: &str, cluster: &str, service: &str, action: &str) -> Result<(), ApiError> {
     let url = format!("{}/rollout/answer", service_url(env, cluster, service));
@@ -499,6 +498,7 @@ pub async fn stop_native_rollout(env: &str, cluster: &str, service: &str, stop_t
     call(with_csrf(Request::post(&url)).json(&body)).await.map(drop)
 }
 
+/// Updates the service back to its last good revision (a rollout that keeps failing).
 pub async fn stop_rollout(env: &str, cluster: &str, service: &str) -> Result<DeploymentRecord, ApiError> {
     let url = format!("/api/envs/{}/clusters/{}/services/{}/stop-rollout", enc(env), enc(cluster), enc(service));
     post(&url, &RedeployRequest::default()).await

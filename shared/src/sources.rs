@@ -328,7 +328,7 @@ pub const RULES: &[Rule] = &[
     },
     Rule {
         id: "svc.hook.targetType",
-        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html (targetType, Valid Values: AWS_LAMBDA | PAUSE)",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html (targetType, Valid Values: AWS_LAMBDA | PAUSE; \"If not specified, the default value is AWS_LAMBDA.\")",
     },
     Rule {
         id: "svc.hook.lambda",
@@ -337,6 +337,10 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "svc.hook.stages",
         source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html (lifecycleStages: \"Choose from these valid values\": RECONCILE_SERVICE, PRE_SCALE_UP, POST_SCALE_UP, TEST_TRAFFIC_SHIFT, POST_TEST_TRAFFIC_SHIFT, PRE_PRODUCTION_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, POST_PRODUCTION_TRAFFIC_SHIFT)",
+    },
+    Rule {
+        id: "svc.hook.pauseStage",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html (lifecycleStages: \"PAUSE hooks cannot be configured at TEST_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT stages. These stages are only valid for AWS_LAMBDA hooks.\")",
     },
     Rule {
         id: "svc.hook.timeoutAction",

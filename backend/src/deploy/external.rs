@@ -56,11 +56,12 @@ pub(crate) async fn observe(
         }
         return Ok(());
     }
-    let latest = records::latest_of(pool, &key.environment, &key.cluster, &key.service).await?;
+    let mut latest = records::latest_of(pool, &key.environment, &key.cluster, &key.service).await?;
     if latest.is_none()
         && let Some(aws) = aws
     {
         import_native_history(pool, aws, key, service).await?;
+        latest = records::latest_of(pool, &key.environment, &key.cluster, &key.service).await?;
     }
     // What ran before: the deployment ECS is draining, else the last record's revision.
     let draining = service.deployments.iter().find(|d| d.status != "PRIMARY").map(|d| d.task_definition.clone());

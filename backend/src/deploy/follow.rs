@@ -41,6 +41,7 @@ impl Deployer {
         // A rollout waiting at a PAUSE hook waits for a person (the hook has its own timeout):
         // Berth's clock restarts when it moves on.
         let mut deadline = row.started_at + timeout_ms;
+        let mut awaiting = row.awaiting_approval.as_ref().map(|h| h.0.clone());
         loop {
             let left = deadline - records::now_ms();
             let changed =
@@ -72,8 +73,17 @@ impl Deployer {
                 continue;
             }
             let Some(service) = &snapshot.service else { continue };
-            if snapshot.rollout.as_ref().is_some_and(|r| r.awaiting_approval().is_some()) {
+            // ECS's record is this deployment's when it rolls out this record's revision.
+            let ours = snapshot.rollout.as_ref().filter(|r| {
+                r.target.as_ref().and_then(|t| t.task_definition.as_deref()) == row.to_task_definition.as_deref()
+            });
+            let hook = ours.and_then(|r| r.awaiting_approval()).cloned();
+            if hook.is_some() {
                 deadline = deadline.max(records::now_ms() + timeout_ms);
+            }
+            if hook != awaiting {
+                records::set_awaiting_approval(pool, id, hook.as_ref()).await?;
+                awaiting = hook;
             }
             let during: Vec<_> = service
                 .events
@@ -130,27 +140,9 @@ impl Deployer {
     /// Returns once the deployment has ended (for `wait`), bake time included, or once its
     /// rollout waits at a PAUSE hook for someone's answer (then `awaiting_approval` says which).
     pub async fn wait(&self, id: i64) -> Result<DeploymentRecord, AppError> {
-        let mut watched: Option<super::hub::Snapshots> = None;
         loop {
-            let mut record = self.record(id).await?;
-            if record.outcome.ended() {
-                return Ok(record);
-            }
-            let rx = match watched.as_ref() {
-                Some(rx) => rx,
-                None => watched.insert(self.hub.subscribe(ServiceKey {
-                    environment: record.environment.clone(),
-                    cluster: record.cluster.clone(),
-                    service: record.service.clone(),
-                })?),
-            };
-            let awaiting = {
-                let snapshot = rx.borrow();
-                let fresh = external::ms_of(Some(&record.started_at)).is_none_or(|t| snapshot.polled_at_ms >= t);
-                snapshot.rollout.as_ref().filter(|_| fresh).and_then(|r| r.awaiting_approval()).cloned()
-            };
-            if awaiting.is_some() {
-                record.awaiting_approval = awaiting;
+            let record = self.record(id).await?;
+            if record.outcome.ended() || record.awaiting_approval.is_some() {
                 return Ok(record);
             }
             tokio::time::sleep(self.settings.poll_interval / 2).await;

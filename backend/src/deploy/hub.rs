@@ -66,8 +66,11 @@ impl Hub {
         loop {
             seq += 1;
             let started = records::now_ms();
-            let snapshot = self.snapshot(&key, seq, started, last_rollout.take()).await;
-            last_rollout = snapshot.rollout.clone();
+            let snapshot = self.snapshot(&key, seq, started, last_rollout.clone()).await;
+            // A failed poll keeps the last record (and when its stage was first seen).
+            if snapshot.error.is_none() {
+                last_rollout = snapshot.rollout.clone();
+            }
             let throttled = snapshot.error.as_ref().is_some_and(|e| e.code == shared::error::ErrorCode::Throttled);
             tx.send_replace(Arc::new(snapshot));
             let wait = if throttled {

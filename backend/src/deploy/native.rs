@@ -54,9 +54,7 @@ pub(crate) fn explain(mut ending: Ending, rollout: Option<&NativeRollout>, ours:
     if ending.outcome != Outcome::Failed || !is_ours {
         return ending;
     }
-    let why = r.rollback.as_ref().and_then(|b| b.reason.clone()).or_else(|| r.status_reason.clone());
-    if let Some(why) = why {
-        let why = why.trim_end_matches('.');
+    if let Some(why) = r.why() {
         ending.reason = Some(match (&ending.rolled_back_to, r.status.as_str()) {
             (Some((to, _)), _) => format!("{why}. Rolled back to {to}."),
             (None, "STOPPED" | "STOP_REQUESTED") => format!("Stopped: {why}."),

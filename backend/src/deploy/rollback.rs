@@ -105,6 +105,7 @@ mod tests {
             started_at: id * 1000,
             ended_at: Some(id * 1000 + 500),
             verdict: None,
+            awaiting_approval: None,
         }
     }
 

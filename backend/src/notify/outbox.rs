@@ -255,6 +255,7 @@ mod tests {
             started_at: 0,
             ended_at: None,
             verdict: None,
+            awaiting_approval: None,
         }
     }
 

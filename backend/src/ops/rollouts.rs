@@ -3,6 +3,7 @@
 //! who started it), and stop one (roll back, or abort where it stands). Both act on the service's
 //! current service deployment, read again right before the call, and are audited.
 
+use shared::auth::Role;
 use shared::deploy::{ApproveRollout, NativeRollout, StopRollout};
 use shared::error::FieldError;
 
@@ -11,15 +12,28 @@ use crate::aws::AwsEnv;
 use crate::deploy::records;
 use crate::error::AppError;
 
-/// The service's current service deployment, as ECS has it now.
+/// The service's current service deployment, as ECS has it now (`None` where the environment
+/// has no native deployment history, or ECS no record of it).
+async fn current_rollout(aws: &AwsEnv, cluster: &str, service: &str) -> Result<Option<NativeRollout>, AppError> {
+    match aws.describe_service(cluster, service).await?.current_service_deployment {
+        Some(arn) => aws.service_rollout(&arn).await,
+        None => Ok(None),
+    }
+}
+
+/// [`current_rollout`], for an answer to it: none is a conflict.
 async fn current(aws: &AwsEnv, cluster: &str, service: &str) -> Result<NativeRollout, AppError> {
-    let detail = aws.describe_service(cluster, service).await?;
-    let none = || AppError::Conflict {
+    current_rollout(aws, cluster, service).await?.ok_or_else(|| AppError::Conflict {
         message: format!("ECS has no deployment of {service} to answer: the environment has no native deployment history, or the service was never deployed."),
         field: None,
-    };
-    let arn = detail.current_service_deployment.ok_or_else(none)?;
-    aws.service_rollout(&arn).await?.ok_or_else(none)
+    })
+}
+
+/// After an answer ECS accepted: the service's poller looks again now, and the answer is ECS's
+/// record as it is then (the one read before if it can't be read again: the answer stands).
+async fn after_answer(caller: &Caller, aws: &AwsEnv, env: &str, cluster: &str, service: &str, before: NativeRollout) -> NativeRollout {
+    caller.state.deployer.poke(env, cluster, service);
+    aws.service_rollout(&before.arn).await.ok().flatten().unwrap_or(before)
 }
 
 /// The service's current service deployment as ECS records it (`None` where the environment has
@@ -31,12 +45,8 @@ pub(crate) async fn current_of(
     service: &str,
 ) -> Result<Option<NativeRollout>, AppError> {
     let aws = caller.read(env)?;
-    caller.principal.require_service(env, cluster, service, shared::auth::Role::Viewer)?;
-    let detail = aws.describe_service(cluster, service).await?;
-    match detail.current_service_deployment {
-        Some(arn) => aws.service_rollout(&arn).await,
-        None => Ok(None),
-    }
+    caller.principal.require_service(env, cluster, service, Role::Viewer)?;
+    current_rollout(aws, cluster, service).await
 }
 
 /// Continue (`CONTINUE`) or roll back (`ROLLBACK`) the deployment waiting at a PAUSE hook.
@@ -49,7 +59,8 @@ pub(crate) async fn answer(
 ) -> Result<NativeRollout, AppError> {
     let policy = caller.state.environments.get(env)?.info.approvals.clone();
     let name = if answer.action == "ROLLBACK" { "rollout.rollback" } else { "rollout.continue" };
-    let action = Action::on_service(name, cluster, service, policy.role);
+    // Answering changes a deployment: never less than a deployer, whatever the configuration says.
+    let action = Action::on_service(name, cluster, service, policy.role.max(Role::Deployer));
     caller
         .act(env, action, async |aws| {
             if answer.action != "CONTINUE" && answer.action != "ROLLBACK" {
@@ -66,7 +77,11 @@ pub(crate) async fn answer(
                 });
             };
             if policy.four_eyes {
-                let started_by = records::in_flight_of(caller.state.store.pool(), env, cluster, service)
+                // Who started the deployment of the revision that waits: a Berth deploy, a
+                // settings change or update-service document made in Berth, or (outside Berth)
+                // nobody Berth knows — then anyone the role allows may answer.
+                let target = rollout.target.as_ref().and_then(|t| t.task_definition.clone()).unwrap_or_default();
+                let started_by = records::latest_to(caller.state.store.pool(), env, cluster, service, &target)
                     .await?
                     .map(|r| r.actor);
                 if started_by.as_deref() == Some(caller.principal.name.as_str()) {
@@ -76,9 +91,9 @@ pub(crate) async fn answer(
                     )));
                 }
             }
-            aws.answer_hook(&rollout.arn, &hook.hook_id, &answer.action).await?;
-            caller.state.deployer.poke(env, cluster, service);
-            Ok(aws.service_rollout(&rollout.arn).await?.unwrap_or(rollout))
+            let hook_id = hook.hook_id.clone();
+            aws.answer_hook(&rollout.arn, &hook_id, &answer.action).await?;
+            Ok(after_answer(caller, aws, env, cluster, service, rollout).await)
         })
         .await
 }
@@ -92,7 +107,7 @@ pub(crate) async fn stop(
     service: &str,
     request: &StopRollout,
 ) -> Result<NativeRollout, AppError> {
-    let action = Action::on_service("rollout.stop", cluster, service, shared::auth::Role::Deployer);
+    let action = Action::on_service("rollout.stop", cluster, service, Role::Deployer);
     caller
         .act(env, action, async |aws| {
             let stop_type = request.stop_type.as_deref().unwrap_or("ROLLBACK");
@@ -110,8 +125,7 @@ pub(crate) async fn stop(
                 });
             }
             aws.stop_rollout(&rollout.arn, stop_type).await?;
-            caller.state.deployer.poke(env, cluster, service);
-            Ok(aws.service_rollout(&rollout.arn).await?.unwrap_or(rollout))
+            Ok(after_answer(caller, aws, env, cluster, service, rollout).await)
         })
         .await
 }

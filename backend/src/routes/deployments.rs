@@ -39,8 +39,9 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 struct DeployParams {
-    /// Answer only when the rollout has ended; the status says how: 200 SUCCEEDED, 424 FAILED
-    /// (rolled back or not), 409 SUPERSEDED, 504 TIMED_OUT.
+    /// Answer only when the rollout has ended (bake time included); the status says how: 200
+    /// SUCCEEDED, 424 FAILED (rolled back or not), 409 SUPERSEDED, 504 TIMED_OUT — or 202 with
+    /// `awaitingApproval` when it waits at a PAUSE hook for someone's answer.
     wait: Option<bool>,
 }
 

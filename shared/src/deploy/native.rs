@@ -126,19 +126,23 @@ impl NativeRollout {
         self.hooks.iter().find(|h| h.target_type == "PAUSE" && h.status == "AWAITING_ACTION")
     }
 
+    /// Why ECS rolled it back or stopped it: the rollback's reason, else the status reason.
+    pub fn why(&self) -> Option<String> {
+        let reason = self.rollback.as_ref().and_then(|r| r.reason.clone()).or_else(|| self.status_reason.clone());
+        reason.map(|r| r.trim_end_matches('.').to_string()).filter(|r| !r.is_empty())
+    }
+
     /// Berth's outcome for ECS's status, with the reason a failure gets (`None` while it runs).
     pub fn outcome(&self) -> Option<(Outcome, Option<String>)> {
-        let reason = || {
-            self.rollback
-                .as_ref()
-                .and_then(|r| r.reason.clone())
-                .or_else(|| self.status_reason.clone())
-        };
+        let told = |what: &str| Some(match self.why() {
+            Some(why) => format!("{what}: {why}."),
+            None => format!("{what}."),
+        });
         match self.status.as_str() {
             "SUCCESSFUL" => Some((Outcome::Succeeded, None)),
-            "ROLLBACK_SUCCESSFUL" => Some((Outcome::Failed, Some(format!("Rolled back: {}", reason().unwrap_or_default())))),
-            "ROLLBACK_FAILED" => Some((Outcome::Failed, Some(format!("The rollback failed: {}", reason().unwrap_or_default())))),
-            "STOPPED" => Some((Outcome::Failed, Some(format!("Stopped: {}", reason().unwrap_or_default())))),
+            "ROLLBACK_SUCCESSFUL" => Some((Outcome::Failed, told("Rolled back"))),
+            "ROLLBACK_FAILED" => Some((Outcome::Failed, told("The rollback failed"))),
+            "STOPPED" => Some((Outcome::Failed, told("Stopped"))),
             _ => None,
         }
     }
@@ -178,7 +182,8 @@ mod tests {
         assert_eq!(rollout("SUCCESSFUL").outcome(), Some((Outcome::Succeeded, None)));
         let mut r = rollout("ROLLBACK_SUCCESSFUL");
         r.rollback = Some(NativeRollback { reason: Some("alarm web-5xx triggered".into()), ..Default::default() });
-        assert_eq!(r.outcome(), Some((Outcome::Failed, Some("Rolled back: alarm web-5xx triggered".into()))));
+        assert_eq!(r.outcome(), Some((Outcome::Failed, Some("Rolled back: alarm web-5xx triggered.".into()))));
+        assert_eq!(rollout("STOPPED").outcome(), Some((Outcome::Failed, Some("Stopped.".into()))));
     }
 
     #[test]

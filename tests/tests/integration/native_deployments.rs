@@ -2,8 +2,8 @@
 //! (BLUE_GREEN, a PAUSE hook before production traffic) deployed with `wait` answers 202
 //! awaiting approval; four eyes refuses its starter and lets another deployer continue it (audited);
 //! the traffic moves on the load balancer's rule; the record ends SUCCEEDED after the bake. A stop
-//! rolls back; a canary switched on in the settings runs; a service made outside Berth brings
-//! ECS's history with it.
+//! rolls back; a canary switched on in the settings runs; a linear one moves traffic in its steps;
+//! a service made outside Berth brings ECS's history with it.
 
 use std::time::Duration;
 
@@ -65,6 +65,10 @@ async fn a_blue_green_deploy_waits_for_approval_four_eyes_refuse_its_starter_and
     assert_eq!(paused["awaitingApproval"]["status"], "AWAITING_ACTION");
     assert_eq!(paused["awaitingApproval"]["timeoutAction"], "ROLLBACK");
     let id = paused["id"].as_i64().unwrap();
+    // The history and the deployment's page say so too.
+    assert_eq!(record(&app, id).await["awaitingApproval"]["status"], "AWAITING_ACTION");
+    let page = json_with_status(app.get("/api/deployments?service=nginx-web-bluegreen").await, 200).await;
+    assert_eq!(page["items"][0]["awaitingApproval"]["targetType"], "PAUSE", "{page}");
 
     let rollout = json_with_status(app.get(&format!("{BG}/rollout")).await, 200).await;
     assert_eq!(rollout["strategy"], "BLUE_GREEN", "{rollout}");
@@ -86,6 +90,7 @@ async fn a_blue_green_deploy_waits_for_approval_four_eyes_refuse_its_starter_and
 
     let done = until_ended(&app, id).await;
     assert_eq!(done["outcome"], "SUCCEEDED", "{done}");
+    assert!(done.get("awaitingApproval").is_none(), "{done}");
     let rules = production_weights(&app).await;
     assert!(rules.contains("nginx-web-alb-green"), "{rules}");
     let audit = json_with_status(app.get("/api/audit?action=rollout.continue").await, 200).await;
@@ -169,4 +174,54 @@ async fn a_service_made_outside_berth_brings_ecs_deployment_history_with_it() {
     assert_eq!(imported["kind"], "external", "{imported}");
     assert_eq!(imported["outcome"], "SUCCEEDED", "{imported}");
     assert!(imported["ecsDeploymentId"].as_str().unwrap().contains(":service-deployment/"), "{imported}");
+}
+
+#[tokio::test]
+async fn a_linear_deployment_moves_production_traffic_in_its_steps() {
+    let (app, uri) = demo(false).await;
+    let update = json!({"cluster": "itflex-nginx", "service": "nginx-web-bluegreen", "deploymentConfiguration": {
+        "strategy": "LINEAR", "bakeTimeInMinutes": 0, "linearConfiguration": {"stepPercent": 50.0, "stepBakeTimeInMinutes": 1},
+        "deploymentCircuitBreaker": {"enable": true, "rollback": true}, "maximumPercent": 200, "minimumHealthyPercent": 100}});
+    json_with_status(app.post_json("/api/envs/local/services/update", &update).await, 200).await;
+    let started = json_with_status(app.post_json("/api/envs/local/deployments", &request(&format!("{uri}:v1"))).await, 202).await;
+    // ECS's record, read as the service page does, shows each step's weight on the way.
+    let mut weights = Vec::new();
+    for _ in 0..200 {
+        let rollout = json_with_status(app.get(&format!("{BG}/rollout")).await, 200).await;
+        if let Some(w) = rollout["target"]["productionTrafficWeight"].as_f64()
+            && rollout["strategy"] == "LINEAR"
+            && weights.last() != Some(&w)
+        {
+            weights.push(w);
+        }
+        if rollout["status"] == "SUCCESSFUL" && rollout["strategy"] == "LINEAR" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(weights.contains(&50.0) && weights.last() == Some(&100.0), "{weights:?}");
+    let done = until_ended(&app, started["id"].as_i64().unwrap()).await;
+    assert_eq!(done["outcome"], "SUCCEEDED", "{done}");
+}
+
+#[tokio::test]
+async fn four_eyes_knows_who_started_a_deployment_from_the_service_settings() {
+    let (app, _) = demo(true).await;
+    // Changing a service's settings is an admin's.
+    let dora = app.user("dora", "local", Role::Admin).await;
+    // Dora forces a new deployment from "Update service" (recorded as her service update).
+    let update = json!({"cluster": "itflex-nginx", "service": "nginx-web-bluegreen", "forceNewDeployment": true});
+    json_with_status(dora.post_json("/api/envs/local/services/update", &update).await, 200).await;
+    let mut waiting = Value::Null;
+    for _ in 0..100 {
+        waiting = json_with_status(app.get(&format!("{BG}/rollout")).await, 200).await;
+        if waiting["hooks"].as_array().is_some_and(|h| h.iter().any(|h| h["status"] == "AWAITING_ACTION")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(waiting["status"], "IN_PROGRESS", "{waiting}");
+    let refused = json_with_status(dora.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 403).await;
+    assert!(refused["message"].as_str().unwrap().contains("dora"), "{refused}");
+    json_with_status(app.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 200).await;
 }

@@ -14,7 +14,7 @@ use sqlx::SqlitePool;
 use sqlx::types::Json;
 pub(crate) use write::{
     Ending, Inserted, NewDeployment, add_events, delete, finish, insert, set_from, set_registered, set_updated,
-    set_verdict,
+    set_awaiting_approval, set_verdict,
 };
 
 use crate::auth::time::to_rfc3339;
@@ -67,21 +67,22 @@ pub(crate) struct Row {
     pub started_at: i64,
     pub ended_at: Option<i64>,
     pub verdict: Option<Json<Verdict>>,
+    pub awaiting_approval: Option<Json<shared::deploy::HookState>>,
 }
 
 pub(crate) const COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, outcome, reason, \
     from_task_definition, to_task_definition, from_spec, to_spec, images, ecs_deployment_id, rolled_back_to, \
-    started_at, ended_at, verdict";
+    started_at, ended_at, verdict, awaiting_approval";
 
 /// The columns of a history line (no documents).
 pub(crate) const LIST_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, '{}' AS request, step, \
     outcome, reason, from_task_definition, to_task_definition, NULL AS from_spec, NULL AS to_spec, images, \
-    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict";
+    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict, awaiting_approval";
 
 /// A history line with what was asked (a rollback's source).
 const PLAN_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, \
     outcome, reason, from_task_definition, to_task_definition, NULL AS from_spec, NULL AS to_spec, images, \
-    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict";
+    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict, awaiting_approval";
 
 impl Row {
     pub(crate) fn record(&self) -> DeploymentRecord {
@@ -106,7 +107,7 @@ impl Row {
             ended_at: self.ended_at.map(rfc3339_ms),
             duration_ms: self.ended_at.map(|e| e - self.started_at),
             verdict: self.verdict.as_ref().map(|v| v.0.clone()),
-            awaiting_approval: None,
+            awaiting_approval: self.awaiting_approval.as_ref().map(|h| h.0.clone()),
         }
     }
 }
@@ -251,6 +252,28 @@ pub(crate) async fn latest_of(
     service: &str,
 ) -> StoreResult<Option<Row>> {
     Ok(newest_of(pool, environment, cluster, service, 1).await?.into_iter().next())
+}
+
+/// The newest record of the service that rolls out `to_task_definition` (`family:revision`): who
+/// started the ECS deployment of that revision, when Berth knows (four eyes asks).
+pub(crate) async fn latest_to(
+    pool: &SqlitePool,
+    environment: &str,
+    cluster: &str,
+    service: &str,
+    to_task_definition: &str,
+) -> StoreResult<Option<Row>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
+         AND to_task_definition = ? ORDER BY started_at DESC, id DESC LIMIT 1"
+    )))
+    .bind(environment)
+    .bind(cluster)
+    .bind(service)
+    .bind(to_task_definition)
+    .fetch_optional(pool)
+    .await
+    .doing(|| format!("finding who deployed {to_task_definition} to {cluster}/{service}"))
 }
 
 /// The task `task_id` of `cluster` as the newest failed deployment's verdict that names it kept it

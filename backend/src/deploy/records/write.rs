@@ -168,7 +168,7 @@ pub(crate) async fn finish(pool: &SqlitePool, id: i64, ending: &Ending) -> Store
     let mut tx = pool.begin().await.doing(what)?;
     let done = sqlx::query(
         "UPDATE deployments SET step = ?, outcome = ?, reason = ?, rolled_back_to = ?, \
-         rollback_ecs_deployment_id = ?, ended_at = ? WHERE id = ? AND ended_at IS NULL",
+         rollback_ecs_deployment_id = ?, ended_at = ?, awaiting_approval = NULL WHERE id = ? AND ended_at IS NULL",
     )
     .bind(DeployStep::Ended)
     .bind(ending.outcome)
@@ -187,6 +187,21 @@ pub(crate) async fn finish(pool: &SqlitePool, id: i64, ending: &Ending) -> Store
 }
 
 /// Keeps why a deployment failed (before it is ended, so whoever waits for the ending reads it).
+/// The PAUSE hook the deployment's rollout waits at (`None`: it doesn't), while it runs.
+pub(crate) async fn set_awaiting_approval(
+    pool: &SqlitePool,
+    id: i64,
+    hook: Option<&shared::deploy::HookState>,
+) -> StoreResult<()> {
+    sqlx::query("UPDATE deployments SET awaiting_approval = ? WHERE id = ? AND ended_at IS NULL")
+        .bind(hook.map(Json))
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(drop)
+        .doing(|| format!("marking deployment #{id} awaiting approval"))
+}
+
 pub(crate) async fn set_verdict(pool: &SqlitePool, id: i64, verdict: &Verdict) -> StoreResult<()> {
     sqlx::query("UPDATE deployments SET verdict = ? WHERE id = ? AND ended_at IS NULL")
         .bind(Json(verdict))

@@ -37,6 +37,14 @@ pub fn DeploymentPage() -> impl IntoView {
                         {can_deploy.then(|| view! { <RedeployButton id=d.id env=d.environment.clone() cluster=d.cluster.clone() service=d.service.clone()/> })}
                         <a class="button" rel="external" href=paths::service(&d.environment, &d.cluster, &d.service)>{format!("Service {}", d.service)}</a>
                     </div>
+                    {d.awaiting_approval.clone().map(|hook| view! {
+                        <div class="banner warning" id="awaitingApproval" role="status">
+                            <strong>"Awaiting approval"</strong>
+                            <p>{format!("The rollout waits at a PAUSE hook until someone continues or rolls it back on the service's page; at {} ECS will {} it.",
+                                crate::format::local_time(hook.expires_at.as_deref()),
+                                if hook.timeout_action.as_deref() == Some("CONTINUE") { "continue" } else { "roll back" })}</p>
+                        </div>
+                    })}
                     {d.verdict.clone().map(|v| view! { <VerdictPanel verdict=v env=d.environment.clone() cluster=d.cluster.clone()/> })}
                     {(d.outcome == Outcome::InProgress).then(|| d.to_task_definition.clone()).flatten().map(|revision| view! {
                         <RolloutLogs env=d.environment.clone() cluster=d.cluster.clone() service=d.service.clone() revision/>

@@ -14,6 +14,27 @@ use crate::format::local_time;
 use crate::load::send;
 use crate::pages::param;
 
+/// The answer (approval or stop) in flight and its error, kept by the page: the panel is drawn
+/// again at every change of ECS's record, and an error (four eyes' 403) must stay readable.
+#[derive(Clone, Copy)]
+pub struct RolloutUi {
+    pub pending: RwSignal<bool>,
+    pub error: RwSignal<Option<ApiError>>,
+}
+
+impl Default for RolloutUi {
+    fn default() -> Self {
+        Self { pending: RwSignal::new(false), error: RwSignal::new(None) }
+    }
+}
+
+impl RolloutUi {
+    fn send(self, answer: impl std::future::Future<Output = Result<(), ApiError>> + 'static) {
+        self.error.set(None);
+        send(self.pending, answer, move |r| self.error.set(r.err()));
+    }
+}
+
 /// The stages a strategy goes through, in order (ROLLING: scale up, clean up).
 fn stages(strategy: &str) -> &'static [&'static str] {
     match strategy {
@@ -109,6 +130,18 @@ fn bake_left(r: &NativeRollout) -> Option<String> {
     Some(format!("Baking: {minutes} min, about {} min left", (left_ms.max(0) + 59_999) / 60_000))
 }
 
+/// The bake timer, counting down between two snapshots too (ECS's record doesn't change while
+/// it bakes).
+fn bake_timer(r: &NativeRollout) -> Option<impl IntoView + use<>> {
+    bake_left(r)?;
+    let tick = RwSignal::new(0u32);
+    if let Ok(handle) = set_interval_with_handle(move || tick.update(|t| *t += 1), std::time::Duration::from_secs(10)) {
+        on_cleanup(move || handle.clear());
+    }
+    let r = r.clone();
+    Some(view! { <p id="bakeTimer">{move || { tick.track(); bake_left(&r) }}</p> })
+}
+
 fn monitors(r: &NativeRollout) -> impl IntoView + use<> {
     let breaker = r.circuit_breaker.clone().filter(|b| b.status != "DISABLED").map(|b| {
         format!("Circuit breaker {}: {} of {} failed tasks", words(&b.status).to_ascii_lowercase(), b.failure_count, b.threshold)
@@ -126,13 +159,11 @@ fn monitors(r: &NativeRollout) -> impl IntoView + use<> {
 #[component]
 fn Approval(hook: HookState, stage: String, may_answer: bool) -> impl IntoView {
     let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
-    let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let ui = expect_context::<RolloutUi>();
+    let pending = ui.pending;
     let answer = move |action: &'static str| {
         let (env, cluster, service) = (env.get_untracked(), cluster.get_untracked(), service.get_untracked());
-        send(pending, async move { api::answer_rollout(&env, &cluster, &service, action).await }, move |r| {
-            error.set(r.err());
-        });
+        ui.send(async move { api::answer_rollout(&env, &cluster, &service, action).await });
     };
     let timeout = hook.timeout_action.clone().unwrap_or_else(|| "ROLLBACK".into());
     view! {
@@ -147,7 +178,6 @@ fn Approval(hook: HookState, stage: String, may_answer: bool) -> impl IntoView {
                     <button class="danger" id="approveRollback" disabled=move || pending.get() on:click=move |_| answer("ROLLBACK")>"Roll back"</button>
                 </div>
             })}
-            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
         </div>
     }
 }
@@ -155,13 +185,11 @@ fn Approval(hook: HookState, stage: String, may_answer: bool) -> impl IntoView {
 #[component]
 fn StopDeployment() -> impl IntoView {
     let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
-    let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<ApiError>);
+    let ui = expect_context::<RolloutUi>();
+    let pending = ui.pending;
     let stop = move |stop_type: &'static str| {
         let (env, cluster, service) = (env.get_untracked(), cluster.get_untracked(), service.get_untracked());
-        send(pending, async move { api::stop_native_rollout(&env, &cluster, &service, stop_type).await }, move |r| {
-            error.set(r.err());
-        });
+        ui.send(async move { api::stop_native_rollout(&env, &cluster, &service, stop_type).await });
     };
     view! {
         <details class="stop-deployment">
@@ -171,7 +199,6 @@ fn StopDeployment() -> impl IntoView {
                 <button class="danger" id="stopRollback" disabled=move || pending.get() on:click=move |_| stop("ROLLBACK")>"Stop and roll back"</button>
                 <button id="stopAbort" disabled=move || pending.get() on:click=move |_| stop("ABORT")>"Abort"</button>
             </div>
-            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
         </details>
     }
 }
@@ -183,7 +210,10 @@ pub fn NativeRolloutPanel(rollout: NativeRollout, may_deploy: bool, may_approve:
     let strategy = r.strategy.clone().unwrap_or_else(|| "ROLLING".into());
     let awaiting = r.awaiting_approval().cloned();
     let live = !r.is_over();
+    // ECS stops a deployment that runs; one already stopping or rolling back can't be stopped again.
+    let stoppable = matches!(r.status.as_str(), "PENDING" | "IN_PROGRESS");
     let stage = r.stage.clone().unwrap_or_default();
+    let error = expect_context::<RolloutUi>().error;
     view! {
         <section class="native-rollout" id="nativeRollout" data-status=r.status.clone() data-stage=stage.clone()>
             <h3>{format!("ECS deployment · {strategy} · {}", words(&r.status))}
@@ -192,12 +222,13 @@ pub fn NativeRolloutPanel(rollout: NativeRollout, may_deploy: bool, may_approve:
             {traffic(&r)}
             {r.source.first().map(|c| revision_line("From", c))}
             {r.target.as_ref().map(|c| revision_line("To", c))}
-            {bake_left(&r).map(|b| view! { <p id="bakeTimer">{b}</p> })}
+            {bake_timer(&r)}
             {monitors(&r)}
-            {r.rollback.clone().and_then(|b| b.reason).map(|why| view! { <p class="verdict">{format!("Rolled back: {why}")}</p> })}
-            {(!live).then(|| r.status_reason.clone().map(|why| view! { <p class="muted">{why}</p> }))}
+            {r.rollback.is_some().then(|| r.why().map(|why| view! { <p class="verdict">{format!("Rolled back: {why}.")}</p> })).flatten()}
+            {(!live && r.rollback.is_none()).then(|| r.status_reason.clone().map(|why| view! { <p class="muted">{why}</p> }))}
             {awaiting.map(|hook| view! { <Approval hook stage=stage.clone() may_answer=may_approve/> })}
-            {(live && may_deploy).then(|| view! { <StopDeployment/> })}
+            {(stoppable && may_deploy).then(|| view! { <StopDeployment/> })}
+            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
         </section>
     }
 }

@@ -13,7 +13,7 @@ use crate::load::{load, send};
 use crate::pages::param;
 
 use super::deploy::{CiPanel, DeployDialog, RollbackDialog, RolloutPanel};
-use super::native::{NativeRolloutPanel, TargetsTable};
+use super::native::{NativeRolloutPanel, RolloutUi, TargetsTable};
 use super::open::Addresses;
 
 /// `/e/:env/services/:cluster/:service`.
@@ -23,6 +23,17 @@ pub fn ServicePage() -> impl IntoView {
     let live = super::live::watch(&env.get_untracked(), &cluster.get_untracked(), &service.get_untracked());
     let (detail, deployment, native, targets) = (live.detail, live.deployment, live.rollout, live.targets);
     let (may_deploy, _) = roles();
+    provide_context(RolloutUi::default());
+    // Who may answer a paused deployment is the environment's to say (deployer by default).
+    let may_approve = move || {
+        let env = env.get();
+        let needed = use_context::<crate::context::Environments>()
+            .and_then(|e| e.0.get())
+            .and_then(Result::ok)
+            .and_then(|list| list.into_iter().find(|e| e.name == env))
+            .map_or(shared::auth::Role::Deployer, |e| e.approvals.role.max(shared::auth::Role::Deployer));
+        crate::context::session().role_in(&env).is_some_and(|r| r >= needed)
+    };
     // After a change made here, show it now rather than at the next poll.
     let reload = Callback::new(move |()| {
         let (env, cluster, service) = (env.get_untracked(), cluster.get_untracked(), service.get_untracked());
@@ -59,7 +70,7 @@ pub fn ServicePage() -> impl IntoView {
                 let rollout = deployment.get().map(|r| view! { <RolloutPanel deployment=r detail=d.clone()/> });
                 // ECS's own record: while it runs, and always for the strategies that move traffic.
                 let ecs = native.get().filter(|n| !n.is_over() || n.strategy.as_deref().is_some_and(|s| s != "ROLLING"));
-                let ecs = ecs.map(|n| view! { <NativeRolloutPanel rollout=n may_deploy=may_deploy() may_approve=may_deploy()/> });
+                let ecs = ecs.map(|n| view! { <NativeRolloutPanel rollout=n may_deploy=may_deploy() may_approve=may_approve()/> });
                 view! { <ServiceSummary detail=d>{rollout}{ecs}</ServiceSummary> }.into_any()
             }
         }}

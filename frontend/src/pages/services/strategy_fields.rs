@@ -5,29 +5,19 @@
 //! field.
 
 use leptos::prelude::*;
-use shared::ecs::service::{CanaryConfiguration, DeploymentConfiguration, HookTimeout, LifecycleHook, LinearConfiguration};
+use shared::ecs::service::{CanaryConfiguration, DeploymentConfiguration, LifecycleHook, LinearConfiguration, shifts_traffic};
 
 use crate::components::form::{Document, Input, Lens, number_input, parsed_text, select_input, options, toggle};
 
+// No "absent" choice: UpdateService leaves an absent strategy as it was, so going back to rolling
+// updates must say ROLLING.
 const STRATEGIES: &[(&str, &str)] = &[
-    ("", "Rolling update (ECS's default)"),
-    ("ROLLING", "ROLLING — replace tasks in batches"),
+    ("ROLLING", "ROLLING — replace tasks in batches (ECS's default)"),
     ("BLUE_GREEN", "BLUE_GREEN — bring up the new revision, shift all traffic, bake"),
     ("LINEAR", "LINEAR — shift traffic in equal steps"),
     ("CANARY", "CANARY — a share of traffic first, then the rest"),
 ];
 
-/// The stage a Berth approval pauses at: traffic has reached the test listener, production has not.
-const APPROVAL_STAGE: &str = "PRE_PRODUCTION_TRAFFIC_SHIFT";
-
-fn pause_hook() -> LifecycleHook {
-    LifecycleHook {
-        target_type: Some("PAUSE".into()),
-        lifecycle_stages: Some(vec![APPROVAL_STAGE.into()]),
-        timeout_configuration: Some(HookTimeout { timeout_in_minutes: Some(60), action: Some("ROLLBACK".into()) }),
-        ..LifecycleHook::default()
-    }
-}
 
 /// A percentage as typed, written and read by the browser's own number conversions (Rust's float
 /// printing and parsing would add ~20 KB to the bundles).
@@ -52,9 +42,10 @@ fn approval<S: Document>(hooks: Lens<S, Option<Vec<LifecycleHook>>>) -> AnyView 
             let mut list = current.get_untracked().unwrap_or_default();
             list.retain(|h| !h.is_pause());
             if on {
-                list.push(pause_hook());
+                list.push(LifecycleHook::approval_pause());
             }
-            (!list.is_empty()).then_some(list)
+            // An empty list, not none: UpdateService leaves absent hooks as they were.
+            Some(list)
         },
     )
 }
@@ -65,7 +56,29 @@ pub fn strategy_fields<S: Document>(deployment: Lens<S, DeploymentConfiguration>
         let strategy = strategy.clone();
         move || strategy.get().unwrap_or_default()
     };
-    let shifts = { let chosen = chosen.clone(); move || matches!(chosen().as_str(), "BLUE_GREEN" | "LINEAR" | "CANARY") };
+    let shifts = { let chosen = chosen.clone(); move || shifts_traffic(Some(chosen().as_str())) };
+    // The other strategies' settings go when the strategy changes (ECS refuses a linear
+    // configuration for a canary, and the form would no longer show it).
+    {
+        let (chosen, deployment) = (chosen.clone(), deployment.clone());
+        Effect::new(move |_| {
+            let now = chosen();
+            let c = deployment.get_untracked();
+            let stale_linear = now != "LINEAR" && c.linear_configuration.is_some();
+            let stale_canary = now != "CANARY" && c.canary_configuration.is_some();
+            // Only a real change writes (a write re-runs this effect).
+            if stale_linear || stale_canary {
+                deployment.update(|c| {
+                    if stale_linear {
+                        c.linear_configuration = None;
+                    }
+                    if stale_canary {
+                        c.canary_configuration = None;
+                    }
+                });
+            }
+        });
+    }
     let linear = deployment.field("linearConfiguration", |c: &mut DeploymentConfiguration| Some(&mut c.linear_configuration)).made();
     let canary = deployment.field("canaryConfiguration", |c: &mut DeploymentConfiguration| Some(&mut c.canary_configuration)).made();
     let hooks = deployment.field("lifecycleHooks", |c: &mut DeploymentConfiguration| Some(&mut c.lifecycle_hooks));

@@ -274,6 +274,17 @@ impl LifecycleHook {
     pub fn is_pause(&self) -> bool {
         self.target_type.as_deref() == Some("PAUSE")
     }
+
+    /// Berth's approval: a PAUSE before production traffic moves (traffic has reached the test
+    /// listener only), rolled back if nobody answers within an hour.
+    pub fn approval_pause() -> Self {
+        Self {
+            target_type: Some("PAUSE".into()),
+            lifecycle_stages: Some(vec!["PRE_PRODUCTION_TRAFFIC_SHIFT".into()]),
+            timeout_configuration: Some(HookTimeout { timeout_in_minutes: Some(60), action: Some("ROLLBACK".into()) }),
+            ..Self::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

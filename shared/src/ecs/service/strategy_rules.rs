@@ -120,10 +120,24 @@ fn check_load_balancers(spec: &ServiceSpec, strategy: &str, e: &mut Errors) {
     }
 }
 
+/// The stages a PAUSE hook can't wait at (only AWS_LAMBDA hooks run there).
+const NO_PAUSE_STAGES: [&str; 2] = ["TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT"];
+
 fn check_hook(hook: &LifecycleHook, path: &str, e: &mut Errors) {
-    match hook.target_type.as_deref() {
-        Some("PAUSE") => {}
-        Some("AWS_LAMBDA") => {
+    // Absent, the target type is AWS_LAMBDA (ECS's default).
+    match hook.target_type.as_deref().unwrap_or("AWS_LAMBDA") {
+        "PAUSE" => {
+            for (j, stage) in hook.lifecycle_stages.iter().flatten().enumerate() {
+                if NO_PAUSE_STAGES.contains(&stage.as_str()) {
+                    e.rule(
+                        "svc.hook.pauseStage",
+                        format!("{path}.lifecycleStages[{j}]"),
+                        format!("A PAUSE hook can't wait at {stage}: pause before or after the shift (PRE_/POST_ stages)."),
+                    );
+                }
+            }
+        }
+        "AWS_LAMBDA" => {
             if hook.hook_target_arn.as_deref().is_none_or(str::is_empty) {
                 e.rule("svc.hook.lambda", format!("{path}.hookTargetArn"), "An AWS_LAMBDA hook names its Lambda function (ARN).");
             }
@@ -131,7 +145,7 @@ fn check_hook(hook: &LifecycleHook, path: &str, e: &mut Errors) {
         other => e.rule(
             "svc.hook.targetType",
             format!("{path}.targetType"),
-            format!("A hook's target type is PAUSE or AWS_LAMBDA, not '{}'.", other.unwrap_or("")),
+            format!("A hook's target type is PAUSE or AWS_LAMBDA, not '{other}'."),
         ),
     }
     let stages = hook.lifecycle_stages.as_deref().unwrap_or_default();

@@ -233,7 +233,9 @@ mod strategies {
             serde_json::from_str(ADVANCED).unwrap(),
             serde_json::json!({"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 0, "lifecycleHooks": [
                 {"targetType": "AWS_LAMBDA", "lifecycleStages": ["SCALE_UP"]},
-                {"targetType": "SLEEP", "lifecycleStages": [], "timeoutConfiguration": {"action": "WAIT"}}]}),
+                {"targetType": "SLEEP", "lifecycleStages": [], "timeoutConfiguration": {"action": "WAIT"}},
+                {"lifecycleStages": ["POST_SCALE_UP"]},
+                {"targetType": "PAUSE", "lifecycleStages": ["PRODUCTION_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT"]}]}),
         );
         assert_eq!(
             paths(&s),
@@ -243,6 +245,9 @@ mod strategies {
                 "deploymentConfiguration.lifecycleHooks[1].targetType",
                 "deploymentConfiguration.lifecycleHooks[1].lifecycleStages",
                 "deploymentConfiguration.lifecycleHooks[1].timeoutConfiguration.action",
+                // No target type is AWS_LAMBDA, ECS's default: it needs its function.
+                "deploymentConfiguration.lifecycleHooks[2].hookTargetArn",
+                "deploymentConfiguration.lifecycleHooks[3].lifecycleStages[0]",
             ]
         );
     }

@@ -14,6 +14,7 @@ pub fn after_update(current: &ServiceSpec, update: &ServiceUpdate) -> ServiceSpe
     after.desired_count = update.desired_count.or(after.desired_count);
     after.deployment_configuration = update.deployment_configuration.clone().or(after.deployment_configuration);
     after.network_configuration = update.network_configuration.clone().or(after.network_configuration);
+    after.load_balancers = update.load_balancers.clone().or(after.load_balancers);
     if update.capacity_provider_strategy.is_some() {
         after.capacity_provider_strategy = update.capacity_provider_strategy.clone();
         after.launch_type = None;
