@@ -85,6 +85,23 @@ def _sync(ecs, ec2):
             ecs.deregister_container_instance(cluster, ci_id, force=True)
 
 
+# Graviton families (the ECS agent registers ecs.cpu-architecture arm64 on them, else x86_64).
+_ARM = __import__("re").compile(r"^[a-z]+[0-9]+[a-z]*g[a-z]*\.")
+
+
+def _with_architecture(original):
+    """moto registers ecs.ami-id, ecs.availability-zone, ecs.instance-type and ecs.os-type; the
+    agent also registers ecs.cpu-architecture, which memberOf expressions use."""
+
+    def register_container_instance(self, cluster_str, ec2_instance_id):
+        instance = original(self, cluster_str, ec2_instance_id)
+        kind = instance.attributes.get("ecs.instance-type") or ""
+        instance.attributes.setdefault("ecs.cpu-architecture", "arm64" if _ARM.match(kind) else "x86_64")
+        return instance
+
+    return register_container_instance
+
+
 def _then_sync(account_of, region_of):
     def replacement(method):
         def wrapper(self, *args, **kwargs):
@@ -128,7 +145,7 @@ _CREATE_GROUP = (
 
 
 def install():
-    require(EC2ContainerServiceBackend, "register_container_instance", "(self, cluster_str, ec2_instance_id)")
+    patch(EC2ContainerServiceBackend, "register_container_instance", "(self, cluster_str, ec2_instance_id)", _with_architecture)
     require(EC2ContainerServiceBackend, "deregister_container_instance", "(self, cluster_str, container_instance_str, force)")
     require(EC2Backend, "all_instances", "(self, filters=None)")
     require(EC2Backend, "get_instance", "(self, instance_id)")

@@ -1,62 +1,28 @@
 """Cluster and container instance figures from the tasks that really exist. moto keeps counters of
-its own (create_service adds the desired count as pending, update_service as running, nothing
-follows a rollout), so DescribeClusters and DescribeContainerInstances are answered from the
-scheduler's tasks (and moto's own RunTask tasks) instead:
+its own (create_service adds the desired count as pending, update_service as running, RunTask
+subtracts from remainingResources and nothing gives it back when the scheduler's tasks stop), so
+DescribeClusters and DescribeContainerInstances are answered from the scheduler's tasks (and moto's
+own RunTask / StartTask tasks) instead:
 
 - a cluster's runningTasksCount / pendingTasksCount count its RUNNING / PENDING tasks, and
   activeServicesCount its ACTIVE services;
 - a container instance's runningTasksCount / pendingTasksCount count the tasks placed on it, and its
-  remaining CPU and memory are what it registered minus what those tasks reserve (the task-level
-  cpu / memory when set, else the sum of the containers' cpu and memory or memoryReservation, as ECS
-  reserves them).
-
-The local scheduler spreads a service's tasks over the instances without checking that they fit
-(real ECS would refuse to place a task that needs more CPU, memory or host ports than an instance
-has left; the lab's 4 nginx tasks on 2 t2.micro are such a case). Remaining figures therefore stop
-at zero rather than going negative.
+  remainingResources are what it registered minus what those tasks hold, as placement reckons it
+  (`ecs_hosts`, `ecs_placement`: the one mechanism): CPU and MEMORY (the task-level cpu / memory
+  when set, else the sum of the containers' cpu and memory or memoryReservation), PORTS (the
+  agent's reserved 22, 2375, 2376, 51678, 51679 and the static TCP host ports in use) and PORTS_UDP.
+  Placement never overcommits an instance; only StartTask, which places where it is told, could,
+  and the figures then stop at zero.
 """
 
 from moto.ecs.models import EC2ContainerServiceBackend
 
-from . import ecs_scheduler
+from . import ecs_hosts, ecs_scheduler
 from .patching import patch, require
 
 
-def _number(value):
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        return 0
-
-
-def _reserved(backend, task_definition_arn, cache):
-    """(cpu units, MiB) a task of this definition reserves on its instance."""
-    if task_definition_arn not in cache:
-        try:
-            definition = backend.describe_task_definition(task_definition_arn)
-        except Exception:
-            cache[task_definition_arn] = (0, 0)
-        else:
-            containers = definition.container_definitions
-            cpu = _number(definition.cpu) if definition.cpu else sum(_number(c.get("cpu", 0)) for c in containers)
-            memory = (
-                _number(definition.memory)
-                if definition.memory
-                else sum(_number(c.get("memory") or c.get("memoryReservation") or 0) for c in containers)
-            )
-            cache[task_definition_arn] = (cpu, memory)
-    return cache[task_definition_arn]
-
-
-def _live_tasks(backend, cluster):
-    """Every task of the cluster that is PENDING or RUNNING: the scheduler's, then moto's own."""
-    ours = ecs_scheduler.live_tasks(backend, cluster)
-    theirs = [t for t in backend.tasks.get(cluster.name, {}).values() if t.last_status in ("PENDING", "RUNNING")]
-    return ours + theirs
-
-
 def _count_cluster(backend, cluster):
-    live = _live_tasks(backend, cluster)
+    live = ecs_scheduler.live_tasks(backend, cluster)
     cluster.running_tasks_count = sum(1 for t in live if t.last_status == "RUNNING")
     cluster.pending_tasks_count = sum(1 for t in live if t.last_status == "PENDING")
     cluster.active_services_count = sum(
@@ -64,20 +30,34 @@ def _count_cluster(backend, cluster):
     )
 
 
+def _port_order(port):
+    return (0, int(port)) if port.isdigit() else (1, port)
+
+
 def _count_instances(backend, cluster, instances):
-    live = _live_tasks(backend, cluster)
-    cache = {}
+    live = ecs_scheduler.live_tasks(backend, cluster)
+    by_arn = {h.arn: h for h in ecs_hosts.hosts(backend, cluster, tasks=live)}
     for instance in instances:
         placed = [t for t in live if t.container_instance_arn == instance.container_instance_arn]
         instance.running_tasks_count = sum(1 for t in placed if t.last_status == "RUNNING")
         instance.pending_tasks_count = sum(1 for t in placed if t.last_status == "PENDING")
-        reserved = [_reserved(backend, t.task_definition_arn, cache) for t in placed]
-        used_by = {"CPU": sum(cpu for cpu, _ in reserved), "MEMORY": sum(memory for _, memory in reserved)}
-        registered = {r["name"]: r for r in instance.registered_resources}
+        host = by_arn.get(instance.container_instance_arn)
+        if host is None:
+            continue
+        left = {
+            "CPU": host.cpu_left,
+            "MEMORY": host.memory_left,
+            "PORTS": sorted(host.ports, key=_port_order),
+            "PORTS_UDP": sorted(host.udp, key=_port_order),
+        }
         for resource in instance.remaining_resources:
-            used = used_by.get(resource["name"])
-            if used is not None and resource["name"] in registered:
-                resource["integerValue"] = max(0, registered[resource["name"]]["integerValue"] - used)
+            value = left.get(resource["name"])
+            if value is None:
+                continue
+            if resource.get("type") == "STRINGSET":
+                resource["stringSetValue"] = value
+            else:
+                resource["integerValue"] = value
 
 
 def _counted_clusters(original):

@@ -333,7 +333,7 @@ def advance(backend, service):
         elif deployment.status == "ROLLBACK_REQUESTED" and deployment.plan is None:
             revision = state.revisions[deployment.rollback_target]
             service.task_definition = revision.task_definition
-            ecs_scheduler.start(backend, service, revision.network_configuration, rollback=(deployment, revision.arn, deployment.status_reason))
+            ecs_scheduler.start(backend, service, revision.network_configuration, rollback=(deployment, revision.arn, deployment.status_reason), at=deployment.requested_at + ecs_scheduler.STEP)
             # It started when it was due, however much later a call first sees it.
             deployment.rollback_rollout.started = deployment.requested_at + ecs_scheduler.STEP
 

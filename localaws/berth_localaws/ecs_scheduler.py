@@ -50,13 +50,16 @@ from moto.core.utils import utcnow
 from moto.ecs.models import EC2ContainerServiceBackend, Service
 from moto.ecs.responses import EC2ContainerServiceResponse
 
-from . import ecs_deployments, ecs_logs, ecs_strategies
+from . import ecs_deployments, ecs_hosts, ecs_logs, ecs_placement, ecs_strategies
 from .ecs_state import LOCK, Rollout, ServiceTask, state_of
 from .patching import patch, require
 
 STEP = float(os.environ.get("BERTH_LOCAL_ECS_STEP_SECONDS", "1.0"))
 # ECS keeps a stopped task visible (ListTasks, DescribeTasks) for about an hour, then forgets it.
 STOPPED_TASK_SECONDS = float(os.environ.get("BERTH_LOCAL_ECS_STOPPED_TASK_SECONDS", "3600"))
+# A task no container instance can take is reported ("was unable to place a task") at once, then
+# again every this many STEPs while the cause is the same (see `_report_unplaced`).
+UNPLACED_EVENT_STEPS = 5
 FAILING_MARK = "cannot-start"
 KEPT = {
     "deploymentConfiguration": "deployment_configuration",
@@ -74,29 +77,92 @@ def clock():
     return time.monotonic()
 
 
-def _instances(backend, service):
+def _fargate(service):
+    """Fargate tasks run on no container instance: nothing to place."""
     if service.launch_type == "FARGATE":
-        return [None]
-    found = [ci.container_instance_arn for ci in backend.container_instances.get(service.cluster_name, {}).values() if ci.status == "ACTIVE"]
-    return found or [None]
+        return True
+    strategy = getattr(service, "capacity_provider_strategy", None) or []
+    return bool(strategy) and strategy[0].get("capacityProvider") in ("FARGATE", "FARGATE_SPOT")
 
 
-def _reconcile(backend, service, rollout, code="ServiceSchedulerInitiated", reason=None):
-    """Makes the rollout's live tasks match its counts: `running` RUNNING, `pending` PENDING."""
-    live = [t for t in rollout.tasks if t.desired_status == "RUNNING"]
+def _definition(backend, arn):
+    try:
+        return backend.describe_task_definition(arn)
+    except Exception:
+        return None
+
+
+def _constraints(backend, service, task_definition):
+    """The service's placement constraints and its task definition's memberOf ones."""
+    found = list(getattr(service, "placement_constraints", None) or [])
+    definition = _definition(backend, task_definition)
+    found += [c for c in (getattr(definition, "placement_constraints", None) or []) if c.get("type") == "memberOf"]
+    return found
+
+
+def _live(rollout):
+    return [t for t in rollout.tasks if t.desired_status == "RUNNING"]
+
+
+def _recount(rollout):
+    live = _live(rollout)
+    rollout.running = sum(1 for t in live if t.last_status == "RUNNING")
+    rollout.pending = len(live) - rollout.running
+
+
+def _place(backend, service, rollout, count, at=None):
+    """Up to `count` new PENDING tasks of the rollout, each on the container instance placement
+    chooses (`ecs_placement`); returns them. What could not be placed, and why, is left on the
+    rollout (`unplaced`, `unplaced_why`). A DAEMON deployment puts one task per instance."""
+    at = clock() if at is None else at
+    state = state_of(backend)
+    placed = []
+    rollout.unplaced, rollout.unplaced_why = 0, None
+    if count <= 0:
+        return placed
+    hosts = demand = None
+    if not _fargate(service):
+        demands = ecs_hosts.Demands(backend)
+        hosts = ecs_hosts.hosts(backend, backend.clusters[service.cluster_name], demands)
+        demand = demands(rollout.task_definition)
+        constraints = _constraints(backend, service, rollout.task_definition)
+        strategies = getattr(service, "placement_strategy", None) or []
+    group = f"service:{service.name}"
+    daemon = service.scheduling_strategy == "DAEMON"
+    for _ in range(count):
+        host = None
+        if hosts is not None:
+            candidates = hosts
+            if daemon:
+                taken = {t.container_instance_arn for t in _live(rollout)}
+                candidates = [h for h in hosts if h.arn not in taken]
+            host, why = ecs_placement.choose(demand, candidates, constraints, strategies, group)
+            if host is None:
+                rollout.unplaced, rollout.unplaced_why = count - len(placed), why
+                break
+            host.hold(demand, group)
+        task = ServiceTask(backend, service, rollout, host.arn if host is not None else None)
+        task.placed_at = at
+        rollout.tasks.append(task)
+        state.tasks[task.task_arn] = task
+        placed.append(task)
+    return placed
+
+
+def _reconcile(backend, service, rollout, code="ServiceSchedulerInitiated", reason=None, at=None):
+    """Makes the rollout's live tasks match its counts as far as placement allows: `running`
+    RUNNING, `pending` PENDING; then its counts are what its tasks are."""
+    at = clock() if at is None else at
+    live = _live(rollout)
     wanted = rollout.running + rollout.pending
     for task in live[wanted:]:
         task.stop(code, reason or f"Scaling activity initiated by (service {service.name})")
-    live = live[:wanted]
-    instances = _instances(backend, service)
-    while len(live) < wanted:
-        task = ServiceTask(backend, service, rollout, instances[len(rollout.tasks) % len(instances)])
-        rollout.tasks.append(task)
-        state_of(backend).tasks[task.task_arn] = task
-        live.append(task)
+    live = live[:wanted] + _place(backend, service, rollout, wanted - len(live[:wanted]), at)
     for i, task in enumerate(live):
-        if i < rollout.running:
+        if i < rollout.running and task.last_status == "PENDING":
             task.run()
+            task.ran_at = at
+    _recount(rollout)
 
 
 def _event(service, message):
@@ -187,16 +253,24 @@ def _config(service):
 
 
 def _daemon_desired(backend, service):
-    instances = backend.container_instances.get(service.cluster_name, {})
-    return sum(1 for i in instances.values() if i.status == "ACTIVE")
+    """A DAEMON service wants a task on each ACTIVE instance its memberOf constraints allow."""
+    cluster = backend.clusters.get(service.cluster_name)
+    if cluster is None:
+        return 0
+    member_of = [c for c in _constraints(backend, service, service.task_definition) if c.get("type") == "memberOf"]
+    return sum(
+        1 for h in ecs_hosts.hosts(backend, cluster, tasks=[])
+        if h.status == "ACTIVE" and all(ecs_placement.matches(c.get("expression") or "", h) for c in member_of)
+    )
 
 
-def _start(backend, service, network=None, rollback=None):
+def _start(backend, service, network=None, rollback=None, at=None):
     """A new PRIMARY deployment of the service's task definition; the previous ones become ACTIVE.
     It is a new service deployment (`ecs_deployments`), or with `rollback` = (service deployment,
     revision ARN, reason) that deployment's rollback."""
     desired = _daemon_desired(backend, service) if service.scheduling_strategy == "DAEMON" else service.desired_count
-    rollout = Rollout(service, service.task_definition, desired, network, clock())
+    now = clock() if at is None else at  # `at`: when it is due, however much later a call first sees it
+    rollout = Rollout(service, service.task_definition, desired, network, now)
     rollout.targets = _targets(service)
     previous = state_of(backend).rollouts.setdefault(service.arn, [])
     for old in previous:
@@ -208,9 +282,9 @@ def _start(backend, service, network=None, rollback=None):
         ecs_strategies.begin(backend, service, deployment, rollout, previous[1:])
         _publish(backend, service)
         return rollout
-    _reconcile(backend, service, rollout)
-    if desired:
-        _event(service, f"has started {desired} tasks: {_task_ids(rollout.tasks)}.")
+    rollout.pending = 0
+    _fill(backend, service, previous, now)
+    _report_unplaced(backend, service, now)
     _publish(backend, service)
     return rollout
 
@@ -245,6 +319,7 @@ def tick(backend, service):
         _publish(backend, service)
         return
     if ecs_strategies.tick(backend, service, now):  # BLUE_GREEN, LINEAR, CANARY: their stages
+        _report_unplaced(backend, service, now)
         _publish(backend, service)
         return
     if service.scheduling_strategy == "DAEMON":
@@ -252,36 +327,182 @@ def tick(backend, service):
         service.desired_count = primary.desired
     else:
         primary.desired = service.desired_count
-    if primary.failure is None and primary.state == "IN_PROGRESS" and primary.running == 0 and primary.pending and now - primary.started >= STEP:
-        # The moment the deployment's first tasks would start: can they?
-        primary.failure = start_failure(backend, primary.task_definition)
     if primary.failure and _fail(backend, service, rollouts, now):
         return tick(backend, service)  # rolled back: the new PRIMARY moves on from here
     if not primary.failure:
-        age = now - primary.started
-        if age >= STEP and (primary.running != primary.desired or primary.pending):
-            surplus = [t for t in primary.tasks if t.desired_status == "RUNNING"][primary.desired:]
-            if surplus:
-                _event(service, f"has stopped {len(surplus)} running tasks: {_task_ids(surplus)}.")
-            primary.running, primary.pending = primary.desired, 0
-            primary.updated_at = utcnow()
-            _reconcile(backend, service, primary)
-        if age >= 2 * STEP:
-            for old in rollouts[1:]:
-                live = [t for t in old.tasks if t.desired_status == "RUNNING"]
-                if live:
-                    _event(service, f"has stopped {len(live)} running tasks: {_task_ids(live)}.")
-                old.running = old.pending = 0
-                _reconcile(backend, service, old, reason=f"Scaling activity initiated by (deployment {primary.id})")
-            state.retired.setdefault(service.arn, []).extend(rollouts[1:])
-            del rollouts[1:]
-        if age >= 3 * STEP and primary.state == "IN_PROGRESS":
-            primary.state = "COMPLETED"
-            primary.reason = f"ECS deployment {primary.id} completed."
-            primary.updated_at = utcnow()
-            _event(service, f"(deployment {primary.id}) deployment completed.")
-            _event(service, "has reached a steady state.")
+        _rounds(backend, service, rollouts, now)
+        if primary.failure and _fail(backend, service, rollouts, now):
+            return tick(backend, service)
+    _report_unplaced(backend, service, now)
     _publish(backend, service)
+
+
+def _percent(service, name, default):
+    config = getattr(service, "deployment_configuration", None) or {}
+    value = config.get(name)
+    return default if value is None else value
+
+
+def _stop_all(service, tasks, reason):
+    for task in tasks:
+        task.stop("ServiceSchedulerInitiated", reason)
+    if tasks:
+        _event(service, f"has stopped {len(tasks)} running tasks: {_task_ids(tasks)}.")
+
+
+def _fill(backend, service, rollouts, at):
+    """The PRIMARY deployment starts the tasks it lacks, within maximumPercent of the desired count
+    (PENDING and RUNNING tasks of every deployment count), where placement finds room. When the
+    room is short (the maximum, or no instance fits), older deployments' tasks are stopped to make
+    some, down to minimumHealthyPercent of the desired count (RUNNING tasks count; an older
+    deployment's PENDING ones go first), and only those on an instance the task could use once
+    they are gone. Returns the tasks started."""
+    primary, older = rollouts[0], rollouts[1:]
+    missing = primary.desired - len(_live(primary))
+    if missing <= 0 or primary.failure or primary.frozen:
+        primary.unplaced, primary.unplaced_why = 0, None
+        return []
+    daemon = service.scheduling_strategy == "DAEMON"
+    cap = math.floor(primary.desired * _percent(service, "maximumPercent", 100 if daemon else 200) / 100)
+    total = lambda: sum(len(_live(r)) for r in rollouts)  # noqa: E731
+    placed = _place(backend, service, primary, min(missing, max(0, cap - total())), at)
+    short = missing - len(placed)
+    if short > 0:
+        floor = math.ceil(primary.desired * _percent(service, "minimumHealthyPercent", 0 if daemon else 100) / 100)
+        running = sum(1 for r in rollouts for t in _live(r) if t.last_status == "RUNNING")
+        candidates = [t for r in older if not r.kept for t in _live(r) if _room_behind(backend, service, primary, t)]
+        candidates.sort(key=lambda t: t.last_status == "RUNNING")  # PENDING ones first
+        victims = []
+        for task in candidates:
+            if len(victims) == short:
+                break
+            if task.last_status == "RUNNING":
+                if running - 1 < floor:
+                    continue
+                running -= 1
+            victims.append(task)
+        if victims:
+            _stop_all(service, victims, f"Scaling activity initiated by (deployment {primary.id})")
+            for r in older:
+                _recount(r)
+            placed += _place(backend, service, primary, min(short, max(0, cap - total())), at)
+    primary.unplaced = missing - len(placed) if primary.unplaced_why is not None else 0
+    if placed:
+        _event(service, f"has started {len(placed)} tasks: {_task_ids(placed)}.")
+    _recount(primary)
+    return placed
+
+
+def _room_behind(backend, service, primary, task):
+    """Whether stopping `task` can make room for one of the PRIMARY's: its instance could hold
+    that task once emptied (or there is no instance to place on)."""
+    if task.container_instance_arn is None or _fargate(service):
+        return True
+    instance = backend.container_instances.get(service.cluster_name, {}).get(task.container_instance_arn.split("/")[-1])
+    if instance is None or instance.status != "ACTIVE":
+        return False
+    demand = ecs_hosts.Demands(backend)(primary.task_definition)
+    empty = ecs_hosts.hosts(backend, backend.clusters[service.cluster_name], tasks=[])
+    host = next((h for h in empty if h.arn == task.container_instance_arn), None)
+    member_of = [c for c in _constraints(backend, service, primary.task_definition) if c.get("type") == "memberOf"]
+    return host is not None and host.first_failure(demand, member_of, "")[1] is None
+
+
+def _rounds(backend, service, rollouts, now):
+    """The scheduler's rounds due by `now`, one per STEP since the PRIMARY deployment started."""
+    primary = rollouts[0]
+    last = int((now - primary.started) / STEP + 1e-9)
+    while primary.round < last:
+        primary.round += 1
+        changed = _round(backend, service, rollouts, primary.round, primary.started + primary.round * STEP)
+        if primary.failure:
+            return
+        quiet = not changed and not any(t.last_status == "PENDING" for r in rollouts for t in _live(r))
+        if quiet and (primary.state != "IN_PROGRESS" or primary.settled is None):
+            primary.round = last  # the rounds to come would find the same: skip to now
+
+
+def _round(backend, service, rollouts, k, at):
+    """One round at `at`: tasks placed a round ago run; the PRIMARY's tasks beyond its desired
+    count stop; older deployments' tasks stop as healthy new ones replace them; the PRIMARY starts
+    what it lacks (`_fill`); older deployments left with no task leave; the deployment is COMPLETED
+    a round after it is whole (and no sooner than 3 STEPs after it began). Returns whether
+    anything changed."""
+    primary, changed = rollouts[0], False
+    for rollout in rollouts:
+        if rollout.frozen or (rollout.failure and rollout is not primary):
+            continue
+        ready = [t for t in _live(rollout) if t.last_status == "PENDING" and t.placed_at is not None and t.placed_at <= at - STEP / 2]
+        if ready and rollout is primary and not primary.startable:
+            primary.failure = start_failure(backend, primary.task_definition)
+            if primary.failure:
+                primary.cycles = k - 1  # `_fail` makes this round its first failed attempt
+                return True
+            primary.startable = True
+        for task in ready:
+            task.run()
+            task.ran_at = at
+            changed = True
+        _recount(rollout)
+    live = _live(primary)
+    if len(live) > primary.desired:
+        surplus = sorted(live, key=lambda t: (t.last_status == "RUNNING", -(t.placed_at or 0)))[: len(live) - primary.desired]
+        _stop_all(service, surplus, f"Scaling activity initiated by (service {service.name})")
+        _recount(primary)
+        changed = True
+    older = rollouts[1:]
+    old_live = [t for r in older if not r.kept for t in _live(r)]
+    healthy = sum(1 for t in _live(primary) if t.last_status == "RUNNING" and t.ran_at is not None and t.ran_at <= at - STEP / 2)
+    excess = min(len(old_live), healthy + len(old_live) - primary.desired)
+    if excess > 0:
+        old_live.sort(key=lambda t: t.last_status == "RUNNING")
+        _stop_all(service, old_live[:excess], f"Scaling activity initiated by (deployment {primary.id})")
+        changed = True
+    for r in older:
+        _recount(r)
+    if _fill(backend, service, rollouts, at):
+        changed = True
+    gone = [r for r in older if not _live(r) and not r.kept]
+    if gone:
+        state = state_of(backend)
+        state.retired.setdefault(service.arn, []).extend(gone)
+        rollouts[:] = [r for r in rollouts if r not in gone]
+        changed = True
+    whole = primary.running == primary.desired and primary.pending == 0 and len(rollouts) == 1
+    if not whole:
+        primary.settled = None
+    elif primary.settled is None:
+        primary.settled = k
+    if whole and primary.state == "IN_PROGRESS" and k >= 3 and primary.settled < k:
+        primary.state = "COMPLETED"
+        primary.reason = f"ECS deployment {primary.id} completed."
+        primary.updated_at = utcnow()
+        _event(service, f"(deployment {primary.id}) deployment completed.")
+        _event(service, "has reached a steady state.")
+        changed = True
+    if changed:
+        primary.updated_at = utcnow()
+    return changed
+
+
+def _report_unplaced(backend, service, now):
+    """ECS's "unable to place a task" event while the PRIMARY deployment has tasks no instance can
+    take: at once, then again every UNPLACED_EVENT_STEPS STEPs while the cause stays the same (ECS
+    omits repeats of an identical service event; its guide says until the cause is resolved or six
+    hours pass — shortened here so a learner sees the scheduler keep trying). A different cause is
+    written at once; a cause resolved forgets the last one."""
+    state = state_of(backend)
+    rollouts = state.rollouts.get(service.arn) or []
+    primary = rollouts[0] if rollouts else None
+    if primary is None or not primary.unplaced or primary.unplaced_why is None:
+        state.unplaced.pop(service.arn, None)
+        return
+    message = primary.unplaced_why.event(service.name)
+    last = state.unplaced.get(service.arn)
+    if last is None or last[0] != message or now - last[1] >= UNPLACED_EVENT_STEPS * STEP - 1e-9:
+        service.events.insert(0, {"id": str(uuid.uuid4()), "createdAt": utcnow(), "message": message})
+        del service.events[100:]
+        state.unplaced[service.arn] = (message, now)
 
 
 def _fail(backend, service, rollouts, now):
@@ -294,19 +515,22 @@ def _fail(backend, service, rollouts, now):
     cycles = int((now - primary.started) // STEP)
     while primary.cycles < cycles and primary.state == "IN_PROGRESS":
         primary.cycles += 1
+        at = primary.started + primary.cycles * STEP
         primary.failure = start_failure(backend, primary.task_definition)
         if primary.failure is None:
             primary.started += (primary.cycles - 1) * STEP
+            primary.round, primary.settled, primary.startable = 0, None, True
             return False
-        primary.failed += primary.desired
-        for task in primary.tasks:
-            if task.desired_status == "RUNNING":
-                _stop_failing(task, primary.failure)
-        primary.pending = primary.desired
+        failing = _live(primary)
+        primary.failed += len(failing)  # a task that found no instance did not fail
+        for task in failing:
+            _stop_failing(task, primary.failure)
+        primary.running, primary.pending = 0, primary.desired
         primary.updated_at = utcnow()
-        _reconcile(backend, service, primary)
-        fresh = [t for t in primary.tasks if t.desired_status == "RUNNING"]
-        _event(service, f"has started {primary.desired} tasks: {_task_ids(fresh)}.")
+        _reconcile(backend, service, primary, at=at)
+        fresh = _live(primary)
+        if fresh:
+            _event(service, f"has started {len(fresh)} tasks: {_task_ids(fresh)}.")
         breaker, rollback = _config(service)
         if breaker and primary.failed >= failure_threshold(primary.desired):
             primary.state = "FAILED"
@@ -323,7 +547,7 @@ def _fail(backend, service, rollouts, now):
                 undo = None
                 if deployment is not None and deployment.rollout is primary:
                     undo = (deployment, good.revision_arn, "Circuit breaker initiated the rollback: tasks failed to start.")
-                back = _start(backend, service, primary.network, rollback=undo)
+                back = _start(backend, service, primary.network, rollback=undo, at=at)
                 _event(service, f"(deployment {back.id}) rolling back to task definition {good.task_definition.split('/')[-1]}.")
                 return True
     return False
@@ -335,14 +559,12 @@ def _scale(backend, service):
     if not rollouts:
         return
     primary = rollouts[0]
-    if service.desired_count > primary.running and not primary.failure:
-        primary.pending = service.desired_count - primary.running
-        before = len(primary.tasks)
-        _reconcile(backend, service, primary)
-        _event(service, f"has started {primary.pending} tasks: {_task_ids(primary.tasks[before:])}.")
     primary.desired = service.desired_count
-    primary.started = clock()  # counts move one STEP from now
+    now = clock()
+    _fill(backend, service, rollouts, now)  # more tasks start now; fewer stop one STEP from now
+    primary.started, primary.round, primary.settled = now, 0, None
     primary.updated_at = utcnow()
+    _report_unplaced(backend, service, now)
 
 
 def _publish(backend, service):
@@ -376,12 +598,12 @@ def tick_all(backend):
 
 
 def live_tasks(backend, cluster):
-    """The scheduler's tasks of the cluster that are PENDING or RUNNING, its services ticked first."""
+    """The tasks of the cluster that are PENDING or RUNNING (the scheduler's and moto's own), its
+    services ticked first."""
     for service in backend.services.values():
         if service.cluster_name == cluster.name:
             tick(backend, service)
-    tasks = state_of(backend).tasks.values()
-    return [t for t in tasks if t.cluster_arn == cluster.arn and t.desired_status == "RUNNING"]
+    return ecs_hosts.live_tasks(backend, cluster)
 
 
 def _security_groups_optional(original):

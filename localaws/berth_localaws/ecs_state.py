@@ -33,6 +33,7 @@ class SchedulerState:
         self.retired = {}  # service ARN -> rollouts no longer deployed (their STOPPED tasks stay listed)
         self.deployments = {}  # service deployment ARN -> ecs_deployments.ServiceDeployment
         self.revisions = {}  # service revision ARN -> ecs_deployments.ServiceRevision
+        self.unplaced = {}  # service ARN -> (the last "unable to place" event's message, when, on the clock)
 
 
 def state_of(backend):
@@ -63,6 +64,15 @@ class Rollout:
         self.pending = desired
         self.failed = 0
         self.cycles = 0
+        # The scheduler's rounds (one per STEP from `started`): the last one done, and the one since
+        # which the deployment has been whole (all its tasks RUNNING, no older deployment left).
+        self.round = 0
+        self.settled = None
+        self.startable = False  # its task definition's tasks were found able to start
+        # Tasks it wants that no container instance could take at its last attempt, and why
+        # (ecs_placement.Unplaced).
+        self.unplaced = 0
+        self.unplaced_why = None
         self.drain_at = None
         self.launch_type = service.launch_type
         self.tasks = []
@@ -183,6 +193,8 @@ class ServiceTask:
         self.started_at = None
         self.stopped_at = None
         self.stopped_clock = None  # on the scheduler's clock: ECS forgets a stopped task after an hour
+        self.placed_at = None  # on the scheduler's clock: when it was placed (PENDING), and when it ran
+        self.ran_at = None
         self.stopped_reason = None
         self.stop_code = None
         self.tags = []

@@ -17,7 +17,7 @@ def install():
             return
         moto_version.check()
         # Imported only now: on another moto, importing them may fail before the version is named.
-        from . import accounts, ecr, ecs_agent, ecs_counts, ecs_deployments, ecs_logs, ecs_scheduler, ecs_strategies, ecs_task_definitions, elb_traffic, logs
+        from . import accounts, ecr, ecs_agent, ecs_counts, ecs_deployments, ecs_logs, ecs_run_task, ecs_scheduler, ecs_strategies, ecs_task_definitions, elb_traffic, logs
 
         accounts.install()
         ecr.install()
@@ -27,6 +27,7 @@ def install():
         ecs_strategies.install()
         elb_traffic.install()
         ecs_counts.install()
+        ecs_run_task.install()
         ecs_task_definitions.install()
         logs.install()
         ecs_logs.install()

@@ -1,5 +1,7 @@
 """A cluster `lab` with a service `web`, and readers for what ECS answers about it."""
 
+import boto3
+
 AMAZON_LINUX = "ami-760aaa0f"  # one of the AMIs moto knows in every region
 BREAKER_ROLLBACK = {
     "deploymentCircuitBreaker": {"enable": True, "rollback": True},
@@ -49,3 +51,20 @@ def register_instances(ecs, ec2, count):
         document = '{"instanceId": "%s", "region": "us-east-1"}' % instance["InstanceId"]
         ecs.register_container_instance(cluster="lab", instanceIdentityDocument=document)
     return ecs.list_container_instances(cluster="lab")["containerInstanceArns"]
+
+
+def ec2_of(ecs):
+    """An EC2 client of the same endpoint, account and region as `ecs`."""
+    credentials = ecs._request_signer._credentials
+    return boto3.client(
+        "ec2", endpoint_url=ecs.meta.endpoint_url, region_name=ecs.meta.region_name,
+        aws_access_key_id=credentials.access_key, aws_secret_access_key=credentials.secret_key,
+    )
+
+
+def lab_cluster(ecs, instances=2):
+    """Cluster `lab` with room: `instances` container instances registered through the API (moto's
+    4096 CPU units and 7482 MiB each: sixteen of `register`'s 256-CPU tasks each). Tasks are only
+    placed where they fit, as on ECS: a cluster without instances runs none."""
+    ecs.create_cluster(clusterName="lab")
+    return register_instances(ecs, ec2_of(ecs), instances)

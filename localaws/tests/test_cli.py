@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from lab import create, register
+from lab import create, register, lab_cluster
 
 AWS = Path(sys.executable).with_name("aws")
 
@@ -39,7 +39,7 @@ def aws(endpoint, account):
 
 
 def test_the_cli_lists_describes_and_stops_service_deployments(ecs, clock, aws):
-    ecs.create_cluster(clusterName="lab")
+    lab_cluster(ecs)
     register(ecs, "nginx:1.27")
     register(ecs, "nginx:1.28")
     create(ecs, desired=2)

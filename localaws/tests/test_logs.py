@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from berth_localaws import ecs_logs
 from conftest import REGION
-from lab import BREAKER_ROLLBACK, create, deployments, service, tasks
+from lab import BREAKER_ROLLBACK, create, deployments, service, tasks, lab_cluster
 
 GROUP = "/ecs/web"
 ENTRYPOINT = [
@@ -99,7 +99,7 @@ def started_lines(ms):
 @pytest.fixture
 def lab(client, clock):
     ecs, logs = client("ecs"), client("logs")
-    ecs.create_cluster(clusterName="lab")
+    lab_cluster(ecs)
     return ecs, logs
 
 
@@ -194,7 +194,7 @@ def test_an_image_that_crashes_on_start_writes_its_emerg_and_exits_1(client, acc
     ecs, ecr, logs = client("ecs"), client("ecr"), client("logs")
     ecr.create_repository(repositoryName="nginxweb")
     ecr.put_image(repositoryName="nginxweb", imageManifest=MANIFEST, imageTag="v3-cannot-start")
-    ecs.create_cluster(clusterName="lab")
+    lab_cluster(ecs)
     register(ecs, image=f"{account}.dkr.ecr.us-east-1.amazonaws.com/nginxweb:v3-cannot-start")
     create(ecs, desired=1)
     clock.steps(1)

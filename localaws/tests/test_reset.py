@@ -7,11 +7,11 @@ from moto.ecs.models import ecs_backends
 
 from berth_localaws import ecs_state
 from conftest import REGION
-from lab import create, deployments, register, tasks
+from lab import create, deployments, register, tasks, lab_cluster
 
 
 def test_reset_clears_the_scheduler_s_deployments_and_tasks(endpoint, ecs, account, clock):
-    ecs.create_cluster(clusterName="lab")
+    lab_cluster(ecs)
     register(ecs, "nginx:1.27")
     create(ecs, desired=2)
     clock.steps(3)
@@ -27,7 +27,7 @@ def test_reset_clears_the_scheduler_s_deployments_and_tasks(endpoint, ecs, accou
 
     with ecs_state.LOCK:
         assert ecs_state.state_of(ecs_backends[account][REGION]).tasks == {}
-    ecs.create_cluster(clusterName="lab")
+    lab_cluster(ecs)
     register(ecs, "nginx:1.27")
     create(ecs, desired=1)  # same cluster, service and so ARN as before the reset
     assert len(deployments(ecs)) == 1
@@ -38,7 +38,7 @@ def test_reset_clears_the_scheduler_s_deployments_and_tasks(endpoint, ecs, accou
 def test_an_account_sees_only_its_own_tasks(client, ecs, endpoint, clock):
     import boto3
 
-    ecs.create_cluster(clusterName="lab")
+    lab_cluster(ecs)
     register(ecs, "nginx:1.27")
     create(ecs, desired=1)
     mine = [t["taskArn"] for t in tasks(ecs)]
@@ -46,5 +46,5 @@ def test_an_account_sees_only_its_own_tasks(client, ecs, endpoint, clock):
         "ecs", endpoint_url=endpoint, region_name=REGION,
         aws_access_key_id="LOCALAWS000000000042", aws_secret_access_key="local",
     )
-    other.create_cluster(clusterName="lab")
+    lab_cluster(other)
     assert other.describe_tasks(cluster="lab", tasks=mine)["tasks"] == []

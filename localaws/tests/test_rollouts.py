@@ -4,12 +4,12 @@ an image that cannot start, and the circuit breaker's FAILED and rollback."""
 import pytest
 
 from berth_localaws import ecs_scheduler
-from lab import BREAKER_ROLLBACK, create, deployments, messages, register, service, tasks
+from lab import BREAKER_ROLLBACK, create, deployments, messages, register, service, tasks, lab_cluster
 
 
 @pytest.fixture
 def lab(ecs, clock):
-    ecs.create_cluster(clusterName="lab")
+    lab_cluster(ecs)
     register(ecs, "nginx:1.27")
     register(ecs, "nginx:1.28")
     register(ecs, "nginxweb:v3-cannot-start")
@@ -169,7 +169,7 @@ def test_an_image_the_registry_holds_is_pulled_and_crashes_and_one_it_lacks_cann
     manifest = '{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "layers": []}'
     ecr.put_image(repositoryName="nginxweb", imageManifest=manifest, imageTag="v3-cannot-start")
     repo = f"{account}.dkr.ecr.us-east-1.amazonaws.com/nginxweb"
-    ecs.create_cluster(clusterName="lab")
+    lab_cluster(ecs)
     register(ecs, f"{repo}:v3-cannot-start")
     register(ecs, f"{repo}:cannot-start")
     create(ecs, revision="web:1", desired=2)

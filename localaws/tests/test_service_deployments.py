@@ -6,12 +6,12 @@ import datetime
 import pytest
 from botocore.exceptions import ClientError
 
-from lab import BREAKER_ROLLBACK, create, register, service
+from lab import BREAKER_ROLLBACK, create, register, service, lab_cluster
 
 
 @pytest.fixture
 def lab(ecs, clock):
-    ecs.create_cluster(clusterName="lab")
+    lab_cluster(ecs)
     register(ecs, "nginx:1.27")
     register(ecs, "nginx:1.28")
     register(ecs, "nginxweb:v3-cannot-start")
@@ -235,7 +235,7 @@ def test_a_revision_has_the_digest_of_an_image_in_this_account_s_registry(client
     ecr.create_repository(repositoryName="nginxweb")
     manifest = '{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "layers": []}'
     digest = ecr.put_image(repositoryName="nginxweb", imageManifest=manifest, imageTag="v1")["image"]["imageId"]["imageDigest"]
-    ecs.create_cluster(clusterName="lab")
+    lab_cluster(ecs)
     image = f"{account}.dkr.ecr.us-east-1.amazonaws.com/nginxweb:v1"
     register(ecs, image)
     create(ecs, desired=1)
