@@ -11,8 +11,8 @@ own RunTask / StartTask tasks) instead:
   (`ecs_hosts`, `ecs_placement`: the one mechanism): CPU and MEMORY (the task-level cpu / memory
   when set, else the sum of the containers' cpu and memory or memoryReservation), PORTS (the
   agent's reserved 22, 2375, 2376, 51678, 51679 and the static TCP host ports in use) and PORTS_UDP.
-  Placement never overcommits an instance; only StartTask, which places where it is told, could,
-  and the figures then stop at zero.
+  Placement (services, RunTask, StartTask) never overcommits an instance; the figures would stop
+  at zero if it did.
 """
 
 from moto.ecs.models import EC2ContainerServiceBackend

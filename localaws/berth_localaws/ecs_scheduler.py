@@ -23,12 +23,24 @@ event is ever written. Here:
   once the failure threshold is reached (half the desired count, at least 3, at most 200, as ECS
   computes it) and, with rollback, a new deployment of the last COMPLETED task definition takes
   over; without it, the failing deployment keeps trying every STEP;
+- tasks are placed as ECS places them (`ecs_placement`: CPU, memory and static host ports left on
+  each ACTIVE container instance, the service's placement constraints and strategies); a task
+  that fits nowhere is not started, the counts show only the placed ones and the service gets
+  ECS's "was unable to place a task" event (`_report_unplaced`: at once, then every
+  UNPLACED_EVENT_STEPS STEPs while the cause is the same); placement is retried every STEP;
+- a rolling deployment moves in rounds, one per STEP (`_round`): tasks placed a round ago run;
+  older deployments' tasks stop as healthy new ones replace them; the new deployment starts what
+  it lacks within maximumPercent and, short of room, stops older tasks down to
+  minimumHealthyPercent to make some; it is COMPLETED a round after all its desired tasks run and
+  no older task is left (no sooner than 3 STEPs after it began), so a service that can't place all
+  its tasks never reaches a steady state, as on ECS. Placement failures are not task failures for
+  the circuit breaker;
 - scaling moves the counts without a new deployment; DAEMON services want one task per ACTIVE
-  container instance;
+  container instance their memberOf constraints allow, and place it there if it fits;
 - deploymentConfiguration, enableECSManagedTags, propagateTags, enableExecuteCommand, placement,
   capacity provider strategy and health check grace period are kept and returned;
 - the service's tasks exist: ListTasks (by serviceName, desiredStatus RUNNING by default, as ECS)
-  and DescribeTasks show them PENDING, then RUNNING on a container instance (spread over them), and
+  and DescribeTasks show them PENDING, then RUNNING on the container instance placement chose, and
   STOPPED with ECS's stop codes and reasons when a deployment replaces them, scaling removes them or
   their image cannot start; a stopped task is forgotten after an hour, as ECS does
   (`BERTH_LOCAL_ECS_STOPPED_TASK_SECONDS`); their containers' awslogs lines go to CloudWatch Logs

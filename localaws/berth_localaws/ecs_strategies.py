@@ -45,6 +45,11 @@ deployment has run ("the lifecycle hooks for the current service deployment"), w
 SUCCEEDED, FAILED (rolled back by ContinueServiceDeployment) or TIMED_OUT. Hooks run on a service's
 first deployment too.
 
+Green's tasks are placed like any service task (`ecs_scheduler._place`, `ecs_placement`): beside
+blue's on EC2 they need room of their own (dynamic host ports share instances; static ones can't),
+and those that find none are not started — the service gets ECS's "unable to place a task" event
+and the stages go on with the tasks that run. Fargate tasks need no instance.
+
 Failure: green's tasks start at the end of SCALE_UP. If they can't (an image that can't be pulled,
 a missing log group: TaskFailedToStart) they are retried every STEP in SCALE_UP; an image this
 account's ECR holds whose name has `cannot-start` runs and its container exits 1 one STEP after
