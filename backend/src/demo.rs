@@ -81,6 +81,9 @@ async fn ensure_blue_green_service(local: &crate::aws::AwsEnv) -> Result<(), App
     let mut task: TaskDefinitionSpec = serde_json::from_str(SEED_TASK_DEFINITION)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("the seed task definition: {e}")))?;
     task.family = "nginx-web-bg".into();
+    // No CPU reservation: the lab's tasks reserve all of each t2.micro's 1024 units, and ECS
+    // places a task only where its reservation fits (memory: 256 MiB of the 982 left beside them).
+    task.cpu = None;
     let repository = local.describe_repository(DEMO_REPOSITORY).await?;
     for container in &mut task.container_definitions {
         container.image = format!("{}:v2", repository.repository_uri);

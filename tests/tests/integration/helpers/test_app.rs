@@ -91,14 +91,33 @@ impl TestApp {
         Self { address, account, http, aws, store, admin, _dir: dir }
     }
 
-    /// The demo data (with `adjust`), once its service's first rollout has COMPLETED (ECS rolls back
-    /// only to a completed one, and a rollback needs a last good release).
+    /// The demo data (with `adjust`), its lab service fitted to its cluster ([`Self::fit_lab_service`])
+    /// once its first rollout has COMPLETED (ECS rolls back only to a completed one, and a rollback
+    /// needs a last good release).
     pub async fn spawn_demo_with(adjust: impl FnOnce(&mut Settings)) -> Self {
         let app = Self::spawn_with(|s| {
             s.demo_data = true;
             adjust(s);
         })
         .await;
+        app.fit_lab_service().await;
+        app
+    }
+
+    /// The README's fix for the demo's lab service, made outside Berth: as loaded, only 2 of its 4
+    /// tasks can be placed (each needs host ports 80 and 443 and 1024 CPU units: all of a
+    /// t2.micro), so it never reaches a steady state and a deployment never ends. Fitted: 2 tasks,
+    /// and a minimum healthy 50 % so a deployment may stop one old task to make room for a new one.
+    /// Returns once its rollout has COMPLETED.
+    pub async fn fit_lab_service(&self) {
+        self.ecs(
+            "UpdateService",
+            json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "desiredCount": 2,
+                   "deploymentConfiguration": {"deploymentCircuitBreaker": {"enable": true, "rollback": true},
+                                               "maximumPercent": 200, "minimumHealthyPercent": 50}}),
+        )
+        .await;
+        let app = self;
         let path = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
         for _ in 0..50 {
             let service = json_with_status(app.get(path).await, 200).await;
@@ -107,7 +126,6 @@ impl TestApp {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        app
     }
 
     /// A repository's URI (`ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME`).
