@@ -51,7 +51,20 @@ fn container_instance(i: &sdk::ContainerInstance) -> ContainerInstance {
         registered_memory: resource(i.registered_resources(), "MEMORY"),
         remaining_cpu: resource(i.remaining_resources(), "CPU"),
         remaining_memory: resource(i.remaining_resources(), "MEMORY"),
+        ports_in_use: ports(i.remaining_resources()),
     }
+}
+
+/// The host ports in use (`PORTS`, `PORTS_UDP`: string sets), as `80/tcp`, in port order.
+fn ports(list: &[sdk::Resource]) -> Vec<String> {
+    let mut found: Vec<(i64, &str)> = Vec::new();
+    for (name, protocol) in [("PORTS", "tcp"), ("PORTS_UDP", "udp")] {
+        if let Some(r) = list.iter().find(|r| r.name() == Some(name)) {
+            found.extend(r.string_set_value().iter().filter_map(|p| p.trim().parse::<i64>().ok()).map(|p| (p, protocol)));
+        }
+    }
+    found.sort();
+    found.into_iter().map(|(p, protocol)| format!("{p}/{protocol}")).collect()
 }
 
 impl AwsEnv {

@@ -11,6 +11,7 @@ use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot};
 #[tokio::test]
 async fn a_deploy_from_the_service_page_finishes_live_is_in_the_history_and_rolls_back() {
     let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    app.fit_lab_service().await;
     let browser = Browser::open().await;
     let c = &browser.client;
     c.set_window_size(1280, 1600).await.unwrap();

@@ -70,6 +70,7 @@ async fn shot(c: &Client, name: &str) {
 #[tokio::test]
 async fn a_200_character_image_reference_wraps_and_the_after_column_stays_in_view_at_1280_and_1024_px() {
     let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    app.fit_lab_service().await;
     let reference = long_reference(&app).await;
     let service = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
     for _ in 0..50 {

@@ -10,6 +10,16 @@ use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot, set_text};
 #[tokio::test]
 async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
     let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    // The lab's service holds both instances' CPU and host ports: it makes way (each task of the
+    // lab's task definition needs a whole t2.micro and its ports 80 and 443).
+    app.ecs("UpdateService", serde_json::json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "desiredCount": 0})).await;
+    let lab = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
+    for _ in 0..100 {
+        if crate::helpers::json_with_status(app.get(lab).await, 200).await["runningCount"] == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let browser = Browser::open().await;
     let c = &browser.client;
     c.set_window_size(1280, 1400).await.unwrap();
@@ -24,7 +34,24 @@ async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
     wait().for_element(Locator::Css("select[name='revision'] option[value='1']")).await.unwrap();
     let count = c.find(Locator::Css("input[name='desiredCount']")).await.unwrap();
     count.clear().await.unwrap();
-    count.send_keys("3").await.unwrap();
+    // The lab's numbers: ECS could place only 2 of 4 (host ports 80/443 and 1024 CPU units each on
+    // 2 t2.micro); the wizard says so before Create.
+    count.send_keys("4").await.unwrap();
+    let warning = wait().for_element(Locator::Id("placementWarning")).await.unwrap().text().await.unwrap();
+    assert!(warning.starts_with("2 of 4 tasks can be placed: each needs host ports 80, 443 and 1024 CPU units"), "{warning}");
+    assert!(warning.contains("the cluster's 2 instances have room for 2"), "{warning}");
+    save_screenshot(c, "service-wizard-placement").await;
+    count.clear().await.unwrap();
+    count.send_keys("2").await.unwrap();
+    let mut gone = false;
+    for _ in 0..100 {
+        if c.find(Locator::Id("placementWarning")).await.is_err() {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(gone, "2 tasks fit: no warning");
     save_screenshot(c, "service-wizard").await;
     c.find(Locator::Css("button#createService")).await.unwrap().click().await.unwrap();
 
@@ -47,7 +74,7 @@ async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
     assert_eq!(same, "yes", "no reload happened");
     let events = c.find(Locator::Id("events")).await.unwrap().text().await.unwrap();
     assert!(events.contains("has reached a steady state"), "{events}");
-    assert!(c.find(Locator::Id("counts")).await.unwrap().text().await.unwrap().contains("3 running"));
+    assert!(c.find(Locator::Id("counts")).await.unwrap().text().await.unwrap().contains("2 running"));
     let running = c.find_all(Locator::Css("#tasks tr[data-status='RUNNING']")).await.unwrap();
     assert_eq!(running.len(), 3, "the tasks, running");
     save_screenshot(c, "service-page").await;
@@ -121,6 +148,7 @@ async fn the_seeds_create_service_json_is_imported_in_the_wizard_and_runs_one_ta
 #[tokio::test]
 async fn the_seeds_update_service_json_is_applied_on_the_update_page_and_only_to_the_service_it_names() {
     let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    app.fit_lab_service().await;
     let browser = Browser::open().await;
     let c = &browser.client;
     c.set_window_size(1280, 1400).await.unwrap();
@@ -195,6 +223,7 @@ async fn the_seeds_update_service_json_is_applied_on_the_update_page_and_only_to
 #[tokio::test]
 async fn scaling_and_deleting_from_the_page_and_typing_survives_live_updates() {
     let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    app.fit_lab_service().await;
     let browser = Browser::open().await;
     let c = &browser.client;
     c.set_window_size(1280, 1400).await.unwrap();

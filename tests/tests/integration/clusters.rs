@@ -218,35 +218,41 @@ async fn cluster_figures_count_the_tasks_running_on_its_instances() {
     let mut page = Value::Null;
     for _ in 0..100 {
         page = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx").await, 200).await;
-        // The demo's two services: the lab's (4 tasks) and the blue/green one (2).
+        // The demo's two services: the lab's (4 wanted, 2 placed: each needs a whole t2.micro's CPU
+        // and its ports 80 and 443) and the blue/green one (2, no CPU reserved, dynamic ports).
         let services = page["services"].as_array().unwrap();
         let running: i64 = services.iter().map(|s| s["runningCount"].as_i64().unwrap()).sum();
         let pending: i64 = services.iter().map(|s| s["pendingCount"].as_i64().unwrap()).sum();
-        if running == 6 && pending == 0 {
+        if running == 4 && pending == 0 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let lab = page["services"].as_array().unwrap().iter().find(|s| s["serviceName"] == "nginx-web-access").unwrap();
-    assert_eq!(lab["runningCount"], 4, "{page}");
+    assert_eq!((&lab["runningCount"], &lab["desiredCount"]), (&json!(2), &json!(4)), "{page}");
+    let service = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
+    let events = service["events"].to_string();
+    assert!(events.contains("was unable to place a task because no container instance met all of its requirements"), "{events}");
     let list = json_with_status(app.get("/api/envs/local/clusters").await, 200).await;
     let row = list.as_array().unwrap().iter().find(|c| c["clusterName"] == "itflex-nginx").unwrap();
     assert_eq!(
         (&row["runningTasks"], &row["pendingTasks"], &row["activeServices"], &row["registeredContainerInstances"]),
-        (&json!(6), &json!(0), &json!(2), &json!(2)),
+        (&json!(4), &json!(0), &json!(2), &json!(2)),
         "{row}"
     );
-    // 4 + 2 tasks over the two t2.micro (1024 CPU units, 982 MiB each). Each task reserves its
-    // task-level 1024 units and 256 MiB: memory left 982 - n x 256; CPU is overcommitted (the
-    // local scheduler does not refuse placements as ECS would) and shows 0.
+    // 2 + 2 tasks over the two t2.micro (1024 CPU units, 982 MiB each): one lab task on each (all
+    // its 1024 units) and 256 MiB per task: memory left 982 - n x 256.
     let mut placed = 0;
     for instance in page["containerInstances"].as_array().unwrap() {
         let n = instance["runningTasks"].as_i64().unwrap();
         placed += n;
         assert_eq!((&instance["registeredCpu"], &instance["registeredMemory"]), (&json!(1024), &json!(982)));
         assert_eq!((&instance["remainingCpu"], &instance["remainingMemory"]), (&json!(0), &json!(982 - n * 256)), "{instance}");
+        // The lab's task holds its host ports (the blue/green one's are dynamic: none).
+        let ports = instance["portsInUse"].to_string();
+        assert!(ports.contains("\"80/tcp\"") && ports.contains("\"443/tcp\"") && ports.contains("\"22/tcp\""), "{instance}");
     }
-    assert_eq!(placed, 6, "{page}");
+    assert_eq!(placed, 4, "{page}");
 
     // Deleted, the services' tasks stop: the figures go back to an empty cluster.
     for service in ["nginx-web-access", "nginx-web-bluegreen"] {

@@ -79,6 +79,7 @@ async fn revisions(app: &TestApp) -> usize {
 async fn a_deploy_killed_at_any_step_is_finished_after_a_restart_without_a_duplicate_revision() {
     // The in-process app loads the demo data into a fresh account; the server processes share it.
     let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    app.fit_lab_service().await;
     let repo = json_with_status(app.get("/api/envs/local/repositories/nginxweb").await, 200).await;
     let uri = repo["repository"]["repositoryUri"].as_str().unwrap().to_string();
     let http = reqwest::Client::new();

@@ -306,6 +306,7 @@ async fn the_sweep_records_an_outside_deployment_of_a_service_nobody_watches() {
         s.deploy.external_sweep = Some(Duration::from_millis(300));
     })
     .await;
+    app.fit_lab_service().await;
     let short = app.deploy_outside_berth("nginx:1.27").await;
     for _ in 0..60 {
         let page = json_with_status(app.get("/api/deployments?actor=external&outcome=SUCCEEDED").await, 200).await;

@@ -33,6 +33,7 @@ pub async fn two_clusters_with_a_web_service(app: &TestApp) -> String {
     let config = json!({"deploymentCircuitBreaker": {"enable": true, "rollback": true}, "maximumPercent": 200, "minimumHealthyPercent": 100});
     for cluster in ["blue", "green"] {
         app.ecs("CreateCluster", json!({"clusterName": cluster})).await;
+        app.add_instances(cluster, 2).await;
         app.ecs(
             "CreateService",
             json!({"cluster": cluster, "serviceName": "web", "taskDefinition": "web:1", "desiredCount": 2,

@@ -37,6 +37,7 @@ fn revision(arn: &Value) -> &str {
 async fn a_service_rolls_out_to_completed_and_a_failing_image_rolls_back() {
     let app = TestApp::spawn().await;
     app.ecs("CreateCluster", json!({"clusterName": "lab"})).await;
+    app.add_instances("lab", 2).await;
     for image in ["nginx:1.27", "nginx:1.28", "nginxweb:cannot-start"] {
         let containers = json!([{"name": "web", "image": image, "memory": 128}]);
         app.ecs("RegisterTaskDefinition", json!({"family": "web", "containerDefinitions": containers})).await;

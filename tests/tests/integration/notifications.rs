@@ -188,6 +188,7 @@ async fn a_deployment_made_outside_berth_is_announced_but_not_the_start_of_a_ser
         s.deploy.external_sweep = Some(std::time::Duration::from_millis(300));
     })
     .await;
+    app.fit_lab_service().await;
     let receiver = Receiver::start("/hook", 0).await;
     add(
         &app,

@@ -99,6 +99,7 @@ async fn the_seeds_daemon_service_is_created_as_is_runs_one_task_per_instance_an
 async fn a_replica_service_rolls_out_scales_rolls_back_a_failing_image_and_is_deleted() {
     let app = TestApp::spawn().await;
     json_with_status(app.post_json("/api/envs/local/clusters", &json!({"clusterName": "lab"})).await, 202).await;
+    app.add_instances("lab", 2).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     for image in ["nginx:1.27", "nginxweb:cannot-start"] {
         let td = json!({"family": "web", "containerDefinitions": [{"name": "web", "image": image, "memory": 128,

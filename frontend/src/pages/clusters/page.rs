@@ -45,6 +45,7 @@ fn ClusterView(detail: ClusterDetail) -> impl IntoView {
                     <td class="num">{i.running_tasks}</td>
                     <td class="num">{format!("{} / {}", i.remaining_cpu, i.registered_cpu)}</td>
                     <td class="num">{format!("{} / {}", i.remaining_memory, i.registered_memory)}</td>
+                    <td class="mono ports">{host_ports(&i.ports_in_use)}</td>
                 </tr>
             }
         })
@@ -100,7 +101,7 @@ fn ClusterView(detail: ClusterDetail) -> impl IntoView {
                 <table class="grid" id="instances">
                     <thead><tr><th>"Instance"</th><th>"Type"</th><th>"Availability zone"</th><th>"Status"</th>
                         <th>"Agent connected"</th><th class="num">"Running tasks"</th>
-                        <th class="num">"CPU free / registered"</th><th class="num">"Memory free / registered (MiB)"</th></tr></thead>
+                        <th class="num">"CPU free / registered"</th><th class="num">"Memory free / registered (MiB)"</th><th>"Host ports in use"</th></tr></thead>
                     <tbody>{instances}</tbody>
                 </table>
             }.into_any()
@@ -178,4 +179,11 @@ fn DeleteDialog(name: String, has_built: bool, on_close: Callback<()>) -> impl I
             </div>
         </Modal>
     }
+}
+
+/// The host ports tasks hold, without those the ECS agent reserves on every instance.
+fn host_ports(ports: &[String]) -> String {
+    const AGENT: [&str; 5] = ["22/tcp", "2375/tcp", "2376/tcp", "51678/tcp", "51679/tcp"];
+    let used: Vec<&str> = ports.iter().map(String::as_str).filter(|p| !AGENT.contains(p)).collect();
+    if used.is_empty() { "—".into() } else { used.join(", ") }
 }

@@ -11,6 +11,7 @@ use shared::ecs::service::{
     AdvancedConfiguration, AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, DeploymentConfiguration, LoadBalancer,
     NetworkConfiguration, PlacementStrategy, ServiceSpec, validate,
 };
+use shared::ecs::placement;
 use shared::ecs::task_definition::TaskDefinitionSpec;
 
 use crate::api::{self, paths};
@@ -325,6 +326,7 @@ fn ServiceWizard() -> impl IntoView {
                     |v| v == Some(true), Some)}
             </fieldset>
             {load_balancer_fields(form, task_spec.into())}
+            {placement_warning(form, task_spec.into())}
             {problems(form, "creating")}
             <div class="actions">
                 <button type="submit" class="primary" id="createService" disabled=move || pending.get()>
@@ -432,5 +434,33 @@ fn load_balancer_fields(form: Form, task: Signal<Option<TaskDefinitionSpec>>) ->
             {number_input(form.root().field("healthCheckGracePeriodSeconds", |s: &mut ServiceSpec| Some(&mut s.health_check_grace_period_seconds)),
                 Input::new("Health check grace period (seconds)"))}
         </details>
+    }
+}
+
+/// Before Create: how many of the tasks the cluster's instances can take, as ECS would place them
+/// (CPU, memory and host ports left; one per instance for DAEMON). Nothing for Fargate.
+fn placement_warning(form: Form, task: Signal<Option<TaskDefinitionSpec>>) -> impl IntoView {
+    let env = param("env");
+    let cluster = Memo::new(move |_| form.spec.with(|s| s.cluster.clone().unwrap_or_default()));
+    let detail = load(move || {
+        let (env, cluster) = (env.get(), cluster.get());
+        async move { if cluster.is_empty() { Ok(None) } else { api::get_cluster(&env, &cluster).await.map(Some) } }
+    });
+    move || {
+        let td = task.get()?;
+        let instances = detail.get()?.ok()??.container_instances;
+        let text = form.spec.with(|s| {
+            let fargate = s.launch_type.as_deref() == Some("FARGATE")
+                || s.capacity_provider_strategy.as_ref().is_some_and(|c| c.iter().any(|p| p.capacity_provider.starts_with("FARGATE")));
+            if fargate {
+                return None;
+            }
+            let daemon = s.scheduling_strategy.as_deref() == Some("DAEMON");
+            let distinct = s.placement_constraints.iter().flatten().any(|c| c.kind.as_deref() == Some("distinctInstance"));
+            let rooms: Vec<_> = instances.iter().filter_map(|i| i.room()).collect();
+            let needs = placement::needs(&td);
+            placement::check(&needs, s.desired_count.unwrap_or(0), daemon, distinct, &rooms).warning(&needs)
+        })?;
+        Some(view! { <p class="banner warning" id="placementWarning" role="status">{text}</p> })
     }
 }

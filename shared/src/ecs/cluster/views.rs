@@ -33,6 +33,22 @@ pub struct ContainerInstance {
     pub registered_memory: i64,
     pub remaining_cpu: i64,
     pub remaining_memory: i64,
+    /// Host ports in use (ECS's PORTS and PORTS_UDP, the agent's own reserved ones included), e.g.
+    /// `80/tcp`.
+    #[serde(default)]
+    pub ports_in_use: Vec<String>,
+}
+
+impl ContainerInstance {
+    /// What it has left, for the placement check (ACTIVE instances only take tasks).
+    pub fn room(&self) -> Option<crate::ecs::placement::Room> {
+        (self.status == "ACTIVE").then(|| crate::ecs::placement::Room {
+            instance: self.ec2_instance_id.clone(),
+            cpu: self.remaining_cpu,
+            memory: self.remaining_memory,
+            ports: self.ports_in_use.clone(),
+        })
+    }
 }
 
 /// A service of the cluster, as the cluster page lists it.

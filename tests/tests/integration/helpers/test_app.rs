@@ -23,6 +23,8 @@ pub struct TestApp {
     pub aws: AwsEnv,
     pub store: Store,
     pub admin: Session,
+    /// The local AWS the server's environment talks to (direct calls go there too).
+    endpoint: String,
     _dir: tempfile::TempDir,
 }
 
@@ -77,6 +79,7 @@ impl TestApp {
             },
         };
         adjust(&mut settings);
+        let endpoint = settings.environments[0].endpoint_url.clone().map_or_else(|| local_aws_url().to_string(), |u| u.to_string());
         let store = Store::open(&settings.database).await.expect("the database opens");
         let aws = AwsEnv::connect(&settings.environments[0], 1, settings.aws_timeout).await;
         let app = Application::build(settings).await.expect("the application builds");
@@ -88,7 +91,7 @@ impl TestApp {
             .await
             .expect("the admin is added");
         let admin = anon.login("admin", PASSWORD).await.expect("the admin logs in");
-        Self { address, account, http, aws, store, admin, _dir: dir }
+        Self { address, account, http, aws, store, admin, endpoint, _dir: dir }
     }
 
     /// The demo data (with `adjust`), its lab service fitted to its cluster ([`Self::fit_lab_service`])
@@ -126,6 +129,20 @@ impl TestApp {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
+    }
+
+    /// Launches `count` m5.xlarge instances (4096 CPU units, 15576 MiB as the agent registers
+    /// them) whose user data joins `cluster`, as the ECS-optimized AMI does: tasks are placed only
+    /// where they fit, so a cluster made in a test needs instances to run EC2 tasks.
+    pub async fn add_instances(&self, cluster: &str, count: usize) {
+        use base64::Engine;
+        let user_data = base64::engine::general_purpose::STANDARD.encode(format!("#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n"));
+        let count = count.to_string();
+        let answer = self
+            .aws_query("ec2", &[("Action", "RunInstances"), ("Version", "2016-11-15"), ("ImageId", "ami-760aaa0f"),
+                ("MinCount", &count), ("MaxCount", &count), ("InstanceType", "m5.xlarge"), ("UserData", &user_data)])
+            .await;
+        assert!(answer.contains("<instanceId>"), "RunInstances: {answer}");
     }
 
     /// A repository's URI (`ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME`).
@@ -166,7 +183,7 @@ impl TestApp {
     pub async fn aws_query(&self, service: &str, params: &[(&str, &str)]) -> String {
         let resp = self
             .http
-            .post(local_aws_url())
+            .post(&self.endpoint)
             .header(
                 "authorization",
                 format!(
@@ -188,7 +205,7 @@ impl TestApp {
     async fn aws_json(&self, service: &str, target: &str, body: Value) -> Value {
         let resp = self
             .http
-            .post(local_aws_url())
+            .post(&self.endpoint)
             .header("x-amz-target", target)
             .header("content-type", "application/x-amz-json-1.1")
             .header(
