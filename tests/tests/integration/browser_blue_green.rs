@@ -78,6 +78,9 @@ async fn a_blue_green_deploy_pauses_for_approval_moves_traffic_and_then_runs_as_
     let percent = wait().for_element(Locator::Css("input[name='canaryPercent']")).await.unwrap();
     percent.send_keys("20").await.unwrap();
     c.find(Locator::Css("input[name='canaryBakeTimeInMinutes']")).await.unwrap().send_keys("1").await.unwrap();
+    // The load balancer's traffic-shifting settings are there to change, as the service has them.
+    let alternate = c.find(Locator::Css("#balancerSettings input[name='alternateTargetGroupArn']")).await.unwrap();
+    assert!(alternate.prop("value").await.unwrap().unwrap_or_default().contains(":targetgroup/"), "prefilled");
     // The demo's pause is one row of the hooks editor, with its stage.
     let stage = c.find(Locator::Css("input[name='hookStage'][value='PRE_PRODUCTION_TRAFFIC_SHIFT']")).await.unwrap();
     assert_eq!(stage.prop("checked").await.unwrap().as_deref(), Some("true"));

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use shared::ecs::service::{
-    CanaryConfiguration, DeploymentAlarms, DeploymentConfiguration, HOOK_STAGES, HookTimeout, LifecycleHook, LinearConfiguration,
+    AdvancedConfiguration, CanaryConfiguration, DeploymentAlarms, DeploymentConfiguration, HOOK_STAGES, HookTimeout, LifecycleHook, LinearConfiguration,
     shifts_traffic,
 };
 
@@ -174,6 +174,24 @@ pub fn strategy_fields<S: Document>(deployment: Lens<S, DeploymentConfiguration>
             })}
             {alarms_fields(deployment)}
         </fieldset>
+    }
+    .into_any()
+}
+
+/// What blue/green, linear and canary deployments shift traffic with (AdvancedConfiguration).
+pub fn advanced_fields<S: Document>(advanced: Lens<S, AdvancedConfiguration>) -> AnyView {
+    view! {
+        <p class="hint">"For BLUE_GREEN, LINEAR and CANARY: the alternate target group the new revision starts in, the listener rules ECS re-weights, and the role it does it with."</p>
+        {opt_text_input(advanced.field("alternateTargetGroupArn", |a: &mut AdvancedConfiguration| Some(&mut a.alternate_target_group_arn)),
+            Input::new("Alternate target group ARN").name("alternateTargetGroupArn"))}
+        <div class="field-pair">
+            {opt_text_input(advanced.field("productionListenerRule", |a: &mut AdvancedConfiguration| Some(&mut a.production_listener_rule)),
+                Input::new("Production listener rule ARN").name("productionListenerRule"))}
+            {opt_text_input(advanced.field("testListenerRule", |a: &mut AdvancedConfiguration| Some(&mut a.test_listener_rule)),
+                Input::new("Test listener rule ARN (optional)").name("testListenerRule"))}
+        </div>
+        {opt_text_input(advanced.field("roleArn", |a: &mut AdvancedConfiguration| Some(&mut a.role_arn)),
+            Input::new("Role ECS assumes for the load balancer (ARN)").name("advancedRoleArn"))}
     }
     .into_any()
 }
