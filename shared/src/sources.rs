@@ -331,6 +331,14 @@ pub const RULES: &[Rule] = &[
         source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html (targetType, Valid Values: AWS_LAMBDA | PAUSE; \"If not specified, the default value is AWS_LAMBDA.\")",
     },
     Rule {
+        id: "svc.alarms.names",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentAlarms.html (alarmNames: \"One or more CloudWatch alarm names.\" Required: Yes)",
+    },
+    Rule {
+        id: "svc.alarms.controller",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentAlarms.html (\"You can only use the DeploymentAlarms method to detect failures when the DeploymentController is set to ECS.\")",
+    },
+    Rule {
         id: "svc.hook.lambda",
         source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentLifecycleHook.html (hookTargetArn: \"You must provide this parameter when configuring an AWS_LAMBDA lifecycle hook.\")",
     },

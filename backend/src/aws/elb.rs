@@ -117,6 +117,7 @@ impl AwsEnv {
                     state: health.and_then(|h| h.state()).map_or("unavailable", |s| s.as_str()).to_string(),
                     reason: health.and_then(|h| h.reason()).map(|r| r.as_str().to_string()),
                     description: health.and_then(|h| h.description()).map(str::to_string),
+                    task: None,
                 });
             }
         }

@@ -271,20 +271,78 @@ async fn a_canary_rolled_back_by_an_alarm_fails_with_the_alarm_as_its_reason() {
     assert!(reason.contains("CloudWatch alarm web-5xx is in ALARM") && reason.contains("Rolled back to web:1"), "{reason}");
 }
 
+/// ECS's record while a PAUSE hook waits before production traffic moves.
+fn paused() -> DescribeServiceDeploymentsOutput {
+    native_with(Status::InProgress, Stage::ProductionTrafficShift, 0.0, |b| {
+        b.lifecycle_hook_details(
+            DeploymentLifecycleHookDetail::builder()
+                .hook_id("ecs-pause-1")
+                .target_type(DeploymentLifecycleHookTargetType::Pause)
+                .status(DeploymentLifecycleHookStatus::AwaitingAction)
+                .timeout_action(aws_sdk_ecs::types::DeploymentLifecycleHookAction::Rollback)
+                .build(),
+        )
+    })
+}
+
+/// Polls the record until its deployment has ended.
+async fn ended(deployer: &Deployer, id: i64) -> DeploymentRecord {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let r = deployer.record(id).await.unwrap();
+            if r.outcome.ended() {
+                return r;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
-async fn wait_answers_awaiting_approval_at_a_pause_hook_and_the_deployment_succeeds_once_continued() {
-    let paused = || {
-        native_with(Status::InProgress, Stage::ProductionTrafficShift, 0.0, |b| {
-            b.lifecycle_hook_details(
-                DeploymentLifecycleHookDetail::builder()
-                    .hook_id("ecs-pause-1")
-                    .target_type(DeploymentLifecycleHookTargetType::Pause)
-                    .status(DeploymentLifecycleHookStatus::AwaitingAction)
-                    .timeout_action(aws_sdk_ecs::types::DeploymentLifecycleHookAction::Rollback)
-                    .build(),
-            )
+async fn a_pause_hook_answered_with_roll_back_fails_the_deployment_with_ecs_reason() {
+    let rolled_back = |status: Status| {
+        native_with(status, Stage::ProductionTrafficShift, 0.0, |b| {
+            b.rollback(Rollback::builder().reason("Service deployment rolled back by lifecycle hook ecs-pause-1").service_revision_arn(OLD_REV).build())
         })
     };
+    let described = mock!(Client::describe_service_deployments)
+        .sequence()
+        .output(paused)
+        .times(40)
+        .output(move || rolled_back(Status::RollbackInProgress))
+        .times(3)
+        .output(move || rolled_back(Status::RollbackSuccessful))
+        .repeatedly()
+        .build();
+    let services = mock!(Client::describe_services)
+        .sequence()
+        .output(|| rolling_out(true))
+        .times(46)
+        .output(|| {
+            service(
+                vec![
+                    deployment("ecs-svc/old", "PRIMARY", 1, DeploymentRolloutState::Completed),
+                    deployment("ecs-svc/new", "ACTIVE", 2, DeploymentRolloutState::Failed),
+                ],
+                true,
+            )
+        })
+        .repeatedly()
+        .build();
+    let rules = common(true);
+    let (waited, _, deployer) = run(&all(&rules, &[&described, &services])).await;
+    assert!(waited.awaiting_approval.is_some(), "{waited:?}");
+    let ended = ended(&deployer, waited.id).await;
+    assert_eq!(ended.outcome, Outcome::Failed, "{ended:?}");
+    assert!(ended.awaiting_approval.is_none(), "no longer awaiting approval once it ended: {ended:?}");
+    let reason = ended.reason.unwrap_or_default();
+    assert!(reason.contains("rolled back by lifecycle hook ecs-pause-1") && reason.contains("Rolled back to web:1"), "{reason}");
+}
+
+#[tokio::test]
+async fn wait_answers_awaiting_approval_at_a_pause_hook_and_the_deployment_succeeds_once_continued() {
     // Paused for the first calls (wait answers then), then continued by someone: it goes on.
     let described = mock!(Client::describe_service_deployments)
         .sequence()
@@ -307,17 +365,7 @@ async fn wait_answers_awaiting_approval_at_a_pause_hook_and_the_deployment_succe
     assert_eq!(waited.outcome, Outcome::InProgress, "{waited:?}");
     let hook = waited.awaiting_approval.expect("wait answers the hook it waits at");
     assert_eq!((hook.hook_id.as_str(), hook.timeout_action.as_deref()), ("ecs-pause-1", Some("ROLLBACK")));
-    let ended = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            let r = deployer.record(waited.id).await.unwrap();
-            if r.outcome.ended() {
-                return r;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await
-    .unwrap();
+    let ended = ended(&deployer, waited.id).await;
     assert_eq!(ended.outcome, Outcome::Succeeded, "{ended:?}");
 }
 

@@ -64,15 +64,23 @@ pub(crate) fn explain(mut ending: Ending, rollout: Option<&NativeRollout>, ours:
     ending
 }
 
-/// The health of the service's load balancer targets (none without a load balancer; a read that
-/// fails — a role without elasticloadbalancing:DescribeTargetHealth — leaves the list empty and is
-/// logged).
+/// The health of the service's load balancer targets, each with the task behind it (none without
+/// a load balancer; a read that fails — a role without elasticloadbalancing:DescribeTargetHealth —
+/// leaves the list empty and is logged).
 pub(crate) async fn targets(aws: &AwsEnv, service: &ServiceDetail) -> Vec<TargetHealth> {
     if service.load_balancers.iter().all(|l| l.target_group_arn.is_none()) {
         return Vec::new();
     }
-    aws.target_health(&service.load_balancers).await.unwrap_or_else(|e| {
+    let mut found = aws.target_health(&service.load_balancers).await.unwrap_or_else(|e| {
         tracing::warn!(error = ?e, service = %service.service_name, "reading target health");
         Vec::new()
-    })
+    });
+    if !found.is_empty() {
+        // Which task each target is: a failed read only leaves the column empty.
+        match aws.running_tasks(&service.cluster, &service.service_name).await {
+            Ok(tasks) => shared::deploy::match_targets(&mut found, &tasks),
+            Err(e) => tracing::warn!(error = ?e, service = %service.service_name, "reading the tasks behind the targets"),
+        }
+    }
+    found
 }

@@ -108,6 +108,27 @@ pub struct TargetHealth {
     /// e.g. `Target.DeregistrationInProgress`, `Elb.InitialHealthChecking`.
     pub reason: Option<String>,
     pub description: Option<String>,
+    /// The service's task behind the target (its id), when one of its running tasks answers there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+}
+
+/// Names the task behind each target: the task whose own IP (awsvpc) is the target's id, or whose
+/// instance (bridge, host) is the target's id with a container bound to the target's port.
+pub fn match_targets(targets: &mut [TargetHealth], tasks: &[crate::ecs::task::TaskDetail]) {
+    for t in targets.iter_mut() {
+        let (id, port) = match t.target.rsplit_once(':') {
+            Some((id, port)) => (id, port.parse::<i64>().ok()),
+            None => (t.target.as_str(), None),
+        };
+        let found = tasks.iter().find(|task| {
+            let own_ip = task.private_ip.as_deref() == Some(id);
+            let on_instance = task.host.as_ref().and_then(|h| h.ec2_instance_id.as_deref()) == Some(id)
+                && task.containers.iter().flat_map(|c| &c.network_bindings).any(|b| Some(b.host_port) == port);
+            own_ip || on_instance
+        });
+        t.task = found.map(|task| task.task_id.clone());
+    }
 }
 
 /// The statuses after which ECS changes nothing more.
@@ -184,6 +205,27 @@ mod tests {
         r.rollback = Some(NativeRollback { reason: Some("alarm web-5xx triggered".into()), ..Default::default() });
         assert_eq!(r.outcome(), Some((Outcome::Failed, Some("Rolled back: alarm web-5xx triggered.".into()))));
         assert_eq!(rollout("STOPPED").outcome(), Some((Outcome::Failed, Some("Stopped.".into()))));
+    }
+
+    #[test]
+    fn targets_are_matched_to_the_task_on_that_instance_and_port_or_ip() {
+        use crate::ecs::task::{PortBinding, TaskContainer, TaskDetail, TaskHost};
+        let on = |id: &str, instance: &str, port: i64| TaskDetail {
+            task_id: id.into(),
+            host: Some(TaskHost { ec2_instance_id: Some(instance.into()), ..TaskHost::default() }),
+            containers: vec![TaskContainer {
+                network_bindings: vec![PortBinding { container_port: 80, host_port: port, protocol: "tcp".into() }],
+                ..TaskContainer::default()
+            }],
+            ..TaskDetail::default()
+        };
+        let awsvpc = TaskDetail { task_id: "t3".into(), private_ip: Some("10.0.1.7".into()), ..TaskDetail::default() };
+        let tasks = [on("t1", "i-a", 32768), on("t2", "i-a", 32769), awsvpc];
+        let target = |t: &str| TargetHealth { target: t.into(), ..TargetHealth::default() };
+        let mut targets = [target("i-a:32769"), target("i-a:32768"), target("10.0.1.7:80"), target("i-b:32768"), target("i-a")];
+        match_targets(&mut targets, &tasks);
+        let found: Vec<Option<&str>> = targets.iter().map(|t| t.task.as_deref()).collect();
+        assert_eq!(found, [Some("t2"), Some("t1"), Some("t3"), None, None]);
     }
 
     #[test]

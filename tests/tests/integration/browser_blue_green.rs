@@ -8,14 +8,14 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
-use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot};
+use crate::helpers::{Browser, PASSWORD, TestApp, click, save_screenshot};
 
 const PAGE: &str = "/e/local/services/itflex-nginx/nginx-web-bluegreen";
 
 /// Deploys the image tagged `tag` from the service page's Deploy dialog.
 async fn deploy(c: &Client, tag: &str) {
     let wait = || c.wait().at_most(Duration::from_secs(30));
-    wait().for_element(Locator::Id("deployButton")).await.unwrap().click().await.unwrap();
+    click(c, Locator::Id("deployButton")).await;
     let select = "fieldset[data-container='nginx-web'] select[name='pickImage']";
     wait().for_element(Locator::Css(&format!("{select} option:nth-child(2)"))).await.unwrap();
     let images = c.find(Locator::Css(select)).await.unwrap();
@@ -54,13 +54,15 @@ async fn a_blue_green_deploy_pauses_for_approval_moves_traffic_and_then_runs_as_
     save_screenshot(c, "blue-green-awaiting-approval-1024").await;
     c.set_window_size(1280, 1600).await.unwrap();
 
-    wait().for_element(Locator::Id("approveContinue")).await.unwrap().click().await.unwrap();
+    click(c, Locator::Id("approveContinue")).await;
     let first = wait().for_element(Locator::Css("#rollout[data-kind='deploy'][data-outcome='SUCCEEDED']")).await.unwrap();
     let first = first.attr("data-id").await.unwrap().unwrap();
     wait().for_element(Locator::Css("#nativeRollout[data-status='SUCCESSFUL'] #trafficSplit[data-target-weight='100']")).await.unwrap();
     assert!(c.find(Locator::Id("awaitingApproval")).await.is_err(), "nothing waits any more");
     // The load balancer's view of the new tasks: healthy targets in the group that now serves.
     wait().for_element(Locator::Css("#targets tbody tr[data-state='healthy']")).await.unwrap();
+    // Each target names the task behind it (its instance and host port), linked to its page.
+    wait().for_element(Locator::Css("#targets tbody tr[data-state='healthy'] a[href*='/tasks/itflex-nginx/']")).await.unwrap();
     save_screenshot(c, "blue-green-succeeded").await;
 
     // The approval is in the audit log, with who.
@@ -76,6 +78,17 @@ async fn a_blue_green_deploy_pauses_for_approval_moves_traffic_and_then_runs_as_
     let percent = wait().for_element(Locator::Css("input[name='canaryPercent']")).await.unwrap();
     percent.send_keys("20").await.unwrap();
     c.find(Locator::Css("input[name='canaryBakeTimeInMinutes']")).await.unwrap().send_keys("1").await.unwrap();
+    // The load balancer's traffic-shifting settings are there to change, as the service has them.
+    let alternate = c.find(Locator::Css("#balancerSettings input[name='alternateTargetGroupArn']")).await.unwrap();
+    assert!(alternate.prop("value").await.unwrap().unwrap_or_default().contains(":targetgroup/"), "prefilled");
+    // The demo's pause is one row of the hooks editor, with its stage.
+    let stage = c.find(Locator::Css("input[name='hookStage'][value='PRE_PRODUCTION_TRAFFIC_SHIFT']")).await.unwrap();
+    assert_eq!(stage.prop("checked").await.unwrap().as_deref(), Some("true"));
+    // CloudWatch alarms ECS watches, rolling back when one fires.
+    let alarms = c.find(Locator::Css("textarea[name$='alarms.alarmNames']")).await.unwrap();
+    alarms.send_keys("nginx-web-5xx").await.unwrap();
+    c.find(Locator::Css("input[name='alarmsEnable']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("input[name='alarmsRollback']")).await.unwrap().click().await.unwrap();
     // The approval pause is left on from the demo; a canary runs without it here.
     let pause = c.find(Locator::Css("input[name='approvalPause']")).await.unwrap();
     if pause.prop("checked").await.unwrap().as_deref() == Some("true") {
@@ -88,6 +101,13 @@ async fn a_blue_green_deploy_pauses_for_approval_moves_traffic_and_then_runs_as_
         crate::helpers::json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-bluegreen").await, 200).await;
     assert_eq!(settings["deploymentConfiguration"]["strategy"], "CANARY", "{settings}");
     assert_eq!(settings["deploymentConfiguration"]["canaryConfiguration"]["canaryPercent"], 20.0, "{settings}");
+    assert_eq!(
+        settings["deploymentConfiguration"]["alarms"],
+        serde_json::json!({"alarmNames": ["nginx-web-5xx"], "enable": true, "rollback": true}),
+        "{settings}"
+    );
+    let hooks = settings["deploymentConfiguration"]["lifecycleHooks"].as_array().cloned().unwrap_or_default();
+    assert!(hooks.is_empty(), "the pause is gone: {settings}");
 
     deploy(c, "v2").await;
     wait().for_element(Locator::XPath("//section[@id='nativeRollout']/h3[contains(., 'CANARY')]")).await.unwrap();

@@ -233,17 +233,22 @@ pub fn NativeRolloutPanel(rollout: NativeRollout, may_deploy: bool, may_approve:
     }
 }
 
-/// The load balancer's view of the service's tasks: each target of its target groups.
+/// The load balancer's view of the service's tasks: each target of its target groups, with the task
+/// behind it.
 #[component]
-pub fn TargetsTable(targets: Vec<TargetHealth>) -> impl IntoView {
+pub fn TargetsTable(targets: Vec<TargetHealth>, env: String, cluster: String) -> impl IntoView {
     let rows = targets
         .into_iter()
         .map(|t| {
             let state = t.state.clone();
+            let task = t.task.map(|id| view! {
+                <a class="mono" href=crate::api::paths::task(&env, &cluster, &id) rel="external">{id.chars().take(12).collect::<String>()}</a>
+            });
             view! {
                 <tr data-state=state.clone()>
                     <td class="mono">{t.target_group}<small>{format!(" ({})", t.role)}</small></td>
                     <td class="mono">{t.target}</td>
+                    <td>{task}</td>
                     <td><span class=format!("badge {}", if state == "healthy" { "ok" } else if state == "unhealthy" { "bad" } else { "info" })>{state.clone()}</span></td>
                     <td>{t.reason.unwrap_or_default()}<small>{t.description.map(|d| format!(" {d}"))}</small></td>
                 </tr>
@@ -254,7 +259,7 @@ pub fn TargetsTable(targets: Vec<TargetHealth>) -> impl IntoView {
         <section id="targets">
             <h2>"Load balancer targets"</h2>
             <table class="grid">
-                <thead><tr><th>"Target group"</th><th>"Target"</th><th>"Health"</th><th>"Reason"</th></tr></thead>
+                <thead><tr><th>"Target group"</th><th>"Target"</th><th>"Task"</th><th>"Health"</th><th>"Reason"</th></tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </section>

@@ -76,7 +76,7 @@ pub fn ServicePage() -> impl IntoView {
         }}
         {move || settings.get().and(current()).map(|d| view! { <Controls detail=d reload/> })}
         {move || detail.get().and_then(Result::ok).map(|d| view! { <ServiceTables detail=d/> })}
-        {move || { let t = targets.get(); (!t.is_empty()).then(|| view! { <TargetsTable targets=t/> }) }}
+        {move || { let t = targets.get(); (!t.is_empty()).then(|| view! { <TargetsTable targets=t env=env.get() cluster=cluster.get()/> }) }}
         {move || loaded.get().then(|| view! { <ExportPanel/> })}
         <Show when=known>
             <CiPanel env cluster=cluster.get_untracked() service=service.get_untracked() task_definition/>

@@ -5,9 +5,15 @@
 //! field.
 
 use leptos::prelude::*;
-use shared::ecs::service::{CanaryConfiguration, DeploymentConfiguration, LifecycleHook, LinearConfiguration, shifts_traffic};
+use shared::ecs::service::{
+    AdvancedConfiguration, CanaryConfiguration, DeploymentAlarms, DeploymentConfiguration, HOOK_STAGES, HookTimeout, LifecycleHook, LinearConfiguration,
+    shifts_traffic,
+};
 
-use crate::components::form::{Document, Input, Lens, number_input, parsed_text, select_input, options, toggle};
+use crate::components::form::{
+    Document, Input, Lens, flag, number_input, opt_checklist, opt_text_input, options, parsed_text, required_lines, rows, select_input,
+    toggle,
+};
 
 // No "absent" choice: UpdateService leaves an absent strategy as it was, so going back to rolling
 // updates must say ROLLING.
@@ -48,6 +54,51 @@ fn approval<S: Document>(hooks: Lens<S, Option<Vec<LifecycleHook>>>) -> AnyView 
             Some(list)
         },
     )
+}
+
+const HOOK_TYPES: &[(&str, &str)] = &[("PAUSE", "PAUSE — wait for Continue or Roll back"), ("AWS_LAMBDA", "AWS_LAMBDA — run a Lambda function")];
+const TIMEOUT_ACTIONS: &[(&str, &str)] = &[("", "ECS's default"), ("ROLLBACK", "ROLLBACK"), ("CONTINUE", "CONTINUE")];
+
+/// Every lifecycle hook, PAUSE or Lambda, with its stages and timeout.
+fn hooks_editor<S: Document>(hooks: Lens<S, Option<Vec<LifecycleHook>>>) -> AnyView {
+    let stages = Signal::stored(HOOK_STAGES.iter().map(|s| (s.to_string(), s.to_string())).collect::<Vec<_>>());
+    rows(hooks, "Lifecycle hooks", "Add a hook", move |hook: Lens<S, LifecycleHook>| {
+        let timeout = hook.field("timeoutConfiguration", |h: &mut LifecycleHook| Some(&mut h.timeout_configuration)).made();
+        view! {
+            <div class="hook">
+                {select_input(hook.field("targetType", |h: &mut LifecycleHook| Some(&mut h.target_type)),
+                    Input::new("Target").name("hookTargetType"), options(HOOK_TYPES))}
+                {opt_text_input(hook.field("hookTargetArn", |h: &mut LifecycleHook| Some(&mut h.hook_target_arn)),
+                    Input::new("Lambda function ARN (AWS_LAMBDA)").name("hookTargetArn"))}
+                {opt_text_input(hook.field("roleArn", |h: &mut LifecycleHook| Some(&mut h.role_arn)),
+                    Input::new("Role ECS uses to call it").name("hookRoleArn"))}
+                {opt_checklist(hook.field("lifecycleStages", |h: &mut LifecycleHook| Some(&mut h.lifecycle_stages)),
+                    "hookStage", "Runs at", stages)}
+                <div class="field-pair">
+                    {number_input(timeout.field("timeoutInMinutes", |t: &mut HookTimeout| Some(&mut t.timeout_in_minutes)),
+                        Input::new("Timeout (min)").name("hookTimeout"))}
+                    {select_input(timeout.field("action", |t: &mut HookTimeout| Some(&mut t.action)),
+                        Input::new("At the timeout").name("hookTimeoutAction"), options(TIMEOUT_ACTIONS))}
+                </div>
+            </div>
+        }
+        .into_any()
+    })
+}
+
+/// CloudWatch alarms ECS watches during a deployment (any strategy), and whether one in ALARM rolls
+/// the deployment back.
+fn alarms_fields<S: Document>(deployment: Lens<S, DeploymentConfiguration>) -> AnyView {
+    let alarms = deployment.field("alarms", |c: &mut DeploymentConfiguration| Some(&mut c.alarms)).made();
+    view! {
+        {required_lines(alarms.field("alarmNames", |a: &mut DeploymentAlarms| Some(&mut a.alarm_names)),
+            "CloudWatch alarms (names, one per line)", Some("ECS watches them while a deployment runs and its bake time lasts."))}
+        <div class="field-pair">
+            {flag(alarms.field("enable", |a: &mut DeploymentAlarms| Some(&mut a.enable)), Input::new("Watch these alarms").name("alarmsEnable"))}
+            {flag(alarms.field("rollback", |a: &mut DeploymentAlarms| Some(&mut a.rollback)), Input::new("Roll back when one goes into ALARM").name("alarmsRollback"))}
+        </div>
+    }
+    .into_any()
 }
 
 pub fn strategy_fields<S: Document>(deployment: Lens<S, DeploymentConfiguration>) -> AnyView {
@@ -118,9 +169,29 @@ pub fn strategy_fields<S: Document>(deployment: Lens<S, DeploymentConfiguration>
             {move || shifts().then(|| view! {
                 {number_input(bake.clone(), Input::new("Bake time after production traffic moved (min)").name("bakeTimeInMinutes"))}
                 {approval(hooks.clone())}
+                {hooks_editor(hooks.clone())}
                 <p class="hint">"Traffic moves between the load balancer's target group and its alternate one: set both, the production listener rule and the role under Load balancing."</p>
             })}
+            {alarms_fields(deployment)}
         </fieldset>
+    }
+    .into_any()
+}
+
+/// What blue/green, linear and canary deployments shift traffic with (AdvancedConfiguration).
+pub fn advanced_fields<S: Document>(advanced: Lens<S, AdvancedConfiguration>) -> AnyView {
+    view! {
+        <p class="hint">"For BLUE_GREEN, LINEAR and CANARY: the alternate target group the new revision starts in, the listener rules ECS re-weights, and the role it does it with."</p>
+        {opt_text_input(advanced.field("alternateTargetGroupArn", |a: &mut AdvancedConfiguration| Some(&mut a.alternate_target_group_arn)),
+            Input::new("Alternate target group ARN").name("alternateTargetGroupArn"))}
+        <div class="field-pair">
+            {opt_text_input(advanced.field("productionListenerRule", |a: &mut AdvancedConfiguration| Some(&mut a.production_listener_rule)),
+                Input::new("Production listener rule ARN").name("productionListenerRule"))}
+            {opt_text_input(advanced.field("testListenerRule", |a: &mut AdvancedConfiguration| Some(&mut a.test_listener_rule)),
+                Input::new("Test listener rule ARN (optional)").name("testListenerRule"))}
+        </div>
+        {opt_text_input(advanced.field("roleArn", |a: &mut AdvancedConfiguration| Some(&mut a.role_arn)),
+            Input::new("Role ECS assumes for the load balancer (ARN)").name("advancedRoleArn"))}
     }
     .into_any()
 }

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use shared::auth::Role;
-use shared::ecs::service::{CircuitBreaker, DeploymentConfiguration, ServiceDetail, ServiceUpdate};
+use shared::ecs::service::{CircuitBreaker, DeploymentConfiguration, LoadBalancer, ServiceDetail, ServiceUpdate};
 
 use crate::api::{self, paths};
 use crate::components::form::{Form, Input, Report, number_input, toggle};
@@ -12,7 +12,7 @@ use crate::components::{ErrorBanner, role_gate};
 use crate::load::{load, send};
 use crate::pages::param;
 
-use super::strategy_fields::strategy_fields;
+use super::strategy_fields::{advanced_fields, strategy_fields};
 use super::update_json::UpdateJsonPanel;
 
 #[component]
@@ -70,16 +70,23 @@ fn SettingsForm(detail: ServiceDetail) -> impl IntoView {
         }),
         enable_execute_command: Some(detail.enable_execute_command),
         force_new_deployment: Some(false),
+        load_balancers: (!detail.load_balancers.is_empty()).then(|| detail.load_balancers.clone()),
         ..ServiceUpdate::default()
     };
     let form = Form::checked(initial, |_: &ServiceUpdate| Report::default());
     let root = form.root();
     let deployment = root.field("deploymentConfiguration", |u: &mut ServiceUpdate| u.deployment_configuration.as_mut());
+    let balancers = detail.load_balancers.clone();
+    let balancer = balancer_fields(form, &detail.load_balancers);
     let pending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         form.fields.submit();
-        let (env, update) = (env.get_untracked(), form.spec.get_untracked());
+        let (env, mut update) = (env.get_untracked(), form.spec.get_untracked());
+        // Unchanged, the load balancers are not sent: a changed one starts a new deployment.
+        if update.load_balancers.as_deref() == Some(&balancers[..]) {
+            update.load_balancers = None;
+        }
         send(pending, async move { api::update_service(&env, &update).await }, move |answer| match answer {
             Ok(_) => back_to_service(),
             Err(e) => form.fields.server.set(Some(e)),
@@ -100,6 +107,7 @@ fn SettingsForm(detail: ServiceDetail) -> impl IntoView {
                     Input::new("Deployment circuit breaker, with rollback").name("circuitBreaker"),
                     |b| b.is_some_and(|b| b.enable), |on| Some(CircuitBreaker { enable: on, rollback: on }))}
                 {strategy_fields(deployment.clone())}
+                {balancer}
                 {toggle(root.field("enableExecuteCommand", |u: &mut ServiceUpdate| Some(&mut u.enable_execute_command)),
                     Input::new("ECS Exec").name("executeCommand"), flag, Some)}
                 {toggle(root.field("forceNewDeployment", |u: &mut ServiceUpdate| Some(&mut u.force_new_deployment)),
@@ -109,4 +117,20 @@ fn SettingsForm(detail: ServiceDetail) -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// The service's first load balancer's advanced configuration (what BLUE_GREEN, LINEAR and CANARY
+/// shift traffic with); the load balancers are sent only when changed.
+fn balancer_fields(form: Form<ServiceUpdate>, current: &[LoadBalancer]) -> Option<AnyView> {
+    let target_group = current.first()?.target_group_arn.clone().unwrap_or_default();
+    let lb = form.lens("loadBalancers[0]", |u: &mut ServiceUpdate, _| u.load_balancers.as_mut().and_then(|l| l.first_mut()));
+    let advanced = lb.field("advancedConfiguration", |l: &mut LoadBalancer| Some(&mut l.advanced_configuration)).made();
+    Some(view! {
+        <details class="json-panel" id="balancerSettings">
+            <summary>"Load balancer: traffic shifting"</summary>
+            <p class="muted mono">{target_group}</p>
+            {advanced_fields(advanced)}
+        </details>
+    }
+    .into_any())
 }

@@ -8,7 +8,7 @@ use crate::router::query_map;
 use leptos::prelude::*;
 use shared::auth::Role;
 use shared::ecs::service::{
-    AdvancedConfiguration, AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, DeploymentConfiguration, LoadBalancer,
+    AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, DeploymentConfiguration, LoadBalancer,
     NetworkConfiguration, PlacementStrategy, ServiceSpec, validate,
 };
 use shared::ecs::placement;
@@ -23,7 +23,7 @@ use crate::components::{ErrorBanner, ImportOutcome, ImportPanel, role_gate};
 use crate::load::{load, send};
 use crate::pages::param;
 
-use super::strategy_fields::strategy_fields;
+use super::strategy_fields::{advanced_fields, strategy_fields};
 
 fn initial(cluster: String) -> ServiceSpec {
     ServiceSpec {
@@ -48,7 +48,6 @@ pub fn CreateServicePage() -> impl IntoView {
 }
 
 type Form = crate::components::form::Form<ServiceSpec>;
-type Lens<T> = crate::components::form::Lens<ServiceSpec, T>;
 
 const SCHEDULING: &[Choice] = &[
     ("REPLICA", "REPLICA: keep a number of tasks running", ""),
@@ -377,23 +376,6 @@ fn network_fields(form: Form) -> impl IntoView {
             {toggle(public_ip, Input::new("Assign a public IP (needed in public subnets without a NAT gateway to pull images)").name("assignPublicIp"),
                 |v| v.as_deref() == Some("ENABLED"), |on| Some(if on { "ENABLED" } else { "DISABLED" }.to_string()))}
         </fieldset>
-    }
-}
-
-/// What blue/green, linear and canary deployments shift traffic with (AdvancedConfiguration).
-fn advanced_fields(advanced: Lens<AdvancedConfiguration>) -> impl IntoView {
-    view! {
-        <p class="hint">"For BLUE_GREEN, LINEAR and CANARY: the alternate target group the new revision starts in, the listener rules ECS re-weights, and the role it does it with."</p>
-        {opt_text_input(advanced.field("alternateTargetGroupArn", |a: &mut AdvancedConfiguration| Some(&mut a.alternate_target_group_arn)),
-            Input::new("Alternate target group ARN").name("alternateTargetGroupArn"))}
-        <div class="field-pair">
-            {opt_text_input(advanced.field("productionListenerRule", |a: &mut AdvancedConfiguration| Some(&mut a.production_listener_rule)),
-                Input::new("Production listener rule ARN").name("productionListenerRule"))}
-            {opt_text_input(advanced.field("testListenerRule", |a: &mut AdvancedConfiguration| Some(&mut a.test_listener_rule)),
-                Input::new("Test listener rule ARN (optional)").name("testListenerRule"))}
-        </div>
-        {opt_text_input(advanced.field("roleArn", |a: &mut AdvancedConfiguration| Some(&mut a.role_arn)),
-            Input::new("Role ECS assumes for the load balancer (ARN)").name("advancedRoleArn"))}
     }
 }
 

@@ -38,6 +38,14 @@ pub(super) fn check(spec: &ServiceSpec, e: &mut Errors) {
         e.rule("svc.bakeTime.range", format!("{DC}.bakeTimeInMinutes"), message);
     }
     check_linear_and_canary(config, strategy, e);
+    if let Some(alarms) = config.alarms.as_ref().filter(|a| a.enable) {
+        if alarms.alarm_names.iter().all(|n| n.trim().is_empty()) {
+            e.rule("svc.alarms.names", format!("{DC}.alarms.alarmNames"), "Watching alarms needs one or more CloudWatch alarm names.");
+        }
+        if spec.deployment_controller.as_ref().is_some_and(|c| c.kind != "ECS") {
+            e.rule("svc.alarms.controller", format!("{DC}.alarms.enable"), "Deployment alarms work only with the ECS deployment controller.");
+        }
+    }
     if shifts_traffic(strategy) {
         check_load_balancers(spec, strategy.unwrap_or_default(), e);
     }

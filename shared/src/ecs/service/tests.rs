@@ -253,6 +253,23 @@ mod strategies {
     }
 
     #[test]
+    fn watched_alarms_need_names_and_the_ecs_controller() {
+        let rolling = |alarms: serde_json::Value, controller: &str| {
+            let mut s = spec(serde_json::json!({"serviceName": "web", "taskDefinition": "web:1", "desiredCount": 1,
+                "deploymentConfiguration": {"alarms": alarms}}));
+            s.deployment_controller = Some(DeploymentController { kind: controller.into() });
+            paths(&s)
+        };
+        assert!(rolling(serde_json::json!({"alarmNames": ["5xx-high"], "enable": true, "rollback": true}), "ECS").is_empty());
+        // Turned off, nothing is watched: names may be empty (how a form switches alarms off).
+        assert!(rolling(serde_json::json!({"alarmNames": [], "enable": false, "rollback": false}), "CODE_DEPLOY").is_empty());
+        assert_eq!(
+            rolling(serde_json::json!({"alarmNames": [" "], "enable": true, "rollback": false}), "CODE_DEPLOY"),
+            ["deploymentConfiguration.alarms.alarmNames", "deploymentConfiguration.alarms.enable"]
+        );
+    }
+
+    #[test]
     fn ecs_strategies_need_the_ecs_controller() {
         let mut s = blue_green(serde_json::from_str(ADVANCED).unwrap(), serde_json::json!({"strategy": "CANARY"}));
         s.deployment_controller = Some(DeploymentController { kind: "CODE_DEPLOY".into() });

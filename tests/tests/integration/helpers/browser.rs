@@ -90,3 +90,16 @@ pub async fn set_text(c: &Client, element: &Element, text: &str) {
     let script = "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));";
     c.execute(script, vec![serde_json::to_value(element).unwrap(), text.into()]).await.unwrap();
 }
+
+/// Clicks what `locator` finds once it is there, finding it again if the page redrew it between
+/// the find and the click (a live page redraws parts of itself at every snapshot).
+pub async fn click(c: &Client, locator: fantoccini::Locator<'_>) {
+    for _ in 0..5 {
+        let element = c.wait().at_most(Duration::from_secs(30)).for_element(locator).await.unwrap();
+        match element.click().await {
+            Err(fantoccini::error::CmdError::Standard(e)) if e.error == fantoccini::error::ErrorStatus::StaleElementReference => continue,
+            other => return other.unwrap(),
+        }
+    }
+    panic!("{locator:?} kept being redrawn");
+}
