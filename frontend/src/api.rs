@@ -266,6 +266,8 @@ struct RevisionBasics {
 struct TaskBasics {
     network_mode: Option<String>,
     requires_compatibilities: Option<Vec<String>>,
+    cpu: Option<String>,
+    memory: Option<String>,
     #[serde(default)]
     container_definitions: Vec<ContainerBasics>,
 }
@@ -276,15 +278,21 @@ struct ContainerBasics {
     #[serde(default)]
     name: String,
     port_mappings: Option<Vec<PortBasics>>,
+    cpu: Option<i64>,
+    memory: Option<i64>,
+    memory_reservation: Option<i64>,
 }
 
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct PortBasics {
     container_port: Option<i64>,
+    host_port: Option<i64>,
+    protocol: Option<String>,
 }
 
-/// A revision's document with only the members the service rules read (the rest left default).
+/// A revision's document with only the members the service rules and the placement check read
+/// (the rest left default).
 pub async fn task_revision_basics(env: &str, family: &str, revision: i64) -> Result<TaskDefinitionSpec, ApiError> {
     let basics: RevisionBasics = get(&revision_url(env, family, revision)).await?;
     let t = basics.spec;
@@ -296,10 +304,15 @@ pub async fn task_revision_basics(env: &str, family: &str, revision: i64) -> Res
             .into_iter()
             .map(|c| shared::ecs::task_definition::ContainerDefinition {
                 name: c.name,
+                cpu: c.cpu,
+                memory: c.memory,
+                memory_reservation: c.memory_reservation,
                 port_mappings: c.port_mappings.map(|l| {
                     l.into_iter()
                         .map(|p| shared::ecs::task_definition::PortMapping {
                             container_port: p.container_port,
+                            host_port: p.host_port,
+                            protocol: p.protocol,
                             ..Default::default()
                         })
                         .collect()
@@ -307,6 +320,8 @@ pub async fn task_revision_basics(env: &str, family: &str, revision: i64) -> Res
                 ..Default::default()
             })
             .collect(),
+        cpu: t.cpu,
+        memory: t.memory,
         ..TaskDefinitionSpec::default()
     })
 }

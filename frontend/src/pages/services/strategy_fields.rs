@@ -11,7 +11,7 @@ use shared::ecs::service::{
 };
 
 use crate::components::form::{
-    Document, Input, Lens, flag, number_input, opt_checklist, opt_text_input, options, parsed_text, required_lines, rows, select_input,
+    Document, Input, Lens, flag, number_input, opt_checklist, opt_text_input, options, parsed_text, required_lines, rows, select_by, select_input,
     toggle,
 };
 
@@ -163,7 +163,8 @@ pub fn strategy_fields<S: Document>(deployment: Lens<S, DeploymentConfiguration>
     view! {
         <fieldset class="strategy">
             <legend>"Deployment strategy"</legend>
-            {select_input(strategy, Input::new("Strategy").name("strategy"), options(STRATEGIES))}
+            {select_by(strategy, Input::new("Strategy").name("strategy"), options(STRATEGIES),
+                |s: Option<String>| s.unwrap_or_else(|| "ROLLING".into()), |s| Some(Some(s)))}
             {linear_fields}
             {canary_fields}
             {move || shifts().then(|| view! {

@@ -293,6 +293,7 @@ fn ServiceWizard() -> impl IntoView {
                 {message(form, "launchType")}{crate::components::form::message_under(form, "capacityProviderStrategy")}
                 {scheduling}
                 <Show when=move || !daemon()>{desired}</Show>
+                {placement_warning(form, task_spec.into())}
             </fieldset>
             <fieldset>
                 <legend>"Deployment"</legend>
@@ -325,7 +326,6 @@ fn ServiceWizard() -> impl IntoView {
                     |v| v == Some(true), Some)}
             </fieldset>
             {load_balancer_fields(form, task_spec.into())}
-            {placement_warning(form, task_spec.into())}
             {problems(form, "creating")}
             <div class="actions">
                 <button type="submit" class="primary" id="createService" disabled=move || pending.get()>

@@ -131,18 +131,22 @@ impl TestApp {
         }
     }
 
-    /// Launches `count` m5.xlarge instances (4096 CPU units, 15576 MiB as the agent registers
-    /// them) whose user data joins `cluster`, as the ECS-optimized AMI does: tasks are placed only
-    /// where they fit, so a cluster made in a test needs instances to run EC2 tasks.
+    /// Launches `count` EC2 instances and registers them in `cluster` as the ECS agent does
+    /// (RegisterContainerInstance with the instance's identity document; moto gives each 4096 CPU
+    /// units and 7482 MiB): tasks are placed only where they fit, so a cluster made in a test needs
+    /// instances to run EC2 tasks.
     pub async fn add_instances(&self, cluster: &str, count: usize) {
-        use base64::Engine;
-        let user_data = base64::engine::general_purpose::STANDARD.encode(format!("#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config\n"));
         let count = count.to_string();
         let answer = self
             .aws_query("ec2", &[("Action", "RunInstances"), ("Version", "2016-11-15"), ("ImageId", "ami-760aaa0f"),
-                ("MinCount", &count), ("MaxCount", &count), ("InstanceType", "m5.xlarge"), ("UserData", &user_data)])
+                ("MinCount", &count), ("MaxCount", &count), ("InstanceType", "m5.xlarge")])
             .await;
-        assert!(answer.contains("<instanceId>"), "RunInstances: {answer}");
+        let ids: Vec<&str> = answer.split("<instanceId>").skip(1).filter_map(|s| s.split('<').next()).collect();
+        assert!(!ids.is_empty(), "RunInstances: {answer}");
+        for id in ids {
+            let document = json!({"instanceId": id, "region": "us-east-1"}).to_string();
+            self.ecs("RegisterContainerInstance", json!({"cluster": cluster, "instanceIdentityDocument": document})).await;
+        }
     }
 
     /// A repository's URI (`ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME`).
