@@ -4,7 +4,8 @@ will do, why, in ECS's words. Pure functions over `Host`s (`ecs_hosts` builds th
 that exist); the scheduler, RunTask and the figures of DescribeContainerInstances all use them.
 
 What a task needs (`demand_of`): the task-level `cpu` / `memory` when set, else the sum over its
-containers of `cpu` and of `memory` (or `memoryReservation` when `memory` is absent); its static
+containers of `cpu` and of `memoryReservation` (or `memory` when there is none: ECS reserves the
+soft limit); its static
 host ports — in bridge mode each mapping's `hostPort` unless it is 0 or absent (a dynamic port from
 the ephemeral range, always free), in host mode the `containerPort` (or `hostPort`) itself, by
 protocol (PORTS / PORTS_UDP). awsvpc tasks hold no host port (each has its own ENI; ENI limits per
@@ -89,7 +90,7 @@ def demand_of(definition):
     memory = (
         _number(definition.memory)
         if definition.memory
-        else sum(_number(c.get("memory") or c.get("memoryReservation") or 0) for c in containers)
+        else sum(_number(c.get("memoryReservation") or c.get("memory") or 0) for c in containers)
     )
     mode = definition.network_mode or "bridge"
     tcp, udp = set(), set()

@@ -13,7 +13,8 @@ use crate::ecs::task_definition::TaskDefinitionSpec;
 pub struct Needs {
     /// CPU units (the task's `cpu`, else the containers' sum).
     pub cpu: i64,
-    /// MiB (the task's `memory`, else each container's `memory`, or its `memoryReservation`).
+    /// MiB (the task's `memory`, else each container's `memoryReservation`, or its `memory`: ECS
+    /// reserves the soft limit when there is one).
     pub memory: i64,
     /// Static host ports, e.g. `80/tcp` (bridge: a non-zero `hostPort`; host: the container port).
     pub ports: Vec<String>,
@@ -44,7 +45,7 @@ pub fn needs(td: &TaskDefinitionSpec) -> Needs {
     let containers = &td.container_definitions;
     let cpu = number(&td.cpu).unwrap_or_else(|| containers.iter().filter_map(|c| c.cpu).sum());
     let memory = number(&td.memory)
-        .unwrap_or_else(|| containers.iter().filter_map(|c| c.memory.or(c.memory_reservation)).sum());
+        .unwrap_or_else(|| containers.iter().filter_map(|c| c.memory_reservation.or(c.memory)).sum());
     let host_mode = td.network_mode.as_deref() == Some("host");
     let bridge = matches!(td.network_mode.as_deref(), None | Some("bridge"));
     let mut ports = Vec::new();
@@ -112,6 +113,9 @@ impl Verdict {
             each.push(format!("{} MiB", needs.memory));
         }
         let n = self.instances.len();
+        if n == 0 {
+            return Some(format!("None of {} tasks can be placed: the cluster has no container instances. Change: add instances (or run on Fargate).", self.wanted));
+        }
         let mut text = format!(
             "{} of {} tasks can be placed: each needs {}; the cluster's {n} instance{} {} room for {}.",
             self.placeable,
@@ -179,6 +183,18 @@ mod tests {
         assert_eq!((v.placeable, v.instances[0].2.as_str()), (0, "host port 80 is in use"));
         // distinctInstance: one each.
         assert_eq!(check(&dynamic, 4, false, true, &[t2_micro("a"), t2_micro("b")]).placeable, 2);
+    }
+
+    #[test]
+    fn a_containers_soft_limit_is_what_it_reserves_and_no_instance_is_said_plainly() {
+        let mut td = lab();
+        td.memory = None;
+        td.container_definitions[0].memory = Some(512);
+        td.container_definitions[0].memory_reservation = Some(128);
+        assert_eq!(needs(&td).memory, 128);
+        let none = check(&needs(&td), 2, false, false, &[]);
+        assert_eq!(none.placeable, 0);
+        assert!(none.warning(&needs(&td)).unwrap().contains("the cluster has no container instances"));
     }
 
     #[test]

@@ -312,7 +312,7 @@ fn DeleteDialog(desired: i64, on_close: Callback<()>) -> impl IntoView {
     view! {
         <Modal title=format!("Delete service {}?", service.get_untracked()) on_close>
             {if desired > 0 {
-                view! { <p>{format!("It runs {desired} tasks. ECS deletes a service once it is scaled to 0; forcing stops its tasks at once.")}</p> }.into_any()
+                view! { <p>{format!("It runs {desired} task{}. ECS deletes a service once it is scaled to 0; forcing stops its tasks at once.", if desired == 1 { "" } else { "s" })}</p> }.into_any()
             } else {
                 view! { <p>"It runs no task."</p> }.into_any()
             }}

@@ -77,16 +77,14 @@ fn SettingsForm(detail: ServiceDetail) -> impl IntoView {
     let root = form.root();
     let deployment = root.field("deploymentConfiguration", |u: &mut ServiceUpdate| u.deployment_configuration.as_mut());
     let balancers = detail.load_balancers.clone();
+    let had_hooks = config.lifecycle_hooks.as_ref().is_some_and(|h| !h.is_empty());
     let balancer = balancer_fields(form, &detail.load_balancers);
     let pending = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         form.fields.submit();
         let (env, mut update) = (env.get_untracked(), form.spec.get_untracked());
-        // Unchanged, the load balancers are not sent: a changed one starts a new deployment.
-        if update.load_balancers.as_deref() == Some(&balancers[..]) {
-            update.load_balancers = None;
-        }
+        tidy(&mut update, &balancers, had_hooks);
         send(pending, async move { api::update_service(&env, &update).await }, move |answer| match answer {
             Ok(_) => back_to_service(),
             Err(e) => form.fields.server.set(Some(e)),
@@ -133,4 +131,28 @@ fn balancer_fields(form: Form<ServiceUpdate>, current: &[LoadBalancer]) -> Optio
         </details>
     }
     .into_any())
+}
+
+/// What the form leaves behind made right for UpdateService: unchanged load balancers are not sent
+/// (a changed one starts a new deployment); members emptied in the form are absent, not `{}`
+/// (ECS would refuse them); hooks all removed are an empty list (absent, ECS keeps them).
+fn tidy(update: &mut ServiceUpdate, balancers: &[LoadBalancer], had_hooks: bool) {
+    for lb in update.load_balancers.iter_mut().flatten() {
+        if lb.advanced_configuration == Some(Default::default()) {
+            lb.advanced_configuration = None;
+        }
+    }
+    if update.load_balancers.as_deref() == Some(balancers) {
+        update.load_balancers = None;
+    }
+    if let Some(config) = update.deployment_configuration.as_mut() {
+        for hook in config.lifecycle_hooks.iter_mut().flatten() {
+            if hook.timeout_configuration == Some(Default::default()) {
+                hook.timeout_configuration = None;
+            }
+        }
+        if had_hooks && config.lifecycle_hooks.is_none() {
+            config.lifecycle_hooks = Some(Vec::new());
+        }
+    }
 }

@@ -40,9 +40,10 @@ pub struct ContainerInstance {
 }
 
 impl ContainerInstance {
-    /// What it has left, for the placement check (ACTIVE instances only take tasks).
+    /// What it has left, for the placement check (ECS places only on ACTIVE instances whose agent
+    /// is connected).
     pub fn room(&self) -> Option<crate::ecs::placement::Room> {
-        (self.status == "ACTIVE").then(|| crate::ecs::placement::Room {
+        (self.status == "ACTIVE" && self.agent_connected).then(|| crate::ecs::placement::Room {
             instance: self.ec2_instance_id.clone(),
             cpu: self.remaining_cpu,
             memory: self.remaining_memory,

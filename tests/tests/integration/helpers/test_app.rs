@@ -122,13 +122,14 @@ impl TestApp {
         .await;
         let app = self;
         let path = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
-        for _ in 0..50 {
+        for _ in 0..100 {
             let service = json_with_status(app.get(path).await, 200).await;
             if service["deployments"].as_array().unwrap().iter().all(|d| d["rolloutState"] == "COMPLETED") {
-                break;
+                return;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
+        panic!("the fitted lab service never completed its rollout: {}", json_with_status(app.get(path).await, 200).await);
     }
 
     /// Launches `count` EC2 instances and registers them in `cluster` as the ECS agent does
