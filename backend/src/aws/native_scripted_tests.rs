@@ -236,11 +236,7 @@ async fn a_blue_green_deployment_is_followed_through_every_stage_to_success() {
 
 #[tokio::test]
 async fn a_canary_rolled_back_by_an_alarm_fails_with_the_alarm_as_its_reason() {
-    let rolled_back = |status: Status| {
-        native_with(status, Stage::ProductionTrafficShift, 0.0, |b| {
-            b.rollback(Rollback::builder().reason("CloudWatch alarm web-5xx is in ALARM").service_revision_arn(OLD_REV).build())
-        })
-    };
+    let rolled_back = |status: Status| rolled_back_for("CloudWatch alarm web-5xx is in ALARM", status);
     let described = mock!(Client::describe_service_deployments)
         .sequence()
         .output(|| native(Status::InProgress, Stage::ProductionTrafficShift, 5.0))
@@ -253,15 +249,7 @@ async fn a_canary_rolled_back_by_an_alarm_fails_with_the_alarm_as_its_reason() {
         .sequence()
         .output(|| rolling_out(true))
         .times(8)
-        .output(|| {
-            service(
-                vec![
-                    deployment("ecs-svc/old", "PRIMARY", 1, DeploymentRolloutState::InProgress),
-                    deployment("ecs-svc/new", "ACTIVE", 2, DeploymentRolloutState::Failed),
-                ],
-                true,
-            )
-        })
+        .output(|| failed_back_to(DeploymentRolloutState::InProgress))
         .repeatedly()
         .build();
     let rules = common(true);
@@ -269,6 +257,24 @@ async fn a_canary_rolled_back_by_an_alarm_fails_with_the_alarm_as_its_reason() {
     assert_eq!(record.outcome, Outcome::Failed, "{record:?}");
     let reason = record.reason.unwrap_or_default();
     assert!(reason.contains("CloudWatch alarm web-5xx is in ALARM") && reason.contains("Rolled back to web:1"), "{reason}");
+}
+
+/// ECS's record once it rolled the deployment back at the production traffic shift, for `reason`.
+fn rolled_back_for(reason: &str, status: Status) -> DescribeServiceDeploymentsOutput {
+    native_with(status, Stage::ProductionTrafficShift, 0.0, |b| {
+        b.rollback(Rollback::builder().reason(reason).service_revision_arn(OLD_REV).build())
+    })
+}
+
+/// `deployments[]` once the new deployment FAILED and the old one, in `old`, is PRIMARY again.
+fn failed_back_to(old: DeploymentRolloutState) -> DescribeServicesOutput {
+    service(
+        vec![
+            deployment("ecs-svc/old", "PRIMARY", 1, old),
+            deployment("ecs-svc/new", "ACTIVE", 2, DeploymentRolloutState::Failed),
+        ],
+        true,
+    )
 }
 
 /// ECS's record while a PAUSE hook waits before production traffic moves.
@@ -302,11 +308,7 @@ async fn ended(deployer: &Deployer, id: i64) -> DeploymentRecord {
 
 #[tokio::test]
 async fn a_pause_hook_answered_with_roll_back_fails_the_deployment_with_ecs_reason() {
-    let rolled_back = |status: Status| {
-        native_with(status, Stage::ProductionTrafficShift, 0.0, |b| {
-            b.rollback(Rollback::builder().reason("Service deployment rolled back by lifecycle hook ecs-pause-1").service_revision_arn(OLD_REV).build())
-        })
-    };
+    let rolled_back = |status: Status| rolled_back_for("Service deployment rolled back by lifecycle hook ecs-pause-1", status);
     let described = mock!(Client::describe_service_deployments)
         .sequence()
         .output(paused)
@@ -320,15 +322,7 @@ async fn a_pause_hook_answered_with_roll_back_fails_the_deployment_with_ecs_reas
         .sequence()
         .output(|| rolling_out(true))
         .times(46)
-        .output(|| {
-            service(
-                vec![
-                    deployment("ecs-svc/old", "PRIMARY", 1, DeploymentRolloutState::Completed),
-                    deployment("ecs-svc/new", "ACTIVE", 2, DeploymentRolloutState::Failed),
-                ],
-                true,
-            )
-        })
+        .output(|| failed_back_to(DeploymentRolloutState::Completed))
         .repeatedly()
         .build();
     let rules = common(true);
