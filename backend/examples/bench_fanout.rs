@@ -26,7 +26,8 @@ async fn main() {
         tokio::spawn(common::each_event(http.clone(), url.clone(), cookie.clone(), move |data| {
             let Ok(snapshot) = serde_json::from_str::<Value>(data) else { return };
             let now = berth::deploy::records::now_ms() as f64;
-            let _ = tx.send((snapshot["seq"].as_u64().unwrap_or(0), now - snapshot["polledAtMs"].as_f64().unwrap_or(now)));
+            let _ =
+                tx.send((snapshot["seq"].as_u64().unwrap_or(0), now - snapshot["polledAtMs"].as_f64().unwrap_or(now)));
         }));
     }
     drop(tx);

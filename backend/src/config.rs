@@ -408,8 +408,12 @@ mod tests {
         let envs = parse_environments(file).unwrap();
         assert_eq!(envs[0].approvals, shared::env::ApprovalPolicy { role: shared::auth::Role::Admin, four_eyes: true });
         let plain = parse_environments(FILE).unwrap();
-        assert_eq!(plain[0].approvals, shared::env::ApprovalPolicy { role: shared::auth::Role::Deployer, four_eyes: false });
-        let wrong = parse_environments("[[environments]]\nname='a'\nregion='x'\n[environments.approvals]\nfourEyse=true\n");
+        assert_eq!(
+            plain[0].approvals,
+            shared::env::ApprovalPolicy { role: shared::auth::Role::Deployer, four_eyes: false }
+        );
+        let wrong =
+            parse_environments("[[environments]]\nname='a'\nregion='x'\n[environments.approvals]\nfourEyse=true\n");
         assert!(wrong.unwrap_err().to_string().contains("fourEyse"));
     }
 

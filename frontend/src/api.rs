@@ -16,7 +16,7 @@ use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate, UpdateOutc
 use shared::ecs::task::{ServiceAddresses, TaskDetail};
 use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, TaskDefinitionSpec};
 use shared::env::EnvironmentInfo;
-use shared::error::{ApiError, ErrorCode};
+use shared::error::{ApiError, ErrorCode, FieldError};
 use shared::logs::{LogQuery, Logs};
 use shared::notify::{DeliveryInfo, DestinationInfo, NewDestination};
 
@@ -447,7 +447,11 @@ pub async fn task_logs(env: &str, cluster: &str, task: &str) -> Result<Logs, Api
 
 /// The service's new lines, live (SSE), with the viewer's filters.
 pub fn follow_logs_url(env: &str, cluster: &str, service: &str, query: &LogQuery) -> String {
-    format!("{}/logs/follow{}", service_url(env, cluster, service), log_params(&LogQuery { start: None, end: None, ..query.clone() }))
+    format!(
+        "{}/logs/follow{}",
+        service_url(env, cluster, service),
+        log_params(&LogQuery { start: None, end: None, ..query.clone() })
+    )
 }
 
 pub async fn service_addresses(env: &str, cluster: &str, service: &str) -> Result<ServiceAddresses, ApiError> {
@@ -464,6 +468,19 @@ pub async fn export_service(env: &str, cluster: &str, service: &str) -> Result<S
 pub async fn scale_service(env: &str, cluster: &str, service: &str, desired: i64) -> Result<ServiceDetail, ApiError> {
     let url = format!("{}/desired-count", service_url(env, cluster, service));
     parse(&call(with_csrf(Request::put(&url)).json(&serde_json::json!({ "desiredCount": desired }))).await?)
+}
+
+/// Whether the service's tasks can be placed with `desired` tasks (its own count when `None`), and
+/// after a new deployment when `rollout`: warnings naming what to change, empty when all fits.
+pub async fn service_placement(
+    env: &str,
+    cluster: &str,
+    service: &str,
+    desired: Option<i64>,
+    rollout: bool,
+) -> Result<Vec<FieldError>, ApiError> {
+    let count = desired.map(|d| format!("&desiredCount={d}")).unwrap_or_default();
+    get(&format!("{}/placement?rollout={rollout}{count}", service_url(env, cluster, service))).await
 }
 
 pub async fn delete_service(env: &str, cluster: &str, service: &str, force: bool) -> Result<(), ApiError> {

@@ -17,9 +17,9 @@ use router::Route;
 
 use pages::{
     AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
-    HistoryPage, Home, NotificationsPage, ServiceLogsPage, RepositoriesPage, RepositoryPage, ServicePage, TaskDefinitionWizard,
-    TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage, UpdateServicePage,
-    UsersPage,
+    HistoryPage, Home, NotificationsPage, RepositoriesPage, RepositoryPage, ServiceLogsPage, ServicePage,
+    TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage,
+    UpdateServicePage, UsersPage,
 };
 
 /// Each app's pages (`router::routes` tries them in order; a page no route matches is NotFound).

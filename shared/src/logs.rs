@@ -153,7 +153,9 @@ pub fn source_of(task_definition: &str, container: &ContainerDefinition) -> Resu
         reason: format!("{why} {TURN_ON}"),
     };
     let Some(config) = &container.log_configuration else {
-        return Err(no("No log configuration: the container's output stays on its instance (Docker's json-file).".into()));
+        return Err(no(
+            "No log configuration: the container's output stays on its instance (Docker's json-file).".into()
+        ));
     };
     let options = config.options.clone().unwrap_or_default();
     let option = |k: &str| options.get(k).filter(|v| !v.is_empty()).cloned();
@@ -184,7 +186,10 @@ pub fn source_of(task_definition: &str, container: &ContainerDefinition) -> Resu
                     option("region"),
                     StreamNaming::Firelens { prefix: option("log_stream_prefix").unwrap_or_default() },
                 )),
-                _ => Err(no("FireLens routes its lines elsewhere than a CloudWatch log group Berth can read from the options.".into())),
+                _ => Err(no(
+                    "FireLens routes its lines elsewhere than a CloudWatch log group Berth can read from the options."
+                        .into(),
+                )),
             }
         }
         other => Err(no(format!("Log driver {other}: its lines are not in CloudWatch Logs."))),
@@ -228,7 +233,8 @@ mod tests {
             ("log_group_name".to_string(), "/app".to_string()),
             ("log_stream_prefix".to_string(), "from-fluent-bit-".to_string()),
         ]);
-        let config = LogConfiguration { log_driver: "awsfirelens".into(), options: Some(options), secret_options: None };
+        let config =
+            LogConfiguration { log_driver: "awsfirelens".into(), options: Some(options), secret_options: None };
         let source = source_of("web:3", &container(Some(config))).unwrap();
         assert_eq!(source.stream("0123abcd"), "from-fluent-bit-web-firelens-0123abcd");
     }

@@ -60,7 +60,9 @@ fn ports(list: &[sdk::Resource]) -> Vec<String> {
     let mut found: Vec<(i64, &str)> = Vec::new();
     for (name, protocol) in [("PORTS", "tcp"), ("PORTS_UDP", "udp")] {
         if let Some(r) = list.iter().find(|r| r.name() == Some(name)) {
-            found.extend(r.string_set_value().iter().filter_map(|p| p.trim().parse::<i64>().ok()).map(|p| (p, protocol)));
+            found.extend(
+                r.string_set_value().iter().filter_map(|p| p.trim().parse::<i64>().ok()).map(|p| (p, protocol)),
+            );
         }
     }
     found.sort();

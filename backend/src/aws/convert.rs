@@ -102,7 +102,9 @@ pub(crate) fn document_to_json(d: &aws_smithy_types::Document) -> serde_json::Va
         Document::Array(items) => items.iter().map(document_to_json).collect(),
         Document::Number(Number::PosInt(n)) => (*n).into(),
         Document::Number(Number::NegInt(n)) => (*n).into(),
-        Document::Number(Number::Float(f)) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into),
+        Document::Number(Number::Float(f)) => {
+            serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into)
+        }
         Document::String(s) => s.clone().into(),
         Document::Bool(b) => (*b).into(),
         Document::Null => serde_json::Value::Null,

@@ -10,7 +10,10 @@ use shared::ecs::task_definition::{Revision, TaskDefinitionSpec};
 use super::AwsEnv;
 use super::convert::timestamp;
 use super::errors::AwsResult;
-use super::service_convert::{add_to_body, deployment_configuration, deployment_passthrough, detail, i32_at, load_balancers, network, placement, strategy};
+use super::service_convert::{
+    add_to_body, deployment_configuration, deployment_passthrough, detail, i32_at, load_balancers, network, placement,
+    strategy,
+};
 use super::task_definition_from_sdk::from_sdk;
 use super::task_definition_to_sdk::to_sdk;
 use crate::error::AppError;

@@ -30,7 +30,10 @@ impl AwsEnv {
         subnets: &[String],
     ) -> Result<TrafficRig, AppError> {
         let found = self.elb.describe_load_balancers().names(name).send().await;
-        let lb_arn = match found.ok().and_then(|o| o.load_balancers().first().and_then(|l| l.load_balancer_arn().map(str::to_string))) {
+        let lb_arn = match found
+            .ok()
+            .and_then(|o| o.load_balancers().first().and_then(|l| l.load_balancer_arn().map(str::to_string)))
+        {
             Some(arn) => arn,
             None => self
                 .elb
@@ -89,7 +92,8 @@ impl AwsEnv {
         let listener = match listeners.listeners().iter().find(|l| l.port() == Some(port)) {
             Some(l) => l.listener_arn().unwrap_or_default().to_string(),
             None => {
-                let to_blue = sdk::Action::builder().r#type(sdk::ActionTypeEnum::Forward).target_group_arn(blue).build();
+                let to_blue =
+                    sdk::Action::builder().r#type(sdk::ActionTypeEnum::Forward).target_group_arn(blue).build();
                 self.elb
                     .create_listener()
                     .load_balancer_arn(lb_arn)
@@ -120,7 +124,10 @@ impl AwsEnv {
         let forward = sdk::Action::builder()
             .r#type(sdk::ActionTypeEnum::Forward)
             .forward_config(
-                sdk::ForwardActionConfig::builder().target_groups(group(blue, 100)).target_groups(group(green, 0)).build(),
+                sdk::ForwardActionConfig::builder()
+                    .target_groups(group(blue, 100))
+                    .target_groups(group(green, 0))
+                    .build(),
             )
             .build();
         let everything = sdk::RuleCondition::builder()

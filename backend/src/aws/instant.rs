@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput;
+use aws_sdk_cloudwatchlogs::types::FilteredLogEvent;
 use aws_sdk_ecs::Client;
 use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
 use aws_sdk_ecs::operation::describe_task_definition::DescribeTaskDefinitionOutput;
@@ -12,11 +14,9 @@ use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
 use aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionOutput;
 use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
 use aws_sdk_ecs::types::{
-    LogConfiguration, LogDriver, Task,
-    ContainerDefinition, Deployment, DeploymentRolloutState, Service, TaskDefinition, TaskDefinitionStatus,
+    ContainerDefinition, Deployment, DeploymentRolloutState, LogConfiguration, LogDriver, Service, Task,
+    TaskDefinition, TaskDefinitionStatus,
 };
-use aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput;
-use aws_sdk_cloudwatchlogs::types::FilteredLogEvent;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 
 use super::{AwsEnv, Environments};

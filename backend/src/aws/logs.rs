@@ -127,9 +127,8 @@ impl AwsEnv {
         E: aws_sdk_cloudwatchlogs::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug + Send + Sync + 'static,
     {
-        out.map(Some).or_aws_unless(self.cx(action), |refusal| {
-            refusal.is("ResourceNotFoundException").then_some(Ok(None))
-        })
+        out.map(Some)
+            .or_aws_unless(self.cx(action), |refusal| refusal.is("ResourceNotFoundException").then_some(Ok(None)))
     }
 }
 

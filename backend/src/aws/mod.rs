@@ -8,8 +8,6 @@ mod clusters;
 mod convert;
 #[cfg(test)]
 mod deploy_scripted_tests;
-#[cfg(test)]
-mod native_scripted_tests;
 mod ecr;
 mod ecs;
 mod elb;
@@ -18,6 +16,8 @@ mod errors;
 #[cfg(any(test, feature = "bench"))]
 pub mod instant;
 mod logs;
+#[cfg(test)]
+mod native_scripted_tests;
 mod network;
 mod service_convert;
 mod service_deployments;

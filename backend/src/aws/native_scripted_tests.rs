@@ -17,13 +17,13 @@ use aws_sdk_ecs::operation::list_tasks::ListTasksOutput;
 use aws_sdk_ecs::operation::register_task_definition::RegisterTaskDefinitionOutput;
 use aws_sdk_ecs::operation::stop_service_deployment::StopServiceDeploymentOutput;
 use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
+use aws_sdk_ecs::types::builders::ServiceDeploymentBuilder;
 use aws_sdk_ecs::types::{
     ContainerDefinition, Deployment, DeploymentLifecycleHookDetail, DeploymentLifecycleHookStatus,
     DeploymentLifecycleHookTargetType, DeploymentRolloutState, Rollback, Service, ServiceDeployment,
     ServiceDeploymentLifecycleStage as Stage, ServiceDeploymentStatus as Status, ServiceRevision,
     ServiceRevisionSummary, TaskDefinition, TaskDefinitionStatus,
 };
-use aws_sdk_ecs::types::builders::ServiceDeploymentBuilder;
 use aws_smithy_mocks::{Rule, RuleMode, mock, mock_client};
 use shared::auth::{Grant, Role};
 use shared::deploy::{DeployRequest, DeploymentRecord, ImageChange, Outcome};
@@ -116,17 +116,21 @@ fn task_definition(revision: i32, image: &str) -> TaskDefinition {
         .family("web")
         .revision(revision)
         .status(TaskDefinitionStatus::Active)
-        .container_definitions(ContainerDefinition::builder().name("web").image(image).memory(128).essential(true).build())
+        .container_definitions(
+            ContainerDefinition::builder().name("web").image(image).memory(128).essential(true).build(),
+        )
         .build()
 }
 
 /// The calls every scenario answers the same way.
 fn common(native: bool) -> Vec<Rule> {
     vec![
-        mock!(Client::describe_task_definition)
-            .then_output(|| DescribeTaskDefinitionOutput::builder().task_definition(task_definition(1, "nginx:1.26")).build()),
-        mock!(Client::register_task_definition)
-            .then_output(|| RegisterTaskDefinitionOutput::builder().task_definition(task_definition(2, "nginx:1.27")).build()),
+        mock!(Client::describe_task_definition).then_output(|| {
+            DescribeTaskDefinitionOutput::builder().task_definition(task_definition(1, "nginx:1.26")).build()
+        }),
+        mock!(Client::register_task_definition).then_output(|| {
+            RegisterTaskDefinitionOutput::builder().task_definition(task_definition(2, "nginx:1.27")).build()
+        }),
         mock!(Client::update_service).then_output(move || {
             let s = rolling_out(native).services()[0].clone();
             UpdateServiceOutput::builder().service(s).build()
@@ -136,8 +140,12 @@ fn common(native: bool) -> Vec<Rule> {
         mock!(Client::list_service_deployments).then_output(|| ListServiceDeploymentsOutput::builder().build()),
         mock!(Client::describe_service_revisions).then_output(|| {
             DescribeServiceRevisionsOutput::builder()
-                .service_revisions(ServiceRevision::builder().service_revision_arn(OLD_REV).task_definition(format!("{TD}:1")).build())
-                .service_revisions(ServiceRevision::builder().service_revision_arn(NEW_REV).task_definition(format!("{TD}:2")).build())
+                .service_revisions(
+                    ServiceRevision::builder().service_revision_arn(OLD_REV).task_definition(format!("{TD}:1")).build(),
+                )
+                .service_revisions(
+                    ServiceRevision::builder().service_revision_arn(NEW_REV).task_definition(format!("{TD}:2")).build(),
+                )
                 .build()
         }),
     ]
@@ -159,7 +167,12 @@ async fn deployer(client: Client) -> Deployer {
 }
 
 fn ci() -> Principal {
-    Principal { name: "ci".into(), grants: vec![Grant { environment: "*".into(), role: Role::Deployer }], via: Via::Cli, services: None }
+    Principal {
+        name: "ci".into(),
+        grants: vec![Grant { environment: "*".into(), role: Role::Deployer }],
+        via: Via::Cli,
+        services: None,
+    }
 }
 
 fn request() -> DeployRequest {
@@ -189,7 +202,8 @@ async fn run(rules: &[&Rule]) -> (DeploymentRecord, Vec<String>, Deployer) {
         }
     });
     let started = deployer.deploy(&ci(), "prod", &request(), None).await.unwrap();
-    let record = tokio::time::timeout(Duration::from_secs(10), deployer.wait(started.record.id)).await.unwrap().unwrap();
+    let record =
+        tokio::time::timeout(Duration::from_secs(10), deployer.wait(started.record.id)).await.unwrap().unwrap();
     let stages = seen.lock().unwrap().clone();
     (record, stages, deployer)
 }
@@ -256,7 +270,10 @@ async fn a_canary_rolled_back_by_an_alarm_fails_with_the_alarm_as_its_reason() {
     let (record, _, _) = run(&all(&rules, &[&described, &services])).await;
     assert_eq!(record.outcome, Outcome::Failed, "{record:?}");
     let reason = record.reason.unwrap_or_default();
-    assert!(reason.contains("CloudWatch alarm web-5xx is in ALARM") && reason.contains("Rolled back to web:1"), "{reason}");
+    assert!(
+        reason.contains("CloudWatch alarm web-5xx is in ALARM") && reason.contains("Rolled back to web:1"),
+        "{reason}"
+    );
 }
 
 /// ECS's record once it rolled the deployment back at the production traffic shift, for `reason`.
@@ -308,7 +325,8 @@ async fn ended(deployer: &Deployer, id: i64) -> DeploymentRecord {
 
 #[tokio::test]
 async fn a_pause_hook_answered_with_roll_back_fails_the_deployment_with_ecs_reason() {
-    let rolled_back = |status: Status| rolled_back_for("Service deployment rolled back by lifecycle hook ecs-pause-1", status);
+    let rolled_back =
+        |status: Status| rolled_back_for("Service deployment rolled back by lifecycle hook ecs-pause-1", status);
     let described = mock!(Client::describe_service_deployments)
         .sequence()
         .output(paused)
@@ -332,7 +350,10 @@ async fn a_pause_hook_answered_with_roll_back_fails_the_deployment_with_ecs_reas
     assert_eq!(ended.outcome, Outcome::Failed, "{ended:?}");
     assert!(ended.awaiting_approval.is_none(), "no longer awaiting approval once it ended: {ended:?}");
     let reason = ended.reason.unwrap_or_default();
-    assert!(reason.contains("rolled back by lifecycle hook ecs-pause-1") && reason.contains("Rolled back to web:1"), "{reason}");
+    assert!(
+        reason.contains("rolled back by lifecycle hook ecs-pause-1") && reason.contains("Rolled back to web:1"),
+        "{reason}"
+    );
 }
 
 #[tokio::test]
@@ -365,7 +386,8 @@ async fn wait_answers_awaiting_approval_at_a_pause_hook_and_the_deployment_succe
 
 #[tokio::test]
 async fn an_environment_without_the_native_api_is_followed_by_its_deployments_alone() {
-    let described = mock!(Client::describe_service_deployments).then_output(|| native(Status::InProgress, Stage::ScaleUp, 0.0));
+    let described =
+        mock!(Client::describe_service_deployments).then_output(|| native(Status::InProgress, Stage::ScaleUp, 0.0));
     let services = mock!(Client::describe_services)
         .sequence()
         .output(|| rolling_out(false))
@@ -383,7 +405,9 @@ async fn an_environment_without_the_native_api_is_followed_by_its_deployments_al
 #[tokio::test]
 async fn stop_sends_the_deployment_and_the_stop_type() {
     let stop = mock!(Client::stop_service_deployment)
-        .match_requests(|r| r.service_deployment_arn() == Some(SD) && r.stop_type().map(|t| t.as_str()) == Some("ABORT"))
+        .match_requests(|r| {
+            r.service_deployment_arn() == Some(SD) && r.stop_type().map(|t| t.as_str()) == Some("ABORT")
+        })
         .then_output(|| StopServiceDeploymentOutput::builder().service_deployment_arn(SD).build());
     let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, &[&stop]);
     let aws = AwsEnv::scripted("prod", None, Some(client));

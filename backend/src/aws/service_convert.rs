@@ -194,7 +194,9 @@ pub(super) fn passthrough(spec: &ServiceSpec) -> serde_json::Map<String, serde_j
 }
 
 /// The deployment configuration's members sent as JSON (CreateService and UpdateService alike).
-pub(super) fn deployment_passthrough(c: Option<&DeploymentConfiguration>) -> serde_json::Map<String, serde_json::Value> {
+pub(super) fn deployment_passthrough(
+    c: Option<&DeploymentConfiguration>,
+) -> serde_json::Map<String, serde_json::Value> {
     use serde_json::Value;
     let mut deployment = serde_json::Map::new();
     if let Some(c) = c {
@@ -315,6 +317,22 @@ pub(super) fn detail(s: &sdk::Service) -> ServiceDetail {
                 }),
             })
             .collect(),
+        placement_constraints: s
+            .placement_constraints()
+            .iter()
+            .map(|c| PlacementConstraint {
+                kind: c.r#type().map(|t| t.as_str().to_string()),
+                expression: c.expression().map(str::to_string),
+            })
+            .collect(),
+        placement_strategy: s
+            .placement_strategy()
+            .iter()
+            .map(|p| PlacementStrategy {
+                kind: p.r#type().map(|t| t.as_str().to_string()),
+                field: p.field().map(str::to_string),
+            })
+            .collect(),
         enable_ecs_managed_tags: s.enable_ecs_managed_tags(),
         propagate_tags: s.propagate_tags().map(|p| p.as_str().to_string()),
         enable_execute_command: s.enable_execute_command(),
@@ -391,6 +409,8 @@ pub(crate) fn export(d: &ServiceDetail) -> ServiceSpec {
         deployment_configuration: d.deployment_configuration.clone(),
         network_configuration: d.network_configuration.clone(),
         load_balancers: (!d.load_balancers.is_empty()).then(|| d.load_balancers.clone()),
+        placement_constraints: (!d.placement_constraints.is_empty()).then(|| d.placement_constraints.clone()),
+        placement_strategy: (!d.placement_strategy.is_empty()).then(|| d.placement_strategy.clone()),
         health_check_grace_period_seconds: d.health_check_grace_period_seconds,
         scheduling_strategy: Some(d.scheduling_strategy.clone()),
         enable_ecs_managed_tags: Some(d.enable_ecs_managed_tags),

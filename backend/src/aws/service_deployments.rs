@@ -40,10 +40,8 @@ impl AwsEnv {
 
     /// Fills each revision's task definition (DescribeServiceRevisions, one call per 20).
     async fn name_revisions(&self, mut rollouts: Vec<NativeRollout>) -> Result<Vec<NativeRollout>, AppError> {
-        let mut arns: Vec<String> = rollouts
-            .iter()
-            .flat_map(|r| r.source.iter().chain(r.target.iter()).map(|c| c.arn.clone()))
-            .collect();
+        let mut arns: Vec<String> =
+            rollouts.iter().flat_map(|r| r.source.iter().chain(r.target.iter()).map(|c| c.arn.clone())).collect();
         arns.sort();
         arns.dedup();
         let revisions = describe_in_chunks(&arns, DESCRIBE_MAX, |chunk| async move {
@@ -94,7 +92,9 @@ impl AwsEnv {
                 .send()
                 .await
                 .or_aws(self.cx("ecs:ListServiceDeployments"))?;
-            arns.extend(page.service_deployments().iter().filter_map(|b| b.service_deployment_arn().map(str::to_string)));
+            arns.extend(
+                page.service_deployments().iter().filter_map(|b| b.service_deployment_arn().map(str::to_string)),
+            );
             next = page.next_token().map(str::to_string);
             if next.is_none() {
                 break;

@@ -143,7 +143,8 @@ async fn import_native_history(
         )
         .await?;
         if let Some(id) = inserted {
-            let ending = Ending { outcome, reason, rolled_back_to: None, ended_at: ms_of(rollout.finished_at.as_deref()) };
+            let ending =
+                Ending { outcome, reason, rolled_back_to: None, ended_at: ms_of(rollout.finished_at.as_deref()) };
             records::finish(pool, id, &ending).await?;
         }
     }

@@ -93,7 +93,9 @@ impl Deployer {
                 .collect();
             records::add_events(pool, id, &during).await?;
             let ours = row.to_task_definition.as_deref();
-            if let Some(ending) = judge(service, &ecs_id).map(|e| super::native::explain(e, snapshot.rollout.as_ref(), ours)) {
+            if let Some(ending) =
+                judge(service, &ecs_id).map(|e| super::native::explain(e, snapshot.rollout.as_ref(), ours))
+            {
                 if ending.outcome == Outcome::Failed {
                     self.keep_verdict(&row, &ecs_id, Some(service), &ending).await;
                 }

@@ -44,7 +44,15 @@ impl Hub {
         if let Some(w) = watches.get(&key) {
             return Ok(w.tx.subscribe());
         }
-        let empty = ServiceSnapshot { seq: 0, polled_at_ms: 0, service: None, error: None, deployment: None, rollout: None, targets: Vec::new() };
+        let empty = ServiceSnapshot {
+            seq: 0,
+            polled_at_ms: 0,
+            service: None,
+            error: None,
+            deployment: None,
+            rollout: None,
+            targets: Vec::new(),
+        };
         let (tx, rx) = watch::channel(Arc::new(empty));
         let poke = Arc::new(Notify::new());
         watches.insert(key.clone(), Watch { tx: tx.clone(), poke: poke.clone() });
@@ -126,5 +134,13 @@ fn failed(seq: u64, polled_at_ms: i64, e: &AppError) -> ServiceSnapshot {
     if let AppError::Internal(err) = e {
         tracing::error!(error = ?err, "polling a service");
     }
-    ServiceSnapshot { seq, polled_at_ms, service: None, error: Some(e.to_api_error()), deployment: None, rollout: None, targets: Vec::new() }
+    ServiceSnapshot {
+        seq,
+        polled_at_ms,
+        service: None,
+        error: Some(e.to_api_error()),
+        deployment: None,
+        rollout: None,
+        targets: Vec::new(),
+    }
 }

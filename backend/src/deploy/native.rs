@@ -79,7 +79,9 @@ pub(crate) async fn targets(aws: &AwsEnv, service: &ServiceDetail) -> Vec<Target
         // Which task each target is: a failed read only leaves the column empty.
         match aws.running_tasks(&service.cluster, &service.service_name).await {
             Ok(tasks) => shared::deploy::match_targets(&mut found, &tasks),
-            Err(e) => tracing::warn!(error = ?e, service = %service.service_name, "reading the tasks behind the targets"),
+            Err(e) => {
+                tracing::warn!(error = ?e, service = %service.service_name, "reading the tasks behind the targets")
+            }
         }
     }
     found

@@ -21,7 +21,9 @@ pub(crate) async fn last_lines(aws: &AwsEnv, tasks: &mut [StoppedTask]) {
                 continue;
             }
         };
-        for container in task.containers.iter_mut().filter(|c| c.exit_code.is_some_and(|x| x != 0) || c.reason.is_some()) {
+        for container in
+            task.containers.iter_mut().filter(|c| c.exit_code.is_some_and(|x| x != 0) || c.reason.is_some())
+        {
             let Some(source) = sources.iter().flatten().find(|s| s.container == container.name) else { continue };
             let stream = source.stream(&task.task_id);
             match aws.last_log_events(&source.group, source.region.as_deref(), &stream, KEPT_LINES).await {

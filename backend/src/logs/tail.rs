@@ -74,7 +74,12 @@ impl LogHub {
         Ok(Following { recent: Vec::new(), batches })
     }
 
-    async fn poll(self: Arc<Self>, key: ServiceKey, tx: broadcast::Sender<Batch>, recent: Arc<Mutex<VecDeque<LogLine>>>) {
+    async fn poll(
+        self: Arc<Self>,
+        key: ServiceKey,
+        tx: broadcast::Sender<Batch>,
+        recent: Arc<Mutex<VecDeque<LogLine>>>,
+    ) {
         let mut state = PollState { start: now_ms() - BACKLOG_MS, ..PollState::default() };
         let mut wait = self.settings.poll_interval;
         loop {
@@ -174,7 +179,9 @@ mod tests {
     #[tokio::test]
     async fn a_throttled_poller_backs_off_then_delivers() {
         let throttled = || {
-            FilterLogEventsError::generic(ErrorMetadata::builder().code("ThrottlingException").message("Rate exceeded").build())
+            FilterLogEventsError::generic(
+                ErrorMetadata::builder().code("ThrottlingException").message("Rate exceeded").build(),
+            )
         };
         let line = || {
             let event = FilteredLogEvent::builder()
@@ -206,7 +213,10 @@ mod tests {
         let mut following = hub.follow(key).unwrap();
         let batch = tokio::time::timeout(Duration::from_secs(10), following.batches.recv()).await.unwrap().unwrap();
         let waited = started.elapsed();
-        assert_eq!(batch.iter().map(|l| (l.message.as_str(), l.task_id.as_str())).collect::<Vec<_>>(), [("up", "0123abcd")]);
+        assert_eq!(
+            batch.iter().map(|l| (l.message.as_str(), l.task_id.as_str())).collect::<Vec<_>>(),
+            [("up", "0123abcd")]
+        );
         // 100 + 200 + 300 ms of backing off (without it: 3 × 50 ms).
         assert!(waited >= Duration::from_millis(600), "backed off: {waited:?}");
         assert_eq!(aws.filter_log_events_calls(), 4);

@@ -26,7 +26,13 @@ pub(crate) async fn service(
 
 /// One task's lines (its whole life unless the query narrows it), also when ECS has forgotten the
 /// task and a failed deployment kept it.
-pub(crate) async fn task(caller: &Caller, env: &str, cluster: &str, task_id: &str, query: &LogQuery) -> Result<Logs, AppError> {
+pub(crate) async fn task(
+    caller: &Caller,
+    env: &str,
+    cluster: &str,
+    task_id: &str,
+    query: &LogQuery,
+) -> Result<Logs, AppError> {
     let aws = caller.read(env)?;
     let revision = match aws.task_details(cluster, &[task_id.to_string()]).await?.into_iter().next() {
         Some(found) => found.task_definition,

@@ -10,6 +10,7 @@ pub(crate) mod clusters;
 pub(crate) mod deployments;
 pub(crate) mod logs;
 pub(crate) mod notifications;
+pub(crate) mod placement;
 pub(crate) mod repositories;
 pub(crate) mod rollouts;
 pub(crate) mod services;

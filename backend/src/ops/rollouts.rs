@@ -31,7 +31,14 @@ async fn current(aws: &AwsEnv, cluster: &str, service: &str) -> Result<NativeRol
 
 /// After an answer ECS accepted: the service's poller looks again now, and the answer is ECS's
 /// record as it is then (the one read before if it can't be read again: the answer stands).
-async fn after_answer(caller: &Caller, aws: &AwsEnv, env: &str, cluster: &str, service: &str, before: NativeRollout) -> NativeRollout {
+async fn after_answer(
+    caller: &Caller,
+    aws: &AwsEnv,
+    env: &str,
+    cluster: &str,
+    service: &str,
+    before: NativeRollout,
+) -> NativeRollout {
     caller.state.deployer.poke(env, cluster, service);
     aws.service_rollout(&before.arn).await.ok().flatten().unwrap_or(before)
 }

@@ -12,7 +12,7 @@ use shared::ecs::service::{
 use shared::ecs::task_definition::TaskDefinitionSpec;
 use shared::error::FieldError;
 
-use super::{Action, Caller};
+use super::{Action, Caller, placement};
 use crate::aws::{AwsEnv, export_service};
 use crate::deploy::{records, rollback};
 use crate::error::AppError;
@@ -97,7 +97,13 @@ pub(crate) async fn update(
                 }
                 None => Vec::new(),
             };
-            let warnings = update_warnings(caller, env, &current, &update, resolved_name.as_deref()).await?;
+            let mut warnings = update_warnings(caller, env, &current, &update, resolved_name.as_deref()).await?;
+            if let Some(revision) = &task_definition {
+                let rollout = resolved_name.as_deref().is_some_and(|r| r != current.task_definition)
+                    || update.force_new_deployment == Some(true);
+                let proposal = placement::Proposal { after: &after, revision, rollout };
+                warnings.extend(placement::best_effort(placement::warnings(aws, &current, proposal).await));
+            }
             let mut outcome = UpdateOutcome {
                 resolved_task_definition: resolved_name.clone(),
                 current_task_definition: current.task_definition.clone(),

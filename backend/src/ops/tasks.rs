@@ -59,7 +59,10 @@ pub(crate) async fn addresses(
     let load_balancers = match aws.load_balancer_addresses(&target_groups).await {
         Ok(found) => found,
         Err(e) => {
-            notes.push(format!("The load balancers in front of the service could not be read: {}", e.to_api_error().message));
+            notes.push(format!(
+                "The load balancers in front of the service could not be read: {}",
+                e.to_api_error().message
+            ));
             Vec::new()
         }
     };

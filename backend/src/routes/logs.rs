@@ -64,26 +64,27 @@ async fn follow(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let following = logs::follow(&caller, &env, &cluster, &service).await?;
     let first = kept_for(&query, &following.recent);
-    let stream = futures::stream::unfold((following.batches, Some(first), query), |(mut rx, first, query)| async move {
-        if let Some(lines) = first {
-            let event = Event::default().event("lines").json_data(&lines).unwrap_or_default();
-            return Some((Ok(event), (rx, None, query)));
-        }
-        loop {
-            match rx.recv().await {
-                Ok(batch) => {
-                    let lines = kept_for(&query, &batch);
-                    if lines.is_empty() {
-                        continue;
-                    }
-                    let event = Event::default().event("lines").json_data(&lines).unwrap_or_default();
-                    return Some((Ok(event), (rx, None, query)));
-                }
-                // A viewer too slow for the stream misses the lines it fell behind on.
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => return None,
+    let stream =
+        futures::stream::unfold((following.batches, Some(first), query), |(mut rx, first, query)| async move {
+            if let Some(lines) = first {
+                let event = Event::default().event("lines").json_data(&lines).unwrap_or_default();
+                return Some((Ok(event), (rx, None, query)));
             }
-        }
-    });
+            loop {
+                match rx.recv().await {
+                    Ok(batch) => {
+                        let lines = kept_for(&query, &batch);
+                        if lines.is_empty() {
+                            continue;
+                        }
+                        let event = Event::default().event("lines").json_data(&lines).unwrap_or_default();
+                        return Some((Ok(event), (rx, None, query)));
+                    }
+                    // A viewer too slow for the stream misses the lines it fell behind on.
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        });
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use shared::deploy::{ApproveRollout, DeploymentRecord, NativeRollout, RedeployRequest, StopRollout};
 use shared::ecs::cluster::ServiceSummary;
 use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate, UpdateOutcome};
-use shared::error::ApiError;
+use shared::error::{ApiError, FieldError};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::ops::{Caller, rollouts, services};
+use crate::ops::{Caller, placement, rollouts, services};
 use crate::state::AppState;
 
 pub(crate) fn router() -> OpenApiRouter<AppState> {
@@ -26,6 +26,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_service, delete_service))
         .routes(routes!(export))
         .routes(routes!(scale))
+        .routes(routes!(placement_check))
         .routes(routes!(stop_rollout))
         .routes(routes!(get_rollout))
         .routes(routes!(answer_rollout))
@@ -122,6 +123,32 @@ async fn scale(
     ApiJson(scale): ApiJson<Scale>,
 ) -> Result<Json<ServiceDetail>, AppError> {
     Ok(Json(services::scale(&caller, &env, &cluster, &service, scale.desired_count).await?))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+struct PlacementParams {
+    /// The desired count to check (the service's own when absent).
+    desired_count: Option<i64>,
+    /// Check a new deployment of the service's revision too (as a deploy of new images makes).
+    rollout: Option<bool>,
+}
+
+/// Whether the service's tasks can be placed on the cluster's instances with this desired count
+/// (or after a new deployment): warnings naming what each task needs, what the instances have left
+/// and what to change; empty when everything fits or the service runs on Fargate.
+#[utoipa::path(get, path = "/api/envs/{env}/clusters/{cluster}/services/{service}/placement", tag = "services",
+    params(("env" = String, Path, description = "Environment name"), ("cluster" = String, Path, description = "Cluster name"),
+        ("service" = String, Path, description = "Service name"), PlacementParams),
+    responses((status = 200, body = Vec<FieldError>), (status = 404, body = ApiError), (status = "4XX", body = ApiError)))]
+async fn placement_check(
+    caller: Caller,
+    ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
+    ApiQuery(params): ApiQuery<PlacementParams>,
+) -> Result<Json<Vec<FieldError>>, AppError> {
+    let rollout = params.rollout.unwrap_or(false);
+    Ok(Json(placement::of_service(&caller, &env, &cluster, &service, params.desired_count, rollout).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

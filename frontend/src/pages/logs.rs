@@ -137,7 +137,9 @@ pub fn ServiceLogsPage() -> impl IntoView {
             meta.set(Some(Logs { lines: Vec::new(), ..logs }));
         }
     });
-    follow_into(lines, move || follow.get().then(|| api::follow_logs_url(&env.get(), &cluster.get(), &service.get(), &query.get())));
+    follow_into(lines, move || {
+        follow.get().then(|| api::follow_logs_url(&env.get(), &cluster.get(), &service.get(), &query.get()))
+    });
     let download = move |_| {
         let body: String = lines.with_untracked(|ls| {
             ls.iter()

@@ -155,10 +155,12 @@ impl NativeRollout {
 
     /// Berth's outcome for ECS's status, with the reason a failure gets (`None` while it runs).
     pub fn outcome(&self) -> Option<(Outcome, Option<String>)> {
-        let told = |what: &str| Some(match self.why() {
-            Some(why) => format!("{what}: {why}."),
-            None => format!("{what}."),
-        });
+        let told = |what: &str| {
+            Some(match self.why() {
+                Some(why) => format!("{what}: {why}."),
+                None => format!("{what}."),
+            })
+        };
         match self.status.as_str() {
             "SUCCESSFUL" => Some((Outcome::Succeeded, None)),
             "ROLLBACK_SUCCESSFUL" => Some((Outcome::Failed, told("Rolled back"))),
@@ -222,7 +224,8 @@ mod tests {
         let awsvpc = TaskDetail { task_id: "t3".into(), private_ip: Some("10.0.1.7".into()), ..TaskDetail::default() };
         let tasks = [on("t1", "i-a", 32768), on("t2", "i-a", 32769), awsvpc];
         let target = |t: &str| TargetHealth { target: t.into(), ..TargetHealth::default() };
-        let mut targets = [target("i-a:32769"), target("i-a:32768"), target("10.0.1.7:80"), target("i-b:32768"), target("i-a")];
+        let mut targets =
+            [target("i-a:32769"), target("i-a:32768"), target("10.0.1.7:80"), target("i-b:32768"), target("i-a")];
         match_targets(&mut targets, &tasks);
         let found: Vec<Option<&str>> = targets.iter().map(|t| t.task.as_deref()).collect();
         assert_eq!(found, [Some("t2"), Some("t1"), Some("t3"), None, None]);
@@ -231,7 +234,12 @@ mod tests {
     #[test]
     fn a_pause_hook_awaiting_action_is_an_approval_until_the_rollout_ends() {
         let mut r = rollout("IN_PROGRESS");
-        r.hooks.push(HookState { hook_id: "h".into(), target_type: "PAUSE".into(), status: "AWAITING_ACTION".into(), ..Default::default() });
+        r.hooks.push(HookState {
+            hook_id: "h".into(),
+            target_type: "PAUSE".into(),
+            status: "AWAITING_ACTION".into(),
+            ..Default::default()
+        });
         assert_eq!(r.awaiting_approval().map(|h| h.hook_id.as_str()), Some("h"));
         r.status = "STOPPED".into();
         assert!(r.awaiting_approval().is_none());

@@ -53,6 +53,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "GET /api/envs/{env}/clusters/{cluster}/services/{service}/export",
             "GET /api/envs/{env}/clusters/{cluster}/services/{service}/logs",
             "GET /api/envs/{env}/clusters/{cluster}/services/{service}/logs/follow",
+            "GET /api/envs/{env}/clusters/{cluster}/services/{service}/placement",
             "GET /api/envs/{env}/clusters/{cluster}/services/{service}/rollback",
             "GET /api/envs/{env}/clusters/{cluster}/services/{service}/rollout",
             "GET /api/envs/{env}/clusters/{cluster}/services/{service}/watch",

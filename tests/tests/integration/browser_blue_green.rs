@@ -55,14 +55,21 @@ async fn a_blue_green_deploy_pauses_for_approval_moves_traffic_and_then_runs_as_
     c.set_window_size(1280, 1600).await.unwrap();
 
     click(c, Locator::Id("approveContinue")).await;
-    let first = wait().for_element(Locator::Css("#rollout[data-kind='deploy'][data-outcome='SUCCEEDED']")).await.unwrap();
+    let first =
+        wait().for_element(Locator::Css("#rollout[data-kind='deploy'][data-outcome='SUCCEEDED']")).await.unwrap();
     let first = first.attr("data-id").await.unwrap().unwrap();
-    wait().for_element(Locator::Css("#nativeRollout[data-status='SUCCESSFUL'] #trafficSplit[data-target-weight='100']")).await.unwrap();
+    wait()
+        .for_element(Locator::Css("#nativeRollout[data-status='SUCCESSFUL'] #trafficSplit[data-target-weight='100']"))
+        .await
+        .unwrap();
     assert!(c.find(Locator::Id("awaitingApproval")).await.is_err(), "nothing waits any more");
     // The load balancer's view of the new tasks: healthy targets in the group that now serves.
     wait().for_element(Locator::Css("#targets tbody tr[data-state='healthy']")).await.unwrap();
     // Each target names the task behind it (its instance and host port), linked to its page.
-    wait().for_element(Locator::Css("#targets tbody tr[data-state='healthy'] a[href*='/tasks/itflex-nginx/']")).await.unwrap();
+    wait()
+        .for_element(Locator::Css("#targets tbody tr[data-state='healthy'] a[href*='/tasks/itflex-nginx/']"))
+        .await
+        .unwrap();
     save_screenshot(c, "blue-green-succeeded").await;
 
     // The approval is in the audit log, with who.
@@ -97,8 +104,11 @@ async fn a_blue_green_deploy_pauses_for_approval_moves_traffic_and_then_runs_as_
     save_screenshot(c, "blue-green-settings-canary").await;
     c.find(Locator::Id("applySettings")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Id("deployButton")).await.unwrap();
-    let settings: serde_json::Value =
-        crate::helpers::json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-bluegreen").await, 200).await;
+    let settings: serde_json::Value = crate::helpers::json_with_status(
+        app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-bluegreen").await,
+        200,
+    )
+    .await;
     assert_eq!(settings["deploymentConfiguration"]["strategy"], "CANARY", "{settings}");
     assert_eq!(settings["deploymentConfiguration"]["canaryConfiguration"]["canaryPercent"], 20.0, "{settings}");
     assert_eq!(

@@ -33,9 +33,7 @@ async fn a_failed_deploy_shows_its_last_line_and_the_logs_page_follows_new_lines
     c.goto(&app.url("/e/local/services/itflex-nginx/nginx-web-access")).await.unwrap();
     wait().for_element(Locator::Id("logsLink")).await.unwrap().click().await.unwrap();
     wait().for_element(Locator::Css("#logLines .log-line")).await.unwrap();
-    let count = || async {
-        c.find_all(Locator::Css("#logLines .log-line")).await.unwrap().len()
-    };
+    let count = || async { c.find_all(Locator::Css("#logLines .log-line")).await.unwrap().len() };
     let before = count().await;
     let mut grew = false;
     for _ in 0..40 {

@@ -12,7 +12,11 @@ async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
     let app = TestApp::spawn_with(|s| s.demo_data = true).await;
     // The lab's service holds both instances' CPU and host ports: it makes way (each task of the
     // lab's task definition needs a whole t2.micro and its ports 80 and 443).
-    app.ecs("UpdateService", serde_json::json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "desiredCount": 0})).await;
+    app.ecs(
+        "UpdateService",
+        serde_json::json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "desiredCount": 0}),
+    )
+    .await;
     let lab = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
     let mut freed = false;
     for _ in 0..100 {
@@ -43,7 +47,10 @@ async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
     // A number is committed when the field is left.
     c.find(Locator::Css("input[name='serviceName']")).await.unwrap().click().await.unwrap();
     let warning = wait().for_element(Locator::Id("placementWarning")).await.unwrap().text().await.unwrap();
-    assert!(warning.starts_with("2 of 4 tasks can be placed: each needs host ports 80, 443 and 1024 CPU units"), "{warning}");
+    assert!(
+        warning.starts_with("2 of 4 tasks can be placed: each needs host ports 80, 443 and 1024 CPU units"),
+        "{warning}"
+    );
     assert!(warning.contains("the cluster's 2 instances have room for 2"), "{warning}");
     save_screenshot(c, "service-wizard-placement").await;
     count.clear().await.unwrap();
@@ -251,7 +258,22 @@ async fn scaling_and_deleting_from_the_page_and_typing_survives_live_updates() {
     wait().for_element(Locator::Css("#deployments tr[data-status='ACTIVE']")).await.unwrap();
     let count = c.find(Locator::Id("desiredCount")).await.unwrap();
     count.clear().await.unwrap();
+    // Before Scale: 4 can't all be placed on the lab's two t2.micro, and the page says so.
+    count.send_keys("4").await.unwrap();
+    let warning = wait().for_element(Locator::Css("#scaleWarning p")).await.unwrap();
+    let said = warning.text().await.unwrap();
+    assert!(said.starts_with("2 of 4 tasks can be placed: each needs host ports 80, 443"), "{said}");
+    save_screenshot(c, "scale-placement-warning").await;
+    let count = c.find(Locator::Id("desiredCount")).await.unwrap();
+    count.clear().await.unwrap();
     count.send_keys("1").await.unwrap();
+    for _ in 0..50 {
+        if c.find(Locator::Id("scaleWarning")).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(c.find(Locator::Id("scaleWarning")).await.is_err(), "1 task fits: no warning");
     wait()
         .for_element(Locator::Css(
             "#deployments tbody:not(:has(tr[data-status='ACTIVE'])) tr[data-status='PRIMARY'][data-rollout='COMPLETED']",
@@ -360,7 +382,10 @@ async fn the_service_page_opens_the_app_and_a_task_row_opens_its_task_page() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let exported: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!((exported["serviceName"].as_str(), exported["desiredCount"].as_i64()), (Some("nginx-web-access"), Some(4)));
+    assert_eq!(
+        (exported["serviceName"].as_str(), exported["desiredCount"].as_i64()),
+        (Some("nginx-web-access"), Some(4))
+    );
     assert!(text.contains("\n  \"serviceName\": \"nginx-web-access\""), "indented: {text}");
 
     let task = wait().for_element(Locator::Css("#tasks tr[data-status='RUNNING'] a")).await.unwrap();
@@ -379,4 +404,26 @@ async fn the_service_page_opens_the_app_and_a_task_row_opens_its_task_page() {
 async fn text_of(c: &fantoccini::Client, css: &str) -> String {
     let script = "return document.querySelector(arguments[0])?.innerText || ''";
     c.execute(script, vec![css.into()]).await.unwrap().as_str().unwrap_or_default().to_string()
+}
+
+/// The lab's service as it ships (4 desired, minimum healthy 100 %, host ports 80 and 443): the
+/// Deploy dialog says before anything is sent that a rolling deployment can't begin, and what to
+/// change.
+#[tokio::test]
+async fn the_deploy_dialog_says_when_a_rollout_can_never_begin() {
+    let app = TestApp::spawn_with(|s| s.demo_data = true).await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1000).await.unwrap();
+    browser.login(&app.address, "/e/local/services/itflex-nginx/nginx-web-access", "admin", PASSWORD).await;
+    let wait = || c.wait().at_most(Duration::from_secs(30));
+    wait().for_element(Locator::Id("deployButton")).await.unwrap().click().await.unwrap();
+    let warnings = wait().for_element(Locator::Css("#deployPlacement")).await.unwrap().text().await.unwrap();
+    assert!(warnings.contains("2 of 4 tasks can be placed"), "{warnings}");
+    assert!(
+        warnings.contains("The rolling deployment can't begin: minimum healthy 100 % keeps all 2 running tasks")
+            && warnings.contains("minimum healthy percent 25 %"),
+        "{warnings}"
+    );
+    save_screenshot(c, "deploy-dialog-placement").await;
 }

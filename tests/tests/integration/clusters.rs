@@ -230,9 +230,13 @@ async fn cluster_figures_count_the_tasks_running_on_its_instances() {
     }
     let lab = page["services"].as_array().unwrap().iter().find(|s| s["serviceName"] == "nginx-web-access").unwrap();
     assert_eq!((&lab["runningCount"], &lab["desiredCount"]), (&json!(2), &json!(4)), "{page}");
-    let service = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
+    let service =
+        json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
     let events = service["events"].to_string();
-    assert!(events.contains("was unable to place a task because no container instance met all of its requirements"), "{events}");
+    assert!(
+        events.contains("was unable to place a task because no container instance met all of its requirements"),
+        "{events}"
+    );
     let list = json_with_status(app.get("/api/envs/local/clusters").await, 200).await;
     let row = list.as_array().unwrap().iter().find(|c| c["clusterName"] == "itflex-nginx").unwrap();
     assert_eq!(
@@ -247,10 +251,17 @@ async fn cluster_figures_count_the_tasks_running_on_its_instances() {
         let n = instance["runningTasks"].as_i64().unwrap();
         placed += n;
         assert_eq!((&instance["registeredCpu"], &instance["registeredMemory"]), (&json!(1024), &json!(982)));
-        assert_eq!((&instance["remainingCpu"], &instance["remainingMemory"]), (&json!(0), &json!(982 - n * 256)), "{instance}");
+        assert_eq!(
+            (&instance["remainingCpu"], &instance["remainingMemory"]),
+            (&json!(0), &json!(982 - n * 256)),
+            "{instance}"
+        );
         // The lab's task holds its host ports (the blue/green one's are dynamic: none).
         let ports = instance["portsInUse"].to_string();
-        assert!(ports.contains("\"80/tcp\"") && ports.contains("\"443/tcp\"") && ports.contains("\"22/tcp\""), "{instance}");
+        assert!(
+            ports.contains("\"80/tcp\"") && ports.contains("\"443/tcp\"") && ports.contains("\"22/tcp\""),
+            "{instance}"
+        );
     }
     assert_eq!(placed, 4, "{page}");
 

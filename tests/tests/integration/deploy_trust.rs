@@ -122,7 +122,11 @@ async fn a_failed_deploy_keeps_its_verdict_in_the_ci_answer_the_deployment_page_
     let summary = verdict["summary"].as_str().unwrap();
     // The demo's v3-cannot-start is in ECR: it is pulled, and its container exits 1.
     // The fitted lab service wants 2; the breaker stops the deployment at its third failed task.
-    assert!(summary.ends_with("tasks stopped (2 wanted): Essential container in task exited (nginx-web exited with code 1)"), "{summary}");
+    assert!(
+        summary
+            .ends_with("tasks stopped (2 wanted): Essential container in task exited (nginx-web exited with code 1)"),
+        "{summary}"
+    );
     assert_eq!(verdict["threshold"], 3, "{verdict}");
     assert!(verdict["failedTasks"].as_i64().unwrap() >= 3, "{verdict}");
     let task = &verdict["stoppedTasks"][0];

@@ -43,7 +43,9 @@ async fn a_service_s_lines_come_from_its_tasks_streams_filtered_by_container_tas
     let lines = logs["lines"].as_array().unwrap();
     assert!(messages(&logs).iter().any(|m| m.contains("Configuration complete; ready for start up")), "{logs}");
     let running: Vec<&str> = lines.iter().map(|l| l["taskId"].as_str().unwrap()).collect();
-    assert!(lines.iter().all(|l| l["container"] == "nginx-web" && logs["tasks"][l["taskId"].as_str().unwrap()].is_string()));
+    assert!(
+        lines.iter().all(|l| l["container"] == "nginx-web" && logs["tasks"][l["taskId"].as_str().unwrap()].is_string())
+    );
     let times: Vec<i64> = lines.iter().map(|l| l["timestamp"].as_i64().unwrap()).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "oldest first");
 
@@ -72,7 +74,8 @@ async fn following_a_service_sends_the_recent_lines_then_new_ones_once() {
     let mut batches = 0;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while batches < 3 {
-        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.expect("new lines keep coming").unwrap().unwrap();
+        let chunk =
+            tokio::time::timeout_at(deadline, stream.chunk()).await.expect("new lines keep coming").unwrap().unwrap();
         buffer.push_str(&String::from_utf8_lossy(&chunk));
         while let Some(end) = buffer.find("\n\n") {
             let event: String = buffer.drain(..end + 2).collect();
@@ -113,10 +116,15 @@ async fn a_stopped_task_s_lines_end_with_nginx_s_graceful_stop() {
 async fn a_revision_without_cloudwatch_logs_says_so_and_how_to_turn_them_on() {
     let app = TestApp::spawn_demo_with(|_| {}).await;
     // The lab's own task definition, as its CI registers it: no log configuration.
-    let mut spec: Value = serde_json::from_str(include_str!("../../fixtures/seed/task-definition-template.json")).unwrap();
+    let mut spec: Value =
+        serde_json::from_str(include_str!("../../fixtures/seed/task-definition-template.json")).unwrap();
     spec["containerDefinitions"][0]["image"] = json!(format!("{}:v1", app.repository_uri("nginxweb").await));
-    let arn = app.ecs("RegisterTaskDefinition", spec).await["taskDefinition"]["taskDefinitionArn"].as_str().unwrap().to_string();
-    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn})).await;
+    let arn = app.ecs("RegisterTaskDefinition", spec).await["taskDefinition"]["taskDefinitionArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn}))
+        .await;
     let logs = logs_when(&app, "", |l| !l["unreadable"].as_array().unwrap().is_empty()).await;
     let unreadable = &logs["unreadable"][0];
     assert_eq!(unreadable["container"], "nginx-web");

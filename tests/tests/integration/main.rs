@@ -28,6 +28,7 @@ mod logs;
 mod native_deployments;
 mod notifications;
 mod notifications_crash;
+mod placement;
 mod realworld;
 mod repositories;
 mod route_scopes;

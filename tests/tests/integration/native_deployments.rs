@@ -51,15 +51,23 @@ async fn until_ended(app: &TestApp, id: i64) -> Value {
 /// The weights of the production rule's forward action, by target group name (DescribeRules).
 async fn production_weights(app: &TestApp) -> String {
     let service = json_with_status(app.get(BG).await, 200).await;
-    let rule = service["loadBalancers"][0]["advancedConfiguration"]["productionListenerRule"].as_str().unwrap().to_string();
-    app.aws_query("elasticloadbalancing", &[("Action", "DescribeRules"), ("Version", "2015-12-01"), ("RuleArns.member.1", &rule)])
-        .await
+    let rule =
+        service["loadBalancers"][0]["advancedConfiguration"]["productionListenerRule"].as_str().unwrap().to_string();
+    app.aws_query(
+        "elasticloadbalancing",
+        &[("Action", "DescribeRules"), ("Version", "2015-12-01"), ("RuleArns.member.1", &rule)],
+    )
+    .await
 }
 
 #[tokio::test]
 async fn a_blue_green_deploy_waits_for_approval_four_eyes_refuse_its_starter_and_another_deployer_continues_it() {
     let (app, uri) = demo(true).await;
-    let paused = json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await, 202).await;
+    let paused = json_with_status(
+        app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await,
+        202,
+    )
+    .await;
     assert_eq!(paused["outcome"], "IN_PROGRESS", "{paused}");
     assert_eq!(paused["awaitingApproval"]["targetType"], "PAUSE", "{paused}");
     assert_eq!(paused["awaitingApproval"]["status"], "AWAITING_ACTION");
@@ -78,14 +86,18 @@ async fn a_blue_green_deploy_waits_for_approval_four_eyes_refuse_its_starter_and
     assert!(rollout["target"]["taskDefinition"].as_str().unwrap().starts_with("nginx-web-bg:"), "{rollout}");
 
     // Four eyes: the admin started it, so the admin may not approve it.
-    let refused = json_with_status(app.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 403).await;
+    let refused =
+        json_with_status(app.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 403)
+            .await;
     assert!(refused["message"].as_str().unwrap().contains("four eyes"), "{refused}");
     // A viewer may not either.
     let vera = app.user("vera", "local", Role::Viewer).await;
     json_with_status(vera.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 403).await;
     // Another deployer may.
     let dora = app.user("dora", "local", Role::Deployer).await;
-    let answered = json_with_status(dora.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 200).await;
+    let answered =
+        json_with_status(dora.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 200)
+            .await;
     assert_ne!(answered["hooks"][0]["status"], "AWAITING_ACTION", "{answered}");
 
     let done = until_ended(&app, id).await;
@@ -102,7 +114,11 @@ async fn a_blue_green_deploy_waits_for_approval_four_eyes_refuse_its_starter_and
 #[tokio::test]
 async fn a_paused_deployment_rolled_back_at_the_hook_or_stopped_ends_failed_with_ecs_reason() {
     let (app, uri) = demo(false).await;
-    let paused = json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await, 202).await;
+    let paused = json_with_status(
+        app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await,
+        202,
+    )
+    .await;
     json_with_status(app.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "ROLLBACK"})).await, 200).await;
     let done = until_ended(&app, paused["id"].as_i64().unwrap()).await;
     assert_eq!(done["outcome"], "FAILED", "{done}");
@@ -111,16 +127,22 @@ async fn a_paused_deployment_rolled_back_at_the_hook_or_stopped_ends_failed_with
 
     // Nothing waits now: an answer is a conflict, not an AWS error.
     json_with_status(app.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 409).await;
-    let wrong = json_with_status(app.post_json(&format!("{BG}/rollout/stop"), &json!({"stopType": "PAUSE"})).await, 422).await;
+    let wrong =
+        json_with_status(app.post_json(&format!("{BG}/rollout/stop"), &json!({"stopType": "PAUSE"})).await, 422).await;
     assert_eq!(wrong["fields"][0]["path"], "stopType", "{wrong}");
 
-    let again = json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await, 202).await;
+    let again = json_with_status(
+        app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await,
+        202,
+    )
+    .await;
     let stopped = json_with_status(app.post_json(&format!("{BG}/rollout/stop"), &json!({})).await, 200).await;
     assert!(stopped["status"].as_str().unwrap().starts_with("ROLLBACK"), "{stopped}");
     let done = until_ended(&app, again["id"].as_i64().unwrap()).await;
     assert_eq!(done["outcome"], "FAILED", "{done}");
     let audit = json_with_status(app.get("/api/audit?action=rollout.stop").await, 200).await;
-    let outcomes: Vec<&str> = audit["entries"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    let outcomes: Vec<&str> =
+        audit["entries"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
     assert_eq!(outcomes.len(), 2, "{audit}");
     assert_eq!(outcomes[0], "success", "{audit}");
     assert!(outcomes[1].starts_with("failed: stopType"), "{audit}");
@@ -136,7 +158,11 @@ async fn switched_to_canary_in_its_settings_the_service_deploys_in_two_shifts() 
     let settings = json_with_status(app.get(BG).await, 200).await;
     assert_eq!(settings["deploymentConfiguration"]["strategy"], "CANARY", "{settings}");
     assert_eq!(settings["deploymentConfiguration"]["canaryConfiguration"]["canaryPercent"], 20.0, "{settings}");
-    let done = json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await, 200).await;
+    let done = json_with_status(
+        app.post_json("/api/envs/local/deployments?wait=true", &request(&format!("{uri}:v1"))).await,
+        200,
+    )
+    .await;
     assert_eq!(done["outcome"], "SUCCEEDED", "{done}");
     let rollout = json_with_status(app.get(&format!("{BG}/rollout")).await, 200).await;
     assert_eq!(rollout["strategy"], "CANARY", "{rollout}");
@@ -154,9 +180,14 @@ async fn a_service_made_outside_berth_brings_ecs_deployment_history_with_it() {
     let (app, _) = demo(false).await;
     // The demo's blue/green service was created, then its settings updated, outside Berth's
     // deploy engine: ECS has its first deployment. Force a second one outside Berth too.
-    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-bluegreen", "forceNewDeployment": true})).await;
+    app.ecs(
+        "UpdateService",
+        json!({"cluster": "itflex-nginx", "service": "nginx-web-bluegreen", "forceNewDeployment": true}),
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let ecs = app.ecs("ListServiceDeployments", json!({"cluster": "itflex-nginx", "service": "nginx-web-bluegreen"})).await;
+    let ecs =
+        app.ecs("ListServiceDeployments", json!({"cluster": "itflex-nginx", "service": "nginx-web-bluegreen"})).await;
     assert!(ecs["serviceDeployments"].as_array().unwrap().len() >= 2, "{ecs}");
     // Berth sees the service for the first time (its page is watched).
     let mut kinds = Vec::new();
@@ -183,7 +214,8 @@ async fn a_linear_deployment_moves_production_traffic_in_its_steps() {
         "strategy": "LINEAR", "bakeTimeInMinutes": 0, "linearConfiguration": {"stepPercent": 50.0, "stepBakeTimeInMinutes": 1},
         "deploymentCircuitBreaker": {"enable": true, "rollback": true}, "maximumPercent": 200, "minimumHealthyPercent": 100}});
     json_with_status(app.post_json("/api/envs/local/services/update", &update).await, 200).await;
-    let started = json_with_status(app.post_json("/api/envs/local/deployments", &request(&format!("{uri}:v1"))).await, 202).await;
+    let started =
+        json_with_status(app.post_json("/api/envs/local/deployments", &request(&format!("{uri}:v1"))).await, 202).await;
     // ECS's record, read as the service page does, shows each step's weight on the way.
     let mut weights = Vec::new();
     for _ in 0..200 {
@@ -221,7 +253,9 @@ async fn four_eyes_knows_who_started_a_deployment_from_the_service_settings() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(waiting["status"], "IN_PROGRESS", "{waiting}");
-    let refused = json_with_status(dora.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 403).await;
+    let refused =
+        json_with_status(dora.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 403)
+            .await;
     assert!(refused["message"].as_str().unwrap().contains("dora"), "{refused}");
     json_with_status(app.post_json(&format!("{BG}/rollout/answer"), &json!({"action": "CONTINUE"})).await, 200).await;
 }

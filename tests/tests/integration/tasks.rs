@@ -172,14 +172,15 @@ async fn a_service_behind_a_load_balancer_opens_on_its_dns_name_and_listener_por
             "loadBalancers": [{"targetGroupArn": tg_arn, "containerName": "nginx-web", "containerPort": 80}]}),
     )
     .await;
-    let open = json_with_status(
-        app.get("/api/envs/local/clusters/itflex-nginx/services/web-behind-lb/addresses").await,
-        200,
-    )
-    .await;
+    let open =
+        json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/web-behind-lb/addresses").await, 200)
+            .await;
     let lb = &open["loadBalancers"][0];
     assert_eq!(lb["url"], format!("http://{dns}:8080"), "{open}");
-    assert_eq!((&lb["scheme"], &lb["port"], &lb["protocol"]), (&json!("internet-facing"), &json!(8080), &json!("HTTP")));
+    assert_eq!(
+        (&lb["scheme"], &lb["port"], &lb["protocol"]),
+        (&json!("internet-facing"), &json!(8080), &json!("HTTP"))
+    );
     assert_eq!(lb["targetGroupArn"], tg_arn.as_str());
     let notes = open["notes"].as_array().unwrap();
     assert!(!notes.iter().any(|n| n.as_str().unwrap().contains("load balancer")), "read, not a note: {open}");

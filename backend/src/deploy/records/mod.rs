@@ -13,8 +13,8 @@ use shared::ecs::task_definition::TaskDefinitionSpec;
 use sqlx::SqlitePool;
 use sqlx::types::Json;
 pub(crate) use write::{
-    Ending, Inserted, NewDeployment, add_events, delete, finish, insert, set_from, set_registered, set_updated,
-    set_awaiting_approval, set_verdict,
+    Ending, Inserted, NewDeployment, add_events, delete, finish, insert, set_awaiting_approval, set_from,
+    set_registered, set_updated, set_verdict,
 };
 
 use crate::auth::time::to_rfc3339;

@@ -81,6 +81,7 @@ pub fn DeployDialog(
     };
     view! {
         <Modal title="Deploy a new image" on_close>
+            <super::page::PlacementWarnings id="deployPlacement" desired=Signal::stored(None) rollout=true/>
             {move || match containers.get() {
                 None => view! { <p class="muted">"Loading the task definition…"</p> }.into_any(),
                 Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
@@ -95,7 +96,8 @@ pub fn DeployDialog(
             <label>"Note (optional)"<input type="text" name="note" maxlength="500" placeholder="Why, in a few words"
                 prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/></label>
             {move || changes.get().map(|found| view! {
-                {found.warnings.into_iter().map(|w| view! { <p class="field-warning" data-path=w.path.clone()>{w.message}</p> }).collect_view()}
+                // Placement is said at the top already (the placement check's paths).
+                {found.warnings.into_iter().filter(|w| !w.path.starts_with("desiredCount") && !w.path.starts_with("deploymentConfiguration.")).map(|w| view! { <p class="field-warning" data-path=w.path.clone()>{w.message}</p> }).collect_view()}
                 <h3>"Task definition changes"</h3>
                 <ChangeTable changes=found.changes id="deployPreview" before="Now" after="After the deploy"/>
             })}

@@ -2,8 +2,8 @@
 
 mod deploy;
 mod live;
-mod open;
 mod native;
+mod open;
 mod page;
 mod strategy_fields;
 mod update;

@@ -76,7 +76,13 @@ fn track(r: &NativeRollout) -> impl IntoView + use<> {
             let state = match at {
                 _ if over && succeeded => "done",
                 Some(a) if i < a => "done",
-                Some(a) if i == a => if over { "ended" } else { "now" },
+                Some(a) if i == a => {
+                    if over {
+                        "ended"
+                    } else {
+                        "now"
+                    }
+                }
                 _ => "later",
             };
             view! { <li class=format!("stage {state}") data-stage=*stage>{words(stage)}</li> }
@@ -144,10 +150,16 @@ fn bake_timer(r: &NativeRollout) -> Option<impl IntoView + use<>> {
 
 fn monitors(r: &NativeRollout) -> impl IntoView + use<> {
     let breaker = r.circuit_breaker.clone().filter(|b| b.status != "DISABLED").map(|b| {
-        format!("Circuit breaker {}: {} of {} failed tasks", words(&b.status).to_ascii_lowercase(), b.failure_count, b.threshold)
+        format!(
+            "Circuit breaker {}: {} of {} failed tasks",
+            words(&b.status).to_ascii_lowercase(),
+            b.failure_count,
+            b.threshold
+        )
     });
     let alarms = r.alarms.clone().filter(|a| a.status != "DISABLED").map(|a| {
-        let fired = if a.triggered.is_empty() { String::new() } else { format!(" — triggered: {}", a.triggered.join(", ")) };
+        let fired =
+            if a.triggered.is_empty() { String::new() } else { format!(" — triggered: {}", a.triggered.join(", ")) };
         format!("Alarms {} ({}){fired}", words(&a.status).to_ascii_lowercase(), a.alarm_names.join(", "))
     });
     view! {

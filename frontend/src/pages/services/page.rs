@@ -271,7 +271,31 @@ fn ScaleForm(current: i64, reload: Callback<()>) -> impl IntoView {
                 on:input=move |ev| wanted.set(event_target_value(&ev))/></label>
             <button type="submit" disabled=move || pending.get()>"Scale"</button>
         </form>
+        <PlacementWarnings id="scaleWarning" desired=Signal::derive(move || wanted.get().trim().parse::<i64>().ok().filter(|n| *n >= 0)) rollout=false/>
         {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+    }
+}
+
+/// Before a scale or a deploy: what ECS can't place, as the server's placement check says (nothing
+/// while it answers, or when everything fits).
+#[component]
+pub(super) fn PlacementWarnings(
+    id: &'static str,
+    #[prop(into)] desired: Signal<Option<i64>>,
+    rollout: bool,
+) -> impl IntoView {
+    let (env, cluster, service) = (param("env"), param("cluster"), param("service"));
+    let found = load(move || {
+        let (env, cluster, service, desired) = (env.get(), cluster.get(), service.get(), desired.get());
+        async move { api::service_placement(&env, &cluster, &service, desired, rollout).await }
+    });
+    move || {
+        let warnings = found.get()?.ok().filter(|w| !w.is_empty())?;
+        Some(view! {
+            <div id=id role="status">
+                {warnings.into_iter().map(|w| view! { <p class="banner warning" data-path=w.path>{w.message}</p> }).collect_view()}
+            </div>
+        })
     }
 }
 

@@ -6,13 +6,13 @@
 
 use leptos::prelude::*;
 use shared::ecs::service::{
-    AdvancedConfiguration, CanaryConfiguration, DeploymentAlarms, DeploymentConfiguration, HOOK_STAGES, HookTimeout, LifecycleHook, LinearConfiguration,
-    shifts_traffic,
+    AdvancedConfiguration, CanaryConfiguration, DeploymentAlarms, DeploymentConfiguration, HOOK_STAGES, HookTimeout,
+    LifecycleHook, LinearConfiguration, shifts_traffic,
 };
 
 use crate::components::form::{
-    Document, Input, Lens, flag, number_input, opt_checklist, opt_text_input, options, parsed_text, required_lines, rows, select_by, select_input,
-    toggle,
+    Document, Input, Lens, flag, number_input, opt_checklist, opt_text_input, options, parsed_text, required_lines,
+    rows, select_by, select_input, toggle,
 };
 
 // No "absent" choice: UpdateService leaves an absent strategy as it was, so going back to rolling
@@ -24,11 +24,12 @@ const STRATEGIES: &[(&str, &str)] = &[
     ("CANARY", "CANARY — a share of traffic first, then the rest"),
 ];
 
-
 /// A percentage as typed, written and read by the browser's own number conversions (Rust's float
 /// printing and parsing would add ~20 KB to the bundles).
 fn percent_text(n: Option<serde_json::Number>) -> String {
-    n.and_then(|n| n.as_f64()).map(|f| String::from(js_sys::Number::from(f).to_string_with_radix(10).unwrap_or_default())).unwrap_or_default()
+    n.and_then(|n| n.as_f64())
+        .map(|f| String::from(js_sys::Number::from(f).to_string_with_radix(10).unwrap_or_default()))
+        .unwrap_or_default()
 }
 
 fn percent_of(text: String) -> Option<serde_json::Number> {
@@ -41,8 +42,10 @@ fn approval<S: Document>(hooks: Lens<S, Option<Vec<LifecycleHook>>>) -> AnyView 
     let current = hooks.clone();
     toggle(
         hooks,
-        Input::new("Pause for approval before production traffic (a PAUSE hook; rolled back if nobody answers in 60 min)")
-            .name("approvalPause"),
+        Input::new(
+            "Pause for approval before production traffic (a PAUSE hook; rolled back if nobody answers in 60 min)",
+        )
+        .name("approvalPause"),
         |list: Option<Vec<LifecycleHook>>| list.is_some_and(|l| l.iter().any(LifecycleHook::is_pause)),
         move |on| {
             let mut list = current.get_untracked().unwrap_or_default();
@@ -56,14 +59,16 @@ fn approval<S: Document>(hooks: Lens<S, Option<Vec<LifecycleHook>>>) -> AnyView 
     )
 }
 
-const HOOK_TYPES: &[(&str, &str)] = &[("PAUSE", "PAUSE — wait for Continue or Roll back"), ("AWS_LAMBDA", "AWS_LAMBDA — run a Lambda function")];
+const HOOK_TYPES: &[(&str, &str)] =
+    &[("PAUSE", "PAUSE — wait for Continue or Roll back"), ("AWS_LAMBDA", "AWS_LAMBDA — run a Lambda function")];
 const TIMEOUT_ACTIONS: &[(&str, &str)] = &[("", "ECS's default"), ("ROLLBACK", "ROLLBACK"), ("CONTINUE", "CONTINUE")];
 
 /// Every lifecycle hook, PAUSE or Lambda, with its stages and timeout.
 fn hooks_editor<S: Document>(hooks: Lens<S, Option<Vec<LifecycleHook>>>) -> AnyView {
     let stages = Signal::stored(HOOK_STAGES.iter().map(|s| (s.to_string(), s.to_string())).collect::<Vec<_>>());
     rows(hooks, "Lifecycle hooks", "Add a hook", move |hook: Lens<S, LifecycleHook>| {
-        let timeout = hook.field("timeoutConfiguration", |h: &mut LifecycleHook| Some(&mut h.timeout_configuration)).made();
+        let timeout =
+            hook.field("timeoutConfiguration", |h: &mut LifecycleHook| Some(&mut h.timeout_configuration)).made();
         view! {
             <div class="hook">
                 {select_input(hook.field("targetType", |h: &mut LifecycleHook| Some(&mut h.target_type)),
@@ -107,7 +112,10 @@ pub fn strategy_fields<S: Document>(deployment: Lens<S, DeploymentConfiguration>
         let strategy = strategy.clone();
         move || strategy.get().unwrap_or_default()
     };
-    let shifts = { let chosen = chosen.clone(); move || shifts_traffic(Some(chosen().as_str())) };
+    let shifts = {
+        let chosen = chosen.clone();
+        move || shifts_traffic(Some(chosen().as_str()))
+    };
     // The other strategies' settings go when the strategy changes (ECS refuses a linear
     // configuration for a canary, and the form would no longer show it).
     {
@@ -130,10 +138,15 @@ pub fn strategy_fields<S: Document>(deployment: Lens<S, DeploymentConfiguration>
             }
         });
     }
-    let linear = deployment.field("linearConfiguration", |c: &mut DeploymentConfiguration| Some(&mut c.linear_configuration)).made();
-    let canary = deployment.field("canaryConfiguration", |c: &mut DeploymentConfiguration| Some(&mut c.canary_configuration)).made();
+    let linear = deployment
+        .field("linearConfiguration", |c: &mut DeploymentConfiguration| Some(&mut c.linear_configuration))
+        .made();
+    let canary = deployment
+        .field("canaryConfiguration", |c: &mut DeploymentConfiguration| Some(&mut c.canary_configuration))
+        .made();
     let hooks = deployment.field("lifecycleHooks", |c: &mut DeploymentConfiguration| Some(&mut c.lifecycle_hooks));
-    let bake = deployment.field("bakeTimeInMinutes", |c: &mut DeploymentConfiguration| Some(&mut c.bake_time_in_minutes));
+    let bake =
+        deployment.field("bakeTimeInMinutes", |c: &mut DeploymentConfiguration| Some(&mut c.bake_time_in_minutes));
     let linear_fields = {
         let chosen = chosen.clone();
         move || {

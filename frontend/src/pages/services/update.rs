@@ -121,16 +121,19 @@ fn SettingsForm(detail: ServiceDetail) -> impl IntoView {
 /// shift traffic with); the load balancers are sent only when changed.
 fn balancer_fields(form: Form<ServiceUpdate>, current: &[LoadBalancer]) -> Option<AnyView> {
     let target_group = current.first()?.target_group_arn.clone().unwrap_or_default();
-    let lb = form.lens("loadBalancers[0]", |u: &mut ServiceUpdate, _| u.load_balancers.as_mut().and_then(|l| l.first_mut()));
+    let lb =
+        form.lens("loadBalancers[0]", |u: &mut ServiceUpdate, _| u.load_balancers.as_mut().and_then(|l| l.first_mut()));
     let advanced = lb.field("advancedConfiguration", |l: &mut LoadBalancer| Some(&mut l.advanced_configuration)).made();
-    Some(view! {
-        <details class="json-panel" id="balancerSettings">
-            <summary>"Load balancer: traffic shifting"</summary>
-            <p class="muted mono">{target_group}</p>
-            {advanced_fields(advanced)}
-        </details>
-    }
-    .into_any())
+    Some(
+        view! {
+            <details class="json-panel" id="balancerSettings">
+                <summary>"Load balancer: traffic shifting"</summary>
+                <p class="muted mono">{target_group}</p>
+                {advanced_fields(advanced)}
+            </details>
+        }
+        .into_any(),
+    )
 }
 
 /// What the form leaves behind made right for UpdateService: unchanged load balancers are not sent

@@ -7,11 +7,11 @@
 use crate::router::query_map;
 use leptos::prelude::*;
 use shared::auth::Role;
+use shared::ecs::placement;
 use shared::ecs::service::{
     AwsVpcConfiguration, CapacityProviderStrategyItem, CircuitBreaker, DeploymentConfiguration, LoadBalancer,
     NetworkConfiguration, PlacementStrategy, ServiceSpec, validate,
 };
-use shared::ecs::placement;
 use shared::ecs::task_definition::TaskDefinitionSpec;
 
 use crate::api::{self, paths};
@@ -433,12 +433,15 @@ fn placement_warning(form: Form, task: Signal<Option<TaskDefinitionSpec>>) -> im
         let instances = detail.get()?.ok()??.container_instances;
         let text = form.spec.with(|s| {
             let fargate = s.launch_type.as_deref() == Some("FARGATE")
-                || s.capacity_provider_strategy.as_ref().is_some_and(|c| c.iter().any(|p| p.capacity_provider.starts_with("FARGATE")));
+                || s.capacity_provider_strategy
+                    .as_ref()
+                    .is_some_and(|c| c.iter().any(|p| p.capacity_provider.starts_with("FARGATE")));
             if fargate {
                 return None;
             }
             let daemon = s.scheduling_strategy.as_deref() == Some("DAEMON");
-            let distinct = s.placement_constraints.iter().flatten().any(|c| c.kind.as_deref() == Some("distinctInstance"));
+            let distinct =
+                s.placement_constraints.iter().flatten().any(|c| c.kind.as_deref() == Some("distinctInstance"));
             let rooms: Vec<_> = instances.iter().filter_map(|i| i.room()).collect();
             let needs = placement::needs(&td);
             placement::check(&needs, s.desired_count.unwrap_or(0), daemon, distinct, &rooms).warning(&needs)

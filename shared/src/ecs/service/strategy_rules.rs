@@ -19,7 +19,11 @@ pub(super) fn check(spec: &ServiceSpec, e: &mut Errors) {
     if let Some(s) = strategy
         && !DEPLOYMENT_STRATEGIES.contains(&s)
     {
-        e.rule("svc.strategy", format!("{DC}.strategy"), format!("The strategy is ROLLING, BLUE_GREEN, LINEAR or CANARY, not '{s}'."));
+        e.rule(
+            "svc.strategy",
+            format!("{DC}.strategy"),
+            format!("The strategy is ROLLING, BLUE_GREEN, LINEAR or CANARY, not '{s}'."),
+        );
     }
     if strategy.is_some_and(|s| s != "ROLLING")
         && let Some(controller) = &spec.deployment_controller
@@ -28,11 +32,18 @@ pub(super) fn check(spec: &ServiceSpec, e: &mut Errors) {
         e.rule(
             "svc.strategy.controller",
             "deploymentController.type",
-            format!("The {} strategy is ECS's own: it needs the ECS deployment controller.", strategy.unwrap_or_default()),
+            format!(
+                "The {} strategy is ECS's own: it needs the ECS deployment controller.",
+                strategy.unwrap_or_default()
+            ),
         );
     }
     if strategy == Some("BLUE_GREEN") && config.bake_time_in_minutes.is_none() {
-        e.rule("svc.strategy.bakeTime", format!("{DC}.bakeTimeInMinutes"), "A BLUE_GREEN deployment needs a bake time (minutes, 0 for none).");
+        e.rule(
+            "svc.strategy.bakeTime",
+            format!("{DC}.bakeTimeInMinutes"),
+            "A BLUE_GREEN deployment needs a bake time (minutes, 0 for none).",
+        );
     }
     if let Some(message) = config.bake_time_in_minutes.and_then(bake_error) {
         e.rule("svc.bakeTime.range", format!("{DC}.bakeTimeInMinutes"), message);
@@ -40,10 +51,18 @@ pub(super) fn check(spec: &ServiceSpec, e: &mut Errors) {
     check_linear_and_canary(config, strategy, e);
     if let Some(alarms) = config.alarms.as_ref().filter(|a| a.enable) {
         if alarms.alarm_names.iter().all(|n| n.trim().is_empty()) {
-            e.rule("svc.alarms.names", format!("{DC}.alarms.alarmNames"), "Watching alarms needs one or more CloudWatch alarm names.");
+            e.rule(
+                "svc.alarms.names",
+                format!("{DC}.alarms.alarmNames"),
+                "Watching alarms needs one or more CloudWatch alarm names.",
+            );
         }
         if spec.deployment_controller.as_ref().is_some_and(|c| c.kind != "ECS") {
-            e.rule("svc.alarms.controller", format!("{DC}.alarms.enable"), "Deployment alarms work only with the ECS deployment controller.");
+            e.rule(
+                "svc.alarms.controller",
+                format!("{DC}.alarms.enable"),
+                "Deployment alarms work only with the ECS deployment controller.",
+            );
         }
     }
     if shifts_traffic(strategy) {
@@ -70,12 +89,20 @@ fn percent_ok(value: &serde_json::Number, min: f64) -> bool {
 fn check_linear_and_canary(config: &DeploymentConfiguration, strategy: Option<&str>, e: &mut Errors) {
     if let Some(linear) = &config.linear_configuration {
         if strategy != Some("LINEAR") {
-            e.rule("svc.linear.strategy", format!("{DC}.linearConfiguration"), "A linear configuration is only for the LINEAR strategy.");
+            e.rule(
+                "svc.linear.strategy",
+                format!("{DC}.linearConfiguration"),
+                "A linear configuration is only for the LINEAR strategy.",
+            );
         }
         if let Some(p) = &linear.step_percent
             && !percent_ok(p, 3.0)
         {
-            e.rule("svc.linear.stepPercent", format!("{DC}.linearConfiguration.stepPercent"), "The step is a multiple of 0.1 from 3.0 to 100.0 percent.");
+            e.rule(
+                "svc.linear.stepPercent",
+                format!("{DC}.linearConfiguration.stepPercent"),
+                "The step is a multiple of 0.1 from 3.0 to 100.0 percent.",
+            );
         }
         if let Some(message) = linear.step_bake_time_in_minutes.and_then(bake_error) {
             e.rule("svc.linear.stepBakeTime", format!("{DC}.linearConfiguration.stepBakeTimeInMinutes"), message);
@@ -83,12 +110,20 @@ fn check_linear_and_canary(config: &DeploymentConfiguration, strategy: Option<&s
     }
     if let Some(canary) = &config.canary_configuration {
         if strategy != Some("CANARY") {
-            e.rule("svc.canary.strategy", format!("{DC}.canaryConfiguration"), "A canary configuration is only for the CANARY strategy.");
+            e.rule(
+                "svc.canary.strategy",
+                format!("{DC}.canaryConfiguration"),
+                "A canary configuration is only for the CANARY strategy.",
+            );
         }
         if let Some(p) = &canary.canary_percent
             && !percent_ok(p, 0.1)
         {
-            e.rule("svc.canary.percent", format!("{DC}.canaryConfiguration.canaryPercent"), "The canary share is a multiple of 0.1 from 0.1 to 100.0 percent.");
+            e.rule(
+                "svc.canary.percent",
+                format!("{DC}.canaryConfiguration.canaryPercent"),
+                "The canary share is a multiple of 0.1 from 0.1 to 100.0 percent.",
+            );
         }
         if let Some(message) = canary.canary_bake_time_in_minutes.and_then(bake_error) {
             e.rule("svc.canary.bakeTime", format!("{DC}.canaryConfiguration.canaryBakeTimeInMinutes"), message);
@@ -114,16 +149,32 @@ fn check_load_balancers(spec: &ServiceSpec, strategy: &str, e: &mut Errors) {
         };
         let missing = |v: &Option<String>| v.as_deref().is_none_or(str::is_empty);
         if missing(&advanced.alternate_target_group_arn) {
-            e.rule("svc.strategy.alternateTargetGroup", format!("{path}.alternateTargetGroupArn"), "The alternate target group the new revision starts in.");
+            e.rule(
+                "svc.strategy.alternateTargetGroup",
+                format!("{path}.alternateTargetGroupArn"),
+                "The alternate target group the new revision starts in.",
+            );
         }
         if missing(&advanced.production_listener_rule) {
-            e.rule("svc.strategy.productionListenerRule", format!("{path}.productionListenerRule"), "The listener rule (ALB) or listener (NLB) that carries production traffic.");
+            e.rule(
+                "svc.strategy.productionListenerRule",
+                format!("{path}.productionListenerRule"),
+                "The listener rule (ALB) or listener (NLB) that carries production traffic.",
+            );
         }
         if missing(&advanced.role_arn) {
-            e.rule("svc.strategy.role", format!("{path}.roleArn"), "The IAM role ECS assumes to change the listener rules.");
+            e.rule(
+                "svc.strategy.role",
+                format!("{path}.roleArn"),
+                "The IAM role ECS assumes to change the listener rules.",
+            );
         }
         if advanced.alternate_target_group_arn.is_some() && advanced.alternate_target_group_arn == lb.target_group_arn {
-            e.rule("svc.strategy.alternateTargetGroup", format!("{path}.alternateTargetGroupArn"), "The alternate target group must differ from the load balancer's target group.");
+            e.rule(
+                "svc.strategy.alternateTargetGroup",
+                format!("{path}.alternateTargetGroupArn"),
+                "The alternate target group must differ from the load balancer's target group.",
+            );
         }
     }
 }
@@ -140,14 +191,20 @@ fn check_hook(hook: &LifecycleHook, path: &str, e: &mut Errors) {
                     e.rule(
                         "svc.hook.pauseStage",
                         format!("{path}.lifecycleStages[{j}]"),
-                        format!("A PAUSE hook can't wait at {stage}: pause before or after the shift (PRE_/POST_ stages)."),
+                        format!(
+                            "A PAUSE hook can't wait at {stage}: pause before or after the shift (PRE_/POST_ stages)."
+                        ),
                     );
                 }
             }
         }
         "AWS_LAMBDA" => {
             if hook.hook_target_arn.as_deref().is_none_or(str::is_empty) {
-                e.rule("svc.hook.lambda", format!("{path}.hookTargetArn"), "An AWS_LAMBDA hook names its Lambda function (ARN).");
+                e.rule(
+                    "svc.hook.lambda",
+                    format!("{path}.hookTargetArn"),
+                    "An AWS_LAMBDA hook names its Lambda function (ARN).",
+                );
             }
         }
         other => e.rule(
@@ -158,11 +215,19 @@ fn check_hook(hook: &LifecycleHook, path: &str, e: &mut Errors) {
     }
     let stages = hook.lifecycle_stages.as_deref().unwrap_or_default();
     if stages.is_empty() {
-        e.rule("svc.hook.stages", format!("{path}.lifecycleStages"), "Name at least one lifecycle stage the hook runs at.");
+        e.rule(
+            "svc.hook.stages",
+            format!("{path}.lifecycleStages"),
+            "Name at least one lifecycle stage the hook runs at.",
+        );
     }
     for (j, stage) in stages.iter().enumerate() {
         if !HOOK_STAGES.contains(&stage.as_str()) {
-            e.rule("svc.hook.stages", format!("{path}.lifecycleStages[{j}]"), format!("'{stage}' is not a lifecycle stage a hook can run at ({}).", HOOK_STAGES.join(", ")));
+            e.rule(
+                "svc.hook.stages",
+                format!("{path}.lifecycleStages[{j}]"),
+                format!("'{stage}' is not a lifecycle stage a hook can run at ({}).", HOOK_STAGES.join(", ")),
+            );
         }
     }
     if let Some(timeout) = &hook.timeout_configuration
@@ -170,6 +235,10 @@ fn check_hook(hook: &LifecycleHook, path: &str, e: &mut Errors) {
         && action != "CONTINUE"
         && action != "ROLLBACK"
     {
-        e.rule("svc.hook.timeoutAction", format!("{path}.timeoutConfiguration.action"), "At the timeout ECS either CONTINUEs or ROLLBACKs.");
+        e.rule(
+            "svc.hook.timeoutAction",
+            format!("{path}.timeoutConfiguration.action"),
+            "At the timeout ECS either CONTINUEs or ROLLBACKs.",
+        );
     }
 }

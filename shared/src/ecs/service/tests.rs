@@ -212,8 +212,13 @@ mod strategies {
         let ok = |d: serde_json::Value| paths(&blue_green(serde_json::from_str(ADVANCED).unwrap(), d));
         assert!(ok(serde_json::json!({"strategy": "LINEAR", "linearConfiguration": {"stepPercent": 12.5, "stepBakeTimeInMinutes": 6}})).is_empty());
         assert_eq!(
-            ok(serde_json::json!({"strategy": "LINEAR", "linearConfiguration": {"stepPercent": 2.9, "stepBakeTimeInMinutes": 1441}})),
-            ["deploymentConfiguration.linearConfiguration.stepPercent", "deploymentConfiguration.linearConfiguration.stepBakeTimeInMinutes"]
+            ok(
+                serde_json::json!({"strategy": "LINEAR", "linearConfiguration": {"stepPercent": 2.9, "stepBakeTimeInMinutes": 1441}})
+            ),
+            [
+                "deploymentConfiguration.linearConfiguration.stepPercent",
+                "deploymentConfiguration.linearConfiguration.stepBakeTimeInMinutes"
+            ]
         );
         assert_eq!(
             ok(serde_json::json!({"strategy": "CANARY", "canaryConfiguration": {"canaryPercent": 5.05}})),
@@ -260,9 +265,15 @@ mod strategies {
             s.deployment_controller = Some(DeploymentController { kind: controller.into() });
             paths(&s)
         };
-        assert!(rolling(serde_json::json!({"alarmNames": ["5xx-high"], "enable": true, "rollback": true}), "ECS").is_empty());
+        assert!(
+            rolling(serde_json::json!({"alarmNames": ["5xx-high"], "enable": true, "rollback": true}), "ECS")
+                .is_empty()
+        );
         // Turned off, nothing is watched: names may be empty (how a form switches alarms off).
-        assert!(rolling(serde_json::json!({"alarmNames": [], "enable": false, "rollback": false}), "CODE_DEPLOY").is_empty());
+        assert!(
+            rolling(serde_json::json!({"alarmNames": [], "enable": false, "rollback": false}), "CODE_DEPLOY")
+                .is_empty()
+        );
         assert_eq!(
             rolling(serde_json::json!({"alarmNames": [" "], "enable": true, "rollback": false}), "CODE_DEPLOY"),
             ["deploymentConfiguration.alarms.alarmNames", "deploymentConfiguration.alarms.enable"]

@@ -1,6 +1,9 @@
 use serde::{Deserialize, Serialize};
 
-use super::spec::{CapacityProviderStrategyItem, DeploymentConfiguration, LoadBalancer, NetworkConfiguration};
+use super::spec::{
+    CapacityProviderStrategyItem, DeploymentConfiguration, LoadBalancer, NetworkConfiguration, PlacementStrategy,
+};
+use crate::ecs::task_definition::PlacementConstraint;
 
 /// One ECS deployment of a service (PRIMARY: the one rolling out or done; ACTIVE: draining).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +57,11 @@ pub struct ServiceDetail {
     /// The target groups (or Classic Load Balancers) in front of the service's containers.
     #[serde(default)]
     pub load_balancers: Vec<LoadBalancer>,
+    /// Where ECS may put the tasks (`distinctInstance`, `memberOf`) and how it picks among those.
+    #[serde(default)]
+    pub placement_constraints: Vec<PlacementConstraint>,
+    #[serde(default)]
+    pub placement_strategy: Vec<PlacementStrategy>,
     pub enable_ecs_managed_tags: bool,
     pub propagate_tags: Option<String>,
     pub enable_execute_command: bool,

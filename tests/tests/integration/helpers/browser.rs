@@ -97,7 +97,11 @@ pub async fn click(c: &Client, locator: fantoccini::Locator<'_>) {
     for _ in 0..5 {
         let element = c.wait().at_most(Duration::from_secs(30)).for_element(locator).await.unwrap();
         match element.click().await {
-            Err(fantoccini::error::CmdError::Standard(e)) if e.error == fantoccini::error::ErrorStatus::StaleElementReference => continue,
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+            {
+                continue;
+            }
             other => return other.unwrap(),
         }
     }

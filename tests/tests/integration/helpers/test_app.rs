@@ -79,7 +79,10 @@ impl TestApp {
             },
         };
         adjust(&mut settings);
-        let endpoint = settings.environments[0].endpoint_url.clone().map_or_else(|| local_aws_url().to_string(), |u| u.to_string());
+        let endpoint = settings.environments[0]
+            .endpoint_url
+            .clone()
+            .map_or_else(|| local_aws_url().to_string(), |u| u.to_string());
         let store = Store::open(&settings.database).await.expect("the database opens");
         let aws = AwsEnv::connect(&settings.environments[0], 1, settings.aws_timeout).await;
         let app = Application::build(settings).await.expect("the application builds");
@@ -129,7 +132,10 @@ impl TestApp {
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        panic!("the fitted lab service never completed its rollout: {}", json_with_status(app.get(path).await, 200).await);
+        panic!(
+            "the fitted lab service never completed its rollout: {}",
+            json_with_status(app.get(path).await, 200).await
+        );
     }
 
     /// Launches `count` EC2 instances and registers them in `cluster` as the ECS agent does
@@ -139,14 +145,24 @@ impl TestApp {
     pub async fn add_instances(&self, cluster: &str, count: usize) {
         let count = count.to_string();
         let answer = self
-            .aws_query("ec2", &[("Action", "RunInstances"), ("Version", "2016-11-15"), ("ImageId", "ami-760aaa0f"),
-                ("MinCount", &count), ("MaxCount", &count), ("InstanceType", "m5.xlarge")])
+            .aws_query(
+                "ec2",
+                &[
+                    ("Action", "RunInstances"),
+                    ("Version", "2016-11-15"),
+                    ("ImageId", "ami-760aaa0f"),
+                    ("MinCount", &count),
+                    ("MaxCount", &count),
+                    ("InstanceType", "m5.xlarge"),
+                ],
+            )
             .await;
         let ids: Vec<&str> = answer.split("<instanceId>").skip(1).filter_map(|s| s.split('<').next()).collect();
         assert!(!ids.is_empty(), "RunInstances: {answer}");
         for id in ids {
             let document = json!({"instanceId": id, "region": "us-east-1"}).to_string();
-            self.ecs("RegisterContainerInstance", json!({"cluster": cluster, "instanceIdentityDocument": document})).await;
+            self.ecs("RegisterContainerInstance", json!({"cluster": cluster, "instanceIdentityDocument": document}))
+                .await;
         }
     }
 
@@ -178,7 +194,8 @@ impl TestApp {
         spec["containerDefinitions"][0]["image"] = Value::from(image);
         let registered = self.ecs("RegisterTaskDefinition", spec).await;
         let arn = registered["taskDefinition"]["taskDefinitionArn"].as_str().unwrap().to_string();
-        let update = serde_json::json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn});
+        let update =
+            serde_json::json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn});
         self.ecs("UpdateService", update).await;
         arn.rsplit('/').next().unwrap().to_string()
     }

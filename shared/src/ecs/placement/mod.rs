@@ -8,6 +8,9 @@
 
 use crate::ecs::task_definition::TaskDefinitionSpec;
 
+mod service;
+pub use service::{Change, Placed, warnings};
+
 /// What one task reserves on an instance.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Needs {
@@ -44,8 +47,8 @@ pub fn needs(td: &TaskDefinitionSpec) -> Needs {
     let number = |s: &Option<String>| s.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
     let containers = &td.container_definitions;
     let cpu = number(&td.cpu).unwrap_or_else(|| containers.iter().filter_map(|c| c.cpu).sum());
-    let memory = number(&td.memory)
-        .unwrap_or_else(|| containers.iter().filter_map(|c| c.memory_reservation.or(c.memory)).sum());
+    let memory =
+        number(&td.memory).unwrap_or_else(|| containers.iter().filter_map(|c| c.memory_reservation.or(c.memory)).sum());
     let host_mode = td.network_mode.as_deref() == Some("host");
     let bridge = matches!(td.network_mode.as_deref(), None | Some("bridge"));
     let mut ports = Vec::new();
@@ -114,7 +117,10 @@ impl Verdict {
         }
         let n = self.instances.len();
         if n == 0 {
-            return Some(format!("None of {} tasks can be placed: the cluster has no container instances. Change: add instances (or run on Fargate).", self.wanted));
+            return Some(format!(
+                "None of {} tasks can be placed: the cluster has no container instances. Change: add instances (or run on Fargate).",
+                self.wanted
+            ));
         }
         let mut text = format!(
             "{} of {} tasks can be placed: each needs {}; the cluster's {n} instance{} {} room for {}.",
@@ -125,6 +131,11 @@ impl Verdict {
             if n == 1 { "has" } else { "have" },
             self.placeable,
         );
+        let full: Vec<String> =
+            self.instances.iter().filter(|(_, n, _)| *n == 0).map(|(id, _, why)| format!("{id} ({why})")).collect();
+        if !full.is_empty() {
+            text.push_str(&format!(" No room on {}.", full.join(", ")));
+        }
         let mut fixes = Vec::new();
         if !needs.ports.is_empty() {
             fixes.push("dynamic host ports (hostPort 0) behind a load balancer".to_string());
@@ -143,7 +154,7 @@ mod tests {
     use super::*;
 
     fn lab() -> TaskDefinitionSpec {
-        serde_json::from_str(include_str!("../../../tests/fixtures/seed/task-definition-template.json")).unwrap()
+        serde_json::from_str(include_str!("../../../../tests/fixtures/seed/task-definition-template.json")).unwrap()
     }
 
     fn t2_micro(id: &str) -> Room {
@@ -203,6 +214,9 @@ mod tests {
         let v = check(&needs(&lab()), 0, true, false, &[t2_micro("a"), full]);
         assert_eq!((v.wanted, v.placeable), (2, 1));
         assert_eq!(v.instances[1], ("full".into(), 0, "0 of 1024 CPU units left".into()));
-        assert!(check(&needs(&lab()), 2, false, false, &[t2_micro("a"), t2_micro("b")]).warning(&needs(&lab())).is_none());
+        assert!(v.warning(&needs(&lab())).unwrap().contains("No room on full (0 of 1024 CPU units left)."));
+        assert!(
+            check(&needs(&lab()), 2, false, false, &[t2_micro("a"), t2_micro("b")]).warning(&needs(&lab())).is_none()
+        );
     }
 }
