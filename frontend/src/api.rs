@@ -11,7 +11,10 @@ use shared::deploy::{
     RedeployPlan, RedeployRequest,
 };
 use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
-use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
+use shared::ecs::cluster::{
+    Choice, ClusterDetail, ClusterSpec, ClusterSummary, CreatedKeyPair, Creation, Ec2Defaults, InstanceTypeInfo,
+    NewKeyPair,
+};
 use shared::ecs::service::{ServiceDetail, ServiceSpec, ServiceUpdate, UpdateOutcome};
 use shared::ecs::task::{ServiceAddresses, TaskDetail};
 use shared::ecs::task_definition::{Change, Imported, Revision, ServiceUse, TaskDefinitionSpec};
@@ -378,6 +381,15 @@ pub async fn delete_cluster(env: &str, name: &str, remove_capacity: bool) -> Res
 /// `what`: `vpcs`, `key-pairs`, `ec2-defaults`'s siblings; `vpcs/{id}/subnets`, `vpcs/{id}/security-groups`.
 pub async fn network(env: &str, what: &str) -> Result<Vec<Choice>, ApiError> {
     get(&format!("/api/envs/{}/network/{what}", enc(env))).await
+}
+
+pub async fn instance_types(env: &str) -> Result<Vec<InstanceTypeInfo>, ApiError> {
+    get(&format!("/api/envs/{}/network/instance-types", enc(env))).await
+}
+
+/// Creates a key pair; the answer holds its private key, once.
+pub async fn create_key_pair(env: &str, name: &str) -> Result<CreatedKeyPair, ApiError> {
+    post(&format!("/api/envs/{}/network/key-pairs", enc(env)), &NewKeyPair { key_name: name.to_string() }).await
 }
 
 pub async fn ec2_defaults(env: &str) -> Result<Ec2Defaults, ApiError> {

@@ -364,6 +364,14 @@ pub const RULES: &[Rule] = &[
         source: "https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html (family, generation, options, then size: m7g.2xlarge)",
     },
     Rule {
+        id: "cluster.ec2.instanceType.offered",
+        source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstanceTypes.html (the types offered in the Region); https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html (InvalidInstanceType: \"The instance type is not supported in this Availability Zone/Region\")",
+    },
+    Rule {
+        id: "cluster.ec2.instanceType.architecture",
+        source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/retrieve-ecs-optimized_AMI.html (separate x86_64 and arm64 ECS-optimized AMIs); EC2's refusal: \"The architecture 'x86_64' of the specified instance type does not match the architecture 'arm64' of the specified AMI\" (RunInstances, InvalidParameterValue)",
+    },
+    Rule {
         id: "cluster.ec2.groupSize",
         source: "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html (DesiredCapacity \"must be greater than or equal to the minimum size of the group and less than or equal to the maximum size of the group\")",
     },

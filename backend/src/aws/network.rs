@@ -2,7 +2,9 @@
 //! pairs (EC2), the ECS-optimized AMI (SSM) and whether the instance role exists (IAM).
 
 use aws_sdk_ec2::types::{Filter, Tag};
-use shared::ecs::cluster::{Choice, DEFAULT_INSTANCE_ROLE, ECS_AMI_PARAMETER, Ec2Defaults};
+use shared::ecs::cluster::{
+    Choice, CreatedKeyPair, DEFAULT_INSTANCE_ROLE, ECS_AMI_PARAMETER, Ec2Defaults, InstanceTypeInfo,
+};
 
 use super::AwsEnv;
 use super::errors::AwsResult;
@@ -100,6 +102,55 @@ impl AwsEnv {
             .filter_map(|k| k.key_name())
             .map(|name| Choice { id: name.into(), label: name.into(), is_default: false })
             .collect())
+    }
+
+    /// Creates an RSA key pair (PEM); the answer holds the private key, which EC2 returns only
+    /// here. A name in use is a conflict on `keyName`.
+    pub(crate) async fn create_key_pair(&self, name: &str) -> Result<CreatedKeyPair, AppError> {
+        let out = self.ec2.create_key_pair().key_name(name).send().await.or_aws_on(
+            self.cx("ec2:CreateKeyPair"),
+            "InvalidKeyPair.Duplicate",
+            || AppError::Conflict {
+                message: format!("A key pair named {name} already exists: choose it in the list, or another name."),
+                field: Some("keyName".into()),
+            },
+        )?;
+        Ok(CreatedKeyPair {
+            key_name: out.key_name().unwrap_or(name).to_string(),
+            key_fingerprint: out.key_fingerprint().unwrap_or_default().to_string(),
+            private_key: out.key_material().unwrap_or_default().to_string(),
+        })
+    }
+
+    /// Every instance type EC2 offers in this region (or only `only`, if it does), by name.
+    pub(crate) async fn instance_types(&self, only: Option<&str>) -> Result<Vec<InstanceTypeInfo>, AppError> {
+        let types: Vec<_> = self
+            .ec2
+            .describe_instance_types()
+            .set_instance_types(only.map(|name| vec![aws_sdk_ec2::types::InstanceType::from(name)]))
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .or_aws_unless(self.cx("ec2:DescribeInstanceTypes"), |refusal| {
+                refusal.is("InvalidInstanceType").then(|| Ok(Vec::new()))
+            })?;
+        let mut list: Vec<InstanceTypeInfo> = types
+            .iter()
+            .map(|t| InstanceTypeInfo {
+                name: t.instance_type().map(|i| i.as_str().to_string()).unwrap_or_default(),
+                vcpus: t.v_cpu_info().and_then(|v| v.default_v_cpus()).unwrap_or_default().into(),
+                memory_mib: t.memory_info().and_then(|m| m.size_in_mib()).unwrap_or_default(),
+                architectures: t
+                    .processor_info()
+                    .map(|p| p.supported_architectures().iter().map(|a| a.as_str().to_string()).collect())
+                    .unwrap_or_default(),
+            })
+            .filter(|t| !t.name.is_empty())
+            .collect();
+        list.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(list)
     }
 
     /// The ECS-optimized Amazon Linux 2023 AMI of this region.

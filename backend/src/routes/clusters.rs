@@ -4,7 +4,10 @@
 use axum::Json;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults};
+use shared::ecs::cluster::{
+    Choice, ClusterDetail, ClusterSpec, ClusterSummary, CreatedKeyPair, Creation, Ec2Defaults, InstanceTypeInfo,
+    NewKeyPair,
+};
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,7 +25,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_vpcs))
         .routes(routes!(list_subnets))
         .routes(routes!(list_security_groups))
-        .routes(routes!(list_key_pairs))
+        .routes(routes!(list_key_pairs, create_key_pair))
+        .routes(routes!(list_instance_types))
         .routes(routes!(ec2_defaults))
 }
 
@@ -139,6 +143,33 @@ async fn list_security_groups(
     responses((status = 200, body = Vec<Choice>), (status = "4XX", body = ApiError)))]
 async fn list_key_pairs(caller: Caller, ApiPath(env): ApiPath<String>) -> Result<Json<Vec<Choice>>, AppError> {
     Ok(Json(clusters::key_pairs(&caller, &env).await?))
+}
+
+/// Creates an EC2 key pair (RSA, PEM) for SSH to the instances: the answer holds the private key,
+/// once — Berth does not keep it.
+#[utoipa::path(post, path = "/api/envs/{env}/network/key-pairs", tag = "clusters",
+    params(("env" = String, Path, description = "Environment name")),
+    request_body = NewKeyPair,
+    responses((status = 201, body = CreatedKeyPair), (status = 409, body = ApiError), (status = 422, body = ApiError), (status = "4XX", body = ApiError)))]
+async fn create_key_pair(
+    caller: Caller,
+    ApiPath(env): ApiPath<String>,
+    ApiJson(request): ApiJson<NewKeyPair>,
+) -> Result<(StatusCode, [(axum::http::HeaderName, &'static str); 1], Json<CreatedKeyPair>), AppError> {
+    let created = clusters::create_key_pair(&caller, &env, &request).await?;
+    // A private key: no cache keeps a copy.
+    Ok((StatusCode::CREATED, [(axum::http::header::CACHE_CONTROL, "no-store")], Json(created)))
+}
+
+/// The instance types EC2 offers in the environment's region (vCPUs, memory, architectures).
+#[utoipa::path(get, path = "/api/envs/{env}/network/instance-types", tag = "clusters",
+    params(("env" = String, Path, description = "Environment name")),
+    responses((status = 200, body = Vec<InstanceTypeInfo>), (status = "4XX", body = ApiError)))]
+async fn list_instance_types(
+    caller: Caller,
+    ApiPath(env): ApiPath<String>,
+) -> Result<Json<Vec<InstanceTypeInfo>>, AppError> {
+    Ok(Json(clusters::instance_types(&caller, &env).await?))
 }
 
 /// The ECS-optimized AMI the wizard would use, and whether `ecsInstanceRole` exists.

@@ -31,6 +31,39 @@ async fn the_wizard_creates_an_ec2_cluster_shows_each_step_and_its_instances() {
     let all = c.find_all(Locator::Css("input[name='ec2.subnetIds']")).await.unwrap();
     all[1].click().await.unwrap();
     wait().for_element(Locator::Css("input[name='ec2.createInstanceRole']")).await.unwrap();
+
+    // The instance type: from the types EC2 offers, with what each is; one it doesn't offer is refused here.
+    wait().for_element(Locator::Css("#instanceTypes option[value='t3.micro']")).await.unwrap();
+    let typed = c.find(Locator::Css("input[name='ec2.instanceType']")).await.unwrap();
+    typed.clear().await.unwrap();
+    typed.send_keys("t9.huge").await.unwrap();
+    c.execute("arguments[0].blur()", vec![serde_json::to_value(&typed).unwrap()]).await.unwrap();
+    let refused =
+        wait().for_element(Locator::Css("[data-for='ec2.instanceType']")).await.unwrap().text().await.unwrap();
+    assert!(refused.contains("EC2 offers no instance type t9.huge"), "{refused}");
+    typed.clear().await.unwrap();
+    typed.send_keys("t2.micro").await.unwrap();
+    let page = c.find(Locator::Css("form.wizard")).await.unwrap().text().await.unwrap();
+    assert!(page.contains("1 vCPU · 1 GiB · i386, x86_64"), "the type's figures under the field");
+    assert!(!page.contains("EC2 offers no instance type"), "{page}");
+
+    // The lab's SSH step: a key pair made here, its private key shown once, then chosen.
+    c.find(Locator::Id("newKeyPair")).await.unwrap().click().await.unwrap();
+    wait().for_element(Locator::Id("keyPairName")).await.unwrap().send_keys("lab-key").await.unwrap();
+    c.find(Locator::Id("createKeyPair")).await.unwrap().click().await.unwrap();
+    let shown = wait().for_element(Locator::Id("privateKey")).await.unwrap().text().await.unwrap();
+    assert!(shown.contains("shown only now") && shown.contains("BEGIN RSA PRIVATE KEY"), "{shown}");
+    let download = c.find(Locator::Id("downloadKey")).await.unwrap();
+    assert_eq!(download.attr("download").await.unwrap().as_deref(), Some("lab-key.pem"));
+    for _ in 0..50 {
+        let chosen = c.find(Locator::Css("select[name='ec2.keyName']")).await.unwrap().prop("value").await.unwrap();
+        if chosen.as_deref() == Some("lab-key") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let chosen = c.find(Locator::Css("select[name='ec2.keyName']")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(chosen.as_deref(), Some("lab-key"), "the new key pair is chosen");
     save_screenshot(c, "cluster-wizard").await;
     c.find(Locator::Id("createCluster")).await.unwrap().click().await.unwrap();
 
@@ -50,5 +83,7 @@ async fn the_wizard_creates_an_ec2_cluster_shows_each_step_and_its_instances() {
     assert_eq!(rows.len(), 2);
     assert!(rows[0].text().await.unwrap().contains("t2.micro"));
     save_screenshot(c, "cluster-page").await;
+    let instances = app.aws_query("ec2", &[("Action", "DescribeInstances"), ("Version", "2016-11-15")]).await;
+    assert!(instances.contains("<keyName>lab-key</keyName>"), "the instances take the key pair: {instances}");
     browser.client.close().await.unwrap();
 }

@@ -278,3 +278,58 @@ async fn cluster_figures_count_the_tasks_running_on_its_instances() {
         assert_eq!((&instance["runningTasks"], &instance["remainingCpu"]), (&json!(0), &json!(1024)), "{instance}");
     }
 }
+
+/// The lab's SSH step: a key pair made in the wizard's environment, its private key answered once
+/// (not cached, not in the audit log), a name in use refused at the field.
+#[tokio::test]
+async fn a_key_pair_is_created_once_with_its_private_key_answered_and_kept_nowhere() {
+    let app = TestApp::spawn().await;
+    let answer = app.post_json("/api/envs/local/network/key-pairs", &json!({"keyName": "lab-key"})).await;
+    assert_eq!(answer.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    let created = json_with_status(answer, 201).await;
+    let private_key = created["privateKey"].as_str().unwrap().to_string();
+    assert!(private_key.starts_with("-----BEGIN RSA PRIVATE KEY-----"), "{created}");
+    assert_eq!(created["keyName"], "lab-key");
+    assert!(!created["keyFingerprint"].as_str().unwrap().is_empty());
+    let listed = json_with_status(app.get("/api/envs/local/network/key-pairs").await, 200).await;
+    assert!(listed.as_array().unwrap().iter().any(|k| k["id"] == "lab-key"), "{listed}");
+
+    let again =
+        json_with_status(app.post_json("/api/envs/local/network/key-pairs", &json!({"keyName": "lab-key"})).await, 409)
+            .await;
+    assert_eq!(again["fields"][0]["path"], "keyName", "{again}");
+    let bad =
+        json_with_status(app.post_json("/api/envs/local/network/key-pairs", &json!({"keyName": " "})).await, 422).await;
+    assert_eq!(bad["fields"][0]["path"], "keyName", "{bad}");
+
+    let audit = json_with_status(app.get("/api/audit").await, 200).await.to_string();
+    assert!(audit.contains("keypair.create") && audit.contains("key pair lab-key"), "{audit}");
+    let body = private_key.lines().nth(1).unwrap();
+    assert!(!audit.contains(body), "the private key is not in the audit log");
+}
+
+/// The instance type comes from the types EC2 offers in the region; one it doesn't offer, or one
+/// the x86_64 ECS-optimized AMI can't run, is refused at the field before anything is created.
+#[tokio::test]
+async fn instance_types_are_offered_from_ec2_and_one_that_does_not_exist_is_refused_at_the_field() {
+    let app = TestApp::spawn().await;
+    let types = json_with_status(app.get("/api/envs/local/network/instance-types").await, 200).await;
+    let find = |name: &str| types.as_array().unwrap().iter().find(|t| t["name"] == name).cloned();
+    let micro = find("t2.micro").expect("t2.micro is offered");
+    assert_eq!((micro["vcpus"].as_i64(), micro["memoryMib"].as_i64()), (Some(1), Some(1024)), "{micro}");
+    assert!(micro["architectures"].as_array().unwrap().contains(&json!("x86_64")));
+    assert!(types.as_array().unwrap().len() > 100, "the region's list, not a handful");
+
+    let (vpc, subnets) = default_network(&app).await;
+    for (instance_type, said) in
+        [("t9.huge", "EC2 offers no instance type t9.huge"), ("t4g.micro", "t4g.micro runs arm64 only")]
+    {
+        let spec = json!({"clusterName": "typed", "ec2": {"instanceType": instance_type, "desiredCapacity": 1, "minSize": 1,
+            "maxSize": 1, "vpcId": vpc, "subnetIds": subnets, "openPorts": [80], "createInstanceRole": true}});
+        let refused = json_with_status(app.post_json("/api/envs/local/clusters", &spec).await, 422).await;
+        assert_eq!(refused["fields"][0]["path"], "ec2.instanceType", "{refused}");
+        assert!(refused["fields"][0]["message"].as_str().unwrap().starts_with(said), "{refused}");
+    }
+    let clusters = json_with_status(app.get("/api/envs/local/clusters").await, 200).await;
+    assert!(!clusters.to_string().contains("\"typed\""), "nothing was created: {clusters}");
+}

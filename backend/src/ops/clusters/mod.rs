@@ -5,7 +5,11 @@ mod creations;
 
 pub(crate) use creations::Creations;
 use shared::auth::Role;
-use shared::ecs::cluster::{Choice, ClusterDetail, ClusterSpec, ClusterSummary, Creation, Ec2Defaults, validate};
+use shared::ecs::cluster::{
+    Choice, ClusterDetail, ClusterSpec, ClusterSummary, CreatedKeyPair, Creation, Ec2Defaults, InstanceTypeInfo,
+    NewKeyPair, check_instance_type, key_name_error, validate,
+};
+use shared::error::FieldError;
 
 use super::{Action, Caller, Needs};
 use crate::error::AppError;
@@ -20,6 +24,14 @@ pub(crate) async fn create(caller: &Caller, env: &str, spec: ClusterSpec) -> Res
     caller
         .act(env, action, async |aws| {
             validate(&spec)?;
+            if let Some(ec2) = &spec.ec2 {
+                check_instance_type(
+                    &ec2.instance_type,
+                    &aws.instance_types(Some(&ec2.instance_type)).await?,
+                    ec2.image_id.is_some(),
+                )
+                .map_err(AppError::Validation)?;
+            }
             if aws.cluster(&spec.cluster_name).await.is_ok() {
                 return Err(AppError::Conflict {
                     message: format!("A cluster named {} already exists in environment '{env}'.", spec.cluster_name),
@@ -71,6 +83,29 @@ pub(crate) async fn security_groups(caller: &Caller, env: &str, vpc: &str) -> Re
 
 pub(crate) async fn key_pairs(caller: &Caller, env: &str) -> Result<Vec<Choice>, AppError> {
     caller.read(env)?.list_key_pairs().await
+}
+
+/// Creates an EC2 key pair for SSH to the instances (admins may): the private key is in the
+/// answer only, never stored or logged.
+pub(crate) async fn create_key_pair(
+    caller: &Caller,
+    env: &str,
+    request: &NewKeyPair,
+) -> Result<CreatedKeyPair, AppError> {
+    let action = Action::new("keypair.create", format!("key pair {}", request.key_name), Needs::Role(Role::Admin));
+    caller
+        .act(env, action, async |aws| {
+            if let Some(message) = key_name_error(&request.key_name) {
+                return Err(AppError::Validation(vec![FieldError::new("keyName", format!("{message}."))]));
+            }
+            aws.create_key_pair(&request.key_name).await
+        })
+        .await
+}
+
+/// The instance types EC2 offers in the environment's region.
+pub(crate) async fn instance_types(caller: &Caller, env: &str) -> Result<Vec<InstanceTypeInfo>, AppError> {
+    caller.read(env)?.instance_types(None).await
 }
 
 /// The ECS-optimized AMI the wizard would use, and whether `ecsInstanceRole` exists.

@@ -1,5 +1,6 @@
 //! Clusters: the list, a cluster's page, and the create wizard with its live steps.
 
+mod key_pair;
 mod list;
 mod page;
 mod steps;

@@ -4,10 +4,13 @@
 
 use leptos::prelude::*;
 use shared::auth::Role;
-use shared::ecs::cluster::{ClusterSpec, Creation, DEFAULT_INSTANCE_ROLE, Ec2Capacity, validate};
+use shared::ecs::cluster::{
+    ClusterSpec, Creation, DEFAULT_INSTANCE_ROLE, Ec2Capacity, InstanceTypeInfo, check_instance_type, validate,
+};
 use shared::ecs::task_definition::KeyValueTag;
 use shared::error::ApiError;
 
+use super::key_pair::key_pair_maker;
 use super::steps::CreationSteps;
 use crate::api::{self, paths};
 use crate::components::form::{
@@ -17,19 +20,6 @@ use crate::components::form::{
 use crate::components::{ErrorBanner, TagsEditor, role_gate};
 use crate::load::{load, send};
 use crate::pages::param;
-
-const INSTANCE_TYPES: [&str; 10] = [
-    "t2.micro",
-    "t2.small",
-    "t2.medium",
-    "t3.micro",
-    "t3.small",
-    "t3.medium",
-    "t3.large",
-    "m5.large",
-    "c5.large",
-    "r5.large",
-];
 
 type Form = crate::components::form::Form<ClusterSpec>;
 
@@ -57,7 +47,30 @@ pub fn CreateClusterPage() -> impl IntoView {
 #[component]
 fn ClusterWizard() -> impl IntoView {
     let env = param("env");
-    let form = Form::checked(initial(), |s: &ClusterSpec| errors_only(validate(s)));
+    // The instance types EC2 offers in the region: the field's list, and its check once known.
+    let types = load(move || {
+        let env = env.get();
+        async move { api::instance_types(&env).await }
+    });
+    let offered = RwSignal::new(Vec::<InstanceTypeInfo>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = types.get() {
+            offered.set(list);
+        }
+    });
+    let form = Form::checked(initial(), move |s: &ClusterSpec| {
+        let mut errors = validate(s).err().unwrap_or_default();
+        if let Some(ec2) = &s.ec2 {
+            offered.with(|list| {
+                if !list.is_empty() && !ec2.instance_type.is_empty() {
+                    errors.extend(
+                        check_instance_type(&ec2.instance_type, list, ec2.image_id.is_some()).err().unwrap_or_default(),
+                    );
+                }
+            });
+        }
+        errors_only(if errors.is_empty() { Ok(()) } else { Err(errors) })
+    });
     let root = form.root();
     let creation = RwSignal::new(None::<Creation>);
     let pending = RwSignal::new(false);
@@ -120,7 +133,7 @@ fn ClusterWizard() -> impl IntoView {
                     {infrastructure()}
                 </fieldset>
                 <Show when=move || use_ec2.get()>
-                    {ec2_fields(form)}
+                    {ec2_fields(form, offered)}
                 </Show>
                 <TagsEditor path="tags" members=("key", "value") fields=form.fields tags=tag_pairs set=set_tags/>
                 <div class="actions">
@@ -137,7 +150,7 @@ fn choices(loaded: Option<Result<Vec<shared::ecs::cluster::Choice>, ApiError>>) 
     loaded.and_then(Result::ok).unwrap_or_default().into_iter().map(|c| (c.id, c.label)).collect()
 }
 
-fn ec2_fields(form: Form) -> impl IntoView {
+fn ec2_fields(form: Form, offered: RwSignal<Vec<InstanceTypeInfo>>) -> impl IntoView {
     let ec2 = form.root().field("ec2", |s: &mut ClusterSpec| s.ec2.as_mut());
     let env = param("env");
     let defaults = load(move || {
@@ -242,16 +255,28 @@ fn ec2_fields(form: Form) -> impl IntoView {
         let ports = ports.clone();
         move |_| ports.get().is_some()
     });
+    let instance_type = ec2.field("instanceType", |e: &mut Ec2Capacity| Some(&mut e.instance_type));
+    let type_note = Signal::derive({
+        let instance_type = instance_type.clone();
+        move || {
+            let name = instance_type.get();
+            offered.with(|list| match list.iter().find(|t| t.name == name) {
+                Some(t) => t.summary(),
+                None if list.is_empty() => "Loading the types EC2 offers in this region…".to_string(),
+                None => format!("Type to search the {} types EC2 offers in this region.", list.len()),
+            })
+        }
+    });
+    let key_name = ec2.field("keyName", |e: &mut Ec2Capacity| Some(&mut e.key_name));
     let create_role = ec2.field("createInstanceRole", |e: &mut Ec2Capacity| Some(&mut e.create_instance_role));
     view! {
         <fieldset>
             <legend>"EC2 instances"</legend>
             <div class="field-pair">
-                {text_input(ec2.field("instanceType", |e: &mut Ec2Capacity| Some(&mut e.instance_type)),
-                    Input::new("Instance type").list("instanceTypes"))}
+                {text_input(instance_type.clone(), Input::new("Instance type").list("instanceTypes").note(type_note))}
                 {int_input(ec2.field("rootVolumeGib", |e: &mut Ec2Capacity| Some(&mut e.root_volume_gib)), Input::new("Root volume (GiB, gp3)"))}
             </div>
-            <datalist id="instanceTypes">{INSTANCE_TYPES.iter().map(|t| view! { <option value=*t/> }).collect_view()}</datalist>
+            <datalist id="instanceTypes">{move || offered.with(|list| list.iter().map(|t| view! { <option value=t.name.clone()>{t.summary()}</option> }).collect_view())}</datalist>
             <div class="field-trio">
                 {int_input(ec2.field("minSize", |e: &mut Ec2Capacity| Some(&mut e.min_size)), Input::new("Minimum"))}
                 {int_input(ec2.field("desiredCapacity", |e: &mut Ec2Capacity| Some(&mut e.desired_capacity)), Input::new("Desired"))}
@@ -259,7 +284,8 @@ fn ec2_fields(form: Form) -> impl IntoView {
             </div>
             {opt_text_input(ec2.field("imageId", |e: &mut Ec2Capacity| Some(&mut e.image_id)),
                 Input::new("AMI").placeholder("ami-…").note(ami_hint))}
-            {select_input(ec2.field("keyName", |e: &mut Ec2Capacity| Some(&mut e.key_name)), Input::new("Key pair (for SSH; optional)"), key_options)}
+            {select_input(key_name.clone(), Input::new("Key pair (for SSH; optional)"), key_options)}
+            {key_pair_maker(env, key_name, keys)}
             {select_by(vpc_id, Input::new("VPC"), vpc_options, |v| v, Some)}
             {checklist(ec2.field("subnetIds", |e: &mut Ec2Capacity| Some(&mut e.subnet_ids)), "ec2.subnetIds",
                 "Subnets (the Auto Scaling group spreads instances over them)", "", Signal::derive(move || choices(subnets.get())))}

@@ -6,7 +6,7 @@ mod rules;
 mod spec;
 mod views;
 
-pub use rules::validate;
+pub use rules::{check_instance_type, key_name_error, validate};
 pub use spec::*;
 pub use views::*;
 

@@ -2,6 +2,7 @@
 //! Scaling groups, IAM role names), each error at the JSON path of the field to fix.
 
 use super::spec::ClusterSpec;
+use super::views::InstanceTypeInfo;
 use crate::ecr::rules::validate_tag_list;
 use crate::validate::{Errors, char_len};
 
@@ -25,6 +26,40 @@ fn is_id(s: &str, prefix: &str) -> bool {
 fn is_instance_type(s: &str) -> bool {
     let ok = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     s.split_once('.').is_some_and(|(family, size)| ok(family) && ok(size))
+}
+
+/// What is wrong with a key pair name (CreateKeyPair: up to 255 ASCII characters).
+pub fn key_name_error(name: &str) -> Option<&'static str> {
+    (name.trim().is_empty() || char_len(name) > 255 || !name.is_ascii())
+        .then_some("A key pair name is 1-255 ASCII characters")
+}
+
+/// The instances' type against the types EC2 offers in the region: one it does not offer is
+/// refused (`InvalidInstanceType`), and with the ECS-optimized AMI Berth picks (x86_64;
+/// `custom_ami` false) a type that can't run x86_64 is refused too. Errors on `ec2.instanceType`.
+pub fn check_instance_type(
+    name: &str,
+    offered: &[InstanceTypeInfo],
+    custom_ami: bool,
+) -> Result<(), Vec<crate::error::FieldError>> {
+    let mut e = Errors::new();
+    match offered.iter().find(|t| t.name == name) {
+        None => e.rule(
+            "cluster.ec2.instanceType.offered",
+            "ec2.instanceType",
+            format!("EC2 offers no instance type {name} in this region: choose one of the list."),
+        ),
+        Some(found) if !custom_ami && !found.architectures.iter().any(|a| a == "x86_64") => {
+            let arch = found.architectures.join(", ");
+            e.rule(
+                "cluster.ec2.instanceType.architecture",
+                "ec2.instanceType",
+                format!("{name} runs {arch} only, and the ECS-optimized AMI Berth picks is x86_64: choose an x86_64 type, or give an AMI ID built for {arch}."),
+            )
+        }
+        Some(_) => {}
+    }
+    e.finish()
 }
 
 /// IAM role names: 1-64 of letters, digits and `+=,.@_-`.
@@ -93,10 +128,8 @@ pub fn validate(spec: &ClusterSpec) -> Result<(), Vec<crate::error::FieldError>>
                 format!("A root volume is 1-{MAX_ROOT_VOLUME_GIB} GiB."),
             );
         }
-        if let Some(key) = &ec2.key_name
-            && (key.is_empty() || char_len(key) > 255)
-        {
-            e.rule("cluster.ec2.keyName", "ec2.keyName", "A key pair name is 1-255 characters (or leave it out).");
+        if let Some(message) = ec2.key_name.as_deref().and_then(key_name_error) {
+            e.rule("cluster.ec2.keyName", "ec2.keyName", format!("{message} (or leave it out)."));
         }
         if !is_id(&ec2.vpc_id, "vpc") {
             e.add("ec2.vpcId", "Choose a VPC.");

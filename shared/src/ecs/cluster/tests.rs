@@ -87,3 +87,36 @@ fn tags_use_ecs_spelling_in_paths() {
         ClusterSpec { tags: vec![KeyValueTag { key: "aws:team".into(), value: String::new() }], ..cluster(None) };
     assert_eq!(paths(&spec), ["tags[0].key"]);
 }
+
+#[test]
+fn instance_types_are_those_ec2_offers_and_runnable_by_the_x86_64_ecs_ami() {
+    use super::{InstanceTypeInfo, check_instance_type};
+    let offered = [
+        InstanceTypeInfo {
+            name: "t2.micro".into(),
+            vcpus: 1,
+            memory_mib: 1024,
+            architectures: vec!["i386".into(), "x86_64".into()],
+        },
+        InstanceTypeInfo { name: "t4g.micro".into(), vcpus: 2, memory_mib: 1024, architectures: vec!["arm64".into()] },
+    ];
+    assert_eq!(offered[0].summary(), "1 vCPU · 1 GiB · i386, x86_64");
+    assert!(check_instance_type("t2.micro", &offered, false).is_ok());
+    let missing = check_instance_type("t9.huge", &offered, false).unwrap_err();
+    assert_eq!(
+        (missing[0].path.as_str(), missing[0].rule),
+        ("ec2.instanceType", Some("cluster.ec2.instanceType.offered"))
+    );
+    let arm = check_instance_type("t4g.micro", &offered, false).unwrap_err();
+    assert!(arm[0].message.starts_with("t4g.micro runs arm64 only"), "{arm:?}");
+    assert!(check_instance_type("t4g.micro", &offered, true).is_ok(), "an AMI of its own: the person knows");
+}
+
+#[test]
+fn key_pair_names_are_1_to_255_ascii_characters() {
+    use super::key_name_error;
+    assert_eq!(key_name_error("lab-key"), None);
+    assert!(key_name_error("").is_some() && key_name_error("  ").is_some());
+    assert!(key_name_error(&"k".repeat(256)).is_some());
+    assert!(key_name_error("chave-ç").is_some());
+}

@@ -222,3 +222,48 @@ pub struct Ec2Defaults {
     /// Whether `ecsInstanceRole` exists (with an instance profile of the same name).
     pub instance_role_exists: bool,
 }
+
+/// An instance type EC2 offers in the environment's region (DescribeInstanceTypes), for the
+/// cluster wizard's typed search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct InstanceTypeInfo {
+    pub name: String,
+    pub vcpus: i64,
+    pub memory_mib: i64,
+    /// `x86_64`, `arm64`, `i386`, …
+    pub architectures: Vec<String>,
+}
+
+impl InstanceTypeInfo {
+    /// `1 vCPU · 1 GiB · x86_64`.
+    pub fn summary(&self) -> String {
+        let memory = if self.memory_mib % 1024 == 0 {
+            format!("{} GiB", self.memory_mib / 1024)
+        } else {
+            format!("{:.1} GiB", self.memory_mib as f64 / 1024.0)
+        };
+        let cpus = if self.vcpus == 1 { "1 vCPU".to_string() } else { format!("{} vCPUs", self.vcpus) };
+        format!("{cpus} · {memory} · {}", self.architectures.join(", "))
+    }
+}
+
+/// A key pair to create (CreateKeyPair, RSA, PEM).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewKeyPair {
+    pub key_name: String,
+}
+
+/// A key pair just created: its private key is in this answer only (EC2 keeps the public half;
+/// Berth stores neither), to save as `<keyName>.pem`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedKeyPair {
+    pub key_name: String,
+    pub key_fingerprint: String,
+    pub private_key: String,
+}
