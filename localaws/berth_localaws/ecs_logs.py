@@ -28,6 +28,8 @@ What (timestamps in ms since the epoch; nginx's own times are UTC):
   stamped with the moment of that step: the start's wall-clock time plus the scheduler-clock time
   elapsed since the start (the same as the wall clock when the scheduler's clock is the real one;
   tests move it);
+- each request to one of its loopback listeners (`loopback`, local mode's "open the page"): one
+  `access_line` with that request's client, request line, status, size, referer and user agent;
 - when the scheduler stops it (a deployment replaced it, scale-in, the service deleted):
   `stop_lines`, nginx's graceful stop (the image's STOPSIGNAL is SIGQUIT);
 - a container of an image that crashes on start (`cannot-start`, an ECR image of the account's
@@ -130,10 +132,24 @@ def crash_lines(ms):
     return [_nginx(ms, "emerg", MASTER, EMERG), f"nginx: [emerg] {EMERG}"]
 
 
-def access_line(ms):
+def _quoted(text):
+    """A request value as nginx writes it in a log line: `"`, `\\` and bytes outside printable
+    ASCII escaped as \\xHH. Header values arrive decoded as Latin-1 (http.server's way), so a
+    character below 256 is that byte."""
+
+    def escaped(c):
+        raw = c.encode("latin-1") if ord(c) < 256 else c.encode()
+        return "".join(f"\\x{b:02X}" for b in raw)
+
+    return "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else escaped(c) for c in text)
+
+
+def access_line(ms, client=HEALTH_CHECKER, request="GET / HTTP/1.1", status=200, size=615, referer="-", agent="ELB-HealthChecker/2.0", forwarded="-"):
+    """An access line in the official nginx image's `main` log format (combined, then
+    $http_x_forwarded_for); by default a load balancer's health check of nginx's welcome page."""
     t = _utc(ms)
     when = f"{t.day:02d}/{_MONTHS[t.month - 1]}/{t.year}:{t:%H:%M:%S} +0000"
-    return f'{HEALTH_CHECKER} - - [{when}] "GET / HTTP/1.1" 200 615 "-" "ELB-HealthChecker/2.0" "-"'
+    return f'{client} - - [{when}] "{_quoted(request)}" {status} {size} "{_quoted(referer)}" "{_quoted(agent)}" "{_quoted(forwarded)}"'
 
 
 def _options(log_configuration):
@@ -200,6 +216,13 @@ class _Stream:
         self.steps = due
         moments = [self.at(self.started_clock + step * ACCESS_SECONDS) for step in range(first, due + 1)]
         self.write([(ms, access_line(ms)) for ms in moments])
+
+
+def stream_of(task, container):
+    """The awslogs stream a RUNNING task's container writes to (`_Stream`: `catch_up(now)`,
+    `at(moment)`, `write(events)`), or None when it does not log to CloudWatch Logs. Call with LOCK
+    held."""
+    return (getattr(task, _STREAMS, None) or {}).get(container.container_arn)
 
 
 def _open(task, container):

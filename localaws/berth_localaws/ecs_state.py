@@ -9,7 +9,9 @@ container instances from an Auto Scaling request's thread, and the awslogs drive
 it writes a running task's lines before a CloudWatch Logs read.
 
 `LISTENERS` hear a task's containers start and the task stop (`ecs_logs` writes their log lines
-then), with LOCK held, after the change: each has `started(task)` and `stopped(task)`.
+then, `elb_traffic` registers and deregisters targets, `loopback` opens and closes the task's
+loopback HTTP listeners), with LOCK held, after the change: each has `started(task)` and
+`stopped(task)`.
 """
 
 import threading
@@ -43,6 +45,12 @@ def state_of(backend):
         state = SchedulerState()
         setattr(backend, _ATTRIBUTE, state)
     return state
+
+
+def current_state(backend):
+    """The scheduler's state of this ECS backend, or None when it has none (yet, or since a reset
+    rebuilt it); call with LOCK held."""
+    return getattr(backend, _ATTRIBUTE, None)
 
 
 class Rollout:

@@ -17,7 +17,7 @@ def install():
             return
         moto_version.check()
         # Imported only now: on another moto, importing them may fail before the version is named.
-        from . import accounts, ecr, ecs_agent, ecs_counts, ecs_deployments, ecs_logs, ecs_run_task, ecs_scheduler, ecs_strategies, ecs_task_definitions, elb_traffic, logs
+        from . import accounts, ecr, ecs_agent, ecs_counts, ecs_deployments, ecs_logs, ecs_run_task, ecs_scheduler, ecs_strategies, ecs_task_definitions, elb_traffic, logs, loopback
 
         accounts.install()
         ecr.install()
@@ -31,4 +31,5 @@ def install():
         ecs_task_definitions.install()
         logs.install()
         ecs_logs.install()
+        loopback.install()  # after ecs_logs: a listener reads the stream the driver opened
         _installed = True
