@@ -10,7 +10,9 @@ DescribeRules shows them move. The stages, in order, with their local durations:
 
     RECONCILE_SERVICE              0     (only when more than one revision is ACTIVE at the start)
     PRE_SCALE_UP                   0
-    SCALE_UP                       STEP  green's tasks start (PENDING, RUNNING at its end)
+    SCALE_UP                       STEP  green's tasks are placed (PENDING) and run at its end;
+                                   it lasts until all of green's desired tasks run: while some
+                                   find no room, STEP after STEP (see "Placement" below)
     POST_SCALE_UP                  0
     TEST_TRAFFIC_SHIFT             STEP  the test rule sends 100% to green
     POST_TEST_TRAFFIC_SHIFT        0
@@ -45,15 +47,49 @@ deployment has run ("the lifecycle hooks for the current service deployment"), w
 SUCCEEDED, FAILED (rolled back by ContinueServiceDeployment) or TIMED_OUT. Hooks run on a service's
 first deployment too.
 
-Green's tasks are placed like any service task (`ecs_scheduler._place`, `ecs_placement`): beside
-blue's on EC2 they need room of their own (dynamic host ports share instances; static ones can't),
-and those that find none are not started — the service gets ECS's "unable to place a task" event
-and the stages go on with the tasks that run. Fargate tasks need no instance.
+Placement: green's tasks are placed like any service task (`ecs_scheduler._place`,
+`ecs_placement`): beside blue's on EC2 they need room of their own (dynamic host ports share
+instances; static ones can't); Fargate tasks need no instance. SCALE_UP is the stage in which ECS
+brings green to its whole desired count, and traffic moves only after it. The ECS API reference
+(ServiceDeployment.lifecycleStage,
+https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ServiceDeployment.html; the same text
+is in botocore's ECS model): SCALE_UP "The stage when the green service revision scales up to 100%
+and launches new tasks. The green service revision is not serving any traffic at this point.";
+POST_SCALE_UP "The green service revision has started. The blue service revision is handling 100%
+of the production traffic."; TEST_TRAFFIC_SHIFT "The blue and green service revisions are
+running." The blue/green guide's best practices say to "Plan for sufficient cluster capacity to
+handle both service revisions during deployment"
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/blue-green-deployment-implementation.html).
+So a green task that finds no instance is not started and the deployment does not move on: it
+stays IN_PROGRESS in SCALE_UP, blue keeps 100% of the production traffic (the test rule stays on
+blue too), the service gets ECS's "was unable to place a task" event
+(`ecs_scheduler._report_unplaced`: at once, then every UNPLACED_EVENT_STEPS STEPs while the cause
+is the same), and the missing tasks are placed again at every STEP, as the scheduler does for a
+rolling deployment. Green's tasks that do run wait in green's target group, which no rule sends
+traffic to yet. Once there is room (an instance registers, another service's tasks stop) the
+missing tasks are placed, run one STEP later, and the stages go on. A first deployment (no blue)
+waits the same way. Locally SCALE_UP ends once green's tasks are RUNNING; their targets turn
+healthy one STEP later, in TEST_TRAFFIC_SHIFT (a wait for target health in SCALE_UP, which the
+pages quoted here don't describe, is not modelled).
 
-Failure: green's tasks start at the end of SCALE_UP. If they can't (an image that can't be pulled,
-a missing log group: TaskFailedToStart) they are retried every STEP in SCALE_UP; an image this
-account's ECR holds whose name has `cannot-start` runs and its container exits 1 one STEP after
-it started — by then traffic is shifting — and is restarted every STEP. With the circuit breaker,
+Circuit breaker and placement: a task that found no instance did not fail. It is not counted
+(failureCount stays; waiting for room never trips the breaker), as `ecs_scheduler` does for rolling
+deployments; only green's placed tasks that fail to start or exit count. This is a reading of the
+docs, not something they state: the circuit breaker guide
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html) tracks
+"the tasks that failed to launch", watching whether they "transition into the RUNNING state", and
+the API reference's Deployment.failedTasks counts a task as failed "if the service scheduler can't
+launch the task, the task doesn't transition to a RUNNING state, or if it fails any of its defined
+health checks and is stopped". Neither says whether a task no instance can take is one the
+scheduler "can't launch"; here it is not (no task exists). Users' reports differ (e.g.
+https://github.com/aws/containers-roadmap/issues/1273 describes breaker rollbacks for lack of
+cluster resources).
+
+Failure: green's tasks start one STEP after they were placed (at the end of SCALE_UP). If they
+can't (an image that can't be pulled, a missing log group: TaskFailedToStart) they are retried
+every STEP in SCALE_UP; an image this account's ECR holds whose name has `cannot-start` runs and
+its container exits 1 one STEP after it started — by then traffic is shifting, once all of green
+runs — and is restarted every STEP. Each task that failed counts for the circuit breaker; with it,
 once failures reach its threshold the deployment is failed mid-way: with rollback it is
 ROLLBACK_IN_PROGRESS (traffic back to blue on every rule, green's tasks stopped, blue PRIMARY again)
 and ROLLBACK_SUCCESSFUL one STEP later; without, the same happens but it ends STOPPED. A rollback
@@ -221,11 +257,15 @@ def _weigh(backend, deployment, test=None, production=None):
 
 
 def _scale_up(backend, service, deployment):
-    green = deployment.plan.green
+    """Green's tasks are placed (PENDING) where there is room; those that find none wait
+    (`_green_started` places them again each STEP)."""
+    plan = deployment.plan
+    green = plan.green
     green.pending = green.desired
-    ecs_scheduler._reconcile(backend, service, green)
-    if green.desired:
-        ecs_scheduler._event(service, f"has started {green.desired} tasks: {ecs_scheduler._task_ids(green.tasks)}.")
+    ecs_scheduler._reconcile(backend, service, green, at=plan.since)
+    started = ecs_scheduler._live(green)
+    if started:
+        ecs_scheduler._event(service, f"has started {len(started)} tasks: {ecs_scheduler._task_ids(started)}.")
 
 
 def _test_traffic(backend, service, deployment):
@@ -327,7 +367,7 @@ def tick(backend, service, now):
             continue
         if now < ends:
             return True
-        if phase.stage == "SCALE_UP" and not _green_started(backend, service, deployment, ends):
+        if phase.stage == "SCALE_UP" and not _green_started(backend, service, deployment, ends, now):
             continue
         plan.since, plan.index, plan.entered = ends, plan.index + 1, False
         if plan.index == len(plan.phases):
@@ -335,33 +375,49 @@ def tick(backend, service, now):
             return True
 
 
-def _green_started(backend, service, deployment, at):
-    """Green's tasks start at the end of SCALE_UP, or fail to: then they are retried (SCALE_UP
-    again) unless the breaker trips. Returns True once they run."""
+def _green_started(backend, service, deployment, at, now):
+    """The end of a SCALE_UP STEP, at `at`: green's placed tasks start, or fail to (then they are
+    retried unless the breaker trips); the tasks that found no instance are placed again. Returns
+    True once all of green's desired tasks run: until then SCALE_UP goes on, one STEP at a time,
+    as ECS's scheduler keeps trying to place them ("was unable to place a task")."""
     plan, green = deployment.plan, deployment.plan.green
     failure = ecs_scheduler.start_failure(backend, green.task_definition)
-    if failure is None or failure.kind == "crash":
-        green.running, green.pending = green.desired, 0
+    if failure is not None and failure.kind != "crash":
+        green.failure = failure
+        _failed_attempt(backend, service, deployment, failure, at)
+        if plan.rollback_ends is None and not deployment.ended:
+            plan.since = at  # SCALE_UP again
+        return False
+    before = ecs_scheduler._live(green)
+    pending = [t for t in before if t.last_status == "PENDING"]
+    # The tasks placed at the STEP before run; those missing are placed (PENDING) where they fit.
+    green.running, green.pending = len(before), green.desired - len(before)
+    ecs_scheduler._reconcile(backend, service, green, at=at)
+    fresh = [t for t in ecs_scheduler._live(green) if t not in before]
+    if fresh:
+        ecs_scheduler._event(service, f"has started {len(fresh)} tasks: {ecs_scheduler._task_ids(fresh)}.")
+    if pending or fresh:
         green.updated_at = utcnow()
-        ecs_scheduler._reconcile(backend, service, green)
-        if failure is not None:
-            green.failure = failure
+    if failure is not None:  # a crashing image: what runs exits one STEP later
+        green.failure = failure
+        if plan.crash_at is None and green.running:
             plan.crash_at = at + ecs_scheduler.STEP
+    if green.running == green.desired:
         return True
-    green.failure = failure
-    _failed_attempt(backend, service, deployment, failure, at)
-    if plan.rollback_ends is None and not deployment.ended:
-        plan.since = at  # SCALE_UP again
+    plan.since = at  # SCALE_UP again
+    if not pending and not fresh and plan.crash_at is None:
+        # Nothing moved: the attempts to come until `now` would find the same.
+        plan.since = at + int((now - at) / ecs_scheduler.STEP + 1e-9) * ecs_scheduler.STEP
     return False
 
 
 def _failed_attempt(backend, service, deployment, failure, at):
     """Green's live tasks fail (as `failure` says); the breaker may trip; else they are restarted."""
     green = deployment.plan.green
-    for task in green.tasks:
-        if task.desired_status == "RUNNING":
-            ecs_scheduler._stop_failing(task, failure)
-    green.failed += green.desired
+    failing = ecs_scheduler._live(green)
+    for task in failing:
+        ecs_scheduler._stop_failing(task, failure)
+    green.failed += len(failing)  # a task that found no instance did not fail
     green.updated_at = utcnow()
     breaker, rollback = ecs_scheduler._config(service)
     if breaker and green.failed >= ecs_scheduler.failure_threshold(green.desired):
@@ -373,9 +429,10 @@ def _failed_attempt(backend, service, deployment, failure, at):
         _roll_back(backend, service, deployment, reason, at, stop=not rollback)
         return
     green.running, green.pending = 0, green.desired
-    ecs_scheduler._reconcile(backend, service, green)
-    fresh = [t for t in green.tasks if t.desired_status == "RUNNING"]
-    ecs_scheduler._event(service, f"has started {green.desired} tasks: {ecs_scheduler._task_ids(fresh)}.")
+    ecs_scheduler._reconcile(backend, service, green, at=at)
+    fresh = ecs_scheduler._live(green)
+    if fresh:
+        ecs_scheduler._event(service, f"has started {len(fresh)} tasks: {ecs_scheduler._task_ids(fresh)}.")
 
 
 def _crash(backend, service, deployment, at):
@@ -387,7 +444,7 @@ def _crash(backend, service, deployment, at):
         plan.crash_at = None
         return True
     green.running, green.pending = green.desired, 0
-    ecs_scheduler._reconcile(backend, service, green)
+    ecs_scheduler._reconcile(backend, service, green, at=at)
     plan.crash_at = at + ecs_scheduler.STEP
     return False
 

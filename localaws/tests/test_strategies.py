@@ -1,9 +1,13 @@
 """ECS-native BLUE_GREEN, LINEAR and CANARY deployments: their lifecycle stages, the listener
-rules' weights in ELB, target health, PAUSE hooks (continue, roll back, time out), stops and the
-circuit breaker mid-shift. One STEP per stage that takes time; a minute of bake is one STEP."""
+rules' weights in ELB, target health, PAUSE hooks (continue, roll back, time out), stops, the
+circuit breaker mid-shift, and SCALE_UP waiting on EC2 until the whole green set is placed. One
+STEP per stage that takes time; a minute of bake is one STEP."""
 
 import pytest
 from botocore.exceptions import ClientError
+
+from berth_localaws import ecs_scheduler
+from lab import register_instances
 
 BREAKER = {"enable": True, "rollback": True}
 
@@ -30,11 +34,11 @@ class Lab:
             self.rules.append(self.elb.create_rule(ListenerArn=listener, Priority=1, Conditions=condition, Actions=[forward])["Rules"][0]["RuleArn"])
         self.ecs.create_cluster(clusterName="lab")
 
-    def register(self, image):
+    def register(self, image, launch_type="FARGATE", cpu="256"):
         container = {"name": "web", "image": image, "memory": 128, "portMappings": [{"containerPort": 80}]}
-        self.ecs.register_task_definition(family="web", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512", containerDefinitions=[container])
+        self.ecs.register_task_definition(family="web", networkMode="awsvpc", requiresCompatibilities=[launch_type], cpu=cpu, memory="512", containerDefinitions=[container])
 
-    def create(self, config, desired=4):
+    def create(self, config, desired=4, launch_type="FARGATE"):
         advanced = {
             "alternateTargetGroupArn": self.groups[1],
             "productionListenerRule": self.rules[0],
@@ -42,7 +46,7 @@ class Lab:
             "roleArn": f"arn:aws:iam::{self.account}:role/ecs-blue-green",
         }
         return self.ecs.create_service(
-            cluster="lab", serviceName="web", taskDefinition="web:1", desiredCount=desired, launchType="FARGATE",
+            cluster="lab", serviceName="web", taskDefinition="web:1", desiredCount=desired, launchType=launch_type,
             networkConfiguration={"awsvpcConfiguration": {"subnets": self.subnets}},
             loadBalancers=[{"targetGroupArn": self.groups[0], "containerName": "web", "containerPort": 80, "advancedConfiguration": advanced}],
             deploymentConfiguration=config,
@@ -64,6 +68,10 @@ class Lab:
 
     def service(self):
         return self.ecs.describe_services(cluster="lab", services=["web"])["services"][0]
+
+    def unplaced(self):
+        """The service's "unable to place a task" events, oldest first."""
+        return [e["message"] for e in reversed(self.service()["events"]) if "was unable to place a task" in e["message"]]
 
 
 @pytest.fixture
@@ -271,3 +279,89 @@ def test_a_pause_hook_at_a_stage_that_cannot_pause_is_refused(lab):
     with pytest.raises(ClientError) as refused:
         lab.create({"strategy": "BLUE_GREEN", "lifecycleHooks": [{"targetType": "PAUSE", "lifecycleStages": ["PRODUCTION_TRAFFIC_SHIFT"]}]})
     assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+@pytest.fixture
+def ec2_lab(client, account, clock):
+    """The lab on EC2, its tasks awsvpc with 1024 CPU units each (web:1, web:2), and one container
+    instance (moto's 4096 units: four such tasks); the service `web` (three tasks, BLUE_GREEN, the
+    breaker on) deployed once."""
+    lab = Lab(client, account)
+    lab.register("nginx:1.27", launch_type="EC2", cpu="1024")
+    lab.register("nginx:1.28", launch_type="EC2", cpu="1024")
+    register_instances(lab.ecs, lab.ec2, 1)
+    lab.create({"strategy": "BLUE_GREEN", "deploymentCircuitBreaker": BREAKER}, desired=3, launch_type="EC2")
+    clock.steps(30)
+    assert lab.latest()["status"] == "SUCCESSFUL"
+    return lab
+
+
+def counts(revision):
+    return revision["requestedTaskCount"], revision["runningTaskCount"], revision["pendingTaskCount"]
+
+
+def test_blue_green_waits_in_scale_up_until_the_whole_green_set_is_placed(ec2_lab, clock):
+    # ECS's SCALE_UP: "the green service revision scales up to 100% and launches new tasks";
+    # POST_SCALE_UP: "the green service revision has started". Blue's three tasks leave room for one
+    # of green's three: the deployment waits in SCALE_UP, traffic stays on blue.
+    lab = ec2_lab
+    lab.ecs.update_service(cluster="lab", service="web", taskDefinition="web:2")
+    d = lab.latest()
+    assert (d["status"], d["lifecycleStage"]) == ("IN_PROGRESS", "SCALE_UP")
+    assert counts(d["targetServiceRevision"]) == (3, 0, 1)
+    [first] = lab.unplaced()
+    assert first.endswith("has insufficient CPU units available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.")
+
+    clock.steps(1)  # the one placed runs; the other two still find no room
+    d = lab.latest()
+    assert (d["status"], d["lifecycleStage"]) == ("IN_PROGRESS", "SCALE_UP")
+    assert counts(d["targetServiceRevision"]) == (3, 1, 0)
+
+    clock.steps(ecs_scheduler.UNPLACED_EVENT_STEPS * 2)
+    d = lab.latest()
+    assert (d["status"], d["lifecycleStage"]) == ("IN_PROGRESS", "SCALE_UP")
+    blue, green = d["sourceServiceRevisions"][0], d["targetServiceRevision"]
+    assert counts(green) == (3, 1, 0) and counts(blue) == (3, 3, 0)
+    assert (blue["requestedProductionTrafficWeight"], green["requestedProductionTrafficWeight"], green["requestedTestTrafficWeight"]) == (100.0, 0.0, 0.0)
+    assert lab.weights(0) == (100, 0) and lab.weights(1) == (100, 0)
+    assert lab.health(0) == ["healthy"] * 3 and lab.health(1) == ["healthy"]  # green's one task, in the group no rule sends to
+    assert d["deploymentCircuitBreaker"] == {"status": "MONITORING", "failureCount": 0, "threshold": 3}  # unplaced is not failed
+    assert lab.unplaced() == [first] * 2  # said again while the cause stays
+    assert [(x["taskDefinition"].split("/")[-1], x["rolloutState"], x["runningCount"]) for x in lab.service()["deployments"]] == [("web:2", "IN_PROGRESS", 1), ("web:1", "COMPLETED", 3)]
+
+    register_instances(lab.ecs, lab.ec2, 1)  # room: the scheduler's next attempt places the two
+    clock.steps(1)
+    d = lab.latest()
+    assert (d["lifecycleStage"], counts(d["targetServiceRevision"])) == ("SCALE_UP", (3, 1, 2))
+    clock.steps(1)  # all three run: green has scaled up, test traffic moves to it
+    d = lab.latest()
+    assert (d["status"], d["lifecycleStage"]) == ("IN_PROGRESS", "TEST_TRAFFIC_SHIFT")
+    assert counts(d["targetServiceRevision"]) == (3, 3, 0)
+    assert lab.weights(1) == (0, 100) and lab.weights(0) == (100, 0)
+    clock.steps(1)
+    assert stage(lab) == ("IN_PROGRESS", "PRODUCTION_TRAFFIC_SHIFT")
+    assert lab.weights(0) == (0, 100)
+    clock.steps(3)
+    assert lab.latest()["status"] == "SUCCESSFUL"
+    assert [(x["taskDefinition"].split("/")[-1], x["rolloutState"], x["runningCount"]) for x in lab.service()["deployments"]] == [("web:2", "COMPLETED", 3)]
+    assert lab.unplaced() == [first] * 2
+
+
+def test_a_blue_green_deployment_waiting_for_room_can_be_rolled_back(ec2_lab, clock):
+    lab = ec2_lab
+    lab.ecs.update_service(cluster="lab", service="web", taskDefinition="web:2")
+    clock.steps(3)
+    d = lab.latest()
+    assert (d["status"], d["lifecycleStage"]) == ("IN_PROGRESS", "SCALE_UP")
+    lab.ecs.stop_service_deployment(serviceDeploymentArn=d["serviceDeploymentArn"], stopType="ROLLBACK")
+    clock.steps(1)
+    assert lab.latest()["status"] == "ROLLBACK_IN_PROGRESS"
+    clock.steps(1)
+    back = lab.latest()
+    assert back["status"] == "ROLLBACK_SUCCESSFUL"
+    assert counts(back["targetServiceRevision"])[1:] == (0, 0)
+    assert lab.weights(0) == (100, 0) and lab.health(0) == ["healthy"] * 3
+    assert [(x["taskDefinition"].split("/")[-1], x["rolloutState"], x["runningCount"]) for x in lab.service()["deployments"]] == [("web:1", "COMPLETED", 3)]
+    events = len(lab.unplaced())
+    clock.steps(ecs_scheduler.UNPLACED_EVENT_STEPS * 2)
+    assert len(lab.unplaced()) == events  # nothing waits to be placed any more
