@@ -36,6 +36,29 @@ pub enum Command {
     /// Manage user accounts (passwords are read from stdin or prompted, never from argv).
     #[command(subcommand)]
     User(UserCommand),
+    /// Local mode's tools (the local AWS emulator).
+    #[command(subcommand)]
+    Local(LocalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocalCommand {
+    /// Push a new image into the local AWS's ECR without Docker (PutImage with a manifest of new
+    /// layers, as docker push ends with): `berth local push nginxweb:v3 --tag latest`.
+    Push {
+        /// REPOSITORY:TAG
+        reference: String,
+        /// Another tag for the same image (repeatable), e.g. `--tag latest`.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// The local AWS's URL; by default the one `scripts/run-local` started
+        /// (`.local/run/local-aws.url` in the current directory).
+        #[arg(long, env = "BERTH_LOCAL_AWS_URL")]
+        local_aws_url: Option<String>,
+        /// The account of the local AWS that Berth's `local` environment uses.
+        #[arg(long, env = "BERTH_LOCAL_AWS_ACCOUNT", default_value = "123456789012")]
+        local_aws_account: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,6 @@
 use std::io::{BufRead, IsTerminal};
 
-use berth::config::{Cli, Command, UserCommand};
+use berth::config::{Cli, Command, LocalCommand, UserCommand};
 use berth::startup::Application;
 use berth::store::Store;
 use clap::Parser;
@@ -17,6 +17,18 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User(command) => user(command).await,
         Command::Validate { strict, files } => std::process::exit(validate(&files, strict)),
+        Command::Local(LocalCommand::Push { reference, tags, local_aws_url, local_aws_account }) => {
+            let url = match local_aws_url {
+                Some(url) => url,
+                None => std::fs::read_to_string(".local/run/local-aws.url")
+                    .map(|text| text.lines().next().unwrap_or_default().trim().to_string())
+                    .map_err(|_| anyhow::anyhow!("no local AWS URL: pass --local-aws-url (or BERTH_LOCAL_AWS_URL), or run this from Berth's directory while scripts/run-local runs"))?,
+            };
+            let image = berth::aws::push_to_local_aws(&url, &local_aws_account, &reference, &tags).await?;
+            let size = image.size_bytes.map(|b| format!(", {:.1} MB", b as f64 / 1e6)).unwrap_or_default();
+            println!("pushed {} {}{size} (tags: {})", reference, image.image_digest, image.image_tags.join(", "));
+            Ok(())
+        }
     }
 }
 

@@ -43,6 +43,12 @@ impl Application {
         let resuming = deployer.clone();
         tokio::spawn(async move { resuming.resume_in_flight().await });
         let logs = crate::logs::tail::LogHub::new(environments.clone(), store.clone(), settings.deploy.clone());
+        let listener =
+            TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
+        let public_url = match &settings.notify.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", listener.local_addr().context("the listener's address")?),
+        };
         let state = AppState {
             environments,
             store,
@@ -51,12 +57,7 @@ impl Application {
             auth: Arc::new(settings.auth.clone()),
             login_limiter: Arc::new(LoginLimiter::default()),
             creations: Default::default(),
-        };
-        let listener =
-            TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
-        let public_url = match &settings.notify.public_url {
-            Some(url) => url.clone(),
-            None => format!("http://{}", listener.local_addr().context("the listener's address")?),
+            public_url: public_url.clone().into(),
         };
         crate::notify::sender::spawn(state.store.clone(), settings.notify.clone(), public_url);
         Ok(Self { listener, router: router(state, &settings) })

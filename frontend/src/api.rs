@@ -10,7 +10,7 @@ use shared::deploy::{
     DeployPreview, DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats,
     RedeployPlan, RedeployRequest,
 };
-use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
+use shared::ecr::{Image, LocalPush, Repository, RepositoryDetail, RepositorySpec};
 use shared::ecs::cluster::{
     Choice, ClusterDetail, ClusterSpec, ClusterSummary, CreatedKeyPair, Creation, Ec2Defaults, InstanceTypeInfo,
     NewKeyPair,
@@ -480,6 +480,11 @@ pub async fn export_service(env: &str, cluster: &str, service: &str) -> Result<S
 pub async fn scale_service(env: &str, cluster: &str, service: &str, desired: i64) -> Result<ServiceDetail, ApiError> {
     let url = format!("{}/desired-count", service_url(env, cluster, service));
     parse(&call(with_csrf(Request::put(&url)).json(&serde_json::json!({ "desiredCount": desired }))).await?)
+}
+
+/// Local mode: a new image in the repository, as a push leaves it.
+pub async fn local_push(env: &str, repository: &str, push: &LocalPush) -> Result<Image, ApiError> {
+    post(&format!("/api/envs/{}/repositories/{}/local-push", enc(env), enc(repository)), push).await
 }
 
 /// Whether the service's tasks can be placed with `desired` tasks (its own count when `None`), and

@@ -25,6 +25,11 @@ impl Session {
     }
 }
 
+/// The environment named `name`, once the list is loaded.
+pub fn environment_info(name: &str) -> Option<EnvironmentInfo> {
+    use_context::<Environments>()?.0.get()?.ok()?.into_iter().find(|e| e.name == name)
+}
+
 pub fn session() -> Session {
     expect_context::<Session>()
 }

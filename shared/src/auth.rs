@@ -77,6 +77,9 @@ pub struct Me {
     /// Send as `X-CSRF-Token` with every state-changing request made with the session cookie.
     /// Absent when calling with an API token.
     pub csrf_token: Option<String>,
+    /// Berth's address as people open it (`--public-url`), for CI snippets.
+    #[serde(default)]
+    pub public_url: String,
 }
 
 pub const PASSWORD_MIN: usize = 10;

@@ -15,7 +15,9 @@ mod elb_demo;
 mod errors;
 #[cfg(any(test, feature = "bench"))]
 pub mod instant;
+mod local_push;
 mod logs;
+mod loopback;
 #[cfg(test)]
 mod native_scripted_tests;
 mod network;
@@ -41,12 +43,15 @@ use crate::error::AppError;
 pub(crate) use capacity::resource_name;
 pub(crate) use ecr::DemoImage;
 pub(crate) use ecs::status_of;
+pub use local_push::push_to_local_aws;
 pub(crate) use logs::{EventFilter, LogEvent};
 pub(crate) use service_convert::export as export_service;
 
 /// One configured environment and its AWS clients.
 pub struct AwsEnv {
     pub info: EnvironmentInfo,
+    /// The local AWS's URL and the account this environment is there (local mode only).
+    emulator: Option<(String, String)>,
     ecr: aws_sdk_ecr::Client,
     ecs: aws_sdk_ecs::Client,
     ec2: aws_sdk_ec2::Client,
@@ -77,8 +82,13 @@ impl AwsEnv {
             local: matches!(config.credentials, Credentials::Local { .. }),
             approvals: config.approvals.clone(),
         };
+        let emulator = match (&config.credentials, &config.endpoint_url) {
+            (Credentials::Local { account_id }, Some(url)) => Some((url.clone(), account_id.clone())),
+            _ => None,
+        };
         Self {
             info,
+            emulator,
             ecr,
             ecs,
             ec2: aws_sdk_ec2::Client::new(sdk),

@@ -45,6 +45,9 @@ pub struct AppState {
     pub deployer: Deployer,
     /// The pollers of followed services' logs.
     pub logs: Arc<crate::logs::tail::LogHub>,
+    /// Berth's address as people open it (`--public-url`, else the listen address): CI snippets
+    /// and notification links name it.
+    pub public_url: Arc<str>,
 }
 
 /// Who calls, and what the server holds: the argument of every use case. A handler gets it as an
@@ -72,6 +75,9 @@ pub(crate) enum Needs<'a> {
     Service { cluster: &'a str, service: &'a str, role: Role },
     /// Admin of every environment, as a user (users, tokens, the audit log).
     GlobalAdmin,
+    /// At least this role, and not by a token limited to some services (what such a token may
+    /// change is those services, nothing beside them).
+    Unscoped(Role),
 }
 
 /// A state-changing action, as the audit log names it.
@@ -145,6 +151,16 @@ impl Caller {
             Needs::Role(role) => self.principal.require(env, *role),
             Needs::Service { cluster, service, role } => self.principal.require_service(env, cluster, service, *role),
             Needs::GlobalAdmin => self.principal.require_global_admin(),
+            Needs::Unscoped(role) => {
+                self.principal.require(env, *role)?;
+                match &self.principal.services {
+                    Some(services) => Err(AppError::Forbidden(format!(
+                        "This token may change only {}; not anything else.",
+                        services.join(", ")
+                    ))),
+                    None => Ok(()),
+                }
+            }
         }
     }
 

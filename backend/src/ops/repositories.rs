@@ -1,7 +1,7 @@
 //! ECR repositories: list, create, describe (with its push commands), delete, images.
 
 use shared::auth::Role;
-use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec, push_commands};
+use shared::ecr::{Image, LocalPush, Repository, RepositoryDetail, RepositorySpec, local_push_commands, push_commands};
 
 use super::{Action, Caller, Needs};
 use crate::error::AppError;
@@ -28,7 +28,11 @@ pub(crate) async fn create(caller: &Caller, env: &str, spec: &RepositorySpec) ->
 pub(crate) async fn detail(caller: &Caller, env: &str, name: &str) -> Result<RepositoryDetail, AppError> {
     let aws = caller.read(env)?;
     let (repository, lifecycle_policy) = tokio::try_join!(aws.describe_repository(name), aws.lifecycle_policy(name))?;
-    let push_commands = push_commands(&repository.repository_uri, &repository.repository_name, &aws.info.region);
+    let push_commands = if aws.info.local {
+        local_push_commands(&repository.repository_name)
+    } else {
+        push_commands(&repository.repository_uri, &repository.repository_name, &aws.info.region)
+    };
     Ok(RepositoryDetail { repository, lifecycle_policy, push_commands })
 }
 
@@ -48,4 +52,11 @@ pub(crate) async fn delete(caller: &Caller, env: &str, name: &str, force: bool) 
 /// Every image of a repository, newest push first.
 pub(crate) async fn images(caller: &Caller, env: &str, name: &str) -> Result<Vec<Image>, AppError> {
     caller.read(env)?.list_images(name).await
+}
+
+/// Local mode: a new image in the repository, as a push makes it (deployers may; not a token
+/// limited to some services).
+pub(crate) async fn local_push(caller: &Caller, env: &str, name: &str, push: &LocalPush) -> Result<Image, AppError> {
+    let action = Action::new("image.local-push", format!("repository {name}"), Needs::Unscoped(Role::Deployer));
+    caller.act(env, action, async |aws| aws.local_push(name, push).await).await
 }

@@ -86,5 +86,20 @@ pub(crate) async fn addresses(
     if !tasks.iter().any(|t| t.last_status == "RUNNING") {
         notes.push("No task is running: nothing answers.".into());
     }
-    Ok(ServiceAddresses { load_balancers, addresses: addresses_of(&tasks), notes })
+    let mut addresses = addresses_of(&tasks);
+    let stand_ins = aws.loopback_listeners().await;
+    let mut standing_in = false;
+    for a in &mut addresses {
+        if let Some(url) = stand_ins.get(&(a.task_id.clone(), a.container.clone(), a.container_port)) {
+            a.on_aws = Some(std::mem::replace(&mut a.url, url.clone()));
+            standing_in = true;
+        }
+    }
+    if standing_in {
+        notes.push(
+            "Local mode: each address is the local AWS's stand-in for a container, on this machine — a page naming the task, its revision and image; each request is an access-log line in the task's log stream. On AWS the address is the instance's IP (in each link's title)."
+                .into(),
+        );
+    }
+    Ok(ServiceAddresses { load_balancers, addresses, notes })
 }

@@ -83,7 +83,12 @@ async fn login(
     state.login_limiter.succeeded(attempt);
     let session = sessions::create(pool, user_id).await?;
     audit::append(pool, &name, "session", &target, "success").await;
-    let me = Me { name, grants: users::grants(pool, user_id).await?, csrf_token: Some(session.csrf_token) };
+    let me = Me {
+        name,
+        grants: users::grants(pool, user_id).await?,
+        csrf_token: Some(session.csrf_token),
+        public_url: state.public_url.to_string(),
+    };
     let max_age = state.auth.session_max.as_secs();
     let mut response = Json(me).into_response();
     response.headers_mut().insert(header::SET_COOKIE, cookie(&session.id, max_age, over_tls(&state, &headers)));
@@ -117,14 +122,14 @@ async fn logout(
 
 /// The caller: name, roles, and (for a session) the CSRF token to send with changes.
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth", responses((status = 200, body = Me), (status = 401, body = ApiError)))]
-async fn me(Auth(principal): Auth) -> Json<Me> {
-    Json(me_of(principal))
+async fn me(State(state): State<AppState>, Auth(principal): Auth) -> Json<Me> {
+    Json(me_of(principal, &state.public_url))
 }
 
-fn me_of(principal: Principal) -> Me {
+fn me_of(principal: Principal, public_url: &str) -> Me {
     let csrf_token = match principal.via {
         Via::Session { csrf_token, .. } => Some(csrf_token),
         _ => None,
     };
-    Me { name: principal.name, grants: principal.grants, csrf_token }
+    Me { name: principal.name, grants: principal.grants, csrf_token, public_url: public_url.to_string() }
 }

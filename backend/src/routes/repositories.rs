@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use shared::ecr::{Image, Repository, RepositoryDetail, RepositorySpec};
+use shared::ecr::{Image, LocalPush, Repository, RepositoryDetail, RepositorySpec};
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -19,6 +19,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_repositories, create_repository))
         .routes(routes!(get_repository, delete_repository))
         .routes(routes!(list_images))
+        .routes(routes!(local_push))
 }
 
 /// Every repository of the environment (all pages), with image counts.
@@ -88,4 +89,19 @@ async fn list_images(
     ApiPath((env, name)): ApiPath<(String, String)>,
 ) -> Result<Json<Vec<Image>>, AppError> {
     Ok(Json(repositories::images(&caller, &env, &name).await?))
+}
+
+/// Local mode only: pushes a new image (a manifest with new layers, through ECR's PutImage, as
+/// `docker push` ends) with these tags; on an AWS account, a 409 (push with docker there).
+#[utoipa::path(post, path = "/api/envs/{env}/repositories/{name}/local-push", tag = "repositories",
+    params(("env" = String, Path, description = "Environment name"),
+        ("name" = String, Path, description = "Repository name, `/` percent-encoded")),
+    request_body = LocalPush,
+    responses((status = 201, body = Image), (status = 404, body = ApiError), (status = 409, body = ApiError), (status = 422, body = ApiError)))]
+async fn local_push(
+    caller: Caller,
+    ApiPath((env, name)): ApiPath<(String, String)>,
+    ApiJson(push): ApiJson<LocalPush>,
+) -> Result<(StatusCode, Json<Image>), AppError> {
+    Ok((StatusCode::CREATED, Json(repositories::local_push(&caller, &env, &name, &push).await?)))
 }

@@ -11,6 +11,7 @@ mod not_found;
 mod notifications;
 mod repositories;
 mod repository;
+mod repository_push;
 mod services;
 mod task_definitions;
 mod tasks;

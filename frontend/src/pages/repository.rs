@@ -32,6 +32,14 @@ pub fn RepositoryPage() -> impl IntoView {
         }}
         <section>
             <h2>"Images"</h2>
+            {move || {
+                let env_name = env.get();
+                let local = crate::context::environment_info(&env_name).is_some_and(|e| e.local);
+                let deployer = crate::context::session().role_in(&env_name).is_some_and(|r| r >= shared::auth::Role::Deployer);
+                (local && deployer).then(|| view! {
+                    <super::repository_push::SimulatePush env name on_pushed=Callback::new(move |()| images.reload())/>
+                })
+            }}
             {move || match images.get() {
                 None => view! { <p class="muted">"Loading images…"</p> }.into_any(),
                 Some(Err(e)) => view! { <ErrorBanner error=e/> }.into_any(),
@@ -88,9 +96,14 @@ fn Overview(detail: RepositoryDetail) -> impl IntoView {
 
 #[component]
 fn PushCommands(commands: Vec<PushCommand>, on_close: Callback<()>) -> impl IntoView {
+    let local = commands.first().is_some_and(|c| c.command.contains("berth local push"));
     view! {
         <Modal title="Push commands" on_close>
-            <p class="hint">"Make sure you have the latest AWS CLI and Docker installed."</p>
+            <p class="hint">{if local {
+                "Local mode: no Docker or AWS CLI needed — or use \"Simulate a push\" above the images."
+            } else {
+                "Make sure you have the latest AWS CLI and Docker installed."
+            }}</p>
             <ol class="push-commands">
                 {commands.into_iter().map(|c| view! {
                     <li>

@@ -19,7 +19,7 @@ pub fn repository_of(image: &str) -> String {
     }
 }
 
-fn body(cluster: &str, service: &str, containers: &[SnippetContainer], tag: &str, note: &str) -> String {
+fn body(cluster: &str, service: &str, containers: &[&SnippetContainer], tag: &str, note: &str) -> String {
     let images: Vec<String> = containers
         .iter()
         .map(|c| format!(r#"{{"container":"{}","image":"{}:{tag}"}}"#, c.name, c.repository))
@@ -27,60 +27,144 @@ fn body(cluster: &str, service: &str, containers: &[SnippetContainer], tag: &str
     format!(r#"{{"cluster":"{cluster}","service":"{service}","images":[{}],"note":"{note}"}}"#, images.join(","))
 }
 
-/// A GitLab CI job (in place of the lab's `fwm:staging:deploy-cluster`). The image is tagged with
-/// the commit (`$CI_COMMIT_SHORT_SHA`): push that tag in the build job.
-pub fn gitlab(
-    origin: &str,
-    environment: &str,
-    cluster: &str,
-    service: &str,
-    containers: &[SnippetContainer],
-) -> String {
-    let data = body(cluster, service, containers, "$CI_COMMIT_SHORT_SHA", "$CI_PIPELINE_URL").replace('"', "\\\"");
+/// What a CI snippet is for: Berth's public URL, the environment (local mode or an AWS region),
+/// the service and its containers.
+pub struct CiContext<'a> {
+    /// Berth's address as CI reaches it (`--public-url`).
+    pub berth_url: &'a str,
+    pub environment: &'a str,
+    pub region: &'a str,
+    /// The local AWS: images are "pushed" with `berth local push`, not docker.
+    pub local: bool,
+    pub cluster: &'a str,
+    pub service: &'a str,
+    pub containers: &'a [SnippetContainer],
+}
+
+impl CiContext<'_> {
+    /// The containers whose images CI builds and pushes: those in ECR (all of them when none is).
+    fn built(&self) -> Vec<&SnippetContainer> {
+        let ecr: Vec<&SnippetContainer> =
+            self.containers.iter().filter(|c| c.repository.contains(".dkr.ecr.")).collect();
+        if ecr.is_empty() { self.containers.iter().collect() } else { ecr }
+    }
+
+    /// The repositories to push, once each.
+    fn repositories(&self) -> Vec<String> {
+        let mut list: Vec<String> = self.built().iter().map(|c| c.repository.clone()).collect();
+        list.dedup();
+        list
+    }
+
+    /// Shell lines that build and push each repository's image as `tag` and `latest`.
+    fn push_lines(&self, tag: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.local {
+            lines.push("# Local mode: no registry to push to; berth local push puts a new image into the local AWS's ECR (BERTH_LOCAL_AWS_URL is its URL)".to_string());
+            for repository in self.repositories() {
+                let name = repository.split_once('/').map_or(repository.as_str(), |(_, n)| n);
+                lines.push(format!("berth local push {name}:{tag} --tag latest"));
+            }
+            return lines;
+        }
+        if let Some(registry) = self.repositories().first().map(|r| super::super::ecr::registry_of(r).to_string()) {
+            lines.push(format!(
+                "aws ecr get-login-password --region {} | docker login --username AWS --password-stdin {registry}",
+                self.region
+            ));
+        }
+        for repository in self.repositories() {
+            lines.push(format!("docker build -t {repository}:{tag} -t {repository}:latest ."));
+            lines.push(format!("docker push {repository}:{tag}"));
+            lines.push(format!("docker push {repository}:latest"));
+        }
+        lines
+    }
+}
+
+/// The lab's pipeline as two GitLab CI jobs (in place of `fwm:publish:deploy-nginx` and
+/// `fwm:staging:deploy-cluster`): build and push the image tagged with the commit
+/// (`$CI_COMMIT_SHORT_SHA`) and `latest`, then deploy that tag through Berth (which pins it by
+/// digest) and wait: the job fails when the rollout fails.
+pub fn gitlab(ci: &CiContext) -> String {
+    let tag = "$CI_COMMIT_SHORT_SHA";
+    let data = body(ci.cluster, ci.service, &ci.built(), tag, "$CI_PIPELINE_URL").replace('"', "\\\"");
+    let indent = |lines: Vec<String>| lines.iter().map(|l| format!("      {l}\n")).collect::<String>();
+    let (build_image, credentials) = if ci.local {
+        ("", "")
+    } else {
+        (
+            "  image: docker:27\n  services: [docker:27-dind]\n  before_script:\n    - apk add --no-cache aws-cli\n",
+            "# The build job pushes with AWS credentials allowed to push to ECR (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).\n",
+        )
+    };
+    let name = ci.repositories().first().map(|r| r.rsplit('/').next().unwrap_or(r).to_string()).unwrap_or_default();
     format!(
-        "# Deploys through Berth: registers the revision, updates the service and waits for the rollout;\n\
-         # the job fails when the rollout fails. Store a deployer token as the masked variable BERTH_TOKEN.\n\
+        "# Build and push the image tagged with the commit (and latest), then deploy that tag through\n\
+         # Berth (pinned by digest) and wait: the deploy job fails when the rollout fails.\n\
+         # Store a deployer token, limited to this service, as the masked variable BERTH_TOKEN.\n\
+         {credentials}\
+         build:{name}:\n  \
+           stage: build\n\
+         {build_image}  \
+           script:\n    \
+             - |\n\
+         {push}\
+         \n\
          deploy:{service}:\n  \
+           stage: deploy\n  \
            image: curlimages/curl:8.11.1\n  \
            script:\n    \
-             - >\n      \
-               curl --fail-with-body --silent --show-error --max-time 1800\n      \
-               -X POST \"$BERTH_URL/api/envs/{environment}/deployments?wait=true\"\n      \
-               -H \"Authorization: Bearer $BERTH_TOKEN\"\n      \
-               -H \"Idempotency-Key: gitlab-$CI_JOB_ID\"\n      \
-               -H \"Content-Type: application/json\"\n      \
-               --data \"{data}\"\n  \
+             - |\n      \
+               curl --fail-with-body --silent --show-error --max-time 1800 \\\n        \
+                 -X POST \"$BERTH_URL/api/envs/{environment}/deployments?wait=true\" \\\n        \
+                 -H \"Authorization: Bearer $BERTH_TOKEN\" \\\n        \
+                 -H \"Idempotency-Key: gitlab-$CI_JOB_ID\" \\\n        \
+                 -H \"Content-Type: application/json\" \\\n        \
+                 --data \"{data}\"\n  \
            variables:\n    \
-             BERTH_URL: {origin}\n"
+             BERTH_URL: {url}\n",
+        push = indent(ci.push_lines(tag)),
+        service = ci.service,
+        environment = ci.environment,
+        url = ci.berth_url,
     )
 }
 
-/// A GitHub Actions step; the token is the repository secret `BERTH_TOKEN`.
-pub fn github(
-    origin: &str,
-    environment: &str,
-    cluster: &str,
-    service: &str,
-    containers: &[SnippetContainer],
-) -> String {
+/// The same as GitHub Actions steps; the token is the repository secret `BERTH_TOKEN`.
+pub fn github(ci: &CiContext) -> String {
+    let tag = "${{ github.sha }}";
     let data = body(
-        cluster,
-        service,
-        containers,
-        "${{ github.sha }}",
+        ci.cluster,
+        ci.service,
+        &ci.built(),
+        tag,
         "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
     );
+    let push: String = ci.push_lines(tag).iter().map(|l| format!("    {l}\n")).collect();
+    let credentials = if ci.local {
+        ""
+    } else {
+        "# Before: AWS credentials allowed to push to ECR (aws-actions/configure-aws-credentials).\n"
+    };
     format!(
-        "- name: Deploy {service} with Berth\n  \
+        "{credentials}\
+         - name: Build and push the image\n  \
+           run: |\n\
+         {push}\
+         - name: Deploy {service} with Berth\n  \
            env:\n    \
              BERTH_TOKEN: ${{{{ secrets.BERTH_TOKEN }}}}\n  \
            run: |\n    \
              curl --fail-with-body --silent --show-error --max-time 1800 \\\n      \
-               -X POST \"{origin}/api/envs/{environment}/deployments?wait=true\" \\\n      \
+               -X POST \"{url}/api/envs/{environment}/deployments?wait=true\" \\\n      \
                -H \"Authorization: Bearer $BERTH_TOKEN\" \\\n      \
                -H \"Idempotency-Key: github-${{{{ github.run_id }}}}-${{{{ github.run_attempt }}}}\" \\\n      \
                -H \"Content-Type: application/json\" \\\n      \
-               --data '{data}'\n"
+               --data '{data}'\n",
+        service = ci.service,
+        environment = ci.environment,
+        url = ci.berth_url,
     )
 }
 
@@ -105,9 +189,29 @@ mod tests {
         assert_eq!(repository_of("localhost:5000/web"), "localhost:5000/web");
     }
 
+    fn ci<'a>(containers: &'a [SnippetContainer], local: bool) -> CiContext<'a> {
+        CiContext {
+            berth_url: "https://berth.example.com",
+            environment: "local",
+            region: "us-east-1",
+            local,
+            cluster: "itflex-nginx",
+            service: "nginx-web-access",
+            containers,
+        }
+    }
+
     #[test]
-    fn the_gitlab_job_waits_fails_on_a_failed_rollout_and_sends_the_commit_tag() {
-        let job = gitlab("https://berth.example.com", "local", "itflex-nginx", "nginx-web-access", &web());
+    fn the_gitlab_jobs_build_and_push_the_commit_tag_then_deploy_it_and_wait() {
+        let containers = web();
+        let job = gitlab(&ci(&containers, false));
+        assert!(job.contains("build:nginxweb:\n  stage: build\n"), "{job}");
+        assert!(job.contains("docker build -t 1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb:$CI_COMMIT_SHORT_SHA -t 1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb:latest ."), "{job}");
+        assert!(
+            job.contains("docker push 1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb:$CI_COMMIT_SHORT_SHA"),
+            "{job}"
+        );
+        assert!(job.contains("--password-stdin 1234.dkr.ecr.us-east-1.amazonaws.com\n"), "{job}");
         assert!(job.contains("curl --fail-with-body"), "{job}");
         assert!(job.contains("\"$BERTH_URL/api/envs/local/deployments?wait=true\""), "{job}");
         assert!(
@@ -115,13 +219,26 @@ mod tests {
             "{job}"
         );
         assert!(job.contains("BERTH_URL: https://berth.example.com\n"), "{job}");
+        let local = gitlab(&ci(&containers, true));
+        assert!(local.contains("berth local push nginxweb:$CI_COMMIT_SHORT_SHA --tag latest"), "{local}");
+        assert!(!local.contains("docker"), "{local}");
     }
 
     #[test]
-    fn the_github_step_uses_the_secret_and_the_commit() {
-        let step = github("https://berth.example.com", "local", "itflex-nginx", "nginx-web-access", &web());
+    fn only_images_in_ecr_are_built_and_deployed() {
+        let mut containers = web();
+        containers.push(SnippetContainer { name: "xray".into(), repository: "amazon/aws-xray-daemon".into() });
+        let job = gitlab(&ci(&containers, false));
+        assert!(!job.contains("aws-xray-daemon"), "a public image is not rebuilt: {job}");
+    }
+
+    #[test]
+    fn the_github_steps_use_the_secret_and_the_commit() {
+        let containers = web();
+        let step = github(&ci(&containers, false));
         assert!(step.contains("BERTH_TOKEN: ${{ secrets.BERTH_TOKEN }}"), "{step}");
         assert!(step.contains("nginxweb:${{ github.sha }}"), "{step}");
+        assert!(step.contains("docker push 1234.dkr.ecr.us-east-1.amazonaws.com/nginxweb:${{ github.sha }}"), "{step}");
         assert!(step.contains("Idempotency-Key: github-${{ github.run_id }}-${{ github.run_attempt }}"), "{step}");
     }
 }

@@ -37,3 +37,20 @@ pub fn push_commands(repository_uri: &str, repository_name: &str, region: &str) 
         step("Push this image to your newly created AWS repository.", format!("docker push {repository_uri}:latest")),
     ]
 }
+
+/// Local mode's push commands: the local AWS has no registry, so an image is put into its ECR
+/// without Docker — from the repository's directory with the `berth` binary `scripts/run-local`
+/// built (it finds the local AWS by `.local/run/local-aws.url`), or with "Simulate a push" here.
+pub fn local_push_commands(repository_name: &str) -> Vec<PushCommand> {
+    let step = |title: &str, command: String| PushCommand { title: title.into(), command };
+    vec![
+        step(
+            "Local mode: the local AWS has no registry to docker push to. From Berth's directory, put a new image into its ECR (PutImage with a manifest of layers, as docker push ends with) under a tag, and move latest to it:",
+            format!("target/debug/berth local push {repository_name}:v3 --tag latest"),
+        ),
+        step(
+            "In a CI job (BERTH_LOCAL_AWS_URL set to the local AWS's URL), tag it with the commit:",
+            format!("berth local push {repository_name}:$CI_COMMIT_SHORT_SHA --tag latest"),
+        ),
+    ]
+}

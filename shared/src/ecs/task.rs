@@ -94,6 +94,10 @@ pub struct ServiceAddress {
     pub host_port: i64,
     pub task_id: String,
     pub ec2_instance_id: Option<String>,
+    /// Local mode: the address as it would be on AWS (the instance's IP), while `url` is the local
+    /// AWS's stand-in for the container, on this machine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_aws: Option<String>,
 }
 
 /// A load balancer's listener that forwards to one of the service's target groups.
@@ -156,6 +160,7 @@ pub fn addresses_of(tasks: &[TaskDetail]) -> Vec<ServiceAddress> {
                     host_port: binding.host_port,
                     task_id: task.task_id.clone(),
                     ec2_instance_id: host.ec2_instance_id.clone(),
+                    on_aws: None,
                 });
             }
         }

@@ -94,6 +94,7 @@ async fn the_openapi_document_lists_every_route_and_each_is_served() {
             "POST /api/envs/{env}/notifications/destinations",
             "POST /api/envs/{env}/notifications/destinations/{id}/test",
             "POST /api/envs/{env}/repositories",
+            "POST /api/envs/{env}/repositories/{name}/local-push",
             "POST /api/envs/{env}/services",
             "POST /api/envs/{env}/services/update",
             "POST /api/envs/{env}/task-definitions",

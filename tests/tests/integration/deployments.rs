@@ -248,51 +248,119 @@ async fn the_watch_stream_sends_snapshots_and_a_deployment_outside_berth_is_reco
     assert_eq!(items[0]["fromTaskDefinition"], current["taskDefinition"]);
 }
 
-/// The GitLab job the service page shows, run as GitLab would run its script (folded into one
-/// command): it deploys the commit's tag and fails the job when the rollout fails.
+/// The `berth` binary `cargo test` built beside this test (the workspace's test command builds it).
+fn berth_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let bin = dir.join("berth");
+    assert!(
+        bin.exists(),
+        "{} is missing: run the README's test command (or cargo build -p berth) first",
+        bin.display()
+    );
+    bin
+}
+
+/// GitLab jobs as the snippet writes them: `(name, script, variables)`, each `- |` block of a job's
+/// `script:` joined into one bash script.
+fn jobs(pipeline: &str) -> Vec<(String, String, Vec<(String, String)>)> {
+    let mut jobs: Vec<(String, String, Vec<(String, String)>)> = Vec::new();
+    let mut section = "";
+    for line in pipeline.lines() {
+        if !line.starts_with(' ') && !line.starts_with('#') && line.ends_with(':') {
+            jobs.push((line.trim_end_matches(':').to_string(), String::new(), Vec::new()));
+        } else if let Some(job) = jobs.last_mut() {
+            match line.trim_end() {
+                "  script:" => section = "script",
+                "  variables:" => section = "variables",
+                l if l.starts_with("  ") && !l.starts_with("    ") => section = "",
+                l if section == "script" && l.starts_with("      ") => job.1.push_str(&format!("{}\n", &l[6..])),
+                l if section == "variables" && l.starts_with("    ") => {
+                    let (k, v) = l.trim().split_once(": ").unwrap();
+                    job.2.push((k.to_string(), v.to_string()));
+                }
+                _ => {}
+            }
+        }
+    }
+    jobs
+}
+
+/// The lab's pipeline as the service page shows it in local mode, run as GitLab runs its jobs'
+/// scripts (bash): the build job pushes the commit's image with `berth local push`, the deploy job
+/// deploys that tag (pinned by digest) and waits; a commit whose image can't start fails the job.
 #[tokio::test]
-async fn the_gitlab_ci_snippet_deploys_and_fails_the_job_when_the_rollout_fails() {
-    use shared::deploy::snippets::{SnippetContainer, gitlab};
+async fn the_gitlab_pipeline_snippet_pushes_deploys_and_fails_the_job_when_the_rollout_fails() {
+    use shared::deploy::snippets::{CiContext, SnippetContainer, gitlab};
     let (app, uri) = demo().await;
     let expires = (time::OffsetDateTime::now_utc() + time::Duration::days(1))
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap();
-    let spec = json!({"name": "gitlab-ci", "role": "deployer", "environments": ["local"], "expiresAt": expires});
+    let spec = json!({"name": "gitlab-ci", "role": "deployer", "environments": ["local"],
+        "services": ["itflex-nginx/nginx-web-access"], "expiresAt": expires});
     let token =
         json_with_status(app.post_json("/api/tokens", &spec).await, 201).await["secret"].as_str().unwrap().to_string();
     let containers = [SnippetContainer { name: "nginx-web".into(), repository: uri.clone() }];
-    let job = gitlab(&app.address, "local", "itflex-nginx", "nginx-web-access", &containers);
-    // `- >` folds the following lines into one command.
-    let script: Vec<&str> = job
-        .lines()
-        .skip_while(|l| l.trim() != "- >")
-        .skip(1)
-        .take_while(|l| !l.trim_start().starts_with("variables:"))
-        .map(str::trim)
-        .collect();
-    let command = script.join(" ");
-    let run = |tag: &'static str, job_id: &'static str| {
-        let (command, token, url) = (command.clone(), token.clone(), app.address.clone());
+    let ci = CiContext {
+        berth_url: &app.address,
+        environment: "local",
+        region: "us-east-1",
+        local: true,
+        cluster: "itflex-nginx",
+        service: "nginx-web-access",
+        containers: &containers,
+    };
+    let pipeline = jobs(&gitlab(&ci));
+    let names: Vec<&str> = pipeline.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(names, ["build:nginxweb", "deploy:nginx-web-access"]);
+    let berth_url = pipeline[1].2.iter().find(|(k, _)| k == "BERTH_URL").map(|(_, v)| v.clone()).unwrap();
+    assert_eq!(berth_url, app.address, "the server's public URL (its listen address by default)");
+    let bin_dir = berth_binary().parent().unwrap().to_path_buf();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    let run = |script: String, sha: &'static str, job_id: &'static str| {
+        let (token, url, path) = (token.clone(), berth_url.clone(), path.clone());
+        let (endpoint, account) = (app.endpoint.clone(), app.account.clone());
         tokio::task::spawn_blocking(move || {
             std::process::Command::new("bash")
-                .args(["-c", &command])
+                .args(["-eo", "pipefail", "-c", &script])
+                .env("PATH", path)
                 .env("BERTH_URL", url)
                 .env("BERTH_TOKEN", token)
-                .env("CI_COMMIT_SHORT_SHA", tag)
+                .env("BERTH_LOCAL_AWS_URL", endpoint)
+                .env("BERTH_LOCAL_AWS_ACCOUNT", account)
+                .env("CI_COMMIT_SHORT_SHA", sha)
                 .env("CI_JOB_ID", job_id)
                 .env("CI_PIPELINE_URL", "https://gitlab.example.com/p/1")
                 .output()
                 .unwrap()
         })
     };
-    let ok = run("v1", "101").await.unwrap();
-    assert!(ok.status.success(), "{}{}", String::from_utf8_lossy(&ok.stdout), String::from_utf8_lossy(&ok.stderr));
-    let record: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    let said = |o: &std::process::Output| {
+        format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    };
+
+    let built = run(pipeline[0].1.clone(), "a1b2c3d", "100").await.unwrap();
+    assert!(built.status.success(), "{}", said(&built));
+    let images = json_with_status(app.get("/api/envs/local/repositories/nginxweb/images").await, 200).await;
+    let pushed =
+        images.as_array().unwrap().iter().find(|i| i["imageTags"].as_array().unwrap().contains(&json!("a1b2c3d")));
+    let digest = pushed.expect("the build job pushed the commit's tag")["imageDigest"].as_str().unwrap().to_string();
+    let deployed = run(pipeline[1].1.clone(), "a1b2c3d", "101").await.unwrap();
+    assert!(deployed.status.success(), "{}", said(&deployed));
+    let record: Value = serde_json::from_slice(&deployed.stdout).unwrap();
     assert_eq!(record["outcome"], "SUCCEEDED");
     assert_eq!(record["note"], "https://gitlab.example.com/p/1");
+    assert_eq!(
+        (record["images"][0]["tag"].as_str(), record["images"][0]["digest"].as_str()),
+        (Some("a1b2c3d"), Some(digest.as_str()))
+    );
     assert_eq!(service(&app).await["taskDefinition"], record["toTaskDefinition"]);
-    let failed = run("v3-cannot-start", "102").await.unwrap();
-    assert_eq!(failed.status.code(), Some(22), "curl --fail-with-body exits 22 on the 424");
+
+    // A commit whose image can't start (the local AWS's `cannot-start` convention): the job fails.
+    let built = run(pipeline[0].1.clone(), "cannot-start-9", "102").await.unwrap();
+    assert!(built.status.success(), "{}", said(&built));
+    let failed = run(pipeline[1].1.clone(), "cannot-start-9", "103").await.unwrap();
+    assert_eq!(failed.status.code(), Some(22), "curl --fail-with-body exits 22 on the 424: {}", said(&failed));
     let record: Value = serde_json::from_slice(&failed.stdout).unwrap();
     assert_eq!(record["outcome"], "FAILED");
 }

@@ -24,6 +24,7 @@ mod fixtures;
 mod helpers;
 mod history_filters;
 mod local_ecs;
+mod local_lab;
 mod logs;
 mod native_deployments;
 mod notifications;

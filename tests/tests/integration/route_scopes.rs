@@ -23,6 +23,7 @@ fn body_of(method: &str, path: &str) -> Option<Value> {
         ("post", "/api/envs/{env}/clusters") => json!({"clusterName": "walked"}),
         ("post", "/api/envs/{env}/repositories") => json!({"repositoryName": "walked"}),
         ("post", "/api/envs/{env}/network/key-pairs") => json!({"keyName": "walked"}),
+        ("post", "/api/envs/{env}/repositories/{name}/local-push") => json!({"tags": ["walked"]}),
         ("post", "/api/envs/{env}/notifications/destinations") => json!({"name": "walked", "kind": "webhook",
             "url": "https://example.com/hook", "secret": "walked-secret-0123456789", "events": ["deployment.failed"]}),
         ("post", "/api/envs/{env}/services") => json!({"cluster": "itflex-nginx", "serviceName": "other",

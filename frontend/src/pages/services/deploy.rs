@@ -3,7 +3,7 @@
 //! diff it would make), Roll back, the latest deployment's live progress, and CI snippets.
 
 use leptos::prelude::*;
-use shared::deploy::snippets::{SnippetContainer, github, gitlab, repository_of};
+use shared::deploy::snippets::{CiContext, SnippetContainer, github, gitlab, repository_of};
 use shared::deploy::{DeployPreview, DeployRequest, DeploymentRecord, ImageChange, Outcome, RedeployRequest};
 use shared::ecs::service::ServiceDetail;
 use shared::error::ApiError;
@@ -287,7 +287,15 @@ fn stuck(detail: &ServiceDetail, ecs_id: Option<&str>) -> Option<impl IntoView +
 #[component]
 pub fn CiPanel(env: Memo<String>, cluster: String, service: String, task_definition: Memo<String>) -> impl IntoView {
     let containers = containers_of(env, task_definition);
-    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    // Berth's public URL (`--public-url`): what CI reaches, not necessarily what this browser uses.
+    let origin = move || {
+        crate::context::session()
+            .0
+            .with(|me| me.as_ref().map(|m| m.public_url.clone()))
+            .filter(|u| !u.is_empty())
+            .or_else(|| web_sys::window().and_then(|w| w.location().origin().ok()))
+            .unwrap_or_default()
+    };
     let snippets = Memo::new(move |_| {
         let list: Vec<SnippetContainer> = containers
             .get()
@@ -297,7 +305,18 @@ pub fn CiPanel(env: Memo<String>, cluster: String, service: String, task_definit
             .map(|(name, image)| SnippetContainer { name, repository: repository_of(&image) })
             .collect();
         let env = env.get();
-        (gitlab(&origin, &env, &cluster, &service, &list), github(&origin, &env, &cluster, &service, &list))
+        let info = crate::context::environment_info(&env);
+        let berth_url = origin();
+        let ci = CiContext {
+            berth_url: &berth_url,
+            environment: &env,
+            region: info.as_ref().map_or("us-east-1", |i| i.region.as_str()),
+            local: info.as_ref().is_some_and(|i| i.local),
+            cluster: &cluster,
+            service: &service,
+            containers: &list,
+        };
+        (gitlab(&ci), github(&ci))
     });
     let gitlab_text = Signal::derive(move || snippets.get().0);
     let github_text = Signal::derive(move || snippets.get().1);
@@ -306,9 +325,9 @@ pub fn CiPanel(env: Memo<String>, cluster: String, service: String, task_definit
             <summary>"Deploy from CI"</summary>
             <p class="hint">"Create a deployer token (Admin → API tokens, limited to this service) and store it as "
                 <code>"BERTH_TOKEN"</code>". The job waits for the rollout and fails when it fails."</p>
-            <h3>"GitLab CI — replaces the lab's register-task-definition + update-service job"</h3>
+            <h3>"GitLab CI — replaces the lab's two jobs (build and push, then register-task-definition + update-service)"</h3>
             <div class="code-block"><pre id="gitlabSnippet">{gitlab_text}</pre><CopyButton text=gitlab_text/></div>
-            <h3>"GitHub Actions step"</h3>
+            <h3>"GitHub Actions steps"</h3>
             <div class="code-block"><pre id="githubSnippet">{github_text}</pre><CopyButton text=github_text/></div>
         </details>
     }

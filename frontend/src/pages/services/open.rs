@@ -25,8 +25,16 @@ pub(super) fn Addresses(cluster: String, service: String) -> impl IntoView {
                     {a.load_balancers.into_iter().map(|lb| {
                         (lb.url, lb.load_balancer_name, " (load balancer)")
                     }).chain(a.addresses.into_iter().map(|a| {
-                        let title = format!("task {} ({}:{} → host port {})", a.task_id, a.container, a.container_port, a.host_port);
-                        (a.url, title, if a.public { "" } else { " (private)" })
+                        let mut title = format!("task {} ({}:{} → host port {})", a.task_id, a.container, a.container_port, a.host_port);
+                        let note = match &a.on_aws {
+                            Some(on_aws) => {
+                                title.push_str(&format!("; on AWS: {on_aws}"));
+                                " (local stand-in)"
+                            }
+                            None if a.public => "",
+                            None => " (private)",
+                        };
+                        (a.url, title, note)
                     })).map(|(url, title, note)| {
                         let text = url.clone();
                         view! {

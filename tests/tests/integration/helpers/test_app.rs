@@ -24,7 +24,7 @@ pub struct TestApp {
     pub store: Store,
     pub admin: Session,
     /// The local AWS the server's environment talks to (direct calls go there too).
-    endpoint: String,
+    pub endpoint: String,
     _dir: tempfile::TempDir,
 }
 
