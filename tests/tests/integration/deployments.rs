@@ -248,19 +248,6 @@ async fn the_watch_stream_sends_snapshots_and_a_deployment_outside_berth_is_reco
     assert_eq!(items[0]["fromTaskDefinition"], current["taskDefinition"]);
 }
 
-/// The `berth` binary `cargo test` built beside this test (the workspace's test command builds it).
-fn berth_binary() -> std::path::PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let bin = dir.join("berth");
-    assert!(
-        bin.exists(),
-        "{} is missing: run the README's test command (or cargo build -p berth) first",
-        bin.display()
-    );
-    bin
-}
-
 /// GitLab jobs as the snippet writes them: `(name, script, variables)`, each `- |` block of a job's
 /// `script:` joined into one bash script.
 fn jobs(pipeline: &str) -> Vec<(String, String, Vec<(String, String)>)> {
@@ -315,7 +302,7 @@ async fn the_gitlab_pipeline_snippet_pushes_deploys_and_fails_the_job_when_the_r
     assert_eq!(names, ["build:nginxweb", "deploy:nginx-web-access"]);
     let berth_url = pipeline[1].2.iter().find(|(k, _)| k == "BERTH_URL").map(|(_, v)| v.clone()).unwrap();
     assert_eq!(berth_url, app.address, "the server's public URL (its listen address by default)");
-    let bin_dir = berth_binary().parent().unwrap().to_path_buf();
+    let bin_dir = crate::helpers::berth_binary().parent().unwrap().to_path_buf();
     let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
     let run = |script: String, sha: &'static str, job_id: &'static str| {
         let (token, url, path) = (token.clone(), berth_url.clone(), path.clone());

@@ -149,3 +149,49 @@ async fn a_daemon_on_a_full_instance_runs_where_it_fits_and_both_berth_and_ecs_n
     assert!(said[0].1.starts_with("1 of 2 tasks can be placed"), "{said:?}");
     assert!(said[0].1.contains(&format!("No room on {full} (0 of 1024 CPU units left)")), "{said:?}");
 }
+
+/// The README's other fix: dynamic host ports (hostPort 0) and a smaller CPU reservation place all
+/// 4 of the lab's tasks on its two t2.micro — Berth says nothing, and ECS runs 4.
+#[tokio::test]
+async fn dynamic_host_ports_place_all_4_of_the_labs_tasks() {
+    let app = TestApp::spawn_demo_with(|_| {}).await;
+    let mut dynamic: Value = serde_json::from_str(SEED_TASK).unwrap();
+    dynamic["cpu"] = json!("256");
+    for mapping in dynamic["containerDefinitions"][0]["portMappings"].as_array_mut().unwrap() {
+        mapping["hostPort"] = json!(0);
+    }
+    let registered = json_with_status(app.post_json("/api/envs/local/task-definitions", &dynamic).await, 201).await;
+    let revision = format!("nginx-web:{}", registered["revision"]);
+    // Minimum healthy 100 % (or 50 %) would keep both old tasks, which hold all of the CPU: Berth
+    // says so, and ECS would wait. 25 % lets ECS stop one to make room.
+    let mut update = json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": revision, "desiredCount": 4});
+    let stalls =
+        json_with_status(app.post_json("/api/envs/local/services/update?dryRun=true", &update).await, 200).await;
+    let said = messages(&stalls["warnings"]);
+    assert!(
+        said.iter().any(|(path, m)| path == "deploymentConfiguration.minimumHealthyPercent"
+            && m.contains("minimum healthy percent 25 %")),
+        "{said:?}"
+    );
+    update["deploymentConfiguration"] = json!({"minimumHealthyPercent": 25, "maximumPercent": 200});
+    let dry = json_with_status(app.post_json("/api/envs/local/services/update?dryRun=true", &update).await, 200).await;
+    assert_eq!(dry["warnings"], json!([]), "{dry}");
+    json_with_status(app.post_json("/api/envs/local/services/update", &update).await, 200).await;
+    for _ in 0..100 {
+        let service = json_with_status(app.get(LAB).await, 200).await;
+        let primary =
+            service["deployments"].as_array().unwrap().iter().find(|d| d["status"] == "PRIMARY").unwrap().clone();
+        if primary["rolloutState"] == "COMPLETED" {
+            assert_eq!(
+                (primary["runningCount"].as_i64(), primary["taskDefinition"].as_str()),
+                (Some(4), Some(revision.as_str()))
+            );
+            assert!(
+                json_with_status(app.get(&format!("{LAB}/placement")).await, 200).await.as_array().unwrap().is_empty()
+            );
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("4 tasks with dynamic host ports never completed: {}", json_with_status(app.get(LAB).await, 200).await);
+}

@@ -98,25 +98,23 @@ async fn images_are_listed_newest_first_with_untagged_ones_marked() {
     assert_eq!(detail["repository"]["imageCount"], 3);
 }
 
+/// In local mode there is no registry to `docker push` to: the push commands are local mode's
+/// (AWS's four, for an AWS account, are `shared::ecr::push_commands`, unit-tested there).
 #[tokio::test]
-async fn the_repository_page_has_aws_push_commands_and_no_lifecycle_policy() {
+async fn the_repository_page_has_local_push_commands_and_no_lifecycle_policy() {
     let app = TestApp::spawn().await;
     app.create_repository("team/api").await;
     let detail = json_with_status(app.get("/api/envs/local/repositories/team%2Fapi").await, 200).await;
-    let registry = format!("{}.dkr.ecr.us-east-1.amazonaws.com", app.account);
     let commands: Vec<&str> =
         detail["pushCommands"].as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap()).collect();
     assert_eq!(
         commands,
         [
-            format!(
-                "aws ecr get-login-password --region us-east-1 | docker login --username AWS --password-stdin {registry}"
-            ),
-            "docker build -t team/api .".to_string(),
-            format!("docker tag team/api:latest {registry}/team/api:latest"),
-            format!("docker push {registry}/team/api:latest"),
+            "target/debug/berth local push team/api:v3 --tag latest",
+            "berth local push team/api:$CI_COMMIT_SHORT_SHA --tag latest"
         ]
     );
+    assert!(detail["pushCommands"][0]["title"].as_str().unwrap().contains("no registry to docker push to"), "{detail}");
     assert_eq!(detail["lifecyclePolicy"], serde_json::Value::Null);
 }
 

@@ -18,17 +18,22 @@ async fn running_task(app: &TestApp) -> Value {
     .await
 }
 
+/// On AWS the lab's service answers on its instances' public IPs (`onAws`); in local mode each of
+/// those is stood in for by the local AWS on this machine (`url`), said in a note.
 #[tokio::test]
 async fn the_lab_s_service_answers_on_its_instances_public_ips_over_http_and_https() {
     let app = TestApp::spawn_demo_with(|_| {}).await;
     let open = json_with_status(app.get(&format!("{SERVICE}/addresses")).await, 200).await;
     let addresses = open["addresses"].as_array().unwrap();
-    assert!(open["notes"].as_array().unwrap().is_empty(), "{open}");
+    let notes = open["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 1, "{open}");
+    assert!(notes[0].as_str().unwrap().starts_with("Local mode: each address is the local AWS's stand-in"), "{open}");
     let task = running_task(&app).await;
     let ip = task["host"]["publicIp"].as_str().unwrap();
-    let urls: Vec<&str> = addresses.iter().map(|a| a["url"].as_str().unwrap()).collect();
-    assert!(urls.contains(&format!("http://{ip}").as_str()), "{urls:?}");
-    assert!(urls.contains(&format!("https://{ip}").as_str()), "{urls:?}");
+    let on_aws: Vec<&str> = addresses.iter().map(|a| a["onAws"].as_str().unwrap()).collect();
+    assert!(on_aws.contains(&format!("http://{ip}").as_str()), "{on_aws:?}");
+    assert!(on_aws.contains(&format!("https://{ip}").as_str()), "{on_aws:?}");
+    assert!(addresses.iter().all(|a| a["url"].as_str().unwrap().starts_with("http://127.0.0.1:")), "{open}");
     // The lab's two instances, each with its own public IP.
     let instances: std::collections::BTreeSet<&str> =
         addresses.iter().map(|a| a["ec2InstanceId"].as_str().unwrap()).collect();
