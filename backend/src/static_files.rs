@@ -30,11 +30,11 @@ fn page(dir: &Path) -> ServeFile {
     if !index.exists() {
         tracing::warn!(dir = %dir.display(), "front end not built: run scripts/build-frontend (the API still works)");
     }
-    ServeFile::new(index).precompressed_gzip()
+    ServeFile::new(index).precompressed_br().precompressed_gzip()
 }
 
 fn app(dir: &Path) -> ServeDir<ServeFile> {
-    ServeDir::new(dir).precompressed_gzip().fallback(page(dir))
+    ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(page(dir))
 }
 
 pub(crate) fn router(dir: &Path) -> Router {

@@ -248,3 +248,33 @@ async fn deep_links_get_the_front_end_and_api_responses_are_compressed() {
         .unwrap();
     assert_eq!(resp.headers()["content-encoding"], "gzip");
 }
+
+/// The front end's files go out precompressed: brotli to a browser that accepts it (every current
+/// one over HTTPS), gzip to one that accepts only that (plain HTTP), the file itself otherwise.
+#[tokio::test]
+async fn the_front_ends_files_are_sent_as_brotli_or_gzip_as_the_browser_accepts() {
+    let app = TestApp::spawn().await;
+    let html = app.get("/services/").await.text().await.unwrap();
+    let wasm = html
+        .split('"')
+        .find(|s| s.starts_with("/services/") && s.ends_with(".wasm"))
+        .expect("the services app's page names its wasm")
+        .to_string();
+    let raw_len =
+        std::fs::metadata(crate::helpers::repo_root().join("dist").join(wasm.trim_start_matches('/'))).unwrap().len();
+    let mut sizes = Vec::new();
+    for (accepts, encoding) in [("gzip, deflate, br", Some("br")), ("gzip, deflate", Some("gzip")), ("identity", None)]
+    {
+        let resp = app
+            .anonymous()
+            .request(reqwest::Method::GET, &wasm)
+            .header("accept-encoding", accepts)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{wasm}");
+        assert_eq!(resp.headers().get("content-encoding").map(|v| v.to_str().unwrap()), encoding, "{accepts}");
+        sizes.push(resp.bytes().await.unwrap().len() as u64);
+    }
+    assert!(sizes[0] < sizes[1] && sizes[1] < sizes[2] && sizes[2] == raw_len, "br < gzip < raw: {sizes:?}");
+}

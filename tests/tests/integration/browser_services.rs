@@ -365,10 +365,13 @@ async fn the_service_page_opens_the_app_and_a_task_row_opens_its_task_page() {
     c.set_window_size(1280, 1100).await.unwrap();
     browser.login(&app.address, "/e/local/services/itflex-nginx/nginx-web-access", "admin", PASSWORD).await;
     let wait = || c.wait().at_most(Duration::from_secs(20));
-    let link = wait().for_element(Locator::Css("#openAddresses a[href^='http://']")).await.unwrap();
-    let href = link.attr("href").await.unwrap().unwrap();
-    assert!(href.starts_with("http://") && href.split('.').count() == 4, "an IPv4 address: {href}");
-    assert!(c.find(Locator::Css("#openAddresses a[href^='https://']")).await.is_ok(), "port 443 as https");
+    // Local mode: the local AWS's stand-ins on this machine; the AWS address (the instance's
+    // public IP, port 443 as https) is in each link's title.
+    let link = wait().for_element(Locator::Css("#openAddresses a[href^='http://127.0.0.1:']")).await.unwrap();
+    let title = link.attr("title").await.unwrap().unwrap();
+    let on_aws = title.split("on AWS: ").nth(1).unwrap_or_default();
+    assert!(on_aws.starts_with("http") && on_aws.split('.').count() == 4, "an IPv4 address: {title}");
+    assert!(c.find(Locator::Css("#openAddresses a[title*='on AWS: https://']")).await.is_ok(), "port 443 as https");
     save_screenshot(c, "service-open").await;
     // The create-service JSON export, as the server wrote it, indented.
     c.execute("document.querySelector('.json-panel').open = true", vec![]).await.unwrap();
