@@ -402,10 +402,6 @@ pub const RULES: &[Rule] = &[
     },
     // ECR.
     Rule {
-        id: "ecr.imageTag",
-        source: "https://docs.docker.com/reference/cli/docker/image/tag/ (\"A tag name must be valid ASCII and may contain lowercase and uppercase letters, digits, underscores, periods, and hyphens. A tag name may not start with a period or a hyphen and may contain a maximum of 128 characters.\") — what docker push sends ECR's PutImage",
-    },
-    Rule {
         id: "ecr.repositoryName",
         source: "https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html#ECR-CreateRepository-request-repositoryName (Length 2-256, Pattern: (?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)",
     },
