@@ -25,7 +25,8 @@ async fn main() -> anyhow::Result<()> {
                     .map_err(|_| anyhow::anyhow!("no local AWS URL: pass --local-aws-url (or BERTH_LOCAL_AWS_URL), or run this from Berth's directory while scripts/run-local runs"))?,
             };
             let image = berth::aws::push_to_local_aws(&url, &local_aws_account, &reference, &tags).await?;
-            let size = image.size_bytes.map(|b| format!(", {:.1} MB", b as f64 / 1e6)).unwrap_or_default();
+            // MB as the ECR console counts them (2^20 bytes), as Berth's repository page does.
+            let size = image.size_bytes.map(|b| format!(", {:.1} MB", b as f64 / 1_048_576.0)).unwrap_or_default();
             println!("pushed {} {}{size} (tags: {})", reference, image.image_digest, image.image_tags.join(", "));
             Ok(())
         }

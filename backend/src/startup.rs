@@ -45,10 +45,11 @@ impl Application {
         let logs = crate::logs::tail::LogHub::new(environments.clone(), store.clone(), settings.deploy.clone());
         let listener =
             TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;
-        let public_url = match &settings.notify.public_url {
-            Some(url) => url.trim_end_matches('/').to_string(),
-            None => format!("http://{}", listener.local_addr().context("the listener's address")?),
-        };
+        let address = listener.local_addr().context("the listener's address")?;
+        let configured = settings.notify.public_url.as_ref().map(|url| url.trim_end_matches('/').to_string());
+        let public_url = configured.clone().unwrap_or_else(|| format!("http://{address}"));
+        // A wildcard listen address is no address to give CI: the browser's origin is better.
+        let for_ci = configured.or_else(|| (!address.ip().is_unspecified()).then(|| public_url.clone()));
         let state = AppState {
             environments,
             store,
@@ -57,7 +58,7 @@ impl Application {
             auth: Arc::new(settings.auth.clone()),
             login_limiter: Arc::new(LoginLimiter::default()),
             creations: Default::default(),
-            public_url: public_url.clone().into(),
+            public_url: for_ci.map(Into::into),
         };
         crate::notify::sender::spawn(state.store.clone(), settings.notify.clone(), public_url);
         Ok(Self { listener, router: router(state, &settings) })

@@ -77,9 +77,10 @@ pub struct Me {
     /// Send as `X-CSRF-Token` with every state-changing request made with the session cookie.
     /// Absent when calling with an API token.
     pub csrf_token: Option<String>,
-    /// Berth's address as people open it (`--public-url`), for CI snippets.
-    #[serde(default)]
-    pub public_url: String,
+    /// Berth's address as CI reaches it, for CI snippets: `--public-url`, else the address it
+    /// listens on; absent when that is a wildcard (`0.0.0.0`), and the browser's origin is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
 }
 
 pub const PASSWORD_MIN: usize = 10;

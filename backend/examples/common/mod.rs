@@ -57,7 +57,7 @@ pub async fn serve(
         notify: Default::default(),
     };
     let state = berth::state::AppState {
-        public_url: "http://127.0.0.1:8080".into(),
+        public_url: None,
         environments: environments.clone(),
         store: store.clone(),
         auth: std::sync::Arc::new(AuthSettings::default()),

@@ -10,7 +10,7 @@ use shared::deploy::{
 use shared::ecs::task_definition::{TaskDefinitionSpec, diff};
 use shared::error::FieldError;
 
-use super::{Action, Caller, placement};
+use super::{Action, Caller};
 use crate::deploy::hub::{ServiceKey, Snapshots};
 use crate::deploy::{self, Started, StepError, Target, history, plan, records};
 use crate::error::AppError;
@@ -40,10 +40,6 @@ pub(crate) async fn preview(caller: &Caller, env: &str, request: &DeployRequest)
     let service = aws.describe_service(&request.cluster, &request.service).await?;
     let current = aws.describe_task_definition_ref(&service.task_definition).await?;
     let next = preview_of(&current.spec, &request.images)?;
-    let mut warnings = warnings;
-    let after = crate::aws::export_service(&service);
-    let proposal = placement::Proposal { after: &after, revision: &next, rollout: true };
-    warnings.extend(placement::best_effort(placement::warnings(aws, &service, proposal).await));
     Ok(DeployPreview { changes: diff(&current.spec, &next), warnings })
 }
 

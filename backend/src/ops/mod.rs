@@ -45,9 +45,9 @@ pub struct AppState {
     pub deployer: Deployer,
     /// The pollers of followed services' logs.
     pub logs: Arc<crate::logs::tail::LogHub>,
-    /// Berth's address as people open it (`--public-url`, else the listen address): CI snippets
-    /// and notification links name it.
-    pub public_url: Arc<str>,
+    /// Berth's address as CI reaches it (`--public-url`, else the listen address unless that is a
+    /// wildcard such as `0.0.0.0`): the CI snippets name it.
+    pub public_url: Option<Arc<str>>,
 }
 
 /// Who calls, and what the server holds: the argument of every use case. A handler gets it as an

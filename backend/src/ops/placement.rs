@@ -28,8 +28,10 @@ pub(crate) async fn warnings(
     proposal: Proposal<'_>,
 ) -> Result<Vec<FieldError>, AppError> {
     let after = proposal.after;
-    let fargate = after.launch_type.as_deref() == Some("FARGATE")
-        || after.capacity_provider_strategy.iter().flatten().any(|c| c.capacity_provider.starts_with("FARGATE"));
+    let fargate = placement::fargate_only(
+        after.launch_type.as_deref(),
+        after.capacity_provider_strategy.as_deref().unwrap_or_default(),
+    );
     if fargate {
         return Ok(Vec::new());
     }

@@ -98,7 +98,7 @@ pub(crate) async fn update(
                 None => Vec::new(),
             };
             let mut warnings = update_warnings(caller, env, &current, &update, resolved_name.as_deref()).await?;
-            if let Some(revision) = &task_definition {
+            if let (Some(revision), true) = (&task_definition, dry_run) {
                 let rollout = resolved_name.as_deref().is_some_and(|r| r != current.task_definition)
                     || update.force_new_deployment == Some(true);
                 let proposal = placement::Proposal { after: &after, revision, rollout };

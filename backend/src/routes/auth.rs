@@ -87,7 +87,7 @@ async fn login(
         name,
         grants: users::grants(pool, user_id).await?,
         csrf_token: Some(session.csrf_token),
-        public_url: state.public_url.to_string(),
+        public_url: state.public_url.as_deref().map(str::to_string),
     };
     let max_age = state.auth.session_max.as_secs();
     let mut response = Json(me).into_response();
@@ -123,13 +123,13 @@ async fn logout(
 /// The caller: name, roles, and (for a session) the CSRF token to send with changes.
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth", responses((status = 200, body = Me), (status = 401, body = ApiError)))]
 async fn me(State(state): State<AppState>, Auth(principal): Auth) -> Json<Me> {
-    Json(me_of(principal, &state.public_url))
+    Json(me_of(principal, state.public_url.as_deref()))
 }
 
-fn me_of(principal: Principal, public_url: &str) -> Me {
+fn me_of(principal: Principal, public_url: Option<&str>) -> Me {
     let csrf_token = match principal.via {
         Via::Session { csrf_token, .. } => Some(csrf_token),
         _ => None,
     };
-    Me { name: principal.name, grants: principal.grants, csrf_token, public_url: public_url.to_string() }
+    Me { name: principal.name, grants: principal.grants, csrf_token, public_url: public_url.map(str::to_string) }
 }

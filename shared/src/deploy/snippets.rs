@@ -51,8 +51,12 @@ impl CiContext<'_> {
 
     /// The repositories to push, once each.
     fn repositories(&self) -> Vec<String> {
-        let mut list: Vec<String> = self.built().iter().map(|c| c.repository.clone()).collect();
-        list.dedup();
+        let mut list: Vec<String> = Vec::new();
+        for c in self.built() {
+            if !list.contains(&c.repository) {
+                list.push(c.repository.clone());
+            }
+        }
         list
     }
 
@@ -94,7 +98,7 @@ pub fn gitlab(ci: &CiContext) -> String {
         ("", "")
     } else {
         (
-            "  image: docker:27\n  services: [docker:27-dind]\n  before_script:\n    - apk add --no-cache aws-cli\n",
+            "  image: docker:27\n  services: [docker:27-dind]\n  variables:\n    DOCKER_HOST: tcp://docker:2375\n    DOCKER_TLS_CERTDIR: \"\"\n  before_script:\n    - apk add --no-cache aws-cli\n",
             "# The build job pushes with AWS credentials allowed to push to ECR (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).\n",
         )
     };
@@ -230,6 +234,11 @@ mod tests {
         containers.push(SnippetContainer { name: "xray".into(), repository: "amazon/aws-xray-daemon".into() });
         let job = gitlab(&ci(&containers, false));
         assert!(!job.contains("aws-xray-daemon"), "a public image is not rebuilt: {job}");
+        // Two containers of one repository: built and pushed once.
+        containers.push(SnippetContainer { name: "worker".into(), repository: containers[0].repository.clone() });
+        let job = gitlab(&ci(&containers, false));
+        assert_eq!(job.matches("docker build").count(), 1, "{job}");
+        assert!(job.contains("DOCKER_HOST: tcp://docker:2375\n"), "GitLab's docker-in-docker without TLS: {job}");
     }
 
     #[test]

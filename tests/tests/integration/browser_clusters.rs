@@ -67,12 +67,17 @@ async fn the_wizard_creates_an_ec2_cluster_shows_each_step_and_its_instances() {
     save_screenshot(c, "cluster-wizard").await;
     c.find(Locator::Id("createCluster")).await.unwrap().click().await.unwrap();
 
-    let done = c
+    let ended = c
         .wait()
-        .at_most(Duration::from_secs(60))
-        .for_element(Locator::Css("#creation[data-state='succeeded']"))
-        .await
-        .unwrap();
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Css("#creation[data-state='succeeded'], #creation[data-state='failed']"))
+        .await;
+    if ended.is_err() {
+        save_screenshot(c, "cluster-steps-timeout").await;
+    }
+    let done = ended.expect("the creation ended within 2 minutes (screenshot: cluster-steps-timeout)");
+    let state = done.attr("data-state").await.unwrap();
+    assert_eq!(state.as_deref(), Some("succeeded"), "{}", done.text().await.unwrap());
     let steps = done.find_all(Locator::Css("li.step.done")).await.unwrap();
     assert_eq!(steps.len(), 8, "every step done");
     save_screenshot(c, "cluster-steps").await;

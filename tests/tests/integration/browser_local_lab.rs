@@ -49,9 +49,13 @@ async fn push_from_the_repository_page_deploy_it_and_open_the_service() {
 
     // "Open": the local stand-ins of the new tasks' containers, on this machine.
     let mut href = String::new();
-    for _ in 0..100 {
+    for _ in 0..30 {
         c.refresh().await.unwrap();
-        if let Ok(link) = wait().for_element(Locator::Css("#openAddresses a[href^='http://127.0.0.1:']")).await {
+        let links = c
+            .wait()
+            .at_most(Duration::from_secs(3))
+            .for_element(Locator::Css("#openAddresses a[href^='http://127.0.0.1:']"));
+        if let Ok(link) = links.await {
             let title = link.attr("title").await.unwrap().unwrap_or_default();
             href = link.attr("href").await.unwrap().unwrap();
             let task = title.split_whitespace().nth(1).unwrap_or_default().to_string();

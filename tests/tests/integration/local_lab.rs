@@ -92,3 +92,16 @@ async fn a_local_push_is_a_new_image_that_deploys_and_answers_on_its_stand_in_wi
     }
     panic!("no access line for the request in task {task}'s log stream");
 }
+
+/// The CI snippets name Berth as CI reaches it: `--public-url` when set, else the address it
+/// listens on (`/api/auth/me`'s `publicUrl`; absent for a wildcard address, where the browser's
+/// own address is used).
+#[tokio::test]
+async fn ci_snippets_name_berths_public_url() {
+    let app = TestApp::spawn().await;
+    let me = json_with_status(app.get("/api/auth/me").await, 200).await;
+    assert_eq!(me["publicUrl"], app.address.as_str(), "{me}");
+    let configured = TestApp::spawn_with(|s| s.notify.public_url = Some("https://berth.example.com/".into())).await;
+    let me = json_with_status(configured.get("/api/auth/me").await, 200).await;
+    assert_eq!(me["publicUrl"], "https://berth.example.com", "{me}");
+}

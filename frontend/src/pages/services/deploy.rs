@@ -96,8 +96,7 @@ pub fn DeployDialog(
             <label>"Note (optional)"<input type="text" name="note" maxlength="500" placeholder="Why, in a few words"
                 prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))/></label>
             {move || changes.get().map(|found| view! {
-                // Placement is said at the top already (the placement check's paths).
-                {found.warnings.into_iter().filter(|w| !w.path.starts_with("desiredCount") && !w.path.starts_with("deploymentConfiguration.")).map(|w| view! { <p class="field-warning" data-path=w.path.clone()>{w.message}</p> }).collect_view()}
+                {found.warnings.into_iter().map(|w| view! { <p class="field-warning" data-path=w.path.clone()>{w.message}</p> }).collect_view()}
                 <h3>"Task definition changes"</h3>
                 <ChangeTable changes=found.changes id="deployPreview" before="Now" after="After the deploy"/>
             })}
@@ -287,12 +286,12 @@ fn stuck(detail: &ServiceDetail, ecs_id: Option<&str>) -> Option<impl IntoView +
 #[component]
 pub fn CiPanel(env: Memo<String>, cluster: String, service: String, task_definition: Memo<String>) -> impl IntoView {
     let containers = containers_of(env, task_definition);
-    // Berth's public URL (`--public-url`): what CI reaches, not necessarily what this browser uses.
+    // Berth's public URL (`--public-url`, else its listen address): what CI reaches, not
+    // necessarily what this browser uses; the browser's origin when Berth listens on a wildcard.
     let origin = move || {
         crate::context::session()
             .0
-            .with(|me| me.as_ref().map(|m| m.public_url.clone()))
-            .filter(|u| !u.is_empty())
+            .with(|me| me.as_ref().and_then(|m| m.public_url.clone()))
             .or_else(|| web_sys::window().and_then(|w| w.location().origin().ok()))
             .unwrap_or_default()
     };

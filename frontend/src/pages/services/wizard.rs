@@ -432,10 +432,10 @@ fn placement_warning(form: Form, task: Signal<Option<TaskDefinitionSpec>>) -> im
         let td = task.get()?;
         let instances = detail.get()?.ok()??.container_instances;
         let text = form.spec.with(|s| {
-            let fargate = s.launch_type.as_deref() == Some("FARGATE")
-                || s.capacity_provider_strategy
-                    .as_ref()
-                    .is_some_and(|c| c.iter().any(|p| p.capacity_provider.starts_with("FARGATE")));
+            let fargate = placement::fargate_only(
+                s.launch_type.as_deref(),
+                s.capacity_provider_strategy.as_deref().unwrap_or_default(),
+            );
             if fargate {
                 return None;
             }

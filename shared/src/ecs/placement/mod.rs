@@ -40,6 +40,25 @@ pub struct Verdict {
     pub placeable: i64,
     /// Each instance: how many more tasks it takes, and what stops the next one.
     pub instances: Vec<(String, i64, String)>,
+    /// A DAEMON service: one task per instance, no count to lower.
+    pub daemon: bool,
+    /// The changes to the task's needs that would place more, each as advice (dynamic host ports,
+    /// a smaller CPU or memory reservation, or two of them together).
+    pub relaxations: Vec<String>,
+}
+
+/// Whether the service runs on Fargate only (no instances to check): launch type FARGATE, or a
+/// capacity provider strategy whose every provider that takes tasks (weight or base above 0) is a
+/// Fargate one.
+pub fn fargate_only(launch_type: Option<&str>, strategy: &[crate::ecs::service::CapacityProviderStrategyItem]) -> bool {
+    if launch_type == Some("FARGATE") {
+        return true;
+    }
+    let mut used: Vec<_> = strategy.iter().filter(|c| c.weight.unwrap_or(0) > 0 || c.base.unwrap_or(0) > 0).collect();
+    if used.is_empty() {
+        used = strategy.iter().collect();
+    }
+    !used.is_empty() && used.iter().all(|c| c.capacity_provider.starts_with("FARGATE"))
 }
 
 /// The reservation of one task of `td`.
@@ -84,8 +103,13 @@ fn fits(needs: &Needs, room: &Room, distinct: bool) -> (i64, String) {
     limits.into_iter().min_by_key(|(n, _)| *n).unwrap_or_default()
 }
 
-/// How many of `wanted` tasks (REPLICA) — or one per instance (`daemon`) — fit in `rooms`.
-pub fn check(needs: &Needs, wanted: i64, daemon: bool, distinct: bool, rooms: &[Room]) -> Verdict {
+fn placeable(
+    needs: &Needs,
+    wanted: i64,
+    daemon: bool,
+    distinct: bool,
+    rooms: &[Room],
+) -> (i64, Vec<(String, i64, String)>) {
     let instances: Vec<(String, i64, String)> = rooms
         .iter()
         .map(|r| {
@@ -94,8 +118,34 @@ pub fn check(needs: &Needs, wanted: i64, daemon: bool, distinct: bool, rooms: &[
         })
         .collect();
     let room_for: i64 = instances.iter().map(|(_, n, _)| *n).fold(0i64, i64::saturating_add);
+    (wanted.min(room_for), instances)
+}
+
+/// How many of `wanted` tasks (REPLICA) — or one per instance (`daemon`) — fit in `rooms`, and
+/// which change to the task's reservation would place more.
+pub fn check(needs: &Needs, wanted: i64, daemon: bool, distinct: bool, rooms: &[Room]) -> Verdict {
     let wanted = if daemon { rooms.len() as i64 } else { wanted };
-    Verdict { wanted, placeable: wanted.min(room_for), instances }
+    let (placeable, instances) = self::placeable(needs, wanted, daemon, distinct, rooms);
+    let mut relaxations = Vec::new();
+    if placeable < wanted {
+        let ports = (!needs.ports.is_empty()).then_some((
+            "dynamic host ports (hostPort 0) behind a load balancer",
+            Needs { ports: Vec::new(), ..needs.clone() },
+        ));
+        let cpu = (needs.cpu > 0).then_some(("a smaller CPU reservation", Needs { cpu: 0, ..needs.clone() }));
+        let memory =
+            (needs.memory > 0).then_some(("a smaller memory reservation", Needs { memory: 0, ..needs.clone() }));
+        let singles: Vec<_> = [ports.clone(), cpu.clone(), memory].into_iter().flatten().collect();
+        let helps = |n: &Needs| self::placeable(n, wanted, daemon, distinct, rooms).0 > placeable;
+        relaxations = singles.iter().filter(|(_, n)| helps(n)).map(|(advice, _)| advice.to_string()).collect();
+        if relaxations.is_empty()
+            && let (Some((p, _)), Some((c, _))) = (&ports, &cpu)
+            && helps(&Needs { ports: Vec::new(), cpu: 0, ..needs.clone() })
+        {
+            relaxations.push(format!("{p} and {c}"));
+        }
+    }
+    Verdict { wanted, placeable, instances, daemon, relaxations }
 }
 
 impl Verdict {
@@ -136,12 +186,9 @@ impl Verdict {
         if !full.is_empty() {
             text.push_str(&format!(" No room on {}.", full.join(", ")));
         }
-        let mut fixes = Vec::new();
-        if !needs.ports.is_empty() {
-            fixes.push("dynamic host ports (hostPort 0) behind a load balancer".to_string());
-        }
+        let mut fixes = self.relaxations.clone();
         fixes.push("more or bigger instances".into());
-        if self.placeable > 0 && self.wanted > self.placeable {
+        if self.placeable > 0 && self.wanted > self.placeable && !self.daemon {
             fixes.push(format!("{} tasks", self.placeable));
         }
         text.push_str(&format!(" Change: {}.", fixes.join(", or ")));
@@ -169,7 +216,8 @@ mod tests {
         assert_eq!((v.wanted, v.placeable), (4, 2));
         let text = v.warning(&needs).unwrap();
         assert!(text.starts_with("2 of 4 tasks can be placed: each needs host ports 80, 443 and 1024 CPU units and 256 MiB; the cluster's 2 instances have room for 2."), "{text}");
-        assert!(text.contains("hostPort 0") && text.contains("2 tasks"), "{text}");
+        // Neither dynamic ports nor less CPU alone places more on a t2.micro: both together do.
+        assert!(text.contains("Change: dynamic host ports (hostPort 0) behind a load balancer and a smaller CPU reservation, or more or bigger instances, or 2 tasks."), "{text}");
     }
 
     #[test]
@@ -209,12 +257,28 @@ mod tests {
     }
 
     #[test]
+    fn fargate_only_when_every_provider_that_takes_tasks_is_fargate() {
+        use crate::ecs::service::CapacityProviderStrategyItem as Item;
+        let item = |name: &str, weight: i64| Item { capacity_provider: name.into(), weight: Some(weight), base: None };
+        assert!(fargate_only(Some("FARGATE"), &[]));
+        assert!(!fargate_only(Some("EC2"), &[]));
+        assert!(fargate_only(None, &[item("FARGATE", 1), item("FARGATE_SPOT", 3)]));
+        assert!(
+            !fargate_only(None, &[item("berth-lab", 1), item("FARGATE", 0)]),
+            "the demo's mixed strategy runs on EC2"
+        );
+        assert!(!fargate_only(None, &[item("berth-lab", 1), item("FARGATE", 1)]));
+    }
+
+    #[test]
     fn daemon_wants_one_per_instance_and_names_those_without_room() {
         let full = Room { cpu: 0, ..t2_micro("full") };
         let v = check(&needs(&lab()), 0, true, false, &[t2_micro("a"), full]);
         assert_eq!((v.wanted, v.placeable), (2, 1));
         assert_eq!(v.instances[1], ("full".into(), 0, "0 of 1024 CPU units left".into()));
-        assert!(v.warning(&needs(&lab())).unwrap().contains("No room on full (0 of 1024 CPU units left)."));
+        let text = v.warning(&needs(&lab())).unwrap();
+        assert!(text.contains("No room on full (0 of 1024 CPU units left)."), "{text}");
+        assert!(!text.contains("1 tasks"), "a DAEMON service has no count to lower: {text}");
         assert!(
             check(&needs(&lab()), 2, false, false, &[t2_micro("a"), t2_micro("b")]).warning(&needs(&lab())).is_none()
         );

@@ -49,7 +49,7 @@ pub fn warnings(change: &Change, rooms: &[Room], placed: &[Placed]) -> Vec<Field
         out.push(FieldError::new("desiredCount", w));
     }
     if change.side_by_side && change.rollout.is_some() && !placed.is_empty() {
-        let beside = check(&change.needs, change.desired, false, change.distinct, rooms);
+        let beside = check(&change.needs, change.desired, false, change.distinct, &open_to_new(change, rooms, placed));
         if beside.placeable < change.desired {
             out.push(FieldError::new(
                 "deploymentConfiguration.strategy",
@@ -84,6 +84,12 @@ fn give_back(rooms: &[Room], placed: &[Placed]) -> Vec<Room> {
     rooms
 }
 
+/// The instances as a new task of the service finds them now: with `distinctInstance`, not those
+/// already running one of its tasks (ECS counts the old and new revisions' tasks as one service).
+fn open_to_new(change: &Change, rooms: &[Room], placed: &[Placed]) -> Vec<Room> {
+    rooms.iter().filter(|r| !change.distinct || !placed.iter().any(|p| p.instance == r.instance)).cloned().collect()
+}
+
 /// Why a rolling deployment of the new revision can't begin, if it can't: ECS may stop no old
 /// task (minimum healthy) and start no new one (maximum percent, or no room for one).
 fn stalls(change: &Change, min: i64, max: i64, rooms: &[Room], placed: &[Placed]) -> Option<String> {
@@ -93,12 +99,7 @@ fn stalls(change: &Change, min: i64, max: i64, rooms: &[Room], placed: &[Placed]
         return None;
     }
     let may_start = change.desired * max / 100 - running;
-    // distinctInstance: a new task can't join one of the service's own on an instance.
-    let open: Vec<Room> = rooms
-        .iter()
-        .filter(|r| !change.distinct || !placed.iter().any(|p| p.instance == r.instance))
-        .cloned()
-        .collect();
+    let open = open_to_new(change, rooms, placed);
     let one = check(&change.needs, 1, false, change.distinct, &open);
     let blocked = if may_start <= 0 {
         format!("maximum {max} % allows no task beyond the {} desired", change.desired)
@@ -110,9 +111,7 @@ fn stalls(change: &Change, min: i64, max: i64, rooms: &[Room], placed: &[Placed]
     };
     let lower = (100 * (running - 1) / change.desired.max(1)).max(0);
     let mut fixes = vec![format!("minimum healthy percent {lower} % (ECS then stops an old task first)")];
-    if !change.needs.ports.is_empty() {
-        fixes.push("dynamic host ports (hostPort 0)".into());
-    }
+    fixes.extend(one.relaxations.iter().cloned());
     if may_start > 0 {
         fixes.push("more instances".into());
     }
@@ -175,7 +174,11 @@ mod tests {
         let w = warnings(&change(2, Some((100, 200))), &rooms, &placed(&["a", "b"]));
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].starts_with("The rolling deployment can't begin: minimum healthy 100 % keeps all 2 running tasks until their replacements are healthy, and no instance has room for a replacement (host port 80 is in use)."), "{}", w[0]);
-        assert!(w[0].contains("minimum healthy percent 50 %") && w[0].contains("hostPort 0"), "{}", w[0]);
+        assert!(
+            w[0].contains("Change: minimum healthy percent 50 % (ECS then stops an old task first), or dynamic host ports (hostPort 0) behind a load balancer and a smaller CPU reservation, or more instances."),
+            "{}",
+            w[0]
+        );
         // The lab as it ships (4 desired, 2 running): both the shortfall and the stall.
         let lab = warnings(&change(4, Some((100, 200))), &rooms, &placed(&["a", "b"]));
         assert_eq!(lab.len(), 2, "{lab:?}");
