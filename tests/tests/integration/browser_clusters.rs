@@ -65,7 +65,8 @@ async fn the_wizard_creates_an_ec2_cluster_shows_each_step_and_its_instances() {
     let chosen = c.find(Locator::Css("select[name='ec2.keyName']")).await.unwrap().prop("value").await.unwrap();
     assert_eq!(chosen.as_deref(), Some("lab-key"), "the new key pair is chosen");
     save_screenshot(c, "cluster-wizard").await;
-    c.find(Locator::Id("createCluster")).await.unwrap().click().await.unwrap();
+    // Clicked in the page: the key's banner above may still move the button under a pointer click.
+    c.execute("document.getElementById('createCluster').click()", vec![]).await.unwrap();
 
     let ended = c
         .wait()
@@ -74,8 +75,16 @@ async fn the_wizard_creates_an_ec2_cluster_shows_each_step_and_its_instances() {
         .await;
     if ended.is_err() {
         save_screenshot(c, "cluster-steps-timeout").await;
+        let said: serde_json::Value = c
+            .execute(
+                "return [...document.querySelectorAll('.banner, .field-error')].map(e => e.textContent).join(' | ')",
+                vec![],
+            )
+            .await
+            .unwrap();
+        panic!("the creation did not end within 2 minutes; the page says: {said}");
     }
-    let done = ended.expect("the creation ended within 2 minutes (screenshot: cluster-steps-timeout)");
+    let done = ended.unwrap();
     let state = done.attr("data-state").await.unwrap();
     assert_eq!(state.as_deref(), Some("succeeded"), "{}", done.text().await.unwrap());
     let steps = done.find_all(Locator::Css("li.step.done")).await.unwrap();
