@@ -60,6 +60,9 @@ pub struct AwsEnv {
     ssm: aws_sdk_ssm::Client,
     logs: aws_sdk_cloudwatchlogs::Client,
     elb: aws_sdk_elasticloadbalancingv2::Client,
+    /// The instance types EC2 offers in this region, read once (over a thousand, in pages of
+    /// 100: slow to list at every visit of the cluster wizard; new types need a restart to show).
+    instance_types: tokio::sync::OnceCell<Vec<shared::ecs::cluster::InstanceTypeInfo>>,
 }
 
 impl AwsEnv {
@@ -97,6 +100,7 @@ impl AwsEnv {
             ssm: aws_sdk_ssm::Client::new(sdk),
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
             elb: aws_sdk_elasticloadbalancingv2::Client::new(sdk),
+            instance_types: tokio::sync::OnceCell::new(),
         }
     }
 

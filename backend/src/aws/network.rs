@@ -122,6 +122,11 @@ impl AwsEnv {
         })
     }
 
+    /// Every instance type EC2 offers in this region, by name (read from EC2 once).
+    pub(crate) async fn offered_instance_types(&self) -> Result<Vec<InstanceTypeInfo>, AppError> {
+        self.instance_types.get_or_try_init(|| self.instance_types(None)).await.cloned()
+    }
+
     /// Every instance type EC2 offers in this region (or only `only`, if it does), by name.
     pub(crate) async fn instance_types(&self, only: Option<&str>) -> Result<Vec<InstanceTypeInfo>, AppError> {
         let types: Vec<_> = self

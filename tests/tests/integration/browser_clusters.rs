@@ -33,7 +33,12 @@ async fn the_wizard_creates_an_ec2_cluster_shows_each_step_and_its_instances() {
     wait().for_element(Locator::Css("input[name='ec2.createInstanceRole']")).await.unwrap();
 
     // The instance type: from the types EC2 offers, with what each is; one it doesn't offer is refused here.
-    wait().for_element(Locator::Css("#instanceTypes option[value='t3.micro']")).await.unwrap();
+    // (EC2 lists over a thousand types in pages of 100: the first listing takes a while on a busy machine.)
+    c.wait()
+        .at_most(Duration::from_secs(90))
+        .for_element(Locator::Css("#instanceTypes option[value='t3.micro']"))
+        .await
+        .expect("the instance types EC2 offers, in the datalist");
     let typed = c.find(Locator::Css("input[name='ec2.instanceType']")).await.unwrap();
     typed.clear().await.unwrap();
     typed.send_keys("t9.huge").await.unwrap();

@@ -106,7 +106,7 @@ pub(crate) async fn create_key_pair(
 
 /// The instance types EC2 offers in the environment's region.
 pub(crate) async fn instance_types(caller: &Caller, env: &str) -> Result<Vec<InstanceTypeInfo>, AppError> {
-    caller.read(env)?.instance_types(None).await
+    caller.read(env)?.offered_instance_types().await
 }
 
 /// The ECS-optimized AMI the wizard would use, and whether `ecsInstanceRole` exists.
