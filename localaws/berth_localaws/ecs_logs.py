@@ -276,7 +276,9 @@ class _Driver:
             if stream is None:
                 continue
             stream.catch_up(now)
-            ms = stream.at(now)
+            # (A stream opened just now, for a crash on start, began after `now` was read: its
+            # last lines never come before its first.)
+            ms = max(stream.at(now), stream.started_ms)
             lines = crash_lines(ms) if container.exit_code else stop_lines(ms)
             stream.write([(ms, line) for line in lines])
         setattr(task, _STREAMS, {})

@@ -8,8 +8,8 @@ event is ever written. Here:
   writes ("has started 2 tasks", "has stopped 2 running tasks", "deployment completed", "has
   reached a steady state");
 - an image that cannot start — local mode's convention: any image whose reference contains
-  `cannot-start` — makes its tasks fail, the two ways ECS tasks fail at start: an ECR image this
-  account's registry holds (the demo's `nginxweb:v3-cannot-start`) is pulled and its container
+  `cannot-start`, or that names by digest an ECR image tagged so — makes its tasks fail, the two
+  ways ECS tasks fail at start: an ECR image this account's registry holds (the demo's `nginxweb:v3-cannot-start`) is pulled and its container
   exits 1 (`EssentialContainerExited`, "Essential container in task exited"); any other (a tag
   never pushed, another registry) can't be pulled (`TaskFailedToStart`,
   `CannotPullContainerError: … not found`);
@@ -204,7 +204,7 @@ def start_failure(backend, task_definition_arn):
         containers = backend.describe_task_definition(task_definition_arn).container_definitions
     except Exception:
         return None
-    failing = [c.get("image") or "" for c in containers if FAILING_MARK in (c.get("image") or "")]
+    failing = [c.get("image") or "" for c in containers if _marked_failing(backend, c.get("image") or "")]
     for image in failing:
         if not _in_local_ecr(backend, image):
             return StartFailure("pull", image=image)
@@ -214,6 +214,17 @@ def start_failure(backend, task_definition_arn):
     if failing:
         return StartFailure("crash", image=failing[0])
     return None
+
+
+def _marked_failing(backend, image):
+    """Whether `image` is one that can't start: its reference has the mark, or it names by digest
+    (`repo@sha256:…`, as Berth pins a tag) an image of this account's ECR with a tag that has it."""
+    if FAILING_MARK in image:
+        return True
+    if "@" not in image:
+        return False
+    found = local_ecr_image(backend, image)
+    return found is not None and any(FAILING_MARK in tag for tag in (found.image_tags or []))
 
 
 def _in_local_ecr(backend, image):

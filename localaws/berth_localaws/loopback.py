@@ -208,6 +208,14 @@ class _Hook:
         _close([key for key in _OPEN if key[0] == task.task_arn])
 
 
+def _tags_by_digest(task, image):
+    """The tags of the ECR image `image` names by digest (`repo@sha256:…`, as Berth deploys a tag)."""
+    if "@" not in image:
+        return []
+    found = ecs_scheduler.local_ecr_image(ecs_backends[task.account_id][task.region], image)
+    return sorted(found.image_tags or []) if found is not None else []
+
+
 def _page(listener):
     task, container = listener.task, listener.container
     e = lambda value: html.escape(str(value))  # noqa: E731
@@ -223,6 +231,7 @@ def _page(listener):
         ("Task definition", task.task_definition_arn.split("/")[-1]),
         ("Container", name),
         ("Image", container.image),
+        *([("Its tags in ECR now", ", ".join(tags))] if (tags := _tags_by_digest(task, container.image)) else []),
         ("Container port", f"{listener.container_port}/tcp"),
         ("Host port ECS reported", host),
         ("Served here at", listener.url),

@@ -136,6 +136,24 @@ def test_a_listener_answers_the_stand_in_page_naming_the_task_and_the_image(lab,
     assert "443/tcp" in other and task_id in other
 
 
+def test_an_image_named_by_digest_is_shown_with_its_tags(lab, client, endpoint, account, clock):
+    """Berth deploys a tag pinned to its digest: the page says which tags that image has."""
+    ecs, _ = lab
+    ecr = client("ecr")
+    ecr.create_repository(repositoryName="nginxweb")
+    manifest = '{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "layers": []}'
+    pushed = ecr.put_image(repositoryName="nginxweb", imageManifest=manifest, imageTag="v9")
+    ecr.put_image(repositoryName="nginxweb", imageManifest=manifest, imageTag="latest")
+    image = f"{account}.dkr.ecr.{REGION}.amazonaws.com/nginxweb@{pushed['image']['imageId']['imageDigest']}"
+    register(ecs, STATIC, image=image)
+    create(ecs, revision="nginx-web:1", desired=1)
+    clock.steps(1)
+    (http80,) = [item for item in listeners(endpoint, account) if item["containerPort"] == 80]
+    _, _, body = get(http80["url"])
+    assert f"<code>{image}</code>" in body
+    assert "Its tags in ECR now</th><td><code>latest, v9</code>" in body
+
+
 def test_each_request_writes_an_nginx_access_line_to_that_task_s_stream(lab, endpoint, account, clock):
     ecs, logs = lab
     register(ecs, STATIC)

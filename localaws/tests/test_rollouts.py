@@ -190,3 +190,30 @@ def test_an_image_the_registry_holds_is_pulled_and_crashes_and_one_it_lacks_cann
     for task in unpulled:
         assert (task["stopCode"], task["stoppedReason"]) == ("TaskFailedToStart", pull)
         assert [(c["reason"], c.get("exitCode")) for c in task["containers"]] == [(pull, None)]
+
+
+def test_an_image_named_by_digest_fails_as_its_tag_does(client, account, clock):
+    """Berth pins a deployed tag to its digest (`repo@sha256:…`): the image it names still crashes
+    when its tag has the mark, and one by the digest of a good image runs."""
+    ecs, ecr = client("ecs"), client("ecr")
+    ecr.create_repository(repositoryName="nginxweb")
+    layers = '"layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 10, "digest": "sha256:%s"}]'
+    manifest = '{"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", %s}'
+    bad = ecr.put_image(repositoryName="nginxweb", imageManifest=manifest % (layers % ("1" * 64)), imageTag="v3-cannot-start")
+    good = ecr.put_image(repositoryName="nginxweb", imageManifest=manifest % (layers % ("2" * 64)), imageTag="v2")
+    repo = f"{account}.dkr.ecr.us-east-1.amazonaws.com/nginxweb"
+    lab_cluster(ecs)
+    register(ecs, f"{repo}@{bad['image']['imageId']['imageDigest']}")
+    register(ecs, f"{repo}@{good['image']['imageId']['imageDigest']}")
+    create(ecs, revision="web:1", desired=2)
+    clock.steps(1)
+    crashed = tasks(ecs, "STOPPED")
+    assert len(crashed) == 2
+    assert {t["stopCode"] for t in crashed} == {"EssentialContainerExited"}
+    assert [[c.get("exitCode") for c in t["containers"]] for t in crashed] == [[1], [1]]
+
+    ecs.update_service(cluster="lab", service="web", taskDefinition="web:2")
+    fixed = service(ecs)["deployments"][0]["id"]
+    clock.steps(3)
+    running = [t for t in tasks(ecs, "RUNNING") if t["startedBy"] == fixed]
+    assert len(running) == 2

@@ -215,9 +215,9 @@ async fn registered_before(
     Ok(None)
 }
 
-/// Tag and digest of ECR images (best effort: other registries stay as typed).
+/// Tag and digest of ECR images not yet known (best effort: other registries stay as typed).
 pub(super) async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
-    for image in images.iter_mut() {
+    for image in images.iter_mut().filter(|i| i.digest.is_none()) {
         let Some(r) = shared::deploy::ecr_reference(&image.image) else { continue };
         let Ok(Some(hit)) = aws.find_image(&r.account, &r.repository, r.tag.as_deref(), r.digest.as_deref()).await
         else {
@@ -225,6 +225,27 @@ pub(super) async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
         };
         image.digest = Some(hit.image_digest.clone());
         image.tag = r.tag.or_else(|| hit.image_tags.first().cloned());
+    }
+}
+
+/// Each image of this environment's ECR named by a tag is registered by the digest the tag names
+/// now (`REPO@sha256:…`): the revision runs those bytes whatever the tag names later (a moved
+/// `latest`, a tag pushed again, a rollback that registers the revision again). The deployment
+/// keeps the image as asked, with its tag and digest. Images Berth can't look up stay as asked.
+async fn pin(aws: &AwsEnv, spec: &mut TaskDefinitionSpec, images: &mut [DeployedImage]) {
+    for image in images.iter_mut() {
+        let Some(r) = ecr_reference(&image.image) else { continue };
+        if r.digest.is_some() || r.region != aws.info.region {
+            continue;
+        }
+        let Ok(Some(hit)) = aws.find_image(&r.account, &r.repository, r.tag.as_deref(), None).await else {
+            continue;
+        };
+        if let Some(container) = spec.container_definitions.iter_mut().find(|c| c.name == image.container) {
+            container.image = shared::deploy::pinned_to(&image.image, &hit.image_digest);
+        }
+        image.digest = Some(hit.image_digest.clone());
+        image.tag = r.tag;
     }
 }
 
@@ -252,7 +273,8 @@ pub(super) async fn register(
                 row.id
             ))));
         };
-        let (spec, images) = with_images(&from.spec, changes, row.id)?;
+        let (mut spec, mut images) = with_images(&from.spec, changes, row.id)?;
+        pin(aws, &mut spec, &mut images).await;
         (spec, images, None)
     } else {
         // A revision deployed before: itself while ACTIVE, else its content registered again.

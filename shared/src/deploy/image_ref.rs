@@ -54,6 +54,14 @@ pub fn ecr_reference(image: &str) -> Option<EcrReference> {
     Some(EcrReference { account: account.into(), region: region.into(), repository: repository.into(), tag, digest })
 }
 
+/// `image` named by `digest` instead of its tag: `REGISTRY/REPO@sha256:…`, one of the two forms ECS
+/// takes for an ECR image (ECS API reference, ContainerDefinition `image`: "registry/repository:tag
+/// or registry/repository@digest"). What Berth registers when it deploys a tag, so the revision
+/// runs what the tag named then, whatever it names later.
+pub fn pinned_to(image: &str, digest: &str) -> String {
+    format!("{}@{digest}", super::snippets::repository_of(image.trim()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +84,15 @@ mod tests {
         assert!(ecr_reference("docker.io/library/nginx:1.27").is_none());
         assert!(ecr_reference("localhost:5000/web:v1").is_none());
         assert!(ecr_reference("12345.dkr.ecr.us-east-1.amazonaws.com/web:v1").is_none());
+    }
+
+    #[test]
+    fn a_tag_is_pinned_to_its_digest_in_the_form_ecs_takes() {
+        let registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+        assert_eq!(pinned_to(&format!("{registry}/team/web:v1"), "sha256:ab"), format!("{registry}/team/web@sha256:ab"));
+        assert_eq!(pinned_to(&format!("{registry}/web"), "sha256:ab"), format!("{registry}/web@sha256:ab"));
+        assert_eq!(pinned_to(&format!("{registry}/web@sha256:00"), "sha256:ab"), format!("{registry}/web@sha256:ab"));
+        let pinned = ecr_reference(&pinned_to(&format!("{registry}/web:v1"), "sha256:ab")).unwrap();
+        assert_eq!((pinned.repository.as_str(), pinned.digest.as_deref()), ("web", Some("sha256:ab")));
     }
 }

@@ -13,7 +13,7 @@ mod verdict;
 
 pub use filters::*;
 pub use history_query::{DAY_MS, HistoryFilter, day_ms};
-pub use image_ref::{EcrReference, ecr_reference};
+pub use image_ref::{EcrReference, ecr_reference, pinned_to};
 pub use model::*;
 pub use native::*;
 pub use plan::*;

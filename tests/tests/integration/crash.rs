@@ -163,6 +163,8 @@ async fn a_deploy_killed_at_any_step_is_finished_after_a_restart_without_a_dupli
             200,
         )
         .await;
-        assert_eq!(td["spec"]["containerDefinitions"][0]["image"], image.as_str());
+        assert_eq!(record["images"][0]["image"], image.as_str(), "the record keeps the image asked for");
+        let pinned = crate::helpers::pinned_image(record);
+        assert_eq!(td["spec"]["containerDefinitions"][0]["image"], pinned.as_str(), "registered by its digest");
     }
 }

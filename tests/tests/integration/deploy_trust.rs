@@ -96,7 +96,7 @@ async fn after_ecs_rolled_a_failed_deploy_back_roll_back_says_so_and_never_leave
 async fn the_rollback_plan_shows_the_target_its_images_who_and_how_it_ended_and_the_diff() {
     let (app, uri) = demo().await;
     let one = deploy(&app, &format!("{uri}:v1"), 200).await;
-    deploy(&app, &format!("{uri}:v2"), 200).await;
+    let two = deploy(&app, &format!("{uri}:v2"), 200).await;
     let plan = json_with_status(app.get(&format!("{SERVICE}/rollback")).await, 200).await;
     assert!(plan["alreadyRolledBack"].is_null(), "{plan}");
     let target = &plan["target"];
@@ -109,8 +109,10 @@ async fn the_rollback_plan_shows_the_target_its_images_who_and_how_it_ended_and_
     assert_eq!(plan["currentImages"][0]["tag"], "v2", "{plan}");
     let change = &plan["changes"][0];
     assert_eq!(change["path"], "containerDefinitions[\"nginx-web\"].image");
-    assert_eq!(change["before"], format!("{uri}:v2").as_str());
-    assert_eq!(change["after"], format!("{uri}:v1").as_str());
+    // Each revision names its image by the digest its tag named when it was deployed.
+    assert_eq!(change["before"], crate::helpers::pinned_image(&two).as_str());
+    assert_eq!(change["after"], crate::helpers::pinned_image(&one).as_str());
+    assert_ne!(change["before"], change["after"]);
     assert!(plan["failedBefore"].is_null());
 }
 

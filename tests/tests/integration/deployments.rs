@@ -61,7 +61,9 @@ async fn a_deploy_registers_a_revision_rolls_out_and_is_recorded_with_its_events
     let changes = detail["changes"].as_array().unwrap();
     assert_eq!(changes.len(), 1, "only the image changed: {changes:?}");
     assert_eq!(changes[0]["path"], "containerDefinitions[\"nginx-web\"].image");
-    assert_eq!(changes[0]["after"], format!("{uri}:v1").as_str());
+    // Registered by the digest v1 names now (the record keeps the tag and the digest).
+    assert_eq!(changes[0]["after"], crate::helpers::pinned_image(&done).as_str());
+    assert!(changes[0]["after"].as_str().unwrap().starts_with(&format!("{uri}@sha256:")));
     let events: Vec<&str> =
         detail["events"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap()).collect();
     assert!(events.iter().any(|m| m.contains("has reached a steady state")), "{events:?}");
@@ -122,7 +124,8 @@ async fn roll_back_re_registers_a_deregistered_revision_and_the_last_good_one_is
     assert_ne!(now, one, "an INACTIVE revision can't be deployed: its content is registered again");
     let revision = json_with_status(app.get(&revision_path(now)).await, 200).await;
     let image = &revision["spec"]["containerDefinitions"][0]["image"];
-    assert_eq!(image, format!("{uri}:v1").as_str());
+    assert_eq!(image, crate::helpers::pinned_image(&first).as_str(), "v1's bytes, by digest");
+    assert!(image.as_str().unwrap().starts_with(&format!("{uri}@sha256:")));
     assert_eq!(service(&app).await["taskDefinition"], now);
 }
 

@@ -48,6 +48,14 @@ async fn a_local_push_is_a_new_image_that_deploys_and_answers_on_its_stand_in_wi
     assert_eq!(record["outcome"], "SUCCEEDED", "{record}");
     assert_eq!(record["images"][0]["digest"], digest.as_str(), "{record}");
     let revision = record["toTaskDefinition"].as_str().unwrap().to_string();
+    let number = revision.rsplit(':').next().unwrap();
+    let registered = json_with_status(
+        app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{number}")).await,
+        200,
+    )
+    .await;
+    let pinned = format!("{uri}@{digest}");
+    assert_eq!(registered["spec"]["containerDefinitions"][0]["image"], pinned.as_str(), "v9, by its digest");
 
     let mut addresses = Value::Null;
     for _ in 0..50 {
@@ -74,7 +82,8 @@ async fn a_local_push_is_a_new_image_that_deploys_and_answers_on_its_stand_in_wi
         .unwrap();
     assert_eq!(page.status(), 200);
     let body = page.text().await.unwrap();
-    assert!(body.contains(&task) && body.contains(&revision) && body.contains(&format!("{uri}:v9")), "{body}");
+    assert!(body.contains(&task) && body.contains(&revision) && body.contains(&pinned), "{body}");
+    assert!(body.contains("Its tags in ECR now</th><td><code>latest, v9</code>"), "the pinned image's tags: {body}");
     assert!(body.contains("stand-in"), "{body}");
 
     let tasks_logs = format!("/api/envs/local/clusters/itflex-nginx/tasks/{task}/logs?text=berth-lab-test");

@@ -16,3 +16,10 @@ pub use test_app::{PASSWORD, Session, TestApp, json_with_status};
 pub fn repo_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
 }
+
+/// The image a deployment registered for its first container: the tag it was asked for, pinned
+/// by Berth to the digest the record keeps (`REPO@sha256:…`).
+pub fn pinned_image(record: &serde_json::Value) -> String {
+    let image = &record["images"][0];
+    shared::deploy::pinned_to(image["image"].as_str().unwrap(), image["digest"].as_str().unwrap())
+}
