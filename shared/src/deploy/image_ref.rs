@@ -89,7 +89,10 @@ mod tests {
     #[test]
     fn a_tag_is_pinned_to_its_digest_in_the_form_ecs_takes() {
         let registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
-        assert_eq!(pinned_to(&format!("{registry}/team/web:v1"), "sha256:ab"), format!("{registry}/team/web@sha256:ab"));
+        assert_eq!(
+            pinned_to(&format!("{registry}/team/web:v1"), "sha256:ab"),
+            format!("{registry}/team/web@sha256:ab")
+        );
         assert_eq!(pinned_to(&format!("{registry}/web"), "sha256:ab"), format!("{registry}/web@sha256:ab"));
         assert_eq!(pinned_to(&format!("{registry}/web@sha256:00"), "sha256:ab"), format!("{registry}/web@sha256:ab"));
         let pinned = ecr_reference(&pinned_to(&format!("{registry}/web:v1"), "sha256:ab")).unwrap();

@@ -345,6 +345,15 @@ async fn the_gitlab_pipeline_snippet_pushes_deploys_and_fails_the_job_when_the_r
         (Some("a1b2c3d"), Some(digest.as_str()))
     );
     assert_eq!(service(&app).await["taskDefinition"], record["toTaskDefinition"]);
+    let number = record["toTaskDefinition"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
+    let revision =
+        json_with_status(app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{number}")).await, 200)
+            .await;
+    let registered = revision["spec"]["containerDefinitions"][0]["image"].as_str().unwrap();
+    assert!(
+        registered.ends_with(&format!("/nginxweb@{digest}")),
+        "deployed by the commit's tag, pinned by digest: {registered}"
+    );
 
     // A commit whose image can't start (the local AWS's `cannot-start` convention): the job fails.
     let built = run(pipeline[0].1.clone(), "cannot-start-9", "102").await.unwrap();

@@ -49,11 +49,9 @@ async fn a_local_push_is_a_new_image_that_deploys_and_answers_on_its_stand_in_wi
     assert_eq!(record["images"][0]["digest"], digest.as_str(), "{record}");
     let revision = record["toTaskDefinition"].as_str().unwrap().to_string();
     let number = revision.rsplit(':').next().unwrap();
-    let registered = json_with_status(
-        app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{number}")).await,
-        200,
-    )
-    .await;
+    let registered =
+        json_with_status(app.get(&format!("/api/envs/local/task-definitions/nginx-web/revisions/{number}")).await, 200)
+            .await;
     let pinned = format!("{uri}@{digest}");
     assert_eq!(registered["spec"]["containerDefinitions"][0]["image"], pinned.as_str(), "v9, by its digest");
 
