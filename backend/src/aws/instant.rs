@@ -148,7 +148,12 @@ impl InstantEcs {
         let mut env = AwsEnv::scripted("prod", None, Some(client));
         if let Some(log_rules) = log_rules {
             let refs: Vec<&Rule> = log_rules.iter().collect();
-            env = env.with_logs_client(mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &refs));
+            // Without the SDK's own retries (a random backoff of up to seconds): Berth's backoff
+            // is what the tests measure.
+            let client = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, &refs, |c| {
+                c.retry_config(aws_smithy_types::retry::RetryConfig::disabled())
+            });
+            env = env.with_logs_client(client);
             rules.extend(log_rules);
         }
         let environments = Arc::new(Environments::from_envs(vec![env]));
