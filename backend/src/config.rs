@@ -17,12 +17,34 @@ pub use crate::notify::NotifySettings;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How log lines are written to stderr: `text` for people, `json` (one object per line) for a
+    /// log collector such as CloudWatch Logs when Berth runs in a container.
+    #[arg(long, global = true, env = "BERTH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API and the web console on one port.
     Serve(ServeArgs),
+    /// Prints Berth's IAM policy (JSON), or with `--markdown` the README's table of what each
+    /// action is for; both are made from one list (`aws::permissions`).
+    IamPolicy {
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// Exits 0 when the server at `--url` answers `/api/health` with 200 within 3 s, else 1: the
+    /// container image's HEALTHCHECK and its ECS task definition's health check (no curl needed).
+    Healthcheck {
+        #[arg(long, env = "BERTH_HEALTHCHECK_URL", default_value = "http://127.0.0.1:8080")]
+        url: String,
+    },
     /// Check task definition files (`--cli-input-json` documents or describe output) against AWS's
     /// rules: prints `FILE: PATH: message` per problem; exits 1 if any file is invalid.
     Validate {
@@ -91,6 +113,11 @@ pub struct ServeArgs {
     /// TOML file that lists the AWS environments (see README, "Running against AWS").
     #[arg(long, env = "BERTH_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Environments named here, without a file (a container's configuration): each in the region
+    /// `BERTH_ENV_<NAME>_REGION` (else `AWS_REGION`), with the SDK's default credentials (the
+    /// task role on ECS) unless `BERTH_ENV_<NAME>_ROLE_ARN` or `_PROFILE` says otherwise.
+    #[arg(long, env = "BERTH_ENVIRONMENTS", value_delimiter = ',')]
+    pub environments: Vec<String>,
     /// Address and port to listen on (port 0 picks a free one).
     #[arg(long, env = "BERTH_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
@@ -133,6 +160,11 @@ pub struct ServeArgs {
     /// Seconds before an AWS call is abandoned.
     #[arg(long, env = "BERTH_AWS_TIMEOUT_SECS", default_value_t = 20)]
     pub aws_timeout_secs: u64,
+    /// Milliseconds an AWS read's answer serves the pages that ask for the same thing (identical
+    /// reads in flight always share one call; a change made through Berth forgets the answers; 0:
+    /// only calls in flight are shared).
+    #[arg(long, env = "BERTH_AWS_READ_REUSE_MS", default_value_t = 2000)]
+    pub aws_read_reuse_ms: u64,
     /// Milliseconds between two polls of a watched service (one DescribeServices per interval,
     /// however many browsers and deployments watch it).
     #[arg(long, env = "BERTH_POLL_INTERVAL_MS", default_value_t = 2000)]
@@ -229,6 +261,8 @@ pub struct Settings {
     pub demo_admin: bool,
     pub aws_max_attempts: u32,
     pub aws_timeout: Duration,
+    /// How long an AWS read's answer is reused (`aws::shared_reads`).
+    pub aws_read_reuse: Duration,
     pub auth: AuthSettings,
     pub deploy: DeploySettings,
     pub notify: NotifySettings,
@@ -291,6 +325,7 @@ impl ServeArgs {
             }
             None => Vec::new(),
         };
+        environments.extend(named_environments(&self.environments, std::env::vars())?);
         if let Some(url) = self.local_aws_url {
             environments.retain(|e| e.name != "local");
             environments.insert(0, local_environment(&url, &self.local_aws_account));
@@ -312,6 +347,7 @@ impl ServeArgs {
             },
             aws_max_attempts: self.aws_max_attempts.max(1),
             aws_timeout: Duration::from_secs(self.aws_timeout_secs.max(1)),
+            aws_read_reuse: Duration::from_millis(self.aws_read_reuse_ms),
             deploy: DeploySettings {
                 poll_interval: Duration::from_millis(self.poll_interval_ms.max(50)),
                 timeout: Duration::from_secs(self.deploy_timeout_secs.max(1)),
@@ -345,6 +381,30 @@ pub fn local_environment(url: &str, account_id: &str) -> EnvironmentConfig {
 
 pub fn parse_environments(toml_text: &str) -> anyhow::Result<Vec<EnvironmentConfig>> {
     Ok(toml::from_str::<FileConfig>(toml_text)?.environments)
+}
+
+/// The environments `--environments` names (blank names skipped), each in `BERTH_ENV_<NAME>_REGION`
+/// or `AWS_REGION`, with the default credentials; `apply_env_overrides` does the rest.
+pub fn named_environments(
+    names: &[String],
+    vars: impl IntoIterator<Item = (String, String)>,
+) -> anyhow::Result<Vec<EnvironmentConfig>> {
+    let vars: BTreeMap<String, String> = vars.into_iter().collect();
+    let mut envs = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let key = format!("BERTH_ENV_{}_REGION", name.to_ascii_uppercase().replace('-', "_"));
+        let Some(region) = vars.get(&key).or_else(|| vars.get("AWS_REGION")).filter(|r| !r.trim().is_empty()) else {
+            bail!("environment {name:?} has no region: set {key} (or AWS_REGION)");
+        };
+        envs.push(EnvironmentConfig {
+            name: name.to_string(),
+            region: region.trim().to_string(),
+            credentials: Credentials::Default,
+            endpoint_url: None,
+            approvals: shared::env::ApprovalPolicy::default(),
+        });
+    }
+    Ok(envs)
 }
 
 /// `BERTH_ENV_<NAME>_REGION`, `_ENDPOINT_URL`, `_PROFILE`, `_ROLE_ARN` override the file
@@ -461,6 +521,29 @@ mod tests {
         assert_eq!(envs[2].endpoint_url.as_deref(), Some("http://127.0.0.1:5000"));
         assert_eq!(envs[2].credentials, Credentials::Profile { profile: "dev".into() });
         assert_eq!(envs[0].region, "eu-west-1");
+    }
+
+    #[test]
+    fn environments_are_named_without_a_file_as_a_container_is_configured() {
+        let vars = || {
+            [
+                ("BERTH_ENV_PROD_REGION".to_string(), "eu-west-1".to_string()),
+                ("AWS_REGION".to_string(), "us-east-2".to_string()),
+                ("BERTH_ENV_STAGING_ROLE_ARN".to_string(), "arn:aws:iam::111122223333:role/berth".to_string()),
+            ]
+        };
+        let names = ["prod".to_string(), " staging ".to_string(), String::new()];
+        let mut envs = named_environments(&names, vars()).unwrap();
+        apply_env_overrides(&mut envs, vars());
+        assert_eq!(envs.len(), 2);
+        assert_eq!((envs[0].name.as_str(), envs[0].region.as_str()), ("prod", "eu-west-1"));
+        assert_eq!(envs[0].credentials, Credentials::Default, "the task role on ECS");
+        assert_eq!((envs[1].name.as_str(), envs[1].region.as_str()), ("staging", "us-east-2"));
+        assert!(
+            matches!(&envs[1].credentials, Credentials::AssumeRole { role_arn, .. } if role_arn.ends_with("role/berth"))
+        );
+        let err = named_environments(&["dev".to_string()], []).unwrap_err().to_string();
+        assert!(err.contains("BERTH_ENV_DEV_REGION"), "{err}");
     }
 
     #[test]

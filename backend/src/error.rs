@@ -53,6 +53,34 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The same error again, for each caller that shared one failed AWS read.
+    pub(crate) fn duplicate(&self) -> AppError {
+        match self {
+            Self::BadRequest(m) => Self::BadRequest(m.clone()),
+            Self::Unauthorized(m) => Self::Unauthorized(m.clone()),
+            Self::Forbidden(m) => Self::Forbidden(m.clone()),
+            Self::RateLimited { message, retry_after_secs } => {
+                Self::RateLimited { message: message.clone(), retry_after_secs: *retry_after_secs }
+            }
+            Self::Validation(errors) => Self::Validation(errors.clone()),
+            Self::NotFound(m) => Self::NotFound(m.clone()),
+            Self::Conflict { message, field } => Self::Conflict { message: message.clone(), field: field.clone() },
+            Self::AccessDenied { environment, message } => {
+                Self::AccessDenied { environment: environment.clone(), message: message.clone() }
+            }
+            Self::Throttled { environment, message } => {
+                Self::Throttled { environment: environment.clone(), message: message.clone() }
+            }
+            Self::Unavailable { environment, message } => {
+                Self::Unavailable { environment: environment.clone(), message: message.clone() }
+            }
+            Self::PayloadTooLarge(n) => Self::PayloadTooLarge(*n),
+            Self::UnsupportedMediaType => Self::UnsupportedMediaType,
+            Self::MethodNotAllowed => Self::MethodNotAllowed,
+            Self::Internal(e) => Self::Internal(anyhow::anyhow!("{e:#}")),
+        }
+    }
+
     pub(crate) fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,

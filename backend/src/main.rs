@@ -7,8 +7,9 @@ use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    berth::telemetry::init();
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    berth::telemetry::init(cli.log_format);
+    match cli.command {
         Command::Serve(args) => {
             let settings = args.into_settings()?;
             let app = Application::build(settings).await?;
@@ -16,6 +17,29 @@ async fn main() -> anyhow::Result<()> {
             app.run_until_stopped().await
         }
         Command::User(command) => user(command).await,
+        Command::IamPolicy { markdown } => {
+            if markdown {
+                print!("{}", berth::aws::permissions::markdown());
+            } else {
+                println!("{}", serde_json::to_string_pretty(&berth::aws::permissions::policy())?);
+            }
+            Ok(())
+        }
+        Command::Healthcheck { url } => {
+            let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(3)).build()?;
+            let answer = client.get(format!("{}/api/health", url.trim_end_matches('/'))).send().await;
+            match answer {
+                Ok(a) if a.status().is_success() => Ok(()),
+                Ok(a) => {
+                    eprintln!("{url}/api/health answered {}", a.status());
+                    std::process::exit(1)
+                }
+                Err(e) => {
+                    eprintln!("{url}/api/health: {e}");
+                    std::process::exit(1)
+                }
+            }
+        }
         Command::Validate { strict, files } => std::process::exit(validate(&files, strict)),
         Command::Local(LocalCommand::Push { reference, tags, local_aws_url, local_aws_account }) => {
             let url = match local_aws_url {

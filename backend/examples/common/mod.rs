@@ -52,6 +52,7 @@ pub async fn serve(
         demo_admin: false,
         aws_max_attempts: 1,
         aws_timeout: Duration::from_secs(5),
+        aws_read_reuse: Duration::from_secs(2),
         auth: AuthSettings::default(),
         deploy: deploy.clone(),
         notify: Default::default(),

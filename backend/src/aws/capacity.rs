@@ -65,9 +65,18 @@ impl AwsEnv {
 
     /// Undoes [`create_instance_role`](Self::create_instance_role) (only for a role Berth just made).
     pub(crate) async fn remove_instance_role(&self, role: &str) -> Result<(), AppError> {
-        let _ = self.iam.remove_role_from_instance_profile().instance_profile_name(role).role_name(role).send().await;
-        let _ = self.iam.delete_instance_profile().instance_profile_name(role).send().await;
-        let _ = self.iam.detach_role_policy().role_name(role).policy_arn(INSTANCE_ROLE_POLICY_ARN).send().await;
+        // Best effort: whatever of it was made goes (each step may have nothing to undo).
+        let iam = &self.iam;
+        let profile = iam.remove_role_from_instance_profile().instance_profile_name(role).role_name(role);
+        let _ = profile.send().await.or_aws(self.cx("iam:RemoveRoleFromInstanceProfile"));
+        let _ = iam
+            .delete_instance_profile()
+            .instance_profile_name(role)
+            .send()
+            .await
+            .or_aws(self.cx("iam:DeleteInstanceProfile"));
+        let policy = iam.detach_role_policy().role_name(role).policy_arn(INSTANCE_ROLE_POLICY_ARN);
+        let _ = policy.send().await.or_aws(self.cx("iam:DetachRolePolicy"));
         self.iam.delete_role().role_name(role).send().await.or_aws(self.cx("iam:DeleteRole"))?;
         Ok(())
     }

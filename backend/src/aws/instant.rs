@@ -106,6 +106,11 @@ fn rules(task: bool) -> Vec<Rule> {
                 .build();
             DescribeTasksOutput::builder().tasks(task).build()
         }),
+        mock!(Client::list_services).then_output(|| {
+            aws_sdk_ecs::operation::list_services::ListServicesOutput::builder()
+                .service_arns("arn:aws:ecs:eu-west-1:111122223333:service/prod/web")
+                .build()
+        }),
     ]
 }
 
@@ -141,10 +146,26 @@ impl InstantEcs {
         Self::build(true, Some(rules))
     }
 
+    /// The environment `prod` over an ECS that takes `latency` to answer each call (as AWS does:
+    /// tens of milliseconds), without holding a thread meanwhile.
+    pub fn with_latency(latency: std::time::Duration) -> Self {
+        Self::build_with(false, None, latency)
+    }
+
     fn build(task: bool, log_rules: Option<Vec<Rule>>) -> Self {
+        Self::build_with(task, log_rules, std::time::Duration::ZERO)
+    }
+
+    fn build_with(task: bool, log_rules: Option<Vec<Rule>>, latency: std::time::Duration) -> Self {
         let mut rules = rules(task);
         let refs: Vec<&Rule> = rules.iter().collect();
-        let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, &refs);
+        let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, &refs, |c| {
+            if latency.is_zero() {
+                c
+            } else {
+                c.http_client(slow::Slow::new(aws_smithy_mocks::create_mock_http_client(), latency))
+            }
+        });
         let mut env = AwsEnv::scripted("prod", None, Some(client));
         if let Some(log_rules) = log_rules {
             let refs: Vec<&Rule> = log_rules.iter().collect();
@@ -165,6 +186,11 @@ impl InstantEcs {
         self.rules[0].num_calls()
     }
 
+    /// How many ListServices calls ECS has answered so far.
+    pub fn list_services_calls(&self) -> usize {
+        self.rules[7].num_calls()
+    }
+
     /// How many FilterLogEvents calls CloudWatch Logs has answered so far (with [`Self::with_logs`]).
     pub fn filter_log_events_calls(&self) -> usize {
         self.rules.last().map_or(0, Rule::num_calls)
@@ -174,5 +200,55 @@ impl InstantEcs {
 impl Default for InstantEcs {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// An HTTP client that answers after a delay (an async sleep, as a network wait is).
+mod slow {
+    use std::time::Duration;
+
+    use aws_smithy_runtime_api::client::http::{
+        HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+    use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+
+    #[derive(Debug, Clone)]
+    pub(super) struct Slow {
+        inner: SharedHttpClient,
+        delay: Duration,
+    }
+
+    impl Slow {
+        pub(super) fn new(inner: SharedHttpClient, delay: Duration) -> SharedHttpClient {
+            SharedHttpClient::new(Self { inner, delay })
+        }
+    }
+
+    impl HttpClient for Slow {
+        fn http_connector(
+            &self,
+            settings: &HttpConnectorSettings,
+            components: &RuntimeComponents,
+        ) -> SharedHttpConnector {
+            let inner = self.inner.http_connector(settings, components);
+            SharedHttpConnector::new(SlowConnector { inner, delay: self.delay })
+        }
+    }
+
+    #[derive(Debug)]
+    struct SlowConnector {
+        inner: SharedHttpConnector,
+        delay: Duration,
+    }
+
+    impl HttpConnector for SlowConnector {
+        fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+            let (inner, delay) = (self.inner.clone(), self.delay);
+            HttpConnectorFuture::new(async move {
+                tokio::time::sleep(delay).await;
+                inner.call(request).await
+            })
+        }
     }
 }

@@ -21,9 +21,11 @@ mod loopback;
 #[cfg(test)]
 mod native_scripted_tests;
 mod network;
+pub mod permissions;
 mod service_convert;
 mod service_deployments;
 mod services;
+mod shared_reads;
 mod task_definition_advanced;
 mod task_definition_from_sdk;
 mod task_definition_to_sdk;
@@ -63,9 +65,26 @@ pub struct AwsEnv {
     /// The instance types EC2 offers in this region, read once (over a thousand, in pages of
     /// 100: slow to list at every visit of the cluster wizard; new types need a restart to show).
     instance_types: tokio::sync::OnceCell<Vec<shared::ecs::cluster::InstanceTypeInfo>>,
+    /// Identical reads share one call, and answers serve for a short while.
+    reads: shared_reads::SharedReads,
 }
 
 impl AwsEnv {
+    /// `read`'s answer, shared with identical reads (`key`: the operation and its parameters) in
+    /// flight or answered within the reuse time (`shared_reads`).
+    pub(crate) async fn shared<T: Clone + Send + Sync + 'static>(
+        &self,
+        key: &str,
+        read: impl Future<Output = Result<T, AppError>>,
+    ) -> Result<T, AppError> {
+        self.reads.read(key, read).await
+    }
+
+    /// Forgets the shared answers after a change made through Berth.
+    pub(crate) fn changed(&self) {
+        self.reads.forget();
+    }
+
     pub async fn connect(config: &EnvironmentConfig, max_attempts: u32, timeout: Duration) -> Self {
         let sdk = sdk_config(config, max_attempts, timeout).await;
         Self::with_clients(config, aws_sdk_ecr::Client::new(&sdk), aws_sdk_ecs::Client::new(&sdk), &sdk)
@@ -101,6 +120,7 @@ impl AwsEnv {
             logs: aws_sdk_cloudwatchlogs::Client::new(sdk),
             elb: aws_sdk_elasticloadbalancingv2::Client::new(sdk),
             instance_types: tokio::sync::OnceCell::new(),
+            reads: shared_reads::SharedReads::new(std::time::Duration::from_secs(2)),
         }
     }
 
@@ -188,7 +208,9 @@ impl Environments {
     pub(crate) async fn connect(settings: &Settings) -> Self {
         let mut envs = Vec::with_capacity(settings.environments.len());
         for config in &settings.environments {
-            envs.push(AwsEnv::connect(config, settings.aws_max_attempts, settings.aws_timeout).await);
+            let mut env = AwsEnv::connect(config, settings.aws_max_attempts, settings.aws_timeout).await;
+            env.reads = shared_reads::SharedReads::new(settings.aws_read_reuse);
+            envs.push(env);
         }
         Self(envs)
     }

@@ -126,7 +126,9 @@ impl Caller {
         let aws = self.state.environments.get(env)?;
         let result = async {
             self.check(env, &action.needs)?;
-            run(aws).await
+            let result = run(aws).await;
+            aws.changed();
+            result
         }
         .await;
         self.record(Some(env), &action, result).await

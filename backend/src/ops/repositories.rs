@@ -7,7 +7,8 @@ use super::{Action, Caller, Needs};
 use crate::error::AppError;
 
 pub(crate) async fn list(caller: &Caller, env: &str) -> Result<Vec<Repository>, AppError> {
-    caller.read(env)?.list_repositories().await
+    let aws = caller.read(env)?;
+    aws.shared("repositories", aws.list_repositories()).await
 }
 
 /// Creates a repository from the `aws ecr create-repository --cli-input-json` document.
@@ -51,7 +52,8 @@ pub(crate) async fn delete(caller: &Caller, env: &str, name: &str, force: bool) 
 
 /// Every image of a repository, newest push first.
 pub(crate) async fn images(caller: &Caller, env: &str, name: &str) -> Result<Vec<Image>, AppError> {
-    caller.read(env)?.list_images(name).await
+    let aws = caller.read(env)?;
+    aws.shared(&format!("images of {name}"), aws.list_images(name)).await
 }
 
 /// Local mode: a new image in the repository, as a push makes it (deployers may; not a token

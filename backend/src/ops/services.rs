@@ -166,12 +166,14 @@ async fn update_warnings(
 }
 
 pub(crate) async fn list(caller: &Caller, env: &str, cluster: &str) -> Result<Vec<ServiceSummary>, AppError> {
-    caller.read(env)?.services_of(cluster).await
+    let aws = caller.read(env)?;
+    aws.shared(&format!("services of {cluster}"), aws.services_of(cluster)).await
 }
 
 /// The service page: settings, deployments, events (newest first).
 pub(crate) async fn page(caller: &Caller, env: &str, cluster: &str, service: &str) -> Result<ServiceDetail, AppError> {
-    caller.read(env)?.service_page(cluster, service).await
+    let aws = caller.read(env)?;
+    aws.shared(&format!("service page {cluster}/{service}"), aws.service_page(cluster, service)).await
 }
 
 /// The service as `aws ecs create-service --cli-input-json` takes it.

@@ -51,7 +51,8 @@ pub(crate) async fn register(caller: &Caller, env: &str, body: bytes::Bytes) -> 
 
 /// Family names with revisions in the given status (`ACTIVE` by default).
 pub(crate) async fn families(caller: &Caller, env: &str, status: Option<&str>) -> Result<Vec<String>, AppError> {
-    caller.read(env)?.list_task_definition_families(status_of(status)?).await
+    let (aws, status) = (caller.read(env)?, status_of(status)?);
+    aws.shared(&format!("families {status:?}"), aws.list_task_definition_families(status)).await
 }
 
 /// A family's revision numbers in the given status, newest first.
@@ -61,11 +62,13 @@ pub(crate) async fn revisions(
     family: &str,
     status: Option<&str>,
 ) -> Result<Vec<i64>, AppError> {
-    caller.read(env)?.list_revisions(family, status_of(status)?).await
+    let (aws, status) = (caller.read(env)?, status_of(status)?);
+    aws.shared(&format!("revisions of {family} {status:?}"), aws.list_revisions(family, status)).await
 }
 
 pub(crate) async fn revision(caller: &Caller, env: &str, family: &str, revision: i64) -> Result<Revision, AppError> {
-    caller.read(env)?.describe_revision(family, revision).await
+    let aws = caller.read(env)?;
+    aws.shared(&format!("revision {family}:{revision}"), aws.describe_revision(family, revision)).await
 }
 
 /// Field-by-field changes from one revision of a family to another.

@@ -24,6 +24,18 @@ async fn the_wizard_creates_an_ec2_cluster_shows_each_step_and_its_instances() {
     assert!(error.text().await.unwrap().contains("letters, digits, hyphens and underscores"));
     name.clear().await.unwrap();
     name.send_keys("web-cluster").await.unwrap();
+    // The corrected name clears its error.
+    let mut cleared = false;
+    for _ in 0..100 {
+        if c.find(Locator::Css("[data-for='clusterName']")).await.is_err() {
+            cleared = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let typed = c.find(Locator::Id("clusterName")).await.unwrap().prop("value").await.unwrap();
+    assert!(cleared, "the name's error stayed; the field holds {typed:?}");
+    assert_eq!(typed.as_deref(), Some("web-cluster"));
 
     // The default VPC is picked; choose two of its subnets. The lab's security group: 80 and 443.
     let subnets = wait().for_element(Locator::Css("input[name='ec2.subnetIds']")).await.unwrap();
@@ -82,7 +94,7 @@ async fn the_wizard_creates_an_ec2_cluster_shows_each_step_and_its_instances() {
         save_screenshot(c, "cluster-steps-timeout").await;
         let said: serde_json::Value = c
             .execute(
-                "return [...document.querySelectorAll('.banner, .field-error')].map(e => e.textContent).join(' | ')",
+                "return document.getElementById('clusterName').value + ' || ' + [...document.querySelectorAll('.banner, .field-error')].map(e => e.textContent).join(' | ')",
                 vec![],
             )
             .await
@@ -97,7 +109,7 @@ async fn the_wizard_creates_an_ec2_cluster_shows_each_step_and_its_instances() {
     save_screenshot(c, "cluster-steps").await;
 
     c.find(Locator::Id("openCluster")).await.unwrap().click().await.unwrap();
-    let instances = wait().for_element(Locator::Css("#instances tbody")).await.unwrap();
+    let instances = crate::helpers::wait_across_load(c, Locator::Css("#instances tbody"), 30).await;
     let rows = instances.find_all(Locator::Css("tr")).await.unwrap();
     assert_eq!(rows.len(), 2);
     assert!(rows[0].text().await.unwrap().contains("t2.micro"));

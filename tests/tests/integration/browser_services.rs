@@ -69,7 +69,7 @@ async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
     c.find(Locator::Css("button#createService")).await.unwrap().click().await.unwrap();
 
     // The page polls: the deployment moves from IN_PROGRESS to COMPLETED with no reload.
-    wait().for_element(Locator::Css("#deployments tr[data-status='PRIMARY']")).await.unwrap();
+    crate::helpers::wait_across_load(c, Locator::Css("#deployments tr[data-status='PRIMARY']"), 30).await;
     let marker: String = c
         .execute("window.__sameDocument = 'yes'; return window.__sameDocument", vec![])
         .await

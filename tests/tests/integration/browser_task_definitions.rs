@@ -129,7 +129,7 @@ async fn the_wizard_builds_a_task_definition_shows_rule_errors_inline_and_regist
     );
 
     click_button(c, "Register").await;
-    let status = c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Id("revisionStatus")).await.unwrap();
+    let status = crate::helpers::wait_across_load(c, Locator::Id("revisionStatus"), 30).await;
     assert_eq!(status.text().await.unwrap(), "ACTIVE");
     assert!(c.current_url().await.unwrap().path().ends_with("/task-definitions/family/web-app/1"));
     save_screenshot(c, "task-definition-revision").await;
@@ -193,7 +193,7 @@ async fn the_seed_task_definition_is_imported_through_the_ui_and_registered() {
     );
     save_screenshot(c, "task-definition-import").await;
     click_button(c, "Register").await;
-    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Id("revisionStatus")).await.unwrap();
+    crate::helpers::wait_across_load(c, Locator::Id("revisionStatus"), 30).await;
     let exported = c.find(Locator::Id("exportJson")).await.unwrap().text().await.unwrap();
     assert_eq!(serde_json::from_str::<Value>(&exported).unwrap(), serde_json::from_str::<Value>(SEED).unwrap());
 
@@ -214,7 +214,7 @@ async fn the_seed_task_definition_is_imported_through_the_ui_and_registered() {
     assert_eq!(name.prop("value").await.unwrap().as_deref(), Some("nginx-web"), "the wizard holds revision 1");
     fill(c, "containerDefinitions[0].memoryReservation", "128").await;
     click_button(c, "Register").await;
-    c.wait().at_most(Duration::from_secs(20)).for_element(Locator::Id("revisionStatus")).await.unwrap();
+    crate::helpers::wait_across_load(c, Locator::Id("revisionStatus"), 30).await;
     assert!(c.current_url().await.unwrap().path().ends_with("/task-definitions/family/nginx-web/2"));
 
     // Compare 1 -> 2 field by field, then deregister 1.

@@ -15,7 +15,8 @@ use super::{Action, Caller, Needs};
 use crate::error::AppError;
 
 pub(crate) async fn list(caller: &Caller, env: &str) -> Result<Vec<ClusterSummary>, AppError> {
-    caller.read(env)?.list_clusters().await
+    let aws = caller.read(env)?;
+    aws.shared("clusters", aws.list_clusters()).await
 }
 
 /// Starts creating a cluster (and its EC2 capacity): the planned steps, followed at [`creation`].
@@ -47,7 +48,8 @@ pub(crate) async fn create(caller: &Caller, env: &str, spec: ClusterSpec) -> Res
 
 /// The cluster page: statistics, container instances, services, the capacity Berth built.
 pub(crate) async fn page(caller: &Caller, env: &str, name: &str) -> Result<ClusterDetail, AppError> {
-    caller.read(env)?.cluster_detail(name).await
+    let aws = caller.read(env)?;
+    aws.shared(&format!("cluster {name}"), aws.cluster_detail(name)).await
 }
 
 /// Deletes a cluster (refused while it has services), with `remove_capacity` the capacity Berth

@@ -107,3 +107,17 @@ pub async fn click(c: &Client, locator: fantoccini::Locator<'_>) {
     }
     panic!("{locator:?} kept being redrawn");
 }
+
+/// What `locator` finds once it is there, within `seconds`, across a page load: a find that a
+/// navigation interrupts (moving from one of the front end's apps to another loads a new page) is
+/// tried again.
+pub async fn wait_across_load(c: &Client, locator: fantoccini::Locator<'_>, seconds: u64) -> Element {
+    let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+    loop {
+        match c.find(locator).await {
+            Ok(element) => return element,
+            Err(e) if std::time::Instant::now() >= deadline => panic!("{locator:?} within {seconds} s: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}

@@ -63,6 +63,8 @@ impl TestApp {
             demo_admin: false,
             aws_max_attempts: 1,
             aws_timeout: Duration::from_secs(15),
+            // Tests change AWS behind Berth's back and read at once: only reads in flight are shared.
+            aws_read_reuse: Duration::ZERO,
             auth: AuthSettings::default(),
             deploy: DeploySettings {
                 poll_interval: Duration::from_millis(200),
