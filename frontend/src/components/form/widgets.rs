@@ -125,8 +125,11 @@ fn text_view(
     let commit = {
         let path = path.clone();
         move |ev: leptos::ev::Event, committed: bool| {
-            if committed == on_change {
-                set.run(event_target_value(&ev));
+            // A change with a value the field never reported as typed (a WebDriver clear, some
+            // autofill) is taken too, or the next redraw would put the old value back.
+            let text = event_target_value(&ev);
+            if committed == on_change || (committed && text != value.get_untracked()) {
+                set.run(text);
             }
             if committed {
                 fields.touch(&path);
