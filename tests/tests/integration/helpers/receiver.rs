@@ -55,10 +55,11 @@ impl Receiver {
         let got = Arc::new(Mutex::new(Vec::new()));
         let left = Arc::new(AtomicUsize::new(failures));
         let kept = got.clone();
+        let own = Arc::new(format!("POST {path} "));
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                let (kept, left) = (kept.clone(), left.clone());
-                tokio::spawn(async move { serve(stream, kept, left).await });
+                let (kept, left, own) = (kept.clone(), left.clone(), own.clone());
+                tokio::spawn(async move { serve(stream, kept, left, &own).await });
             }
         });
         Self { url, got }
@@ -81,7 +82,14 @@ impl Receiver {
     }
 }
 
-async fn serve(mut stream: tokio::net::TcpStream, kept: Arc<Mutex<Vec<Received>>>, left: Arc<AtomicUsize>) {
+/// Keeps a POST to the receiver's path; anything else (a stray connection to this port, which
+/// another test's server may have had before: its retries still come) is answered 404, not kept.
+async fn serve(
+    mut stream: tokio::net::TcpStream,
+    kept: Arc<Mutex<Vec<Received>>>,
+    left: Arc<AtomicUsize>,
+    own_request_line: &str,
+) {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 8192];
     let head_end = loop {
@@ -108,6 +116,11 @@ async fn serve(mut stream: tokio::net::TcpStream, kept: Arc<Mutex<Vec<Received>>
         }
     }
     let body = buffer[head_end..head_end + length].to_vec();
+    if !head.starts_with(own_request_line) {
+        let answer = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        let _ = stream.write_all(answer.as_bytes()).await;
+        return;
+    }
     kept.lock().unwrap().push(Received { headers, body });
     let fail = left.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
     let status = if fail { "500 Internal Server Error" } else { "200 OK" };
