@@ -25,7 +25,7 @@ async fn main() {
         sqlx::query(
             "INSERT INTO deployments (environment, cluster, service, kind, actor, via, request, step, outcome, \
              from_task_definition, to_task_definition, images, ecs_deployment_id, started_at, ended_at) \
-             VALUES (?, ?, ?, 'deploy', ?, 'session', '{}', 'ended', ?, ?, ?, '[]', ?, ?, ?)",
+             VALUES ($1, $2, $3, 'deploy', $4, 'session', '{}', 'ended', $5, $6, $7, '[]', $8, $9, $10)",
         )
         .bind(envs[(i % 2) as usize])
         .bind(format!("cluster-{}", i % 10))

@@ -13,4 +13,6 @@ pub mod health;
 pub mod logs;
 pub mod notify;
 pub mod sources;
+#[cfg(feature = "sqlx")]
+mod stored;
 pub mod validate;

@@ -10,41 +10,32 @@ use crate::validate::{Errors, char_len};
 /// What happened. The names (`deployment.started`, …) are the webhook payload's `event`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type))]
 pub enum NotifyEvent {
     /// A deployment made in Berth updated the service (or Berth created the service).
     #[serde(rename = "deployment.started")]
-    #[cfg_attr(feature = "sqlx", sqlx(rename = "deployment.started"))]
     Started,
     /// Its rollout COMPLETED.
     #[serde(rename = "deployment.succeeded")]
-    #[cfg_attr(feature = "sqlx", sqlx(rename = "deployment.succeeded"))]
     Succeeded,
     /// It FAILED (the verdict's one-line summary comes with it).
     #[serde(rename = "deployment.failed")]
-    #[cfg_attr(feature = "sqlx", sqlx(rename = "deployment.failed"))]
     Failed,
     /// The service went back to an earlier release: ECS's circuit breaker rolled a failed
     /// deployment back, or a rollback made in Berth succeeded.
     #[serde(rename = "deployment.rolled_back")]
-    #[cfg_attr(feature = "sqlx", sqlx(rename = "deployment.rolled_back"))]
     RolledBack,
     /// It ended before its rollout did: another deployment replaced it, or it timed out.
     #[serde(rename = "deployment.stopped")]
-    #[cfg_attr(feature = "sqlx", sqlx(rename = "deployment.stopped"))]
     Stopped,
     /// It waits for someone to approve its next stage (for strategies with approval pauses; none
     /// exists yet, so nothing sends it).
     #[serde(rename = "deployment.awaiting_approval")]
-    #[cfg_attr(feature = "sqlx", sqlx(rename = "deployment.awaiting_approval"))]
     AwaitingApproval,
     /// A deployment made outside Berth (AWS CLI, console, another tool) was detected.
     #[serde(rename = "deployment.external")]
-    #[cfg_attr(feature = "sqlx", sqlx(rename = "deployment.external"))]
     External,
     /// "Send test": only to the destination it was sent from, whatever its filter.
     #[serde(rename = "test")]
-    #[cfg_attr(feature = "sqlx", sqlx(rename = "test"))]
     Test,
 }
 
@@ -95,7 +86,6 @@ impl NotifyEvent {
 /// Where notifications go.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
 #[serde(rename_all = "lowercase")]
 pub enum DestinationKind {
     /// A Slack incoming webhook (its URL is its secret).
@@ -222,7 +212,6 @@ impl NewDestination {
 /// How a destination's deliveries stand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
     /// Not delivered yet; the next attempt is due at `nextAttemptAt`.

@@ -3,7 +3,7 @@
 //! whoever reads the database can neither resume a session nor forge its CSRF token.
 
 use anyhow::Context;
-use sqlx::SqlitePool;
+use crate::store::Db;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -35,11 +35,11 @@ pub(crate) struct LiveSession {
     pub csrf_token: String,
 }
 
-pub(crate) async fn create(pool: &SqlitePool, user_id: i64) -> anyhow::Result<NewSession> {
+pub(crate) async fn create(pool: &Db, user_id: i64) -> anyhow::Result<NewSession> {
     let id = random_secret();
     let session = NewSession { csrf_token: csrf_token(&id), id };
     let t = now();
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
+    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)")
         .bind(sha256_hex(&session.id))
         .bind(user_id)
         .bind(t)
@@ -51,12 +51,12 @@ pub(crate) async fn create(pool: &SqlitePool, user_id: i64) -> anyhow::Result<Ne
 }
 
 /// The session for a cookie value, if it is neither idle too long nor too old; touches it.
-pub(crate) async fn resume(pool: &SqlitePool, id: &str, limits: &AuthSettings) -> anyhow::Result<Option<LiveSession>> {
+pub(crate) async fn resume(pool: &Db, id: &str, limits: &AuthSettings) -> anyhow::Result<Option<LiveSession>> {
     let t = now();
     let idle_cutoff = t - limits.session_idle.as_secs() as i64;
     let age_cutoff = t - limits.session_max.as_secs() as i64;
     // Expired sessions go as soon as anyone calls: the table holds live sessions only.
-    sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
+    sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
         .bind(idle_cutoff)
         .bind(age_cutoff)
         .execute(pool)
@@ -64,14 +64,14 @@ pub(crate) async fn resume(pool: &SqlitePool, id: &str, limits: &AuthSettings) -
         .context("resuming a session")?;
     let id_hash = sha256_hex(id);
     let user_id: Option<i64> =
-        sqlx::query_scalar("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ? RETURNING user_id")
+        sqlx::query_scalar("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 RETURNING user_id")
             .bind(t)
             .bind(&id_hash)
             .fetch_optional(pool)
             .await
             .context("resuming a session")?;
     let Some(user_id) = user_id else { return Ok(None) };
-    let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+    let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(pool)
         .await
@@ -79,8 +79,8 @@ pub(crate) async fn resume(pool: &SqlitePool, id: &str, limits: &AuthSettings) -
     Ok(Some(LiveSession { id_hash, user_id, name, csrf_token: csrf_token(id) }))
 }
 
-pub(crate) async fn end(pool: &SqlitePool, id_hash: &str) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+pub(crate) async fn end(pool: &Db, id_hash: &str) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
         .execute(pool)
         .await

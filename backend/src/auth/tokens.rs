@@ -2,8 +2,8 @@
 
 use anyhow::Context;
 use shared::auth::{Grant, Role, TokenInfo, TokenSpec, token_grants, token_narrowing};
-use sqlx::SqlitePool;
-use sqlx::types::Json;
+use crate::store::Db;
+use crate::store::Json;
 
 use super::secrets::{random_secret, sha256_hex};
 use super::time::{now, to_rfc3339};
@@ -44,7 +44,7 @@ macro_rules! select_tokens {
 }
 
 /// A token as listed, with what its creator's current rights leave it.
-async fn info(pool: &SqlitePool, row: Row) -> anyhow::Result<TokenInfo> {
+async fn info(pool: &Db, row: Row) -> anyhow::Result<TokenInfo> {
     let Row {
         id,
         name,
@@ -83,7 +83,7 @@ async fn info(pool: &SqlitePool, row: Row) -> anyhow::Result<TokenInfo> {
 
 /// Stores a token; returns it with its secret (the only time the secret exists outside the caller).
 pub(crate) async fn create(
-    pool: &SqlitePool,
+    pool: &Db,
     spec: &TokenSpec,
     expires_at: i64,
     created_by: i64,
@@ -92,7 +92,7 @@ pub(crate) async fn create(
     let prefix: String = secret.chars().take(SECRET_PREFIX.len() + 6).collect();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO api_tokens (name, prefix, secret_hash, role, environments, services, expires_at, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(spec.name.trim())
     .bind(&prefix)
@@ -109,8 +109,8 @@ pub(crate) async fn create(
     Ok((token, secret))
 }
 
-pub(crate) async fn get(pool: &SqlitePool, id: i64) -> anyhow::Result<Option<TokenInfo>> {
-    let row: Option<Row> = sqlx::query_as(select_tokens!("WHERE t.id = ?"))
+pub(crate) async fn get(pool: &Db, id: i64) -> anyhow::Result<Option<TokenInfo>> {
+    let row: Option<Row> = sqlx::query_as(select_tokens!("WHERE t.id = $1"))
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -121,7 +121,7 @@ pub(crate) async fn get(pool: &SqlitePool, id: i64) -> anyhow::Result<Option<Tok
     }
 }
 
-pub(crate) async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<TokenInfo>> {
+pub(crate) async fn list(pool: &Db) -> anyhow::Result<Vec<TokenInfo>> {
     let rows: Vec<Row> =
         sqlx::query_as(select_tokens!("ORDER BY t.id DESC")).fetch_all(pool).await.context("listing the tokens")?;
     let mut tokens = Vec::with_capacity(rows.len());
@@ -132,8 +132,8 @@ pub(crate) async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<TokenInfo>> {
 }
 
 /// Revokes a live token; `false` when there is no such token or it was already revoked.
-pub(crate) async fn revoke(pool: &SqlitePool, id: i64) -> anyhow::Result<bool> {
-    let done = sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+pub(crate) async fn revoke(pool: &Db, id: i64) -> anyhow::Result<bool> {
+    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now())
         .bind(id)
         .execute(pool)
@@ -154,11 +154,11 @@ pub(crate) enum Lookup {
 
 /// Finds the token for a presented secret and records its use. Its rights are worked out here,
 /// at each use, from its creator's current grants.
-pub(crate) async fn authenticate(pool: &SqlitePool, secret: &str) -> anyhow::Result<Lookup> {
+pub(crate) async fn authenticate(pool: &Db, secret: &str) -> anyhow::Result<Lookup> {
     let hash = sha256_hex(secret);
     let row: Option<(i64, i64, Option<i64>, String, Option<i64>)> = sqlx::query_as(
         "SELECT t.id, t.expires_at, t.revoked_at, u.name, u.disabled_at \
-         FROM api_tokens t JOIN users u ON u.id = t.created_by WHERE t.secret_hash = ?",
+         FROM api_tokens t JOIN users u ON u.id = t.created_by WHERE t.secret_hash = $1",
     )
     .bind(&hash)
     .fetch_optional(pool)
@@ -175,7 +175,7 @@ pub(crate) async fn authenticate(pool: &SqlitePool, secret: &str) -> anyhow::Res
     if expires_at <= now() {
         return Ok(Lookup::Expired);
     }
-    sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
         .bind(now())
         .bind(id)
         .execute(pool)
@@ -226,7 +226,7 @@ mod tests {
     async fn a_stored_scope_that_does_not_decode_is_an_error_not_a_wider_token() {
         for (column, value) in [("services", "prod/web"), ("services", "{}"), ("environments", "[1]")] {
             let (store, _dir, id, secret) = token(Some(vec!["prod/web".into()])).await;
-            sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE api_tokens SET {column} = ? WHERE id = ?")))
+            sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE api_tokens SET {column} = $1 WHERE id = $2")))
                 .bind(value)
                 .bind(id)
                 .execute(store.pool())

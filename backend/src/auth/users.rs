@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use shared::auth::{Grant, Role};
-use sqlx::SqlitePool;
+use crate::store::Db;
 
 use shared::auth::UserInfo;
 pub(crate) use shared::auth::validate_password;
@@ -11,12 +11,12 @@ pub use shared::auth::validate_user_name as validate_name;
 use super::secrets::hash_password_blocking;
 use super::time::{now, to_rfc3339};
 
-pub async fn add(pool: &SqlitePool, name: &str, password: &str, grant: &Grant) -> anyhow::Result<i64> {
+pub async fn add(pool: &Db, name: &str, password: &str, grant: &Grant) -> anyhow::Result<i64> {
     add_with_grants(pool, name, password, std::slice::from_ref(grant)).await
 }
 
 pub(crate) async fn add_with_grants(
-    pool: &SqlitePool,
+    pool: &Db,
     name: &str,
     password: &str,
     grants: &[Grant],
@@ -26,7 +26,7 @@ pub(crate) async fn add_with_grants(
     let hash = hash_password_blocking(password).await?;
     let mut tx = pool.begin().await.with_context(|| format!("adding user {name}"))?;
     let id: i64 =
-        sqlx::query_scalar("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) RETURNING id")
+        sqlx::query_scalar("INSERT INTO users (name, password_hash, created_at) VALUES ($1, $2, $3) RETURNING id")
             .bind(name)
             .bind(hash)
             .bind(now())
@@ -38,9 +38,9 @@ pub(crate) async fn add_with_grants(
     Ok(id)
 }
 
-async fn insert_grants(tx: &mut sqlx::SqliteConnection, user_id: i64, grants: &[Grant]) -> anyhow::Result<()> {
+async fn insert_grants(tx: &mut crate::store::DbConnection, user_id: i64, grants: &[Grant]) -> anyhow::Result<()> {
     for grant in grants {
-        sqlx::query("INSERT INTO grants (user_id, environment, role) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO grants (user_id, environment, role) VALUES ($1, $2, $3)")
             .bind(user_id)
             .bind(&grant.environment)
             .bind(grant.role)
@@ -52,7 +52,7 @@ async fn insert_grants(tx: &mut sqlx::SqliteConnection, user_id: i64, grants: &[
 }
 
 /// Active users, by name.
-pub(crate) async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<UserInfo>> {
+pub(crate) async fn list(pool: &Db) -> anyhow::Result<Vec<UserInfo>> {
     let rows: Vec<(i64, String, i64)> =
         sqlx::query_as("SELECT id, name, created_at FROM users WHERE disabled_at IS NULL ORDER BY name")
             .fetch_all(pool)
@@ -65,15 +65,15 @@ pub(crate) async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<UserInfo>> {
     Ok(users)
 }
 
-pub(crate) async fn info(pool: &SqlitePool, name: &str) -> anyhow::Result<Option<UserInfo>> {
+pub(crate) async fn info(pool: &Db, name: &str) -> anyhow::Result<Option<UserInfo>> {
     Ok(list(pool).await?.into_iter().find(|u| u.name == name))
 }
 
 /// Replaces a user's grants; `false` when there is no such active user.
-pub(crate) async fn set_grants(pool: &SqlitePool, name: &str, new: &[Grant]) -> anyhow::Result<bool> {
+pub(crate) async fn set_grants(pool: &Db, name: &str, new: &[Grant]) -> anyhow::Result<bool> {
     let Some((id, _)) = credentials(pool, name).await? else { return Ok(false) };
     let mut tx = pool.begin().await.with_context(|| format!("changing the roles of user {name}"))?;
-    sqlx::query("DELETE FROM grants WHERE user_id = ?")
+    sqlx::query("DELETE FROM grants WHERE user_id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await
@@ -85,22 +85,22 @@ pub(crate) async fn set_grants(pool: &SqlitePool, name: &str, new: &[Grant]) -> 
 
 /// Disables a user: their sessions end and their tokens are revoked; the name stays taken so the
 /// audit log keeps meaning one person. `false` when there is no such active user.
-pub(crate) async fn disable(pool: &SqlitePool, name: &str) -> anyhow::Result<bool> {
+pub(crate) async fn disable(pool: &Db, name: &str) -> anyhow::Result<bool> {
     let Some((id, _)) = credentials(pool, name).await? else { return Ok(false) };
     let mut tx = pool.begin().await.with_context(|| format!("disabling user {name}"))?;
     let t = now();
-    sqlx::query("UPDATE users SET disabled_at = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
         .bind(t)
         .bind(id)
         .execute(&mut *tx)
         .await
         .with_context(|| format!("disabling user {name}"))?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await
         .with_context(|| format!("ending the sessions of user {name}"))?;
-    sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL")
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE created_by = $2 AND revoked_at IS NULL")
         .bind(t)
         .bind(id)
         .execute(&mut *tx)
@@ -111,7 +111,7 @@ pub(crate) async fn disable(pool: &SqlitePool, name: &str) -> anyhow::Result<boo
 }
 
 /// How many active users are admins of every environment.
-pub(crate) async fn global_admins(pool: &SqlitePool) -> anyhow::Result<i64> {
+pub(crate) async fn global_admins(pool: &Db) -> anyhow::Result<i64> {
     Ok(sqlx::query_scalar(
         "SELECT count(*) FROM users u JOIN grants g ON g.user_id = u.id \
          WHERE u.disabled_at IS NULL AND g.environment = '*' AND g.role = 'admin'",
@@ -121,18 +121,18 @@ pub(crate) async fn global_admins(pool: &SqlitePool) -> anyhow::Result<i64> {
     .context("counting the global admins")?)
 }
 
-pub async fn set_password(pool: &SqlitePool, name: &str, password: &str) -> anyhow::Result<()> {
+pub async fn set_password(pool: &Db, name: &str, password: &str) -> anyhow::Result<()> {
     validate_password(password).map_err(anyhow::Error::msg)?;
     let hash = hash_password_blocking(password).await?;
     let mut tx = pool.begin().await.with_context(|| format!("setting the password of user {name}"))?;
-    let id: Option<i64> = sqlx::query_scalar("UPDATE users SET password_hash = ? WHERE name = ? RETURNING id")
+    let id: Option<i64> = sqlx::query_scalar("UPDATE users SET password_hash = $1 WHERE name = $2 RETURNING id")
         .bind(hash)
         .bind(name)
         .fetch_optional(&mut *tx)
         .await
         .with_context(|| format!("setting the password of user {name}"))?;
     let id = id.with_context(|| format!("no user named {name}"))?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await
@@ -142,8 +142,8 @@ pub async fn set_password(pool: &SqlitePool, name: &str, password: &str) -> anyh
 }
 
 /// `(id, password hash)` of an active user.
-pub async fn credentials(pool: &SqlitePool, name: &str) -> anyhow::Result<Option<(i64, String)>> {
-    Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE name = ? AND disabled_at IS NULL")
+pub async fn credentials(pool: &Db, name: &str) -> anyhow::Result<Option<(i64, String)>> {
+    Ok(sqlx::query_as("SELECT id, password_hash FROM users WHERE name = $1 AND disabled_at IS NULL")
         .bind(name)
         .fetch_optional(pool)
         .await
@@ -151,8 +151,8 @@ pub async fn credentials(pool: &SqlitePool, name: &str) -> anyhow::Result<Option
 }
 
 /// Whether the name is taken (by an active or a disabled user).
-pub(crate) async fn exists(pool: &SqlitePool, name: &str) -> anyhow::Result<bool> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE name = ?")
+pub(crate) async fn exists(pool: &Db, name: &str) -> anyhow::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE name = $1")
         .bind(name)
         .fetch_optional(pool)
         .await
@@ -160,9 +160,9 @@ pub(crate) async fn exists(pool: &SqlitePool, name: &str) -> anyhow::Result<bool
     Ok(found.is_some())
 }
 
-pub async fn grants(pool: &SqlitePool, user_id: i64) -> anyhow::Result<Vec<Grant>> {
+pub async fn grants(pool: &Db, user_id: i64) -> anyhow::Result<Vec<Grant>> {
     let rows: Vec<(String, Role)> =
-        sqlx::query_as("SELECT environment, role FROM grants WHERE user_id = ? ORDER BY environment")
+        sqlx::query_as("SELECT environment, role FROM grants WHERE user_id = $1 ORDER BY environment")
             .bind(user_id)
             .fetch_all(pool)
             .await

@@ -253,7 +253,7 @@ async fn pin(aws: &AwsEnv, spec: &mut TaskDefinitionSpec, images: &mut [Deployed
 /// `pause` is the crash test's hook, called between the AWS call and its record.
 pub(super) async fn register(
     aws: &AwsEnv,
-    pool: &sqlx::SqlitePool,
+    pool: &crate::store::Db,
     row: &Row,
     resumed: bool,
     pause: &(dyn Fn(&str) + Sync),
@@ -324,7 +324,7 @@ pub(super) async fn register(
 /// `registered` -> `updated`: the service rolls out the revision; returns ECS's deployment id.
 pub(super) async fn update(
     aws: &AwsEnv,
-    pool: &sqlx::SqlitePool,
+    pool: &crate::store::Db,
     row: &Row,
     resumed: bool,
     pause: &(dyn Fn(&str) + Sync),

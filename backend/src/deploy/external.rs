@@ -35,7 +35,7 @@ pub(crate) fn ending_of(d: &Deployment) -> Option<Ending> {
 /// service update made in Berth started it; otherwise it was made outside Berth. `aws`: to keep
 /// the new record's task definitions and images (for its diff), as Berth's own deployments do.
 pub(crate) async fn observe(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::store::Db,
     aws: Option<&AwsEnv>,
     key: &ServiceKey,
     service: &ServiceDetail,
@@ -102,7 +102,7 @@ const NATIVE_HISTORY_DAYS: i64 = 90;
 /// external record with ECS's outcome and reason. The current one is recorded as any other
 /// (it is followed). Best effort: an environment without the API leaves nothing to import.
 async fn import_native_history(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::store::Db,
     aws: &AwsEnv,
     key: &ServiceKey,
     service: &ServiceDetail,
@@ -154,7 +154,7 @@ async fn import_native_history(
 /// Records Berth only follows (external, create) whose ECS deployment is no longer PRIMARY end as
 /// ECS says, or SUPERSEDED: a replaced deployment never stays IN_PROGRESS.
 async fn end_replaced(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::store::Db,
     key: &ServiceKey,
     service: &ServiceDetail,
     primary: &Deployment,
@@ -203,7 +203,7 @@ pub(crate) async fn documents(aws: &AwsEnv, from: Option<&str>, to: &str) -> Doc
 /// has its page open.
 pub(crate) async fn sweep(
     environments: std::sync::Arc<crate::aws::Environments>,
-    pool: sqlx::SqlitePool,
+    pool: crate::store::Db,
     every: std::time::Duration,
 ) {
     loop {

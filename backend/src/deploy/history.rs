@@ -4,7 +4,7 @@
 use shared::deploy::{
     DayCount, DeployedService, DeploymentRecord, HistoryFilter, HistoryPage, HistoryQuery, HistoryStats, Outcome,
 };
-use sqlx::SqlitePool;
+use crate::store::Db;
 
 use super::records::{LIST_COLUMNS, Row};
 use crate::error::AppError;
@@ -15,32 +15,35 @@ enum Value {
     Int(i64),
 }
 
+/// Binds `value` as the next parameter and names it (`$1`, `$2`, …).
+fn param(values: &mut Vec<Value>, value: Value) -> String {
+    values.push(value);
+    format!("${}", values.len())
+}
+
 /// The WHERE clause and its values for the filters (not the cursor): the query's rules are
 /// shared's (`HistoryQuery::check`), and only the environments the caller can see.
 fn filters(f: &HistoryFilter, visible: &[String]) -> (Vec<String>, Vec<Value>) {
     let mut clauses = Vec::new();
     let mut values = Vec::new();
     for (column, value) in &f.equal {
-        clauses.push(format!("{column} = ?"));
-        values.push(Value::Text(value.clone()));
+        clauses.push(format!("{column} = {}", param(&mut values, Value::Text(value.clone()))));
     }
     if let Some(outcome) = f.outcome {
-        clauses.push("outcome = ?".into());
-        values.push(Value::Text(outcome.as_str().into()));
+        clauses.push(format!("outcome = {}", param(&mut values, Value::Text(outcome.as_str().into()))));
     }
     if let Some(ms) = f.from_ms {
-        clauses.push("started_at >= ?".into());
-        values.push(Value::Int(ms));
+        clauses.push(format!("started_at >= {}", param(&mut values, Value::Int(ms))));
     }
     if let Some(ms) = f.until_ms {
-        clauses.push("started_at < ?".into());
-        values.push(Value::Int(ms));
+        clauses.push(format!("started_at < {}", param(&mut values, Value::Int(ms))));
     }
-    clauses.push(format!("environment IN ({})", vec!["?"; visible.len().max(1)].join(", ")));
-    if visible.is_empty() {
-        values.push(Value::Text(String::new()));
-    }
-    values.extend(visible.iter().cloned().map(Value::Text));
+    let names: Vec<String> = if visible.is_empty() {
+        vec![param(&mut values, Value::Text(String::new()))]
+    } else {
+        visible.iter().map(|v| param(&mut values, Value::Text(v.clone()))).collect()
+    };
+    clauses.push(format!("environment IN ({})", names.join(", ")));
     (clauses, values)
 }
 
@@ -49,9 +52,9 @@ fn cursor(record: &Row) -> String {
 }
 
 fn bind_all<'q, O>(
-    mut query: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments>,
+    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
     values: Vec<Value>,
-) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments> {
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
     for v in values {
         query = match v {
             Value::Text(t) => query.bind(t),
@@ -61,14 +64,14 @@ fn bind_all<'q, O>(
     query
 }
 
-pub async fn page(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Result<HistoryPage, AppError> {
+pub async fn page(pool: &Db, q: &HistoryQuery, visible: &[String]) -> Result<HistoryPage, AppError> {
     let filter = q.check()?;
     let limit = filter.limit;
     let (mut clauses, mut values) = filters(&filter, visible);
     if let Some((started, id)) = filter.after {
-        clauses.push("(started_at, id) < (?, ?)".into());
-        values.push(Value::Int(started));
-        values.push(Value::Int(id));
+        let started = param(&mut values, Value::Int(started));
+        let id = param(&mut values, Value::Int(id));
+        clauses.push(format!("(started_at, id) < ({started}, {id})"));
     }
     let sql = format!(
         "SELECT {LIST_COLUMNS} FROM deployments WHERE {} ORDER BY started_at DESC, id DESC LIMIT {}",
@@ -87,7 +90,7 @@ pub async fn page(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Re
     Ok(HistoryPage { items, next: next.flatten() })
 }
 
-pub(crate) async fn stats(pool: &SqlitePool, q: &HistoryQuery, visible: &[String]) -> Result<HistoryStats, AppError> {
+pub(crate) async fn stats(pool: &Db, q: &HistoryQuery, visible: &[String]) -> Result<HistoryStats, AppError> {
     let (mut clauses, values) = filters(&q.check()?, visible);
     clauses.push("ended_at IS NOT NULL".into());
     let sql = format!(
@@ -104,8 +107,8 @@ pub(crate) async fn stats(pool: &SqlitePool, q: &HistoryQuery, visible: &[String
 /// The services that have deployments in the `visible` environments, sorted. A loose index scan
 /// (one index seek per service, on `deployments_by_service`) rather than `SELECT DISTINCT`, which
 /// reads every row: the history may hold millions of deployments of a few hundred services.
-pub(crate) async fn services(pool: &SqlitePool, visible: &[String]) -> Result<Vec<DeployedService>, AppError> {
-    const NEXT: &str = "SELECT cluster, service FROM deployments WHERE environment = ? AND (cluster, service) > (?, ?) \
+pub(crate) async fn services(pool: &Db, visible: &[String]) -> Result<Vec<DeployedService>, AppError> {
+    const NEXT: &str = "SELECT cluster, service FROM deployments WHERE environment = $1 AND (cluster, service) > ($2, $3) \
         ORDER BY cluster, service LIMIT 1";
     let mut environments = visible.to_vec();
     environments.sort();

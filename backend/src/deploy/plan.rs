@@ -19,7 +19,7 @@ pub(crate) struct Resolved {
 /// `explicit`: the deployment a rollback was asked to use; `None`: Berth's choice.
 pub(crate) async fn for_rollback(
     aws: &AwsEnv,
-    pool: &sqlx::SqlitePool,
+    pool: &crate::store::Db,
     environment: &str,
     cluster: &str,
     service: &str,
@@ -60,7 +60,7 @@ pub(crate) async fn for_rollback(
     resolve(aws, pool, &rows, &current, release_images, target, already, message).await
 }
 
-pub(crate) async fn for_redeploy(aws: &AwsEnv, pool: &sqlx::SqlitePool, source: &Row) -> Result<Resolved, AppError> {
+pub(crate) async fn for_redeploy(aws: &AwsEnv, pool: &crate::store::Db, source: &Row) -> Result<Resolved, AppError> {
     let current = aws.describe_service(&source.cluster, &source.service).await?.task_definition;
     let rows = records::of_service(pool, &source.environment, &source.cluster, &source.service).await?;
     let release_images = rollback::choose(&rows, &current).release.map(|r| r.record().images).unwrap_or_default();
@@ -77,7 +77,7 @@ pub(crate) async fn for_redeploy(aws: &AwsEnv, pool: &sqlx::SqlitePool, source: 
 #[allow(clippy::too_many_arguments)]
 async fn resolve(
     aws: &AwsEnv,
-    pool: &sqlx::SqlitePool,
+    pool: &crate::store::Db,
     rows: &[Row],
     current: &str,
     release_images: Vec<DeployedImage>,

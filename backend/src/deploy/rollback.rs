@@ -76,7 +76,7 @@ pub(crate) fn already_message(failed: &Row, current: &str) -> String {
 #[cfg(test)]
 mod tests {
     use shared::deploy::DeployStep;
-    use sqlx::types::Json;
+    use crate::store::Json;
 
     use super::*;
     use crate::deploy::records::Asked;

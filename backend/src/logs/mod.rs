@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use shared::logs::{LogLine, LogQuery, LogSource, Logs, NoLogs, source_of};
-use sqlx::SqlitePool;
+use crate::store::Db;
 
 use crate::aws::{AwsEnv, EventFilter, LogEvent};
 use crate::deploy::records;
@@ -182,7 +182,7 @@ impl Plan {
 /// still lists (about an hour), and those failed deployments kept.
 pub(crate) async fn service_tasks(
     aws: &AwsEnv,
-    pool: &SqlitePool,
+    pool: &Db,
     cluster: &str,
     service: &str,
 ) -> Result<Vec<TaskRef>, AppError> {

@@ -2,8 +2,8 @@
 //! destination answers 2xx or the attempts run out; the destination's delivery log.
 
 use shared::notify::{DeliveryInfo, DeliveryStatus, DestinationKind, NotifyEvent};
-use sqlx::SqlitePool;
-use sqlx::types::Json;
+use crate::store::Db;
+use crate::store::Json;
 
 use super::Notice;
 use super::rfc3339_ms;
@@ -23,12 +23,12 @@ pub(crate) struct Due {
 }
 
 /// Up to `limit` deliveries due at `now`, oldest first.
-pub(crate) async fn due(pool: &SqlitePool, now: i64, limit: i64) -> StoreResult<Vec<Due>> {
+pub(crate) async fn due(pool: &Db, now: i64, limit: i64) -> StoreResult<Vec<Due>> {
     sqlx::query_as(
         "SELECT d.id, d.destination_id, d.attempts, d.next_attempt_at, t.kind, t.url, t.secret, o.notice \
          FROM notification_deliveries d JOIN notification_destinations t ON t.id = d.destination_id \
          JOIN notification_outbox o ON o.id = d.outbox_id \
-         WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?",
+         WHERE d.status = 'pending' AND d.next_attempt_at <= $1 ORDER BY d.next_attempt_at, d.id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -40,10 +40,10 @@ pub(crate) async fn due(pool: &SqlitePool, now: i64, limit: i64) -> StoreResult<
 /// Takes the delivery for one attempt: counts it and pushes its next attempt to `until` (past the
 /// attempt's timeout), so that an attempt a crash cut short is made again after a restart. False:
 /// another sender took it first.
-pub(crate) async fn lease(pool: &SqlitePool, due: &Due, now: i64, until: i64) -> StoreResult<bool> {
+pub(crate) async fn lease(pool: &Db, due: &Due, now: i64, until: i64) -> StoreResult<bool> {
     let done = sqlx::query(
-        "UPDATE notification_deliveries SET attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = ? \
-         WHERE id = ? AND status = 'pending' AND next_attempt_at = ?",
+        "UPDATE notification_deliveries SET attempts = attempts + 1, last_attempt_at = $1, next_attempt_at = $2 \
+         WHERE id = $3 AND status = 'pending' AND next_attempt_at = $4",
     )
     .bind(now)
     .bind(until)
@@ -56,10 +56,10 @@ pub(crate) async fn lease(pool: &SqlitePool, due: &Due, now: i64, until: i64) ->
 }
 
 /// The destination answered 2xx.
-pub(crate) async fn delivered(pool: &SqlitePool, id: i64, status: u16, now: i64) -> StoreResult<()> {
+pub(crate) async fn delivered(pool: &Db, id: i64, status: u16, now: i64) -> StoreResult<()> {
     sqlx::query(
-        "UPDATE notification_deliveries SET status = 'delivered', last_status = ?, last_error = NULL, \
-         next_attempt_at = NULL, delivered_at = ? WHERE id = ?",
+        "UPDATE notification_deliveries SET status = 'delivered', last_status = $1, last_error = NULL, \
+         next_attempt_at = NULL, delivered_at = $2 WHERE id = $3",
     )
     .bind(i64::from(status))
     .bind(now)
@@ -72,15 +72,15 @@ pub(crate) async fn delivered(pool: &SqlitePool, id: i64, status: u16, now: i64)
 
 /// The attempt failed: try again at `retry_at`, or give up (`None`).
 pub(crate) async fn failed(
-    pool: &SqlitePool,
+    pool: &Db,
     id: i64,
     status: Option<u16>,
     error: &str,
     retry_at: Option<i64>,
 ) -> StoreResult<()> {
     sqlx::query(
-        "UPDATE notification_deliveries SET status = ?, last_status = ?, last_error = ?, next_attempt_at = ? \
-         WHERE id = ?",
+        "UPDATE notification_deliveries SET status = $1, last_status = $2, last_error = $3, next_attempt_at = $4 \
+         WHERE id = $5",
     )
     .bind(if retry_at.is_some() { DeliveryStatus::Pending } else { DeliveryStatus::GaveUp })
     .bind(status.map(i64::from))
@@ -94,9 +94,9 @@ pub(crate) async fn failed(
 }
 
 /// Forgets events recorded before `before` that nothing waits to send, with their deliveries.
-pub(crate) async fn prune(pool: &SqlitePool, before: i64) -> StoreResult<u64> {
+pub(crate) async fn prune(pool: &Db, before: i64) -> StoreResult<u64> {
     let done = sqlx::query(
-        "DELETE FROM notification_outbox WHERE created_at < ? AND NOT EXISTS \
+        "DELETE FROM notification_outbox WHERE created_at < $1 AND NOT EXISTS \
          (SELECT 1 FROM notification_deliveries d WHERE d.outbox_id = notification_outbox.id AND d.status = 'pending')",
     )
     .bind(before)
@@ -125,7 +125,7 @@ struct Logged {
 
 /// A destination's newest `limit` deliveries, or one (`only`).
 pub(crate) async fn log(
-    pool: &SqlitePool,
+    pool: &Db,
     destination: i64,
     only: Option<i64>,
     limit: i64,
@@ -134,7 +134,7 @@ pub(crate) async fn log(
         "SELECT d.id, o.event, o.idempotency_key, o.deployment_id, o.notice, d.status, d.attempts, d.last_status, \
          d.last_error, d.created_at, d.last_attempt_at, d.next_attempt_at, d.delivered_at \
          FROM notification_deliveries d JOIN notification_outbox o ON o.id = d.outbox_id \
-         WHERE d.destination_id = ?1 AND (?2 IS NULL OR d.id = ?2) ORDER BY d.id DESC LIMIT ?3",
+         WHERE d.destination_id = $1 AND ($2 IS NULL OR d.id = $2) ORDER BY d.id DESC LIMIT $3",
     )
     .bind(destination)
     .bind(only)

@@ -2,8 +2,8 @@
 //! to send and sign) and leave the store only for the sender: what the API lists are hints.
 
 use shared::notify::{DestinationInfo, DestinationKind, NewDestination, NotifyEvent, secret_hint, url_hint};
-use sqlx::SqlitePool;
-use sqlx::types::Json;
+use crate::store::Db;
+use crate::store::Json;
 
 use crate::deploy::records::now_ms;
 use crate::store::{Doing, StoreResult};
@@ -47,11 +47,11 @@ pub(crate) enum Added {
     NameTaken,
 }
 
-pub(crate) async fn add(pool: &SqlitePool, environment: &str, new: &NewDestination, by: &str) -> StoreResult<Added> {
+pub(crate) async fn add(pool: &Db, environment: &str, new: &NewDestination, by: &str) -> StoreResult<Added> {
     let name = new.name.trim();
     let result = sqlx::query_as::<_, Listed>(sqlx::AssertSqlSafe(format!(
         "INSERT INTO notification_destinations (environment, name, kind, url, secret, services, events, created_by, \
-         created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {COLUMNS}"
     )))
     .bind(environment)
     .bind(name)
@@ -71,9 +71,9 @@ pub(crate) async fn add(pool: &SqlitePool, environment: &str, new: &NewDestinati
     }
 }
 
-pub(crate) async fn list(pool: &SqlitePool, environment: &str) -> StoreResult<Vec<DestinationInfo>> {
+pub(crate) async fn list(pool: &Db, environment: &str) -> StoreResult<Vec<DestinationInfo>> {
     let rows: Vec<Listed> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM notification_destinations WHERE environment = ? ORDER BY name"
+        "SELECT {COLUMNS} FROM notification_destinations WHERE environment = $1 ORDER BY name"
     )))
     .bind(environment)
     .fetch_all(pool)
@@ -82,9 +82,9 @@ pub(crate) async fn list(pool: &SqlitePool, environment: &str) -> StoreResult<Ve
     Ok(rows.into_iter().map(Listed::info).collect())
 }
 
-pub(crate) async fn get(pool: &SqlitePool, environment: &str, id: i64) -> StoreResult<Option<DestinationInfo>> {
+pub(crate) async fn get(pool: &Db, environment: &str, id: i64) -> StoreResult<Option<DestinationInfo>> {
     let row: Option<Listed> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM notification_destinations WHERE environment = ? AND id = ?"
+        "SELECT {COLUMNS} FROM notification_destinations WHERE environment = $1 AND id = $2"
     )))
     .bind(environment)
     .bind(id)
@@ -95,8 +95,8 @@ pub(crate) async fn get(pool: &SqlitePool, environment: &str, id: i64) -> StoreR
 }
 
 /// Removes a destination with its delivery log and whatever it had still to send.
-pub(crate) async fn remove(pool: &SqlitePool, environment: &str, id: i64) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM notification_destinations WHERE environment = ? AND id = ?")
+pub(crate) async fn remove(pool: &Db, environment: &str, id: i64) -> StoreResult<bool> {
+    let done = sqlx::query("DELETE FROM notification_destinations WHERE environment = $1 AND id = $2")
         .bind(environment)
         .bind(id)
         .execute(pool)

@@ -4,8 +4,8 @@
 
 use shared::deploy::{DeployedImage, DeploymentKind, Outcome};
 use shared::notify::NotifyEvent;
-use sqlx::SqliteConnection;
-use sqlx::types::Json;
+use crate::store::DbConnection;
+use crate::store::Json;
 
 use crate::deploy::records::{LIST_COLUMNS, Row, now_ms};
 use crate::store::{Doing, StoreResult};
@@ -85,10 +85,10 @@ fn key_of(deployment: i64, event: NotifyEvent) -> String {
 }
 
 /// Records the event `change` of deployment `id` is, in the caller's transaction.
-pub(crate) async fn enqueue(conn: &mut SqliteConnection, id: i64, change: Change) -> StoreResult<()> {
+pub(crate) async fn enqueue(conn: &mut DbConnection, id: i64, change: Change) -> StoreResult<()> {
     let what = || format!("recording the notification of deployment #{id}");
     let row: Option<Row> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {LIST_COLUMNS} FROM deployments WHERE id = ?")))
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {LIST_COLUMNS} FROM deployments WHERE id = $1")))
             .bind(id)
             .fetch_optional(&mut *conn)
             .await
@@ -97,8 +97,8 @@ pub(crate) async fn enqueue(conn: &mut SqliteConnection, id: i64, change: Change
     // Records that started before it (a Berth deployment recorded just before it does not count:
     // Berth records the service's current deployment as its history's start when it first deploys).
     let (earlier,): (i64,) = sqlx::query_as(
-        "SELECT count(*) FROM deployments WHERE environment = ?1 AND cluster = ?2 AND service = ?3 AND id != ?4 \
-         AND (started_at < ?5 OR (started_at = ?5 AND id < ?4))",
+        "SELECT count(*) FROM deployments WHERE environment = $1 AND cluster = $2 AND service = $3 AND id != $4 \
+         AND (started_at < $5 OR (started_at = $5 AND id < $4))",
     )
     .bind(&row.environment)
     .bind(&row.cluster)
@@ -151,7 +151,7 @@ impl Filter {
 /// Writes the notice (unless its key is there already) and a pending delivery to each destination
 /// of its environment that `takes` it; returns the outbox row's id if it was written.
 async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut DbConnection,
     notice: &Notice,
     deployment: Option<i64>,
     takes: impl Fn(&Filter) -> bool,
@@ -160,7 +160,7 @@ async fn insert(
     let now = now_ms();
     let written: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO notification_outbox (idempotency_key, environment, event, deployment_id, notice, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
     )
     .bind(&notice.idempotency_key)
     .bind(&notice.environment)
@@ -173,7 +173,7 @@ async fn insert(
     .doing(what)?;
     let Some((outbox,)) = written else { return Ok(None) };
     let filters: Vec<Filter> =
-        sqlx::query_as("SELECT id, services, events FROM notification_destinations WHERE environment = ?")
+        sqlx::query_as("SELECT id, services, events FROM notification_destinations WHERE environment = $1")
             .bind(&notice.environment)
             .fetch_all(&mut *conn)
             .await
@@ -181,7 +181,7 @@ async fn insert(
     for filter in filters.iter().filter(|f| takes(f)) {
         sqlx::query(
             "INSERT INTO notification_deliveries (outbox_id, destination_id, status, next_attempt_at, created_at) \
-             VALUES (?, ?, 'pending', ?, ?)",
+             VALUES ($1, $2, 'pending', $3, $4)",
         )
         .bind(outbox)
         .bind(filter.id)
@@ -196,7 +196,7 @@ async fn insert(
 
 /// Queues a test notification to one destination; returns its delivery's id.
 pub(crate) async fn enqueue_test(
-    pool: &sqlx::SqlitePool,
+    pool: &crate::store::Db,
     environment: &str,
     destination: i64,
     destination_name: &str,
@@ -217,7 +217,7 @@ pub(crate) async fn enqueue_test(
     let mut tx = pool.begin().await.doing(what)?;
     let outbox = insert(&mut tx, &notice, None, |f| f.id == destination).await?;
     let (delivery,): (i64,) =
-        sqlx::query_as("SELECT id FROM notification_deliveries WHERE outbox_id = ? AND destination_id = ?")
+        sqlx::query_as("SELECT id FROM notification_deliveries WHERE outbox_id = $1 AND destination_id = $2")
             .bind(outbox)
             .bind(destination)
             .fetch_one(&mut *tx)

@@ -46,7 +46,6 @@ pub struct RedeployRequest {
 /// How a deployment came about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
 #[serde(rename_all = "lowercase")]
 pub enum DeploymentKind {
     /// New images through Berth (button or API).
@@ -83,7 +82,6 @@ impl DeploymentKind {
 /// How a deployment ended (or that it has not yet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "SCREAMING_SNAKE_CASE"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Outcome {
     InProgress,
@@ -125,7 +123,6 @@ impl Outcome {
 /// (external, create) start at `Updated`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "sqlx", derive(sqlx::Type), sqlx(rename_all = "lowercase"))]
 #[serde(rename_all = "lowercase")]
 pub enum DeployStep {
     /// Written before the first AWS call.

@@ -252,16 +252,16 @@ async fn the_audit_log_refuses_a_replace_of_an_existing_entry() {
     let (id, actor): (i64, String) =
         sqlx::query_as("SELECT id, actor FROM audit_log ORDER BY id LIMIT 1").fetch_one(pool).await.unwrap();
     for statement in [
-        "REPLACE INTO audit_log (id, at, actor, via, action, outcome) VALUES (?, 0, 'mallory', 'x', 'x', 'x')",
-        "INSERT OR REPLACE INTO audit_log (id, at, actor, via, action, outcome) VALUES (?, 0, 'mallory', 'x', 'x', 'x')",
-        "INSERT INTO audit_log (id, at, actor, via, action, outcome) VALUES (?, 0, 'mallory', 'x', 'x', 'x') \
+        "REPLACE INTO audit_log (id, at, actor, via, action, outcome) VALUES ($1, 0, 'mallory', 'x', 'x', 'x')",
+        "INSERT OR REPLACE INTO audit_log (id, at, actor, via, action, outcome) VALUES ($1, 0, 'mallory', 'x', 'x', 'x')",
+        "INSERT INTO audit_log (id, at, actor, via, action, outcome) VALUES ($1, 0, 'mallory', 'x', 'x', 'x') \
          ON CONFLICT(id) DO UPDATE SET actor = 'mallory'",
     ] {
         let tampered = sqlx::query(statement).bind(id).execute(pool).await;
         assert!(tampered.expect_err(statement).to_string().contains("append-only"), "{statement}");
     }
     let (still,): (String,) =
-        sqlx::query_as("SELECT actor FROM audit_log WHERE id = ?").bind(id).fetch_one(pool).await.unwrap();
+        sqlx::query_as("SELECT actor FROM audit_log WHERE id = $1").bind(id).fetch_one(pool).await.unwrap();
     assert_eq!(still, actor);
     let appended =
         sqlx::query("INSERT INTO audit_log (at, actor, via, action, outcome) VALUES (0, 'a', 'b', 'c', 'd')")

@@ -4,8 +4,8 @@
 use crate::store::{Doing, StoreResult};
 use shared::deploy::{DeployStep, DeployedImage, DeploymentKind, Outcome};
 use shared::ecs::task_definition::TaskDefinitionSpec;
-use sqlx::SqlitePool;
-use sqlx::types::Json;
+use crate::store::Db;
+use crate::store::Json;
 
 use super::Asked;
 
@@ -40,16 +40,16 @@ pub(crate) struct Documents {
 /// Records an external deployment unless a record knows its id or Berth deploys the service right
 /// now (one statement, so it can't race with a deployment that ends meanwhile), with its
 /// notification in the same transaction.
-pub(crate) async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> StoreResult<Option<i64>> {
+pub(crate) async fn insert_external(pool: &Db, e: &External<'_>) -> StoreResult<Option<i64>> {
     let what = || format!("recording ECS deployment {} of {}/{}", e.ecs_deployment_id, e.cluster, e.service);
     let mut tx = pool.begin().await.doing(what)?;
-    let done = sqlx::query(
+    let inserted: Option<i64> = sqlx::query_scalar(
         "INSERT INTO deployments (environment, cluster, service, kind, actor, via, request, step, outcome, \
          from_task_definition, to_task_definition, ecs_deployment_id, started_at, from_spec, to_spec, images) \
-         SELECT ?1, ?2, ?3, ?11, ?9, ?10, ?15, ?16, ?17, ?4, ?5, ?6, ?7, ?12, ?13, ?14 \
-         WHERE NOT EXISTS (SELECT 1 FROM deployments WHERE ecs_deployment_id = ?6 OR rollback_ecs_deployment_id = ?6) \
-         AND NOT EXISTS (SELECT 1 FROM deployments WHERE environment = ?1 AND cluster = ?2 AND service = ?3 \
-             AND ended_at IS NULL AND kind NOT IN ('external', 'create') AND ?8 = 0)",
+         SELECT $1, $2, $3, $11, $9, $10, $15, $16, $17, $4, $5, $6, $7, $12, $13, $14 \
+         WHERE NOT EXISTS (SELECT 1 FROM deployments WHERE ecs_deployment_id = $6 OR rollback_ecs_deployment_id = $6) \
+         AND NOT EXISTS (SELECT 1 FROM deployments WHERE environment = $1 AND cluster = $2 AND service = $3 \
+             AND ended_at IS NULL AND kind NOT IN ('external', 'create') AND $8 = 0) RETURNING id",
     )
     .bind(e.environment)
     .bind(e.cluster)
@@ -58,7 +58,7 @@ pub(crate) async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> Stor
     .bind(e.to_task_definition)
     .bind(e.ecs_deployment_id)
     .bind(e.started_at)
-    .bind(e.deploying)
+    .bind(i64::from(e.deploying))
     .bind(e.by.map_or(OUTSIDE.0, |b| b.0))
     .bind(e.by.map_or(OUTSIDE.1, |b| b.1))
     .bind(e.kind)
@@ -68,10 +68,9 @@ pub(crate) async fn insert_external(pool: &SqlitePool, e: &External<'_>) -> Stor
     .bind(Json(Asked::default()))
     .bind(DeployStep::Updated)
     .bind(Outcome::InProgress)
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await
     .doing(what)?;
-    let inserted = (done.rows_affected() == 1).then(|| done.last_insert_rowid());
     if let Some(id) = inserted {
         crate::notify::outbox::enqueue(&mut tx, id, crate::notify::Change::Followed).await?;
     }
@@ -84,8 +83,8 @@ pub(crate) const OUTSIDE: (&str, &str) = ("external", "outside Berth");
 
 /// Names who made a deployment a poll recorded as made outside Berth (a service update made in
 /// Berth that a poll saw first).
-pub(crate) async fn claim_external(pool: &SqlitePool, id: i64, actor: &str, via: &str) -> StoreResult<()> {
-    sqlx::query("UPDATE deployments SET actor = ?2, via = ?3 WHERE id = ?1 AND kind = ?5 AND actor = ?4")
+pub(crate) async fn claim_external(pool: &Db, id: i64, actor: &str, via: &str) -> StoreResult<()> {
+    sqlx::query("UPDATE deployments SET actor = $2, via = $3 WHERE id = $1 AND kind = $5 AND actor = $4")
         .bind(id)
         .bind(actor)
         .bind(via)

@@ -10,8 +10,8 @@ pub(crate) use followed::{Documents, External, OUTSIDE, claim_external, insert_e
 use shared::deploy::{DeployStep, DeployedImage, DeploymentKind, DeploymentRecord, ImageChange, Outcome, Verdict};
 use shared::ecs::service::ServiceEvent;
 use shared::ecs::task_definition::TaskDefinitionSpec;
-use sqlx::SqlitePool;
-use sqlx::types::Json;
+use crate::store::Db;
+use crate::store::Json;
 pub(crate) use write::{
     Ending, Inserted, NewDeployment, add_events, delete, finish, insert, set_awaiting_approval, set_from,
     set_registered, set_updated, set_verdict,
@@ -112,8 +112,8 @@ impl Row {
     }
 }
 
-pub(crate) async fn get(pool: &SqlitePool, id: i64) -> StoreResult<Option<Row>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deployments WHERE id = ?")))
+pub(crate) async fn get(pool: &Db, id: i64) -> StoreResult<Option<Row>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deployments WHERE id = $1")))
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -121,13 +121,13 @@ pub(crate) async fn get(pool: &SqlitePool, id: i64) -> StoreResult<Option<Row>> 
 }
 
 pub(crate) async fn in_flight_of(
-    pool: &SqlitePool,
+    pool: &Db,
     environment: &str,
     cluster: &str,
     service: &str,
 ) -> StoreResult<Option<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
+        "SELECT {COLUMNS} FROM deployments WHERE environment = $1 AND cluster = $2 AND service = $3 \
          AND ended_at IS NULL AND kind NOT IN ('external', 'create')"
     )))
     .bind(environment)
@@ -139,7 +139,7 @@ pub(crate) async fn in_flight_of(
 }
 
 /// Berth's deployments left in flight (by a crash or a restart), oldest first.
-pub(crate) async fn all_in_flight(pool: &SqlitePool) -> StoreResult<Vec<Row>> {
+pub(crate) async fn all_in_flight(pool: &Db) -> StoreResult<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM deployments WHERE ended_at IS NULL AND kind NOT IN ('external', 'create') ORDER BY id"
     )))
@@ -150,13 +150,13 @@ pub(crate) async fn all_in_flight(pool: &SqlitePool) -> StoreResult<Vec<Row>> {
 
 /// Records Berth follows without driving them (external, create) that have not ended.
 pub(crate) async fn open_followed(
-    pool: &SqlitePool,
+    pool: &Db,
     environment: &str,
     cluster: &str,
     service: &str,
 ) -> StoreResult<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {LIST_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
+        "SELECT {LIST_COLUMNS} FROM deployments WHERE environment = $1 AND cluster = $2 AND service = $3 \
          AND ended_at IS NULL AND kind IN ('external', 'create')"
     )))
     .bind(environment)
@@ -168,9 +168,9 @@ pub(crate) async fn open_followed(
 }
 
 /// Newest first.
-pub(crate) async fn events(pool: &SqlitePool, id: i64) -> StoreResult<Vec<ServiceEvent>> {
+pub(crate) async fn events(pool: &Db, id: i64) -> StoreResult<Vec<ServiceEvent>> {
     let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
-        "SELECT event_id, created_at, message FROM deployment_events WHERE deployment_id = ? \
+        "SELECT event_id, created_at, message FROM deployment_events WHERE deployment_id = $1 \
          ORDER BY created_at DESC, rowid DESC",
     )
     .bind(id)
@@ -182,15 +182,15 @@ pub(crate) async fn events(pool: &SqlitePool, id: i64) -> StoreResult<Vec<Servic
 
 /// The service's `limit` newest deployments, without their documents.
 async fn newest_of(
-    pool: &SqlitePool,
+    pool: &Db,
     environment: &str,
     cluster: &str,
     service: &str,
     limit: i64,
 ) -> StoreResult<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
-         ORDER BY started_at DESC, id DESC LIMIT ?"
+        "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = $1 AND cluster = $2 AND service = $3 \
+         ORDER BY started_at DESC, id DESC LIMIT $4"
     )))
     .bind(environment)
     .bind(cluster)
@@ -203,7 +203,7 @@ async fn newest_of(
 
 /// The service's deployments, newest first, without their documents (the rollback choice).
 pub(crate) async fn of_service(
-    pool: &SqlitePool,
+    pool: &Db,
     environment: &str,
     cluster: &str,
     service: &str,
@@ -213,14 +213,14 @@ pub(crate) async fn of_service(
 
 /// Services whose last successful deployment is `family:revision` (never deregister it).
 pub(crate) async fn last_good_users(
-    pool: &SqlitePool,
+    pool: &Db,
     environment: &str,
     task_definition: &str,
 ) -> StoreResult<Vec<String>> {
     let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT d.cluster, d.service FROM deployments d WHERE d.environment = ?1 AND d.outcome = ?3 \
-         AND d.to_task_definition = ?2 AND d.id = (SELECT id FROM deployments e WHERE e.environment = d.environment \
-         AND e.cluster = d.cluster AND e.service = d.service AND e.outcome = ?3 \
+        "SELECT d.cluster, d.service FROM deployments d WHERE d.environment = $1 AND d.outcome = $3 \
+         AND d.to_task_definition = $2 AND d.id = (SELECT id FROM deployments e WHERE e.environment = d.environment \
+         AND e.cluster = d.cluster AND e.service = d.service AND e.outcome = $3 \
          ORDER BY e.started_at DESC, e.id DESC LIMIT 1)",
     )
     .bind(environment)
@@ -233,9 +233,9 @@ pub(crate) async fn last_good_users(
 }
 
 /// The record of an ECS deployment (Berth's own or an external one already seen).
-pub(crate) async fn by_ecs_deployment(pool: &SqlitePool, ecs_deployment_id: &str) -> StoreResult<Option<Row>> {
+pub(crate) async fn by_ecs_deployment(pool: &Db, ecs_deployment_id: &str) -> StoreResult<Option<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM deployments WHERE ecs_deployment_id = ?1 OR rollback_ecs_deployment_id = ?1 \
+        "SELECT {COLUMNS} FROM deployments WHERE ecs_deployment_id = $1 OR rollback_ecs_deployment_id = $1 \
          ORDER BY id DESC LIMIT 1"
     )))
     .bind(ecs_deployment_id)
@@ -246,7 +246,7 @@ pub(crate) async fn by_ecs_deployment(pool: &SqlitePool, ecs_deployment_id: &str
 
 /// The service's latest deployment, without its documents.
 pub(crate) async fn latest_of(
-    pool: &SqlitePool,
+    pool: &Db,
     environment: &str,
     cluster: &str,
     service: &str,
@@ -257,15 +257,15 @@ pub(crate) async fn latest_of(
 /// The newest record of the service that rolls out `to_task_definition` (`family:revision`): who
 /// started the ECS deployment of that revision, when Berth knows (four eyes asks).
 pub(crate) async fn latest_to(
-    pool: &SqlitePool,
+    pool: &Db,
     environment: &str,
     cluster: &str,
     service: &str,
     to_task_definition: &str,
 ) -> StoreResult<Option<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
-         AND to_task_definition = ? ORDER BY started_at DESC, id DESC LIMIT 1"
+        "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = $1 AND cluster = $2 AND service = $3 \
+         AND to_task_definition = $4 ORDER BY started_at DESC, id DESC LIMIT 1"
     )))
     .bind(environment)
     .bind(cluster)
@@ -279,14 +279,14 @@ pub(crate) async fn latest_to(
 /// The task `task_id` of `cluster` as the newest failed deployment's verdict that names it kept it
 /// (ECS forgets stopped tasks after about an hour).
 pub(crate) async fn kept_task(
-    pool: &SqlitePool,
+    pool: &Db,
     environment: &str,
     cluster: &str,
     task_id: &str,
 ) -> StoreResult<Option<shared::deploy::StoppedTask>> {
     let verdicts: Vec<(Json<Verdict>,)> = sqlx::query_as(
-        "SELECT verdict FROM deployments WHERE environment = ? AND cluster = ? AND verdict IS NOT NULL \
-         AND instr(verdict, ?) > 0 ORDER BY id DESC LIMIT 5",
+        "SELECT verdict FROM deployments WHERE environment = $1 AND cluster = $2 AND verdict IS NOT NULL \
+         AND verdict LIKE '%' || $3 || '%' ORDER BY id DESC LIMIT 5",
     )
     .bind(environment)
     .bind(cluster)
@@ -300,13 +300,13 @@ pub(crate) async fn kept_task(
 /// The stopped tasks the newest failed deployments of a service kept (their logs outlive ECS's
 /// memory of them), newest deployment first.
 pub(crate) async fn kept_tasks_of_service(
-    pool: &SqlitePool,
+    pool: &Db,
     environment: &str,
     cluster: &str,
     service: &str,
 ) -> StoreResult<Vec<shared::deploy::StoppedTask>> {
     let verdicts: Vec<(Json<Verdict>,)> = sqlx::query_as(
-        "SELECT verdict FROM deployments WHERE environment = ? AND cluster = ? AND service = ? \
+        "SELECT verdict FROM deployments WHERE environment = $1 AND cluster = $2 AND service = $3 \
          AND verdict IS NOT NULL ORDER BY id DESC LIMIT 20",
     )
     .bind(environment)
@@ -324,10 +324,15 @@ mod tests {
 
     use super::*;
     use crate::store::Store;
+    use crate::store::testing::Scratch;
 
-    async fn store() -> (Store, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        (Store::open(&dir.path().join("berth.db")).await.unwrap(), dir)
+    /// A store of each backend, with what to keep alive while it is used.
+    async fn stores() -> Vec<(Store, Scratch)> {
+        let mut out = Vec::new();
+        for scratch in Scratch::each().await {
+            out.push((Store::open(scratch.location()).await.unwrap(), scratch));
+        }
+        out
     }
 
     fn deploy<'a>(request: Asked) -> NewDeployment<'a> {
@@ -348,72 +353,75 @@ mod tests {
 
     #[tokio::test]
     async fn a_row_reads_back_with_its_types() {
-        let (store, _dir) = store().await;
-        let images = vec![ImageChange { container: "web".into(), image: "nginx:1.27".into() }];
-        let Inserted::New(id) =
-            insert(store.pool(), &deploy(Asked { images: Some(images.clone()), revision_of: None })).await.unwrap()
-        else {
-            panic!("not inserted")
-        };
-        let row = get(store.pool(), id).await.unwrap().unwrap();
-        assert_eq!(
-            (row.kind, row.step, row.outcome),
-            (DeploymentKind::Deploy, DeployStep::Recorded, Outcome::InProgress)
-        );
-        assert_eq!(row.request.0.images, Some(images));
-        finish(store.pool(), id, &Ending::new(Outcome::Failed, "refused")).await.unwrap();
-        let row = get(store.pool(), id).await.unwrap().unwrap();
-        assert_eq!((row.step, row.outcome), (DeployStep::Ended, Outcome::Failed));
+        for (store, _scratch) in stores().await {
+            let images = vec![ImageChange { container: "web".into(), image: "nginx:1.27".into() }];
+            let Inserted::New(id) =
+                insert(store.pool(), &deploy(Asked { images: Some(images.clone()), revision_of: None })).await.unwrap()
+            else {
+                panic!("not inserted")
+            };
+            let row = get(store.pool(), id).await.unwrap().unwrap();
+            assert_eq!(
+                (row.kind, row.step, row.outcome),
+                (DeploymentKind::Deploy, DeployStep::Recorded, Outcome::InProgress)
+            );
+            assert_eq!(row.request.0.images, Some(images));
+            finish(store.pool(), id, &Ending::new(Outcome::Failed, "refused")).await.unwrap();
+            let row = get(store.pool(), id).await.unwrap().unwrap();
+            assert_eq!((row.step, row.outcome), (DeployStep::Ended, Outcome::Failed));
+        }
     }
 
     #[tokio::test]
     async fn a_stored_value_that_does_not_decode_is_an_error_not_a_default() {
-        let (store, _dir) = store().await;
-        let Inserted::New(id) = insert(store.pool(), &deploy(Asked::default())).await.unwrap() else { panic!() };
-        for (column, value) in [("request", "{\"imagez\":[]}"), ("images", "not json"), ("verdict", "{\"summary\":3}")]
-        {
-            let restore: (Option<String>,) =
-                sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {column} FROM deployments WHERE id = ?")))
+        for (store, _scratch) in stores().await {
+            let Inserted::New(id) = insert(store.pool(), &deploy(Asked::default())).await.unwrap() else { panic!() };
+            for (column, value) in [("request", "{\"imagez\":[]}"), ("images", "not json"), ("verdict", "{\"summary\":3}")]
+            {
+                let restore: (Option<String>,) =
+                    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {column} FROM deployments WHERE id = $1")))
+                        .bind(id)
+                        .fetch_one(store.pool())
+                        .await
+                        .unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE deployments SET {column} = $1 WHERE id = $2")))
+                    .bind(value)
                     .bind(id)
-                    .fetch_one(store.pool())
+                    .execute(store.pool())
                     .await
                     .unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE deployments SET {column} = ? WHERE id = ?")))
-                .bind(value)
-                .bind(id)
-                .execute(store.pool())
-                .await
-                .unwrap();
-            assert!(get(store.pool(), id).await.is_err(), "{column} = {value} was read as something");
-            sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE deployments SET {column} = ? WHERE id = ?")))
-                .bind(restore.0)
-                .bind(id)
-                .execute(store.pool())
-                .await
-                .unwrap();
+                assert!(get(store.pool(), id).await.is_err(), "{column} = {value} was read as something");
+                sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE deployments SET {column} = $1 WHERE id = $2")))
+                    .bind(restore.0)
+                    .bind(id)
+                    .execute(store.pool())
+                    .await
+                    .unwrap();
+            }
+            assert!(get(store.pool(), id).await.unwrap().is_some());
         }
-        assert!(get(store.pool(), id).await.unwrap().is_some());
     }
 
     #[tokio::test]
     async fn a_task_ecs_forgot_is_found_in_the_newest_verdict_that_kept_it() {
-        let (store, _dir) = store().await;
-        let pool = store.pool();
-        let kept = |reason: &str| shared::deploy::StoppedTask {
-            task_id: "4f2b0c".into(),
-            task_definition: "nginx-web:7".into(),
-            stopped_reason: Some(reason.into()),
-            ..Default::default()
-        };
-        for reason in ["first failure", "second failure"] {
-            let Inserted::New(id) = insert(pool, &deploy(Asked::default())).await.unwrap() else { panic!() };
-            let verdict = Verdict { summary: reason.into(), stopped_tasks: vec![kept(reason)], ..Default::default() };
-            set_verdict(pool, id, &verdict).await.unwrap();
-            finish(pool, id, &Ending::new(Outcome::Failed, reason)).await.unwrap();
+        for (store, _scratch) in stores().await {
+            let pool = store.pool();
+            let kept = |reason: &str| shared::deploy::StoppedTask {
+                task_id: "4f2b0c".into(),
+                task_definition: "nginx-web:7".into(),
+                stopped_reason: Some(reason.into()),
+                ..Default::default()
+            };
+            for reason in ["first failure", "second failure"] {
+                let Inserted::New(id) = insert(pool, &deploy(Asked::default())).await.unwrap() else { panic!() };
+                let verdict = Verdict { summary: reason.into(), stopped_tasks: vec![kept(reason)], ..Default::default() };
+                set_verdict(pool, id, &verdict).await.unwrap();
+                finish(pool, id, &Ending::new(Outcome::Failed, reason)).await.unwrap();
+            }
+            let found = kept_task(pool, "local", "demo", "4f2b0c").await.unwrap().unwrap();
+            assert_eq!(found, kept("second failure"));
+            assert_eq!(kept_task(pool, "local", "other", "4f2b0c").await.unwrap(), None, "another cluster's task");
+            assert_eq!(kept_task(pool, "local", "demo", "4f2b").await.unwrap(), None, "only the whole ID matches");
         }
-        let found = kept_task(pool, "local", "demo", "4f2b0c").await.unwrap().unwrap();
-        assert_eq!(found, kept("second failure"));
-        assert_eq!(kept_task(pool, "local", "other", "4f2b0c").await.unwrap(), None, "another cluster's task");
-        assert_eq!(kept_task(pool, "local", "demo", "4f2b").await.unwrap(), None, "only the whole ID matches");
     }
 }

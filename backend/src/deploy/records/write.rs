@@ -4,8 +4,8 @@
 use shared::deploy::{DeployStep, DeployedImage, DeploymentKind, Outcome, Verdict};
 use shared::ecs::service::ServiceEvent;
 use shared::ecs::task_definition::TaskDefinitionSpec;
-use sqlx::SqlitePool;
-use sqlx::types::Json;
+use crate::store::Db;
+use crate::store::Json;
 
 use super::{Asked, Row, in_flight_of, now_ms};
 use crate::notify::{self, Change};
@@ -36,9 +36,9 @@ pub(crate) enum Inserted {
 }
 
 /// The deployment the same actor started with the same idempotency key.
-async fn by_key(pool: &SqlitePool, new: &NewDeployment<'_>) -> StoreResult<Option<i64>> {
+async fn by_key(pool: &Db, new: &NewDeployment<'_>) -> StoreResult<Option<i64>> {
     let Some(key) = new.idempotency_key else { return Ok(None) };
-    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM deployments WHERE actor = ? AND idempotency_key = ?")
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM deployments WHERE actor = $1 AND idempotency_key = $2")
         .bind(new.actor)
         .bind(key)
         .fetch_optional(pool)
@@ -47,14 +47,14 @@ async fn by_key(pool: &SqlitePool, new: &NewDeployment<'_>) -> StoreResult<Optio
     Ok(found.map(|(id,)| id))
 }
 
-pub(crate) async fn insert(pool: &SqlitePool, new: &NewDeployment<'_>) -> StoreResult<Inserted> {
+pub(crate) async fn insert(pool: &Db, new: &NewDeployment<'_>) -> StoreResult<Inserted> {
     if let Some(id) = by_key(pool, new).await? {
         return Ok(Inserted::Repeated(id));
     }
-    let result = sqlx::query(
+    let result = sqlx::query_scalar::<_, i64>(
         "INSERT INTO deployments (environment, cluster, service, kind, actor, via, note, idempotency_key, request, \
          step, outcome, to_task_definition, to_spec, started_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(new.environment)
     .bind(new.cluster)
@@ -70,11 +70,11 @@ pub(crate) async fn insert(pool: &SqlitePool, new: &NewDeployment<'_>) -> StoreR
     .bind(new.to_task_definition)
     .bind(new.to_spec.map(Json))
     .bind(now_ms())
-    .execute(pool)
+    .fetch_one(pool)
     .await;
     let what = || format!("recording a deployment of {}/{}", new.cluster, new.service);
     match result {
-        Ok(done) => Ok(Inserted::New(done.last_insert_rowid())),
+        Ok(id) => Ok(Inserted::New(id)),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
             // Two requests with one key raced: the first one's row wins.
             if let Some(id) = by_key(pool, new).await? {
@@ -90,18 +90,18 @@ pub(crate) async fn insert(pool: &SqlitePool, new: &NewDeployment<'_>) -> StoreR
 }
 
 /// Drops a deployment refused before anything changed in AWS.
-pub(crate) async fn delete(pool: &SqlitePool, id: i64) -> StoreResult<()> {
-    let query = sqlx::query("DELETE FROM deployments WHERE id = ? AND step = ?").bind(id).bind(DeployStep::Recorded);
+pub(crate) async fn delete(pool: &Db, id: i64) -> StoreResult<()> {
+    let query = sqlx::query("DELETE FROM deployments WHERE id = $1 AND step = $2").bind(id).bind(DeployStep::Recorded);
     query.execute(pool).await.map(drop).doing(|| format!("dropping deployment #{id}"))
 }
 
 pub(crate) async fn set_from(
-    pool: &SqlitePool,
+    pool: &Db,
     id: i64,
     task_definition: &str,
     spec: &TaskDefinitionSpec,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE deployments SET from_task_definition = ?, from_spec = ? WHERE id = ?")
+    sqlx::query("UPDATE deployments SET from_task_definition = $1, from_spec = $2 WHERE id = $3")
         .bind(task_definition)
         .bind(Json(spec))
         .bind(id)
@@ -112,13 +112,13 @@ pub(crate) async fn set_from(
 }
 
 pub(crate) async fn set_registered(
-    pool: &SqlitePool,
+    pool: &Db,
     id: i64,
     task_definition: &str,
     spec: &TaskDefinitionSpec,
     images: &[DeployedImage],
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE deployments SET step = ?, to_task_definition = ?, to_spec = ?, images = ? WHERE id = ?")
+    sqlx::query("UPDATE deployments SET step = $1, to_task_definition = $2, to_spec = $3, images = $4 WHERE id = $5")
         .bind(DeployStep::Registered)
         .bind(task_definition)
         .bind(Json(spec))
@@ -131,10 +131,10 @@ pub(crate) async fn set_registered(
 }
 
 /// The service update is recorded with the `deployment.started` notification, in one transaction.
-pub(crate) async fn set_updated(pool: &SqlitePool, id: i64, ecs_deployment_id: &str) -> StoreResult<()> {
+pub(crate) async fn set_updated(pool: &Db, id: i64, ecs_deployment_id: &str) -> StoreResult<()> {
     let what = || format!("recording deployment #{id}'s service update");
     let mut tx = pool.begin().await.doing(what)?;
-    sqlx::query("UPDATE deployments SET step = ?, ecs_deployment_id = ? WHERE id = ?")
+    sqlx::query("UPDATE deployments SET step = $1, ecs_deployment_id = $2 WHERE id = $3")
         .bind(DeployStep::Updated)
         .bind(ecs_deployment_id)
         .bind(id)
@@ -163,12 +163,12 @@ impl Ending {
 }
 
 /// Ends a deployment (once) and records its notification in the same transaction.
-pub(crate) async fn finish(pool: &SqlitePool, id: i64, ending: &Ending) -> StoreResult<()> {
+pub(crate) async fn finish(pool: &Db, id: i64, ending: &Ending) -> StoreResult<()> {
     let what = || format!("ending deployment #{id}");
     let mut tx = pool.begin().await.doing(what)?;
     let done = sqlx::query(
-        "UPDATE deployments SET step = ?, outcome = ?, reason = ?, rolled_back_to = ?, \
-         rollback_ecs_deployment_id = ?, ended_at = ?, awaiting_approval = NULL WHERE id = ? AND ended_at IS NULL",
+        "UPDATE deployments SET step = $1, outcome = $2, reason = $3, rolled_back_to = $4, \
+         rollback_ecs_deployment_id = $5, ended_at = $6, awaiting_approval = NULL WHERE id = $7 AND ended_at IS NULL",
     )
     .bind(DeployStep::Ended)
     .bind(ending.outcome)
@@ -189,11 +189,11 @@ pub(crate) async fn finish(pool: &SqlitePool, id: i64, ending: &Ending) -> Store
 /// Keeps why a deployment failed (before it is ended, so whoever waits for the ending reads it).
 /// The PAUSE hook the deployment's rollout waits at (`None`: it doesn't), while it runs.
 pub(crate) async fn set_awaiting_approval(
-    pool: &SqlitePool,
+    pool: &Db,
     id: i64,
     hook: Option<&shared::deploy::HookState>,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE deployments SET awaiting_approval = ? WHERE id = ? AND ended_at IS NULL")
+    sqlx::query("UPDATE deployments SET awaiting_approval = $1 WHERE id = $2 AND ended_at IS NULL")
         .bind(hook.map(Json))
         .bind(id)
         .execute(pool)
@@ -202,8 +202,8 @@ pub(crate) async fn set_awaiting_approval(
         .doing(|| format!("marking deployment #{id} awaiting approval"))
 }
 
-pub(crate) async fn set_verdict(pool: &SqlitePool, id: i64, verdict: &Verdict) -> StoreResult<()> {
-    sqlx::query("UPDATE deployments SET verdict = ? WHERE id = ? AND ended_at IS NULL")
+pub(crate) async fn set_verdict(pool: &Db, id: i64, verdict: &Verdict) -> StoreResult<()> {
+    sqlx::query("UPDATE deployments SET verdict = $1 WHERE id = $2 AND ended_at IS NULL")
         .bind(Json(verdict))
         .bind(id)
         .execute(pool)
@@ -213,10 +213,11 @@ pub(crate) async fn set_verdict(pool: &SqlitePool, id: i64, verdict: &Verdict) -
 }
 
 /// Keeps the rollout's events (ECS keeps only the latest 100 of a service).
-pub(crate) async fn add_events(pool: &SqlitePool, id: i64, events: &[ServiceEvent]) -> StoreResult<()> {
+pub(crate) async fn add_events(pool: &Db, id: i64, events: &[ServiceEvent]) -> StoreResult<()> {
     for e in events {
         sqlx::query(
-            "INSERT OR IGNORE INTO deployment_events (deployment_id, event_id, created_at, message) VALUES (?, ?, ?, ?)",
+            "INSERT INTO deployment_events (deployment_id, event_id, created_at, message) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT DO NOTHING",
         )
         .bind(id)
         .bind(&e.id)
