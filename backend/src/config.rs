@@ -121,7 +121,8 @@ pub struct ServeArgs {
     /// Address and port to listen on (port 0 picks a free one).
     #[arg(long, env = "BERTH_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// SQLite database file; created, and migrated, when missing.
+    /// The database: a SQLite file (created, and migrated, when missing), or PostgreSQL as
+    /// `postgres://USER:PASSWORD@HOST:PORT/DB` (migrated; several replicas may share it).
     #[arg(long, env = "BERTH_DATABASE", default_value = "berth.db")]
     pub database: PathBuf,
     /// Directory of the built front end (Trunk's `dist`).
@@ -173,6 +174,10 @@ pub struct ServeArgs {
     /// outside Berth (0: only when Berth polls a service anyway).
     #[arg(long, env = "BERTH_EXTERNAL_SWEEP_SECS", default_value_t = 60)]
     pub external_sweep_secs: u64,
+    /// Replicas on PostgreSQL: seconds a deployment in flight stays with a replica that stopped
+    /// renewing its lease (it died) before another replica takes it over and finishes it.
+    #[arg(long, env = "BERTH_DEPLOYMENT_LEASE_SECS", default_value_t = 15)]
+    pub deployment_lease_secs: u64,
     /// Seconds after which a deployment that has not ended is recorded as TIMED_OUT.
     #[arg(long, env = "BERTH_DEPLOY_TIMEOUT_SECS", default_value_t = 30 * 60)]
     pub deploy_timeout_secs: u64,
@@ -277,6 +282,9 @@ pub struct DeploySettings {
     pub timeout: Duration,
     /// How often every service is checked for deployments made outside Berth (`None`: never).
     pub external_sweep: Option<Duration>,
+    /// Among replicas: how long a deployment stays with a replica that stopped renewing its lease
+    /// before another takes it over (renewed every third of it).
+    pub lease: Duration,
     /// The crash test's fault injection (see `ServeArgs::pause_after_step`).
     #[cfg(feature = "fault-injection")]
     pub pause_after_step: Option<String>,
@@ -289,6 +297,7 @@ impl Default for DeploySettings {
             max_backoff: Duration::from_secs(30),
             timeout: Duration::from_secs(30 * 60),
             external_sweep: Some(Duration::from_secs(60)),
+            lease: Duration::from_secs(15),
             #[cfg(feature = "fault-injection")]
             pause_after_step: None,
         }
@@ -352,6 +361,7 @@ impl ServeArgs {
                 poll_interval: Duration::from_millis(self.poll_interval_ms.max(50)),
                 timeout: Duration::from_secs(self.deploy_timeout_secs.max(1)),
                 external_sweep: (self.external_sweep_secs > 0).then(|| Duration::from_secs(self.external_sweep_secs)),
+                lease: Duration::from_secs(self.deployment_lease_secs.max(1)),
                 #[cfg(feature = "fault-injection")]
                 pause_after_step: self.pause_after_step.filter(|s| !s.is_empty()),
                 ..DeploySettings::default()

@@ -13,6 +13,7 @@ pub(crate) mod extract;
 pub mod logs;
 pub(crate) mod notify;
 pub(crate) mod ops;
+pub mod replicas;
 pub mod routes;
 pub(crate) mod security_headers;
 pub mod startup;

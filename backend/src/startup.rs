@@ -39,9 +39,16 @@ impl Application {
         if settings.demo_admin {
             demo::ensure_admin(&store).await?;
         }
-        let deployer = crate::deploy::Deployer::new(environments.clone(), store.clone(), settings.deploy.clone());
-        let resuming = deployer.clone();
-        tokio::spawn(async move { resuming.resume_in_flight().await });
+        let replicas = crate::replicas::Replicas::start(&store).await?;
+        let deployer =
+            crate::deploy::Deployer::new(environments.clone(), store.clone(), settings.deploy.clone(), replicas.clone());
+        if replicas.is_shared() {
+            // Other replicas may be driving deployments: take over only those whose lease ran out.
+            deployer.spawn_leases();
+        } else {
+            let resuming = deployer.clone();
+            tokio::spawn(async move { resuming.resume_in_flight().await });
+        }
         let logs = crate::logs::tail::LogHub::new(environments.clone(), store.clone(), settings.deploy.clone());
         let listener =
             TcpListener::bind(settings.listen).await.with_context(|| format!("binding {}", settings.listen))?;

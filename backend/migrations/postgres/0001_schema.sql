@@ -110,7 +110,10 @@ CREATE INDEX deployments_by_service ON deployments(environment, cluster, service
 CREATE INDEX deployments_by_actor ON deployments(actor, started_at DESC, id DESC);
 CREATE INDEX deployments_by_outcome ON deployments(outcome, started_at DESC, id DESC);
 
+-- `rowid`: the order events were kept in, which SQLite gives every table under that name (the
+-- queries order by it).
 CREATE TABLE deployment_events (
+    rowid         BIGINT GENERATED ALWAYS AS IDENTITY,
     deployment_id BIGINT NOT NULL REFERENCES deployments(id) ON DELETE CASCADE,
     event_id      TEXT NOT NULL,
     created_at    TEXT,

@@ -133,7 +133,7 @@ async fn deployer(client: Client) -> (Deployer, tempfile::TempDir) {
         external_sweep: None,
         ..DeploySettings::default()
     };
-    (Deployer::new(envs, store, settings), dir)
+    (Deployer::new(envs, store, settings, crate::replicas::Replicas::single()), dir)
 }
 
 fn ci() -> Principal {

@@ -163,7 +163,7 @@ async fn deployer(client: Client) -> Deployer {
         external_sweep: None,
         ..DeploySettings::default()
     };
-    Deployer::new(envs, store, settings)
+    Deployer::new(envs, store, settings, crate::replicas::Replicas::single())
 }
 
 fn ci() -> Principal {

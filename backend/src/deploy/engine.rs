@@ -91,7 +91,7 @@ impl Deployer {
 
     async fn begin(&self, new: &NewDeployment<'_>) -> Result<Started, AppError> {
         let pool = self.store.pool();
-        let id = match records::insert(pool, new).await? {
+        let id = match records::insert(pool, new, self.lease()).await? {
             Inserted::Repeated(id) => return Ok(Started { record: self.record(id).await?, repeated: true }),
             Inserted::Locked(holder) => {
                 return Err(AppError::Conflict {

@@ -200,14 +200,18 @@ pub(crate) async fn documents(aws: &AwsEnv, from: Option<&str>, to: &str) -> Doc
 
 /// Every `every`, each service of each environment is checked once (ListClusters, ListServices,
 /// DescribeServices 10 at a time), so a deployment made outside Berth is recorded even when nobody
-/// has its page open.
+/// has its page open. Among replicas, the one that leads the job sweeps.
 pub(crate) async fn sweep(
     environments: std::sync::Arc<crate::aws::Environments>,
     pool: crate::store::Db,
     every: std::time::Duration,
+    mut candidate: crate::replicas::Candidate,
 ) {
     loop {
         tokio::time::sleep(every).await;
+        if !candidate.lead().await {
+            continue;
+        }
         for info in environments.list() {
             let Ok(aws) = environments.get(&info.name) else { continue };
             let services = match aws.all_services().await {

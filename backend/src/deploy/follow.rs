@@ -128,14 +128,19 @@ impl Deployer {
         };
         for row in rows {
             tracing::info!(deployment = row.id, step = row.step.as_str(), "resuming a deployment left in flight");
-            match self.advance(row.id, true).await {
-                Ok(()) => self.spawn_follow(row.id),
-                Err(StepError::Refused(e)) => {
-                    let ending = Ending::new(Outcome::Failed, e.to_api_error().message);
-                    let _ = records::finish(self.store.pool(), row.id, &ending).await;
-                }
-                Err(StepError::Failed(_)) => {}
+            self.resume(row.id).await;
+        }
+    }
+
+    /// Takes a deployment up from its recorded step and follows it to its end.
+    pub(super) async fn resume(&self, id: i64) {
+        match self.advance(id, true).await {
+            Ok(()) => self.spawn_follow(id),
+            Err(StepError::Refused(e)) => {
+                let ending = Ending::new(Outcome::Failed, e.to_api_error().message);
+                let _ = records::finish(self.store.pool(), id, &ending).await;
             }
+            Err(StepError::Failed(e)) => tracing::error!(error = ?e, deployment = id, "resuming a deployment"),
         }
     }
 

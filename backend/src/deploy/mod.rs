@@ -8,6 +8,7 @@ mod follow;
 pub mod history;
 pub(crate) mod hub;
 mod key;
+mod lease;
 mod native;
 pub(crate) mod plan;
 pub mod records;
@@ -24,6 +25,7 @@ use records::Row;
 
 use crate::aws::Environments;
 use crate::config::DeploySettings;
+use crate::replicas::Replicas;
 use crate::error::AppError;
 use crate::store::Store;
 
@@ -33,6 +35,7 @@ pub struct Deployer {
     environments: Arc<Environments>,
     store: Store,
     settings: DeploySettings,
+    replicas: Arc<Replicas>,
 }
 
 /// What starting a deployment gave.
@@ -67,12 +70,13 @@ impl Deployer {
         &self.store
     }
 
-    pub fn new(environments: Arc<Environments>, store: Store, settings: DeploySettings) -> Self {
-        let hub = Hub::new(environments.clone(), store.clone(), settings.clone());
+    pub fn new(environments: Arc<Environments>, store: Store, settings: DeploySettings, replicas: Arc<Replicas>) -> Self {
+        let hub = Hub::new(environments.clone(), store.clone(), settings.clone(), replicas.clone());
         if let Some(every) = settings.external_sweep {
-            tokio::spawn(external::sweep(environments.clone(), store.pool().clone(), every));
+            let candidate = replicas.candidate("external sweep");
+            tokio::spawn(external::sweep(environments.clone(), store.pool().clone(), every, candidate));
         }
-        Self { hub, environments, store, settings }
+        Self { hub, environments, store, settings, replicas }
     }
 
     pub(crate) async fn record(&self, id: i64) -> Result<DeploymentRecord, AppError> {

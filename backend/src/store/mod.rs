@@ -72,6 +72,8 @@ impl Backend {
 pub struct Store {
     pool: Db,
     backend: Backend,
+    /// PostgreSQL's URL, for the connections replicas coordinate on (`replicas`).
+    url: Option<String>,
 }
 
 impl Store {
@@ -91,7 +93,8 @@ impl Store {
             .bind(env!("CARGO_PKG_VERSION"))
             .execute(&pool)
             .await?;
-        Ok(Self { pool, backend })
+        let url = (backend == Backend::Postgres).then_some(database);
+        Ok(Self { pool, backend, url })
     }
 
     /// True when the database answers a query.
@@ -105,6 +108,10 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub(crate) fn postgres_url(&self) -> Option<&str> {
+        self.url.as_deref()
     }
 }
 

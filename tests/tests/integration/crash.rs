@@ -1,74 +1,12 @@
 //! kill -9 the server at each step of a deploy, start it again on the same database, and find the
 //! deployment finished with the right outcome and exactly one revision registered for it.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use shared::auth::{Grant, Role};
 
-use crate::helpers::{PASSWORD, TestApp, berth_serve, json_with_status};
-
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-/// Starts the server process; with `pause`, a deployment stops after that step.
-fn start(db: &std::path::Path, account: &str, pause: Option<&str>) -> (Server, std::sync::mpsc::Receiver<String>) {
-    let (mut command, port) = berth_serve(db, account);
-    command.stderr(Stdio::piped());
-    if let Some(step) = pause {
-        command.env("BERTH_PAUSE_AFTER_STEP", step);
-    }
-    let mut child = command.spawn().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    (Server { child, port }, rx)
-}
-
-impl Server {
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    async fn login(&self, http: &reqwest::Client) -> (String, String) {
-        for _ in 0..100 {
-            let resp =
-                http.post(self.url("/api/auth/login")).json(&json!({"name": "ops", "password": PASSWORD})).send().await;
-            if let Some(resp) = resp.filter_ok() {
-                let cookie = resp.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
-                let me: Value = resp.json().await.unwrap();
-                return (cookie, me["csrfToken"].as_str().unwrap().to_string());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the server never came up");
-    }
-}
-
-trait FilterOk: Sized {
-    fn filter_ok(self) -> Option<reqwest::Response>;
-}
-
-impl FilterOk for Result<reqwest::Response, reqwest::Error> {
-    fn filter_ok(self) -> Option<reqwest::Response> {
-        self.ok().filter(|r| r.status() == 200)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::helpers::{PASSWORD, TestApp, json_with_status, start_server as start};
 
 async fn revisions(app: &TestApp) -> usize {
     let list = json_with_status(app.get("/api/envs/local/task-definitions/nginx-web/revisions").await, 200).await;
@@ -83,8 +21,8 @@ async fn a_deploy_killed_at_any_step_is_finished_after_a_restart_without_a_dupli
     let repo = json_with_status(app.get("/api/envs/local/repositories/nginxweb").await, 200).await;
     let uri = repo["repository"]["repositoryUri"].as_str().unwrap().to_string();
     let http = reqwest::Client::new();
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("berth.db");
+    let database = crate::helpers::scratch_database().await;
+    let db = std::path::PathBuf::from(database.location());
     let store = berth::store::Store::open(&db).await.unwrap();
     berth::auth::users::add(store.pool(), "ops", PASSWORD, &Grant { environment: "*".into(), role: Role::Deployer })
         .await

@@ -33,6 +33,7 @@ mod notifications;
 mod notifications_crash;
 mod placement;
 mod realworld;
+mod replicas;
 mod repositories;
 mod route_scopes;
 mod security;

@@ -13,7 +13,7 @@ use shared::ecs::task_definition::TaskDefinitionSpec;
 use crate::store::Db;
 use crate::store::Json;
 pub(crate) use write::{
-    Ending, Inserted, NewDeployment, add_events, delete, finish, insert, set_awaiting_approval, set_from,
+    Ending, Inserted, Lease, NewDeployment, add_events, delete, finish, insert, set_awaiting_approval, set_from,
     set_registered, set_updated, set_verdict,
 };
 
@@ -335,6 +335,8 @@ mod tests {
         out
     }
 
+    const LEASE: Lease = Lease { owner: "test", until: i64::MAX };
+
     fn deploy<'a>(request: Asked) -> NewDeployment<'a> {
         NewDeployment {
             environment: "local",
@@ -356,7 +358,7 @@ mod tests {
         for (store, _scratch) in stores().await {
             let images = vec![ImageChange { container: "web".into(), image: "nginx:1.27".into() }];
             let Inserted::New(id) =
-                insert(store.pool(), &deploy(Asked { images: Some(images.clone()), revision_of: None })).await.unwrap()
+                insert(store.pool(), &deploy(Asked { images: Some(images.clone()), revision_of: None }), LEASE).await.unwrap()
             else {
                 panic!("not inserted")
             };
@@ -375,7 +377,7 @@ mod tests {
     #[tokio::test]
     async fn a_stored_value_that_does_not_decode_is_an_error_not_a_default() {
         for (store, _scratch) in stores().await {
-            let Inserted::New(id) = insert(store.pool(), &deploy(Asked::default())).await.unwrap() else { panic!() };
+            let Inserted::New(id) = insert(store.pool(), &deploy(Asked::default()), LEASE).await.unwrap() else { panic!() };
             for (column, value) in [("request", "{\"imagez\":[]}"), ("images", "not json"), ("verdict", "{\"summary\":3}")]
             {
                 let restore: (Option<String>,) =
@@ -413,7 +415,7 @@ mod tests {
                 ..Default::default()
             };
             for reason in ["first failure", "second failure"] {
-                let Inserted::New(id) = insert(pool, &deploy(Asked::default())).await.unwrap() else { panic!() };
+                let Inserted::New(id) = insert(pool, &deploy(Asked::default()), LEASE).await.unwrap() else { panic!() };
                 let verdict = Verdict { summary: reason.into(), stopped_tasks: vec![kept(reason)], ..Default::default() };
                 set_verdict(pool, id, &verdict).await.unwrap();
                 finish(pool, id, &Ending::new(Outcome::Failed, reason)).await.unwrap();

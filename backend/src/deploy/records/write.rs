@@ -47,14 +47,21 @@ async fn by_key(pool: &Db, new: &NewDeployment<'_>) -> StoreResult<Option<i64>> 
     Ok(found.map(|(id,)| id))
 }
 
-pub(crate) async fn insert(pool: &Db, new: &NewDeployment<'_>) -> StoreResult<Inserted> {
+/// Who drives a deployment in flight, and until when (unix ms) unless renewed (`deploy::lease`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lease<'a> {
+    pub owner: &'a str,
+    pub until: i64,
+}
+
+pub(crate) async fn insert(pool: &Db, new: &NewDeployment<'_>, lease: Lease<'_>) -> StoreResult<Inserted> {
     if let Some(id) = by_key(pool, new).await? {
         return Ok(Inserted::Repeated(id));
     }
     let result = sqlx::query_scalar::<_, i64>(
         "INSERT INTO deployments (environment, cluster, service, kind, actor, via, note, idempotency_key, request, \
-         step, outcome, to_task_definition, to_spec, started_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+         step, outcome, to_task_definition, to_spec, started_at, lease_owner, lease_until) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
     )
     .bind(new.environment)
     .bind(new.cluster)
@@ -70,6 +77,8 @@ pub(crate) async fn insert(pool: &Db, new: &NewDeployment<'_>) -> StoreResult<In
     .bind(new.to_task_definition)
     .bind(new.to_spec.map(Json))
     .bind(now_ms())
+    .bind(lease.owner)
+    .bind(lease.until)
     .fetch_one(pool)
     .await;
     let what = || format!("recording a deployment of {}/{}", new.cluster, new.service);

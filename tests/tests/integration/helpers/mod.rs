@@ -7,12 +7,22 @@ mod test_app;
 
 pub use browser::{Browser, click, save_screenshot, set_text, wait_across_load};
 pub use local_aws::{forgetful_local_aws_url, local_aws_url};
-pub use process::{berth_binary, berth_serve};
+pub use process::{Server, berth_binary, berth_serve, start_server, start_server_with};
 pub use raw_http::RawConnection;
 pub use receiver::Receiver;
 pub use test_app::{PASSWORD, Session, TestApp, json_with_status};
 
 /// The repository root (this crate lives in `tests/`).
+/// A scratch database for a test's server: SQLite, or PostgreSQL when `BERTH_TEST_DATABASE` is
+/// `postgres` (scripts/test runs the deployment tests both ways).
+pub async fn scratch_database() -> berth::store::testing::Scratch {
+    match std::env::var("BERTH_TEST_DATABASE").as_deref() {
+        Ok("postgres") => berth::store::testing::Scratch::postgres().await,
+        Ok("sqlite") | Err(_) => berth::store::testing::Scratch::sqlite(),
+        Ok(other) => panic!("BERTH_TEST_DATABASE={other}: use sqlite or postgres"),
+    }
+}
+
 pub fn repo_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
 }

@@ -13,7 +13,7 @@ use super::{local_aws_url, repo_root};
 
 pub const PASSWORD: &str = "correct-horse-battery";
 
-/// A Berth server on port 0 with its own database file and its own AWS account in the local AWS,
+/// A Berth server on port 0 with its own database and its own AWS account in the local AWS,
 /// and a logged-in admin (`admin`, admin in every environment) to make requests as.
 pub struct TestApp {
     pub address: String,
@@ -25,7 +25,7 @@ pub struct TestApp {
     pub admin: Session,
     /// The local AWS the server's environment talks to (direct calls go there too).
     pub endpoint: String,
-    _dir: tempfile::TempDir,
+    _database: berth::store::testing::Scratch,
 }
 
 /// Requests as one caller: a session (cookie + CSRF token), a bearer token, or nobody.
@@ -52,11 +52,11 @@ impl TestApp {
 
     /// Spawns with settings adjusted by `adjust` (the account is fresh unless it changes it).
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
+        let database = super::scratch_database().await;
         let account = fresh_account();
         let mut settings = Settings {
             listen: "127.0.0.1:0".parse().unwrap(),
-            database: dir.path().join("berth.db"),
+            database: database.location().into(),
             static_dir: repo_root().join("dist"),
             environments: vec![local_environment(local_aws_url(), &account)],
             demo_data: false,
@@ -96,7 +96,7 @@ impl TestApp {
             .await
             .expect("the admin is added");
         let admin = anon.login("admin", PASSWORD).await.expect("the admin logs in");
-        Self { address, account, http, aws, store, admin, endpoint, _dir: dir }
+        Self { address, account, http, aws, store, admin, endpoint, _database: database }
     }
 
     /// The demo data (with `adjust`), its lab service fitted to its cluster ([`Self::fit_lab_service`])
