@@ -1,19 +1,23 @@
-//! History: 1,000,000 deployments in SQLite, then the p99 of filtered page queries (the API's
+//! History: 1,000,000 deployments in SQLite (or, with `postgres`, in a database of its own on the
+//! project's test PostgreSQL, `scripts/postgres`), then the p99 of filtered page queries (the API's
 //! query: filters + keyset cursor, 50 per page). Target: 10 ms or less.
-//! Run: `cargo run --release -p berth --example bench_history [rows]`.
+//! Run: `cargo run --release -p berth --example bench_history [rows] [postgres]`.
 
 mod common;
 
 use std::time::Instant;
 
 use berth::deploy::history;
+use berth::store::testing::Scratch;
 use shared::deploy::HistoryQuery;
 
 #[tokio::main]
 async fn main() {
     let rows: i64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
-    let dir = tempfile::tempdir().unwrap();
-    let store = common::store(&dir).await;
+    let on_postgres = std::env::args().nth(2).as_deref() == Some("postgres");
+    let database = if on_postgres { Scratch::postgres().await } else { Scratch::sqlite() };
+    let store = berth::store::Store::open(database.location()).await.expect("the store opens");
+    println!("history on {:?}", store.backend());
     let pool = store.pool();
     let started = Instant::now();
     let (envs, outcomes, actors) =
