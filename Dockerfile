@@ -2,6 +2,7 @@
 # front end, run as a non-root user. Configure it from the environment (README, "Berth on ECS"):
 #   docker build -t berth . && docker run -p 8080:8080 -e BERTH_ENVIRONMENTS=prod \
 #     -e BERTH_ENV_PROD_REGION=eu-west-1 -v berth-data:/var/lib/berth berth
+# (a SQLite file in the volume), or -e BERTH_DATABASE=postgres://… for PostgreSQL and replicas.
 # Versions as scripts/install pins them (../shared/TOOLCHAIN.md says why).
 
 FROM rust:1.95-bookworm AS build
@@ -10,7 +11,9 @@ ARG WASM_BINDGEN_VERSION=0.2.130
 ARG BINARYEN_VERSION=132.0.0
 RUN apt-get update && apt-get install -y --no-install-recommends zopfli brotli nodejs npm \
     && rm -rf /var/lib/apt/lists/*
+# The tools are built quickly rather than optimised (scripts/install does the same).
 RUN rustup target add wasm32-unknown-unknown \
+    && export CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
     && cargo install trunk --version "$TRUNK_VERSION" --locked \
     && cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 WORKDIR /src
@@ -24,6 +27,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
     && useradd --system --uid 10001 --home-dir /var/lib/berth --create-home berth
 COPY --from=build /src/target/release/berth /usr/local/bin/berth
 COPY --from=build /src/dist /usr/share/berth/dist
+# Amazon RDS's certificate authorities, for `?sslmode=verify-full&sslrootcert=` in BERTH_DATABASE.
+ADD --chmod=644 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /usr/share/berth/rds-global-bundle.pem
 USER berth
 WORKDIR /var/lib/berth
 ENV BERTH_LISTEN=0.0.0.0:8080 \

@@ -34,6 +34,7 @@ async fn main() {
             service: "web".into(),
             images: vec![ImageChange { container: "web".into(), image: format!("nginx:1.{i}") }],
             note: Some("bench".into()),
+            freeze_override: None,
         };
         let started = Instant::now();
         let record = deployer.deploy(&principal, "prod", &request, Some(&format!("bench-{i}"))).await.expect("deploys");

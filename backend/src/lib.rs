@@ -9,6 +9,7 @@ pub mod config;
 pub(crate) mod demo;
 pub mod deploy;
 pub mod error;
+pub(crate) mod guardrails;
 pub(crate) mod extract;
 pub mod logs;
 pub(crate) mod notify;

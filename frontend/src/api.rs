@@ -561,9 +561,20 @@ pub async fn redeploy(id: i64, request: &RedeployRequest) -> Result<DeploymentRe
     post(&format!("/api/deployments/{id}/redeploy"), request).await
 }
 
+pub async fn acknowledge(
+    id: i64,
+    request: &shared::guardrails::AcknowledgeRequest,
+) -> Result<shared::guardrails::Acknowledgement, ApiError> {
+    post(&format!("/api/deployments/{id}/acknowledge"), request).await
+}
+
 /// `query`: the history page's query string (filters and cursor), without `?`.
 pub async fn history(query: &str) -> Result<HistoryPage, ApiError> {
     get(&format!("/api/deployments?{query}")).await
+}
+
+pub async fn live(query: &str) -> Result<shared::live::LiveView, ApiError> {
+    get(&format!("/api/live?{query}")).await
 }
 
 pub async fn deployed_services() -> Result<Vec<DeployedService>, ApiError> {
@@ -643,6 +654,9 @@ pub mod paths {
     }
     pub fn deployment(id: i64) -> String {
         format!("/deployments/{id}")
+    }
+    pub fn live(query: &str) -> String {
+        if query.is_empty() { "/live".into() } else { format!("/live?{query}") }
     }
     pub const USERS: &str = "/admin/users";
     pub const TOKENS: &str = "/admin/tokens";

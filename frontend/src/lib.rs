@@ -17,7 +17,7 @@ use router::Route;
 
 use pages::{
     AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
-    HistoryPage, Home, NotificationsPage, RepositoriesPage, RepositoryPage, ServiceLogsPage, ServicePage,
+    HistoryPage, Home, LivePage, NotificationsPage, RepositoriesPage, RepositoryPage, ServiceLogsPage, ServicePage,
     TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage,
     UpdateServicePage, UsersPage,
 };
@@ -52,6 +52,7 @@ const TASKS: &[Route] = &[
 const HISTORY: &[Route] = &[
     ("/deployments", || view! { <HistoryPage/> }.into_any()),
     ("/deployments/:id", || view! { <DeploymentPage/> }.into_any()),
+    ("/live", || view! { <LivePage/> }.into_any()),
 ];
 const ADMIN: &[Route] = &[
     ("/admin/users", || view! { <UsersPage/> }.into_any()),

@@ -36,17 +36,28 @@ pub async fn serve(
     dir: &tempfile::TempDir,
     interval: Duration,
 ) -> (String, String, reqwest::Client) {
+    serve_on(environments, &dir.path().join("berth.db").to_string_lossy(), interval).await
+}
+
+/// As [`serve`], on the database at `database` (a SQLite path or a `postgres://` URL): several
+/// calls on one PostgreSQL are replicas of one Berth.
+pub async fn serve_on(
+    environments: std::sync::Arc<berth::aws::Environments>,
+    database: &str,
+    interval: Duration,
+) -> (String, String, reqwest::Client) {
     use berth::auth::rate_limit::LoginLimiter;
     use berth::config::{AuthSettings, Settings};
     use shared::auth::{Grant, Role};
-    let store = store(dir).await;
+    let store = Store::open(database).await.expect("the store opens");
     let viewer = Grant { environment: "*".into(), role: Role::Viewer };
-    berth::auth::users::add(store.pool(), "bench", "bench-password-1", &viewer).await.unwrap();
+    // Another replica on the same database may have added it already.
+    let _ = berth::auth::users::add(store.pool(), "bench", "bench-password-1", &viewer).await;
     let deploy = settings(interval);
     let settings = Settings {
         listen: "127.0.0.1:0".parse().unwrap(),
-        database: dir.path().join("berth.db"),
-        static_dir: dir.path().join("dist"),
+        database: database.into(),
+        static_dir: std::env::temp_dir().join("berth-bench-no-front-end"),
         environments: Vec::new(),
         demo_data: false,
         demo_admin: false,
@@ -57,6 +68,7 @@ pub async fn serve(
         deploy: deploy.clone(),
         notify: Default::default(),
     };
+    let replicas = berth::replicas::Replicas::start(&store).await.expect("the replicas' channel opens");
     let state = berth::state::AppState {
         public_url: None,
         environments: environments.clone(),
@@ -64,7 +76,7 @@ pub async fn serve(
         auth: std::sync::Arc::new(AuthSettings::default()),
         login_limiter: std::sync::Arc::new(LoginLimiter::default()),
         creations: Default::default(),
-        deployer: berth::deploy::Deployer::new(environments.clone(), store.clone(), deploy.clone()),
+        deployer: berth::deploy::Deployer::new(environments.clone(), store.clone(), deploy.clone(), replicas),
         logs: berth::logs::tail::LogHub::new(environments, store, deploy),
     };
     let app = berth::startup::router(state, &settings);

@@ -1,17 +1,20 @@
-//! Login attempts, counted in memory over sliding windows. A restart forgets them: acceptable for
-//! a single server; the limits are what stops guessing.
+//! Login attempts, counted in the store over sliding windows: the limits hold across restarts and
+//! across every replica on one PostgreSQL (a guesser spreading attempts over replicas gets no more).
 //!
-//! An attempt takes its slot under the lock *before* the password is checked, so parallel
-//! requests can't all pass the check before any failure is recorded. A failure keeps its slot; a
-//! success gives it back. Three limits apply at once:
+//! An attempt takes its slot in one transaction *before* the password is checked, so parallel
+//! requests can't all pass the check before any failure is recorded: on SQLite the transaction's
+//! first statement is a write, which waits for the one writer; on PostgreSQL a transaction-scoped
+//! advisory lock queues the attempts. A failure keeps its slot; a success gives it back. Three
+//! limits apply at once:
 //! - per user name and client address (5 in 15 minutes): stops guessing one account from one
 //!   place without letting anyone lock an admin out from everywhere;
 //! - per user name from any address (50 in an hour): slows guessing spread over many addresses;
 //! - per client address (20 in 15 minutes): stops one client trying many names.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::deploy::records::now_ms;
+use crate::store::{Backend, Doing, Store, StoreResult};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limit {
@@ -39,15 +42,13 @@ impl Default for Limits {
 
 pub struct LoginLimiter {
     limits: Limits,
-    attempts: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
 /// A reserved attempt: counted as a failure unless [`LoginLimiter::succeeded`] gives it back.
 #[must_use = "a successful login must give its slot back"]
 pub(crate) struct Attempt {
-    keys: [String; 3],
+    id: String,
     user_and_address: String,
-    at: Instant,
 }
 
 impl Default for LoginLimiter {
@@ -58,7 +59,7 @@ impl Default for LoginLimiter {
 
 impl LoginLimiter {
     pub(crate) fn new(limits: Limits) -> Self {
-        Self { limits, attempts: Mutex::new(HashMap::new()) }
+        Self { limits }
     }
 
     fn keyed(&self, ip: &str, user: &str) -> [(String, Limit); 3] {
@@ -70,52 +71,70 @@ impl LoginLimiter {
         ]
     }
 
-    /// Takes a slot in every limit, or says how many seconds until one frees up.
-    pub(crate) fn reserve(&self, ip: &str, user: &str) -> Result<Attempt, u64> {
+    /// Takes a slot in every limit (`Ok(Ok(attempt))`), or says how many seconds until one frees
+    /// up (`Ok(Err(seconds))`).
+    pub(crate) async fn reserve(&self, store: &Store, ip: &str, user: &str) -> StoreResult<Result<Attempt, u64>> {
+        let doing = || "counting login attempts".to_string();
         let keyed = self.keyed(ip, user);
-        let now = Instant::now();
-        let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        // Guessing with ever new names must not grow memory without bound: drop what has expired.
-        if map.len() > 10_000 {
-            let longest = self.longest_window();
-            map.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < longest));
+        let now = now_ms();
+        let mut tx = store.pool().begin().await.doing(doing)?;
+        if store.backend() == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext('berth login attempts'))")
+                .execute(&mut *tx)
+                .await
+                .doing(doing)?;
         }
-        let wait = keyed
-            .iter()
-            .filter_map(|(key, limit)| {
-                let times = map.get_mut(key)?;
-                while times.front().is_some_and(|t| now.duration_since(*t) >= limit.window) {
-                    times.pop_front();
-                }
-                let oldest = *times.front()?;
-                (times.len() >= limit.max).then(|| (limit.window - now.duration_since(oldest)).as_secs().max(1))
-            })
-            .max();
+        // What every window has forgotten goes first (also SQLite's write lock, taken before any
+        // count is read): guessing with ever new names does not grow the table without bound.
+        sqlx::query("DELETE FROM login_attempts WHERE at_ms <= $1")
+            .bind(now - self.longest_window().as_millis() as i64)
+            .execute(&mut *tx)
+            .await
+            .doing(doing)?;
+        let mut wait = None;
+        for (key, limit) in &keyed {
+            let window = limit.window.as_millis() as i64;
+            let (count, oldest): (i64, Option<i64>) =
+                sqlx::query_as("SELECT COUNT(*), MIN(at_ms) FROM login_attempts WHERE key = $1 AND at_ms > $2")
+                    .bind(key)
+                    .bind(now - window)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .doing(doing)?;
+            if count as usize >= limit.max {
+                let frees_in = (window - (now - oldest.unwrap_or(now))).max(0) as u64 / 1000;
+                wait = wait.max(Some(frees_in.max(1)));
+            }
+        }
         if let Some(wait) = wait {
-            return Err(wait);
+            tx.commit().await.doing(doing)?;
+            return Ok(Err(wait));
         }
+        let id = crate::auth::secrets::random_secret();
         for (key, _) in &keyed {
-            map.entry(key.clone()).or_default().push_back(now);
+            sqlx::query("INSERT INTO login_attempts (attempt, key, at_ms) VALUES ($1, $2, $3)")
+                .bind(&id)
+                .bind(key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .doing(doing)?;
         }
-        let [(a, _), (b, _), (c, _)] = keyed;
-        Ok(Attempt { user_and_address: a.clone(), keys: [a, b, c], at: now })
+        tx.commit().await.doing(doing)?;
+        let [(user_and_address, _), _, _] = keyed;
+        Ok(Ok(Attempt { id, user_and_address }))
     }
 
     /// The password was right: the attempt's slots are given back, and the failures of this user
     /// from this address are forgotten (not those from elsewhere, nor the address's).
-    pub(crate) fn succeeded(&self, attempt: Attempt) {
-        let mut map = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(&attempt.user_and_address);
-        for key in &attempt.keys {
-            if let Some(times) = map.get_mut(key) {
-                if let Some(i) = times.iter().rposition(|t| *t == attempt.at) {
-                    times.remove(i);
-                }
-                if times.is_empty() {
-                    map.remove(key);
-                }
-            }
-        }
+    pub(crate) async fn succeeded(&self, store: &Store, attempt: Attempt) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_attempts WHERE attempt = $1 OR key = $2")
+            .bind(&attempt.id)
+            .bind(&attempt.user_and_address)
+            .execute(store.pool())
+            .await
+            .doing(|| "giving a login's slot back".to_string())?;
+        Ok(())
     }
 
     fn longest_window(&self) -> Duration {
@@ -127,64 +146,93 @@ impl LoginLimiter {
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
+    use crate::store::testing::Scratch;
 
     fn small() -> LoginLimiter {
         let limit = |max| Limit { max, window: Duration::from_secs(60) };
         LoginLimiter::new(Limits { per_user_and_address: limit(2), per_user: limit(3), per_address: limit(4) })
     }
 
-    #[test]
-    fn the_user_limit_holds_per_address_and_other_addresses_still_get_in() {
-        let limiter = small();
-        let _ = limiter.reserve("1.1.1.1", "ann").unwrap();
-        let _ = limiter.reserve("1.1.1.1", "Ann").unwrap();
-        assert!(limiter.reserve("1.1.1.1", "ann").is_err(), "two failures from this address");
-        let ok = limiter.reserve("2.2.2.2", "ann").expect("another address is not locked out");
-        limiter.succeeded(ok);
-        let _ = limiter.reserve("3.3.3.3", "ann").unwrap();
-        assert!(limiter.reserve("4.4.4.4", "ann").is_err(), "three failures from anywhere: the slower global limit");
-    }
-
-    #[test]
-    fn the_address_limit_counts_every_name() {
-        let limiter = small();
-        for name in ["a", "b", "c", "d"] {
-            let _ = limiter.reserve("1.1.1.1", name).unwrap();
+    /// A fresh store on each backend.
+    async fn stores() -> Vec<(Scratch, Store)> {
+        let mut out = Vec::new();
+        for scratch in Scratch::each().await {
+            let store = Store::open(scratch.location()).await.unwrap();
+            out.push((scratch, store));
         }
-        assert!(limiter.reserve("1.1.1.1", "e").is_err());
-        assert!(limiter.reserve("2.2.2.2", "e").is_ok());
+        out
     }
 
-    #[test]
-    fn a_success_gives_its_slot_back_and_forgets_failures_from_that_address() {
-        let limiter = small();
-        let _ = limiter.reserve("1.1.1.1", "ann").unwrap();
-        let ok = limiter.reserve("1.1.1.1", "ann").unwrap();
-        limiter.succeeded(ok);
-        for _ in 0..2 {
-            let _ = limiter.reserve("1.1.1.1", "ann").unwrap();
+    async fn reserve(limiter: &LoginLimiter, store: &Store, ip: &str, user: &str) -> Result<Attempt, u64> {
+        limiter.reserve(store, ip, user).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_user_limit_holds_per_address_and_other_addresses_still_get_in() {
+        for (_scratch, store) in stores().await {
+            let limiter = small();
+            let _ = reserve(&limiter, &store, "1.1.1.1", "ann").await.unwrap();
+            let _ = reserve(&limiter, &store, "1.1.1.1", "Ann").await.unwrap();
+            let wait = reserve(&limiter, &store, "1.1.1.1", "ann").await.err().expect("two failures from this address");
+            assert!((59..=60).contains(&wait), "the window frees up in a minute, not {wait} s");
+            let ok = reserve(&limiter, &store, "2.2.2.2", "ann").await.expect("another address is not locked out");
+            limiter.succeeded(&store, ok).await.unwrap();
+            let _ = reserve(&limiter, &store, "3.3.3.3", "ann").await.unwrap();
+            assert!(
+                reserve(&limiter, &store, "4.4.4.4", "ann").await.is_err(),
+                "three failures from anywhere: the slower global limit"
+            );
         }
-        assert!(limiter.reserve("1.1.1.1", "ann").is_err());
     }
 
-    #[test]
-    fn parallel_attempts_never_get_more_slots_than_the_limit() {
-        let limiter = Arc::new(small());
-        let granted = Arc::new(AtomicUsize::new(0));
-        let threads: Vec<_> = (0..32)
-            .map(|_| {
-                let (limiter, granted) = (limiter.clone(), granted.clone());
-                std::thread::spawn(move || {
-                    if limiter.reserve("1.1.1.1", "ann").is_ok() {
-                        granted.fetch_add(1, Ordering::SeqCst);
-                    }
+    #[tokio::test]
+    async fn the_address_limit_counts_every_name() {
+        for (_scratch, store) in stores().await {
+            let limiter = small();
+            for name in ["a", "b", "c", "d"] {
+                let _ = reserve(&limiter, &store, "1.1.1.1", name).await.unwrap();
+            }
+            assert!(reserve(&limiter, &store, "1.1.1.1", "e").await.is_err());
+            assert!(reserve(&limiter, &store, "2.2.2.2", "e").await.is_ok());
+        }
+    }
+
+    #[tokio::test]
+    async fn a_success_gives_its_slot_back_and_forgets_failures_from_that_address() {
+        for (_scratch, store) in stores().await {
+            let limiter = small();
+            let _ = reserve(&limiter, &store, "1.1.1.1", "ann").await.unwrap();
+            let ok = reserve(&limiter, &store, "1.1.1.1", "ann").await.unwrap();
+            limiter.succeeded(&store, ok).await.unwrap();
+            for _ in 0..2 {
+                let _ = reserve(&limiter, &store, "1.1.1.1", "ann").await.unwrap();
+            }
+            assert!(reserve(&limiter, &store, "1.1.1.1", "ann").await.is_err());
+        }
+    }
+
+    /// Two replicas on one database (two stores, two limiters): the attempts on one count on the
+    /// other, and parallel attempts on both never get more slots than the limit.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn parallel_attempts_on_two_replicas_never_get_more_slots_than_the_limit() {
+        for scratch in Scratch::each().await {
+            let replicas = [
+                (Arc::new(small()), Store::open(scratch.location()).await.unwrap()),
+                (Arc::new(small()), Store::open(scratch.location()).await.unwrap()),
+            ];
+            let tries: Vec<_> = (0..32)
+                .map(|i| {
+                    let (limiter, store) = replicas[i % 2].clone();
+                    tokio::spawn(async move { limiter.reserve(&store, "1.1.1.1", "ann").await.unwrap().is_ok() })
                 })
-            })
-            .collect();
-        threads.into_iter().for_each(|t| t.join().unwrap());
-        assert_eq!(granted.load(Ordering::SeqCst), 2);
+                .collect();
+            let mut granted = 0;
+            for t in tries {
+                granted += usize::from(t.await.unwrap());
+            }
+            assert_eq!(granted, 2, "{:?}", scratch.backend());
+        }
     }
 }

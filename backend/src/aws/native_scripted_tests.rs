@@ -181,6 +181,7 @@ fn request() -> DeployRequest {
         service: "web".into(),
         images: vec![ImageChange { container: "web".into(), image: "nginx:1.27".into() }],
         note: None,
+        freeze_override: None,
     }
 }
 

@@ -61,6 +61,7 @@ impl Deployer {
             request: records::Asked { images: Some(request.images.clone()), revision_of: None },
             to_task_definition: None,
             to_spec: None,
+            freeze_override: request.freeze_override.as_deref(),
         };
         self.begin(&new).await
     }
@@ -85,6 +86,7 @@ impl Deployer {
             request: records::Asked { images: None, revision_of: Some(target.source.id) },
             to_task_definition: target.source.to_task_definition.as_deref(),
             to_spec: target.source.to_spec.as_ref().map(|s| &s.0),
+            freeze_override: target.freeze_override.as_deref(),
         };
         self.begin(&new).await
     }
@@ -216,7 +218,7 @@ async fn registered_before(
 }
 
 /// Tag and digest of ECR images not yet known (best effort: other registries stay as typed).
-pub(super) async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
+pub(crate) async fn resolve(aws: &AwsEnv, images: &mut [DeployedImage]) {
     for image in images.iter_mut().filter(|i| i.digest.is_none()) {
         let Some(r) = shared::deploy::ecr_reference(&image.image) else { continue };
         let Ok(Some(hit)) = aws.find_image(&r.account, &r.repository, r.tag.as_deref(), r.digest.as_deref()).await

@@ -190,6 +190,7 @@ impl Deployer {
             service: service.to_string(),
             kind: DeploymentKind::Rollback,
             source,
+            freeze_override: None,
         };
         self.redeploy(principal, &target, note, None).await
     }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use shared::deploy::{DeploymentKind, DeploymentRecord};
 
-pub(crate) use engine::{StepError, check_images, with_images};
+pub(crate) use engine::{StepError, check_images, resolve, with_images};
 use hub::Hub;
 use records::Row;
 
@@ -53,6 +53,8 @@ pub(crate) struct Target {
     pub kind: DeploymentKind,
     /// The deployment whose revision goes out again.
     pub source: Row,
+    /// Made during a freeze window: the window and the admin's reason.
+    pub freeze_override: Option<String>,
 }
 
 impl Deployer {

@@ -106,6 +106,7 @@ mod tests {
             ended_at: Some(id * 1000 + 500),
             verdict: None,
             awaiting_approval: None,
+            freeze_override: None,
         }
     }
 

@@ -256,6 +256,7 @@ mod tests {
             ended_at: None,
             verdict: None,
             awaiting_approval: None,
+            freeze_override: None,
         }
     }
 

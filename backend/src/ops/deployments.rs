@@ -25,8 +25,14 @@ pub(crate) async fn deploy(
 ) -> Result<Started, AppError> {
     let action = Action::on_service("service.deploy", &request.cluster, &request.service, Role::Deployer);
     caller
-        .act(env, action, async |_| {
-            caller.state.deployer.deploy(&caller.principal, env, request, idempotency_key).await
+        .act(env, action, async |aws| {
+            shared::deploy::validate_deploy(request)?;
+            let service = format!("{}/{}", request.cluster, request.service);
+            let freeze_override =
+                super::guardrails::check_freeze(caller, env, &service, request.freeze_override.as_deref()).await?;
+            super::guardrails::check_failed_images(aws, caller, env, request).await?;
+            let request = DeployRequest { freeze_override, ..request.clone() };
+            caller.state.deployer.deploy(&caller.principal, env, &request, idempotency_key).await
         })
         .await
 }
@@ -83,6 +89,7 @@ pub(crate) async fn rollback(
                 service: service.to_string(),
                 kind: DeploymentKind::Rollback,
                 source,
+                freeze_override: None,
             };
             caller.state.deployer.redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key).await
         })
@@ -101,7 +108,7 @@ fn acknowledged(plan: &RedeployPlan, request: &RedeployRequest) -> Result<(), Ap
 }
 
 /// A deployment the caller may see; one of an environment they can't see does not exist for them.
-async fn visible_row(caller: &Caller, id: i64) -> Result<records::Row, AppError> {
+pub(super) async fn visible_row(caller: &Caller, id: i64) -> Result<records::Row, AppError> {
     let row = caller.state.deployer.row(id).await?;
     if !caller.principal.can_see(&row.environment) {
         return Err(AppError::NotFound(format!("No deployment #{id}.")));
@@ -140,6 +147,10 @@ pub(crate) async fn redeploy(
                     field: None,
                 });
             }
+            let service = format!("{}/{}", source.cluster, source.service);
+            let freeze_override =
+                super::guardrails::check_freeze(caller, &source.environment, &service, request.freeze_override.as_deref())
+                    .await?;
             let resolved = plan::for_redeploy(aws, caller.state.store.pool(), &source).await?;
             acknowledged(&resolved.plan, request)?;
             let target = Target {
@@ -148,6 +159,7 @@ pub(crate) async fn redeploy(
                 service: source.service.clone(),
                 kind: DeploymentKind::Redeploy,
                 source: resolved.target.unwrap_or_else(|| source.clone()),
+                freeze_override,
             };
             caller.state.deployer.redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key).await
         })
@@ -182,7 +194,8 @@ pub(crate) async fn detail(caller: &Caller, id: i64) -> Result<DeploymentDetail,
         _ => Vec::new(),
     };
     let events = records::events(caller.state.store.pool(), id).await?;
-    Ok(DeploymentDetail { deployment: row.record(), changes, events })
+    let acknowledgements = crate::guardrails::acknowledgements(caller.state.store.pool(), id).await?;
+    Ok(DeploymentDetail { deployment: row.record(), changes, events, acknowledgements })
 }
 
 /// The service's live snapshots: however many clients watch, the server polls ECS once per

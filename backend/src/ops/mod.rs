@@ -8,6 +8,8 @@ pub(crate) mod admin;
 pub(crate) mod audit_log;
 pub(crate) mod clusters;
 pub(crate) mod deployments;
+pub(crate) mod guardrails;
+pub(crate) mod live;
 pub(crate) mod logs;
 pub(crate) mod notifications;
 pub(crate) mod placement;

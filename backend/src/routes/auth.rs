@@ -63,7 +63,7 @@ async fn login(
     let target = Target { environment: None, resource: None, action: "auth.login" };
     // The attempt is counted before the password is checked: parallel guesses can't all get in
     // before the first failure is recorded.
-    let attempt = match state.login_limiter.reserve(&ip, &name) {
+    let attempt = match state.login_limiter.reserve(&state.store, &ip, &name).await? {
         Ok(attempt) => attempt,
         Err(wait) => {
             audit::append(pool, &name, "login", &target, "denied: rate limited").await;
@@ -80,7 +80,7 @@ async fn login(
         audit::append(pool, &name, "login", &target, "failed: wrong user or password").await;
         return Err(AppError::Unauthorized(WRONG.into()));
     };
-    state.login_limiter.succeeded(attempt);
+    state.login_limiter.succeeded(&state.store, attempt).await?;
     let session = sessions::create(pool, user_id).await?;
     audit::append(pool, &name, "session", &target, "success").await;
     let me = Me {

@@ -6,7 +6,9 @@ mod auth;
 mod clusters;
 mod deployments;
 mod environments;
+mod guardrails;
 mod health;
+mod live;
 mod logs;
 mod notifications;
 mod openapi;
@@ -43,6 +45,7 @@ use crate::state::AppState;
         (name = "audit", description = "Who did what"),
         (name = "deployments", description = "Deploy, roll back, the history, live service updates"),
         (name = "notifications", description = "Where deployment events are sent, and how each delivery went"),
+        (name = "guardrails", description = "Rules an environment enforces on deployments, and acknowledgements"),
     )
 )]
 struct ApiDoc;
@@ -72,6 +75,8 @@ pub(crate) fn protected() -> OpenApiRouter<AppState> {
         .merge(openapi::router())
         .merge(auth::router())
         .merge(environments::router())
+        .merge(guardrails::router())
+        .merge(live::router())
         .merge(repositories::router())
         .merge(tokens::router())
         .merge(audit::router())

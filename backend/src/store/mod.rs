@@ -164,6 +164,24 @@ mod tests {
         }
     }
 
+    /// RDS refuses plain connections: Berth speaks TLS to PostgreSQL and, with `verify-full`,
+    /// checks the server's certificate against the given CA and its name.
+    #[tokio::test]
+    async fn postgres_over_tls_checks_the_servers_certificate_and_name() {
+        let scratch = testing::Scratch::postgres().await;
+        let tls = format!("?sslmode=verify-full&sslrootcert={}", testing::ca_certificate());
+        let by_name = scratch.location().replace("@127.0.0.1:", "@localhost:") + &tls;
+        let store = Store::open(&by_name).await.expect("TLS to the name on the certificate");
+        let (ssl,): (bool,) = sqlx::query_as("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        assert!(ssl, "the connection is encrypted");
+        let by_address = scratch.location().to_string() + &tls;
+        let refused = Store::open(&by_address).await.err().expect("127.0.0.1 is not the certificate's name");
+        assert!(format!("{refused:#}").contains("connecting to PostgreSQL"), "{refused:#}");
+    }
+
     #[tokio::test]
     async fn a_sqlite_file_is_in_wal_mode_with_foreign_keys_on() {
         let dir = tempfile::tempdir().unwrap();

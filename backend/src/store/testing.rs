@@ -76,6 +76,14 @@ pub fn admin_url() -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// The certificate the test server's TLS uses (for `localhost`), from `scripts/postgres ca`.
+pub fn ca_certificate() -> String {
+    let _ = admin_url();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/postgres");
+    let out = Command::new(&script).arg("ca").output().unwrap_or_else(|e| panic!("running {}: {e}", script.display()));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 fn psql(url: &str, statement: &str) {
     let out = Command::new("psql").args([url, "-qc", statement]).output().expect("psql runs");
     assert!(out.status.success(), "psql {statement}: {}", String::from_utf8_lossy(&out.stderr));

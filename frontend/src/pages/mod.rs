@@ -21,7 +21,7 @@ mod users;
 pub use audit::AuditPage;
 pub use clusters::{ClusterPage, ClustersPage, CreateClusterPage};
 pub use create_repository::CreateRepositoryPage;
-pub use history::{DeploymentPage, HistoryPage};
+pub use history::{DeploymentPage, HistoryPage, LivePage};
 pub use home::Home;
 pub use login::LoginPage;
 pub use logs::ServiceLogsPage;

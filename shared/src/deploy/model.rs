@@ -15,6 +15,9 @@ pub struct DeployRequest {
     /// Why, in a few words (shown in the history).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// An admin deploys during a freeze window: why (audited, shown in the history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freeze_override: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +44,9 @@ pub struct RedeployRequest {
     /// The target revision's latest deployment failed, and the caller has read why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledge_failure: Option<bool>,
+    /// An admin deploys during a freeze window: why (audited, shown in the history).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freeze_override: Option<String>,
 }
 
 /// How a deployment came about.
@@ -200,6 +206,9 @@ pub struct DeploymentRecord {
     /// or roll it back (`POST …/services/S/rollout/answer`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awaiting_approval: Option<super::native::HookState>,
+    /// Made during a freeze window by an admin's override: the window, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freeze_override: Option<String>,
 }
 
 impl DeploymentRecord {
@@ -234,6 +243,9 @@ pub struct DeploymentDetail {
     pub changes: Vec<Change>,
     /// The service's events during the rollout, newest first.
     pub events: Vec<ServiceEvent>,
+    /// Its failure acknowledged (the failed-image guard), oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acknowledgements: Vec<crate::guardrails::Acknowledgement>,
 }
 
 /// `GET /api/deployments` filters; every one optional.

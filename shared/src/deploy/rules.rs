@@ -63,6 +63,7 @@ mod tests {
             service: "nginx-web-access".into(),
             images: images.iter().map(|(c, i)| ImageChange { container: (*c).into(), image: (*i).into() }).collect(),
             note: None,
+            freeze_override: None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Several `berth serve` processes on one PostgreSQL behave as one Berth: a deploy started on one
 //! is watched on another and holds the service's lock on all of them; killing (-9) the replica
 //! that runs a deploy lets another finish it with one revision; killing the replica that polls a
-//! service leaves the other replicas' viewers receiving snapshots.
+//! service leaves the other replicas' viewers receiving snapshots; failed logins count on all.
 
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
@@ -217,4 +217,22 @@ async fn viewers_on_another_replica_keep_receiving_when_the_pollers_replica_is_k
     assert!(leads(&b_log, &mut b_seen, POLLER), "B polls now");
     let gap = after_kill[0]["polledAtMs"].as_i64().unwrap() - killed_ms;
     assert!(gap < 5_000, "B polled {gap} ms after the kill");
+}
+
+#[tokio::test]
+async fn failed_logins_count_on_every_replica() {
+    let (app, _database, db, _) = setup().await;
+    let ((a, _), (b, _)) = (replica(&db, &app.account, None), replica(&db, &app.account, None));
+    let http = reqwest::Client::new();
+    let attempt = |server: &Server| {
+        http.post(server.url("/api/auth/login")).json(&json!({"name": "ops", "password": "not-the-password"})).send()
+    };
+    // Five failures of one name from one address are the limit: three on A, two on B.
+    for server in [&a, &a, &a, &b, &b] {
+        assert_eq!(attempt(server).await.unwrap().status(), 401);
+    }
+    for server in [&a, &b] {
+        let refused = json_with_status(attempt(server).await.unwrap(), 429).await;
+        assert_eq!(refused["code"], "rate_limited", "{refused}");
+    }
 }

@@ -39,6 +39,8 @@ fn body_of(method: &str, path: &str) -> Option<Value> {
         ("post", p) if p.ends_with("/rollout/stop") => json!({"stopType": "ROLLBACK"}),
         ("post", p) if p.ends_with("/rollout/answer") => json!({"action": "CONTINUE"}),
         ("put", p) if p.ends_with("/desired-count") => json!({"desiredCount": 1}),
+        ("put", "/api/envs/{env}/guardrails") => json!({"failedImageGuard": false}),
+        ("post", "/api/deployments/{id}/acknowledge") => json!({"reason": "walked"}),
         ("post", "/api/tokens") => {
             json!({"name": "walked", "role": "viewer", "environments": ["local"], "expiresAt": "2099-01-01T00:00:00Z"})
         }

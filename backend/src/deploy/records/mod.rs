@@ -68,21 +68,22 @@ pub(crate) struct Row {
     pub ended_at: Option<i64>,
     pub verdict: Option<Json<Verdict>>,
     pub awaiting_approval: Option<Json<shared::deploy::HookState>>,
+    pub freeze_override: Option<String>,
 }
 
 pub(crate) const COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, outcome, reason, \
     from_task_definition, to_task_definition, from_spec, to_spec, images, ecs_deployment_id, rolled_back_to, \
-    started_at, ended_at, verdict, awaiting_approval";
+    started_at, ended_at, verdict, awaiting_approval, freeze_override";
 
 /// The columns of a history line (no documents).
 pub(crate) const LIST_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, '{}' AS request, step, \
     outcome, reason, from_task_definition, to_task_definition, NULL AS from_spec, NULL AS to_spec, images, \
-    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict, awaiting_approval";
+    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict, awaiting_approval, freeze_override";
 
 /// A history line with what was asked (a rollback's source).
 const PLAN_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, \
     outcome, reason, from_task_definition, to_task_definition, NULL AS from_spec, NULL AS to_spec, images, \
-    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict, awaiting_approval";
+    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict, awaiting_approval, freeze_override";
 
 impl Row {
     pub(crate) fn record(&self) -> DeploymentRecord {
@@ -108,6 +109,7 @@ impl Row {
             duration_ms: self.ended_at.map(|e| e - self.started_at),
             verdict: self.verdict.as_ref().map(|v| v.0.clone()),
             awaiting_approval: self.awaiting_approval.as_ref().map(|h| h.0.clone()),
+            freeze_override: self.freeze_override.clone(),
         }
     }
 }
@@ -350,6 +352,7 @@ mod tests {
             request,
             to_task_definition: None,
             to_spec: None,
+            freeze_override: None,
         }
     }
 

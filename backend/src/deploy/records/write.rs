@@ -25,6 +25,8 @@ pub(crate) struct NewDeployment<'a> {
     /// A redeploy knows its target from the start.
     pub to_task_definition: Option<&'a str>,
     pub to_spec: Option<&'a TaskDefinitionSpec>,
+    /// Made during a freeze window: the window and the admin's reason.
+    pub freeze_override: Option<&'a str>,
 }
 
 pub(crate) enum Inserted {
@@ -60,8 +62,8 @@ pub(crate) async fn insert(pool: &Db, new: &NewDeployment<'_>, lease: Lease<'_>)
     }
     let result = sqlx::query_scalar::<_, i64>(
         "INSERT INTO deployments (environment, cluster, service, kind, actor, via, note, idempotency_key, request, \
-         step, outcome, to_task_definition, to_spec, started_at, lease_owner, lease_until) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+         step, outcome, to_task_definition, to_spec, started_at, lease_owner, lease_until, freeze_override) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
     )
     .bind(new.environment)
     .bind(new.cluster)
@@ -79,6 +81,7 @@ pub(crate) async fn insert(pool: &Db, new: &NewDeployment<'_>, lease: Lease<'_>)
     .bind(now_ms())
     .bind(lease.owner)
     .bind(lease.until)
+    .bind(new.freeze_override)
     .fetch_one(pool)
     .await;
     let what = || format!("recording a deployment of {}/{}", new.cluster, new.service);

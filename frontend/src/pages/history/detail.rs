@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use shared::auth::Role;
 use shared::deploy::{Outcome, RedeployRequest, Verdict};
 use shared::error::ApiError;
+use shared::guardrails::{AcknowledgeRequest, Acknowledgement};
 
 use crate::api::{self, paths};
 use crate::components::{ChangeTable, ErrorBanner, ImageTable, Modal, PlanView, outcome_badge};
@@ -60,8 +61,11 @@ pub fn DeploymentPage() -> impl IntoView {
                         <dt>"To"</dt><dd>{revision_link(&d.to_task_definition)}</dd>
                         <dt>"Outcome"</dt><dd id="outcomeReason">{d.reason.clone().unwrap_or_default()}</dd>
                         <dt>"Note"</dt><dd>{d.note.clone().unwrap_or_else(|| "—".into())}</dd>
+                        {d.freeze_override.clone().map(|o| view! { <dt>"Freeze override"</dt><dd id="freezeOverride">{o}</dd> })}
                         <dt>"ECS deployment"</dt><dd class="mono">{d.ecs_deployment_id.clone().unwrap_or_else(|| "—".into())}</dd>
                     </dl>
+                    <Acknowledgements id=d.id given=found.acknowledgements
+                        can=can_deploy && (d.outcome == Outcome::Failed || d.rolled_back_to.is_some())/>
                     <h2>"Images"</h2>
                     <ImageTable images=d.images.clone() id="images"/>
                     <h2>"Task definition changes"</h2>
@@ -73,6 +77,45 @@ pub fn DeploymentPage() -> impl IntoView {
                 }.into_any()
             }
         }}
+    }
+}
+
+/// The failed-image guard's acknowledgements of this failure, and (for a deployer, when it failed)
+/// the form that adds one: with the guard on, its images go out to the service again only after.
+#[component]
+fn Acknowledgements(id: i64, given: Vec<Acknowledgement>, can: bool) -> impl IntoView {
+    let given = RwSignal::new(given);
+    let reason = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let request = AcknowledgeRequest { reason: reason.get_untracked() };
+        send(pending, async move { api::acknowledge(id, &request).await }, move |answer| match answer {
+            Ok(a) => {
+                given.update(|g| g.push(a));
+                reason.set(String::new());
+                error.set(None);
+            }
+            Err(e) => error.set(Some(e)),
+        });
+    };
+    view! {
+        {move || (!given.get().is_empty()).then(|| view! {
+            <h2>"Failure acknowledged"</h2>
+            <ul class="events" id="acknowledgements">{given.get().into_iter().map(|a| view! {
+                <li><time>{local_time(Some(&a.at))}</time>{format!(" {}: {}", a.actor, a.reason)}</li>
+            }).collect_view()}</ul>
+        })}
+        {can.then(|| view! {
+            <form class="inline-form" id="acknowledgeForm" on:submit=submit>
+                <label>"Acknowledge this failure (the failed-image guard then lets its images go out again): why"
+                    <input type="text" name="reason" maxlength="500" prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))/></label>
+                <button type="submit" disabled=move || pending.get()>"Acknowledge"</button>
+            </form>
+            {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+        })}
     }
 }
 

@@ -109,6 +109,7 @@ pub fn HistoryPage() -> impl IntoView {
                             <td class="mono">{format!("{} → {}", d.from_task_definition.clone().unwrap_or_else(|| "?".into()), d.to_task_definition.clone().unwrap_or_else(|| "…".into()))}</td>
                             <td>{outcome_badge(d.outcome)}
                                 {d.awaiting_approval.is_some().then(|| view! { " " <span class="badge warn awaiting">"awaiting approval"</span> })}
+                                {d.freeze_override.clone().map(|o| view! { " " <span class="badge warn freeze-override" title=o>"freeze override"</span> })}
                                 {d.verdict.as_ref().map(|v| view! { <small class="verdict-line" title=v.summary.clone()>{v.summary.clone()}</small> })}</td>
                             <td>{d.duration_ms.map(crate::format::seconds).unwrap_or_default()}</td>
                         </tr>

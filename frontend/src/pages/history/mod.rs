@@ -4,7 +4,9 @@
 mod charts;
 mod detail;
 mod list;
+mod live;
 mod service_filter;
 
 pub use detail::DeploymentPage;
 pub use list::HistoryPage;
+pub use live::LivePage;

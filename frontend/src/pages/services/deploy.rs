@@ -60,6 +60,7 @@ pub fn DeployDialog(
             .map(|(container, image)| ImageChange { container, image })
             .collect(),
         note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+        freeze_override: None,
     };
     let for_preview = request.clone();
     let preview = move |_| {
@@ -154,6 +155,7 @@ pub fn RollbackDialog(env: Memo<String>, cluster: String, service: String, on_cl
                 note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
                 deployment: found.already_rolled_back.as_ref().and(found.target.as_ref()).map(|t| t.id),
                 acknowledge_failure: found.failed_before.is_some().then_some(true),
+                ..Default::default()
             };
             send(pending, async move { api::rollback(&env, &cluster, &service, &request).await }, move |answer| {
                 match answer {

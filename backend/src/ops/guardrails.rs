@@ -1,0 +1,149 @@
+//! Guardrails: an environment's admins set them; deploys are checked against them here, before any
+//! change is made; a deployer acknowledges a failure so its images may go out again.
+
+use shared::auth::Role;
+use shared::deploy::{DeployRequest, DeployedImage};
+use shared::error::FieldError;
+use shared::guardrails::{AcknowledgeRequest, Acknowledgement, Guardrails, GuardrailsInfo, REASON_MAX};
+
+use super::{Action, Caller, Needs};
+use crate::audit;
+use crate::aws::AwsEnv;
+use crate::error::AppError;
+use crate::guardrails::{self, freeze};
+
+/// The environment's guardrails: anyone who can see the environment may read them (a deployer
+/// should know what will refuse a deploy).
+pub(crate) async fn get(caller: &Caller, env: &str) -> Result<GuardrailsInfo, AppError> {
+    caller.read(env)?;
+    Ok(guardrails::get(caller.state.store.pool(), env).await?)
+}
+
+/// Sets the environment's guardrails (its admins, not a token limited to some services).
+pub(crate) async fn set(caller: &Caller, env: &str, new: &Guardrails) -> Result<GuardrailsInfo, AppError> {
+    let resource = format!("guardrails of {env}: {}", serde_json::to_string(new).unwrap_or_default());
+    let action = Action::new("guardrails.set", resource, Needs::Unscoped(Role::Admin));
+    caller
+        .act(env, action, async |_| {
+            freeze::check(new)?;
+            Ok(guardrails::set(caller.state.store.pool(), env, new, &caller.principal.name).await?)
+        })
+        .await
+}
+
+/// The freeze windows: while one is on, a deploy or redeploy is refused, naming the window and its
+/// end, unless an admin of the environment overrides it with a reason. Answers what the
+/// deployment records of the override ("window: reason"), when one was needed; the override is
+/// audited on its own line. Rollbacks are not frozen: they put back a release that ran before.
+pub(crate) async fn check_freeze(
+    caller: &Caller,
+    env: &str,
+    service: &str,
+    override_reason: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let pool = caller.state.store.pool();
+    let windows = guardrails::get(pool, env).await?.guardrails.freeze_windows;
+    let Some(frozen) = freeze::frozen_at(&windows, jiff::Timestamp::now()) else { return Ok(None) };
+    let name = &frozen.name;
+    let Some(reason) = override_reason.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Err(AppError::Conflict {
+            message: format!(
+                "Guardrail \"freeze window\" of {env}: \"{name}\" is on until {}. Deploy after it ends, or an admin \
+                 of {env} overrides it with a reason (freezeOverride).",
+                frozen.until
+            ),
+            field: Some("freezeOverride".into()),
+        });
+    };
+    caller.principal.require(env, Role::Admin).map_err(|_| {
+        AppError::Forbidden(format!("Only an admin of {env} may override the freeze window \"{name}\"."))
+    })?;
+    if reason.chars().count() > REASON_MAX {
+        return Err(AppError::Validation(vec![FieldError::new("freezeOverride", format!("At most {REASON_MAX} characters."))]));
+    }
+    let recorded = format!("{name}: {reason}");
+    let target = audit::Target {
+        environment: Some(env),
+        resource: Some(format!("service {service} during \"{name}\" (until {}): {reason}", frozen.until)),
+        action: "freeze.override",
+    };
+    audit::append(pool, &caller.principal.name, &caller.principal.via_label(), &target, "allowed").await;
+    Ok(Some(recorded))
+}
+
+/// Acknowledges the failure of deployment `id`: its image digests may go out to its service
+/// again. A deployer of that service; the reason goes to the audit log and the deployment's page.
+pub(crate) async fn acknowledge(
+    caller: &Caller,
+    id: i64,
+    request: &AcknowledgeRequest,
+) -> Result<Acknowledgement, AppError> {
+    let row = super::deployments::visible_row(caller, id).await?;
+    let reason = request.reason.trim();
+    let resource = format!("deployment #{id} of {}/{}: {reason}", row.cluster, row.service);
+    let action = Action::new(
+        "deployment.acknowledge",
+        resource,
+        Needs::Service { cluster: &row.cluster, service: &row.service, role: Role::Deployer },
+    );
+    caller
+        .act(&row.environment, action, async |_| {
+            request.validate()?;
+            let pool = caller.state.store.pool();
+            let conflict = |message: String| AppError::Conflict { message, field: None };
+            if !guardrails::failed(pool, id).await? {
+                return Err(conflict(format!(
+                    "Deployment #{id} did not fail and was not rolled back ({}): there is nothing to acknowledge.",
+                    row.outcome.as_str()
+                )));
+            }
+            let digests = guardrails::digests(&row);
+            if digests.is_empty() {
+                return Err(conflict(format!(
+                    "Deployment #{id} has no image digest Berth knows (its images are not in this environment's ECR): \
+                     the failed-image guard never refuses them."
+                )));
+            }
+            Ok(guardrails::acknowledge(pool, &row, &digests, &caller.principal.name, reason).await?)
+        })
+        .await
+}
+
+/// The failed-image guard, when the environment has it on: refuses a deploy of an image digest
+/// that failed (or was rolled back) on this service, until the failure is acknowledged.
+pub(crate) async fn check_failed_images(aws: &AwsEnv, caller: &Caller, env: &str, request: &DeployRequest) -> Result<(), AppError> {
+    let pool = caller.state.store.pool();
+    if !guardrails::get(pool, env).await?.guardrails.failed_image_guard {
+        return Ok(());
+    }
+    let mut images: Vec<DeployedImage> = request
+        .images
+        .iter()
+        .map(|c| DeployedImage { container: c.container.clone(), image: c.image.trim().to_string(), ..Default::default() })
+        .collect();
+    crate::deploy::resolve(aws, &mut images).await;
+    for (i, image) in images.iter().enumerate() {
+        // A digest in the reference itself counts too (an image outside ECR, by digest).
+        let digest = image.digest.clone().or_else(|| image.image.split_once('@').map(|(_, d)| d.to_string()));
+        let Some(digest) = digest else { continue };
+        let found = guardrails::unacknowledged_failure(pool, env, &request.cluster, &request.service, &digest).await?;
+        if let Some(failed) = found {
+            let why = failed.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+            return Err(AppError::Conflict {
+                message: format!(
+                    "Guardrail \"failed-image guard\" of {env}: {} ({digest}) failed on {}/{} in deployment #{} ({}{why}). \
+                     Deploy another image, or acknowledge that failure with a reason first \
+                     (POST /api/deployments/{}/acknowledge, or \"Acknowledge\" on its page).",
+                    image.image,
+                    request.cluster,
+                    request.service,
+                    failed.id,
+                    failed.outcome.as_str(),
+                    failed.id
+                ),
+                field: Some(format!("images[{i}].image")),
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! What's live where (`shared::live`): every environment the caller can see, read at once (through
+//! the shared, briefly reused AWS reads), lined up by cluster and service name.
+
+use std::collections::BTreeMap;
+
+use shared::deploy::DeployedImage;
+use shared::ecs::cluster::ServiceSummary;
+use shared::live::{LastDeployment, LiveCell, LiveImage, LiveQuery, LiveRow, LiveView, Unreadable, mark_differences};
+
+use super::Caller;
+use crate::deploy::records;
+use crate::error::AppError;
+
+pub(crate) async fn view(caller: &Caller, query: &LiveQuery) -> Result<LiveView, AppError> {
+    let environments = caller.visible();
+    let reads = futures::future::join_all(environments.iter().map(|env| cells_of(caller, env, query))).await;
+    let mut rows: BTreeMap<(String, String), Vec<Option<LiveCell>>> = BTreeMap::new();
+    let mut unreadable = Vec::new();
+    for (i, (env, read)) in environments.iter().zip(reads).enumerate() {
+        match read {
+            Ok(cells) => {
+                for (key, cell) in cells {
+                    rows.entry(key).or_insert_with(|| vec![None; environments.len()])[i] = Some(cell);
+                }
+            }
+            Err(e) => unreadable.push(Unreadable { environment: env.clone(), message: e.to_api_error().message }),
+        }
+    }
+    let mut rows: Vec<LiveRow> = rows
+        .into_iter()
+        .map(|((cluster, service), cells)| {
+            let mut row = LiveRow { cluster, service, cells, differs: false };
+            mark_differences(&mut row);
+            row
+        })
+        .collect();
+    if query.differs_only == Some(true) {
+        rows.retain(|r| r.differs);
+    }
+    Ok(LiveView { environments, rows, unreadable })
+}
+
+/// The environment's services (those the filters keep), each with what it runs.
+async fn cells_of(caller: &Caller, env: &str, query: &LiveQuery) -> Result<Vec<((String, String), LiveCell)>, AppError> {
+    let aws = caller.read(env)?;
+    let mut out = Vec::new();
+    for cluster in aws.list_clusters().await? {
+        let name = cluster.cluster_name;
+        if cluster.status != "ACTIVE" || query.cluster.as_ref().is_some_and(|c| *c != name) {
+            continue;
+        }
+        for service in aws.services_of(&name).await? {
+            if query.service.as_ref().is_some_and(|s| !service.service_name.contains(s.as_str())) {
+                continue;
+            }
+            let cell = cell_of(caller, env, &name, &service).await?;
+            out.push(((name.clone(), service.service_name.clone()), cell));
+        }
+    }
+    Ok(out)
+}
+
+async fn cell_of(caller: &Caller, env: &str, cluster: &str, service: &ServiceSummary) -> Result<LiveCell, AppError> {
+    let aws = caller.read(env)?;
+    let pool = caller.state.store.pool();
+    let revision = aws.describe_task_definition_ref(&service.task_definition).await?;
+    // The deployment that registered this revision knows the digests its tags named.
+    let registered = records::latest_to(pool, env, cluster, &service.service_name, &service.task_definition).await?;
+    let known: &[DeployedImage] = registered.as_ref().map_or(&[], |r| r.images.0.as_slice());
+    let mut images = Vec::new();
+    for c in &revision.spec.container_definitions {
+        let (tag, digest) = parts(&c.image);
+        let recorded = known.iter().find(|i| i.container == c.name);
+        let mut image = LiveImage {
+            container: c.name.clone(),
+            image: c.image.clone(),
+            tag: tag.or_else(|| recorded.and_then(|i| i.tag.clone())),
+            digest: digest.or_else(|| recorded.and_then(|i| i.digest.clone())),
+        };
+        if image.digest.is_none() {
+            // A tag Berth did not deploy: the digest it names in this environment's ECR now, which
+            // is what a task started now pulls (and what makes two accounts' registries comparable).
+            let mut found = [DeployedImage { container: c.name.clone(), image: c.image.clone(), ..Default::default() }];
+            crate::deploy::resolve(aws, &mut found).await;
+            image.digest = found[0].digest.take();
+        }
+        images.push(image);
+    }
+    let last = records::latest_of(pool, env, cluster, &service.service_name).await?.map(|row| {
+        let record = row.record();
+        LastDeployment {
+            id: record.id,
+            kind: record.kind,
+            outcome: record.outcome,
+            actor: record.actor,
+            started_at: record.started_at,
+        }
+    });
+    Ok(LiveCell {
+        environment: env.to_string(),
+        task_definition: service.task_definition.clone(),
+        images,
+        desired_count: service.desired_count,
+        running_count: service.running_count,
+        rollout_state: service.rollout_state.clone(),
+        last,
+        differs: false,
+    })
+}
+
+/// The tag and digest an image reference names (`repo:tag`, `repo@sha256:…`, `repo:tag@sha256:…`).
+fn parts(image: &str) -> (Option<String>, Option<String>) {
+    let (name, digest) = match image.split_once('@') {
+        Some((name, digest)) => (name, Some(digest.to_string())),
+        None => (image, None),
+    };
+    let last = name.rsplit('/').next().unwrap_or(name);
+    (last.split_once(':').map(|(_, tag)| tag.to_string()), digest)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_reference_gives_its_tag_and_digest() {
+        assert_eq!(super::parts("nginx"), (None, None));
+        assert_eq!(super::parts("localhost:5000/web:v2"), (Some("v2".into()), None));
+        assert_eq!(super::parts("1.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:ab"), (None, Some("sha256:ab".into())));
+        assert_eq!(super::parts("web:v2@sha256:ab"), (Some("v2".into()), Some("sha256:ab".into())));
+    }
+}
