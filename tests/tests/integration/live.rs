@@ -63,7 +63,7 @@ async fn the_live_view_lines_services_up_across_environments_and_marks_what_diff
     assert_eq!(by_name["rows"].as_array().unwrap().len(), 1);
     let no_cluster = json_with_status(app.get("/api/live?cluster=elsewhere").await, 200).await;
     assert!(no_cluster["rows"].as_array().unwrap().is_empty());
-    assert_eq!(app.get("/api/live?differs=true").await.status(), 422, "an unknown filter is refused");
+    assert_eq!(app.get("/api/live?differs=true").await.status(), 400, "an unknown filter is refused");
 
     // A viewer of `local` only sees its column.
     let viewer = app.user("vic", "local", Role::Viewer).await;

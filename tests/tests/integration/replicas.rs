@@ -224,6 +224,8 @@ async fn failed_logins_count_on_every_replica() {
     let (app, _database, db, _) = setup().await;
     let ((a, _), (b, _)) = (replica(&db, &app.account, None), replica(&db, &app.account, None));
     let http = reqwest::Client::new();
+    // Both up (a login waits for its server; a success counts no failure).
+    let _ = (a.login(&http).await, b.login(&http).await);
     let attempt = |server: &Server| {
         http.post(server.url("/api/auth/login")).json(&json!({"name": "ops", "password": "not-the-password"})).send()
     };

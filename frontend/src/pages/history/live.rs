@@ -78,9 +78,10 @@ fn row_view(row: LiveRow) -> impl IntoView {
         None => view! { <td class="absent">"—"</td> }.into_any(),
         Some(cell) => cell_view(&row.cluster, &row.service, cell).into_any(),
     }).collect_view();
+    let label = name.clone();
     view! {
-        <tr data-service=name.clone() data-differs=row.differs.to_string()>
-            <th scope="row" class="mono">{name}</th>
+        <tr data-service=name data-differs=row.differs.to_string()>
+            <th scope="row" class="mono">{label}</th>
             {cells}
         </tr>
     }
