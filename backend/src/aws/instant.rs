@@ -106,6 +106,10 @@ fn rules(task: bool) -> Vec<Rule> {
                 .build();
             DescribeTasksOutput::builder().tasks(task).build()
         }),
+        // No ECS deployment history beyond the service's own deployments (the poller asks each round).
+        mock!(Client::list_service_deployments).then_output(|| {
+            aws_sdk_ecs::operation::list_service_deployments::ListServiceDeploymentsOutput::builder().build()
+        }),
         mock!(Client::list_services).then_output(|| {
             aws_sdk_ecs::operation::list_services::ListServicesOutput::builder()
                 .service_arns("arn:aws:ecs:eu-west-1:111122223333:service/prod/web")

@@ -10,6 +10,7 @@ mod browser_clusters;
 mod browser_deployments;
 mod browser_history_filters;
 mod browser_layout;
+mod browser_live;
 mod browser_local_lab;
 mod browser_logs;
 mod browser_notifications;

@@ -1,0 +1,66 @@
+//! The live view and the failed-image guard in headless Chromium (issue 20): two environments (two
+//! accounts of the local AWS) side by side, the one that runs other images marked; with the guard
+//! on, a failed image's deployment page takes an acknowledgement and then lists it.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use serde_json::json;
+
+use crate::helpers::{Browser, PASSWORD, TestApp, json_with_status, save_screenshot, set_text};
+
+#[tokio::test]
+async fn the_live_view_marks_the_environment_that_differs_and_a_failure_is_acknowledged_on_its_page() {
+    let other = TestApp::spawn_demo_with(|_| {}).await;
+    let account = other.account.clone();
+    let app = TestApp::spawn_demo_with(move |s| {
+        let mut prod = s.environments[0].clone();
+        prod.name = "prod".into();
+        prod.credentials = berth::config::Credentials::Local { account_id: account };
+        s.environments.push(prod);
+    })
+    .await;
+    let uri = app.repository_uri("nginxweb").await;
+    json_with_status(app.put_json("/api/envs/local/guardrails", &json!({"failedImageGuard": true})).await, 200).await;
+    let deploy = |tag: &str| json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
+        "images": [{"container": "nginx-web", "image": format!("{uri}:{tag}")}]});
+    json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &deploy("v1")).await, 200).await;
+    let failed =
+        json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &deploy("v3-cannot-start")).await, 424)
+            .await;
+
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1000).await.unwrap();
+    browser.login(&app.address, "/live", "admin", PASSWORD).await;
+    let wait = || c.wait().at_most(Duration::from_secs(30));
+    let heads = wait().for_element(Locator::Css("#live thead")).await.unwrap().text().await.unwrap();
+    assert!(heads.contains("local") && heads.contains("prod"), "{heads}");
+    let row = Locator::Css("#live tr[data-service='itflex-nginx/nginx-web-access']");
+    let row = wait().for_element(row).await.unwrap();
+    assert_eq!(row.attr("data-differs").await.unwrap().as_deref(), Some("true"));
+    let prod = row.find(Locator::Css("td[data-environment='prod']")).await.unwrap();
+    assert_eq!(prod.attr("data-differs").await.unwrap().as_deref(), Some("true"));
+    assert!(prod.text().await.unwrap().contains("differs"));
+    let local = row.find(Locator::Css("td[data-environment='local']")).await.unwrap().text().await.unwrap();
+    assert!(local.contains(&format!("#{}", failed["id"])) && local.contains("FAILED"), "the last deployment: {local}");
+    let same = c.find(Locator::Css("#live tr[data-service='itflex-nginx/nginx-web-bluegreen']")).await.unwrap();
+    assert_eq!(same.attr("data-differs").await.unwrap().as_deref(), Some("false"));
+    save_screenshot(c, "live-view").await;
+
+    // "Differs only" leaves the one row.
+    c.find(Locator::Css("#liveFilters input[name=differsOnly]")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#liveFilters button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait().for_element(Locator::Css("#live tbody tr:only-child[data-service='itflex-nginx/nginx-web-access']")).await.unwrap();
+
+    // The failed deployment's page takes an acknowledgement, then lists it.
+    c.goto(&app.url(&format!("/deployments/{}", failed["id"]))).await.unwrap();
+    let reason = wait().for_element(Locator::Css("#acknowledgeForm input[name=reason]")).await.unwrap();
+    set_text(c, &reason, "the container's command was wrong, not the image").await;
+    c.find(Locator::Css("#acknowledgeForm button[type=submit]")).await.unwrap().click().await.unwrap();
+    let listed = wait().for_element(Locator::Css("#acknowledgements li")).await.unwrap().text().await.unwrap();
+    assert!(listed.contains("admin: the container's command was wrong, not the image"), "{listed}");
+    save_screenshot(c, "deployment-acknowledged").await;
+    // The guard now lets the image go out (it fails again, as it must).
+    json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &deploy("v3-cannot-start")).await, 424).await;
+}
