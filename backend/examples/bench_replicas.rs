@@ -85,8 +85,14 @@ async fn main() {
         "replicas: 3 on one PostgreSQL, {viewers} SSE viewers of one service spread over them, poll interval {} ms, {seconds} s measured:",
         interval.as_millis()
     );
-    println!("  DescribeServices calls per poll interval, all replicas: {per_interval:.2} (target 1.0); by replica: {polled:?}");
-    println!("  polls delivered to all {viewers} viewers: {complete} of {}; events received: {}", seqs.len(), delays.len());
+    println!(
+        "  DescribeServices calls per poll interval, all replicas: {per_interval:.2} (target 1.0); by replica: {polled:?}"
+    );
+    println!(
+        "  polls delivered to all {viewers} viewers: {complete} of {}; events received: {}",
+        seqs.len(),
+        delays.len()
+    );
     println!("  delay from poll to delivery: p50 {p50:.1} ms, p99 {p99:.1} ms, max {max:.1} ms (target p99 < 150 ms)");
 
     // Kill the poller's replica: its runtime goes at once, its connections with it.

@@ -1,7 +1,7 @@
 //! The audit log: every state-changing action, appended (the table refuses updates and deletes).
 
-use shared::auth::{AuditEntry, AuditPage};
 use crate::store::Db;
+use shared::auth::{AuditEntry, AuditPage};
 
 use crate::auth::time::{now, to_rfc3339};
 use crate::error::AppError;
@@ -91,7 +91,8 @@ pub(crate) async fn query(pool: &Db, checked: &AuditQuery<'_>) -> Result<AuditPa
         ("at <", to.map(Param::Int)),
         ("id <", f.before.map(Param::Int)),
     ];
-    let mut sql = String::from("SELECT id, at, actor, via, environment, resource, action, outcome FROM audit_log WHERE 1=1");
+    let mut sql =
+        String::from("SELECT id, at, actor, via, environment, resource, action, outcome FROM audit_log WHERE 1=1");
     let mut params = Vec::new();
     for (clause, value) in conditions {
         if let Some(value) = value {

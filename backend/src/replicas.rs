@@ -14,8 +14,8 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use sqlx::postgres::{PgConnection, PgListener, PgPool, PgPoolOptions};
 use sqlx::Connection;
+use sqlx::postgres::{PgConnection, PgListener, PgPool, PgPoolOptions};
 use tokio::sync::broadcast;
 
 use crate::store::{Backend, Store};
@@ -63,7 +63,8 @@ impl Replicas {
                 // On a lost connection `recv` reconnects and listens again.
                 match listener.recv().await {
                     Ok(n) => {
-                        let _ = tx.send(Incoming { channel: n.channel().to_string(), payload: n.payload().to_string() });
+                        let _ =
+                            tx.send(Incoming { channel: n.channel().to_string(), payload: n.payload().to_string() });
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "listening to the other replicas; retrying");
@@ -106,7 +107,12 @@ impl Replicas {
 
     /// A candidate for the job `name`, to [`Candidate::lead`] with.
     pub(crate) fn candidate(&self, name: &str) -> Candidate {
-        Candidate { name: name.to_string(), url: self.postgres.as_ref().map(|p| p.url.clone()), conn: None, leading: false }
+        Candidate {
+            name: name.to_string(),
+            url: self.postgres.as_ref().map(|p| p.url.clone()),
+            conn: None,
+            leading: false,
+        }
     }
 }
 

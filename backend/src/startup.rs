@@ -40,8 +40,12 @@ impl Application {
             demo::ensure_admin(&store).await?;
         }
         let replicas = crate::replicas::Replicas::start(&store).await?;
-        let deployer =
-            crate::deploy::Deployer::new(environments.clone(), store.clone(), settings.deploy.clone(), replicas.clone());
+        let deployer = crate::deploy::Deployer::new(
+            environments.clone(),
+            store.clone(),
+            settings.deploy.clone(),
+            replicas.clone(),
+        );
         if replicas.is_shared() {
             // Other replicas may be driving deployments: take over only those whose lease ran out.
             deployer.spawn_leases();

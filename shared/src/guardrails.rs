@@ -53,8 +53,16 @@ pub struct FreezeWindow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FreezeWhen<'a> {
     /// Days, minutes after midnight from and to, the time zone.
-    Recurring { days: &'a [Weekday], from: u32, to: u32, time_zone: &'a str },
-    Once { start: &'a str, end: &'a str },
+    Recurring {
+        days: &'a [Weekday],
+        from: u32,
+        to: u32,
+        time_zone: &'a str,
+    },
+    Once {
+        start: &'a str,
+        end: &'a str,
+    },
 }
 
 impl FreezeWindow {
@@ -64,8 +72,13 @@ impl FreezeWindow {
         let once = self.start.is_some() || self.end.is_some();
         let mut errors = Vec::new();
         match (recurring, once) {
-            (true, true) => errors.push(("start", "Either days, from, to and timeZone (recurring) or start and end (once), not both.".to_string())),
-            (false, false) => errors.push(("days", "Days, from, to and timeZone (recurring), or start and end (once).".to_string())),
+            (true, true) => errors.push((
+                "start",
+                "Either days, from, to and timeZone (recurring) or start and end (once), not both.".to_string(),
+            )),
+            (false, false) => {
+                errors.push(("days", "Days, from, to and timeZone (recurring), or start and end (once).".to_string()))
+            }
             (false, true) => {
                 let (Some(start), Some(end)) = (&self.start, &self.end) else {
                     let missing = if self.start.is_none() { "start" } else { "end" };
@@ -90,7 +103,10 @@ impl FreezeWindow {
                 };
                 let (from, to) = (time("from", &self.from), time("to", &self.to));
                 if from.is_some() && from == to {
-                    errors.push(("to", "Ends when it starts: a window of no time (for a whole day: 00:00 to 24:00).".into()));
+                    errors.push((
+                        "to",
+                        "Ends when it starts: a window of no time (for a whole day: 00:00 to 24:00).".into(),
+                    ));
                 }
                 let time_zone = self.time_zone.as_deref().unwrap_or("");
                 if time_zone.trim().is_empty() {
@@ -198,7 +214,10 @@ impl AcknowledgeRequest {
         let mut errors = Errors::new();
         let reason = self.reason.trim();
         if reason.is_empty() {
-            errors.add("reason", "Say why the failed image may go out again (it is kept in the history and the audit log).");
+            errors.add(
+                "reason",
+                "Say why the failed image may go out again (it is kept in the history and the audit log).",
+            );
         } else if char_len(reason) > REASON_MAX {
             errors.add("reason", format!("At most {REASON_MAX} characters."));
         }
@@ -262,7 +281,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(both.validate().unwrap_err()[0].path, "freezeWindows[0].start");
-        assert!(serde_json::from_str::<Guardrails>(r#"{"freezeWindows": [{"name": "x", "timezone": "UTC"}]}"#).is_err());
+        assert!(
+            serde_json::from_str::<Guardrails>(r#"{"freezeWindows": [{"name": "x", "timezone": "UTC"}]}"#).is_err()
+        );
     }
 
     #[test]

@@ -165,10 +165,20 @@ mod tests {
 
     #[test]
     fn a_missing_environment_makes_the_next_one_differ_and_alike_rows_do_not() {
-        let mut gap = LiveRow { cluster: "c".into(), service: "s".into(), cells: vec![cell("dev", "sha256:a"), None, cell("prod", "sha256:a")], differs: false };
+        let mut gap = LiveRow {
+            cluster: "c".into(),
+            service: "s".into(),
+            cells: vec![cell("dev", "sha256:a"), None, cell("prod", "sha256:a")],
+            differs: false,
+        };
         mark_differences(&mut gap);
         assert!(gap.cells[2].as_ref().unwrap().differs, "nothing to its left to equal");
-        let mut alike = LiveRow { cluster: "c".into(), service: "s".into(), cells: vec![None, cell("staging", "sha256:a"), cell("prod", "sha256:a")], differs: false };
+        let mut alike = LiveRow {
+            cluster: "c".into(),
+            service: "s".into(),
+            cells: vec![None, cell("staging", "sha256:a"), cell("prod", "sha256:a")],
+            differs: false,
+        };
         mark_differences(&mut alike);
         assert!(!alike.differs, "the first environment that has it is where the comparison starts");
     }

@@ -2,8 +2,8 @@
 //! token is derived from the cookie value (see [`csrf_token`]), so it is never stored either:
 //! whoever reads the database can neither resume a session nor forge its CSRF token.
 
-use anyhow::Context;
 use crate::store::Db;
+use anyhow::Context;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -1,9 +1,9 @@
 //! API tokens for CI: random secrets shown once, stored as SHA-256; revocable; expiring.
 
-use anyhow::Context;
-use shared::auth::{Grant, Role, TokenInfo, TokenSpec, token_grants, token_narrowing};
 use crate::store::Db;
 use crate::store::Json;
+use anyhow::Context;
+use shared::auth::{Grant, Role, TokenInfo, TokenSpec, token_grants, token_narrowing};
 
 use super::secrets::{random_secret, sha256_hex};
 use super::time::{now, to_rfc3339};

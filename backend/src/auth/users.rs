@@ -1,8 +1,8 @@
 //! Users and their grants.
 
+use crate::store::Db;
 use anyhow::Context;
 use shared::auth::{Grant, Role};
-use crate::store::Db;
 
 use shared::auth::UserInfo;
 pub(crate) use shared::auth::validate_password;
@@ -15,12 +15,7 @@ pub async fn add(pool: &Db, name: &str, password: &str, grant: &Grant) -> anyhow
     add_with_grants(pool, name, password, std::slice::from_ref(grant)).await
 }
 
-pub(crate) async fn add_with_grants(
-    pool: &Db,
-    name: &str,
-    password: &str,
-    grants: &[Grant],
-) -> anyhow::Result<i64> {
+pub(crate) async fn add_with_grants(pool: &Db, name: &str, password: &str, grants: &[Grant]) -> anyhow::Result<i64> {
     validate_name(name).map_err(anyhow::Error::msg)?;
     validate_password(password).map_err(anyhow::Error::msg)?;
     let hash = hash_password_blocking(password).await?;

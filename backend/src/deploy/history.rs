@@ -1,10 +1,10 @@
 //! The history: filtered pages of deployments, newest first, with keyset pagination (a cursor of
 //! `started_at` and `id`, so page 1,000 costs what page 1 does), and the charts' figures.
 
+use crate::store::Db;
 use shared::deploy::{
     DayCount, DeployedService, DeploymentRecord, HistoryFilter, HistoryPage, HistoryQuery, HistoryStats, Outcome,
 };
-use crate::store::Db;
 
 use super::records::{LIST_COLUMNS, Row};
 use crate::error::AppError;

@@ -127,8 +127,7 @@ impl Hub {
                 if snapshot.error.is_none() {
                     last_rollout = snapshot.rollout.clone();
                 }
-                let throttled =
-                    snapshot.error.as_ref().is_some_and(|e| e.code == shared::error::ErrorCode::Throttled);
+                let throttled = snapshot.error.as_ref().is_some_and(|e| e.code == shared::error::ErrorCode::Throttled);
                 let snapshot = Arc::new(snapshot);
                 tx.send_replace(snapshot.clone());
                 self.publish(&key, &snapshot).await;

@@ -30,7 +30,10 @@ impl Deployer {
                 match take_over(pool, me.replicas.id(), until).await {
                     Ok(ids) => {
                         for id in ids {
-                            tracing::warn!(deployment = id, "taking over a deployment whose replica stopped renewing it");
+                            tracing::warn!(
+                                deployment = id,
+                                "taking over a deployment whose replica stopped renewing it"
+                            );
                             me.resume(id).await;
                         }
                     }

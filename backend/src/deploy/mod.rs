@@ -25,8 +25,8 @@ use records::Row;
 
 use crate::aws::Environments;
 use crate::config::DeploySettings;
-use crate::replicas::Replicas;
 use crate::error::AppError;
+use crate::replicas::Replicas;
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -72,7 +72,12 @@ impl Deployer {
         &self.store
     }
 
-    pub fn new(environments: Arc<Environments>, store: Store, settings: DeploySettings, replicas: Arc<Replicas>) -> Self {
+    pub fn new(
+        environments: Arc<Environments>,
+        store: Store,
+        settings: DeploySettings,
+        replicas: Arc<Replicas>,
+    ) -> Self {
         let hub = Hub::new(environments.clone(), store.clone(), settings.clone(), replicas.clone());
         if let Some(every) = settings.external_sweep {
             let candidate = replicas.candidate("external sweep");

@@ -75,8 +75,8 @@ pub(crate) fn already_message(failed: &Row, current: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use shared::deploy::DeployStep;
     use crate::store::Json;
+    use shared::deploy::DeployStep;
 
     use super::*;
     use crate::deploy::records::Asked;

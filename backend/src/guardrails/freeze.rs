@@ -35,7 +35,9 @@ pub(crate) fn check(guardrails: &Guardrails) -> Result<(), Vec<FieldError>> {
                         .map_err(|_| {
                             errors.push(FieldError::new(
                                 at(field),
-                                format!("{text:?} is not an RFC 3339 instant (2026-12-24T18:00:00Z, or with an offset)."),
+                                format!(
+                                    "{text:?} is not an RFC 3339 instant (2026-12-24T18:00:00Z, or with an offset)."
+                                ),
                             ))
                         })
                         .ok()

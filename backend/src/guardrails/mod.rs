@@ -36,7 +36,12 @@ pub(crate) async fn get(pool: &Db, environment: &str) -> StoreResult<GuardrailsI
     })
 }
 
-pub(crate) async fn set(pool: &Db, environment: &str, guardrails: &Guardrails, by: &str) -> StoreResult<GuardrailsInfo> {
+pub(crate) async fn set(
+    pool: &Db,
+    environment: &str,
+    guardrails: &Guardrails,
+    by: &str,
+) -> StoreResult<GuardrailsInfo> {
     let settings = serde_json::to_string(guardrails).unwrap_or_else(|_| "{}".into());
     sqlx::query(
         "INSERT INTO environment_guardrails (environment, settings, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
@@ -100,8 +105,8 @@ pub(crate) async fn unacknowledged_failure(
         .bind(service)
         .bind(format!("%\"{digest}\"%"))
         .fetch_optional(pool)
-    .await
-    .doing(|| format!("looking for failed deployments of {digest} on {cluster}/{service}"))?;
+        .await
+        .doing(|| format!("looking for failed deployments of {digest} on {cluster}/{service}"))?;
     let Some(newest) = newest else { return Ok(None) };
     let (acknowledged,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM image_acknowledgements WHERE environment = $1 AND cluster = $2 AND service = $3 \
@@ -119,7 +124,13 @@ pub(crate) async fn unacknowledged_failure(
 }
 
 /// Records that `row`'s failure was read: its digests may go out to its service again.
-pub(crate) async fn acknowledge(pool: &Db, row: &Row, digests: &[String], by: &str, reason: &str) -> StoreResult<Acknowledgement> {
+pub(crate) async fn acknowledge(
+    pool: &Db,
+    row: &Row,
+    digests: &[String],
+    by: &str,
+    reason: &str,
+) -> StoreResult<Acknowledgement> {
     let at = now_ms();
     let mut tx = pool.begin().await.doing(|| format!("acknowledging deployment #{}", row.id))?;
     for digest in digests {

@@ -9,8 +9,8 @@ pub mod tail;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use shared::logs::{LogLine, LogQuery, LogSource, Logs, NoLogs, source_of};
 use crate::store::Db;
+use shared::logs::{LogLine, LogQuery, LogSource, Logs, NoLogs, source_of};
 
 use crate::aws::{AwsEnv, EventFilter, LogEvent};
 use crate::deploy::records;

@@ -1,9 +1,9 @@
 //! The `notification_deliveries` table: one row per event and destination, pending until the
 //! destination answers 2xx or the attempts run out; the destination's delivery log.
 
-use shared::notify::{DeliveryInfo, DeliveryStatus, DestinationKind, NotifyEvent};
 use crate::store::Db;
 use crate::store::Json;
+use shared::notify::{DeliveryInfo, DeliveryStatus, DestinationKind, NotifyEvent};
 
 use super::Notice;
 use super::rfc3339_ms;
@@ -124,12 +124,7 @@ struct Logged {
 }
 
 /// A destination's newest `limit` deliveries, or one (`only`).
-pub(crate) async fn log(
-    pool: &Db,
-    destination: i64,
-    only: Option<i64>,
-    limit: i64,
-) -> StoreResult<Vec<DeliveryInfo>> {
+pub(crate) async fn log(pool: &Db, destination: i64, only: Option<i64>, limit: i64) -> StoreResult<Vec<DeliveryInfo>> {
     let rows: Vec<Logged> = sqlx::query_as(
         "SELECT d.id, o.event, o.idempotency_key, o.deployment_id, o.notice, d.status, d.attempts, d.last_status, \
          d.last_error, d.created_at, d.last_attempt_at, d.next_attempt_at, d.delivered_at \

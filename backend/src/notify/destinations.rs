@@ -1,9 +1,9 @@
 //! The `notification_destinations` table. The URL and secret are kept as given (Berth needs them
 //! to send and sign) and leave the store only for the sender: what the API lists are hints.
 
-use shared::notify::{DestinationInfo, DestinationKind, NewDestination, NotifyEvent, secret_hint, url_hint};
 use crate::store::Db;
 use crate::store::Json;
+use shared::notify::{DestinationInfo, DestinationKind, NewDestination, NotifyEvent, secret_hint, url_hint};
 
 use crate::deploy::records::now_ms;
 use crate::store::{Doing, StoreResult};

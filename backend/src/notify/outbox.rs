@@ -2,10 +2,10 @@
 //! both are written, or neither), once per idempotency key, with one pending delivery for each of
 //! the environment's destinations whose filter takes it.
 
-use shared::deploy::{DeployedImage, DeploymentKind, Outcome};
-use shared::notify::NotifyEvent;
 use crate::store::DbConnection;
 use crate::store::Json;
+use shared::deploy::{DeployedImage, DeploymentKind, Outcome};
+use shared::notify::NotifyEvent;
 
 use crate::deploy::records::{LIST_COLUMNS, Row, now_ms};
 use crate::store::{Doing, StoreResult};

@@ -148,9 +148,13 @@ pub(crate) async fn redeploy(
                 });
             }
             let service = format!("{}/{}", source.cluster, source.service);
-            let freeze_override =
-                super::guardrails::check_freeze(caller, &source.environment, &service, request.freeze_override.as_deref())
-                    .await?;
+            let freeze_override = super::guardrails::check_freeze(
+                caller,
+                &source.environment,
+                &service,
+                request.freeze_override.as_deref(),
+            )
+            .await?;
             let resolved = plan::for_redeploy(aws, caller.state.store.pool(), &source).await?;
             acknowledged(&resolved.plan, request)?;
             let target = Target {

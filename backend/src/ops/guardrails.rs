@@ -59,7 +59,10 @@ pub(crate) async fn check_freeze(
         AppError::Forbidden(format!("Only an admin of {env} may override the freeze window \"{name}\"."))
     })?;
     if reason.chars().count() > REASON_MAX {
-        return Err(AppError::Validation(vec![FieldError::new("freezeOverride", format!("At most {REASON_MAX} characters."))]));
+        return Err(AppError::Validation(vec![FieldError::new(
+            "freezeOverride",
+            format!("At most {REASON_MAX} characters."),
+        )]));
     }
     let recorded = format!("{name}: {reason}");
     let target = audit::Target {
@@ -111,7 +114,12 @@ pub(crate) async fn acknowledge(
 
 /// The failed-image guard, when the environment has it on: refuses a deploy of an image digest
 /// that failed (or was rolled back) on this service, until the failure is acknowledged.
-pub(crate) async fn check_failed_images(aws: &AwsEnv, caller: &Caller, env: &str, request: &DeployRequest) -> Result<(), AppError> {
+pub(crate) async fn check_failed_images(
+    aws: &AwsEnv,
+    caller: &Caller,
+    env: &str,
+    request: &DeployRequest,
+) -> Result<(), AppError> {
     let pool = caller.state.store.pool();
     if !guardrails::get(pool, env).await?.guardrails.failed_image_guard {
         return Ok(());
@@ -119,7 +127,11 @@ pub(crate) async fn check_failed_images(aws: &AwsEnv, caller: &Caller, env: &str
     let mut images: Vec<DeployedImage> = request
         .images
         .iter()
-        .map(|c| DeployedImage { container: c.container.clone(), image: c.image.trim().to_string(), ..Default::default() })
+        .map(|c| DeployedImage {
+            container: c.container.clone(),
+            image: c.image.trim().to_string(),
+            ..Default::default()
+        })
         .collect();
     crate::deploy::resolve(aws, &mut images).await;
     for (i, image) in images.iter().enumerate() {

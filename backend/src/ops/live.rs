@@ -41,7 +41,11 @@ pub(crate) async fn view(caller: &Caller, query: &LiveQuery) -> Result<LiveView,
 }
 
 /// The environment's services (those the filters keep), each with what it runs.
-async fn cells_of(caller: &Caller, env: &str, query: &LiveQuery) -> Result<Vec<((String, String), LiveCell)>, AppError> {
+async fn cells_of(
+    caller: &Caller,
+    env: &str,
+    query: &LiveQuery,
+) -> Result<Vec<((String, String), LiveCell)>, AppError> {
     let aws = caller.read(env)?;
     let mut out = Vec::new();
     for cluster in aws.list_clusters().await? {

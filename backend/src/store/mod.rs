@@ -159,7 +159,8 @@ mod tests {
             assert_eq!(store.backend(), scratch.backend());
             drop(store);
             let again = Store::open(scratch.location()).await.unwrap();
-            let (rows,): (i64,) = sqlx::query_as("SELECT count(*) FROM instance").fetch_one(again.pool()).await.unwrap();
+            let (rows,): (i64,) =
+                sqlx::query_as("SELECT count(*) FROM instance").fetch_one(again.pool()).await.unwrap();
             assert_eq!(rows, 1, "{:?}", scratch.backend());
         }
     }

@@ -51,7 +51,9 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         match &self.postgres {
             Some((admin, name)) => {
-                let _ = Command::new("psql").args([admin.as_str(), "-qc", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")]).output();
+                let _ = Command::new("psql")
+                    .args([admin.as_str(), "-qc", &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")])
+                    .output();
             }
             None => {
                 for suffix in ["", "-wal", "-shm"] {

@@ -22,8 +22,10 @@ async fn the_live_view_marks_the_environment_that_differs_and_a_failure_is_ackno
     .await;
     let uri = app.repository_uri("nginxweb").await;
     json_with_status(app.put_json("/api/envs/local/guardrails", &json!({"failedImageGuard": true})).await, 200).await;
-    let deploy = |tag: &str| json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
-        "images": [{"container": "nginx-web", "image": format!("{uri}:{tag}")}]});
+    let deploy = |tag: &str| {
+        json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
+        "images": [{"container": "nginx-web", "image": format!("{uri}:{tag}")}]})
+    };
     json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &deploy("v1")).await, 200).await;
     let failed =
         json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &deploy("v3-cannot-start")).await, 424)
@@ -51,7 +53,10 @@ async fn the_live_view_marks_the_environment_that_differs_and_a_failure_is_ackno
     // "Differs only" leaves the one row.
     c.find(Locator::Css("#liveFilters input[name=differsOnly]")).await.unwrap().click().await.unwrap();
     c.find(Locator::Css("#liveFilters button[type=submit]")).await.unwrap().click().await.unwrap();
-    wait().for_element(Locator::Css("#live tbody tr:only-child[data-service='itflex-nginx/nginx-web-access']")).await.unwrap();
+    wait()
+        .for_element(Locator::Css("#live tbody tr:only-child[data-service='itflex-nginx/nginx-web-access']"))
+        .await
+        .unwrap();
 
     // The failed deployment's page takes an acknowledgement, then lists it.
     c.goto(&app.url(&format!("/deployments/{}", failed["id"]))).await.unwrap();
@@ -62,5 +67,6 @@ async fn the_live_view_marks_the_environment_that_differs_and_a_failure_is_ackno
     assert!(listed.contains("admin: the container's command was wrong, not the image"), "{listed}");
     save_screenshot(c, "deployment-acknowledged").await;
     // The guard now lets the image go out (it fails again, as it must).
-    json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &deploy("v3-cannot-start")).await, 424).await;
+    json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &deploy("v3-cannot-start")).await, 424)
+        .await;
 }

@@ -106,7 +106,10 @@ async fn a_release_rolled_back_in_berth_is_guarded_under_every_tag_of_its_digest
     assert_eq!(back["kind"], "rollback");
     // `latest` is the same image as v2 (the demo's repository): the digest is what is refused.
     let refused = deploy(&app, &format!("{uri}:latest"), 409).await;
-    assert!(refused["message"].as_str().unwrap().contains(&format!("deployment #{} (SUCCEEDED", bad["id"])), "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains(&format!("deployment #{} (SUCCEEDED", bad["id"])),
+        "{refused}"
+    );
 }
 
 fn rfc3339(offset: time::Duration) -> String {
@@ -124,7 +127,8 @@ async fn a_freeze_window_refuses_deploys_with_its_name_and_end_unless_an_admin_o
     let refused = json_with_status(app.put_json("/api/envs/local/guardrails", &bad_zone).await, 422).await;
     assert_eq!(refused["fields"][0]["path"], "freezeWindows[0].timeZone", "{refused}");
     let end = rfc3339(time::Duration::hours(2));
-    let window = json!({"freezeWindows": [{"name": "release freeze", "start": rfc3339(-time::Duration::hours(1)), "end": end}]});
+    let window =
+        json!({"freezeWindows": [{"name": "release freeze", "start": rfc3339(-time::Duration::hours(1)), "end": end}]});
     json_with_status(app.put_json("/api/envs/local/guardrails", &window).await, 200).await;
 
     let deployer = app.user("dee", "local", Role::Deployer).await;

@@ -31,8 +31,7 @@ async fn the_live_view_lines_services_up_across_environments_and_marks_what_diff
     let uri = app.repository_uri("nginxweb").await;
     let request = serde_json::json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
         "images": [{"container": "nginx-web", "image": format!("{uri}:v1")}]});
-    let deployed =
-        json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request).await, 200).await;
+    let deployed = json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &request).await, 200).await;
 
     let view = json_with_status(app.get("/api/live").await, 200).await;
     assert_eq!(view["environments"], serde_json::json!(["local", "prod"]), "{view}");
@@ -57,7 +56,8 @@ async fn the_live_view_lines_services_up_across_environments_and_marks_what_diff
 
     // Filters.
     let differing = json_with_status(app.get("/api/live?differsOnly=true").await, 200).await;
-    let names: Vec<&str> = differing["rows"].as_array().unwrap().iter().map(|r| r["service"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        differing["rows"].as_array().unwrap().iter().map(|r| r["service"].as_str().unwrap()).collect();
     assert_eq!(names, ["nginx-web-access"]);
     let by_name = json_with_status(app.get("/api/live?service=bluegreen").await, 200).await;
     assert_eq!(by_name["rows"].as_array().unwrap().len(), 1);

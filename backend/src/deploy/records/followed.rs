@@ -1,11 +1,11 @@
 //! Deployments Berth follows without driving them: made outside Berth (AWS CLI, console, another
 //! tool, or a service update made in Berth), and a service's first one when Berth created it.
 
+use crate::store::Db;
+use crate::store::Json;
 use crate::store::{Doing, StoreResult};
 use shared::deploy::{DeployStep, DeployedImage, DeploymentKind, Outcome};
 use shared::ecs::task_definition::TaskDefinitionSpec;
-use crate::store::Db;
-use crate::store::Json;
 
 use super::Asked;
 

@@ -6,12 +6,12 @@
 mod followed;
 mod write;
 
+use crate::store::Db;
+use crate::store::Json;
 pub(crate) use followed::{Documents, External, OUTSIDE, claim_external, insert_external};
 use shared::deploy::{DeployStep, DeployedImage, DeploymentKind, DeploymentRecord, ImageChange, Outcome, Verdict};
 use shared::ecs::service::ServiceEvent;
 use shared::ecs::task_definition::TaskDefinitionSpec;
-use crate::store::Db;
-use crate::store::Json;
 pub(crate) use write::{
     Ending, Inserted, Lease, NewDeployment, add_events, delete, finish, insert, set_awaiting_approval, set_from,
     set_registered, set_updated, set_verdict,
@@ -151,12 +151,7 @@ pub(crate) async fn all_in_flight(pool: &Db) -> StoreResult<Vec<Row>> {
 }
 
 /// Records Berth follows without driving them (external, create) that have not ended.
-pub(crate) async fn open_followed(
-    pool: &Db,
-    environment: &str,
-    cluster: &str,
-    service: &str,
-) -> StoreResult<Vec<Row>> {
+pub(crate) async fn open_followed(pool: &Db, environment: &str, cluster: &str, service: &str) -> StoreResult<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {LIST_COLUMNS} FROM deployments WHERE environment = $1 AND cluster = $2 AND service = $3 \
          AND ended_at IS NULL AND kind IN ('external', 'create')"
@@ -183,13 +178,7 @@ pub(crate) async fn events(pool: &Db, id: i64) -> StoreResult<Vec<ServiceEvent>>
 }
 
 /// The service's `limit` newest deployments, without their documents.
-async fn newest_of(
-    pool: &Db,
-    environment: &str,
-    cluster: &str,
-    service: &str,
-    limit: i64,
-) -> StoreResult<Vec<Row>> {
+async fn newest_of(pool: &Db, environment: &str, cluster: &str, service: &str, limit: i64) -> StoreResult<Vec<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {PLAN_COLUMNS} FROM deployments WHERE environment = $1 AND cluster = $2 AND service = $3 \
          ORDER BY started_at DESC, id DESC LIMIT $4"
@@ -204,21 +193,12 @@ async fn newest_of(
 }
 
 /// The service's deployments, newest first, without their documents (the rollback choice).
-pub(crate) async fn of_service(
-    pool: &Db,
-    environment: &str,
-    cluster: &str,
-    service: &str,
-) -> StoreResult<Vec<Row>> {
+pub(crate) async fn of_service(pool: &Db, environment: &str, cluster: &str, service: &str) -> StoreResult<Vec<Row>> {
     newest_of(pool, environment, cluster, service, 500).await
 }
 
 /// Services whose last successful deployment is `family:revision` (never deregister it).
-pub(crate) async fn last_good_users(
-    pool: &Db,
-    environment: &str,
-    task_definition: &str,
-) -> StoreResult<Vec<String>> {
+pub(crate) async fn last_good_users(pool: &Db, environment: &str, task_definition: &str) -> StoreResult<Vec<String>> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT d.cluster, d.service FROM deployments d WHERE d.environment = $1 AND d.outcome = $3 \
          AND d.to_task_definition = $2 AND d.id = (SELECT id FROM deployments e WHERE e.environment = d.environment \
@@ -247,12 +227,7 @@ pub(crate) async fn by_ecs_deployment(pool: &Db, ecs_deployment_id: &str) -> Sto
 }
 
 /// The service's latest deployment, without its documents.
-pub(crate) async fn latest_of(
-    pool: &Db,
-    environment: &str,
-    cluster: &str,
-    service: &str,
-) -> StoreResult<Option<Row>> {
+pub(crate) async fn latest_of(pool: &Db, environment: &str, cluster: &str, service: &str) -> StoreResult<Option<Row>> {
     Ok(newest_of(pool, environment, cluster, service, 1).await?.into_iter().next())
 }
 
@@ -361,7 +336,9 @@ mod tests {
         for (store, _scratch) in stores().await {
             let images = vec![ImageChange { container: "web".into(), image: "nginx:1.27".into() }];
             let Inserted::New(id) =
-                insert(store.pool(), &deploy(Asked { images: Some(images.clone()), revision_of: None }), LEASE).await.unwrap()
+                insert(store.pool(), &deploy(Asked { images: Some(images.clone()), revision_of: None }), LEASE)
+                    .await
+                    .unwrap()
             else {
                 panic!("not inserted")
             };
@@ -380,8 +357,11 @@ mod tests {
     #[tokio::test]
     async fn a_stored_value_that_does_not_decode_is_an_error_not_a_default() {
         for (store, _scratch) in stores().await {
-            let Inserted::New(id) = insert(store.pool(), &deploy(Asked::default()), LEASE).await.unwrap() else { panic!() };
-            for (column, value) in [("request", "{\"imagez\":[]}"), ("images", "not json"), ("verdict", "{\"summary\":3}")]
+            let Inserted::New(id) = insert(store.pool(), &deploy(Asked::default()), LEASE).await.unwrap() else {
+                panic!()
+            };
+            for (column, value) in
+                [("request", "{\"imagez\":[]}"), ("images", "not json"), ("verdict", "{\"summary\":3}")]
             {
                 let restore: (Option<String>,) =
                     sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {column} FROM deployments WHERE id = $1")))
@@ -419,7 +399,8 @@ mod tests {
             };
             for reason in ["first failure", "second failure"] {
                 let Inserted::New(id) = insert(pool, &deploy(Asked::default()), LEASE).await.unwrap() else { panic!() };
-                let verdict = Verdict { summary: reason.into(), stopped_tasks: vec![kept(reason)], ..Default::default() };
+                let verdict =
+                    Verdict { summary: reason.into(), stopped_tasks: vec![kept(reason)], ..Default::default() };
                 set_verdict(pool, id, &verdict).await.unwrap();
                 finish(pool, id, &Ending::new(Outcome::Failed, reason)).await.unwrap();
             }

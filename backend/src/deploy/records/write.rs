@@ -1,11 +1,11 @@
 //! Writes to the `deployments` table: a deployment recorded before acting, each step after it is
 //! done, its ending, verdict and events.
 
+use crate::store::Db;
+use crate::store::Json;
 use shared::deploy::{DeployStep, DeployedImage, DeploymentKind, Outcome, Verdict};
 use shared::ecs::service::ServiceEvent;
 use shared::ecs::task_definition::TaskDefinitionSpec;
-use crate::store::Db;
-use crate::store::Json;
 
 use super::{Asked, Row, in_flight_of, now_ms};
 use crate::notify::{self, Change};
@@ -107,12 +107,7 @@ pub(crate) async fn delete(pool: &Db, id: i64) -> StoreResult<()> {
     query.execute(pool).await.map(drop).doing(|| format!("dropping deployment #{id}"))
 }
 
-pub(crate) async fn set_from(
-    pool: &Db,
-    id: i64,
-    task_definition: &str,
-    spec: &TaskDefinitionSpec,
-) -> StoreResult<()> {
+pub(crate) async fn set_from(pool: &Db, id: i64, task_definition: &str, spec: &TaskDefinitionSpec) -> StoreResult<()> {
     sqlx::query("UPDATE deployments SET from_task_definition = $1, from_spec = $2 WHERE id = $3")
         .bind(task_definition)
         .bind(Json(spec))

@@ -74,10 +74,14 @@ pub fn LivePage() -> impl IntoView {
 
 fn row_view(row: LiveRow) -> impl IntoView {
     let name = format!("{}/{}", row.cluster, row.service);
-    let cells = row.cells.into_iter().map(|cell| match cell {
-        None => view! { <td class="absent">"—"</td> }.into_any(),
-        Some(cell) => cell_view(&row.cluster, &row.service, cell).into_any(),
-    }).collect_view();
+    let cells = row
+        .cells
+        .into_iter()
+        .map(|cell| match cell {
+            None => view! { <td class="absent">"—"</td> }.into_any(),
+            Some(cell) => cell_view(&row.cluster, &row.service, cell).into_any(),
+        })
+        .collect_view();
     let label = name.clone();
     view! {
         <tr data-service=name data-differs=row.differs.to_string()>
@@ -93,11 +97,13 @@ fn cell_view(cluster: &str, service: &str, cell: LiveCell) -> impl IntoView {
         let label = format!("{}: {}", i.container, i.tag.clone().unwrap_or_else(|| "(no tag)".into()));
         view! { <div class="image"><span>{label}</span>" "<small class="mono digest">{i.short_digest().unwrap_or_default()}</small></div> }
     }).collect_view();
-    let last = cell.last.map(|d| view! {
-        <div class="last">
-            <a href=paths::deployment(d.id)>{format!("#{}", d.id)}</a>" "{outcome_badge(d.outcome)}
-            <small>{format!(" {} by {}, ", d.kind.as_str(), d.actor)}{local_time(Some(&d.started_at))}</small>
-        </div>
+    let last = cell.last.map(|d| {
+        view! {
+            <div class="last">
+                <a href=paths::deployment(d.id)>{format!("#{}", d.id)}</a>" "{outcome_badge(d.outcome)}
+                <small>{format!(" {} by {}, ", d.kind.as_str(), d.actor)}{local_time(Some(&d.started_at))}</small>
+            </div>
+        }
     });
     view! {
         <td class:differs=cell.differs data-environment=cell.environment.clone() data-differs=cell.differs.to_string()>
