@@ -19,8 +19,12 @@ async fn main() {
     let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(300);
     let ecs = InstantEcs::new();
     let dir = tempfile::tempdir().unwrap();
-    let deployer =
-        Deployer::new(ecs.environments.clone(), common::store(&dir).await, common::settings(Duration::from_millis(5)));
+    let deployer = Deployer::new(
+        ecs.environments.clone(),
+        common::store(&dir).await,
+        common::settings(Duration::from_millis(5)),
+        berth::replicas::Replicas::single(),
+    );
     let principal = Principal {
         name: "bench".into(),
         grants: vec![Grant { environment: "*".into(), role: Role::Deployer }],

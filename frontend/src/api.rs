@@ -184,6 +184,17 @@ pub async fn add_user(user: &NewUser) -> Result<UserInfo, ApiError> {
     post("/api/users", user).await
 }
 
+pub async fn guardrails(env: String) -> Result<shared::guardrails::GuardrailsInfo, ApiError> {
+    get(&format!("/api/envs/{}/guardrails", enc(&env))).await
+}
+
+pub async fn set_guardrails(
+    env: &str,
+    guardrails: &shared::guardrails::Guardrails,
+) -> Result<shared::guardrails::GuardrailsInfo, ApiError> {
+    parse(&call(with_csrf(Request::put(&format!("/api/envs/{}/guardrails", enc(env)))).json(guardrails)).await?)
+}
+
 pub async fn set_grants(name: &str, grants: &[Grant]) -> Result<UserInfo, ApiError> {
     parse(&call(with_csrf(Request::put(&format!("/api/users/{}/grants", enc(name)))).json(grants)).await?)
 }
@@ -663,5 +674,8 @@ pub mod paths {
     pub const AUDIT: &str = "/admin/audit";
     pub fn notifications(env: &str) -> String {
         format!("/admin/notifications/{}", enc(env))
+    }
+    pub fn guardrails(env: &str) -> String {
+        format!("/admin/guardrails/{}", enc(env))
     }
 }

@@ -17,9 +17,9 @@ use router::Route;
 
 use pages::{
     AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
-    HistoryPage, Home, LivePage, NotificationsPage, RepositoriesPage, RepositoryPage, ServiceLogsPage, ServicePage,
-    TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage, TokensPage,
-    UpdateServicePage, UsersPage,
+    GuardrailsPage, HistoryPage, Home, LivePage, NotificationsPage, RepositoriesPage, RepositoryPage, ServiceLogsPage,
+    ServicePage, TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage,
+    TokensPage, UpdateServicePage, UsersPage,
 };
 
 /// Each app's pages (`router::routes` tries them in order; a page no route matches is NotFound).
@@ -59,6 +59,7 @@ const ADMIN: &[Route] = &[
     ("/admin/tokens", || view! { <TokensPage/> }.into_any()),
     ("/admin/audit", || view! { <AuditPage/> }.into_any()),
     ("/admin/notifications/:env", || view! { <NotificationsPage/> }.into_any()),
+    ("/admin/guardrails/:env", || view! { <GuardrailsPage/> }.into_any()),
 ];
 
 /// The console: `/` and `/e/...`.

@@ -3,6 +3,7 @@
 mod audit;
 mod clusters;
 mod create_repository;
+mod guardrails;
 mod history;
 mod home;
 mod login;
@@ -21,6 +22,7 @@ mod users;
 pub use audit::AuditPage;
 pub use clusters::{ClusterPage, ClustersPage, CreateClusterPage};
 pub use create_repository::CreateRepositoryPage;
+pub use guardrails::GuardrailsPage;
 pub use history::{DeploymentPage, HistoryPage, LivePage};
 pub use home::Home;
 pub use login::LoginPage;

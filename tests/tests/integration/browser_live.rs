@@ -1,6 +1,7 @@
 //! The live view and the failed-image guard in headless Chromium (issue 20): two environments (two
-//! accounts of the local AWS) side by side, the one that runs other images marked; with the guard
-//! on, a failed image's deployment page takes an acknowledgement and then lists it.
+//! accounts of the local AWS) side by side, the one that runs other images marked; a failed
+//! deployment's page takes an acknowledgement and lists it; an admin turns the failed-image guard
+//! on from the guardrails page.
 
 use std::time::Duration;
 
@@ -21,7 +22,6 @@ async fn the_live_view_marks_the_environment_that_differs_and_a_failure_is_ackno
     })
     .await;
     let uri = app.repository_uri("nginxweb").await;
-    json_with_status(app.put_json("/api/envs/local/guardrails", &json!({"failedImageGuard": true})).await, 200).await;
     let deploy = |tag: &str| {
         json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
         "images": [{"container": "nginx-web", "image": format!("{uri}:{tag}")}]})
@@ -66,7 +66,18 @@ async fn the_live_view_marks_the_environment_that_differs_and_a_failure_is_ackno
     let listed = wait().for_element(Locator::Css("#acknowledgements li")).await.unwrap().text().await.unwrap();
     assert!(listed.contains("admin: the container's command was wrong, not the image"), "{listed}");
     save_screenshot(c, "deployment-acknowledged").await;
-    // The guard now lets the image go out (it fails again, as it must).
+
+    // An admin turns the failed-image guard on from the environment's guardrails page.
+    c.goto(&app.url("/admin/guardrails/local")).await.unwrap();
+    let guard = wait().for_element(Locator::Css("#guardrailsForm input[name=failedImageGuard]")).await.unwrap();
+    guard.click().await.unwrap();
+    c.find(Locator::Css("#guardrailsForm button[type=submit]")).await.unwrap().click().await.unwrap();
+    let set_by = wait().for_element(Locator::Id("guardrailsSetBy")).await.unwrap().text().await.unwrap();
+    assert!(set_by.contains("Last set by admin"), "{set_by}");
+    save_screenshot(c, "guardrails").await;
+    let rails = json_with_status(app.get("/api/envs/local/guardrails").await, 200).await;
+    assert_eq!(rails["guardrails"]["failedImageGuard"], true, "{rails}");
+    // The acknowledged failure lets the image go out (it fails again, as it must); then it is held.
     json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &deploy("v3-cannot-start")).await, 424)
         .await;
 }
