@@ -117,11 +117,10 @@ fn Header() -> impl IntoView {
                 <a href=paths::live("") rel=rel(&paths::live("")) id="liveLink" aria-current=current("/live")>"Live"</a>
                 // Notifications are per environment, for its admins.
                 {move || link_env().filter(|e| session.role_in(e) == Some(shared::auth::Role::Admin)).map(|e| {
-                    let (to, rails) = (paths::notifications(&e), paths::guardrails(&e));
-                    view! {
-                        <a rel=rel(&to) href=to aria-current=current("/admin/notifications")>"Notifications"</a>
-                        <a rel=rel(&rails) href=rails id="guardrailsLink" aria-current=current("/admin/guardrails")>"Guardrails"</a>
-                    }
+                    // The environment's settings: notifications, and (linked from there) guardrails.
+                    let to = paths::notifications(&e);
+                    let on_settings = move || current("/admin/notifications")().or(current("/admin/guardrails")());
+                    view! { <a rel=rel(&to) href=to aria-current=on_settings>"Notifications"</a> }
                 })}
                 <Show when=move || session.is_global_admin()>
                     <a href=paths::USERS rel=rel(paths::USERS) aria-current=current(paths::USERS)>"Users"</a>

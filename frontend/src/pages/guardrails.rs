@@ -28,7 +28,9 @@ fn GuardrailsForm() -> impl IntoView {
     let env = param("env");
     let current = load(move || api::guardrails(env.get()));
     view! {
-        <div class="page-head"><h1>{move || format!("Guardrails · {}", env.get())}</h1></div>
+        <div class="page-head"><h1>{move || format!("Guardrails · {}", env.get())}</h1>
+            <div class="spacer"></div>
+            <a class="button" href=move || api::paths::notifications(&env.get())>"Notifications"</a></div>
         <p class="hint">"Rules this environment enforces on every deploy, from the UI and from CI alike. Every refusal
             names the rule and how to proceed; every change is in the audit log."</p>
         {move || match current.get() {

@@ -30,7 +30,9 @@ fn Notifications() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let shown = RwSignal::new(None::<i64>);
     view! {
-        <div class="page-head"><h1>{move || format!("Notifications · {}", env.get())}</h1></div>
+        <div class="page-head"><h1>{move || format!("Notifications · {}", env.get())}</h1>
+            <div class="spacer"></div>
+            <a class="button" id="guardrailsLink" href=move || crate::api::paths::guardrails(&env.get())>"Guardrails"</a></div>
         <p class="hint">"Deployment events of this environment go to Slack (an incoming webhook) or to any URL as JSON
             signed with HMAC-SHA256 (see the README, \"Notifications\"). A saved URL or secret is never shown again in full."</p>
         <NewDestinationForm env on_added=Callback::new(move |()| list.reload())/>
