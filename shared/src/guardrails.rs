@@ -17,8 +17,9 @@ pub struct Guardrails {
     /// failure with a reason (`POST /api/deployments/{id}/acknowledge`).
     #[serde(default)]
     pub failed_image_guard: bool,
-    /// Deploys, rollbacks and redeploys are refused while one of these is on, unless an admin
-    /// overrides with a written reason (`freezeOverride`).
+    /// Deploys, redeploys and rollbacks to a deployment the caller names are refused while one of
+    /// these is on, unless an admin overrides with a written reason (`freezeOverride`). Berth's own
+    /// rollback (to the last good release) is not frozen.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub freeze_windows: Vec<FreezeWindow>,
 }

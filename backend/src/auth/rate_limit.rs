@@ -42,6 +42,9 @@ impl Default for Limits {
 
 pub struct LoginLimiter {
     limits: Limits,
+    /// Attempts counted at once: the count is one transaction at a time anyway, and a flood of
+    /// logins must not hold every connection of the store's pool while it queues.
+    counting: tokio::sync::Semaphore,
 }
 
 /// A reserved attempt: counted as a failure unless [`LoginLimiter::succeeded`] gives it back.
@@ -59,7 +62,7 @@ impl Default for LoginLimiter {
 
 impl LoginLimiter {
     pub(crate) fn new(limits: Limits) -> Self {
-        Self { limits }
+        Self { limits, counting: tokio::sync::Semaphore::new(2) }
     }
 
     fn keyed(&self, ip: &str, user: &str) -> [(String, Limit); 3] {
@@ -77,12 +80,17 @@ impl LoginLimiter {
         let doing = || "counting login attempts".to_string();
         let keyed = self.keyed(ip, user);
         let now = now_ms();
+        let _turn = self.counting.acquire().await;
         let mut tx = store.pool().begin().await.doing(doing)?;
         if store.backend() == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock(hashtext('berth login attempts'))")
-                .execute(&mut *tx)
-                .await
-                .doing(doing)?;
+            // Each statement sees what the previous holder of the lock committed (a stricter
+            // isolation would read from before the wait).
+            for statement in [
+                "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                "SELECT pg_advisory_xact_lock(hashtext('berth login attempts'))",
+            ] {
+                sqlx::query(statement).execute(&mut *tx).await.doing(doing)?;
+            }
         }
         // What every window has forgotten goes first (also SQLite's write lock, taken before any
         // count is read): guessing with ever new names does not grow the table without bound.

@@ -23,7 +23,10 @@ pub(crate) async fn get(pool: &Db, environment: &str) -> StoreResult<GuardrailsI
         // that would stop every deploy.
         Some((settings, by, at)) => GuardrailsInfo {
             environment: environment.to_string(),
-            guardrails: serde_json::from_str(&settings).unwrap_or_default(),
+            guardrails: serde_json::from_str(&settings).unwrap_or_else(|e| {
+                tracing::warn!(environment, error = %e, "stored guardrails do not read: treated as all off");
+                Guardrails::default()
+            }),
             updated_by: Some(by),
             updated_at: Some(rfc3339_ms(at)),
         },
@@ -60,14 +63,16 @@ pub(crate) async fn set(
 
 /// A deployment whose images must not go out again unacknowledged: it FAILED, ECS's circuit
 /// breaker rolled it back, or a Berth rollback (that succeeded) took its service off its revision.
-/// The states are written in as their stored names (constants of ours, not input).
+/// A rollback that failed is not one: its images are the last good release's, and holding them
+/// back would block the way back. A deployment that TIMED_OUT is not one either (it may be slow,
+/// not broken). The states are written in as their stored names (constants of ours, not input).
 fn failed_or_rolled_back() -> String {
     let name = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
     let failed = name(serde_json::json!(Outcome::Failed));
     let succeeded = name(serde_json::json!(Outcome::Succeeded));
     let rollback = name(serde_json::json!(DeploymentKind::Rollback));
     format!(
-        "(d.outcome = '{failed}' OR d.rolled_back_to IS NOT NULL OR EXISTS (SELECT 1 FROM deployments r \
+        "d.kind <> '{rollback}' AND (d.outcome = '{failed}' OR d.rolled_back_to IS NOT NULL OR EXISTS (SELECT 1 FROM deployments r \
          WHERE r.environment = d.environment AND r.cluster = d.cluster AND r.service = d.service \
          AND r.kind = '{rollback}' AND r.outcome = '{succeeded}' AND r.id > d.id \
          AND r.from_task_definition = d.to_task_definition))"
@@ -183,7 +188,27 @@ pub(crate) async fn acknowledgements(pool: &Db, id: i64) -> StoreResult<Vec<Ackn
 
 /// The digests a deployment put out (those Berth found in ECR).
 pub(crate) fn digests(row: &Row) -> Vec<String> {
-    let mut digests: Vec<String> = row.images.0.iter().filter_map(|i| i.digest.clone()).collect();
+    let mut digests: Vec<String> =
+        row.images.0.iter().filter_map(|i| i.digest.clone()).filter(|d| is_digest(d)).collect();
+    digests.sort();
     digests.dedup();
     digests
+}
+
+/// `sha256:` and 64 hex digits: the only digests the guard looks for (nothing else reaches its
+/// `LIKE` pattern).
+pub(crate) fn is_digest(text: &str) -> bool {
+    text.strip_prefix("sha256:").is_some_and(|hex| hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_a_sha256_digest_is_looked_for() {
+        let hex = "0123456789abcdef".repeat(4);
+        assert!(super::is_digest(&format!("sha256:{hex}")));
+        assert!(!super::is_digest("sha256:%"), "a LIKE wildcard never reaches the query");
+        assert!(!super::is_digest(&format!("sha256:{}", &hex[1..])));
+        assert!(!super::is_digest(&format!("sha512:{hex}")));
+    }
 }

@@ -10,7 +10,7 @@ use shared::deploy::{
 use shared::ecs::task_definition::{TaskDefinitionSpec, diff};
 use shared::error::FieldError;
 
-use super::{Action, Caller};
+use super::{Action, Caller, guardrails};
 use crate::deploy::hub::{ServiceKey, Snapshots};
 use crate::deploy::{self, Started, StepError, Target, history, plan, records};
 use crate::error::AppError;
@@ -28,11 +28,14 @@ pub(crate) async fn deploy(
         .act(env, action, async |aws| {
             shared::deploy::validate_deploy(request)?;
             let service = format!("{}/{}", request.cluster, request.service);
-            let freeze_override =
-                super::guardrails::check_freeze(caller, env, &service, request.freeze_override.as_deref()).await?;
-            super::guardrails::check_failed_images(aws, caller, env, request).await?;
+            let overridden =
+                guardrails::check_freeze(caller, env, &service, request.freeze_override.as_deref()).await?;
+            guardrails::check_failed_images(aws, caller, env, request).await?;
+            let freeze_override = overridden.as_ref().map(|o| o.recorded.clone());
             let request = DeployRequest { freeze_override, ..request.clone() };
-            caller.state.deployer.deploy(&caller.principal, env, &request, idempotency_key).await
+            let started = caller.state.deployer.deploy(&caller.principal, env, &request, idempotency_key).await?;
+            guardrails::audit_override(caller, env, &overridden).await;
+            Ok(started)
         })
         .await
 }
@@ -82,6 +85,16 @@ pub(crate) async fn rollback(
                 return Err(conflict(format!("{already} {}", resolved.plan.message)));
             }
             let source = resolved.target.ok_or_else(|| conflict(resolved.plan.message.clone()))?;
+            // Berth's own target, the last good release, is not frozen; one the caller names is
+            // a deploy like any other (it may even be newer than what runs).
+            let overridden = match request.deployment {
+                Some(_) => {
+                    let named = format!("{cluster}/{service}");
+                    guardrails::check_freeze(caller, env, &named, request.freeze_override.as_deref()).await?
+                }
+                None => None,
+            };
+            guardrails::check_failed_release(caller, env, cluster, service, &source.images.0).await?;
             acknowledged(&resolved.plan, request)?;
             let target = Target {
                 environment: env.to_string(),
@@ -89,9 +102,15 @@ pub(crate) async fn rollback(
                 service: service.to_string(),
                 kind: DeploymentKind::Rollback,
                 source,
-                freeze_override: None,
+                freeze_override: overridden.as_ref().map(|o| o.recorded.clone()),
             };
-            caller.state.deployer.redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key).await
+            let started = caller
+                .state
+                .deployer
+                .redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key)
+                .await?;
+            guardrails::audit_override(caller, env, &overridden).await;
+            Ok(started)
         })
         .await
 }
@@ -147,25 +166,28 @@ pub(crate) async fn redeploy(
                     field: None,
                 });
             }
-            let service = format!("{}/{}", source.cluster, source.service);
-            let freeze_override = super::guardrails::check_freeze(
-                caller,
-                &source.environment,
-                &service,
-                request.freeze_override.as_deref(),
-            )
-            .await?;
+            let (env, service) = (&source.environment, format!("{}/{}", source.cluster, source.service));
+            let overridden =
+                guardrails::check_freeze(caller, env, &service, request.freeze_override.as_deref()).await?;
             let resolved = plan::for_redeploy(aws, caller.state.store.pool(), &source).await?;
+            let going = resolved.target.unwrap_or_else(|| source.clone());
+            guardrails::check_failed_release(caller, env, &source.cluster, &source.service, &going.images.0).await?;
             acknowledged(&resolved.plan, request)?;
             let target = Target {
                 environment: source.environment.clone(),
                 cluster: source.cluster.clone(),
                 service: source.service.clone(),
                 kind: DeploymentKind::Redeploy,
-                source: resolved.target.unwrap_or_else(|| source.clone()),
-                freeze_override,
+                source: going,
+                freeze_override: overridden.as_ref().map(|o| o.recorded.clone()),
             };
-            caller.state.deployer.redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key).await
+            let started = caller
+                .state
+                .deployer
+                .redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key)
+                .await?;
+            guardrails::audit_override(caller, env, &overridden).await;
+            Ok(started)
         })
         .await
 }
@@ -198,8 +220,10 @@ pub(crate) async fn detail(caller: &Caller, id: i64) -> Result<DeploymentDetail,
         _ => Vec::new(),
     };
     let events = records::events(caller.state.store.pool(), id).await?;
-    let acknowledgements = crate::guardrails::acknowledgements(caller.state.store.pool(), id).await?;
-    Ok(DeploymentDetail { deployment: row.record(), changes, events, acknowledgements })
+    let pool = caller.state.store.pool();
+    let acknowledgements = crate::guardrails::acknowledgements(pool, id).await?;
+    let counts_as_failed = crate::guardrails::failed(pool, id).await?;
+    Ok(DeploymentDetail { deployment: row.record(), changes, events, counts_as_failed, acknowledgements })
 }
 
 /// The service's live snapshots: however many clients watch, the server polls ECS once per

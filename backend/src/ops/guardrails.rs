@@ -2,7 +2,7 @@
 //! change is made; a deployer acknowledges a failure so its images may go out again.
 
 use shared::auth::Role;
-use shared::deploy::{DeployRequest, DeployedImage};
+use shared::deploy::{DeployRequest, DeployedImage, Outcome};
 use shared::error::FieldError;
 use shared::guardrails::{AcknowledgeRequest, Acknowledgement, Guardrails, GuardrailsInfo, REASON_MAX};
 
@@ -21,7 +21,8 @@ pub(crate) async fn get(caller: &Caller, env: &str) -> Result<GuardrailsInfo, Ap
 
 /// Sets the environment's guardrails (its admins, not a token limited to some services).
 pub(crate) async fn set(caller: &Caller, env: &str, new: &Guardrails) -> Result<GuardrailsInfo, AppError> {
-    let resource = format!("guardrails of {env}: {}", serde_json::to_string(new).unwrap_or_default());
+    let document = serde_json::to_string(new).unwrap_or_default();
+    let resource = format!("guardrails of {env}: {}", document.chars().take(2000).collect::<String>());
     let action = Action::new("guardrails.set", resource, Needs::Unscoped(Role::Admin));
     caller
         .act(env, action, async |_| {
@@ -31,16 +32,24 @@ pub(crate) async fn set(caller: &Caller, env: &str, new: &Guardrails) -> Result<
         .await
 }
 
-/// The freeze windows: while one is on, a deploy or redeploy is refused, naming the window and its
-/// end, unless an admin of the environment overrides it with a reason. Answers what the
-/// deployment records of the override ("window: reason"), when one was needed; the override is
-/// audited on its own line. Rollbacks are not frozen: they put back a release that ran before.
+/// An admin's override of a freeze window: recorded on the deployment, and audited once the
+/// deployment has started (a deploy refused for another reason leaves no override behind).
+pub(crate) struct Override {
+    /// "window: reason", as the deployment keeps it.
+    pub recorded: String,
+    audit: String,
+}
+
+/// The freeze windows: while one is on, a deploy or redeploy (or a rollback to a deployment the
+/// caller names) is refused, naming the window and its end, unless an admin of the environment
+/// overrides it with a reason. Berth's own rollback target (the last good release) is not frozen:
+/// it puts back what ran before.
 pub(crate) async fn check_freeze(
     caller: &Caller,
     env: &str,
     service: &str,
     override_reason: Option<&str>,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<Override>, AppError> {
     let pool = caller.state.store.pool();
     let windows = guardrails::get(pool, env).await?.guardrails.freeze_windows;
     let Some(frozen) = freeze::frozen_at(&windows, jiff::Timestamp::now()) else { return Ok(None) };
@@ -64,14 +73,18 @@ pub(crate) async fn check_freeze(
             format!("At most {REASON_MAX} characters."),
         )]));
     }
-    let recorded = format!("{name}: {reason}");
-    let target = audit::Target {
-        environment: Some(env),
-        resource: Some(format!("service {service} during \"{name}\" (until {}): {reason}", frozen.until)),
-        action: "freeze.override",
-    };
-    audit::append(pool, &caller.principal.name, &caller.principal.via_label(), &target, "allowed").await;
-    Ok(Some(recorded))
+    Ok(Some(Override {
+        recorded: format!("{name}: {reason}"),
+        audit: format!("service {service} during \"{name}\" (until {}): {reason}", frozen.until),
+    }))
+}
+
+/// The `freeze.override` line of the audit log, once the deployment it allowed has started.
+pub(crate) async fn audit_override(caller: &Caller, env: &str, overridden: &Option<Override>) {
+    let Some(o) = overridden else { return };
+    let target = audit::Target { environment: Some(env), resource: Some(o.audit.clone()), action: "freeze.override" };
+    let (name, via) = (&caller.principal.name, caller.principal.via_label());
+    audit::append(caller.state.store.pool(), name, &via, &target, "allowed").await;
 }
 
 /// Acknowledges the failure of deployment `id`: its image digests may go out to its service
@@ -83,7 +96,8 @@ pub(crate) async fn acknowledge(
 ) -> Result<Acknowledgement, AppError> {
     let row = super::deployments::visible_row(caller, id).await?;
     let reason = request.reason.trim();
-    let resource = format!("deployment #{id} of {}/{}: {reason}", row.cluster, row.service);
+    let said: String = reason.chars().take(REASON_MAX).collect();
+    let resource = format!("deployment #{id} of {}/{}: {said}", row.cluster, row.service);
     let action = Action::new(
         "deployment.acknowledge",
         resource,
@@ -120,8 +134,7 @@ pub(crate) async fn check_failed_images(
     env: &str,
     request: &DeployRequest,
 ) -> Result<(), AppError> {
-    let pool = caller.state.store.pool();
-    if !guardrails::get(pool, env).await?.guardrails.failed_image_guard {
+    if !guardrails::get(caller.state.store.pool(), env).await?.guardrails.failed_image_guard {
         return Ok(());
     }
     let mut images: Vec<DeployedImage> = request
@@ -134,28 +147,60 @@ pub(crate) async fn check_failed_images(
         })
         .collect();
     crate::deploy::resolve(aws, &mut images).await;
-    for (i, image) in images.iter().enumerate() {
+    for image in &mut images {
         // A digest in the reference itself counts too (an image outside ECR, by digest).
-        let digest = image.digest.clone().or_else(|| image.image.split_once('@').map(|(_, d)| d.to_string()));
-        let Some(digest) = digest else { continue };
-        let found = guardrails::unacknowledged_failure(pool, env, &request.cluster, &request.service, &digest).await?;
-        if let Some(failed) = found {
-            let why = failed.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
-            return Err(AppError::Conflict {
-                message: format!(
-                    "Guardrail \"failed-image guard\" of {env}: {} ({digest}) failed on {}/{} in deployment #{} ({}{why}). \
-                     Deploy another image, or acknowledge that failure with a reason first \
-                     (POST /api/deployments/{}/acknowledge, or \"Acknowledge\" on its page).",
-                    image.image,
-                    request.cluster,
-                    request.service,
-                    failed.id,
-                    failed.outcome.as_str(),
-                    failed.id
-                ),
-                field: Some(format!("images[{i}].image")),
-            });
+        if image.digest.is_none() {
+            image.digest = image.image.split_once('@').map(|(_, d)| d.to_string());
         }
+    }
+    let field = |i: usize| Some(format!("images[{i}].image"));
+    check_digests(caller, env, &request.cluster, &request.service, &images, field).await
+}
+
+/// The failed-image guard for a rollback or a redeploy: the images of the deployment that goes out
+/// again.
+pub(crate) async fn check_failed_release(
+    caller: &Caller,
+    env: &str,
+    cluster: &str,
+    service: &str,
+    images: &[DeployedImage],
+) -> Result<(), AppError> {
+    if !guardrails::get(caller.state.store.pool(), env).await?.guardrails.failed_image_guard {
+        return Ok(());
+    }
+    check_digests(caller, env, cluster, service, images, |_| None).await
+}
+
+async fn check_digests(
+    caller: &Caller,
+    env: &str,
+    cluster: &str,
+    service: &str,
+    images: &[DeployedImage],
+    field: impl Fn(usize) -> Option<String>,
+) -> Result<(), AppError> {
+    let pool = caller.state.store.pool();
+    for (i, image) in images.iter().enumerate() {
+        let Some(digest) = image.digest.as_deref().filter(|d| guardrails::is_digest(d)) else { continue };
+        let Some(failed) = guardrails::unacknowledged_failure(pool, env, cluster, service, digest).await? else {
+            continue;
+        };
+        let how = match (failed.outcome, &failed.rolled_back_to, &failed.reason) {
+            (Outcome::Failed, _, Some(reason)) => format!("FAILED: {reason}"),
+            (Outcome::Failed, _, None) => "FAILED".to_string(),
+            (_, Some(to), _) => format!("rolled back by ECS to {to}"),
+            _ => "later rolled back in Berth".to_string(),
+        };
+        return Err(AppError::Conflict {
+            message: format!(
+                "Guardrail \"failed-image guard\" of {env}: {} ({digest}) went out to {cluster}/{service} in deployment #{} \
+                 ({how}). Deploy another image, or acknowledge that deployment first with a reason \
+                 (POST /api/deployments/{}/acknowledge, or \"Acknowledge\" on its page).",
+                image.image, failed.id, failed.id
+            ),
+            field: field(i),
+        });
     }
     Ok(())
 }

@@ -12,18 +12,25 @@ use crate::deploy::records;
 use crate::error::AppError;
 
 pub(crate) async fn view(caller: &Caller, query: &LiveQuery) -> Result<LiveView, AppError> {
-    let environments = caller.visible();
-    let reads = futures::future::join_all(environments.iter().map(|env| cells_of(caller, env, query))).await;
-    let mut rows: BTreeMap<(String, String), Vec<Option<LiveCell>>> = BTreeMap::new();
-    let mut unreadable = Vec::new();
-    for (i, (env, read)) in environments.iter().zip(reads).enumerate() {
+    let visible = caller.visible();
+    let reads = futures::future::join_all(visible.iter().map(|env| cells_of(caller, env, query))).await;
+    // An environment AWS would not answer for is named apart, not a column of gaps (a gap would
+    // mark every cell to its right as differing).
+    let (mut readable, mut unreadable) = (Vec::new(), Vec::new());
+    for (env, read) in visible.into_iter().zip(reads) {
         match read {
-            Ok(cells) => {
-                for (key, cell) in cells {
-                    rows.entry(key).or_insert_with(|| vec![None; environments.len()])[i] = Some(cell);
-                }
+            Ok(cells) => readable.push((env, cells)),
+            Err(e) => {
+                tracing::warn!(environment = %env, error = ?e, "the live view could not read an environment");
+                unreadable.push(Unreadable { environment: env, message: e.to_api_error().message });
             }
-            Err(e) => unreadable.push(Unreadable { environment: env.clone(), message: e.to_api_error().message }),
+        }
+    }
+    let environments: Vec<String> = readable.iter().map(|(env, _)| env.clone()).collect();
+    let mut rows: BTreeMap<(String, String), Vec<Option<LiveCell>>> = BTreeMap::new();
+    for (i, (_, cells)) in readable.into_iter().enumerate() {
+        for (key, cell) in cells {
+            rows.entry(key).or_insert_with(|| vec![None; environments.len()])[i] = Some(cell);
         }
     }
     let mut rows: Vec<LiveRow> = rows

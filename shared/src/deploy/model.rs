@@ -243,6 +243,10 @@ pub struct DeploymentDetail {
     pub changes: Vec<Change>,
     /// The service's events during the rollout, newest first.
     pub events: Vec<ServiceEvent>,
+    /// It failed or was rolled back: the failed-image guard holds its images back until someone
+    /// acknowledges it (when the environment has the guard on).
+    #[serde(default)]
+    pub counts_as_failed: bool,
     /// Its failure acknowledged (the failed-image guard), oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledgements: Vec<crate::guardrails::Acknowledgement>,

@@ -1,7 +1,7 @@
 //! The live view and the failed-image guard in headless Chromium (issue 20): two environments (two
 //! accounts of the local AWS) side by side, the one that runs other images marked; a failed
 //! deployment's page takes an acknowledgement and lists it; an admin turns the failed-image guard
-//! on from the guardrails page.
+//! on from the guardrails page; during a freeze the deploy dialog offers the admin an override.
 
 use std::time::Duration;
 
@@ -80,4 +80,27 @@ async fn the_live_view_marks_the_environment_that_differs_and_a_failure_is_ackno
     // The acknowledged failure lets the image go out (it fails again, as it must); then it is held.
     json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &deploy("v3-cannot-start")).await, 424)
         .await;
+    json_with_status(app.post_json("/api/envs/local/deployments", &deploy("v3-cannot-start")).await, 409).await;
+
+    // A freeze is on: the deploy dialog refuses, names the window, and offers the admin an override.
+    let now = time::OffsetDateTime::now_utc();
+    let at = |d: time::Duration| (now + d).format(&time::format_description::well_known::Rfc3339).unwrap();
+    let window = json!({"failedImageGuard": true, "freezeWindows": [{"name": "release freeze",
+        "start": at(-time::Duration::hours(1)), "end": at(time::Duration::hours(1))}]});
+    json_with_status(app.put_json("/api/envs/local/guardrails", &window).await, 200).await;
+    c.goto(&app.url("/e/local/services/itflex-nginx/nginx-web-access")).await.unwrap();
+    wait().for_element(Locator::Id("deployButton")).await.unwrap().click().await.unwrap();
+    let field =
+        wait().for_element(Locator::Css("fieldset[data-container='nginx-web'] input[name='newImage']")).await.unwrap();
+    field.send_keys(&format!("{uri}:v2")).await.unwrap();
+    c.find(Locator::Id("confirmDeploy")).await.unwrap().click().await.unwrap();
+    let refusal = wait().for_element(Locator::Css(".modal .banner.error")).await.unwrap().text().await.unwrap();
+    assert!(refusal.contains("\"release freeze\" is on until"), "{refusal}");
+    let reason = wait().for_element(Locator::Css(".modal input[name='freezeOverride']")).await.unwrap();
+    reason.send_keys("customer outage, v2 fixes it").await.unwrap();
+    save_screenshot(c, "freeze-override").await;
+    c.find(Locator::Id("confirmDeploy")).await.unwrap().click().await.unwrap();
+    wait().for_element(Locator::Css("#rollout[data-kind='deploy'][data-outcome='SUCCEEDED']")).await.unwrap();
+    let history = json_with_status(app.get("/api/deployments?service=nginx-web-access").await, 200).await;
+    assert_eq!(history["items"][0]["freezeOverride"], "release freeze: customer outage, v2 fixes it", "{history}");
 }

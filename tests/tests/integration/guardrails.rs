@@ -65,6 +65,10 @@ async fn a_failed_image_is_refused_by_digest_until_its_failure_is_acknowledged_w
     assert_eq!(refused["fields"][0]["path"], "images[0].image", "{refused}");
     let history = json_with_status(app.get("/api/deployments?service=nginx-web-access").await, 200).await;
     assert_eq!(history["items"][0]["id"], id, "nothing was recorded for the refused deploy");
+    // Deploying it again from the history is the same image: held back too, whatever the old flag says.
+    let again = json!({"acknowledgeFailure": true});
+    let redeploy = json_with_status(app.post_json(&format!("/api/deployments/{id}/redeploy"), &again).await, 409).await;
+    assert!(redeploy["message"].as_str().unwrap().contains("failed-image guard"), "{redeploy}");
 
     // Another image is not held back.
     let good = deploy(&app, &format!("{uri}:v1"), 200).await;
@@ -82,6 +86,7 @@ async fn a_failed_image_is_refused_by_digest_until_its_failure_is_acknowledged_w
     assert_eq!(acknowledged["actor"], "admin");
     let page = json_with_status(app.get(&format!("/api/deployments/{id}")).await, 200).await;
     assert_eq!(page["acknowledgements"][0]["reason"], "the image was never the problem: the port mapping was");
+    assert_eq!(page["countsAsFailed"], true);
     let audit = json_with_status(app.get("/api/audit?action=deployment.acknowledge").await, 200).await;
     assert!(audit.to_string().contains("the port mapping was"), "the reason is audited: {audit}");
 
@@ -106,10 +111,14 @@ async fn a_release_rolled_back_in_berth_is_guarded_under_every_tag_of_its_digest
     assert_eq!(back["kind"], "rollback");
     // `latest` is the same image as v2 (the demo's repository): the digest is what is refused.
     let refused = deploy(&app, &format!("{uri}:latest"), 409).await;
-    assert!(
-        refused["message"].as_str().unwrap().contains(&format!("deployment #{} (SUCCEEDED", bad["id"])),
-        "{refused}"
-    );
+    let message = refused["message"].as_str().unwrap();
+    assert!(message.contains(&format!("deployment #{} (later rolled back in Berth)", bad["id"])), "{message}");
+    let page = json_with_status(app.get(&format!("/api/deployments/{}", bad["id"])).await, 200).await;
+    assert_eq!(page["countsAsFailed"], true, "its page offers the acknowledgement");
+    // Rolling back to it by name is held back too.
+    let named = json!({"deployment": bad["id"]});
+    let refused = json_with_status(app.post_json(&format!("{SERVICE}/rollback"), &named).await, 409).await;
+    assert!(refused["message"].as_str().unwrap().contains("failed-image guard"), "{refused}");
 }
 
 fn rfc3339(offset: time::Duration) -> String {
@@ -153,7 +162,11 @@ async fn a_freeze_window_refuses_deploys_with_its_name_and_end_unless_an_admin_o
     let audit = json_with_status(app.get("/api/audit?action=freeze.override").await, 200).await;
     assert!(audit.to_string().contains("hotfix for the outage"), "{audit}");
 
-    // Rolling back is not frozen: it puts back what ran before.
+    // Rolling back to a release the caller names is a deploy like any other: frozen.
+    let named = json!({"deployment": first["id"]});
+    let frozen = json_with_status(app.post_json(&format!("{SERVICE}/rollback"), &named).await, 409).await;
+    assert_eq!(frozen["fields"][0]["path"], "freezeOverride", "{frozen}");
+    // Berth's own rollback is not frozen: it puts back the last good release.
     json_with_status(app.post_json(&format!("{SERVICE}/rollback?wait=true"), &json!({})).await, 200).await;
 
     // Once the window is over, deploys go out.

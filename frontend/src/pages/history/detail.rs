@@ -64,8 +64,7 @@ pub fn DeploymentPage() -> impl IntoView {
                         {d.freeze_override.clone().map(|o| view! { <dt>"Freeze override"</dt><dd id="freezeOverride">{o}</dd> })}
                         <dt>"ECS deployment"</dt><dd class="mono">{d.ecs_deployment_id.clone().unwrap_or_else(|| "—".into())}</dd>
                     </dl>
-                    <Acknowledgements id=d.id given=found.acknowledgements
-                        can=can_deploy && (d.outcome == Outcome::Failed || d.rolled_back_to.is_some())/>
+                    <Acknowledgements id=d.id given=found.acknowledgements can=can_deploy && found.counts_as_failed/>
                     <h2>"Images"</h2>
                     <ImageTable images=d.images.clone() id="images"/>
                     <h2>"Task definition changes"</h2>
@@ -109,7 +108,7 @@ fn Acknowledgements(id: i64, given: Vec<Acknowledgement>, can: bool) -> impl Int
         })}
         {can.then(|| view! {
             <form class="inline-form" id="acknowledgeForm" on:submit=submit>
-                <label>"Acknowledge this failure (the failed-image guard then lets its images go out again): why"
+                <label>"Acknowledge that this deployment failed or was rolled back (the failed-image guard then lets its images go out again): why"
                     <input type="text" name="reason" maxlength="500" prop:value=move || reason.get()
                         on:input=move |ev| reason.set(event_target_value(&ev))/></label>
                 <button type="submit" disabled=move || pending.get()>"Acknowledge"</button>

@@ -47,6 +47,13 @@ pub fn DeployDialog(
     let changes = RwSignal::new(None::<DeployPreview>);
     let error = RwSignal::new(None::<ApiError>);
     let pending = RwSignal::new(false);
+    // A freeze window refused the deploy: an admin of the environment may override it with a reason.
+    let freeze_reason = RwSignal::new(String::new());
+    let may_override = move || {
+        let frozen = error.with(|e| e.as_ref().is_some_and(|e| e.fields.iter().any(|f| f.path == "freezeOverride")));
+        let admin = crate::context::session().role_in(&env.get()) == Some(shared::auth::Role::Admin);
+        admin && (frozen || !freeze_reason.get().is_empty())
+    };
     // One key per dialog: a double click on Deploy makes one deployment.
     let key = idempotency_key();
     let request = move || DeployRequest {
@@ -60,7 +67,7 @@ pub fn DeployDialog(
             .map(|(container, image)| ImageChange { container, image })
             .collect(),
         note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
-        freeze_override: None,
+        freeze_override: Some(freeze_reason.get_untracked()).filter(|r| !r.trim().is_empty()),
     };
     let for_preview = request.clone();
     let preview = move |_| {
@@ -102,6 +109,11 @@ pub fn DeployDialog(
                 <ChangeTable changes=found.changes id="deployPreview" before="Now" after="After the deploy"/>
             })}
             {move || error.get().map(|e| view! { <ErrorBanner error=e/> })}
+            {move || may_override().then(|| view! {
+                <label>"Override the freeze window (admins): why" <input type="text" name="freezeOverride" maxlength="500"
+                    placeholder="Kept on the deployment and in the audit log"
+                    prop:value=move || freeze_reason.get() on:input=move |ev| freeze_reason.set(event_target_value(&ev))/></label>
+            })}
             <div class="actions">
                 <button type="button" on:click=move |_| on_close.run(())>"Cancel"</button>
                 <button type="button" id="previewDeploy" disabled=move || pending.get() on:click=preview>"Preview changes"</button>
