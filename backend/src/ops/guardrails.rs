@@ -54,12 +54,13 @@ pub(crate) async fn check_freeze(
     let windows = guardrails::get(pool, env).await?.guardrails.freeze_windows;
     let Some(frozen) = freeze::frozen_at(&windows, jiff::Timestamp::now()) else { return Ok(None) };
     let name = &frozen.name;
+    // To the second: a person reads it.
+    let until = jiff::Timestamp::from_second(frozen.until.as_second()).unwrap_or(frozen.until);
     let Some(reason) = override_reason.map(str::trim).filter(|r| !r.is_empty()) else {
         return Err(AppError::Conflict {
             message: format!(
-                "Guardrail \"freeze window\" of {env}: \"{name}\" is on until {}. Deploy after it ends, or an admin \
-                 of {env} overrides it with a reason (freezeOverride).",
-                frozen.until
+                "Guardrail \"freeze window\" of {env}: \"{name}\" is on until {until}. Deploy after it ends, or an admin \
+                 of {env} overrides it with a reason (freezeOverride)."
             ),
             field: Some("freezeOverride".into()),
         });
@@ -75,7 +76,7 @@ pub(crate) async fn check_freeze(
     }
     Ok(Some(Override {
         recorded: format!("{name}: {reason}"),
-        audit: format!("service {service} during \"{name}\" (until {}): {reason}", frozen.until),
+        audit: format!("service {service} during \"{name}\" (until {until}): {reason}"),
     }))
 }
 
