@@ -28,9 +28,10 @@ pub(crate) async fn deploy(
         .act(env, action, async |aws| {
             shared::deploy::validate_deploy(request)?;
             let service = format!("{}/{}", request.cluster, request.service);
+            let rails = guardrails::of(caller, env).await?;
             let overridden =
-                guardrails::check_freeze(caller, env, &service, request.freeze_override.as_deref()).await?;
-            guardrails::check_failed_images(aws, caller, env, request).await?;
+                guardrails::check_freeze(caller, &rails, env, &service, request.freeze_override.as_deref())?;
+            guardrails::check_failed_images(aws, caller, &rails, env, request).await?;
             let freeze_override = overridden.as_ref().map(|o| o.recorded.clone());
             let request = DeployRequest { freeze_override, ..request.clone() };
             let started = caller.state.deployer.deploy(&caller.principal, env, &request, idempotency_key).await?;
@@ -87,14 +88,15 @@ pub(crate) async fn rollback(
             let source = resolved.target.ok_or_else(|| conflict(resolved.plan.message.clone()))?;
             // Berth's own target, the last good release, is not frozen; one the caller names is
             // a deploy like any other (it may even be newer than what runs).
+            let rails = guardrails::of(caller, env).await?;
             let overridden = match request.deployment {
                 Some(_) => {
                     let named = format!("{cluster}/{service}");
-                    guardrails::check_freeze(caller, env, &named, request.freeze_override.as_deref()).await?
+                    guardrails::check_freeze(caller, &rails, env, &named, request.freeze_override.as_deref())?
                 }
                 None => None,
             };
-            guardrails::check_failed_release(caller, env, cluster, service, &source.images.0).await?;
+            guardrails::check_failed_release(caller, &rails, env, cluster, service, &source.images.0).await?;
             acknowledged(&resolved.plan, request)?;
             let target = Target {
                 environment: env.to_string(),
@@ -102,17 +104,27 @@ pub(crate) async fn rollback(
                 service: service.to_string(),
                 kind: DeploymentKind::Rollback,
                 source,
-                freeze_override: overridden.as_ref().map(|o| o.recorded.clone()),
+                freeze_override: None,
             };
-            let started = caller
-                .state
-                .deployer
-                .redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key)
-                .await?;
-            guardrails::audit_override(caller, env, &overridden).await;
-            Ok(started)
+            start_again(caller, target, overridden, request, idempotency_key).await
         })
         .await
+}
+
+/// Starts a rollback or redeploy of `target`: a freeze override it needed is recorded on the
+/// deployment and audited once the deployment has started.
+async fn start_again(
+    caller: &Caller,
+    mut target: Target,
+    overridden: Option<guardrails::Override>,
+    request: &RedeployRequest,
+    idempotency_key: Option<&str>,
+) -> Result<Started, AppError> {
+    target.freeze_override = overridden.as_ref().map(|o| o.recorded.clone());
+    let started =
+        caller.state.deployer.redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key).await?;
+    guardrails::audit_override(caller, &target.environment, &overridden).await;
+    Ok(started)
 }
 
 /// Refuses a revision whose latest deployment failed unless the caller acknowledged it.
@@ -167,11 +179,13 @@ pub(crate) async fn redeploy(
                 });
             }
             let (env, service) = (&source.environment, format!("{}/{}", source.cluster, source.service));
+            let rails = guardrails::of(caller, env).await?;
             let overridden =
-                guardrails::check_freeze(caller, env, &service, request.freeze_override.as_deref()).await?;
+                guardrails::check_freeze(caller, &rails, env, &service, request.freeze_override.as_deref())?;
             let resolved = plan::for_redeploy(aws, caller.state.store.pool(), &source).await?;
             let going = resolved.target.unwrap_or_else(|| source.clone());
-            guardrails::check_failed_release(caller, env, &source.cluster, &source.service, &going.images.0).await?;
+            let (cluster, service) = (&source.cluster, &source.service);
+            guardrails::check_failed_release(caller, &rails, env, cluster, service, &going.images.0).await?;
             acknowledged(&resolved.plan, request)?;
             let target = Target {
                 environment: source.environment.clone(),
@@ -179,15 +193,9 @@ pub(crate) async fn redeploy(
                 service: source.service.clone(),
                 kind: DeploymentKind::Redeploy,
                 source: going,
-                freeze_override: overridden.as_ref().map(|o| o.recorded.clone()),
+                freeze_override: None,
             };
-            let started = caller
-                .state
-                .deployer
-                .redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key)
-                .await?;
-            guardrails::audit_override(caller, env, &overridden).await;
-            Ok(started)
+            start_again(caller, target, overridden, request, idempotency_key).await
         })
         .await
 }

@@ -32,6 +32,11 @@ pub(crate) async fn set(caller: &Caller, env: &str, new: &Guardrails) -> Result<
         .await
 }
 
+/// The environment's guardrails, read once per request for every check.
+pub(crate) async fn of(caller: &Caller, env: &str) -> Result<Guardrails, AppError> {
+    Ok(guardrails::get(caller.state.store.pool(), env).await?.guardrails)
+}
+
 /// An admin's override of a freeze window: recorded on the deployment, and audited once the
 /// deployment has started (a deploy refused for another reason leaves no override behind).
 pub(crate) struct Override {
@@ -44,15 +49,14 @@ pub(crate) struct Override {
 /// caller names) is refused, naming the window and its end, unless an admin of the environment
 /// overrides it with a reason. Berth's own rollback target (the last good release) is not frozen:
 /// it puts back what ran before.
-pub(crate) async fn check_freeze(
+pub(crate) fn check_freeze(
     caller: &Caller,
+    rails: &Guardrails,
     env: &str,
     service: &str,
     override_reason: Option<&str>,
 ) -> Result<Option<Override>, AppError> {
-    let pool = caller.state.store.pool();
-    let windows = guardrails::get(pool, env).await?.guardrails.freeze_windows;
-    let Some(frozen) = freeze::frozen_at(&windows, jiff::Timestamp::now()) else { return Ok(None) };
+    let Some(frozen) = freeze::frozen_at(&rails.freeze_windows, jiff::Timestamp::now()) else { return Ok(None) };
     let name = &frozen.name;
     // To the second: a person reads it.
     let until = jiff::Timestamp::from_second(frozen.until.as_second()).unwrap_or(frozen.until);
@@ -132,10 +136,11 @@ pub(crate) async fn acknowledge(
 pub(crate) async fn check_failed_images(
     aws: &AwsEnv,
     caller: &Caller,
+    rails: &Guardrails,
     env: &str,
     request: &DeployRequest,
 ) -> Result<(), AppError> {
-    if !guardrails::get(caller.state.store.pool(), env).await?.guardrails.failed_image_guard {
+    if !rails.failed_image_guard {
         return Ok(());
     }
     let mut images: Vec<DeployedImage> = request
@@ -162,12 +167,13 @@ pub(crate) async fn check_failed_images(
 /// again.
 pub(crate) async fn check_failed_release(
     caller: &Caller,
+    rails: &Guardrails,
     env: &str,
     cluster: &str,
     service: &str,
     images: &[DeployedImage],
 ) -> Result<(), AppError> {
-    if !guardrails::get(caller.state.store.pool(), env).await?.guardrails.failed_image_guard {
+    if !rails.failed_image_guard {
         return Ok(());
     }
     check_digests(caller, env, cluster, service, images, |_| None).await

@@ -8,19 +8,11 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::json;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, json_with_status, save_screenshot, set_text};
+use crate::helpers::{Browser, PASSWORD, json_with_status, save_screenshot, set_text, two_environments};
 
 #[tokio::test]
 async fn the_live_view_marks_the_environment_that_differs_and_a_failure_is_acknowledged_on_its_page() {
-    let other = TestApp::spawn_demo_with(|_| {}).await;
-    let account = other.account.clone();
-    let app = TestApp::spawn_demo_with(move |s| {
-        let mut prod = s.environments[0].clone();
-        prod.name = "prod".into();
-        prod.credentials = berth::config::Credentials::Local { account_id: account };
-        s.environments.push(prod);
-    })
-    .await;
+    let (app, _other) = two_environments().await;
     let uri = app.repository_uri("nginxweb").await;
     let deploy = |tag: &str| {
         json!({"cluster": "itflex-nginx", "service": "nginx-web-access",

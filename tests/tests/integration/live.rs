@@ -5,21 +5,7 @@
 use serde_json::Value;
 use shared::auth::Role;
 
-use crate::helpers::{TestApp, json_with_status};
-
-/// `local` (this app's account) and `prod` (another account with the same demo lab).
-async fn two_environments() -> (TestApp, TestApp) {
-    let other = TestApp::spawn_demo_with(|_| {}).await;
-    let account = other.account.clone();
-    let app = TestApp::spawn_demo_with(move |s| {
-        let mut prod = s.environments[0].clone();
-        prod.name = "prod".into();
-        prod.credentials = berth::config::Credentials::Local { account_id: account };
-        s.environments.push(prod);
-    })
-    .await;
-    (app, other)
-}
+use crate::helpers::{json_with_status, two_environments};
 
 fn row<'a>(view: &'a Value, service: &str) -> &'a Value {
     view["rows"].as_array().unwrap().iter().find(|r| r["service"] == service).unwrap_or_else(|| panic!("{view}"))

@@ -33,3 +33,18 @@ pub fn pinned_image(record: &serde_json::Value) -> String {
     let image = &record["images"][0];
     shared::deploy::pinned_to(image["image"].as_str().unwrap(), image["digest"].as_str().unwrap())
 }
+
+/// Two environments in the local AWS: `local` (this app's account) and `prod` (another account
+/// with the same demo lab, kept alive by the second app returned).
+pub async fn two_environments() -> (TestApp, TestApp) {
+    let other = TestApp::spawn_demo_with(|_| {}).await;
+    let account = other.account.clone();
+    let app = TestApp::spawn_demo_with(move |s| {
+        let mut prod = s.environments[0].clone();
+        prod.name = "prod".into();
+        prod.credentials = berth::config::Credentials::Local { account_id: account };
+        s.environments.push(prod);
+    })
+    .await;
+    (app, other)
+}
