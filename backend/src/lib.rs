@@ -11,6 +11,7 @@ pub mod deploy;
 pub mod error;
 pub(crate) mod extract;
 pub(crate) mod guardrails;
+pub(crate) mod live_links;
 pub mod logs;
 pub(crate) mod notify;
 pub(crate) mod ops;

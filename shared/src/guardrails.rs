@@ -22,6 +22,19 @@ pub struct Guardrails {
     /// rollback (to the last good release) is not frozen.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub freeze_windows: Vec<FreezeWindow>,
+    /// Deploys, rollbacks, redeploys and promotions become requests that another deployer of the
+    /// environment approves before they start (never the requester).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<ApprovalRule>,
+}
+
+/// Approval before start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApprovalRule {
+    /// A request nobody decided within this many minutes expires (5 minutes to 7 days).
+    pub expires_after_minutes: u32,
 }
 
 /// A time when the environment takes no deployments: recurring (`days`, `from`, `to`,
@@ -179,6 +192,15 @@ impl Guardrails {
                 for (field, message) in broken {
                     errors.add(at(field), message);
                 }
+            }
+        }
+        if let Some(rule) = &self.approval {
+            let (least, most) = crate::approvals::EXPIRY_MINUTES;
+            if !(least..=most).contains(&rule.expires_after_minutes) {
+                errors.add(
+                    "approval.expiresAfterMinutes",
+                    format!("From {least} minutes to {most} (7 days): how long a request waits for a decision."),
+                );
             }
         }
         if errors.is_empty() { Ok(()) } else { Err(errors.into_vec()) }

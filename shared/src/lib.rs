@@ -2,6 +2,7 @@
 //! validate them, and the API's request/response/error types. Compiled into both the server and the
 //! browser, so every rule is written exactly once.
 
+pub mod approvals;
 pub mod apps;
 pub mod auth;
 pub mod deploy;

@@ -46,6 +46,10 @@ pub struct Unreadable {
 pub struct LiveRow {
     pub cluster: String,
     pub service: String,
+    /// The admin-set link that lines up services named differently across environments (the
+    /// row's cluster and service are then its first cell's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     /// One per environment, in `environments`' order; `None` where the service is not there.
     pub cells: Vec<Option<LiveCell>>,
     /// Some environment differs from the one to its left.
@@ -57,6 +61,9 @@ pub struct LiveRow {
 #[serde(rename_all = "camelCase")]
 pub struct LiveCell {
     pub environment: String,
+    /// The service in this environment (a linked row's cells may name different ones).
+    pub cluster: String,
+    pub service: String,
     /// `family:revision` the service runs.
     pub task_definition: String,
     pub images: Vec<LiveImage>,
@@ -126,6 +133,62 @@ pub fn mark_differences(row: &mut LiveRow) {
     }
 }
 
+/// Services named differently across environments, lined up as one row of the live view (and
+/// the default target of a promotion between them). Global admins set them
+/// (`PUT /api/live/links`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceLink {
+    /// The row's name: "web", "checkout API", …
+    pub name: String,
+    /// One service per environment, at least two.
+    pub services: Vec<LinkedService>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LinkedService {
+    pub environment: String,
+    pub cluster: String,
+    pub service: String,
+}
+
+pub const LINK_NAME_MAX: usize = 64;
+
+/// Berth's rules for links: a name, two services or more, one per environment, and a service in
+/// one link only.
+pub fn validate_links(links: &[ServiceLink]) -> Result<(), Vec<crate::error::FieldError>> {
+    let mut errors = crate::validate::Errors::new();
+    let mut seen: Vec<&LinkedService> = Vec::new();
+    for (i, link) in links.iter().enumerate() {
+        let name = link.name.trim();
+        if name.is_empty() || crate::validate::char_len(name) > LINK_NAME_MAX {
+            errors.add(format!("[{i}].name"), format!("A name of 1 to {LINK_NAME_MAX} characters."));
+        } else if links[..i].iter().any(|l| l.name.trim() == name) {
+            errors.add(format!("[{i}].name"), "Another link has this name.");
+        }
+        if link.services.len() < 2 {
+            errors.add(format!("[{i}].services"), "A link lines up at least two services.");
+        }
+        for (j, s) in link.services.iter().enumerate() {
+            let at = format!("[{i}].services[{j}]");
+            if [&s.environment, &s.cluster, &s.service].iter().any(|v| v.trim().is_empty()) {
+                errors.add(at.clone(), "environment, cluster and service are required.");
+            }
+            if link.services[..j].iter().any(|o| o.environment == s.environment) {
+                errors.add(format!("{at}.environment"), "One service per environment in a link.");
+            }
+            if seen.contains(&s) {
+                errors.add(at, "This service is in another link already.");
+            }
+            seen.push(s);
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors.into_vec()) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +196,8 @@ mod tests {
     fn cell(env: &str, digest: &str) -> Option<LiveCell> {
         Some(LiveCell {
             environment: env.into(),
+            cluster: "c".into(),
+            service: "web".into(),
             task_definition: "web:1".into(),
             images: vec![LiveImage {
                 container: "web".into(),
@@ -151,6 +216,7 @@ mod tests {
     #[test]
     fn a_cell_differs_from_the_one_to_its_left_by_image_not_by_revision_number() {
         let mut row = LiveRow {
+            link: None,
             cluster: "c".into(),
             service: "s".into(),
             cells: vec![cell("dev", "sha256:b"), cell("staging", "sha256:b"), cell("prod", "sha256:a")],
@@ -166,6 +232,7 @@ mod tests {
     #[test]
     fn a_missing_environment_makes_the_next_one_differ_and_alike_rows_do_not() {
         let mut gap = LiveRow {
+            link: None,
             cluster: "c".into(),
             service: "s".into(),
             cells: vec![cell("dev", "sha256:a"), None, cell("prod", "sha256:a")],
@@ -174,6 +241,7 @@ mod tests {
         mark_differences(&mut gap);
         assert!(gap.cells[2].as_ref().unwrap().differs, "nothing to its left to equal");
         let mut alike = LiveRow {
+            link: None,
             cluster: "c".into(),
             service: "s".into(),
             cells: vec![None, cell("staging", "sha256:a"), cell("prod", "sha256:a")],

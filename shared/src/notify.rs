@@ -34,6 +34,10 @@ pub enum NotifyEvent {
     /// A deployment made outside Berth (AWS CLI, console, another tool) was detected.
     #[serde(rename = "deployment.external")]
     External,
+    /// A deploy, rollback or promotion waits for another deployer's approval (environments whose
+    /// guardrails ask for it).
+    #[serde(rename = "approval.requested")]
+    ApprovalRequested,
     /// "Send test": only to the destination it was sent from, whatever its filter.
     #[serde(rename = "test")]
     Test,
@@ -41,7 +45,7 @@ pub enum NotifyEvent {
 
 impl NotifyEvent {
     /// The events a destination can choose, in the order the form shows them.
-    pub const CHOOSABLE: [NotifyEvent; 7] = [
+    pub const CHOOSABLE: [NotifyEvent; 8] = [
         Self::Started,
         Self::Succeeded,
         Self::Failed,
@@ -49,6 +53,7 @@ impl NotifyEvent {
         Self::Stopped,
         Self::AwaitingApproval,
         Self::External,
+        Self::ApprovalRequested,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +65,7 @@ impl NotifyEvent {
             Self::Stopped => "deployment.stopped",
             Self::AwaitingApproval => "deployment.awaiting_approval",
             Self::External => "deployment.external",
+            Self::ApprovalRequested => "approval.requested",
             Self::Test => "test",
         }
     }
@@ -78,6 +84,7 @@ impl NotifyEvent {
             Self::Stopped => "Deployment stopped",
             Self::AwaitingApproval => "Awaiting approval",
             Self::External => "Deployment made outside Berth",
+            Self::ApprovalRequested => "Approval requested",
             Self::Test => "Test",
         }
     }

@@ -159,7 +159,7 @@ fn request() -> DeployRequest {
 async fn run(rules: &[&Rule]) -> Result<(shared::deploy::DeploymentRecord, Deployer), AppError> {
     let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, rules);
     let (deployer, dir) = deployer(client).await;
-    let started = deployer.deploy(&ci(), "prod", &request(), None).await?;
+    let started = deployer.deploy(&crate::deploy::Actor::of(&ci()), "prod", &request(), None).await?;
     let record = tokio::time::timeout(Duration::from_secs(10), deployer.wait(started.record.id)).await.unwrap()?;
     std::mem::forget(dir); // the store outlives the pollers still running
     Ok((record, deployer))
@@ -311,12 +311,12 @@ async fn access_denied_on_register_fails_the_deployment_naming_the_action_and_ne
     });
     let client = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, [&polls, &current, &denied, &update, &tasks]);
     let (deployer, _dir) = deployer(client).await;
-    let err = deployer.deploy(&ci(), "prod", &request(), None).await.err().expect("refused");
+    let err = deployer.deploy(&crate::deploy::Actor::of(&ci()), "prod", &request(), None).await.err().expect("refused");
     assert!(matches!(err, AppError::AccessDenied { .. }), "{err:?}");
     assert_eq!(update.num_calls(), 0);
     let row = crate::deploy::records::get(deployer.store().pool(), 1).await.unwrap().unwrap().record();
     assert_eq!(row.outcome, Outcome::Failed);
     assert!(row.reason.unwrap().contains("ecs:RegisterTaskDefinition"));
     // The lock is released: the next deploy is not a 409.
-    assert!(!matches!(deployer.deploy(&ci(), "prod", &request(), None).await, Err(AppError::Conflict { .. })));
+    assert!(!matches!(deployer.deploy(&crate::deploy::Actor::of(&ci()), "prod", &request(), None).await, Err(AppError::Conflict { .. })));
 }

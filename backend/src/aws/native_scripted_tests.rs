@@ -202,7 +202,7 @@ async fn run(rules: &[&Rule]) -> (DeploymentRecord, Vec<String>, Deployer) {
             }
         }
     });
-    let started = deployer.deploy(&ci(), "prod", &request(), None).await.unwrap();
+    let started = deployer.deploy(&crate::deploy::Actor::of(&ci()), "prod", &request(), None).await.unwrap();
     let record =
         tokio::time::timeout(Duration::from_secs(10), deployer.wait(started.record.id)).await.unwrap().unwrap();
     let stages = seen.lock().unwrap().clone();

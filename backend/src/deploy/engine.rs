@@ -15,8 +15,7 @@ use shared::error::FieldError;
 use super::external::observe;
 use super::hub::ServiceKey;
 use super::records::{self, Ending, Inserted, NewDeployment, Row};
-use super::{Deployer, Started, Target};
-use crate::auth::Principal;
+use super::{Actor, Deployer, Started, Target};
 use crate::aws::AwsEnv;
 use crate::error::AppError;
 use crate::store::StoreError;
@@ -39,9 +38,9 @@ fn refused(path: &str, message: String) -> StepError {
 impl Deployer {
     /// Deploys new images: records, registers the revision, updates the service, then follows
     /// the rollout in the background. The caller's role and scope are checked (`ops`).
-    pub async fn deploy(
+    pub(crate) async fn deploy(
         &self,
-        principal: &Principal,
+        actor: &Actor,
         environment: &str,
         request: &DeployRequest,
         idempotency_key: Option<&str>,
@@ -54,14 +53,16 @@ impl Deployer {
             cluster: &request.cluster,
             service: &request.service,
             kind: DeploymentKind::Deploy,
-            actor: &principal.name,
-            via: &principal.via_label(),
+            actor: &actor.name,
+            via: &actor.via,
             note: request.note.as_deref(),
             idempotency_key,
             request: records::Asked { images: Some(request.images.clone()), revision_of: None },
             to_task_definition: None,
             to_spec: None,
             freeze_override: request.freeze_override.as_deref(),
+            approved_by: actor.approved_by.as_deref(),
+            promoted_from: None,
         };
         self.begin(&new).await
     }
@@ -69,7 +70,7 @@ impl Deployer {
     /// Deploys again the revision of an earlier deployment (re-registered if it was deregistered).
     pub(crate) async fn redeploy(
         &self,
-        principal: &Principal,
+        actor: &Actor,
         target: &Target,
         note: Option<&str>,
         idempotency_key: Option<&str>,
@@ -79,14 +80,16 @@ impl Deployer {
             cluster: &target.cluster,
             service: &target.service,
             kind: target.kind,
-            actor: &principal.name,
-            via: &principal.via_label(),
+            actor: &actor.name,
+            via: &actor.via,
             note,
             idempotency_key,
             request: records::Asked { images: None, revision_of: Some(target.source.id) },
             to_task_definition: target.source.to_task_definition.as_deref(),
             to_spec: target.source.to_spec.as_ref().map(|s| &s.0),
             freeze_override: target.freeze_override.as_deref(),
+            approved_by: actor.approved_by.as_deref(),
+            promoted_from: target.promoted_from.as_ref().map(|(id, env)| (*id, env.as_str())),
         };
         self.begin(&new).await
     }
@@ -320,6 +323,10 @@ pub(super) async fn register(
         }
     };
     resolve(aws, &mut images).await;
+    for image in images.iter_mut().filter(|i| i.digest.is_none()) {
+        // Pinned in another registry (a promotion's cross-account reference): the digest is its own.
+        image.digest = image.image.split_once('@').map(|(_, d)| d.to_string()).filter(|d| d.starts_with("sha256:"));
+    }
     records::set_registered(pool, row.id, &task_definition, &registered, &images).await.map_err(db)
 }
 

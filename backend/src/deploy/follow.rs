@@ -191,8 +191,9 @@ impl Deployer {
             kind: DeploymentKind::Rollback,
             source,
             freeze_override: None,
+            promoted_from: None,
         };
-        self.redeploy(principal, &target, note, None).await
+        self.redeploy(&super::Actor::of(principal), &target, note, None).await
     }
 }
 

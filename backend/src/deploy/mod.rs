@@ -55,6 +55,22 @@ pub(crate) struct Target {
     pub source: Row,
     /// Made during a freeze window: the window and the admin's reason.
     pub freeze_override: Option<String>,
+    /// A promotion: the source deployment and its environment.
+    pub promoted_from: Option<(i64, String)>,
+}
+
+/// Who a deployment is recorded as made by: the caller, or, for one that waited for approval,
+/// its requester (and who approved it).
+pub(crate) struct Actor {
+    pub name: String,
+    pub via: String,
+    pub approved_by: Option<String>,
+}
+
+impl Actor {
+    pub(crate) fn of(principal: &crate::auth::Principal) -> Self {
+        Self { name: principal.name.clone(), via: principal.via_label(), approved_by: None }
+    }
 }
 
 impl Deployer {

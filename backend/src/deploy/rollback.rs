@@ -107,6 +107,9 @@ mod tests {
             verdict: None,
             awaiting_approval: None,
             freeze_override: None,
+            approved_by: None,
+            promoted_from: None,
+            promoted_from_environment: None,
         }
     }
 

@@ -1,6 +1,7 @@
 //! The guardrails' store and checks (`shared::guardrails` says what each one is): an environment's
 //! settings, and the failed-image guard with its acknowledgements.
 
+pub(crate) mod approvals;
 pub(crate) mod freeze;
 
 use shared::deploy::{DeploymentKind, Outcome};

@@ -194,6 +194,32 @@ async fn insert(
     Ok(Some(outbox))
 }
 
+/// Announces an approval request to the environment's destinations that take
+/// `approval.requested` for its service.
+pub(crate) async fn enqueue_approval(
+    pool: &crate::store::Db,
+    environment: &str,
+    request: i64,
+    service: &str,
+    message: String,
+) -> StoreResult<()> {
+    let what = || format!("recording the notification of approval request #{request}");
+    let event = NotifyEvent::ApprovalRequested;
+    let notice = Notice {
+        idempotency_key: format!("approval-{request}-requested"),
+        event,
+        occurred_at: super::rfc3339_ms(now_ms()),
+        environment: environment.to_string(),
+        deployment: None,
+        message: Some(message),
+    };
+    let mut tx = pool.begin().await.doing(what)?;
+    insert(&mut tx, &notice, None, |f| f.takes(event, service)).await?;
+    tx.commit().await.doing(what)?;
+    super::WAKE.notify_waiters();
+    Ok(())
+}
+
 /// Queues a test notification to one destination; returns its delivery's id.
 pub(crate) async fn enqueue_test(
     pool: &crate::store::Db,
@@ -257,6 +283,9 @@ mod tests {
             verdict: None,
             awaiting_approval: None,
             freeze_override: None,
+            approved_by: None,
+            promoted_from: None,
+            promoted_from_environment: None,
         }
     }
 

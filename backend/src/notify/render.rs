@@ -40,7 +40,7 @@ fn colour(event: NotifyEvent) -> &'static str {
     match event {
         NotifyEvent::Succeeded => "#2eb886",
         NotifyEvent::Failed => "#d40e0d",
-        NotifyEvent::RolledBack | NotifyEvent::AwaitingApproval => "#daa038",
+        NotifyEvent::RolledBack | NotifyEvent::AwaitingApproval | NotifyEvent::ApprovalRequested => "#daa038",
         NotifyEvent::Stopped => "#9e9e9e",
         NotifyEvent::External => "#7f57c4",
         NotifyEvent::Started | NotifyEvent::Test => "#439fe0",

@@ -10,35 +10,65 @@ use shared::deploy::{
 use shared::ecs::task_definition::{TaskDefinitionSpec, diff};
 use shared::error::FieldError;
 
+use super::approvals::{self, Asking, Begun};
 use super::{Action, Caller, guardrails};
+use crate::aws::AwsEnv;
+use crate::guardrails::approvals::Operation;
 use crate::deploy::hub::{ServiceKey, Snapshots};
-use crate::deploy::{self, Started, StepError, Target, history, plan, records};
+use crate::deploy::{self, StepError, Target, history, plan, records};
 use crate::error::AppError;
 
 /// Deploys new images to a service: registers a revision of its task definition with them and
-/// rolls it out. Deployers may (a token limited to some services, only those).
+/// rolls it out. Deployers may (a token limited to some services, only those). Where the
+/// environment asks for approval, the deploy becomes a request.
 pub(crate) async fn deploy(
     caller: &Caller,
     env: &str,
     request: &DeployRequest,
     idempotency_key: Option<&str>,
-) -> Result<Started, AppError> {
+) -> Result<Begun, AppError> {
     let action = Action::on_service("service.deploy", &request.cluster, &request.service, Role::Deployer);
-    caller
-        .act(env, action, async |aws| {
-            shared::deploy::validate_deploy(request)?;
-            let service = format!("{}/{}", request.cluster, request.service);
-            let rails = guardrails::of(caller, env).await?;
-            let overridden =
-                guardrails::check_freeze(caller, &rails, env, &service, request.freeze_override.as_deref())?;
-            guardrails::check_failed_images(aws, caller, &rails, env, request).await?;
-            let freeze_override = overridden.as_ref().map(|o| o.recorded.clone());
-            let request = DeployRequest { freeze_override, ..request.clone() };
-            let started = caller.state.deployer.deploy(&caller.principal, env, &request, idempotency_key).await?;
-            guardrails::audit_override(caller, env, &overridden).await;
-            Ok(started)
-        })
-        .await
+    caller.act(env, action, async |aws| start_deploy(caller, aws, env, request, idempotency_key, &Asking::Caller).await).await
+}
+
+/// The checks of a deploy (rules, guardrails), then the request for approval or the deployment.
+pub(super) async fn start_deploy(
+    caller: &Caller,
+    aws: &AwsEnv,
+    env: &str,
+    request: &DeployRequest,
+    idempotency_key: Option<&str>,
+    asking: &Asking,
+) -> Result<Begun, AppError> {
+    shared::deploy::validate_deploy(request)?;
+    let service = format!("{}/{}", request.cluster, request.service);
+    let rails = guardrails::of(caller, env).await?;
+    let admin = asking.may_override(caller, env, request.freeze_override.as_deref());
+    let overridden = guardrails::check_freeze(admin, &rails, env, &service, request.freeze_override.as_deref())?;
+    guardrails::check_failed_images(aws, caller, &rails, env, request).await?;
+    let now = aws.describe_service(&request.cluster, &request.service).await?;
+    asking.unchanged(&now.task_definition)?;
+    if let (Asking::Caller, Some(rule)) = (asking, &rails.approval) {
+        let current = aws.describe_task_definition_ref(&now.task_definition).await?;
+        let changes = preview_of(&current.spec, &request.images).map(|next| diff(&current.spec, &next))?;
+        let images: Vec<String> = request.images.iter().map(|c| format!("{}={}", c.container, c.image.trim())).collect();
+        let ask = approvals::Ask {
+            cluster: &request.cluster,
+            service: &request.service,
+            kind: DeploymentKind::Deploy,
+            summary: format!("deploy {} to {service}", images.join(", ")),
+            operation: Operation::Deploy { request: request.clone(), base: now.task_definition.clone() },
+            changes,
+            note: request.note.as_deref(),
+        };
+        return approvals::ask(caller, env, rule, ask, idempotency_key).await.map(Begun::Requested);
+    }
+    let actor = asking.actor(caller);
+    let freeze_override = overridden.as_ref().map(|o| o.recorded.clone());
+    let request = DeployRequest { freeze_override, ..request.clone() };
+    let started = caller.state.deployer.deploy(&actor, env, &request, idempotency_key).await?;
+    guardrails::audit_override(caller, &actor, env, &overridden).await;
+    Ok(Begun::Started(started))
 }
 
 /// The task definition changes a deploy would make (current revision -> new), and warnings about
@@ -74,41 +104,92 @@ pub(crate) async fn rollback(
     service: &str,
     request: &RedeployRequest,
     idempotency_key: Option<&str>,
-) -> Result<Started, AppError> {
+) -> Result<Begun, AppError> {
     let action = Action::on_service("service.rollback", cluster, service, Role::Deployer);
     caller
         .act(env, action, async |aws| {
-            shared::deploy::validate_redeploy(request)?;
-            let pool = caller.state.store.pool();
-            let resolved = plan::for_rollback(aws, pool, env, cluster, service, request.deployment).await?;
-            let conflict = |message: String| AppError::Conflict { message, field: None };
-            if let (None, Some(already)) = (request.deployment, &resolved.plan.already_rolled_back) {
-                return Err(conflict(format!("{already} {}", resolved.plan.message)));
-            }
-            let source = resolved.target.ok_or_else(|| conflict(resolved.plan.message.clone()))?;
-            // Berth's own target, the last good release, is not frozen; one the caller names is
-            // a deploy like any other (it may even be newer than what runs).
-            let rails = guardrails::of(caller, env).await?;
-            let overridden = match request.deployment {
-                Some(_) => {
-                    let named = format!("{cluster}/{service}");
-                    guardrails::check_freeze(caller, &rails, env, &named, request.freeze_override.as_deref())?
-                }
-                None => None,
-            };
-            guardrails::check_failed_release(caller, &rails, env, cluster, service, &source.images.0).await?;
-            acknowledged(&resolved.plan, request)?;
-            let target = Target {
-                environment: env.to_string(),
-                cluster: cluster.to_string(),
-                service: service.to_string(),
-                kind: DeploymentKind::Rollback,
-                source,
-                freeze_override: None,
-            };
-            start_again(caller, target, overridden, request, idempotency_key).await
+            start_rollback(caller, aws, env, (cluster, service), request, idempotency_key, &Asking::Caller).await
         })
         .await
+}
+
+pub(super) async fn start_rollback(
+    caller: &Caller,
+    aws: &AwsEnv,
+    env: &str,
+    (cluster, service): (&str, &str),
+    request: &RedeployRequest,
+    idempotency_key: Option<&str>,
+    asking: &Asking,
+) -> Result<Begun, AppError> {
+    shared::deploy::validate_redeploy(request)?;
+    let pool = caller.state.store.pool();
+    let resolved = plan::for_rollback(aws, pool, env, cluster, service, request.deployment).await?;
+    let conflict = |message: String| AppError::Conflict { message, field: None };
+    if let (None, Some(already)) = (request.deployment, &resolved.plan.already_rolled_back) {
+        return Err(conflict(format!("{already} {}", resolved.plan.message)));
+    }
+    let source = resolved.target.ok_or_else(|| conflict(resolved.plan.message.clone()))?;
+    // Berth's own target, the last good release, is not frozen; one the caller names is
+    // a deploy like any other (it may even be newer than what runs).
+    let rails = guardrails::of(caller, env).await?;
+    let overridden = match request.deployment {
+        Some(_) => {
+            let named = format!("{cluster}/{service}");
+            let reason = request.freeze_override.as_deref();
+            guardrails::check_freeze(asking.may_override(caller, env, reason), &rails, env, &named, reason)?
+        }
+        None => None,
+    };
+    guardrails::check_failed_release(caller, &rails, env, cluster, service, &source.images.0).await?;
+    acknowledged(&resolved.plan, request)?;
+    asking.same_target(source.id)?;
+    let target = Target {
+        environment: env.to_string(),
+        cluster: cluster.to_string(),
+        service: service.to_string(),
+        kind: DeploymentKind::Rollback,
+        source,
+        freeze_override: None,
+        promoted_from: None,
+    };
+    if let (Asking::Caller, Some(rule)) = (asking, &rails.approval) {
+        let operation = Operation::Rollback { request: request.clone(), target: target.source.id };
+        let summary = format!("roll {cluster}/{service} back to deployment #{}", target.source.id);
+        return ask_for(caller, aws, env, rule, &target, operation, summary, request, idempotency_key).await;
+    }
+    start_again(caller, target, overridden, request, idempotency_key, asking).await
+}
+
+/// The approval request of a rollback or redeploy: its diff is what runs now -> the target.
+#[allow(clippy::too_many_arguments)]
+async fn ask_for(
+    caller: &Caller,
+    aws: &AwsEnv,
+    env: &str,
+    rule: &shared::guardrails::ApprovalRule,
+    target: &Target,
+    operation: Operation,
+    summary: String,
+    request: &RedeployRequest,
+    idempotency_key: Option<&str>,
+) -> Result<Begun, AppError> {
+    let now = aws.describe_service(&target.cluster, &target.service).await?;
+    let current = aws.describe_task_definition_ref(&now.task_definition).await?;
+    let changes = match &target.source.to_spec {
+        Some(to) => diff(&current.spec, &to.0).into_iter().filter(|c| !c.path.starts_with("tags")).collect(),
+        None => Vec::new(),
+    };
+    let ask = approvals::Ask {
+        cluster: &target.cluster,
+        service: &target.service,
+        kind: target.kind,
+        summary,
+        operation,
+        changes,
+        note: request.note.as_deref(),
+    };
+    approvals::ask(caller, env, rule, ask, idempotency_key).await.map(Begun::Requested)
 }
 
 /// Starts a rollback or redeploy of `target`: a freeze override it needed is recorded on the
@@ -119,12 +200,13 @@ async fn start_again(
     overridden: Option<guardrails::Override>,
     request: &RedeployRequest,
     idempotency_key: Option<&str>,
-) -> Result<Started, AppError> {
+    asking: &Asking,
+) -> Result<Begun, AppError> {
     target.freeze_override = overridden.as_ref().map(|o| o.recorded.clone());
-    let started =
-        caller.state.deployer.redeploy(&caller.principal, &target, request.note.as_deref(), idempotency_key).await?;
-    guardrails::audit_override(caller, &target.environment, &overridden).await;
-    Ok(started)
+    let actor = asking.actor(caller);
+    let started = caller.state.deployer.redeploy(&actor, &target, request.note.as_deref(), idempotency_key).await?;
+    guardrails::audit_override(caller, &actor, &target.environment, &overridden).await;
+    Ok(Begun::Started(started))
 }
 
 /// Refuses a revision whose latest deployment failed unless the caller acknowledged it.
@@ -160,44 +242,67 @@ pub(crate) async fn redeploy(
     id: i64,
     request: &RedeployRequest,
     idempotency_key: Option<&str>,
-) -> Result<Started, AppError> {
+) -> Result<Begun, AppError> {
     let source = visible_row(caller, id).await?;
     let action = Action::on_service("service.redeploy", &source.cluster, &source.service, Role::Deployer);
     caller
         .act(&source.environment, action, async |aws| {
-            shared::deploy::validate_redeploy(request)?;
-            if request.deployment.is_some() {
-                return Err(AppError::Validation(vec![FieldError::new(
-                    "deployment",
-                    "Only a rollback takes a deployment: this route deploys the one in its path.",
-                )]));
-            }
-            if source.to_task_definition.is_none() {
-                return Err(AppError::Conflict {
-                    message: format!("Deployment #{id} never registered a revision: there is nothing to deploy again."),
-                    field: None,
-                });
-            }
-            let (env, service) = (&source.environment, format!("{}/{}", source.cluster, source.service));
-            let rails = guardrails::of(caller, env).await?;
-            let overridden =
-                guardrails::check_freeze(caller, &rails, env, &service, request.freeze_override.as_deref())?;
-            let resolved = plan::for_redeploy(aws, caller.state.store.pool(), &source).await?;
-            let going = resolved.target.unwrap_or_else(|| source.clone());
-            let (cluster, service) = (&source.cluster, &source.service);
-            guardrails::check_failed_release(caller, &rails, env, cluster, service, &going.images.0).await?;
-            acknowledged(&resolved.plan, request)?;
-            let target = Target {
-                environment: source.environment.clone(),
-                cluster: source.cluster.clone(),
-                service: source.service.clone(),
-                kind: DeploymentKind::Redeploy,
-                source: going,
-                freeze_override: None,
-            };
-            start_again(caller, target, overridden, request, idempotency_key).await
+            start_redeploy(caller, aws, source.clone(), request, idempotency_key, &Asking::Caller).await
         })
         .await
+}
+
+pub(super) async fn start_redeploy(
+    caller: &Caller,
+    aws: &AwsEnv,
+    source: records::Row,
+    request: &RedeployRequest,
+    idempotency_key: Option<&str>,
+    asking: &Asking,
+) -> Result<Begun, AppError> {
+    let id = source.id;
+    shared::deploy::validate_redeploy(request)?;
+    if request.deployment.is_some() {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "deployment",
+            "Only a rollback takes a deployment: this route deploys the one in its path.",
+        )]));
+    }
+    if source.to_task_definition.is_none() {
+        return Err(AppError::Conflict {
+            message: format!("Deployment #{id} never registered a revision: there is nothing to deploy again."),
+            field: None,
+        });
+    }
+    let (env, service) = (&source.environment, format!("{}/{}", source.cluster, source.service));
+    let rails = guardrails::of(caller, env).await?;
+    let reason = request.freeze_override.as_deref();
+    let overridden = guardrails::check_freeze(asking.may_override(caller, env, reason), &rails, env, &service, reason)?;
+    let resolved = plan::for_redeploy(aws, caller.state.store.pool(), &source).await?;
+    let going = resolved.target.unwrap_or_else(|| source.clone());
+    let (cluster, service) = (&source.cluster, &source.service);
+    guardrails::check_failed_release(caller, &rails, env, cluster, service, &going.images.0).await?;
+    acknowledged(&resolved.plan, request)?;
+    let target = Target {
+        environment: source.environment.clone(),
+        cluster: source.cluster.clone(),
+        service: source.service.clone(),
+        kind: DeploymentKind::Redeploy,
+        source: going,
+        freeze_override: None,
+        promoted_from: None,
+    };
+    if let (Asking::Caller, Some(rule)) = (asking, &rails.approval) {
+        let operation = Operation::Redeploy { deployment: id, request: request.clone() };
+        let summary = format!("deploy the revision of deployment #{id} again to {cluster}/{service}");
+        return ask_for(caller, aws, env, rule, &target, operation, summary, request, idempotency_key).await;
+    }
+    start_again(caller, target, overridden, request, idempotency_key, asking).await
+}
+
+/// The deployment as it is now, if the caller may see it.
+pub(crate) async fn record_of(caller: &Caller, id: i64) -> Result<DeploymentRecord, AppError> {
+    Ok(visible_row(caller, id).await?.record())
 }
 
 /// Returns once the deployment has ended (a deploy with `wait`).

@@ -47,10 +47,11 @@ pub(crate) struct Override {
 
 /// The freeze windows: while one is on, a deploy or redeploy (or a rollback to a deployment the
 /// caller names) is refused, naming the window and its end, unless an admin of the environment
-/// overrides it with a reason. Berth's own rollback target (the last good release) is not frozen:
-/// it puts back what ran before.
+/// overrides it with a reason (`admin`: the caller is one, or an approved request's override was
+/// an admin's). Berth's own rollback target (the last good release) is not frozen: it puts back
+/// what ran before.
 pub(crate) fn check_freeze(
-    caller: &Caller,
+    admin: bool,
     rails: &Guardrails,
     env: &str,
     service: &str,
@@ -69,9 +70,9 @@ pub(crate) fn check_freeze(
             field: Some("freezeOverride".into()),
         });
     };
-    caller.principal.require(env, Role::Admin).map_err(|_| {
-        AppError::Forbidden(format!("Only an admin of {env} may override the freeze window \"{name}\"."))
-    })?;
+    if !admin {
+        return Err(AppError::Forbidden(format!("Only an admin of {env} may override the freeze window \"{name}\".")));
+    }
     if reason.chars().count() > REASON_MAX {
         return Err(AppError::Validation(vec![FieldError::new(
             "freezeOverride",
@@ -85,11 +86,15 @@ pub(crate) fn check_freeze(
 }
 
 /// The `freeze.override` line of the audit log, once the deployment it allowed has started.
-pub(crate) async fn audit_override(caller: &Caller, env: &str, overridden: &Option<Override>) {
+pub(crate) async fn audit_override(
+    caller: &Caller,
+    actor: &crate::deploy::Actor,
+    env: &str,
+    overridden: &Option<Override>,
+) {
     let Some(o) = overridden else { return };
     let target = audit::Target { environment: Some(env), resource: Some(o.audit.clone()), action: "freeze.override" };
-    let (name, via) = (&caller.principal.name, caller.principal.via_label());
-    audit::append(caller.state.store.pool(), name, &via, &target, "allowed").await;
+    audit::append(caller.state.store.pool(), &actor.name, &actor.via, &target, "allowed").await;
 }
 
 /// Acknowledges the failure of deployment `id`: its image digests may go out to its service

@@ -7,7 +7,10 @@ use shared::deploy::DeployedImage;
 use shared::ecs::cluster::ServiceSummary;
 use shared::live::{LastDeployment, LiveCell, LiveImage, LiveQuery, LiveRow, LiveView, Unreadable, mark_differences};
 
-use super::Caller;
+use shared::error::FieldError;
+use shared::live::{ServiceLink, validate_links};
+
+use super::{Action, Caller, Needs};
 use crate::deploy::records;
 use crate::error::AppError;
 
@@ -27,16 +30,30 @@ pub(crate) async fn view(caller: &Caller, query: &LiveQuery) -> Result<LiveView,
         }
     }
     let environments: Vec<String> = readable.iter().map(|(env, _)| env.clone()).collect();
-    let mut rows: BTreeMap<(String, String), Vec<Option<LiveCell>>> = BTreeMap::new();
-    for (i, (_, cells)) in readable.into_iter().enumerate() {
-        for (key, cell) in cells {
+    let links = crate::live_links::all(caller.state.store.pool()).await?;
+    // A row per link (its name first in the key), then per cluster and service name.
+    let mut rows: BTreeMap<(Option<String>, String, String), Vec<Option<LiveCell>>> = BTreeMap::new();
+    for (i, (env, cells)) in readable.into_iter().enumerate() {
+        for ((cluster, service), cell) in cells {
+            let link = links.iter().find(|l| {
+                l.services.iter().any(|s| s.environment == env && s.cluster == cluster && s.service == service)
+            });
+            let key = match link {
+                Some(link) => (Some(link.name.clone()), String::new(), String::new()),
+                None => (None, cluster, service),
+            };
             rows.entry(key).or_insert_with(|| vec![None; environments.len()])[i] = Some(cell);
         }
     }
     let mut rows: Vec<LiveRow> = rows
         .into_iter()
-        .map(|((cluster, service), cells)| {
-            let mut row = LiveRow { cluster, service, cells, differs: false };
+        .map(|((link, cluster, service), cells)| {
+            let first = cells.iter().flatten().next();
+            let (cluster, service) = match (&link, first) {
+                (Some(_), Some(cell)) => (cell.cluster.clone(), cell.service.clone()),
+                _ => (cluster, service),
+            };
+            let mut row = LiveRow { cluster, service, link, cells, differs: false };
             mark_differences(&mut row);
             row
         })
@@ -45,6 +62,41 @@ pub(crate) async fn view(caller: &Caller, query: &LiveQuery) -> Result<LiveView,
         rows.retain(|r| r.differs);
     }
     Ok(LiveView { environments, rows, unreadable })
+}
+
+/// The links between services named differently (anyone signed in may read them: names only).
+pub(crate) async fn links(caller: &Caller) -> Result<Vec<ServiceLink>, AppError> {
+    let visible = caller.visible();
+    let mut links = crate::live_links::all(caller.state.store.pool()).await?;
+    for link in &mut links {
+        link.services.retain(|s| visible.contains(&s.environment));
+    }
+    links.retain(|l| !l.services.is_empty());
+    Ok(links)
+}
+
+/// Replaces the links (admins of every environment).
+pub(crate) async fn set_links(caller: &Caller, links: &[ServiceLink]) -> Result<Vec<ServiceLink>, AppError> {
+    let names: Vec<&str> = links.iter().map(|l| l.name.as_str()).collect();
+    let action = Action::new("live.links", format!("links: {}", names.join(", ")), Needs::GlobalAdmin);
+    caller
+        .act_global(action, async || {
+            validate_links(links)?;
+            let known: Vec<String> = caller.state.environments.list().into_iter().map(|e| e.name).collect();
+            for (i, link) in links.iter().enumerate() {
+                for (j, s) in link.services.iter().enumerate() {
+                    if !known.contains(&s.environment) {
+                        return Err(AppError::Validation(vec![FieldError::new(
+                            format!("[{i}].services[{j}].environment"),
+                            format!("No environment {} (there are {}).", s.environment, known.join(", ")),
+                        )]));
+                    }
+                }
+            }
+            crate::live_links::set(caller.state.store.pool(), links).await?;
+            Ok(crate::live_links::all(caller.state.store.pool()).await?)
+        })
+        .await
 }
 
 /// The environment's services (those the filters keep), each with what it runs.
@@ -109,6 +161,8 @@ async fn cell_of(caller: &Caller, env: &str, cluster: &str, service: &ServiceSum
     });
     Ok(LiveCell {
         environment: env.to_string(),
+        cluster: cluster.to_string(),
+        service: service.service_name.clone(),
         task_definition: service.task_definition.clone(),
         images,
         desired_count: service.desired_count,

@@ -5,6 +5,7 @@
 //! an internal error's log line.
 
 pub(crate) mod admin;
+pub(crate) mod approvals;
 pub(crate) mod audit_log;
 pub(crate) mod clusters;
 pub(crate) mod deployments;
@@ -13,6 +14,7 @@ pub(crate) mod live;
 pub(crate) mod logs;
 pub(crate) mod notifications;
 pub(crate) mod placement;
+pub(crate) mod promotions;
 pub(crate) mod repositories;
 pub(crate) mod rollouts;
 pub(crate) mod services;

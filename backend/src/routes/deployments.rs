@@ -12,6 +12,7 @@ use shared::deploy::{
     DeployPreview, DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryQuery,
     HistoryStats, Outcome, RedeployPlan, RedeployRequest, ServiceSnapshot,
 };
+use shared::approvals::Submitted;
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -19,6 +20,7 @@ use utoipa_axum::routes;
 use crate::deploy::Started;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::ops::approvals::{self, Begun};
 use crate::ops::{Caller, deployments};
 use crate::state::AppState;
 
@@ -38,14 +40,14 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
-struct DeployParams {
+pub(super) struct DeployParams {
     /// Answer only when the rollout has ended (bake time included); the status says how: 200
     /// SUCCEEDED, 424 FAILED (rolled back or not), 409 SUPERSEDED, 504 TIMED_OUT — or 202 with
     /// `awaitingApproval` when it waits at a PAUSE hook for someone's answer.
-    wait: Option<bool>,
+    pub(super) wait: Option<bool>,
 }
 
-fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
     let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
     let key = value.to_str().unwrap_or("").trim();
     if key.is_empty() || key.len() > 200 {
@@ -76,6 +78,28 @@ async fn answer(
     Ok((status, Json(record)))
 }
 
+/// A deployment started (as [`answer`]), or a request for approval: 202 with the request; with
+/// `wait`, the decision is waited for, then the rollout (a rejection or an expiry is a 409).
+pub(super) async fn answer_begun(
+    caller: &Caller,
+    begun: Begun,
+    wait: bool,
+) -> Result<(StatusCode, Json<Submitted>), AppError> {
+    let deployment = |(status, Json(record)): (StatusCode, Json<DeploymentRecord>)| {
+        (status, Json(Submitted::Deployment(Box::new(record))))
+    };
+    match begun {
+        Begun::Started(started) => answer(caller, started, wait).await.map(deployment),
+        Begun::Requested(request) if !wait => Ok((StatusCode::ACCEPTED, Json(Submitted::Approval(Box::new(request))))),
+        Begun::Requested(request) => {
+            let decided = approvals::decided(caller, request.id).await?;
+            let id = approvals::outcome(&decided)?;
+            let record = deployments::record_of(caller, id).await?;
+            answer(caller, Started { record, repeated: false }, true).await.map(deployment)
+        }
+    }
+}
+
 /// Deploys new images to a service: registers a revision of its task definition with them and
 /// rolls it out. Send an `Idempotency-Key` header to make retries safe. Deployers may (a token
 /// limited to some services, only those).
@@ -84,7 +108,7 @@ async fn answer(
         ("Idempotency-Key" = Option<String>, Header, description = "A retry with the same key returns the same deployment")),
     request_body = DeployRequest,
     responses(
-        (status = 202, description = "Started: the service is rolling out; or (wait) the rollout waits at a PAUSE hook for approval (`awaitingApproval`)", body = DeploymentRecord),
+        (status = 202, description = "Started: the service is rolling out; or (wait) the rollout waits at a PAUSE hook for approval (`awaitingApproval`); or, where the environment asks for approval, the request waiting for it", body = Submitted),
         (status = 200, description = "Repeated key, or (wait) the rollout SUCCEEDED", body = DeploymentRecord),
         (status = 424, description = "(wait) the rollout FAILED", body = DeploymentRecord),
         (status = 409, description = "Another deployment of the service is in progress, or (wait) SUPERSEDED", body = ApiError),
@@ -97,10 +121,10 @@ async fn deploy_images(
     ApiQuery(params): ApiQuery<DeployParams>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<DeployRequest>,
-) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
+) -> Result<(StatusCode, Json<Submitted>), AppError> {
     let key = idempotency_key(&headers)?;
-    let started = deployments::deploy(&caller, &env, &request, key.as_deref()).await?;
-    answer(&caller, started, params.wait.unwrap_or(false)).await
+    let begun = deployments::deploy(&caller, &env, &request, key.as_deref()).await?;
+    answer_begun(&caller, begun, params.wait.unwrap_or(false)).await
 }
 
 /// The task definition changes a deploy would make (current revision -> new).
@@ -137,17 +161,17 @@ async fn rollback_plan(
     params(("env" = String, Path, description = "Environment name"), ("cluster" = String, Path, description = "Cluster name"),
         ("service" = String, Path, description = "Service name"), DeployParams),
     request_body = RedeployRequest,
-    responses((status = 202, body = DeploymentRecord), (status = 409, body = ApiError), (status = "4XX", body = ApiError)))]
+    responses((status = 202, description = "Started, or the request waiting for approval", body = Submitted), (status = 409, body = ApiError), (status = "4XX", body = ApiError)))]
 async fn rollback(
     caller: Caller,
     ApiPath((env, cluster, service)): ApiPath<(String, String, String)>,
     ApiQuery(params): ApiQuery<DeployParams>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<RedeployRequest>,
-) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
+) -> Result<(StatusCode, Json<Submitted>), AppError> {
     let key = idempotency_key(&headers)?;
-    let started = deployments::rollback(&caller, &env, &cluster, &service, &request, key.as_deref()).await?;
-    answer(&caller, started, params.wait.unwrap_or(false)).await
+    let begun = deployments::rollback(&caller, &env, &cluster, &service, &request, key.as_deref()).await?;
+    answer_begun(&caller, begun, params.wait.unwrap_or(false)).await
 }
 
 /// What "Deploy this revision again" would do: the revision, its images, who deployed it and how
@@ -164,17 +188,17 @@ async fn redeploy_plan(caller: Caller, ApiPath(id): ApiPath<i64>) -> Result<Json
 #[utoipa::path(post, path = "/api/deployments/{id}/redeploy", tag = "deployments",
     params(("id" = i64, Path, description = "Deployment id"), DeployParams),
     request_body = RedeployRequest,
-    responses((status = 202, body = DeploymentRecord), (status = 409, body = ApiError), (status = "4XX", body = ApiError)))]
+    responses((status = 202, description = "Started, or the request waiting for approval", body = Submitted), (status = 409, body = ApiError), (status = "4XX", body = ApiError)))]
 async fn redeploy(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(params): ApiQuery<DeployParams>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<RedeployRequest>,
-) -> Result<(StatusCode, Json<DeploymentRecord>), AppError> {
+) -> Result<(StatusCode, Json<Submitted>), AppError> {
     let key = idempotency_key(&headers)?;
-    let started = deployments::redeploy(&caller, id, &request, key.as_deref()).await?;
-    answer(&caller, started, params.wait.unwrap_or(false)).await
+    let begun = deployments::redeploy(&caller, id, &request, key.as_deref()).await?;
+    answer_begun(&caller, begun, params.wait.unwrap_or(false)).await
 }
 
 /// Every deployment of the environments the caller can see, newest first, filtered; pass the

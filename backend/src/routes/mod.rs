@@ -1,6 +1,7 @@
 //! The API. Each module owns its routes; this one assembles them and the OpenAPI document, which
 //! is generated from the same handler annotations, so it can't drift from the router.
 
+mod approvals;
 mod audit;
 mod auth;
 mod clusters;
@@ -12,6 +13,7 @@ mod live;
 mod logs;
 mod notifications;
 mod openapi;
+mod promotions;
 mod repositories;
 mod services;
 mod task_definitions;
@@ -76,6 +78,8 @@ pub(crate) fn protected() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(environments::router())
         .merge(guardrails::router())
+        .merge(approvals::router())
+        .merge(promotions::router())
         .merge(live::router())
         .merge(repositories::router())
         .merge(tokens::router())

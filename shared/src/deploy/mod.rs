@@ -7,6 +7,7 @@ mod image_ref;
 mod model;
 mod native;
 mod plan;
+pub mod promotion;
 mod rules;
 pub mod snippets;
 mod verdict;

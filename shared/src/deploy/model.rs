@@ -65,6 +65,9 @@ pub enum DeploymentKind {
     External,
     /// The service's first deployment, when Berth created the service.
     Create,
+    /// Another environment's release, promoted: its image digests exactly, and the fields of its
+    /// task definition the promoter chose to take (`promotedFrom` names the source deployment).
+    Promotion,
 }
 
 impl DeploymentKind {
@@ -75,11 +78,12 @@ impl DeploymentKind {
             Self::Redeploy => "redeploy",
             Self::External => "external",
             Self::Create => "create",
+            Self::Promotion => "promotion",
         }
     }
 
     pub fn parse(text: &str) -> Option<Self> {
-        [Self::Deploy, Self::Rollback, Self::Redeploy, Self::External, Self::Create]
+        [Self::Deploy, Self::Rollback, Self::Redeploy, Self::External, Self::Create, Self::Promotion]
             .into_iter()
             .find(|k| k.as_str() == text)
     }
@@ -209,6 +213,21 @@ pub struct DeploymentRecord {
     /// Made during a freeze window by an admin's override: the window, and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub freeze_override: Option<String>,
+    /// Started once another deployer approved its request (the environment asks for approval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_by: Option<String>,
+    /// A promotion: the deployment in another environment whose release it promoted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promoted_from: Option<PromotedFrom>,
+}
+
+/// The source of a promotion: a deployment of another environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PromotedFrom {
+    pub id: i64,
+    pub environment: String,
 }
 
 impl DeploymentRecord {

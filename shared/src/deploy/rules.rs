@@ -35,18 +35,18 @@ pub fn validate_deploy(request: &DeployRequest) -> Result<(), Vec<FieldError>> {
             }
         }
     }
-    validate_note(request.note.as_deref(), &mut errors);
+    check_note(request.note.as_deref(), &mut errors);
     errors.finish()
 }
 
 /// A rollback's or redeploy's request: only its note has a rule.
 pub fn validate_redeploy(request: &RedeployRequest) -> Result<(), Vec<FieldError>> {
     let mut errors = Errors::new();
-    validate_note(request.note.as_deref(), &mut errors);
+    check_note(request.note.as_deref(), &mut errors);
     errors.finish()
 }
 
-fn validate_note(note: Option<&str>, errors: &mut Errors) {
+pub(super) fn check_note(note: Option<&str>, errors: &mut Errors) {
     if note.is_some_and(|n| char_len(n) > NOTE_MAX) {
         errors.add("note", format!("A note is at most {NOTE_MAX} characters."));
     }

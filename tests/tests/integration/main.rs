@@ -3,6 +3,7 @@
 //! front end in headless Chromium.
 
 mod api_basics;
+mod approvals;
 mod auth;
 mod browser;
 mod browser_blue_green;
@@ -35,6 +36,7 @@ mod native_deployments;
 mod notifications;
 mod notifications_crash;
 mod placement;
+mod promotions;
 mod realworld;
 mod replicas;
 mod repositories;

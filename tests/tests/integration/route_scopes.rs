@@ -7,12 +7,13 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, json_with_status};
 
 /// POST routes that change nothing (they check, convert or preview): anyone who can read may call them.
-const READ_ONLY: [&str; 5] = [
+const READ_ONLY: [&str; 6] = [
     "/api/auth/login",
     "/api/auth/logout",
     "/api/task-definitions/validate",
     "/api/task-definitions/import",
     "/api/envs/{env}/deployments/preview",
+    "/api/envs/{env}/promotions/preview",
 ];
 
 /// A body the route's extractor accepts, naming a service the token may not change.
@@ -41,6 +42,9 @@ fn body_of(method: &str, path: &str) -> Option<Value> {
         ("put", p) if p.ends_with("/desired-count") => json!({"desiredCount": 1}),
         ("put", "/api/envs/{env}/guardrails") => json!({"failedImageGuard": false}),
         ("post", "/api/deployments/{id}/acknowledge") => json!({"reason": "walked"}),
+        ("post", p) if p.ends_with("/approve") || p.ends_with("/reject") => json!({"reason": "walked"}),
+        ("post", "/api/envs/{env}/promotions") => json!({"from": "prod", "cluster": "itflex-nginx", "service": "other"}),
+        ("put", "/api/live/links") => json!([]),
         ("post", "/api/tokens") => {
             json!({"name": "walked", "role": "viewer", "environments": ["local"], "expiresAt": "2099-01-01T00:00:00Z"})
         }
@@ -72,6 +76,21 @@ async fn every_state_changing_route_refuses_a_viewer_and_a_token_scoped_to_anoth
          'session', '{}', 'ended', 'SUCCEEDED', 'web:1', 1, 2) RETURNING id",
     )
     .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    // An approval request of the other service, by the same id, for the routes that decide one.
+    sqlx::query(
+        "INSERT INTO approval_requests (id, environment, cluster, service, kind, summary, operation, changes, \
+         requested_by, requested_via, requested_at, expires_at, status) VALUES ($1, 'local', 'itflex-nginx', 'other', \
+         'deploy', 'walked', $2, '[]', 'someone', 'session', 1, 9999999999999, 'PENDING')",
+    )
+    .bind(deployment)
+    .bind(
+        json!({"operation": "deploy", "base": "web:1",
+            "request": {"cluster": "itflex-nginx", "service": "other", "images": []}})
+        .to_string(),
+    )
+    .execute(app.store.pool())
     .await
     .unwrap();
     let viewer = app.user("vera", "local", shared::auth::Role::Viewer).await;

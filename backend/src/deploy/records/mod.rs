@@ -69,21 +69,24 @@ pub(crate) struct Row {
     pub verdict: Option<Json<Verdict>>,
     pub awaiting_approval: Option<Json<shared::deploy::HookState>>,
     pub freeze_override: Option<String>,
+    pub approved_by: Option<String>,
+    pub promoted_from: Option<i64>,
+    pub promoted_from_environment: Option<String>,
 }
 
 pub(crate) const COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, outcome, reason, \
     from_task_definition, to_task_definition, from_spec, to_spec, images, ecs_deployment_id, rolled_back_to, \
-    started_at, ended_at, verdict, awaiting_approval, freeze_override";
+    started_at, ended_at, verdict, awaiting_approval, freeze_override, approved_by, promoted_from, promoted_from_environment";
 
 /// The columns of a history line (no documents).
 pub(crate) const LIST_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, '{}' AS request, step, \
     outcome, reason, from_task_definition, to_task_definition, NULL AS from_spec, NULL AS to_spec, images, \
-    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict, awaiting_approval, freeze_override";
+    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict, awaiting_approval, freeze_override, approved_by, promoted_from, promoted_from_environment";
 
 /// A history line with what was asked (a rollback's source).
 const PLAN_COLUMNS: &str = "id, environment, cluster, service, kind, actor, via, note, request, step, \
     outcome, reason, from_task_definition, to_task_definition, NULL AS from_spec, NULL AS to_spec, images, \
-    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict, awaiting_approval, freeze_override";
+    ecs_deployment_id, rolled_back_to, started_at, ended_at, verdict, awaiting_approval, freeze_override, approved_by, promoted_from, promoted_from_environment";
 
 impl Row {
     pub(crate) fn record(&self) -> DeploymentRecord {
@@ -110,6 +113,13 @@ impl Row {
             verdict: self.verdict.as_ref().map(|v| v.0.clone()),
             awaiting_approval: self.awaiting_approval.as_ref().map(|h| h.0.clone()),
             freeze_override: self.freeze_override.clone(),
+            approved_by: self.approved_by.clone(),
+            promoted_from: match (self.promoted_from, &self.promoted_from_environment) {
+                (Some(id), Some(environment)) => {
+                    Some(shared::deploy::PromotedFrom { id, environment: environment.clone() })
+                }
+                _ => None,
+            },
         }
     }
 }
@@ -328,6 +338,8 @@ mod tests {
             to_task_definition: None,
             to_spec: None,
             freeze_override: None,
+            approved_by: None,
+            promoted_from: None,
         }
     }
 

@@ -27,6 +27,10 @@ pub(crate) struct NewDeployment<'a> {
     pub to_spec: Option<&'a TaskDefinitionSpec>,
     /// Made during a freeze window: the window and the admin's reason.
     pub freeze_override: Option<&'a str>,
+    /// Started by another deployer's approval of its request.
+    pub approved_by: Option<&'a str>,
+    /// A promotion: the source deployment (of another environment).
+    pub promoted_from: Option<(i64, &'a str)>,
 }
 
 pub(crate) enum Inserted {
@@ -62,8 +66,9 @@ pub(crate) async fn insert(pool: &Db, new: &NewDeployment<'_>, lease: Lease<'_>)
     }
     let result = sqlx::query_scalar::<_, i64>(
         "INSERT INTO deployments (environment, cluster, service, kind, actor, via, note, idempotency_key, request, \
-         step, outcome, to_task_definition, to_spec, started_at, lease_owner, lease_until, freeze_override) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+         step, outcome, to_task_definition, to_spec, started_at, lease_owner, lease_until, freeze_override, \
+         approved_by, promoted_from, promoted_from_environment) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
     )
     .bind(new.environment)
     .bind(new.cluster)
@@ -82,6 +87,9 @@ pub(crate) async fn insert(pool: &Db, new: &NewDeployment<'_>, lease: Lease<'_>)
     .bind(lease.owner)
     .bind(lease.until)
     .bind(new.freeze_override)
+    .bind(new.approved_by)
+    .bind(new.promoted_from.map(|(id, _)| id))
+    .bind(new.promoted_from.map(|(_, env)| env))
     .fetch_one(pool)
     .await;
     let what = || format!("recording a deployment of {}/{}", new.cluster, new.service);

@@ -1,0 +1,236 @@
+//! The `approval_requests` table: a deploy, rollback, redeploy or promotion waiting for another
+//! deployer's decision, what starts once it is approved (`Operation`), and how it was decided. A
+//! request is decided once: approve and reject claim it (`PENDING` -> …) in one statement, so two
+//! deployers deciding at once (on any replica) can't both win.
+
+use serde::{Deserialize, Serialize};
+use shared::approvals::{ApprovalRequest, ApprovalStatus};
+use shared::deploy::promotion::PromotionRequest;
+use shared::deploy::{DeployRequest, DeploymentKind, RedeployRequest};
+use shared::ecs::task_definition::Change;
+
+use crate::deploy::records::now_ms;
+use crate::notify::rfc3339_ms;
+use crate::store::{Db, Doing, Json, StoreResult};
+
+/// What starts once the request is approved: the request as its requester sent it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "operation", deny_unknown_fields)]
+pub(crate) enum Operation {
+    /// `base`: the service's task definition when asked.
+    Deploy { request: DeployRequest, base: String },
+    /// `target`: the deployment the rollback went back to when asked.
+    Rollback { request: RedeployRequest, target: i64 },
+    Redeploy { deployment: i64, request: RedeployRequest },
+    Promotion { request: PromotionRequest, base: String },
+}
+
+impl Operation {
+    pub(crate) fn drop_freeze_override(&mut self) {
+        match self {
+            Self::Deploy { request, .. } => request.freeze_override = None,
+            Self::Rollback { request, .. } | Self::Redeploy { request, .. } => request.freeze_override = None,
+            Self::Promotion { request, .. } => request.freeze_override = None,
+        }
+    }
+}
+
+/// A request to record.
+pub(crate) struct NewRequest<'a> {
+    pub environment: &'a str,
+    pub cluster: &'a str,
+    pub service: &'a str,
+    pub kind: DeploymentKind,
+    pub summary: String,
+    pub operation: Operation,
+    pub changes: Vec<Change>,
+    pub requested_by: &'a str,
+    pub requested_via: &'a str,
+    pub idempotency_key: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub expires_after_minutes: u32,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub(crate) struct Stored {
+    pub id: i64,
+    pub environment: String,
+    pub cluster: String,
+    pub service: String,
+    pub kind: DeploymentKind,
+    pub summary: String,
+    pub operation: Json<Operation>,
+    pub changes: Json<Vec<Change>>,
+    pub requested_by: String,
+    pub requested_via: String,
+    pub idempotency_key: Option<String>,
+    pub note: Option<String>,
+    pub requested_at: i64,
+    pub expires_at: i64,
+    pub status: String,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub reason: Option<String>,
+    pub deployment_id: Option<i64>,
+}
+
+const COLUMNS: &str = "id, environment, cluster, service, kind, summary, operation, changes, requested_by, \
+    requested_via, idempotency_key, note, requested_at, expires_at, status, decided_by, decided_at, reason, deployment_id";
+
+impl Stored {
+    pub(crate) fn status(&self) -> ApprovalStatus {
+        let status = ApprovalStatus::parse(&self.status).unwrap_or(ApprovalStatus::Expired);
+        if status == ApprovalStatus::Pending && self.expires_at <= now_ms() { ApprovalStatus::Expired } else { status }
+    }
+
+    pub(crate) fn request(&self) -> ApprovalRequest {
+        ApprovalRequest {
+            id: self.id,
+            environment: self.environment.clone(),
+            cluster: self.cluster.clone(),
+            service: self.service.clone(),
+            kind: self.kind,
+            summary: self.summary.clone(),
+            requested_by: self.requested_by.clone(),
+            requested_via: self.requested_via.clone(),
+            note: self.note.clone(),
+            requested_at: rfc3339_ms(self.requested_at),
+            expires_at: rfc3339_ms(self.expires_at),
+            status: self.status(),
+            decided_by: self.decided_by.clone(),
+            decided_at: self.decided_at.map(rfc3339_ms),
+            reason: self.reason.clone(),
+            deployment: self.deployment_id,
+            changes: self.changes.0.clone(),
+        }
+    }
+}
+
+/// Records a request; one the same requester sent with the same idempotency key before is
+/// returned instead (`true`: repeated).
+pub(crate) async fn insert(pool: &Db, new: NewRequest<'_>) -> StoreResult<(Stored, bool)> {
+    if let Some(found) = by_key(pool, new.requested_by, new.idempotency_key).await? {
+        return Ok((found, true));
+    }
+    let now = now_ms();
+    let expires = now + i64::from(new.expires_after_minutes) * 60_000;
+    let what = || format!("recording an approval request for {}/{}", new.cluster, new.service);
+    let inserted = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO approval_requests (environment, cluster, service, kind, summary, operation, changes, \
+         requested_by, requested_via, idempotency_key, note, requested_at, expires_at, status) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+    )
+    .bind(new.environment)
+    .bind(new.cluster)
+    .bind(new.service)
+    .bind(new.kind)
+    .bind(&new.summary)
+    .bind(Json(&new.operation))
+    .bind(Json(&new.changes))
+    .bind(new.requested_by)
+    .bind(new.requested_via)
+    .bind(new.idempotency_key)
+    .bind(new.note)
+    .bind(now)
+    .bind(expires)
+    .bind(ApprovalStatus::Pending.as_str())
+    .fetch_one(pool)
+    .await;
+    match inserted {
+        Ok(id) => Ok((get(pool, id).await?.ok_or_else(|| sqlx::Error::RowNotFound).doing(what)?, false)),
+        // Two requests with one key raced: the first one's row wins.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            match by_key(pool, new.requested_by, new.idempotency_key).await? {
+                Some(found) => Ok((found, true)),
+                None => Err(sqlx::Error::Database(e)).doing(what),
+            }
+        }
+        Err(e) => Err(e).doing(what),
+    }
+}
+
+async fn by_key(pool: &Db, by: &str, key: Option<&str>) -> StoreResult<Option<Stored>> {
+    let Some(key) = key else { return Ok(None) };
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM approval_requests WHERE requested_by = $1 AND idempotency_key = $2"
+    )))
+    .bind(by)
+    .bind(key)
+    .fetch_optional(pool)
+    .await
+    .doing(|| format!("looking up approval idempotency key {key}"))
+}
+
+pub(crate) async fn get(pool: &Db, id: i64) -> StoreResult<Option<Stored>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM approval_requests WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .doing(|| format!("reading approval request #{id}"))
+}
+
+/// The requests of these environments, newest first: the pending ones (not yet expired), or all.
+pub(crate) async fn list(pool: &Db, environments: &[String], pending_only: bool) -> StoreResult<Vec<Stored>> {
+    if environments.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (0..environments.len()).map(|i| format!("${}", i + 2)).collect();
+    let pending = if pending_only { "AND status = 'PENDING' AND expires_at > $1" } else { "AND $1 = $1" };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM approval_requests WHERE environment IN ({}) {pending} ORDER BY id DESC LIMIT 200",
+        marks.join(", ")
+    );
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now_ms());
+    for env in environments {
+        query = query.bind(env);
+    }
+    query.fetch_all(pool).await.doing(|| "listing approval requests".to_string())
+}
+
+/// Decides a pending, unexpired request: `true` if this call did (nobody decided it before).
+pub(crate) async fn decide(
+    pool: &Db,
+    id: i64,
+    status: ApprovalStatus,
+    by: &str,
+    reason: Option<&str>,
+) -> StoreResult<bool> {
+    let now = now_ms();
+    let done = sqlx::query(
+        "UPDATE approval_requests SET status = $1, decided_by = $2, decided_at = $3, reason = $4 \
+         WHERE id = $5 AND status = 'PENDING' AND expires_at > $3",
+    )
+    .bind(status.as_str())
+    .bind(by)
+    .bind(now)
+    .bind(reason)
+    .bind(id)
+    .execute(pool)
+    .await
+    .doing(|| format!("deciding approval request #{id}"))?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// An approval whose deployment could not start goes back to waiting (the approver is told why,
+/// and may approve again once it can).
+pub(crate) async fn reopen(pool: &Db, id: i64) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE approval_requests SET status = 'PENDING', decided_by = NULL, decided_at = NULL, reason = NULL \
+         WHERE id = $1 AND deployment_id IS NULL",
+    )
+    .bind(id)
+    .execute(pool)
+    .await
+    .doing(|| format!("reopening approval request #{id}"))
+    .map(drop)
+}
+
+pub(crate) async fn set_deployment(pool: &Db, id: i64, deployment: i64) -> StoreResult<()> {
+    sqlx::query("UPDATE approval_requests SET deployment_id = $1 WHERE id = $2")
+        .bind(deployment)
+        .bind(id)
+        .execute(pool)
+        .await
+        .doing(|| format!("linking approval request #{id} to deployment #{deployment}"))
+        .map(drop)
+}
