@@ -5,6 +5,8 @@ use std::cell::RefCell;
 use gloo_net::http::{Request, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use shared::approvals::{ApprovalRequest, Decision, Submitted};
+use shared::deploy::promotion::{PromotionPlan, PromotionRequest};
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
 use shared::deploy::{
     DeployPreview, DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats,
@@ -516,7 +518,7 @@ pub async fn delete_service(env: &str, cluster: &str, service: &str, force: bool
 }
 
 /// Starts a deployment; `key` makes a double click or a retry one deployment.
-pub async fn deploy(env: &str, request: &DeployRequest, key: &str) -> Result<DeploymentRecord, ApiError> {
+pub async fn deploy(env: &str, request: &DeployRequest, key: &str) -> Result<Submitted, ApiError> {
     let url = format!("/api/envs/{}/deployments", enc(env));
     parse(&call(with_csrf(Request::post(&url)).header("idempotency-key", key).json(request)).await?)
 }
@@ -540,7 +542,7 @@ pub async fn rollback(
     cluster: &str,
     service: &str,
     request: &RedeployRequest,
-) -> Result<DeploymentRecord, ApiError> {
+) -> Result<Submitted, ApiError> {
     post(&rollback_url(env, cluster, service), request).await
 }
 
@@ -568,8 +570,28 @@ pub async fn redeploy_plan(id: i64) -> Result<RedeployPlan, ApiError> {
     get(&format!("/api/deployments/{id}/redeploy")).await
 }
 
-pub async fn redeploy(id: i64, request: &RedeployRequest) -> Result<DeploymentRecord, ApiError> {
+pub async fn redeploy(id: i64, request: &RedeployRequest) -> Result<Submitted, ApiError> {
     post(&format!("/api/deployments/{id}/redeploy"), request).await
+}
+
+/// The approval requests waiting (or, `all`, every one).
+pub async fn approvals(all: bool) -> Result<Vec<ApprovalRequest>, ApiError> {
+    get(&format!("/api/approvals?all={all}")).await
+}
+
+/// Approves (`approve`) or rejects a request.
+pub async fn decide(id: i64, approve: bool, decision: &Decision) -> Result<ApprovalRequest, ApiError> {
+    let verb = if approve { "approve" } else { "reject" };
+    post(&format!("/api/approvals/{id}/{verb}"), decision).await
+}
+
+pub async fn promotion_preview(env: &str, request: &PromotionRequest) -> Result<PromotionPlan, ApiError> {
+    post(&format!("/api/envs/{}/promotions/preview", enc(env)), request).await
+}
+
+pub async fn promote(env: &str, request: &PromotionRequest, key: &str) -> Result<Submitted, ApiError> {
+    let url = format!("/api/envs/{}/promotions", enc(env));
+    parse(&call(with_csrf(Request::post(&url)).header("idempotency-key", key).json(request)).await?)
 }
 
 pub async fn acknowledge(
@@ -666,6 +688,7 @@ pub mod paths {
     pub fn deployment(id: i64) -> String {
         format!("/deployments/{id}")
     }
+    pub const APPROVALS: &str = "/approvals";
     pub fn live(query: &str) -> String {
         if query.is_empty() { "/live".into() } else { format!("/live?{query}") }
     }

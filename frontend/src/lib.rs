@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use router::Route;
 
 use pages::{
-    AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
+    ApprovalsPage, AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
     GuardrailsPage, HistoryPage, Home, LivePage, NotificationsPage, RepositoriesPage, RepositoryPage, ServiceLogsPage,
     ServicePage, TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage,
     TokensPage, UpdateServicePage, UsersPage,
@@ -53,6 +53,7 @@ const HISTORY: &[Route] = &[
     ("/deployments", || view! { <HistoryPage/> }.into_any()),
     ("/deployments/:id", || view! { <DeploymentPage/> }.into_any()),
     ("/live", || view! { <LivePage/> }.into_any()),
+    ("/approvals", || view! { <ApprovalsPage/> }.into_any()),
 ];
 const ADMIN: &[Route] = &[
     ("/admin/users", || view! { <UsersPage/> }.into_any()),

@@ -113,8 +113,8 @@ fn Header() -> impl IntoView {
                             aria-current=move || matches!(here, "taskdefs" | "taskwizard").then_some("page")>"Task definitions"</a>
                     }
                 }}
-                <a href=paths::history("") rel=rel(&paths::history("")) aria-current=current("/deployments")>"Deployments"</a>
-                <a href=paths::live("") rel=rel(&paths::live("")) id="liveLink" aria-current=current("/live")>"Live"</a>
+                // The history, what's live where and the approvals: tabs of one page (see `PipelineTabs`).
+                <a href=paths::history("") rel=rel(&paths::history("")) aria-current=move || (here == "history").then_some("page")>"Deployments"</a>
                 // Notifications are per environment, for its admins.
                 {move || link_env().filter(|e| session.role_in(e) == Some(shared::auth::Role::Admin)).map(|e| {
                     // The environment's settings: notifications, and (linked from there) guardrails.

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use shared::auth::Role;
 use shared::error::{ApiError, ErrorCode};
-use shared::guardrails::{FreezeWindow, Guardrails};
+use shared::guardrails::{ApprovalRule, FreezeWindow, Guardrails};
 
 use crate::api;
 use crate::components::{ErrorBanner, role_gate};
@@ -44,6 +44,8 @@ fn GuardrailsForm() -> impl IntoView {
 #[component]
 fn Editor(env: String, info: shared::guardrails::GuardrailsInfo) -> impl IntoView {
     let guard = RwSignal::new(info.guardrails.failed_image_guard);
+    let approval = RwSignal::new(info.guardrails.approval.is_some());
+    let expiry = RwSignal::new(info.guardrails.approval.as_ref().map_or(60, |a| a.expires_after_minutes).to_string());
     let windows = RwSignal::new(if info.guardrails.freeze_windows.is_empty() {
         "[]".to_string()
     } else {
@@ -62,7 +64,16 @@ fn Editor(env: String, info: shared::guardrails::GuardrailsInfo) -> impl IntoVie
                 return;
             }
         };
-        let new = Guardrails { failed_image_guard: guard.get_untracked(), freeze_windows };
+        let approval = match (approval.get_untracked(), expiry.get_untracked().trim().parse::<u32>()) {
+            (false, _) => None,
+            (true, Ok(minutes)) => Some(ApprovalRule { expires_after_minutes: minutes }),
+            (true, Err(_)) => {
+                let message = "Approval: a request expires after a whole number of minutes.";
+                error.set(Some(ApiError::new(ErrorCode::Validation, message)));
+                return;
+            }
+        };
+        let new = Guardrails { failed_image_guard: guard.get_untracked(), freeze_windows, approval };
         let env = env.clone();
         send(pending, async move { api::set_guardrails(&env, &new).await }, move |answer| match answer {
             Ok(saved) => {
@@ -78,6 +89,13 @@ fn Editor(env: String, info: shared::guardrails::GuardrailsInfo) -> impl IntoVie
                 on:change=move |ev| guard.set(event_target_checked(&ev))/>
                 "Failed-image guard: after a deployment failed or was rolled back, its image digests go out to that service
                  again only once a deployer has acknowledged the failure with a reason."</label>
+            <label class="check"><input type="checkbox" name="approval" prop:checked=move || approval.get()
+                on:change=move |ev| approval.set(event_target_checked(&ev))/>
+                "Approval before start: a deploy, rollback, redeploy or promotion waits until another deployer approves it
+                 (never the one who asked) on the Approvals page."</label>
+            <label>"A request nobody decides expires after (minutes, 5 to 10080)"
+                <input type="number" name="approvalExpiry" min="5" max="10080" prop:value=move || expiry.get()
+                    disabled=move || !approval.get() on:input=move |ev| expiry.set(event_target_value(&ev))/></label>
             <label>"Freeze windows (JSON): while one is on, deploys and redeploys are refused unless an admin overrides
                 with a reason; rollbacks are not frozen."
                 <textarea name="freezeWindows" rows="10" class="mono" prop:value=move || windows.get()

@@ -23,7 +23,7 @@ pub use audit::AuditPage;
 pub use clusters::{ClusterPage, ClustersPage, CreateClusterPage};
 pub use create_repository::CreateRepositoryPage;
 pub use guardrails::GuardrailsPage;
-pub use history::{DeploymentPage, HistoryPage, LivePage};
+pub use history::{ApprovalsPage, DeploymentPage, HistoryPage, LivePage};
 pub use home::Home;
 pub use login::LoginPage;
 pub use logs::ServiceLogsPage;
@@ -46,4 +46,13 @@ pub(crate) fn param(key: &'static str) -> Memo<String> {
         let raw = raw.get().unwrap_or_default();
         js_sys::decode_uri_component(&raw).map(String::from).unwrap_or(raw)
     })
+}
+
+/// After a deploy, rollback, redeploy or promotion was sent: a request waiting for approval opens
+/// the Approvals page (where it shows, pending); a deployment started does `started`.
+pub fn after_submit(submitted: &shared::approvals::Submitted, started: impl FnOnce()) {
+    match submitted {
+        shared::approvals::Submitted::Approval(_) => crate::context::go(crate::api::paths::APPROVALS),
+        shared::approvals::Submitted::Deployment(_) => started(),
+    }
 }

@@ -238,7 +238,11 @@ impl DeploymentRecord {
         match self.kind {
             DeploymentKind::External if self.actor == "external" => "made outside Berth".into(),
             DeploymentKind::Create => format!("created by {} ({})", self.actor, self.via),
-            _ => format!("{} by {} ({})", self.kind_label(), self.actor, self.via),
+            _ => {
+                let approved = self.approved_by.as_ref().map(|by| format!(", approved by {by}")).unwrap_or_default();
+                let from = self.promoted_from.as_ref().map(|f| format!(" from {}", f.environment)).unwrap_or_default();
+                format!("{}{from} by {} ({}){approved}", self.kind_label(), self.actor, self.via)
+            }
         }
     }
 
@@ -370,5 +374,9 @@ mod tests {
             ("service update by ana (session)", "service update")
         );
         assert_eq!(record("rollback", "ci", "token ci-deploy").kind_label(), "rollback");
+        let mut promoted = record("promotion", "ana", "session");
+        promoted.approved_by = Some("bo".into());
+        promoted.promoted_from = Some(PromotedFrom { id: 7, environment: "staging".into() });
+        assert_eq!(promoted.made_by(), "promotion from staging by ana (session), approved by bo");
     }
 }

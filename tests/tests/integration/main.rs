@@ -14,6 +14,7 @@ mod browser_layout;
 mod browser_live;
 mod browser_local_lab;
 mod browser_logs;
+mod browser_promotion;
 mod browser_notifications;
 mod browser_roles;
 mod browser_rollback_trust;

@@ -62,6 +62,9 @@ pub fn DeploymentPage() -> impl IntoView {
                         <dt>"Outcome"</dt><dd id="outcomeReason">{d.reason.clone().unwrap_or_default()}</dd>
                         <dt>"Note"</dt><dd>{d.note.clone().unwrap_or_else(|| "—".into())}</dd>
                         {d.freeze_override.clone().map(|o| view! { <dt>"Freeze override"</dt><dd id="freezeOverride">{o}</dd> })}
+                        {d.approved_by.clone().map(|by| view! { <dt>"Approved by"</dt><dd id="approvedBy">{by}</dd> })}
+                        {d.promoted_from.clone().map(|from| view! { <dt>"Promoted from"</dt><dd id="promotedFrom">
+                            <a href=paths::deployment(from.id)>{format!("deployment #{} in {}", from.id, from.environment)}</a></dd> })}
                         <dt>"ECS deployment"</dt><dd class="mono">{d.ecs_deployment_id.clone().unwrap_or_else(|| "—".into())}</dd>
                     </dl>
                     <Acknowledgements id=d.id given=found.acknowledgements can=can_deploy && found.counts_as_failed/>
@@ -187,7 +190,7 @@ fn RedeployDialog(id: i64, target: String, on_close: Callback<()>) -> impl IntoV
         let request =
             RedeployRequest { acknowledge_failure: acknowledged.get_untracked().then_some(true), ..Default::default() };
         send(pending, async move { api::redeploy(id, &request).await }, move |answer| match answer {
-            Ok(_) => crate::context::go(&target),
+            Ok(submitted) => crate::pages::after_submit(&submitted, || crate::context::go(&target)),
             Err(e) => error.set(Some(e)),
         });
     };

@@ -60,6 +60,7 @@ pub fn HistoryPage() -> impl IntoView {
     let service = Memo::new(move |_| one_service(&value("environment"), &value("cluster"), &value("service")));
     let ambiguous = Memo::new(move |_| partial(&value("environment"), &value("cluster"), &value("service")));
     view! {
+        <super::PipelineTabs/>
         <div class="page-head"><h1>{move || service.get().map_or_else(|| "Deployments".to_string(), |s| format!("Deployments of {s}"))}</h1></div>
         <form class="filters" id="historyFilters" on:submit=submit>
             <ServiceFilter environment=field("environment") cluster=field("cluster") service=field("service")/>

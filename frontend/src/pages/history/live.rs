@@ -41,6 +41,7 @@ pub fn LivePage() -> impl IntoView {
         navigate(&paths::live(&q.join("&")), false);
     };
     view! {
+        <super::PipelineTabs/>
         <div class="page-head"><h1>"What's live where"</h1></div>
         <form class="filters" id="liveFilters" on:submit=submit>
             <label>"Cluster"<input type="text" name="cluster" prop:value=move || cluster.get() on:input=move |ev| cluster.set(event_target_value(&ev))/></label>
@@ -79,20 +80,24 @@ fn row_view(row: LiveRow) -> impl IntoView {
         .into_iter()
         .map(|cell| match cell {
             None => view! { <td class="absent">"—"</td> }.into_any(),
-            Some(cell) => cell_view(&row.cluster, &row.service, cell).into_any(),
+            Some(cell) => cell_view(cell).into_any(),
         })
         .collect_view();
-    let label = name.clone();
+    // A link lines up services named differently: its name heads the row.
+    let label = match &row.link {
+        Some(link) => view! { <span title="Linked by an admin: each cell names its service">{format!("🔗 {link}")}</span> }.into_any(),
+        None => view! { <span>{name.clone()}</span> }.into_any(),
+    };
     view! {
-        <tr data-service=name data-differs=row.differs.to_string()>
+        <tr data-service=name data-link=row.link.clone() data-differs=row.differs.to_string()>
             <th scope="row" class="mono">{label}</th>
             {cells}
         </tr>
     }
 }
 
-fn cell_view(cluster: &str, service: &str, cell: LiveCell) -> impl IntoView {
-    let href = paths::service(&cell.environment, cluster, service);
+fn cell_view(cell: LiveCell) -> impl IntoView {
+    let href = paths::service(&cell.environment, &cell.cluster, &cell.service);
     let images = cell.images.iter().map(|i| {
         let label = format!("{}: {}", i.container, i.tag.clone().unwrap_or_else(|| "(no tag)".into()));
         view! { <div class="image"><span>{label}</span>" "<small class="mono digest">{i.short_digest().unwrap_or_default()}</small></div> }
@@ -108,7 +113,7 @@ fn cell_view(cluster: &str, service: &str, cell: LiveCell) -> impl IntoView {
     view! {
         <td class:differs=cell.differs data-environment=cell.environment.clone() data-differs=cell.differs.to_string()>
             {cell.differs.then(|| view! { <span class="badge warn">"differs"</span>" " })}
-            <a href=href rel="external" class="mono">{cell.task_definition.clone()}</a>
+            <a href=href rel="external" class="mono" title=format!("{}/{}", cell.cluster, cell.service)>{cell.task_definition.clone()}</a>
             <small>{format!(" {}/{} running", cell.running_count, cell.desired_count)}</small>
             {images}
             {last}

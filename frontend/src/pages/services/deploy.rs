@@ -83,7 +83,7 @@ pub fn DeployDialog(
     let deploy = move |_| {
         let (env, request, key) = (env.get_untracked(), request(), key.clone());
         send(pending, async move { api::deploy(&env, &request, &key).await }, move |answer| match answer {
-            Ok(_) => on_close.run(()),
+            Ok(submitted) => crate::pages::after_submit(&submitted, || on_close.run(())),
             Err(e) => error.set(Some(e)),
         });
     };
@@ -171,7 +171,7 @@ pub fn RollbackDialog(env: Memo<String>, cluster: String, service: String, on_cl
             };
             send(pending, async move { api::rollback(&env, &cluster, &service, &request).await }, move |answer| {
                 match answer {
-                    Ok(_) => on_close.run(()),
+                    Ok(submitted) => crate::pages::after_submit(&submitted, || on_close.run(())),
                     Err(e) => error.set(Some(e)),
                 }
             });

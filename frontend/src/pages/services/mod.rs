@@ -5,6 +5,7 @@ mod live;
 mod native;
 mod open;
 mod page;
+mod promote;
 mod strategy_fields;
 mod update;
 mod update_json;

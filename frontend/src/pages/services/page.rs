@@ -46,6 +46,7 @@ pub fn ServicePage() -> impl IntoView {
     let ui = DeployUi {
         deploying: RwSignal::new(false),
         rolling_back: RwSignal::new(false),
+        promoting: RwSignal::new(false),
         deleting: RwSignal::new(false),
     };
     provide_context(ui);
@@ -89,6 +90,10 @@ pub fn ServicePage() -> impl IntoView {
             <RollbackDialog env cluster=cluster.get_untracked() service=service.get_untracked()
                 on_close=Callback::new(move |()| ui.rolling_back.set(false))/>
         </Show>
+        <Show when=move || ui.promoting.get()>
+            <super::promote::PromoteDialog env cluster=cluster.get_untracked() service=service.get_untracked()
+                on_close=Callback::new(move |()| ui.promoting.set(false))/>
+        </Show>
         <Show when=move || ui.deleting.get()>
             <DeleteDialog desired=current().map_or(0, |d| d.desired_count) on_close=Callback::new(move |()| ui.deleting.set(false))/>
         </Show>
@@ -109,6 +114,7 @@ fn roles() -> (impl Fn() -> bool + Copy, impl Fn() -> bool + Copy) {
 struct DeployUi {
     deploying: RwSignal<bool>,
     rolling_back: RwSignal<bool>,
+    promoting: RwSignal<bool>,
     deleting: RwSignal<bool>,
 }
 
@@ -164,6 +170,10 @@ fn ServiceSummary(detail: ServiceDetail, children: Children) -> impl IntoView {
                 <button type="button" class="primary" id="deployButton" on:click=move |_| ui.deploying.set(true)>"Deploy"</button>
                 <button type="button" id="rollbackButton" on:click=move |_| ui.rolling_back.set(true)>"Roll back"</button>
             </Show>
+            {move || (!super::promote::targets(&env.get()).is_empty()).then(|| view! {
+                <button type="button" id="promoteButton" title="Promote this release to another environment"
+                    on:click=move |_| ui.promoting.set(true)>"Promote…"</button>
+            })}
             <a href=paths::service_logs(&env.get_untracked(), &d.cluster, &d.service_name) rel="external" class="button" id="logsLink">"Logs"</a>
             <a href=history_link rel="external" class="button" id="historyLink">"History"</a>
             <a href=paths::cluster(&env.get_untracked(), &d.cluster) rel="external" class="button">{format!("Cluster {}", d.cluster)}</a>
