@@ -234,3 +234,70 @@ pub(crate) async fn set_deployment(pool: &Db, id: i64, deployment: i64) -> Store
         .doing(|| format!("linking approval request #{id} to deployment #{deployment}"))
         .map(drop)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use crate::store::testing::Scratch;
+
+    fn new_request(key: Option<&str>) -> NewRequest<'_> {
+        NewRequest {
+            environment: "prod",
+            cluster: "c",
+            service: "web",
+            kind: DeploymentKind::Deploy,
+            summary: "deploy web=repo:v2 to c/web".into(),
+            operation: Operation::Deploy {
+                request: DeployRequest { cluster: "c".into(), service: "web".into(), ..Default::default() },
+                base: "web:3".into(),
+            },
+            changes: Vec::new(),
+            requested_by: "ann",
+            requested_via: "session",
+            idempotency_key: key,
+            note: None,
+            expires_after_minutes: 60,
+        }
+    }
+
+    /// Two replicas deciding one request at once: exactly one decision is taken, on each backend;
+    /// a key sent again finds the same request.
+    #[tokio::test]
+    async fn a_request_is_decided_once_and_a_repeated_key_finds_it() {
+        for scratch in Scratch::each().await {
+            let (a, b) = (Store::open(scratch.location()).await.unwrap(), Store::open(scratch.location()).await.unwrap());
+            let (made, repeated) = insert(a.pool(), new_request(Some("ci-42"))).await.unwrap();
+            assert!(!repeated);
+            let (again, repeated) = insert(b.pool(), new_request(Some("ci-42"))).await.unwrap();
+            assert!(repeated && again.id == made.id);
+            assert_eq!(made.request().status, ApprovalStatus::Pending);
+            let (pa, pb) = (a.pool().clone(), b.pool().clone());
+            let decisions = futures::future::join_all([
+                tokio::spawn(async move { decide(&pa, made.id, ApprovalStatus::Approved, "bo", None).await.unwrap() }),
+                tokio::spawn(async move {
+                    decide(&pb, made.id, ApprovalStatus::Rejected, "cy", Some("no")).await.unwrap()
+                }),
+            ])
+            .await;
+            let won: Vec<bool> = decisions.into_iter().map(Result::unwrap).collect();
+            assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
+            let decided = get(a.pool(), made.id).await.unwrap().unwrap();
+            assert_ne!(decided.request().status, ApprovalStatus::Pending);
+            assert!(!decide(a.pool(), made.id, ApprovalStatus::Approved, "dee", None).await.unwrap(), "decided once");
+
+            // Past its expiry, it reads as EXPIRED and can't be decided.
+            let (late, _) = insert(a.pool(), new_request(None)).await.unwrap();
+            sqlx::query("UPDATE approval_requests SET expires_at = 1 WHERE id = $1")
+                .bind(late.id)
+                .execute(a.pool())
+                .await
+                .unwrap();
+            let late = get(a.pool(), late.id).await.unwrap().unwrap();
+            assert_eq!(late.request().status, ApprovalStatus::Expired);
+            assert!(!decide(a.pool(), late.id, ApprovalStatus::Approved, "bo", None).await.unwrap());
+            assert!(list(a.pool(), &["prod".into()], true).await.unwrap().is_empty(), "nothing waits");
+            assert_eq!(list(a.pool(), &["prod".into()], false).await.unwrap().len(), 2);
+        }
+    }
+}

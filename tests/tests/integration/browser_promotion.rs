@@ -14,12 +14,8 @@ use crate::helpers::{Browser, PASSWORD, click, json_with_status, save_screenshot
 #[tokio::test]
 async fn promote_then_approve_as_a_second_user_and_both_columns_are_equal() {
     let (app, _other) = two_environments().await;
-    let uri = app.repository_uri("nginxweb").await;
-    let v1 = json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
-        "images": [{"container": "nginx-web", "image": format!("{uri}:v1")}]});
-    json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &v1).await, 200).await;
-    let rails = json!({"approval": {"expiresAfterMinutes": 60}});
-    json_with_status(app.put_json("/api/envs/prod/guardrails", &rails).await, 200).await;
+    // local runs v1 with a new variable, FEATURE=on (and a memory reservation prod keeps its own of).
+    crate::promotions::release_in_a(&app).await;
     app.user("dee", "*", Role::Deployer).await;
     let row = "#live tr[data-service='itflex-nginx/nginx-web-access']";
 
@@ -31,11 +27,23 @@ async fn promote_then_approve_as_a_second_user_and_both_columns_are_equal() {
     let ahead = wait().for_element(Locator::Css(row)).await.unwrap();
     assert_eq!(ahead.attr("data-differs").await.unwrap().as_deref(), Some("true"), "staging is ahead");
 
+    // prod's admin asks for approval before anything starts there.
+    c.goto(&app.url("/admin/guardrails/prod")).await.unwrap();
+    click(c, Locator::Css("#guardrailsForm input[name=approval]")).await;
+    click(c, Locator::Css("#guardrailsForm button[type=submit]")).await;
+    wait().for_element(Locator::Id("guardrailsSetBy")).await.unwrap();
+    let rails = json_with_status(app.get("/api/envs/prod/guardrails").await, 200).await;
+    assert_eq!(rails["guardrails"]["approval"], json!({"expiresAfterMinutes": 60}), "{rails}");
+
     // Promote from the service page: the plan lists the digest, then the request waits.
     c.goto(&app.url("/e/local/services/itflex-nginx/nginx-web-access")).await.unwrap();
     click(c, Locator::Id("promoteButton")).await;
     let images = wait().for_element(Locator::Css("#promotionImages tbody")).await.unwrap().text().await.unwrap();
     assert!(images.contains("@sha256:"), "exact digests: {images}");
+    // Take the variable; keep prod's memory reservation (the default).
+    let take = format!("#promotionFields tr[data-path='{}'] input", crate::promotions::FEATURE);
+    click(c, Locator::Css(&take)).await;
+    wait().for_element(Locator::Css(&format!("{take}:checked"))).await.unwrap();
     save_screenshot(c, "promote-dialog").await;
     click(c, Locator::Id("confirmPromote")).await;
     let card = wait_across_load(c, Locator::Css("section.approval[data-status='PENDING']"), 30).await;
@@ -74,4 +82,12 @@ async fn promote_then_approve_as_a_second_user_and_both_columns_are_equal() {
     let prod = equal.find(Locator::Css("td[data-environment='prod']")).await.unwrap().text().await.unwrap();
     assert!(prod.contains("promotion by admin"), "{prod}");
     save_screenshot(c, "live-after-promotion").await;
+    let prod = json_with_status(app.get("/api/envs/prod/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
+    let revision = prod["taskDefinition"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
+    let spec = json_with_status(app.get(&format!("/api/envs/prod/task-definitions/nginx-web/revisions/{revision}")).await, 200)
+        .await["spec"]
+        .clone();
+    let web = &spec["containerDefinitions"][0];
+    assert_eq!(web["environment"], json!([{"name": "FEATURE", "value": "on"}]), "taken: {web}");
+    assert_eq!(web["memoryReservation"], 256, "kept: {web}");
 }

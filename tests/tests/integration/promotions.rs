@@ -9,12 +9,12 @@ use shared::auth::Role;
 
 use crate::helpers::{TestApp, json_with_status, two_environments};
 
-const FEATURE: &str = "containerDefinitions[\"nginx-web\"].environment[\"FEATURE\"]";
+pub(crate) const FEATURE: &str = "containerDefinitions[\"nginx-web\"].environment[\"FEATURE\"]";
 const MEMORY: &str = "containerDefinitions[\"nginx-web\"].memoryReservation";
 
 /// A's service gets a revision (outside Berth, as the lab's CLI would) with `FEATURE=on` and a
 /// memory reservation B does not have; then Berth deploys v1 onto it: the release to promote.
-async fn release_in_a(app: &TestApp) -> Value {
+pub(crate) async fn release_in_a(app: &TestApp) -> Value {
     let service = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
     let revision = service["taskDefinition"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
     let path = format!("/api/envs/local/task-definitions/nginx-web/revisions/{revision}");

@@ -24,12 +24,23 @@ pub fn targets(here: &str) -> Vec<String> {
         .collect()
 }
 
+/// A value as a person reads it: an environment variable's `value`, a secret's `valueFrom`, a
+/// string as itself, anything else as JSON.
 fn shown(value: &Option<serde_json::Value>) -> String {
-    match value {
+    let named = value.as_ref().and_then(|v| v.get("value").or_else(|| v.get("valueFrom")));
+    match named.or(value.as_ref()) {
         None => "(none)".into(),
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(v) => v.to_string(),
     }
+}
+
+/// `containerDefinitions["web"].environment["API_URL"]` as `web: environment API_URL`.
+fn label(path: &str) -> String {
+    let Some(rest) = path.strip_prefix("containerDefinitions[\"") else { return path.to_string() };
+    let (container, field) = rest.split_once("\"]").unwrap_or((rest, ""));
+    let field = field.trim_start_matches('.').replace("[\"", " ").replace("\"]", "");
+    if field.is_empty() { format!("container {container}") } else { format!("{container}: {field}") }
 }
 
 #[component]
@@ -141,7 +152,7 @@ fn field_row(f: FieldDifference, toggle: Callback<(String, bool)>) -> impl IntoV
     let path = f.path.clone();
     view! {
         <tr data-path=f.path.clone()>
-            <td class="mono">{f.path.clone()}</td>
+            <td class="mono" title=f.path.clone()>{label(&f.path)}</td>
             <td class="mono">{shown(&f.target)}</td>
             <td class="mono">{shown(&f.source)}</td>
             <td><input type="checkbox" name="take" aria-label=format!("Take {}", f.path) prop:checked=f.taken
