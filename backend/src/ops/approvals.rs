@@ -178,6 +178,18 @@ fn still_pending(found: &Stored) -> Result<(), AppError> {
     Err(AppError::Conflict { message, field: None })
 }
 
+/// Someone else decided the request (or it expired) between reading it and deciding it.
+async fn decided_meanwhile(caller: &Caller, id: i64) -> AppError {
+    let now = match visible(caller, id).await {
+        Ok(now) => now,
+        Err(e) => return e,
+    };
+    still_pending(&now).err().unwrap_or_else(|| AppError::Conflict {
+        message: format!("Request #{id} was being decided by someone else at the same moment; look again."),
+        field: None,
+    })
+}
+
 /// Approves a request: another deployer of its service (never its requester). The checks run
 /// again and the deployment starts, as the requester's, approved by the caller. If it can't start
 /// (a freeze began, another deployment runs, the service moved), the request waits again and the
@@ -199,8 +211,7 @@ pub(crate) async fn approve(caller: &Caller, id: i64, decision: &Decision) -> Re
             let pool = caller.state.store.pool();
             let reason = decision.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
             if !store::decide(pool, id, ApprovalStatus::Approved, &caller.principal.name, reason).await? {
-                let now = visible(caller, id).await?;
-                still_pending(&now)?;
+                return Err(decided_meanwhile(caller, id).await);
             }
             let actor = Actor {
                 name: found.requested_by.clone(),
@@ -259,7 +270,7 @@ pub(crate) async fn reject(caller: &Caller, id: i64, decision: &Decision) -> Res
             let pool = caller.state.store.pool();
             let reason = decision.reason.as_deref().map(str::trim);
             if !store::decide(pool, id, ApprovalStatus::Rejected, &caller.principal.name, reason).await? {
-                still_pending(&visible(caller, id).await?)?;
+                return Err(decided_meanwhile(caller, id).await);
             }
             Ok(visible(caller, id).await?.request())
         })

@@ -135,6 +135,23 @@ async fn a_rejection_needs_a_reason_and_an_undecided_request_expires() {
     assert_eq!(waiting, json!([]), "neither waits any more");
     let all = json_with_status(app.get("/api/approvals?all=true").await, 200).await;
     assert_eq!(all.as_array().unwrap().len(), 2);
+    let audit = json_with_status(app.get("/api/audit?action=approval.reject").await, 200).await;
+    assert!(audit.to_string().contains(&format!("request #{id}")), "the rejection is audited: {audit}");
+
+    // A freeze that began after the request: the approval can't start it; the request waits again
+    // (for after the freeze, or for a rejection), and the approver is told why.
+    let fourth = json_with_status(dee.post_json(DEPLOYMENTS, &request(&format!("{uri}:v1"))).await, 202).await;
+    let now = time::OffsetDateTime::now_utc();
+    let at = |d: time::Duration| (now + d).format(&time::format_description::well_known::Rfc3339).unwrap();
+    let frozen = json!({"approval": {"expiresAfterMinutes": 60}, "freezeWindows": [{"name": "sale",
+        "start": at(time::Duration::minutes(-1)), "end": at(time::Duration::hours(1))}]});
+    json_with_status(app.put_json("/api/envs/local/guardrails", &frozen).await, 200).await;
+    let path = format!("/api/approvals/{}/approve", fourth["id"]);
+    let held = json_with_status(app.post_json(&path, &json!({})).await, 409).await;
+    assert!(held["message"].as_str().unwrap().contains("\"sale\" is on until"), "{held}");
+    let again = json_with_status(app.get(&format!("/api/approvals/{}", fourth["id"])).await, 200).await;
+    assert_eq!((&again["status"], &again["decidedBy"]), (&json!("PENDING"), &Value::Null), "{again}");
+    ask_approval(&app).await;
 
     // The requester may withdraw their own.
     let third = json_with_status(dee.post_json(DEPLOYMENTS, &request(&format!("{uri}:v1"))).await, 202).await;
