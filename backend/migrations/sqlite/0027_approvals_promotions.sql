@@ -1,6 +1,7 @@
 -- Approval before start (approvals.rs): a deploy, rollback, redeploy or promotion waiting for
--- another deployer's decision. `operation` is what starts once approved (JSON); `changes` the
--- task definition diff shown to the approver.
+-- another deployer's decision. `operation` is what starts once approved (JSON); `expected` what
+-- must still hold then for it to be what the approver saw (JSON); `changes` the task definition
+-- diff shown to the approver.
 CREATE TABLE approval_requests (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     environment     TEXT NOT NULL,
@@ -9,6 +10,7 @@ CREATE TABLE approval_requests (
     kind            TEXT NOT NULL,
     summary         TEXT NOT NULL,
     operation       TEXT NOT NULL,
+    expected        TEXT NOT NULL,
     changes         TEXT NOT NULL,
     requested_by    TEXT NOT NULL,
     requested_via   TEXT NOT NULL,

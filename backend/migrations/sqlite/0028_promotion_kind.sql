@@ -38,7 +38,10 @@ CREATE TABLE deployments_rebuilt (
     promoted_from        INTEGER,
     promoted_from_environment TEXT
 );
-INSERT INTO deployments_rebuilt
+INSERT INTO deployments_rebuilt (id, environment, cluster, service, kind, actor, via, note, idempotency_key, request,
+    step, outcome, reason, from_task_definition, to_task_definition, from_spec, to_spec, images, ecs_deployment_id,
+    rolled_back_to, rollback_ecs_deployment_id, started_at, ended_at, verdict, awaiting_approval, lease_owner,
+    lease_until, freeze_override, approved_by, promoted_from, promoted_from_environment)
 SELECT id, environment, cluster, service, kind, actor, via, note, idempotency_key, request,
     step, outcome, reason, from_task_definition, to_task_definition, from_spec, to_spec, images, ecs_deployment_id,
     rolled_back_to, rollback_ecs_deployment_id, started_at, ended_at, verdict, awaiting_approval, lease_owner,

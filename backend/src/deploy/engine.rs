@@ -283,8 +283,12 @@ pub(super) async fn register(
         (spec, images, None)
     } else {
         // A revision deployed before: itself while ACTIVE, else its content registered again.
+        // A promotion's revision is new: only its content is known (no revision to look up).
         let target = row.to_task_definition.clone().unwrap_or_default();
-        let known = aws.describe_task_definition_ref(&target).await;
+        let known = match &row.to_task_definition {
+            Some(_) => aws.describe_task_definition_ref(&target).await,
+            None => Err(AppError::NotFound("no revision yet".into())),
+        };
         let spec = match (&known, &row.to_spec) {
             (_, Some(spec)) => spec.0.clone(),
             (Ok(r), None) => r.spec.clone(),

@@ -17,12 +17,35 @@ use crate::store::{Db, Doing, Json, StoreResult};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "operation", deny_unknown_fields)]
 pub(crate) enum Operation {
-    /// `base`: the service's task definition when asked.
-    Deploy { request: DeployRequest, base: String },
-    /// `target`: the deployment the rollback went back to when asked.
-    Rollback { request: RedeployRequest, target: i64 },
+    Deploy { request: DeployRequest },
+    Rollback { request: RedeployRequest },
     Redeploy { deployment: i64, request: RedeployRequest },
-    Promotion { request: PromotionRequest, base: String },
+    /// With the target service resolved when asked (a link changed later does not move it).
+    Promotion { request: PromotionRequest },
+}
+
+/// What must still hold when the request is approved for what starts to be what the approver saw;
+/// anything else is refused ("reject it and ask again").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Expected {
+    /// The service's task definition when asked (it moves: the diff shown is stale).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// A rollback's or redeploy's target deployment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<i64>,
+    /// A deploy's images by tag: the digest each named when asked (a tag pushed again since names
+    /// other bytes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub digests: Vec<(String, String)>,
+    /// A promotion's source deployment and the images it would put in place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promoted: Option<(i64, Vec<String>)>,
+    /// An admin's freeze override, kept only when it was used: the window it overrode (another
+    /// window on at approval is not overridden by it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freeze_window: Option<String>,
 }
 
 impl Operation {
@@ -43,6 +66,7 @@ pub(crate) struct NewRequest<'a> {
     pub kind: DeploymentKind,
     pub summary: String,
     pub operation: Operation,
+    pub expected: Expected,
     pub changes: Vec<Change>,
     pub requested_by: &'a str,
     pub requested_via: &'a str,
@@ -59,11 +83,13 @@ pub(crate) struct Stored {
     pub service: String,
     pub kind: DeploymentKind,
     pub summary: String,
-    pub operation: Json<Operation>,
+    /// JSON of [`Operation`], read when approved (a row an older Berth wrote that no longer reads
+    /// spoils that request, not the list).
+    pub operation: String,
+    pub expected: String,
     pub changes: Json<Vec<Change>>,
     pub requested_by: String,
     pub requested_via: String,
-    pub idempotency_key: Option<String>,
     pub note: Option<String>,
     pub requested_at: i64,
     pub expires_at: i64,
@@ -74,10 +100,15 @@ pub(crate) struct Stored {
     pub deployment_id: Option<i64>,
 }
 
-const COLUMNS: &str = "id, environment, cluster, service, kind, summary, operation, changes, requested_by, \
-    requested_via, idempotency_key, note, requested_at, expires_at, status, decided_by, decided_at, reason, deployment_id";
+const COLUMNS: &str = "id, environment, cluster, service, kind, summary, operation, expected, changes, requested_by, \
+    requested_via, note, requested_at, expires_at, status, decided_by, decided_at, reason, deployment_id";
 
 impl Stored {
+    /// What starts once approved, and what must still hold.
+    pub(crate) fn operation(&self) -> Option<(Operation, Expected)> {
+        Some((serde_json::from_str(&self.operation).ok()?, serde_json::from_str(&self.expected).ok()?))
+    }
+
     pub(crate) fn status(&self) -> ApprovalStatus {
         let status = ApprovalStatus::parse(&self.status).unwrap_or(ApprovalStatus::Expired);
         if status == ApprovalStatus::Pending && self.expires_at <= now_ms() { ApprovalStatus::Expired } else { status }
@@ -116,9 +147,9 @@ pub(crate) async fn insert(pool: &Db, new: NewRequest<'_>) -> StoreResult<(Store
     let expires = now + i64::from(new.expires_after_minutes) * 60_000;
     let what = || format!("recording an approval request for {}/{}", new.cluster, new.service);
     let inserted = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO approval_requests (environment, cluster, service, kind, summary, operation, changes, \
+        "INSERT INTO approval_requests (environment, cluster, service, kind, summary, operation, expected, changes, \
          requested_by, requested_via, idempotency_key, note, requested_at, expires_at, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(new.environment)
     .bind(new.cluster)
@@ -126,6 +157,7 @@ pub(crate) async fn insert(pool: &Db, new: NewRequest<'_>) -> StoreResult<(Store
     .bind(new.kind)
     .bind(&new.summary)
     .bind(Json(&new.operation))
+    .bind(Json(&new.expected))
     .bind(Json(&new.changes))
     .bind(new.requested_by)
     .bind(new.requested_via)
@@ -225,6 +257,30 @@ pub(crate) async fn reopen(pool: &Db, id: i64) -> StoreResult<()> {
     .map(drop)
 }
 
+/// An approval whose start was cut short (a crash, a replica restarted) without a deployment linked
+/// a while after it was decided: linked to the deployment it recorded (`approval-ID` is its
+/// idempotency key), else waiting again.
+pub(crate) async fn settle(pool: &Db, found: &mut Stored) -> StoreResult<()> {
+    const GRACE_MS: i64 = 120_000;
+    let stale = found.decided_at.is_some_and(|at| at + GRACE_MS < now_ms());
+    if found.status() != ApprovalStatus::Approved || found.deployment_id.is_some() || !stale {
+        return Ok(());
+    }
+    match crate::deploy::records::id_by_key(pool, &found.requested_by, &key_of(found.id)).await? {
+        Some(deployment) => set_deployment(pool, found.id, deployment).await?,
+        None => reopen(pool, found.id).await?,
+    }
+    if let Some(now) = get(pool, found.id).await? {
+        *found = now;
+    }
+    Ok(())
+}
+
+/// The idempotency key of the deployment an approved request starts (as its requester's).
+pub(crate) fn key_of(request: i64) -> String {
+    format!("approval-{request}")
+}
+
 pub(crate) async fn set_deployment(pool: &Db, id: i64, deployment: i64) -> StoreResult<()> {
     sqlx::query("UPDATE approval_requests SET deployment_id = $1 WHERE id = $2")
         .bind(deployment)
@@ -250,8 +306,8 @@ mod tests {
             summary: "deploy web=repo:v2 to c/web".into(),
             operation: Operation::Deploy {
                 request: DeployRequest { cluster: "c".into(), service: "web".into(), ..Default::default() },
-                base: "web:3".into(),
             },
+            expected: Expected { base: Some("web:3".into()), ..Default::default() },
             changes: Vec::new(),
             requested_by: "ann",
             requested_via: "session",

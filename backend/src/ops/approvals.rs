@@ -10,13 +10,14 @@ use shared::approvals::{ApprovalRequest, ApprovalStatus, Decision};
 use shared::auth::Role;
 use shared::deploy::DeploymentKind;
 use shared::ecs::task_definition::Change;
-use shared::guardrails::ApprovalRule;
+use shared::guardrails::{ApprovalRule, Guardrails};
 
 use super::{Action, Caller, Needs, deployments, promotions};
 use crate::audit;
 use crate::deploy::{Actor, Started};
 use crate::error::AppError;
-use crate::guardrails::approvals::{self as store, NewRequest, Operation, Stored};
+use crate::auth::Via;
+use crate::guardrails::approvals::{self as store, Expected, NewRequest, Operation, Stored};
 
 /// What a deploy, rollback, redeploy or promotion did: started, or asked for approval.
 pub(crate) enum Begun {
@@ -28,23 +29,23 @@ pub(crate) enum Begun {
 /// approval), or an approved request (the checks again, then the start, as its requester's).
 pub(crate) enum Asking {
     Caller,
-    Approved {
-        actor: Actor,
-        /// The service's task definition when the request was made: a deploy or promotion
-        /// approved against another one would not be what the approver saw.
-        base: Option<String>,
-        /// A rollback's target when the request was made.
-        target: Option<i64>,
-    },
+    Approved { actor: Actor, expected: Expected },
+}
+
+fn changed(message: String) -> AppError {
+    AppError::Conflict { message: format!("{message} What was approved is not what would happen now: reject it and ask again."), field: None }
 }
 
 impl Asking {
     /// A freeze window's override may be used: the caller is an admin of the environment, or the
-    /// approved request kept one (only an admin's is kept, see [`ask`]).
-    pub(super) fn may_override(&self, caller: &Caller, env: &str, reason: Option<&str>) -> bool {
+    /// approved request kept an admin's override of the very window that is on now.
+    pub(super) fn may_override(&self, caller: &Caller, env: &str, rails: &Guardrails, reason: Option<&str>) -> bool {
         match self {
             Self::Caller => caller.principal.require(env, Role::Admin).is_ok(),
-            Self::Approved { .. } => reason.is_some(),
+            Self::Approved { expected, .. } => {
+                let on = crate::guardrails::freeze::frozen_at(&rails.freeze_windows, jiff::Timestamp::now());
+                reason.is_some() && on.is_some_and(|w| expected.freeze_window.as_deref() == Some(w.name.as_str()))
+            }
         }
     }
 
@@ -57,30 +58,53 @@ impl Asking {
         }
     }
 
-    /// Refuses to start an approved deploy or promotion on a service that moved since.
-    pub(super) fn unchanged(&self, now: &str) -> Result<(), AppError> {
+    fn expected(&self) -> Option<&Expected> {
         match self {
-            Self::Approved { base: Some(base), .. } if base != now => Err(AppError::Conflict {
-                message: format!(
-                    "The service moved from {base} to {now} since the request was made: what was approved is not what \
-                     would change now. Reject it and ask again."
-                ),
-                field: None,
-            }),
+            Self::Caller => None,
+            Self::Approved { expected, .. } => Some(expected),
+        }
+    }
+
+    /// Refuses to start an approved request on a service that moved since it was made.
+    pub(super) fn unchanged(&self, now: &str) -> Result<(), AppError> {
+        match self.expected().and_then(|e| e.base.as_deref()) {
+            Some(base) if base != now => Err(changed(format!("The service moved from {base} to {now} since the request was made."))),
             _ => Ok(()),
         }
     }
 
-    /// Refuses to start an approved rollback whose target changed since.
+    /// Refuses to start an approved rollback or redeploy whose target changed since.
     pub(super) fn same_target(&self, id: i64) -> Result<(), AppError> {
-        match self {
-            Self::Approved { target: Some(target), .. } if *target != id => Err(AppError::Conflict {
-                message: format!(
-                    "The rollback would now go back to deployment #{id}, not #{target} as requested: the service's \
-                     history changed since. Reject it and ask again."
-                ),
-                field: None,
-            }),
+        match self.expected().and_then(|e| e.target) {
+            Some(target) if target != id => {
+                Err(changed(format!("It would now deploy the revision of deployment #{id}, not #{target} as requested.")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses to start an approved deploy whose tags name other digests than when asked.
+    pub(super) fn same_digests(&self, now: &[(String, String)]) -> Result<(), AppError> {
+        let Some(expected) = self.expected() else { return Ok(()) };
+        for (image, digest) in &expected.digests {
+            let found = now.iter().find(|(i, _)| i == image).map(|(_, d)| d.as_str());
+            if found != Some(digest.as_str()) {
+                let now = found.unwrap_or("nothing");
+                return Err(changed(format!("{image} names {now} now, not {digest} as when the request was made.")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses to start an approved promotion whose source or images changed since.
+    pub(super) fn same_promotion(&self, source: i64, images: &[String]) -> Result<(), AppError> {
+        match self.expected().and_then(|e| e.promoted.as_ref()) {
+            Some((id, _)) if *id != source => Err(changed(format!(
+                "The source environment runs the release of deployment #{source} now, not #{id} as requested."
+            ))),
+            Some((_, expected)) if expected.as_slice() != images => {
+                Err(changed(format!("The promoted images are {} now, not {}.", images.join(", "), expected.join(", "))))
+            }
             _ => Ok(()),
         }
     }
@@ -93,6 +117,9 @@ pub(super) struct Ask<'a> {
     pub kind: DeploymentKind,
     pub summary: String,
     pub operation: Operation,
+    pub expected: Expected,
+    /// The freeze window the request's override was used for (an admin's), if one was.
+    pub overridden: Option<String>,
     pub changes: Vec<Change>,
     pub note: Option<&'a str>,
 }
@@ -106,11 +133,11 @@ pub(super) async fn ask(
     idempotency_key: Option<&str>,
 ) -> Result<ApprovalRequest, AppError> {
     let pool = caller.state.store.pool();
-    let admin = caller.principal.require(env, Role::Admin).is_ok();
-    let mut operation = ask.operation;
-    if !admin {
-        // A freeze override is an admin's: anyone else's is not carried to the approval.
-        operation.drop_freeze_override();
+    let (mut operation, mut expected) = (ask.operation, ask.expected);
+    // A freeze override is carried only when an admin's was used now, and only for that window.
+    match ask.overridden {
+        Some(window) if caller.principal.require(env, Role::Admin).is_ok() => expected.freeze_window = Some(window),
+        _ => operation.drop_freeze_override(),
     }
     let via = caller.principal.via_label();
     let new = NewRequest {
@@ -120,6 +147,7 @@ pub(super) async fn ask(
         kind: ask.kind,
         summary: ask.summary,
         operation,
+        expected,
         changes: ask.changes,
         requested_by: &caller.principal.name,
         requested_via: &via,
@@ -128,6 +156,12 @@ pub(super) async fn ask(
         expires_after_minutes: rule.expires_after_minutes,
     };
     let (stored, repeated) = store::insert(pool, new).await?;
+    if repeated && (stored.environment != env || stored.cluster != ask.cluster || stored.service != ask.service) {
+        return Err(AppError::Conflict {
+            message: "This Idempotency-Key was sent before for another service: use a new key per request.".into(),
+            field: None,
+        });
+    }
     let request = stored.request();
     if !repeated {
         let resource = format!("request #{}: {}", request.id, request.summary);
@@ -149,13 +183,21 @@ pub(super) async fn ask(
 
 /// The requests of the environments the caller can see: pending ones, or all (newest first).
 pub(crate) async fn list(caller: &Caller, all: bool) -> Result<Vec<ApprovalRequest>, AppError> {
-    let found = store::list(caller.state.store.pool(), &caller.visible(), !all).await?;
-    Ok(found.iter().map(Stored::request).collect())
+    let pool = caller.state.store.pool();
+    let mut found = store::list(pool, &caller.visible(), !all).await?;
+    for request in &mut found {
+        store::settle(pool, request).await?;
+    }
+    Ok(found.iter().filter(|r| all || r.status() == ApprovalStatus::Pending).map(Stored::request).collect())
 }
 
 async fn visible(caller: &Caller, id: i64) -> Result<Stored, AppError> {
-    match store::get(caller.state.store.pool(), id).await? {
-        Some(found) if caller.principal.can_see(&found.environment) => Ok(found),
+    let pool = caller.state.store.pool();
+    match store::get(pool, id).await? {
+        Some(mut found) if caller.principal.can_see(&found.environment) => {
+            store::settle(pool, &mut found).await?;
+            Ok(found)
+        }
         _ => Err(AppError::NotFound(format!("No approval request #{id}."))),
     }
 }
@@ -190,71 +232,89 @@ async fn decided_meanwhile(caller: &Caller, id: i64) -> AppError {
     })
 }
 
-/// Approves a request: another deployer of its service (never its requester). The checks run
-/// again and the deployment starts, as the requester's, approved by the caller. If it can't start
-/// (a freeze began, another deployment runs, the service moved), the request waits again and the
-/// approver is told why.
+/// Approves a request: a person (signed in, not an API token) with the deployer role for its
+/// service, never its requester. The checks run again and the deployment starts, as the
+/// requester's, approved by the caller. If it can't start (a freeze began, another deployment
+/// runs, the service moved), the request waits again and the approver is told why.
 pub(crate) async fn approve(caller: &Caller, id: i64, decision: &Decision) -> Result<ApprovalRequest, AppError> {
     let found = visible(caller, id).await?;
     let resource = format!("request #{id}: {}", found.summary);
     let needs = Needs::Service { cluster: &found.cluster, service: &found.service, role: Role::Deployer };
     let env = found.environment.clone();
     caller
-        .act(&env, Action::new("approval.approve", resource, needs), async |aws| {
+        .act(&env, Action::new("approval.approve", resource, needs), async |_| {
             decision.validate(false)?;
+            if matches!(caller.principal.via, Via::Token { .. }) {
+                return Err(AppError::Forbidden(
+                    "An approval is a person's decision: sign in to Berth to approve (an API token can't).".into(),
+                ));
+            }
             if found.requested_by == caller.principal.name {
                 return Err(AppError::Forbidden(format!(
                     "You asked for request #{id}: another deployer of {env} approves it, never its requester."
                 )));
             }
             still_pending(&found)?;
-            let pool = caller.state.store.pool();
-            let reason = decision.reason.as_deref().map(str::trim).filter(|r| !r.is_empty());
-            if !store::decide(pool, id, ApprovalStatus::Approved, &caller.principal.name, reason).await? {
-                return Err(decided_meanwhile(caller, id).await);
-            }
-            let actor = Actor {
-                name: found.requested_by.clone(),
-                via: found.requested_via.clone(),
-                approved_by: Some(caller.principal.name.clone()),
-            };
-            let key = found.idempotency_key.as_deref();
-            let begun = match &found.operation.0 {
-                Operation::Deploy { request, base } => {
-                    let asking = Asking::Approved { actor, base: Some(base.clone()), target: None };
-                    deployments::start_deploy(caller, aws, &env, request, key, &asking).await
-                }
-                Operation::Rollback { request, target } => {
-                    let asking = Asking::Approved { actor, base: None, target: Some(*target) };
-                    let service = (found.cluster.as_str(), found.service.as_str());
-                    deployments::start_rollback(caller, aws, &env, service, request, key, &asking).await
-                }
-                Operation::Redeploy { deployment, request } => {
-                    let asking = Asking::Approved { actor, base: None, target: None };
-                    match caller.state.deployer.row(*deployment).await {
-                        Ok(source) => deployments::start_redeploy(caller, aws, source, request, key, &asking).await,
-                        Err(e) => Err(e),
-                    }
-                }
-                Operation::Promotion { request, base } => {
-                    let asking = Asking::Approved { actor, base: Some(base.clone()), target: None };
-                    promotions::start(caller, &env, request, key, &asking).await
-                }
-            };
-            match begun {
-                Ok(Begun::Started(started)) => store::set_deployment(pool, id, started.record.id).await?,
-                Ok(Begun::Requested(_)) => {
-                    store::reopen(pool, id).await?;
-                    return Err(AppError::Internal(anyhow::anyhow!("an approved request asked for approval again")));
-                }
-                Err(e) => {
-                    store::reopen(pool, id).await?;
-                    return Err(e);
-                }
-            }
-            Ok(visible(caller, id).await?.request())
+            let reason = decision.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
+            // In a task of its own: a client that goes away mid-way can't leave it half done.
+            let (caller, found) = (caller.clone(), found.clone());
+            tokio::spawn(async move { decide_and_start(&caller, found, reason).await })
+                .await
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("approving request #{id}: {e}")))?
         })
         .await
+}
+
+async fn decide_and_start(caller: &Caller, found: Stored, reason: Option<String>) -> Result<ApprovalRequest, AppError> {
+    let (pool, id) = (caller.state.store.pool(), found.id);
+    let Some((operation, expected)) = found.operation() else {
+        return Err(AppError::Conflict {
+            message: format!("Request #{id} was made by an earlier version of Berth and can't be started: reject it and ask again."),
+            field: None,
+        });
+    };
+    if !store::decide(pool, id, ApprovalStatus::Approved, &caller.principal.name, reason.as_deref()).await? {
+        return Err(decided_meanwhile(caller, id).await);
+    }
+    let env = found.environment.as_str();
+    let actor =
+        Actor { name: found.requested_by.clone(), via: found.requested_via.clone(), approved_by: Some(caller.principal.name.clone()) };
+    let asking = Asking::Approved { actor, expected };
+    let key = store::key_of(id);
+    let key = Some(key.as_str());
+    let begun = async {
+        let aws = caller.state.environments.get(env)?;
+        match operation {
+            Operation::Deploy { request } => deployments::start_deploy(caller, aws, env, &request, key, &asking).await,
+            Operation::Rollback { request } => {
+                let service = (found.cluster.as_str(), found.service.as_str());
+                deployments::start_rollback(caller, aws, env, service, &request, key, &asking).await
+            }
+            Operation::Redeploy { deployment, request } => {
+                let source = caller.state.deployer.row(deployment).await?;
+                deployments::start_redeploy(caller, aws, source, &request, key, &asking).await
+            }
+            Operation::Promotion { request } => promotions::start(caller, env, &request, key, &asking).await,
+        }
+    }
+    .await;
+    match begun {
+        Ok(Begun::Started(started)) => store::set_deployment(pool, id, started.record.id).await?,
+        Ok(Begun::Requested(_)) => {
+            store::reopen(pool, id).await?;
+            return Err(AppError::Internal(anyhow::anyhow!("approved request #{id} asked for approval again")));
+        }
+        Err(e) => {
+            // A deployment recorded before AWS refused a step was tried: the request stays
+            // approved, linked to it (FAILED). Otherwise nothing started: it waits again.
+            match crate::deploy::records::id_by_key(pool, &found.requested_by, &store::key_of(id)).await? {
+                Some(deployment) => store::set_deployment(pool, id, deployment).await?,
+                None => store::reopen(pool, id).await?,
+            }
+            return Err(e);
+        }
+    }
+    Ok(visible(caller, id).await?.request())
 }
 
 /// Rejects a request with a reason: another deployer of its service, or its requester (who
@@ -277,27 +337,33 @@ pub(crate) async fn reject(caller: &Caller, id: i64, decision: &Decision) -> Res
         .await
 }
 
-/// Waits until the request is decided (and, approved, its deployment started) or expired; CI's
-/// `wait`. Every replica sees the decision in the store.
-pub(crate) async fn decided(caller: &Caller, id: i64) -> Result<ApprovalRequest, AppError> {
+/// How long CI's `wait` waits for a decision before answering 202 with the request (to poll).
+pub(crate) const DECISION_WAIT: Duration = Duration::from_secs(30 * 60);
+
+/// Waits until the request is decided (and, approved, its deployment started) or expired, at most
+/// `limit`; CI's `wait`. Every replica sees the decision in the store.
+pub(crate) async fn decided(caller: &Caller, id: i64, limit: Duration) -> Result<ApprovalRequest, AppError> {
+    let deadline = tokio::time::Instant::now() + limit;
     loop {
         let now = visible(caller, id).await?.request();
-        match now.status {
-            ApprovalStatus::Pending => {}
-            ApprovalStatus::Approved if now.deployment.is_none() => {}
-            _ => return Ok(now),
+        let waiting = now.status == ApprovalStatus::Pending
+            || (now.status == ApprovalStatus::Approved && now.deployment.is_none());
+        if !waiting || tokio::time::Instant::now() >= deadline {
+            return Ok(now);
         }
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
 
 /// What `wait` answers for a request once decided: its deployment, or why it never started.
-pub(crate) fn outcome(request: &ApprovalRequest) -> Result<i64, AppError> {
+/// `None` while it still waits (for a decision, or for its deployment to be linked).
+pub(crate) fn outcome(request: &ApprovalRequest) -> Result<Option<i64>, AppError> {
     let id = request.id;
     let by = request.decided_by.clone().unwrap_or_default();
     let why = request.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
     match (request.status, request.deployment) {
-        (ApprovalStatus::Approved, Some(deployment)) => Ok(deployment),
+        (ApprovalStatus::Approved, Some(deployment)) => Ok(Some(deployment)),
+        (ApprovalStatus::Pending | ApprovalStatus::Approved, _) => Ok(None),
         (ApprovalStatus::Rejected, _) => {
             Err(AppError::Conflict { message: format!("Request #{id} was rejected by {by}{why}"), field: None })
         }

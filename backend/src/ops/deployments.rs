@@ -4,7 +4,7 @@
 
 use shared::auth::Role;
 use shared::deploy::{
-    DeployPreview, DeployRequest, DeployedService, DeploymentDetail, DeploymentKind, DeploymentRecord, HistoryPage,
+    DeployPreview, DeployRequest, DeployedImage, DeployedService, DeploymentDetail, DeploymentKind, DeploymentRecord, HistoryPage,
     HistoryQuery, HistoryStats, ImageChange, RedeployPlan, RedeployRequest,
 };
 use shared::ecs::task_definition::{TaskDefinitionSpec, diff};
@@ -13,7 +13,7 @@ use shared::error::FieldError;
 use super::approvals::{self, Asking, Begun};
 use super::{Action, Caller, guardrails};
 use crate::aws::AwsEnv;
-use crate::guardrails::approvals::Operation;
+use crate::guardrails::approvals::{Expected, Operation};
 use crate::deploy::hub::{ServiceKey, Snapshots};
 use crate::deploy::{self, StepError, Target, history, plan, records};
 use crate::error::AppError;
@@ -43,21 +43,34 @@ pub(super) async fn start_deploy(
     shared::deploy::validate_deploy(request)?;
     let service = format!("{}/{}", request.cluster, request.service);
     let rails = guardrails::of(caller, env).await?;
-    let admin = asking.may_override(caller, env, request.freeze_override.as_deref());
-    let overridden = guardrails::check_freeze(admin, &rails, env, &service, request.freeze_override.as_deref())?;
+    let reason = request.freeze_override.as_deref();
+    let admin = asking.may_override(caller, env, &rails, reason);
+    let overridden = guardrails::check_freeze(admin, &rails, env, &service, reason)?;
     guardrails::check_failed_images(aws, caller, &rails, env, request).await?;
     let now = aws.describe_service(&request.cluster, &request.service).await?;
     asking.unchanged(&now.task_definition)?;
+    let digests = digests_of(aws, request).await;
+    asking.same_digests(&digests)?;
     if let (Asking::Caller, Some(rule)) = (asking, &rails.approval) {
         let current = aws.describe_task_definition_ref(&now.task_definition).await?;
         let changes = preview_of(&current.spec, &request.images).map(|next| diff(&current.spec, &next))?;
-        let images: Vec<String> = request.images.iter().map(|c| format!("{}={}", c.container, c.image.trim())).collect();
+        let images: Vec<String> = request
+            .images
+            .iter()
+            .map(|c| {
+                let image = c.image.trim();
+                let digest = digests.iter().find(|(i, _)| i == image).map(|(_, d)| format!(" ({d})")).unwrap_or_default();
+                format!("{}={image}{digest}", c.container)
+            })
+            .collect();
         let ask = approvals::Ask {
             cluster: &request.cluster,
             service: &request.service,
             kind: DeploymentKind::Deploy,
             summary: format!("deploy {} to {service}", images.join(", ")),
-            operation: Operation::Deploy { request: request.clone(), base: now.task_definition.clone() },
+            operation: Operation::Deploy { request: request.clone() },
+            expected: Expected { base: Some(now.task_definition.clone()), digests, ..Default::default() },
+            overridden: overridden.map(|o| o.window),
             changes,
             note: request.note.as_deref(),
         };
@@ -69,6 +82,17 @@ pub(super) async fn start_deploy(
     let started = caller.state.deployer.deploy(&actor, env, &request, idempotency_key).await?;
     guardrails::audit_override(caller, &actor, env, &overridden).await;
     Ok(Begun::Started(started))
+}
+
+/// The digest each image of a deploy that this environment's ECR holds names now.
+async fn digests_of(aws: &AwsEnv, request: &DeployRequest) -> Vec<(String, String)> {
+    let mut images: Vec<DeployedImage> = request
+        .images
+        .iter()
+        .map(|c| DeployedImage { container: c.container.clone(), image: c.image.trim().to_string(), ..Default::default() })
+        .collect();
+    deploy::resolve(aws, &mut images).await;
+    images.into_iter().filter_map(|i| Some((i.image, i.digest?))).collect()
 }
 
 /// The task definition changes a deploy would make (current revision -> new), and warnings about
@@ -137,13 +161,15 @@ pub(super) async fn start_rollback(
         Some(_) => {
             let named = format!("{cluster}/{service}");
             let reason = request.freeze_override.as_deref();
-            guardrails::check_freeze(asking.may_override(caller, env, reason), &rails, env, &named, reason)?
+            guardrails::check_freeze(asking.may_override(caller, env, &rails, reason), &rails, env, &named, reason)?
         }
         None => None,
     };
     guardrails::check_failed_release(caller, &rails, env, cluster, service, &source.images.0).await?;
     acknowledged(&resolved.plan, request)?;
     asking.same_target(source.id)?;
+    let now = aws.describe_service(cluster, service).await?;
+    asking.unchanged(&now.task_definition)?;
     let target = Target {
         environment: env.to_string(),
         cluster: cluster.to_string(),
@@ -154,11 +180,21 @@ pub(super) async fn start_rollback(
         promoted_from: None,
     };
     if let (Asking::Caller, Some(rule)) = (asking, &rails.approval) {
-        let operation = Operation::Rollback { request: request.clone(), target: target.source.id };
+        let operation = Operation::Rollback { request: request.clone() };
         let summary = format!("roll {cluster}/{service} back to deployment #{}", target.source.id);
-        return ask_for(caller, aws, env, rule, &target, operation, summary, request, idempotency_key).await;
+        let why = Why { now: now.task_definition, overridden: overridden.map(|o| o.window), summary };
+        return ask_for(caller, aws, env, rule, &target, operation, why, request, idempotency_key).await;
     }
     start_again(caller, target, overridden, request, idempotency_key, asking).await
+}
+
+/// What a rollback's or redeploy's request says beside the operation.
+struct Why {
+    /// The service's task definition now.
+    now: String,
+    /// The freeze window an admin's override was used for.
+    overridden: Option<String>,
+    summary: String,
 }
 
 /// The approval request of a rollback or redeploy: its diff is what runs now -> the target.
@@ -170,12 +206,11 @@ async fn ask_for(
     rule: &shared::guardrails::ApprovalRule,
     target: &Target,
     operation: Operation,
-    summary: String,
+    why: Why,
     request: &RedeployRequest,
     idempotency_key: Option<&str>,
 ) -> Result<Begun, AppError> {
-    let now = aws.describe_service(&target.cluster, &target.service).await?;
-    let current = aws.describe_task_definition_ref(&now.task_definition).await?;
+    let current = aws.describe_task_definition_ref(&why.now).await?;
     let changes = match &target.source.to_spec {
         Some(to) => diff(&current.spec, &to.0).into_iter().filter(|c| !c.path.starts_with("tags")).collect(),
         None => Vec::new(),
@@ -184,8 +219,10 @@ async fn ask_for(
         cluster: &target.cluster,
         service: &target.service,
         kind: target.kind,
-        summary,
+        summary: why.summary,
         operation,
+        expected: Expected { base: Some(why.now), target: Some(target.source.id), ..Default::default() },
+        overridden: why.overridden,
         changes,
         note: request.note.as_deref(),
     };
@@ -277,12 +314,16 @@ pub(super) async fn start_redeploy(
     let (env, service) = (&source.environment, format!("{}/{}", source.cluster, source.service));
     let rails = guardrails::of(caller, env).await?;
     let reason = request.freeze_override.as_deref();
-    let overridden = guardrails::check_freeze(asking.may_override(caller, env, reason), &rails, env, &service, reason)?;
+    let admin = asking.may_override(caller, env, &rails, reason);
+    let overridden = guardrails::check_freeze(admin, &rails, env, &service, reason)?;
     let resolved = plan::for_redeploy(aws, caller.state.store.pool(), &source).await?;
     let going = resolved.target.unwrap_or_else(|| source.clone());
     let (cluster, service) = (&source.cluster, &source.service);
     guardrails::check_failed_release(caller, &rails, env, cluster, service, &going.images.0).await?;
     acknowledged(&resolved.plan, request)?;
+    asking.same_target(going.id)?;
+    let now = aws.describe_service(cluster, service).await?;
+    asking.unchanged(&now.task_definition)?;
     let target = Target {
         environment: source.environment.clone(),
         cluster: source.cluster.clone(),
@@ -295,7 +336,8 @@ pub(super) async fn start_redeploy(
     if let (Asking::Caller, Some(rule)) = (asking, &rails.approval) {
         let operation = Operation::Redeploy { deployment: id, request: request.clone() };
         let summary = format!("deploy the revision of deployment #{id} again to {cluster}/{service}");
-        return ask_for(caller, aws, env, rule, &target, operation, summary, request, idempotency_key).await;
+        let why = Why { now: now.task_definition, overridden: overridden.map(|o| o.window), summary };
+        return ask_for(caller, aws, env, rule, &target, operation, why, request, idempotency_key).await;
     }
     start_again(caller, target, overridden, request, idempotency_key, asking).await
 }

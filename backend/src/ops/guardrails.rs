@@ -42,6 +42,8 @@ pub(crate) async fn of(caller: &Caller, env: &str) -> Result<Guardrails, AppErro
 pub(crate) struct Override {
     /// "window: reason", as the deployment keeps it.
     pub recorded: String,
+    /// The window overridden.
+    pub window: String,
     audit: String,
 }
 
@@ -81,6 +83,7 @@ pub(crate) fn check_freeze(
     }
     Ok(Some(Override {
         recorded: format!("{name}: {reason}"),
+        window: name.clone(),
         audit: format!("service {service} during \"{name}\" (until {until}): {reason}"),
     }))
 }

@@ -15,7 +15,7 @@ use super::{Action, Caller, Needs, guardrails};
 use crate::aws::AwsEnv;
 use crate::deploy::{Target, records};
 use crate::error::AppError;
-use crate::guardrails::approvals::Operation;
+use crate::guardrails::approvals::{Expected, Operation};
 
 /// A promotion worked out: the plan shown, and what would be registered in B.
 struct Worked {
@@ -55,11 +55,14 @@ pub(super) async fn start(
     let worked = work_out(caller, env, request).await?;
     let plan = &worked.plan;
     asking.unchanged(&plan.target_task_definition)?;
+    let promoted: Vec<String> = plan.images.iter().map(|i| i.promoted.clone()).collect();
+    asking.same_promotion(plan.source.id, &promoted)?;
     let (cluster, service) = (plan.target_cluster.clone(), plan.target_service.clone());
     let named = format!("{cluster}/{service}");
     let rails = guardrails::of(caller, env).await?;
     let reason = request.freeze_override.as_deref();
-    let overridden = guardrails::check_freeze(asking.may_override(caller, env, reason), &rails, env, &named, reason)?;
+    let admin = asking.may_override(caller, env, &rails, reason);
+    let overridden = guardrails::check_freeze(admin, &rails, env, &named, reason)?;
     let images: Vec<DeployedImage> = plan
         .images
         .iter()
@@ -81,7 +84,20 @@ pub(super) async fn start(
                 "promote deployment #{} of {}/{}/{} ({}) to {named}",
                 from.0, from.1, request.cluster, request.service, plan.source_task_definition
             ),
-            operation: Operation::Promotion { request: request.clone(), base: plan.target_task_definition.clone() },
+            // The target as resolved now: a link changed before the approval does not move it.
+            operation: Operation::Promotion {
+                request: PromotionRequest {
+                    target_cluster: Some(cluster.clone()),
+                    target_service: Some(service.clone()),
+                    ..request.clone()
+                },
+            },
+            expected: Expected {
+                base: Some(plan.target_task_definition.clone()),
+                promoted: Some((from.0, promoted)),
+                ..Default::default()
+            },
+            overridden: overridden.map(|o| o.window),
             changes: plan.changes.clone(),
             note: request.note.as_deref(),
         };
@@ -150,20 +166,39 @@ async fn work_out(caller: &Caller, env: &str, request: &PromotionRequest) -> Res
     }
     let mut images = Vec::new();
     for c in &spec_a.container_definitions {
-        let recorded = source.images.0.iter().find(|i| i.container == c.name && i.digest.is_some());
-        let mut found = [DeployedImage { container: c.name.clone(), image: c.image.clone(), ..Default::default() }];
-        found[0].digest = recorded.and_then(|i| i.digest.clone()).or_else(|| c.image.split_once('@').map(|(_, d)| d.to_string()));
-        crate::deploy::resolve(aws_a, &mut found).await;
-        let Some(digest) = found[0].digest.clone().filter(|d| d.starts_with("sha256:")) else {
+        let now = spec_b.container_definitions.iter().find(|b| b.name == c.name).map(|b| b.image.clone());
+        // A container B does not have goes there only when taken whole.
+        let whole = format!("containerDefinitions[\"{}\"]", c.name);
+        if now.is_none() && !request.take.contains(&whole) {
+            continue;
+        }
+        // The digest A runs: pinned in its revision (Berth pins what it deploys), else the one
+        // Berth recorded when it deployed or saw that revision; never what a tag names today.
+        let pinned = c.image.split_once('@').map(|(_, d)| d.to_string());
+        let recorded = source.images.0.iter().find(|i| i.container == c.name).and_then(|i| i.digest.clone());
+        let Some(digest) = pinned.or(recorded).filter(|d| crate::guardrails::is_digest(d)) else {
             return Err(conflict(format!(
-                "Container {} of {from}'s {what} runs {}, whose digest Berth can't find (not in {from}'s ECR): a \
-                 promotion moves exact digests. Deploy it there by digest or from ECR, then promote.",
+                "Container {} of {from}'s {what} runs {}, and Berth knows no digest of it (not pinned, not in {from}'s \
+                 ECR when deployed): a promotion moves exact digests. Deploy it there by digest or from ECR, then promote.",
                 c.name, c.image
             )));
         };
-        let promoted = in_own_registry(aws_b, &c.image, &digest).await.unwrap_or_else(|| pinned_to(&c.image, &digest));
-        let now = spec_b.container_definitions.iter().find(|b| b.name == c.name).map(|b| b.image.clone());
+        let promoted = match in_own_registry(aws_b, &c.image, &digest).await? {
+            Some(own) => own,
+            None => pinned_to(&c.image, &digest),
+        };
         images.push(PromotedImage { container: c.name.clone(), now, promoted, digest: Some(digest) });
+    }
+    if !images.iter().any(|i| i.now.is_some()) {
+        let names = |spec: &TaskDefinitionSpec| {
+            spec.container_definitions.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(", ")
+        };
+        return Err(conflict(format!(
+            "{env}'s {cluster}/{service} has no container of {from}'s {what} ({} there, {} here): nothing would run \
+             {from}'s images. Promote to the matching service (an admin may link services named differently).",
+            names(&spec_a),
+            names(&spec_b)
+        )));
     }
     let pairs: Vec<(String, String)> = images.iter().map(|i| (i.container.clone(), i.promoted.clone())).collect();
     let merged = promotion::merge(&spec_a, &spec_b, &pairs, &request.take)?;
@@ -183,11 +218,20 @@ async fn work_out(caller: &Caller, env: &str, request: &PromotionRequest) -> Res
 }
 
 /// The digest in B's own ECR, when B has a repository of the same name holding it (a registry
-/// per account, with the same images pushed or replicated): B pulls from its own registry.
-async fn in_own_registry(aws: &AwsEnv, image: &str, digest: &str) -> Option<String> {
-    let repository = ecr_reference(image)?.repository;
-    let own = aws.describe_repository(&repository).await.ok()?;
-    let registry = ecr_reference(&own.repository_uri)?.account;
-    aws.find_image(&registry, &repository, None, Some(digest)).await.ok()??;
-    Some(format!("{}@{digest}", own.repository_uri))
+/// per account, with the same images pushed or replicated): B pulls from its own registry. No
+/// such repository or image: `None` (A's reference, a cross-account pull); any other error is
+/// one (access denied would otherwise surface later as tasks that can't pull).
+async fn in_own_registry(aws: &AwsEnv, image: &str, digest: &str) -> Result<Option<String>, AppError> {
+    let Some(reference) = ecr_reference(image) else { return Ok(None) };
+    let own = match aws.describe_repository(&reference.repository).await {
+        Ok(own) => own,
+        Err(AppError::NotFound(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let Some(registry) = ecr_reference(&own.repository_uri).map(|r| r.account) else { return Ok(None) };
+    match aws.find_image(&registry, &reference.repository, None, Some(digest)).await {
+        Ok(Some(_)) => Ok(Some(format!("{}@{digest}", own.repository_uri))),
+        Ok(None) | Err(AppError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

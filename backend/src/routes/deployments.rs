@@ -6,13 +6,14 @@ use std::convert::Infallible;
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use futures::Stream;
 use serde::Deserialize;
 use shared::deploy::{
     DeployPreview, DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryQuery,
     HistoryStats, Outcome, RedeployPlan, RedeployRequest, ServiceSnapshot,
 };
-use shared::approvals::Submitted;
+use shared::approvals::{ApprovalRequest, Submitted};
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -78,22 +79,25 @@ async fn answer(
     Ok((status, Json(record)))
 }
 
+/// 202 with a request that waits for a decision (`Location`: where to poll it).
+fn waiting(request: ApprovalRequest) -> (StatusCode, [(axum::http::HeaderName, String); 1], Json<Submitted>) {
+    let location = format!("/api/approvals/{}", request.id);
+    (StatusCode::ACCEPTED, [(axum::http::header::LOCATION, location)], Json(Submitted::Approval(Box::new(request))))
+}
+
 /// A deployment started (as [`answer`]), or a request for approval: 202 with the request; with
-/// `wait`, the decision is waited for, then the rollout (a rejection or an expiry is a 409).
-pub(super) async fn answer_begun(
-    caller: &Caller,
-    begun: Begun,
-    wait: bool,
-) -> Result<(StatusCode, Json<Submitted>), AppError> {
+/// `wait`, the decision is waited for (at most half an hour, then 202 with the request to poll),
+/// then the rollout (a rejection or an expiry is a 409).
+pub(super) async fn answer_begun(caller: &Caller, begun: Begun, wait: bool) -> Result<Response, AppError> {
     let deployment = |(status, Json(record)): (StatusCode, Json<DeploymentRecord>)| {
-        (status, Json(Submitted::Deployment(Box::new(record))))
+        (status, Json(Submitted::Deployment(Box::new(record)))).into_response()
     };
     match begun {
         Begun::Started(started) => answer(caller, started, wait).await.map(deployment),
-        Begun::Requested(request) if !wait => Ok((StatusCode::ACCEPTED, Json(Submitted::Approval(Box::new(request))))),
+        Begun::Requested(request) if !wait => Ok(waiting(request).into_response()),
         Begun::Requested(request) => {
-            let decided = approvals::decided(caller, request.id).await?;
-            let id = approvals::outcome(&decided)?;
+            let decided = approvals::decided(caller, request.id, approvals::DECISION_WAIT).await?;
+            let Some(id) = approvals::outcome(&decided)? else { return Ok(waiting(decided).into_response()) };
             let record = deployments::record_of(caller, id).await?;
             answer(caller, Started { record, repeated: false }, true).await.map(deployment)
         }
@@ -121,7 +125,7 @@ async fn deploy_images(
     ApiQuery(params): ApiQuery<DeployParams>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<DeployRequest>,
-) -> Result<(StatusCode, Json<Submitted>), AppError> {
+) -> Result<Response, AppError> {
     let key = idempotency_key(&headers)?;
     let begun = deployments::deploy(&caller, &env, &request, key.as_deref()).await?;
     answer_begun(&caller, begun, params.wait.unwrap_or(false)).await
@@ -168,7 +172,7 @@ async fn rollback(
     ApiQuery(params): ApiQuery<DeployParams>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<RedeployRequest>,
-) -> Result<(StatusCode, Json<Submitted>), AppError> {
+) -> Result<Response, AppError> {
     let key = idempotency_key(&headers)?;
     let begun = deployments::rollback(&caller, &env, &cluster, &service, &request, key.as_deref()).await?;
     answer_begun(&caller, begun, params.wait.unwrap_or(false)).await
@@ -195,7 +199,7 @@ async fn redeploy(
     ApiQuery(params): ApiQuery<DeployParams>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<RedeployRequest>,
-) -> Result<(StatusCode, Json<Submitted>), AppError> {
+) -> Result<Response, AppError> {
     let key = idempotency_key(&headers)?;
     let begun = deployments::redeploy(&caller, id, &request, key.as_deref()).await?;
     answer_begun(&caller, begun, params.wait.unwrap_or(false)).await

@@ -2,7 +2,7 @@
 //! the other differences of their task definitions kept (B's) or taken (A's), field by field.
 
 use axum::Json;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use shared::approvals::Submitted;
 use shared::deploy::promotion::{PromotionPlan, PromotionRequest};
 use shared::error::ApiError;
@@ -50,7 +50,7 @@ async fn promote(
     ApiQuery(params): ApiQuery<DeployParams>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<PromotionRequest>,
-) -> Result<(StatusCode, Json<Submitted>), AppError> {
+) -> Result<axum::response::Response, AppError> {
     let key = idempotency_key(&headers)?;
     let begun = promotions::promote(&caller, &env, &request, key.as_deref()).await?;
     answer_begun(&caller, begun, params.wait.unwrap_or(false)).await

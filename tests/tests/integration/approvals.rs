@@ -71,6 +71,10 @@ async fn a_deploy_waits_for_another_deployer_who_approves_it_and_it_starts_as_th
     assert_eq!(vic.post_json(&format!("/api/approvals/{id}/approve"), &json!({})).await.status(), 403);
     let waiting = json_with_status(vic.get("/api/approvals").await, 200).await;
     assert_eq!(waiting[0]["id"], id, "a viewer sees what waits: {waiting}");
+    // An approval is a person's: not an API token's, whoever made it.
+    let ci = app.anonymous().with_bearer(&token(&app).await);
+    let by_token = json_with_status(ci.post_json(&format!("/api/approvals/{id}/approve"), &json!({})).await, 403).await;
+    assert!(by_token["message"].as_str().unwrap().contains("an API token can't"), "{by_token}");
 
     let approved =
         json_with_status(app.post_json(&format!("/api/approvals/{id}/approve"), &json!({"reason": "looks right"})).await, 200)
@@ -151,6 +155,19 @@ async fn a_rejection_needs_a_reason_and_an_undecided_request_expires() {
     assert!(held["message"].as_str().unwrap().contains("\"sale\" is on until"), "{held}");
     let again = json_with_status(app.get(&format!("/api/approvals/{}", fourth["id"])).await, 200).await;
     assert_eq!((&again["status"], &again["decidedBy"]), (&json!("PENDING"), &Value::Null), "{again}");
+    json_with_status(dee.post_json(&format!("/api/approvals/{}/reject", fourth["id"]), &json!({"reason": "later"})).await, 200)
+        .await;
+    // An admin's override of the window that is on is carried to the approval; a deployer can't
+    // send one.
+    let mut overriding = request(&format!("{uri}:v1"));
+    overriding["freezeOverride"] = json!("hotfix for the sale");
+    assert_eq!(dee.post_json(DEPLOYMENTS, &overriding).await.status(), 403, "a deployer's override");
+    let asked = json_with_status(app.post_json(DEPLOYMENTS, &overriding).await, 202).await;
+    let approved =
+        json_with_status(dee.post_json(&format!("/api/approvals/{}/approve", asked["id"]), &json!({})).await, 200).await;
+    let done = ended(&app, approved["deployment"].as_i64().unwrap()).await;
+    assert_eq!(done["freezeOverride"], "sale: hotfix for the sale", "{done}");
+    assert_eq!((&done["actor"], &done["approvedBy"]), (&json!("admin"), &json!("dee")));
     ask_approval(&app).await;
 
     // The requester may withdraw their own.
@@ -168,11 +185,7 @@ async fn ci_with_wait_waits_for_the_decision_then_the_rollout() {
     let app = TestApp::spawn_demo_with(|_| {}).await;
     let uri = app.repository_uri("nginxweb").await;
     ask_approval(&app).await;
-    let expires = time::OffsetDateTime::now_utc() + time::Duration::days(1);
-    let expires = expires.format(&time::format_description::well_known::Rfc3339).unwrap();
-    let spec = json!({"name": "gitlab-ci", "role": "deployer", "environments": ["local"], "expiresAt": expires});
-    let token = json_with_status(app.post_json("/api/tokens", &spec).await, 201).await;
-    let ci = app.anonymous().with_bearer(token["secret"].as_str().unwrap());
+    let ci = app.anonymous().with_bearer(&token(&app).await);
     let dee = app.user("dee", "local", Role::Deployer).await;
 
     // Approved while CI waits: CI gets the rollout's outcome.
@@ -202,6 +215,15 @@ async fn ci_with_wait_waits_for_the_decision_then_the_rollout() {
     assert_eq!(refused["message"], format!("Request #{id} was rejected by dee: v2 is not tested"));
 }
 
+/// A deployer token for `local`, made by the admin.
+async fn token(app: &TestApp) -> String {
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+    let expires = expires.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let spec = json!({"name": "gitlab-ci", "role": "deployer", "environments": ["local"], "expiresAt": expires});
+    let token = json_with_status(app.post_json("/api/tokens", &spec).await, 201).await;
+    token["secret"].as_str().unwrap().to_string()
+}
+
 /// The request waiting now (one at a time in these tests).
 async fn pending_id(app: &TestApp) -> i64 {
     for _ in 0..100 {
@@ -212,4 +234,37 @@ async fn pending_id(app: &TestApp) -> i64 {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("no request came");
+}
+
+#[tokio::test]
+async fn an_approval_starts_only_what_was_asked_and_a_repeated_key_finds_the_request() {
+    let app = TestApp::spawn_demo_with(|_| {}).await;
+    let uri = app.repository_uri("nginxweb").await;
+    let push = |tag: &str| json!({"tags": [tag]});
+    json_with_status(app.post_json("/api/envs/local/repositories/nginxweb/local-push", &push("v9")).await, 201).await;
+    ask_approval(&app).await;
+    let dee = app.user("dee", "local", Role::Deployer).await;
+
+    // The same Idempotency-Key sent again finds the same request.
+    let send = |key: &'static str| {
+        let (dee, body) = (dee.clone(), request(&format!("{uri}:v9")));
+        async move { dee.request(reqwest::Method::POST, DEPLOYMENTS).header("idempotency-key", key).json(&body).send().await.unwrap() }
+    };
+    let before = history_len(&app).await;
+    let first = send("ci-7").await;
+    let location = first.headers()["location"].to_str().unwrap().to_string();
+    let first = json_with_status(first, 202).await;
+    assert_eq!(location, format!("/api/approvals/{}", first["id"]), "where to poll it");
+    let again = json_with_status(send("ci-7").await, 202).await;
+    assert_eq!(again["id"], first["id"]);
+    assert!(first["summary"].as_str().unwrap().contains(":v9 (sha256:"), "the digest the tag names: {first}");
+
+    // The tag is pushed again: it names other bytes than the approver would be approving.
+    json_with_status(app.post_json("/api/envs/local/repositories/nginxweb/local-push", &push("v9")).await, 201).await;
+    let refused = json_with_status(app.post_json(&format!("/api/approvals/{}/approve", first["id"]), &json!({})).await, 409).await;
+    let message = refused["message"].as_str().unwrap();
+    assert!(message.contains("as when the request was made") && message.contains("reject it and ask again"), "{message}");
+    let still = json_with_status(app.get(&format!("/api/approvals/{}", first["id"])).await, 200).await;
+    assert_eq!(still["status"], "PENDING");
+    assert_eq!(history_len(&app).await, before, "nothing started");
 }

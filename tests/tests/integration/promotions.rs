@@ -127,3 +127,41 @@ async fn links_line_up_services_named_differently_and_are_a_promotions_default_t
     let plan = json_with_status(app.post_json("/api/envs/prod/promotions/preview", &promotion(&[])).await, 200).await;
     assert_eq!((&plan["targetCluster"], &plan["targetService"]), (&json!("itflex-nginx"), &json!("nginx-web-bluegreen")));
 }
+
+#[tokio::test]
+async fn an_approved_promotion_starts_only_the_release_that_was_asked() {
+    let (app, _other) = two_environments().await;
+    let source = release_in_a(&app).await;
+    let rails = json!({"approval": {"expiresAfterMinutes": 60}});
+    json_with_status(app.put_json("/api/envs/prod/guardrails", &rails).await, 200).await;
+    let dee = app.user("dee", "*", Role::Deployer).await;
+    let asked = json_with_status(app.post_json("/api/envs/prod/promotions", &promotion(&[FEATURE])).await, 202).await;
+    assert_eq!((&asked["kind"], &asked["status"]), (&json!("promotion"), &json!("PENDING")), "{asked}");
+    assert!(asked["summary"].as_str().unwrap().contains(&format!("deployment #{}", source["id"])), "{asked}");
+
+    // local moves on before anyone approves: what was asked is no longer what would go out.
+    let uri = app.repository_uri("nginxweb").await;
+    let v2 = json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
+        "images": [{"container": "nginx-web", "image": format!("{uri}:v2")}]});
+    let moved = json_with_status(app.post_json("/api/envs/local/deployments?wait=true", &v2).await, 200).await;
+    let approve = |id: &Value| format!("/api/approvals/{id}/approve");
+    let refused = json_with_status(dee.post_json(&approve(&asked["id"]), &json!({})).await, 409).await;
+    let message = refused["message"].as_str().unwrap();
+    assert!(message.contains(&format!("deployment #{} now, not #{}", moved["id"], source["id"])), "{message}");
+
+    // Asked again and approved: it starts, the promoter's, approved by dee, from the new release.
+    let again = json_with_status(app.post_json("/api/envs/prod/promotions", &promotion(&[FEATURE])).await, 202).await;
+    let approved = json_with_status(dee.post_json(&approve(&again["id"]), &json!({})).await, 200).await;
+    let id = approved["deployment"].as_i64().unwrap();
+    let mut done = Value::Null;
+    for _ in 0..300 {
+        done = json_with_status(app.get(&format!("/api/deployments/{id}")).await, 200).await["deployment"].clone();
+        if done["outcome"] != "IN_PROGRESS" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!((&done["outcome"], &done["kind"]), (&json!("SUCCEEDED"), &json!("promotion")), "{done}");
+    assert_eq!((&done["actor"], &done["approvedBy"]), (&json!("admin"), &json!("dee")));
+    assert_eq!(done["promotedFrom"], json!({"id": moved["id"], "environment": "local"}));
+}

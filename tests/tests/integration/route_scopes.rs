@@ -80,14 +80,13 @@ async fn every_state_changing_route_refuses_a_viewer_and_a_token_scoped_to_anoth
     .unwrap();
     // An approval request of the other service, by the same id, for the routes that decide one.
     sqlx::query(
-        "INSERT INTO approval_requests (id, environment, cluster, service, kind, summary, operation, changes, \
-         requested_by, requested_via, requested_at, expires_at, status) VALUES ($1, 'local', 'itflex-nginx', 'other', \
-         'deploy', 'walked', $2, '[]', 'someone', 'session', 1, 9999999999999, 'PENDING')",
+        "INSERT INTO approval_requests (id, environment, cluster, service, kind, summary, operation, expected, \
+         changes, requested_by, requested_via, requested_at, expires_at, status) VALUES ($1, 'local', 'itflex-nginx', \
+         'other', 'deploy', 'walked', $2, '{}', '[]', 'someone', 'session', 1, 9999999999999, 'PENDING')",
     )
     .bind(deployment)
     .bind(
-        json!({"operation": "deploy", "base": "web:1",
-            "request": {"cluster": "itflex-nginx", "service": "other", "images": []}})
+        json!({"operation": "deploy", "request": {"cluster": "itflex-nginx", "service": "other", "images": []}})
         .to_string(),
     )
     .execute(app.store.pool())

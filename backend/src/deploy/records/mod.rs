@@ -124,6 +124,16 @@ impl Row {
     }
 }
 
+/// The deployment `actor` started with idempotency key `key`.
+pub(crate) async fn id_by_key(pool: &Db, actor: &str, key: &str) -> StoreResult<Option<i64>> {
+    sqlx::query_scalar("SELECT id FROM deployments WHERE actor = $1 AND idempotency_key = $2")
+        .bind(actor)
+        .bind(key)
+        .fetch_optional(pool)
+        .await
+        .doing(|| format!("looking up idempotency key {key}"))
+}
+
 pub(crate) async fn get(pool: &Db, id: i64) -> StoreResult<Option<Row>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM deployments WHERE id = $1")))
         .bind(id)

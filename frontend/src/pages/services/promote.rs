@@ -94,7 +94,9 @@ pub fn PromoteDialog(env: Memo<String>, cluster: String, service: String, on_clo
         refresh.run(());
     });
     let promote = move |_| {
-        let (to, request, key) = (target.get_untracked(), request(), key.clone());
+        // One key per dialog and target: a double click makes one promotion.
+        let (to, request) = (target.get_untracked(), request());
+        let key = format!("{key}-{to}");
         send(pending, async move { api::promote(&to, &request, &key).await }, move |answer| match answer {
             Ok(submitted) => crate::pages::after_submit(&submitted, || {
                 if let shared::approvals::Submitted::Deployment(d) = &submitted {
