@@ -6,8 +6,8 @@ use gloo_net::http::{Request, RequestBuilder};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared::approvals::{ApprovalRequest, Decision, Submitted};
-use shared::deploy::promotion::{PromotionPlan, PromotionRequest};
 use shared::auth::{AuditPage, CreatedToken, Grant, LoginRequest, Me, NewUser, TokenInfo, TokenSpec, UserInfo};
+use shared::deploy::promotion::{PromotionPlan, PromotionRequest};
 use shared::deploy::{
     DeployPreview, DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryStats,
     RedeployPlan, RedeployRequest,

@@ -16,10 +16,10 @@ use leptos::prelude::*;
 use router::Route;
 
 use pages::{
-    ApprovalsPage, AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage, DeploymentPage,
-    GuardrailsPage, HistoryPage, Home, LivePage, NotificationsPage, RepositoriesPage, RepositoryPage, ServiceLogsPage,
-    ServicePage, TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskPage, TaskRevisionPage,
-    TokensPage, UpdateServicePage, UsersPage,
+    ApprovalsPage, AuditPage, ClusterPage, ClustersPage, CreateClusterPage, CreateRepositoryPage, CreateServicePage,
+    DeploymentPage, GuardrailsPage, HistoryPage, Home, LivePage, NotificationsPage, RepositoriesPage, RepositoryPage,
+    ServiceLogsPage, ServicePage, TaskDefinitionWizard, TaskDiffPage, TaskFamiliesPage, TaskFamilyPage, TaskPage,
+    TaskRevisionPage, TokensPage, UpdateServicePage, UsersPage,
 };
 
 /// Each app's pages (`router::routes` tries them in order; a page no route matches is NotFound).

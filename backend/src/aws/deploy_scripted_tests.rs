@@ -318,5 +318,8 @@ async fn access_denied_on_register_fails_the_deployment_naming_the_action_and_ne
     assert_eq!(row.outcome, Outcome::Failed);
     assert!(row.reason.unwrap().contains("ecs:RegisterTaskDefinition"));
     // The lock is released: the next deploy is not a 409.
-    assert!(!matches!(deployer.deploy(&crate::deploy::Actor::of(&ci()), "prod", &request(), None).await, Err(AppError::Conflict { .. })));
+    assert!(!matches!(
+        deployer.deploy(&crate::deploy::Actor::of(&ci()), "prod", &request(), None).await,
+        Err(AppError::Conflict { .. })
+    ));
 }

@@ -17,11 +17,20 @@ use crate::store::{Db, Doing, Json, StoreResult};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", tag = "operation", deny_unknown_fields)]
 pub(crate) enum Operation {
-    Deploy { request: DeployRequest },
-    Rollback { request: RedeployRequest },
-    Redeploy { deployment: i64, request: RedeployRequest },
+    Deploy {
+        request: DeployRequest,
+    },
+    Rollback {
+        request: RedeployRequest,
+    },
+    Redeploy {
+        deployment: i64,
+        request: RedeployRequest,
+    },
     /// With the target service resolved when asked (a link changed later does not move it).
-    Promotion { request: PromotionRequest },
+    Promotion {
+        request: PromotionRequest,
+    },
 }
 
 /// What must still hold when the request is approved for what starts to be what the approver saw;
@@ -322,7 +331,8 @@ mod tests {
     #[tokio::test]
     async fn a_request_is_decided_once_and_a_repeated_key_finds_it() {
         for scratch in Scratch::each().await {
-            let (a, b) = (Store::open(scratch.location()).await.unwrap(), Store::open(scratch.location()).await.unwrap());
+            let (a, b) =
+                (Store::open(scratch.location()).await.unwrap(), Store::open(scratch.location()).await.unwrap());
             let (made, repeated) = insert(a.pool(), new_request(Some("ci-42"))).await.unwrap();
             assert!(!repeated);
             let (again, repeated) = insert(b.pool(), new_request(Some("ci-42"))).await.unwrap();
@@ -331,9 +341,9 @@ mod tests {
             let (pa, pb) = (a.pool().clone(), b.pool().clone());
             let decisions = futures::future::join_all([
                 tokio::spawn(async move { decide(&pa, made.id, ApprovalStatus::Approved, "bo", None).await.unwrap() }),
-                tokio::spawn(async move {
-                    decide(&pb, made.id, ApprovalStatus::Rejected, "cy", Some("no")).await.unwrap()
-                }),
+                tokio::spawn(
+                    async move { decide(&pb, made.id, ApprovalStatus::Rejected, "cy", Some("no")).await.unwrap() },
+                ),
             ])
             .await;
             let won: Vec<bool> = decisions.into_iter().map(Result::unwrap).collect();

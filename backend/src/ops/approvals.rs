@@ -14,9 +14,9 @@ use shared::guardrails::{ApprovalRule, Guardrails};
 
 use super::{Action, Caller, Needs, deployments, promotions};
 use crate::audit;
+use crate::auth::Via;
 use crate::deploy::{Actor, Started};
 use crate::error::AppError;
-use crate::auth::Via;
 use crate::guardrails::approvals::{self as store, Expected, NewRequest, Operation, Stored};
 
 /// What a deploy, rollback, redeploy or promotion did: started, or asked for approval.
@@ -33,7 +33,10 @@ pub(crate) enum Asking {
 }
 
 fn changed(message: String) -> AppError {
-    AppError::Conflict { message: format!("{message} What was approved is not what would happen now: reject it and ask again."), field: None }
+    AppError::Conflict {
+        message: format!("{message} What was approved is not what would happen now: reject it and ask again."),
+        field: None,
+    }
 }
 
 impl Asking {
@@ -68,7 +71,9 @@ impl Asking {
     /// Refuses to start an approved request on a service that moved since it was made.
     pub(super) fn unchanged(&self, now: &str) -> Result<(), AppError> {
         match self.expected().and_then(|e| e.base.as_deref()) {
-            Some(base) if base != now => Err(changed(format!("The service moved from {base} to {now} since the request was made."))),
+            Some(base) if base != now => {
+                Err(changed(format!("The service moved from {base} to {now} since the request was made.")))
+            }
             _ => Ok(()),
         }
     }
@@ -76,9 +81,9 @@ impl Asking {
     /// Refuses to start an approved rollback or redeploy whose target changed since.
     pub(super) fn same_target(&self, id: i64) -> Result<(), AppError> {
         match self.expected().and_then(|e| e.target) {
-            Some(target) if target != id => {
-                Err(changed(format!("It would now deploy the revision of deployment #{id}, not #{target} as requested.")))
-            }
+            Some(target) if target != id => Err(changed(format!(
+                "It would now deploy the revision of deployment #{id}, not #{target} as requested."
+            ))),
             _ => Ok(()),
         }
     }
@@ -269,7 +274,9 @@ async fn decide_and_start(caller: &Caller, found: Stored, reason: Option<String>
     let (pool, id) = (caller.state.store.pool(), found.id);
     let Some((operation, expected)) = found.operation() else {
         return Err(AppError::Conflict {
-            message: format!("Request #{id} was made by an earlier version of Berth and can't be started: reject it and ask again."),
+            message: format!(
+                "Request #{id} was made by an earlier version of Berth and can't be started: reject it and ask again."
+            ),
             field: None,
         });
     };
@@ -277,8 +284,11 @@ async fn decide_and_start(caller: &Caller, found: Stored, reason: Option<String>
         return Err(decided_meanwhile(caller, id).await);
     }
     let env = found.environment.as_str();
-    let actor =
-        Actor { name: found.requested_by.clone(), via: found.requested_via.clone(), approved_by: Some(caller.principal.name.clone()) };
+    let actor = Actor {
+        name: found.requested_by.clone(),
+        via: found.requested_via.clone(),
+        approved_by: Some(caller.principal.name.clone()),
+    };
     let asking = Asking::Approved { actor, expected };
     let key = store::key_of(id);
     let key = Some(key.as_str());

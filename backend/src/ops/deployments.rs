@@ -4,8 +4,8 @@
 
 use shared::auth::Role;
 use shared::deploy::{
-    DeployPreview, DeployRequest, DeployedImage, DeployedService, DeploymentDetail, DeploymentKind, DeploymentRecord, HistoryPage,
-    HistoryQuery, HistoryStats, ImageChange, RedeployPlan, RedeployRequest,
+    DeployPreview, DeployRequest, DeployedImage, DeployedService, DeploymentDetail, DeploymentKind, DeploymentRecord,
+    HistoryPage, HistoryQuery, HistoryStats, ImageChange, RedeployPlan, RedeployRequest,
 };
 use shared::ecs::task_definition::{TaskDefinitionSpec, diff};
 use shared::error::FieldError;
@@ -13,10 +13,10 @@ use shared::error::FieldError;
 use super::approvals::{self, Asking, Begun};
 use super::{Action, Caller, guardrails};
 use crate::aws::AwsEnv;
-use crate::guardrails::approvals::{Expected, Operation};
 use crate::deploy::hub::{ServiceKey, Snapshots};
 use crate::deploy::{self, StepError, Target, history, plan, records};
 use crate::error::AppError;
+use crate::guardrails::approvals::{Expected, Operation};
 
 /// Deploys new images to a service: registers a revision of its task definition with them and
 /// rolls it out. Deployers may (a token limited to some services, only those). Where the
@@ -28,7 +28,9 @@ pub(crate) async fn deploy(
     idempotency_key: Option<&str>,
 ) -> Result<Begun, AppError> {
     let action = Action::on_service("service.deploy", &request.cluster, &request.service, Role::Deployer);
-    caller.act(env, action, async |aws| start_deploy(caller, aws, env, request, idempotency_key, &Asking::Caller).await).await
+    caller
+        .act(env, action, async |aws| start_deploy(caller, aws, env, request, idempotency_key, &Asking::Caller).await)
+        .await
 }
 
 /// The checks of a deploy (rules, guardrails), then the request for approval or the deployment.
@@ -59,7 +61,8 @@ pub(super) async fn start_deploy(
             .iter()
             .map(|c| {
                 let image = c.image.trim();
-                let digest = digests.iter().find(|(i, _)| i == image).map(|(_, d)| format!(" ({d})")).unwrap_or_default();
+                let digest =
+                    digests.iter().find(|(i, _)| i == image).map(|(_, d)| format!(" ({d})")).unwrap_or_default();
                 format!("{}={image}{digest}", c.container)
             })
             .collect();
@@ -89,7 +92,11 @@ async fn digests_of(aws: &AwsEnv, request: &DeployRequest) -> Vec<(String, Strin
     let mut images: Vec<DeployedImage> = request
         .images
         .iter()
-        .map(|c| DeployedImage { container: c.container.clone(), image: c.image.trim().to_string(), ..Default::default() })
+        .map(|c| DeployedImage {
+            container: c.container.clone(),
+            image: c.image.trim().to_string(),
+            ..Default::default()
+        })
         .collect();
     deploy::resolve(aws, &mut images).await;
     images.into_iter().filter_map(|i| Some((i.image, i.digest?))).collect()

@@ -127,15 +127,19 @@ async fn target_of(caller: &Caller, env: &str, request: &PromotionRequest) -> Re
     if let (Some(c), Some(s)) = (&request.target_cluster, &request.target_service) {
         return Ok((c.clone(), s.clone()));
     }
-    let linked = crate::live_links::linked(caller.state.store.pool(), &request.from, &request.cluster, &request.service, env)
-        .await?;
+    let linked =
+        crate::live_links::linked(caller.state.store.pool(), &request.from, &request.cluster, &request.service, env)
+            .await?;
     Ok(linked.unwrap_or_else(|| (request.cluster.clone(), request.service.clone())))
 }
 
 async fn work_out(caller: &Caller, env: &str, request: &PromotionRequest) -> Result<Worked, AppError> {
     request.validate()?;
     if request.from == env {
-        return Err(AppError::Validation(vec![FieldError::new("from", "Promote from another environment than this one.")]));
+        return Err(AppError::Validation(vec![FieldError::new(
+            "from",
+            "Promote from another environment than this one.",
+        )]));
     }
     let aws_a = caller.read(&request.from)?;
     let aws_b = caller.read(env)?;

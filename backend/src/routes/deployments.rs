@@ -9,11 +9,11 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::Stream;
 use serde::Deserialize;
+use shared::approvals::{ApprovalRequest, Submitted};
 use shared::deploy::{
     DeployPreview, DeployRequest, DeployedService, DeploymentDetail, DeploymentRecord, HistoryPage, HistoryQuery,
     HistoryStats, Outcome, RedeployPlan, RedeployRequest, ServiceSnapshot,
 };
-use shared::approvals::{ApprovalRequest, Submitted};
 use shared::error::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

@@ -37,6 +37,9 @@ async fn links(caller: Caller) -> Result<Json<Vec<ServiceLink>>, AppError> {
 #[utoipa::path(put, path = "/api/live/links", tag = "deployments",
     request_body = Vec<ServiceLink>,
     responses((status = 200, body = Vec<ServiceLink>), (status = 422, body = ApiError), (status = "4XX", body = ApiError)))]
-async fn set_links(caller: Caller, ApiJson(new): ApiJson<Vec<ServiceLink>>) -> Result<Json<Vec<ServiceLink>>, AppError> {
+async fn set_links(
+    caller: Caller,
+    ApiJson(new): ApiJson<Vec<ServiceLink>>,
+) -> Result<Json<Vec<ServiceLink>>, AppError> {
     Ok(Json(live::set_links(&caller, &new).await?))
 }

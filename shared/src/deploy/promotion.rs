@@ -345,7 +345,10 @@ mod tests {
     #[test]
     fn b_keeps_its_values_but_for_those_taken_and_runs_a_s_images() {
         let images = [("web".to_string(), "222222222222.dkr.ecr.us-east-1.amazonaws.com/web@sha256:aa".to_string())];
-        let take = ["containerDefinitions[\"web\"].environment[\"NEW_FLAG\"]".to_string(), "containerDefinitions[\"web\"].memory".into()];
+        let take = [
+            "containerDefinitions[\"web\"].environment[\"NEW_FLAG\"]".to_string(),
+            "containerDefinitions[\"web\"].memory".into(),
+        ];
         let merged = merge(&staging(), &production(), &images, &take).unwrap();
         let v = as_value(&merged).unwrap();
         assert_eq!(v["family"], "web-prod");

@@ -51,11 +51,17 @@ async fn a_deploy_waits_for_another_deployer_who_approves_it_and_it_starts_as_th
 
     let dee = app.user("dee", "local", Role::Deployer).await;
     let asked = json_with_status(dee.post_json(DEPLOYMENTS, &request(&format!("{uri}:v1"))).await, 202).await;
-    assert_eq!((&asked["status"], &asked["requestedBy"], &asked["kind"]), (&json!("PENDING"), &json!("dee"), &json!("deploy")));
+    assert_eq!(
+        (&asked["status"], &asked["requestedBy"], &asked["kind"]),
+        (&json!("PENDING"), &json!("dee"), &json!("deploy"))
+    );
     let id = asked["id"].as_i64().unwrap();
     assert!(asked["summary"].as_str().unwrap().contains(":v1"), "{asked}");
     let change = asked["changes"].as_array().unwrap().iter().find(|c| c["path"].as_str().unwrap().ends_with(".image"));
-    assert!(change.is_some_and(|c| c["after"].as_str().unwrap().ends_with(":v1")), "the request shows the diff: {asked}");
+    assert!(
+        change.is_some_and(|c| c["after"].as_str().unwrap().ends_with(":v1")),
+        "the request shows the diff: {asked}"
+    );
     assert_eq!(history_len(&app).await, before, "nothing started");
 
     // The destination hears of it.
@@ -76,14 +82,19 @@ async fn a_deploy_waits_for_another_deployer_who_approves_it_and_it_starts_as_th
     let by_token = json_with_status(ci.post_json(&format!("/api/approvals/{id}/approve"), &json!({})).await, 403).await;
     assert!(by_token["message"].as_str().unwrap().contains("an API token can't"), "{by_token}");
 
-    let approved =
-        json_with_status(app.post_json(&format!("/api/approvals/{id}/approve"), &json!({"reason": "looks right"})).await, 200)
-            .await;
+    let approved = json_with_status(
+        app.post_json(&format!("/api/approvals/{id}/approve"), &json!({"reason": "looks right"})).await,
+        200,
+    )
+    .await;
     assert_eq!((&approved["status"], &approved["decidedBy"]), (&json!("APPROVED"), &json!("admin")));
     let deployment = approved["deployment"].as_i64().expect("it started");
     let done = ended(&app, deployment).await;
     assert_eq!(done["outcome"], "SUCCEEDED", "{done}");
-    assert_eq!((&done["actor"], &done["approvedBy"], &done["note"]), (&json!("dee"), &json!("admin"), &json!("ship it")));
+    assert_eq!(
+        (&done["actor"], &done["approvedBy"], &done["note"]),
+        (&json!("dee"), &json!("admin"), &json!("ship it"))
+    );
     assert_eq!(done["images"][0]["tag"], "v1");
 
     // Decided once.
@@ -131,7 +142,8 @@ async fn a_rejection_needs_a_reason_and_an_undecided_request_expires() {
         .execute(app.store.pool())
         .await
         .unwrap();
-    let expired = json_with_status(app.post_json(&format!("/api/approvals/{second_id}/approve"), &json!({})).await, 409).await;
+    let expired =
+        json_with_status(app.post_json(&format!("/api/approvals/{second_id}/approve"), &json!({})).await, 409).await;
     assert!(expired["message"].as_str().unwrap().contains("expired"), "{expired}");
     let shown = json_with_status(app.get(&format!("/api/approvals/{second_id}")).await, 200).await;
     assert_eq!(shown["status"], "EXPIRED");
@@ -155,8 +167,11 @@ async fn a_rejection_needs_a_reason_and_an_undecided_request_expires() {
     assert!(held["message"].as_str().unwrap().contains("\"sale\" is on until"), "{held}");
     let again = json_with_status(app.get(&format!("/api/approvals/{}", fourth["id"])).await, 200).await;
     assert_eq!((&again["status"], &again["decidedBy"]), (&json!("PENDING"), &Value::Null), "{again}");
-    json_with_status(dee.post_json(&format!("/api/approvals/{}/reject", fourth["id"]), &json!({"reason": "later"})).await, 200)
-        .await;
+    json_with_status(
+        dee.post_json(&format!("/api/approvals/{}/reject", fourth["id"]), &json!({"reason": "later"})).await,
+        200,
+    )
+    .await;
     // An admin's override of the window that is on is carried to the approval; a deployer can't
     // send one.
     let mut overriding = request(&format!("{uri}:v1"));
@@ -164,7 +179,8 @@ async fn a_rejection_needs_a_reason_and_an_undecided_request_expires() {
     assert_eq!(dee.post_json(DEPLOYMENTS, &overriding).await.status(), 403, "a deployer's override");
     let asked = json_with_status(app.post_json(DEPLOYMENTS, &overriding).await, 202).await;
     let approved =
-        json_with_status(dee.post_json(&format!("/api/approvals/{}/approve", asked["id"]), &json!({})).await, 200).await;
+        json_with_status(dee.post_json(&format!("/api/approvals/{}/approve", asked["id"]), &json!({})).await, 200)
+            .await;
     let done = ended(&app, approved["deployment"].as_i64().unwrap()).await;
     assert_eq!(done["freezeOverride"], "sale: hotfix for the sale", "{done}");
     assert_eq!((&done["actor"], &done["approvedBy"]), (&json!("admin"), &json!("dee")));
@@ -199,7 +215,10 @@ async fn ci_with_wait_waits_for_the_decision_then_the_rollout() {
     assert_eq!(app.post_json(&format!("/api/approvals/{id}/approve"), &json!({})).await.status(), 403);
     json_with_status(dee.post_json(&format!("/api/approvals/{id}/approve"), &json!({})).await, 200).await;
     let done = json_with_status(waiting.await.unwrap(), 200).await;
-    assert_eq!((&done["outcome"], &done["approvedBy"], &done["actor"]), (&json!("SUCCEEDED"), &json!("dee"), &json!("admin")));
+    assert_eq!(
+        (&done["outcome"], &done["approvedBy"], &done["actor"]),
+        (&json!("SUCCEEDED"), &json!("dee"), &json!("admin"))
+    );
     assert!(done["via"].as_str().unwrap().contains("gitlab-ci"), "{done}");
 
     // Rejected while CI waits: a 409 saying by whom and why.
@@ -209,8 +228,11 @@ async fn ci_with_wait_waits_for_the_decision_then_the_rollout() {
         tokio::spawn(async move { ci.post_json(&format!("{DEPLOYMENTS}?wait=true"), &body).await })
     };
     let id = pending_id(&app).await;
-    json_with_status(dee.post_json(&format!("/api/approvals/{id}/reject"), &json!({"reason": "v2 is not tested"})).await, 200)
-        .await;
+    json_with_status(
+        dee.post_json(&format!("/api/approvals/{id}/reject"), &json!({"reason": "v2 is not tested"})).await,
+        200,
+    )
+    .await;
     let refused = json_with_status(waiting.await.unwrap(), 409).await;
     assert_eq!(refused["message"], format!("Request #{id} was rejected by dee: v2 is not tested"));
 }
@@ -248,7 +270,14 @@ async fn an_approval_starts_only_what_was_asked_and_a_repeated_key_finds_the_req
     // The same Idempotency-Key sent again finds the same request.
     let send = |key: &'static str| {
         let (dee, body) = (dee.clone(), request(&format!("{uri}:v9")));
-        async move { dee.request(reqwest::Method::POST, DEPLOYMENTS).header("idempotency-key", key).json(&body).send().await.unwrap() }
+        async move {
+            dee.request(reqwest::Method::POST, DEPLOYMENTS)
+                .header("idempotency-key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
     };
     let before = history_len(&app).await;
     let first = send("ci-7").await;
@@ -261,9 +290,14 @@ async fn an_approval_starts_only_what_was_asked_and_a_repeated_key_finds_the_req
 
     // The tag is pushed again: it names other bytes than the approver would be approving.
     json_with_status(app.post_json("/api/envs/local/repositories/nginxweb/local-push", &push("v9")).await, 201).await;
-    let refused = json_with_status(app.post_json(&format!("/api/approvals/{}/approve", first["id"]), &json!({})).await, 409).await;
+    let refused =
+        json_with_status(app.post_json(&format!("/api/approvals/{}/approve", first["id"]), &json!({})).await, 409)
+            .await;
     let message = refused["message"].as_str().unwrap();
-    assert!(message.contains("as when the request was made") && message.contains("reject it and ask again"), "{message}");
+    assert!(
+        message.contains("as when the request was made") && message.contains("reject it and ask again"),
+        "{message}"
+    );
     let still = json_with_status(app.get(&format!("/api/approvals/{}", first["id"])).await, 200).await;
     assert_eq!(still["status"], "PENDING");
     assert_eq!(history_len(&app).await, before, "nothing started");

@@ -82,10 +82,14 @@ async fn promote_then_approve_as_a_second_user_and_both_columns_are_equal() {
     let prod = equal.find(Locator::Css("td[data-environment='prod']")).await.unwrap().text().await.unwrap();
     assert!(prod.contains("promotion by admin"), "{prod}");
     save_screenshot(c, "live-after-promotion").await;
-    let prod = json_with_status(app.get("/api/envs/prod/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
+    let prod =
+        json_with_status(app.get("/api/envs/prod/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
     let revision = prod["taskDefinition"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
-    let spec = json_with_status(app.get(&format!("/api/envs/prod/task-definitions/nginx-web/revisions/{revision}")).await, 200)
-        .await["spec"]
+    let spec = json_with_status(
+        app.get(&format!("/api/envs/prod/task-definitions/nginx-web/revisions/{revision}")).await,
+        200,
+    )
+    .await["spec"]
         .clone();
     let web = &spec["containerDefinitions"][0];
     assert_eq!(web["environment"], json!([{"name": "FEATURE", "value": "on"}]), "taken: {web}");

@@ -15,7 +15,8 @@ const MEMORY: &str = "containerDefinitions[\"nginx-web\"].memoryReservation";
 /// A's service gets a revision (outside Berth, as the lab's CLI would) with `FEATURE=on` and a
 /// memory reservation B does not have; then Berth deploys v1 onto it: the release to promote.
 pub(crate) async fn release_in_a(app: &TestApp) -> Value {
-    let service = json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
+    let service =
+        json_with_status(app.get("/api/envs/local/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
     let revision = service["taskDefinition"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
     let path = format!("/api/envs/local/task-definitions/nginx-web/revisions/{revision}");
     let mut spec = json_with_status(app.get(&path).await, 200).await["spec"].clone();
@@ -23,7 +24,8 @@ pub(crate) async fn release_in_a(app: &TestApp) -> Value {
     spec["containerDefinitions"][0]["memoryReservation"] = json!(64);
     let registered = app.ecs("RegisterTaskDefinition", spec).await;
     let arn = registered["taskDefinition"]["taskDefinitionArn"].as_str().unwrap();
-    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn})).await;
+    app.ecs("UpdateService", json!({"cluster": "itflex-nginx", "service": "nginx-web-access", "taskDefinition": arn}))
+        .await;
     let uri = app.repository_uri("nginxweb").await;
     let deploy = json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
         "images": [{"container": "nginx-web", "image": format!("{uri}:v1")}]});
@@ -45,7 +47,8 @@ async fn a_promotion_moves_exactly_a_s_digest_and_the_fields_taken_and_keeps_the
     let before = json_with_status(app.get("/api/live?service=nginx-web-access").await, 200).await;
     assert_eq!(row(&before, "nginx-web-access")["cells"][1]["differs"], true, "prod runs v2, local v1");
 
-    let plan = json_with_status(app.post_json("/api/envs/prod/promotions/preview", &promotion(&[FEATURE])).await, 200).await;
+    let plan =
+        json_with_status(app.post_json("/api/envs/prod/promotions/preview", &promotion(&[FEATURE])).await, 200).await;
     assert_eq!(plan["source"]["id"], source["id"], "{plan}");
     let digest = source["images"][0]["digest"].as_str().unwrap();
     assert_eq!(plan["images"][0]["digest"], digest);
@@ -53,8 +56,12 @@ async fn a_promotion_moves_exactly_a_s_digest_and_the_fields_taken_and_keeps_the
     let prod_uri = plan["images"][0]["now"].as_str().unwrap().split(['@', ':']).next().unwrap().to_string();
     assert!(promoted.ends_with(&format!("@{digest}")), "{plan}");
     assert!(promoted.starts_with(prod_uri.split('/').next().unwrap()), "from prod's own registry: {plan}");
-    let fields: Vec<(&str, bool)> =
-        plan["fields"].as_array().unwrap().iter().map(|f| (f["path"].as_str().unwrap(), f["taken"].as_bool().unwrap())).collect();
+    let fields: Vec<(&str, bool)> = plan["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap(), f["taken"].as_bool().unwrap()))
+        .collect();
     assert!(fields.contains(&(FEATURE, true)) && fields.contains(&(MEMORY, false)), "{fields:?}");
 
     let unknown = json_with_status(app.post_json("/api/envs/prod/promotions", &promotion(&["cpuu"])).await, 422).await;
@@ -62,16 +69,21 @@ async fn a_promotion_moves_exactly_a_s_digest_and_the_fields_taken_and_keeps_the
     let to_itself = app.post_json("/api/envs/local/promotions", &promotion(&[])).await;
     assert_eq!(to_itself.status(), 422);
 
-    let done = json_with_status(app.post_json("/api/envs/prod/promotions?wait=true", &promotion(&[FEATURE])).await, 200).await;
+    let done =
+        json_with_status(app.post_json("/api/envs/prod/promotions?wait=true", &promotion(&[FEATURE])).await, 200).await;
     assert_eq!((&done["kind"], &done["outcome"]), (&json!("promotion"), &json!("SUCCEEDED")), "{done}");
     assert_eq!(done["promotedFrom"], json!({"id": source["id"], "environment": "local"}));
     assert_eq!(done["images"][0]["digest"], digest);
     assert_eq!(done["note"], "tested in local");
 
-    let prod = json_with_status(app.get("/api/envs/prod/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
+    let prod =
+        json_with_status(app.get("/api/envs/prod/clusters/itflex-nginx/services/nginx-web-access").await, 200).await;
     let revision = prod["taskDefinition"].as_str().unwrap().rsplit(':').next().unwrap().to_string();
-    let spec = json_with_status(app.get(&format!("/api/envs/prod/task-definitions/nginx-web/revisions/{revision}")).await, 200)
-        .await["spec"]
+    let spec = json_with_status(
+        app.get(&format!("/api/envs/prod/task-definitions/nginx-web/revisions/{revision}")).await,
+        200,
+    )
+    .await["spec"]
         .clone();
     let web = &spec["containerDefinitions"][0];
     assert_eq!(web["environment"], json!([{"name": "FEATURE", "value": "on"}]), "taken: {web}");
@@ -82,8 +94,13 @@ async fn a_promotion_moves_exactly_a_s_digest_and_the_fields_taken_and_keeps_the
     let web_row = row(&after, "nginx-web-access");
     assert_eq!(web_row["differs"], false, "{web_row}");
     assert_eq!(web_row["cells"][1]["last"]["kind"], "promotion");
-    let history = json_with_status(app.get("/api/deployments?environment=prod&service=nginx-web-access").await, 200).await;
-    assert_eq!((&history["items"][0]["id"], &history["items"][0]["kind"]), (&done["id"], &json!("promotion")), "{history}");
+    let history =
+        json_with_status(app.get("/api/deployments?environment=prod&service=nginx-web-access").await, 200).await;
+    assert_eq!(
+        (&history["items"][0]["id"], &history["items"][0]["kind"]),
+        (&done["id"], &json!("promotion")),
+        "{history}"
+    );
 
     // A viewer of prod may preview but not promote.
     let viewer = app.user("vic", "*", Role::Viewer).await;
@@ -97,9 +114,13 @@ async fn only_a_release_that_succeeded_is_promoted() {
     let deploy = json!({"cluster": "itflex-nginx", "service": "nginx-web-access",
         "images": [{"container": "nginx-web", "image": format!("{uri}:v1")}]});
     let started = json_with_status(app.post_json("/api/envs/local/deployments", &deploy).await, 202).await;
-    let refused = json_with_status(app.post_json("/api/envs/prod/promotions/preview", &promotion(&[])).await, 409).await;
+    let refused =
+        json_with_status(app.post_json("/api/envs/prod/promotions/preview", &promotion(&[])).await, 409).await;
     let message = refused["message"].as_str().unwrap();
-    assert!(message.contains(&format!("deployment #{}", started["id"])) && message.contains("IN_PROGRESS"), "{message}");
+    assert!(
+        message.contains(&format!("deployment #{}", started["id"])) && message.contains("IN_PROGRESS"),
+        "{message}"
+    );
     assert!(message.contains("only a release that succeeded is promoted"), "{message}");
 }
 
@@ -125,7 +146,10 @@ async fn links_line_up_services_named_differently_and_are_a_promotions_default_t
 
     release_in_a(&app).await;
     let plan = json_with_status(app.post_json("/api/envs/prod/promotions/preview", &promotion(&[])).await, 200).await;
-    assert_eq!((&plan["targetCluster"], &plan["targetService"]), (&json!("itflex-nginx"), &json!("nginx-web-bluegreen")));
+    assert_eq!(
+        (&plan["targetCluster"], &plan["targetService"]),
+        (&json!("itflex-nginx"), &json!("nginx-web-bluegreen"))
+    );
 }
 
 #[tokio::test]

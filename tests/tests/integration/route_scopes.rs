@@ -43,7 +43,9 @@ fn body_of(method: &str, path: &str) -> Option<Value> {
         ("put", "/api/envs/{env}/guardrails") => json!({"failedImageGuard": false}),
         ("post", "/api/deployments/{id}/acknowledge") => json!({"reason": "walked"}),
         ("post", p) if p.ends_with("/approve") || p.ends_with("/reject") => json!({"reason": "walked"}),
-        ("post", "/api/envs/{env}/promotions") => json!({"from": "prod", "cluster": "itflex-nginx", "service": "other"}),
+        ("post", "/api/envs/{env}/promotions") => {
+            json!({"from": "prod", "cluster": "itflex-nginx", "service": "other"})
+        }
         ("put", "/api/live/links") => json!([]),
         ("post", "/api/tokens") => {
             json!({"name": "walked", "role": "viewer", "environments": ["local"], "expiresAt": "2099-01-01T00:00:00Z"})
@@ -87,7 +89,7 @@ async fn every_state_changing_route_refuses_a_viewer_and_a_token_scoped_to_anoth
     .bind(deployment)
     .bind(
         json!({"operation": "deploy", "request": {"cluster": "itflex-nginx", "service": "other", "images": []}})
-        .to_string(),
+            .to_string(),
     )
     .execute(app.store.pool())
     .await

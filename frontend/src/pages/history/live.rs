@@ -85,7 +85,10 @@ fn row_view(row: LiveRow) -> impl IntoView {
         .collect_view();
     // A link lines up services named differently: its name heads the row.
     let label = match &row.link {
-        Some(link) => view! { <span title="Linked by an admin: each cell names its service">{format!("🔗 {link}")}</span> }.into_any(),
+        Some(link) => {
+            view! { <span title="Linked by an admin: each cell names its service">{format!("🔗 {link}")}</span> }
+                .into_any()
+        }
         None => view! { <span>{name.clone()}</span> }.into_any(),
     };
     view! {
