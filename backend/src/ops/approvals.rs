@@ -61,6 +61,12 @@ impl Asking {
         }
     }
 
+    /// Approval is in play: the environment asks for it, or this is an approved request (whose
+    /// expectations are checked). Otherwise a deploy makes no call for it.
+    pub(super) fn gated(&self, rails: &Guardrails) -> bool {
+        rails.approval.is_some() || matches!(self, Self::Approved { .. })
+    }
+
     fn expected(&self) -> Option<&Expected> {
         match self {
             Self::Caller => None,
@@ -270,6 +276,46 @@ pub(crate) async fn approve(caller: &Caller, id: i64, decision: &Decision) -> Re
         .await
 }
 
+/// The requester may still deploy this service: a user not disabled with the deployer role in
+/// the environment, or a token (`token ID (name)`) not revoked or expired that still covers it. A
+/// deployment starts as theirs: one who lost the right since asking is not deployed for.
+async fn requester_may_still(caller: &Caller, found: &Stored) -> Result<(), AppError> {
+    let pool = caller.state.store.pool();
+    let (env, service) = (&found.environment, format!("{}/{}", found.cluster, found.service));
+    let token =
+        found.requested_via.strip_prefix("token ").and_then(|t| t.split_whitespace().next()?.parse::<i64>().ok());
+    let still = match token {
+        Some(token) => {
+            let now = time::OffsetDateTime::now_utc();
+            crate::auth::tokens::get(pool, token).await.map_err(AppError::Internal)?.is_some_and(|t| {
+                let unexpired =
+                    time::OffsetDateTime::parse(&t.expires_at, &time::format_description::well_known::Rfc3339)
+                        .is_ok_and(|at| at > now);
+                let covers = t.services.as_ref().is_none_or(|s| s.contains(&service));
+                t.revoked_at.is_none()
+                    && unexpired
+                    && covers
+                    && shared::auth::role_in(&t.effective_grants, env).is_some_and(|r| r >= Role::Deployer)
+            })
+        }
+        None => crate::auth::users::info(pool, &found.requested_by)
+            .await
+            .map_err(AppError::Internal)?
+            .is_some_and(|u| shared::auth::role_in(&u.grants, env).is_some_and(|r| r >= Role::Deployer)),
+    };
+    if still {
+        return Ok(());
+    }
+    Err(AppError::Conflict {
+        message: format!(
+            "{} ({}) who asked for request #{} may no longer deploy {service} in {env}: it would start as theirs. \
+             Reject it.",
+            found.requested_by, found.requested_via, found.id
+        ),
+        field: None,
+    })
+}
+
 async fn decide_and_start(caller: &Caller, found: Stored, reason: Option<String>) -> Result<ApprovalRequest, AppError> {
     let (pool, id) = (caller.state.store.pool(), found.id);
     let Some((operation, expected)) = found.operation() else {
@@ -280,6 +326,7 @@ async fn decide_and_start(caller: &Caller, found: Stored, reason: Option<String>
             field: None,
         });
     };
+    requester_may_still(caller, &found).await?;
     if !store::decide(pool, id, ApprovalStatus::Approved, &caller.principal.name, reason.as_deref()).await? {
         return Err(decided_meanwhile(caller, id).await);
     }

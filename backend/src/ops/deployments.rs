@@ -49,11 +49,14 @@ pub(super) async fn start_deploy(
     let admin = asking.may_override(caller, env, &rails, reason);
     let overridden = guardrails::check_freeze(admin, &rails, env, &service, reason)?;
     guardrails::check_failed_images(aws, caller, &rails, env, request).await?;
-    let now = aws.describe_service(&request.cluster, &request.service).await?;
-    asking.unchanged(&now.task_definition)?;
-    let digests = digests_of(aws, request).await;
-    asking.same_digests(&digests)?;
-    if let (Asking::Caller, Some(rule)) = (asking, &rails.approval) {
+    if asking.gated(&rails) {
+        let now = aws.describe_service(&request.cluster, &request.service).await?;
+        asking.unchanged(&now.task_definition)?;
+        let digests = digests_of(aws, request).await;
+        asking.same_digests(&digests)?;
+        let Some(rule) = rails.approval.as_ref().filter(|_| matches!(asking, Asking::Caller)) else {
+            return start_images(caller, env, request, idempotency_key, asking, overridden).await;
+        };
         let current = aws.describe_task_definition_ref(&now.task_definition).await?;
         let changes = preview_of(&current.spec, &request.images).map(|next| diff(&current.spec, &next))?;
         let images: Vec<String> = request
@@ -79,6 +82,18 @@ pub(super) async fn start_deploy(
         };
         return approvals::ask(caller, env, rule, ask, idempotency_key).await.map(Begun::Requested);
     }
+    start_images(caller, env, request, idempotency_key, asking, overridden).await
+}
+
+/// Starts a deploy whose checks passed.
+async fn start_images(
+    caller: &Caller,
+    env: &str,
+    request: &DeployRequest,
+    idempotency_key: Option<&str>,
+    asking: &Asking,
+    overridden: Option<guardrails::Override>,
+) -> Result<Begun, AppError> {
     let actor = asking.actor(caller);
     let freeze_override = overridden.as_ref().map(|o| o.recorded.clone());
     let request = DeployRequest { freeze_override, ..request.clone() };
@@ -175,8 +190,6 @@ pub(super) async fn start_rollback(
     guardrails::check_failed_release(caller, &rails, env, cluster, service, &source.images.0).await?;
     acknowledged(&resolved.plan, request)?;
     asking.same_target(source.id)?;
-    let now = aws.describe_service(cluster, service).await?;
-    asking.unchanged(&now.task_definition)?;
     let target = Target {
         environment: env.to_string(),
         cluster: cluster.to_string(),
@@ -186,13 +199,31 @@ pub(super) async fn start_rollback(
         freeze_override: None,
         promoted_from: None,
     };
-    if let (Asking::Caller, Some(rule)) = (asking, &rails.approval) {
+    let now = revision_now(aws, asking, &rails, cluster, service).await?;
+    if let (Asking::Caller, Some(rule), Some(now)) = (asking, &rails.approval, now) {
         let operation = Operation::Rollback { request: request.clone() };
         let summary = format!("roll {cluster}/{service} back to deployment #{}", target.source.id);
-        let why = Why { now: now.task_definition, overridden: overridden.map(|o| o.window), summary };
+        let why = Why { now, overridden: overridden.map(|o| o.window), summary };
         return ask_for(caller, aws, env, rule, &target, operation, why, request, idempotency_key).await;
     }
     start_again(caller, target, overridden, request, idempotency_key, asking).await
+}
+
+/// Where approval is in play, the service's revision now (an approved request's must not have
+/// moved since it was asked).
+async fn revision_now(
+    aws: &AwsEnv,
+    asking: &Asking,
+    rails: &shared::guardrails::Guardrails,
+    cluster: &str,
+    service: &str,
+) -> Result<Option<String>, AppError> {
+    if !asking.gated(rails) {
+        return Ok(None);
+    }
+    let now = aws.describe_service(cluster, service).await?.task_definition;
+    asking.unchanged(&now)?;
+    Ok(Some(now))
 }
 
 /// What a rollback's or redeploy's request says beside the operation.
@@ -329,8 +360,7 @@ pub(super) async fn start_redeploy(
     guardrails::check_failed_release(caller, &rails, env, cluster, service, &going.images.0).await?;
     acknowledged(&resolved.plan, request)?;
     asking.same_target(going.id)?;
-    let now = aws.describe_service(cluster, service).await?;
-    asking.unchanged(&now.task_definition)?;
+    let now = revision_now(aws, asking, &rails, cluster, service).await?;
     let target = Target {
         environment: source.environment.clone(),
         cluster: source.cluster.clone(),
@@ -340,10 +370,10 @@ pub(super) async fn start_redeploy(
         freeze_override: None,
         promoted_from: None,
     };
-    if let (Asking::Caller, Some(rule)) = (asking, &rails.approval) {
+    if let (Asking::Caller, Some(rule), Some(now)) = (asking, &rails.approval, now) {
         let operation = Operation::Redeploy { deployment: id, request: request.clone() };
         let summary = format!("deploy the revision of deployment #{id} again to {cluster}/{service}");
-        let why = Why { now: now.task_definition, overridden: overridden.map(|o| o.window), summary };
+        let why = Why { now, overridden: overridden.map(|o| o.window), summary };
         return ask_for(caller, aws, env, rule, &target, operation, why, request, idempotency_key).await;
     }
     start_again(caller, target, overridden, request, idempotency_key, asking).await

@@ -16,7 +16,8 @@ use crate::error::AppError;
 
 pub(crate) async fn view(caller: &Caller, query: &LiveQuery) -> Result<LiveView, AppError> {
     let visible = caller.visible();
-    let reads = futures::future::join_all(visible.iter().map(|env| cells_of(caller, env, query))).await;
+    let links = crate::live_links::all(caller.state.store.pool()).await?;
+    let reads = futures::future::join_all(visible.iter().map(|env| cells_of(caller, env, query, &links))).await;
     // An environment AWS would not answer for is named apart, not a column of gaps (a gap would
     // mark every cell to its right as differing).
     let (mut readable, mut unreadable) = (Vec::new(), Vec::new());
@@ -30,7 +31,6 @@ pub(crate) async fn view(caller: &Caller, query: &LiveQuery) -> Result<LiveView,
         }
     }
     let environments: Vec<String> = readable.iter().map(|(env, _)| env.clone()).collect();
-    let links = crate::live_links::all(caller.state.store.pool()).await?;
     // A row per link (its name first in the key), then per cluster and service name.
     let mut rows: BTreeMap<(Option<String>, String, String), Vec<Option<LiveCell>>> = BTreeMap::new();
     for (i, (env, cells)) in readable.into_iter().enumerate() {
@@ -104,7 +104,19 @@ async fn cells_of(
     caller: &Caller,
     env: &str,
     query: &LiveQuery,
+    links: &[ServiceLink],
 ) -> Result<Vec<((String, String), LiveCell)>, AppError> {
+    // A service the filter names, or one linked to such a service (or by such a link's name): a
+    // linked row keeps all its cells.
+    let wanted = |cluster: &str, service: &str| {
+        let Some(part) = query.service.as_deref() else { return true };
+        service.contains(part)
+            || links.iter().any(|l| {
+                let member =
+                    l.services.iter().any(|s| s.environment == env && s.cluster == cluster && s.service == service);
+                member && (l.name.contains(part) || l.services.iter().any(|s| s.service.contains(part)))
+            })
+    };
     let aws = caller.read(env)?;
     let mut out = Vec::new();
     for cluster in aws.list_clusters().await? {
@@ -113,7 +125,7 @@ async fn cells_of(
             continue;
         }
         for service in aws.services_of(&name).await? {
-            if query.service.as_ref().is_some_and(|s| !service.service_name.contains(s.as_str())) {
+            if !wanted(&name, &service.service_name) {
                 continue;
             }
             let cell = cell_of(caller, env, &name, &service).await?;

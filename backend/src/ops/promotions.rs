@@ -38,7 +38,10 @@ pub(crate) async fn promote(
     idempotency_key: Option<&str>,
 ) -> Result<Begun, AppError> {
     let (cluster, service) = target_of(caller, env, request).await?;
-    let resource = format!("service {cluster}/{service} from {}/{}/{}", request.from, request.cluster, request.service);
+    // Bounded: the names are the caller's input until checked.
+    let short = |s: &str| s.chars().take(100).collect::<String>();
+    let (from, source) = (short(&request.from), format!("{}/{}", short(&request.cluster), short(&request.service)));
+    let resource = format!("service {}/{} from {from}/{source}", short(&cluster), short(&service));
     let needs = Needs::Service { cluster: &cluster, service: &service, role: Role::Deployer };
     let action = Action::new("service.promote", resource, needs);
     caller.act(env, action, async |_| start(caller, env, request, idempotency_key, &Asking::Caller).await).await

@@ -162,7 +162,13 @@ fn differences(source: &Value, target: &Value) -> Vec<(Place, Option<Value>, Opt
     let mut out = Vec::new();
     let empty = Map::new();
     let (a, b) = (source.as_object().unwrap_or(&empty), target.as_object().unwrap_or(&empty));
-    for key in union(a.keys(), b.keys()) {
+    // Keys in name order, whatever order the JSON maps keep (serde_json's `preserve_order` is a
+    // feature another crate may turn on).
+    let sorted = |mut keys: Vec<String>| {
+        keys.sort();
+        keys
+    };
+    for key in sorted(union(a.keys(), b.keys())) {
         if NOT_FIELDS.contains(&key.as_str()) || a.get(&key) == b.get(&key) {
             continue;
         }
@@ -178,7 +184,7 @@ fn differences(source: &Value, target: &Value) -> Vec<(Place, Option<Value>, Opt
             continue;
         };
         let (x, y) = (x.as_object().unwrap_or(&empty), y.as_object().unwrap_or(&empty));
-        for key in union(x.keys(), y.keys()) {
+        for key in sorted(union(x.keys(), y.keys())) {
             if key == "name" || key == "image" || x.get(&key) == y.get(&key) {
                 continue;
             }

@@ -186,6 +186,20 @@ async fn a_rejection_needs_a_reason_and_an_undecided_request_expires() {
     assert_eq!((&done["actor"], &done["approvedBy"]), (&json!("admin"), &json!("dee")));
     ask_approval(&app).await;
 
+    // A requester disabled since asking is not deployed for.
+    let rae = app.user("rae", "local", Role::Deployer).await;
+    let theirs = json_with_status(rae.post_json(DEPLOYMENTS, &request(&format!("{uri}:v1"))).await, 202).await;
+    assert!(app.delete("/api/users/rae").await.status().is_success());
+    let gone =
+        json_with_status(dee.post_json(&format!("/api/approvals/{}/approve", theirs["id"]), &json!({})).await, 409)
+            .await;
+    assert!(gone["message"].as_str().unwrap().contains("may no longer deploy"), "{gone}");
+    json_with_status(
+        dee.post_json(&format!("/api/approvals/{}/reject", theirs["id"]), &json!({"reason": "rae left"})).await,
+        200,
+    )
+    .await;
+
     // The requester may withdraw their own.
     let third = json_with_status(dee.post_json(DEPLOYMENTS, &request(&format!("{uri}:v1"))).await, 202).await;
     let withdrawn = json_with_status(

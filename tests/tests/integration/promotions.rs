@@ -143,6 +143,10 @@ async fn links_line_up_services_named_differently_and_are_a_promotions_default_t
     let linked = view["rows"].as_array().unwrap().iter().find(|r| r["link"] == "web").expect("a row for the link");
     assert_eq!(linked["cells"][0]["service"], "nginx-web-access");
     assert_eq!(linked["cells"][1]["service"], "nginx-web-bluegreen");
+    // Filtered by one member's name, the linked row keeps its other cell.
+    let filtered = json_with_status(app.get("/api/live?service=web-access").await, 200).await;
+    let linked = filtered["rows"].as_array().unwrap().iter().find(|r| r["link"] == "web").expect("the linked row");
+    assert_eq!(linked["cells"][1]["service"], "nginx-web-bluegreen", "{filtered}");
 
     release_in_a(&app).await;
     let plan = json_with_status(app.post_json("/api/envs/prod/promotions/preview", &promotion(&[])).await, 200).await;
