@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot};
+use crate::helpers::{Browser, PASSWORD, TestApp, click, save_screenshot};
 
 #[tokio::test]
 async fn a_deploy_from_the_service_page_finishes_live_is_in_the_history_and_rolls_back() {
@@ -20,7 +20,7 @@ async fn a_deploy_from_the_service_page_finishes_live_is_in_the_history_and_roll
     // The demo service's first rollout, followed live, is recorded as made outside Berth.
     wait().for_element(Locator::Css("#rollout[data-kind='external'][data-outcome='SUCCEEDED']")).await.unwrap();
 
-    wait().for_element(Locator::Id("deployButton")).await.unwrap().click().await.unwrap();
+    click(c, Locator::Id("deployButton")).await;
     // The container's repository is preselected from its current image; pick v1, pinned by digest.
     wait()
         .for_element(Locator::Css("fieldset[data-container='nginx-web'] select[name='pickImage'] option:nth-child(2)"))
@@ -72,7 +72,7 @@ async fn a_deploy_from_the_service_page_finishes_live_is_in_the_history_and_roll
 
     // Back on the service page: roll back to the demo's revision.
     c.find(Locator::Css(".page-head a[href^='/e/local/services/']")).await.unwrap().click().await.unwrap();
-    wait().for_element(Locator::Id("rollbackButton")).await.unwrap().click().await.unwrap();
+    click(c, Locator::Id("rollbackButton")).await;
     // The dialog shows the target before confirming: the demo's revision, deployed outside Berth.
     let target = wait().for_element(Locator::Id("planTarget")).await.unwrap().text().await.unwrap();
     assert!(target.contains("nginx-web:1") && target.contains("made outside Berth"), "{target}");

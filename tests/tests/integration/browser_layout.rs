@@ -7,7 +7,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
-use crate::helpers::{Browser, PASSWORD, TestApp, json_with_status, set_text};
+use crate::helpers::{Browser, PASSWORD, TestApp, click, json_with_status, set_text};
 
 const REPOSITORY: &str = "platform-team/payments/settlement-reconciliation-worker-with-a-long-descriptive-name";
 
@@ -108,7 +108,7 @@ async fn a_200_character_image_reference_wraps_and_the_after_column_stays_in_vie
 
         // The deploy dialog, back to the demo's image: its preview has the long one as "Now".
         c.goto(&app.url("/e/local/services/itflex-nginx/nginx-web-access")).await.unwrap();
-        wait().for_element(Locator::Id("deployButton")).await.unwrap().click().await.unwrap();
+        click(c, Locator::Id("deployButton")).await;
         let field = wait()
             .for_element(Locator::Css("fieldset[data-container='nginx-web'] input[name='newImage']"))
             .await

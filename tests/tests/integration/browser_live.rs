@@ -8,7 +8,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::json;
 
-use crate::helpers::{Browser, PASSWORD, json_with_status, save_screenshot, set_text, two_environments};
+use crate::helpers::{Browser, PASSWORD, click, json_with_status, save_screenshot, set_text, two_environments};
 
 #[tokio::test]
 async fn the_live_view_marks_the_environment_that_differs_and_a_failure_is_acknowledged_on_its_page() {
@@ -81,7 +81,7 @@ async fn the_live_view_marks_the_environment_that_differs_and_a_failure_is_ackno
         "start": at(-time::Duration::hours(1)), "end": at(time::Duration::hours(1))}]});
     json_with_status(app.put_json("/api/envs/local/guardrails", &window).await, 200).await;
     c.goto(&app.url("/e/local/services/itflex-nginx/nginx-web-access")).await.unwrap();
-    wait().for_element(Locator::Id("deployButton")).await.unwrap().click().await.unwrap();
+    click(c, Locator::Id("deployButton")).await;
     let field =
         wait().for_element(Locator::Css("fieldset[data-container='nginx-web'] input[name='newImage']")).await.unwrap();
     field.send_keys(&format!("{uri}:v2")).await.unwrap();

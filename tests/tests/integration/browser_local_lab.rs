@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot};
+use crate::helpers::{Browser, PASSWORD, TestApp, click, save_screenshot};
 
 #[tokio::test]
 async fn push_from_the_repository_page_deploy_it_and_open_the_service() {
@@ -27,7 +27,7 @@ async fn push_from_the_repository_page_deploy_it_and_open_the_service() {
     save_screenshot(c, "repository-local-push").await;
 
     c.goto(&format!("{}/e/local/services/itflex-nginx/nginx-web-access", app.address)).await.unwrap();
-    wait().for_element(Locator::Id("deployButton")).await.unwrap().click().await.unwrap();
+    click(c, Locator::Id("deployButton")).await;
     let picker = "fieldset[data-container='nginx-web'] select[name='pickImage']";
     wait().for_element(Locator::Css(&format!("{picker} option:nth-child(2)"))).await.unwrap();
     let v7 = c

@@ -8,7 +8,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::json;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, json_with_status, save_screenshot};
+use crate::helpers::{Browser, PASSWORD, TestApp, click, json_with_status, save_screenshot};
 
 const SERVICE: &str = "/api/envs/local/clusters/itflex-nginx/services/nginx-web-access";
 
@@ -40,7 +40,7 @@ async fn after_a_failed_deploy_rolled_back_by_ecs_the_dialogs_say_what_happened_
     let verdict = wait().for_element(Locator::Css("#rollout #verdict")).await.unwrap().text().await.unwrap();
     assert_eq!(verdict, summary);
 
-    wait().for_element(Locator::Id("rollbackButton")).await.unwrap().click().await.unwrap();
+    click(c, Locator::Id("rollbackButton")).await;
     let already = wait().for_element(Locator::Id("alreadyRolledBack")).await.unwrap().text().await.unwrap();
     assert_eq!(
         already,

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, save_screenshot, set_text};
+use crate::helpers::{Browser, PASSWORD, TestApp, click, save_screenshot, set_text};
 
 #[tokio::test]
 async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
@@ -427,7 +427,7 @@ async fn the_deploy_dialog_says_when_a_rollout_can_never_begin() {
     c.set_window_size(1280, 1000).await.unwrap();
     browser.login(&app.address, "/e/local/services/itflex-nginx/nginx-web-access", "admin", PASSWORD).await;
     let wait = || c.wait().at_most(Duration::from_secs(30));
-    wait().for_element(Locator::Id("deployButton")).await.unwrap().click().await.unwrap();
+    click(c, Locator::Id("deployButton")).await;
     let warnings = wait().for_element(Locator::Css("#deployPlacement")).await.unwrap().text().await.unwrap();
     assert!(warnings.contains("2 of 4 tasks can be placed"), "{warnings}");
     assert!(
