@@ -41,7 +41,10 @@ async fn main() {
             freeze_override: None,
         };
         let started = Instant::now();
-        let record = deployer.deploy(&principal, "prod", &request, Some(&format!("bench-{i}"))).await.expect("deploys");
+        let record = deployer
+            .deploy(&berth::deploy::Actor::of(&principal), "prod", &request, Some(&format!("bench-{i}")))
+            .await
+            .expect("deploys");
         request_ms.push(started.elapsed().as_secs_f64() * 1000.0);
         deployer.wait(record.record.id).await.expect("ends");
     }

@@ -610,6 +610,14 @@ pub async fn live(query: &str) -> Result<shared::live::LiveView, ApiError> {
     get(&format!("/api/live?{query}")).await
 }
 
+pub async fn live_links() -> Result<Vec<shared::live::ServiceLink>, ApiError> {
+    get("/api/live/links").await
+}
+
+pub async fn set_live_links(links: &[shared::live::ServiceLink]) -> Result<Vec<shared::live::ServiceLink>, ApiError> {
+    parse(&call(with_csrf(Request::put("/api/live/links")).json(links)).await?)
+}
+
 pub async fn deployed_services() -> Result<Vec<DeployedService>, ApiError> {
     get("/api/deployments/services").await
 }

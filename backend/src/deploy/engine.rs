@@ -38,7 +38,7 @@ fn refused(path: &str, message: String) -> StepError {
 impl Deployer {
     /// Deploys new images: records, registers the revision, updates the service, then follows
     /// the rollout in the background. The caller's role and scope are checked (`ops`).
-    pub(crate) async fn deploy(
+    pub async fn deploy(
         &self,
         actor: &Actor,
         environment: &str,

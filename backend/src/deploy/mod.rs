@@ -61,14 +61,14 @@ pub(crate) struct Target {
 
 /// Who a deployment is recorded as made by: the caller, or, for one that waited for approval,
 /// its requester (and who approved it).
-pub(crate) struct Actor {
+pub struct Actor {
     pub name: String,
     pub via: String,
     pub approved_by: Option<String>,
 }
 
 impl Actor {
-    pub(crate) fn of(principal: &crate::auth::Principal) -> Self {
+    pub fn of(principal: &crate::auth::Principal) -> Self {
         Self { name: principal.name.clone(), via: principal.via_label(), approved_by: None }
     }
 }

@@ -9,7 +9,9 @@ use fantoccini::Locator;
 use serde_json::json;
 use shared::auth::Role;
 
-use crate::helpers::{Browser, PASSWORD, click, json_with_status, save_screenshot, two_environments, wait_across_load};
+use crate::helpers::{
+    Browser, PASSWORD, click, json_with_status, save_screenshot, set_text, two_environments, wait_across_load,
+};
 
 #[tokio::test]
 async fn promote_then_approve_as_a_second_user_and_both_columns_are_equal() {
@@ -94,4 +96,34 @@ async fn promote_then_approve_as_a_second_user_and_both_columns_are_equal() {
     let web = &spec["containerDefinitions"][0];
     assert_eq!(web["environment"], json!([{"name": "FEATURE", "value": "on"}]), "taken: {web}");
     assert_eq!(web["memoryReservation"], 256, "kept: {web}");
+}
+
+#[tokio::test]
+async fn an_admin_links_services_named_differently_on_the_live_page() {
+    let (app, _other) = two_environments().await;
+    let browser = Browser::open().await;
+    let c = &browser.client;
+    c.set_window_size(1280, 1000).await.unwrap();
+    browser.login(&app.address, "/live", "admin", PASSWORD).await;
+    let wait = || c.wait().at_most(Duration::from_secs(30));
+    click(c, Locator::Css("#liveLinks summary")).await;
+    let area = wait().for_element(Locator::Css("#liveLinks textarea")).await.unwrap();
+    for _ in 0..100 {
+        if area.prop("value").await.unwrap().as_deref() == Some("[]") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let links = json!([{"name": "web", "services": [
+        {"environment": "local", "cluster": "itflex-nginx", "service": "nginx-web-access"},
+        {"environment": "prod", "cluster": "itflex-nginx", "service": "nginx-web-bluegreen"}]}]);
+    set_text(c, &area, &links.to_string()).await;
+    click(c, Locator::Css("#liveLinks button[type=submit]")).await;
+    let row = wait_across_load(c, Locator::Css("#live tr[data-link='web']"), 30).await;
+    let text = row.text().await.unwrap();
+    assert!(text.starts_with("web linked"), "the row is headed by the link's name: {text}");
+    let prod = row.find(Locator::Css("td[data-environment='prod'] a[title='itflex-nginx/nginx-web-bluegreen']")).await;
+    assert!(prod.is_ok(), "prod's cell names its own service: {text}");
+    save_screenshot(c, "live-linked").await;
+    assert_eq!(json_with_status(app.get("/api/live/links").await, 200).await, links);
 }

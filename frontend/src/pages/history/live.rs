@@ -70,6 +70,9 @@ pub fn LivePage() -> impl IntoView {
             }
         }}
         <p class="hint">"A marked cell runs other images than the environment to its left (compared by digest). Revision numbers differ between accounts and are not compared."</p>
+        <Show when=move || crate::context::session().is_global_admin()>
+            <super::links::LinksEditor on_saved=Callback::new(move |()| crate::context::go(&paths::live(&filters.get_untracked())))/>
+        </Show>
     }
 }
 
@@ -86,7 +89,7 @@ fn row_view(row: LiveRow) -> impl IntoView {
     // A link lines up services named differently: its name heads the row.
     let label = match &row.link {
         Some(link) => {
-            view! { <span title="Linked by an admin: each cell names its service">{format!("🔗 {link}")}</span> }
+            view! { <span title="Linked by an admin: each cell names its service">{link.clone()}" "<span class="badge info">"linked"</span></span> }
                 .into_any()
         }
         None => view! { <span>{name.clone()}</span> }.into_any(),

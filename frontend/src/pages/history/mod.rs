@@ -4,6 +4,7 @@
 mod approvals;
 mod charts;
 mod detail;
+mod links;
 mod list;
 mod live;
 mod service_filter;
