@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use fantoccini::Locator;
 
-use crate::helpers::{Browser, PASSWORD, TestApp, click, save_screenshot, set_text};
+use crate::helpers::{Browser, PASSWORD, TestApp, attr_of, click, save_screenshot, set_text};
 
 #[tokio::test]
 async fn a_service_created_in_the_wizard_rolls_out_live_on_its_page() {
@@ -374,8 +374,7 @@ async fn the_service_page_opens_the_app_and_a_task_row_opens_its_task_page() {
     let wait = || c.wait().at_most(Duration::from_secs(20));
     // Local mode: the local AWS's stand-ins on this machine; the AWS address (the instance's
     // public IP, port 443 as https) is in each link's title.
-    let link = wait().for_element(Locator::Css("#openAddresses a[href^='http://127.0.0.1:']")).await.unwrap();
-    let title = link.attr("title").await.unwrap().unwrap();
+    let title = attr_of(c, Locator::Css("#openAddresses a[href^='http://127.0.0.1:']"), "title").await.unwrap();
     let on_aws = title.split("on AWS: ").nth(1).unwrap_or_default();
     assert!(on_aws.starts_with("http") && on_aws.split('.').count() == 4, "an IPv4 address: {title}");
     assert!(c.find(Locator::Css("#openAddresses a[title*='on AWS: https://']")).await.is_ok(), "port 443 as https");

@@ -121,3 +121,20 @@ pub async fn wait_across_load(c: &Client, locator: fantoccini::Locator<'_>, seco
         }
     }
 }
+
+/// An attribute of what `locator` finds once it is there, finding it again if the page redrew it
+/// between the find and the read (the service page redraws its summary at every snapshot).
+pub async fn attr_of(c: &Client, locator: fantoccini::Locator<'_>, name: &str) -> Option<String> {
+    for _ in 0..5 {
+        let element = c.wait().at_most(Duration::from_secs(30)).for_element(locator).await.unwrap();
+        match element.attr(name).await {
+            Err(fantoccini::error::CmdError::Standard(e))
+                if e.error == fantoccini::error::ErrorStatus::StaleElementReference =>
+            {
+                continue;
+            }
+            other => return other.unwrap(),
+        }
+    }
+    panic!("{locator:?} kept being redrawn");
+}

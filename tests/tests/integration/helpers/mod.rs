@@ -5,7 +5,7 @@ mod raw_http;
 mod receiver;
 mod test_app;
 
-pub use browser::{Browser, click, save_screenshot, set_text, wait_across_load};
+pub use browser::{Browser, attr_of, click, save_screenshot, set_text, wait_across_load};
 pub use local_aws::{forgetful_local_aws_url, local_aws_url};
 pub use process::{Server, berth_binary, berth_serve, start_server, start_server_with};
 pub use raw_http::RawConnection;
